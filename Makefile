@@ -1,0 +1,41 @@
+# Makefile: a thin wrapper over CMake.  `make test` and `make bench` are the
+# two commands of the README's quick start.
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps build build-asan test unit conformance bench clean install
+
+all: build
+
+deps:
+	@./scripts/deps
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: build-asan
+	./scripts/run-tests $(BUILD_ASAN)
+
+unit: build-asan
+	$(BUILD_ASAN)/tests/tern_unit
+
+conformance: build-asan
+	./conformance/table.sh $(BUILD_ASAN)/conformance
+
+# The main job: the A/B comparison.
+bench: build
+	./scripts/bench $(BUILD)
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

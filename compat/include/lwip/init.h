@@ -1,0 +1,34 @@
+/* lwip/init.h: version and stack initialisation (lwIP 2.1 API on tern). */
+#ifndef LWIP_HDR_INIT_H
+#define LWIP_HDR_INIT_H
+
+#include "lwip/opt.h"
+#include "lwip/priv/tern_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* tern implements the lwIP 2.1.3 raw API. */
+#define LWIP_VERSION_MAJOR 2
+#define LWIP_VERSION_MINOR 1
+#define LWIP_VERSION_REVISION 3
+#define LWIP_VERSION_RC 255
+#define LWIP_RC_RELEASE 255
+#define LWIP_RC_DEVELOPMENT 0
+#define LWIP_VERSION_IS_RELEASE (LWIP_VERSION_RC == LWIP_RC_RELEASE)
+#define LWIP_VERSION_IS_DEVELOPMENT (LWIP_VERSION_RC == LWIP_RC_DEVELOPMENT)
+#define LWIP_VERSION_IS_RC ((LWIP_VERSION_RC != LWIP_RC_RELEASE) && (LWIP_VERSION_RC != LWIP_RC_DEVELOPMENT))
+#define LWIP_VERSION                                                                                       \
+    ((LWIP_VERSION_MAJOR) << 24 | (LWIP_VERSION_MINOR) << 16 | (LWIP_VERSION_REVISION) << 8 | (LWIP_VERSION_RC))
+#define LWIP_VERSION_STRING "2.1.3"
+
+/* Creates the stack (and, with LWIP_HAVE_LOOPIF, the loopback interface).
+ * Calling it again discards the previous stack and everything in it. */
+void lwip_init(void) TERN_ABI_INIT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,33 @@
+/* compat/src/compat.h: the lwIP compatibility layer's shared state.
+ *
+ * lwIP's API is global (one stack per process); the layer keeps one
+ * tern_stack and converts between lwIP's structures and tern's. */
+#ifndef TERN_COMPAT_H
+#define TERN_COMPAT_H
+
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "tern/addr.h"
+#include "tern/stack.h"
+
+/* The process's stack, created by lwip_init (NULL before). */
+extern tern_stack *tern_compat_stack;
+/* Set by the TUN2SOCKS variants of lwip_init: every destination is local. */
+extern int tern_compat_tun2socks;
+
+/* Dual-stack ip_addr_t is tern_addr (same layout, checked in ip_addr.c). */
+static inline const tern_addr *tern_compat_addr(const ip_addr_t *a) { return (const tern_addr *)(const void *)a; }
+static inline const ip_addr_t *tern_compat_ipaddr(const tern_addr *a)
+{
+    return (const ip_addr_t *)(const void *)a;
+}
+
+/* Brings a netif's fields that applications write directly (mtu, flags,
+ * IPv4 addresses) into its tern interface. */
+void tern_compat_netif_sync(struct netif *netif);
+struct netif *tern_compat_netif_of(const struct tern_iface *ifc);
+void tern_compat_netif_reset(void);
+void tern_compat_udp_reset(void);
+void tern_compat_timeouts_reset(void);
+
+#endif

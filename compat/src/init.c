@@ -1,0 +1,84 @@
+/* compat/src/init.c: lwip_init, in the variants lwipopts.h selects
+ * (see lwip/priv/tern_abi.h). */
+#include <string.h>
+
+#include "compat.h"
+#include "lwip/init.h"
+#include "lwip/ip.h"
+#include "lwip/netif.h"
+#include "lwip/sys.h"
+#include "lwip/timeouts.h"
+
+tern_stack *tern_compat_stack;
+int tern_compat_tun2socks;
+
+static uint32_t compat_clock(void *arg)
+{
+    (void)arg;
+    return sys_now(); /* through the PLT: an application's sys_now wins */
+}
+
+static struct netif loop_netif;
+
+static err_t loopif_init(struct netif *netif)
+{
+    netif->name[0] = 'l';
+    netif->name[1] = 'o';
+    netif->output = NULL; /* set by netif_add_loopback below */
+    netif->mtu = 0xffff;
+    return ERR_OK;
+}
+
+static err_t loop_output4(struct netif *netif, struct pbuf *p, const ip4_addr_t *addr)
+{
+    (void)addr;
+    return netif_loop_output(netif, p);
+}
+
+static err_t loop_output6(struct netif *netif, struct pbuf *p, const ip6_addr_t *addr)
+{
+    (void)addr;
+    return netif_loop_output(netif, p);
+}
+
+static void add_loopif(void)
+{
+    ip4_addr_t addr, mask, gw;
+    IP4_ADDR(&addr, 127, 0, 0, 1);
+    IP4_ADDR(&mask, 255, 0, 0, 0);
+    IP4_ADDR(&gw, 127, 0, 0, 1);
+    memset(&loop_netif, 0, sizeof(loop_netif));
+    netif_add(&loop_netif, &addr, &mask, &gw, NULL, loopif_init, ip_input);
+    loop_netif.output = loop_output4;
+    loop_netif.output_ip6 = loop_output6;
+    ip6_addr_t lo6;
+    IP6_ADDR(&lo6, 0, 0, 0, PP_HTONL(1));
+    netif_ip6_addr_set(&loop_netif, 0, &lo6);
+    netif_ip6_addr_set_state(&loop_netif, 0, IP6_ADDR_PREFERRED);
+    netif_set_link_up(&loop_netif);
+    netif_set_up(&loop_netif);
+}
+
+static void init(int loopif, int tun2socks)
+{
+    if (tern_compat_stack) {
+        tern_stack_free(tern_compat_stack);
+        tern_compat_stack = NULL;
+    }
+    tern_compat_netif_reset();
+    tern_compat_udp_reset();
+    tern_compat_timeouts_reset();
+    tern_config cfg = {.clock = compat_clock};
+    tern_compat_stack = tern_stack_new(&cfg);
+    tern_compat_tun2socks = tun2socks;
+    if (loopif)
+        add_loopif();
+}
+
+void lwip_init(void) { init(0, 0); }
+void tern_lwip_init_loopif(void);
+void tern_lwip_init_loopif(void) { init(1, 0); }
+void tern_lwip_init_t2s(void);
+void tern_lwip_init_t2s(void) { init(0, 1); }
+void tern_lwip_init_loopif_t2s(void);
+void tern_lwip_init_loopif_t2s(void) { init(1, 1); }

@@ -1,0 +1,70 @@
+/* compat/src/ip.c: ip_input and the ip_current_* accessors. */
+#include "compat.h"
+#include "lwip/ip.h"
+#include "tern/iface.h"
+
+err_t ip_input(struct pbuf *p, struct netif *inp)
+{
+    if (!p)
+        return ERR_ARG;
+    if (!inp || !inp->tern_iface) {
+        pbuf_free(p);
+        return ERR_OK;
+    }
+    /* Applications write mtu and flags directly (tun2socks programs
+     * overwrite the loopback's mtu): pick them up on every packet. */
+    tern_compat_netif_sync(inp);
+    p->if_idx = netif_get_index(inp);
+    tern_iface_input(inp->tern_iface, (tern_pbuf *)p);
+    return ERR_OK;
+}
+
+#if LWIP_IPV4
+err_t ip4_input(struct pbuf *p, struct netif *inp) { return ip_input(p, inp); }
+#endif
+#if LWIP_IPV6
+err_t ip6_input(struct pbuf *p, struct netif *inp) { return ip_input(p, inp); }
+#endif
+
+static const tern_ip_current *current(void)
+{
+    return tern_compat_stack ? tern_ip_current_get(tern_compat_stack) : NULL;
+}
+
+struct netif *ip_current_netif(void)
+{
+    const tern_ip_current *c = current();
+    return c ? tern_compat_netif_of(c->iface) : NULL;
+}
+
+struct netif *ip_current_input_netif(void) { return ip_current_netif(); }
+
+const ip_addr_t *ip_current_src_addr(void)
+{
+    const tern_ip_current *c = current();
+    return c ? tern_compat_ipaddr(&c->src) : NULL;
+}
+
+const ip_addr_t *ip_current_dest_addr(void)
+{
+    const tern_ip_current *c = current();
+    return c ? tern_compat_ipaddr(&c->dst) : NULL;
+}
+
+u16_t ip_current_header_tot_len(void)
+{
+    const tern_ip_current *c = current();
+    return c ? c->header_len : 0;
+}
+
+int ip_current_is_v6(void)
+{
+    const tern_ip_current *c = current();
+    return c && c->src.type == TERN_ADDR_V6;
+}
+
+const void *tern_ip_current_header(void)
+{
+    const tern_ip_current *c = current();
+    return c ? c->header : NULL;
+}

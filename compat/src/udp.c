@@ -1,0 +1,286 @@
+/* compat/src/udp.c: lwIP's UDP raw API on tern UDP sockets.
+ *
+ * struct udp_pcb mirrors its tern socket: fields the application may write
+ * (ttl, tos, flags, so_options) are read before each operation, fields it
+ * reads (addresses, ports, flags) are written back after.  lwIP's argument
+ * checks (address family against the pcb's, the source against the
+ * interface) live here; the socket itself lives in core/. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "lwip/udp.h"
+#include "tern/iface.h"
+#include "tern/udp.h"
+
+struct udp_pcb *udp_pcbs;
+
+/* pcbs created through the TUN2SOCKS variants call the 7-argument recv. */
+typedef void (*udp_recv7_fn)(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port,
+                             const ip_addr_t *dest_addr, u16_t dest_port);
+typedef void (*udp_recv5_fn)(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port);
+
+/* Private per-pcb state that lwIP's struct has no room for. */
+typedef struct compat_udp {
+    struct udp_pcb pcb;
+    bool tun2socks;
+} compat_udp;
+
+static bool pcb_type_matches(const struct udp_pcb *pcb, const ip_addr_t *a)
+{
+    return IP_IS_ANY_TYPE_VAL(pcb->local_ip) || IP_GET_TYPE(&pcb->local_ip) == IP_GET_TYPE(a);
+}
+
+static void push(struct udp_pcb *pcb)
+{
+    tern_udp_set_reuse(pcb->tern, (pcb->so_options & SOF_REUSEADDR) != 0);
+    tern_udp_set_ttl_tos(pcb->tern, pcb->ttl, pcb->tos);
+    tern_udp_set_nochksum(pcb->tern, (pcb->flags & UDP_FLAGS_NOCHKSUM) != 0);
+}
+
+static void pull(struct udp_pcb *pcb)
+{
+    ip_addr_copy(pcb->local_ip, *tern_compat_ipaddr(tern_udp_local_addr(pcb->tern)));
+    ip_addr_copy(pcb->remote_ip, *tern_compat_ipaddr(tern_udp_remote_addr(pcb->tern)));
+    pcb->local_port = tern_udp_local_port(pcb->tern);
+    pcb->remote_port = tern_udp_remote_port(pcb->tern);
+    if (tern_udp_flags(pcb->tern) & TERN_UDP_CONNECTED)
+        pcb->flags |= UDP_FLAGS_CONNECTED;
+    else
+        pcb->flags &= (u8_t)~UDP_FLAGS_CONNECTED;
+}
+
+static void list_add(struct udp_pcb *pcb)
+{
+    for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+        if (q == pcb)
+            return;
+    pcb->next = udp_pcbs;
+    udp_pcbs = pcb;
+}
+
+static void list_remove(struct udp_pcb *pcb)
+{
+    for (struct udp_pcb **pp = &udp_pcbs; *pp; pp = &(*pp)->next) {
+        if (*pp == pcb) {
+            *pp = pcb->next;
+            return;
+        }
+    }
+}
+
+static void on_recv(void *arg, tern_udp *u, tern_pbuf *tp, const tern_addr *src, uint16_t sport,
+                    const tern_addr *dst, uint16_t dport)
+{
+    (void)u;
+    compat_udp *c = arg;
+    struct udp_pcb *pcb = &c->pcb;
+    struct pbuf *p = (struct pbuf *)tp;
+    if (!pcb->recv) {
+        pbuf_free(p);
+        return;
+    }
+    if (c->tun2socks)
+        ((udp_recv7_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern_compat_ipaddr(src), sport,
+                                                  tern_compat_ipaddr(dst), dport);
+    else
+        ((udp_recv5_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern_compat_ipaddr(src), sport);
+}
+
+static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
+{
+    if (!tern_compat_stack)
+        return NULL;
+    compat_udp *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    struct udp_pcb *pcb = &c->pcb;
+    pcb->tern = tern_udp_new(tern_compat_stack, type);
+    if (!pcb->tern) {
+        free(c);
+        return NULL;
+    }
+    c->tun2socks = tun2socks;
+    pcb->ttl = UDP_TTL;
+    tern_udp_set_recv(pcb->tern, on_recv, c);
+    if (tun2socks)
+        tern_udp_set_catch_all(pcb->tern, true);
+    pull(pcb);
+    return pcb;
+}
+
+struct udp_pcb *udp_new(void) { return pcb_new(IPADDR_TYPE_V4, false); }
+struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, false); }
+struct udp_pcb *tern_t2s_udp_new(void);
+struct udp_pcb *tern_t2s_udp_new(void) { return pcb_new(IPADDR_TYPE_ANY, true); }
+struct udp_pcb *tern_t2s_udp_new_ip_type(u8_t type);
+struct udp_pcb *tern_t2s_udp_new_ip_type(u8_t type) { return pcb_new(type, true); }
+
+void udp_remove(struct udp_pcb *pcb)
+{
+    if (!pcb)
+        return;
+    list_remove(pcb);
+    tern_udp_free(pcb->tern);
+    free((compat_udp *)pcb);
+}
+
+err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
+{
+    if (!pcb)
+        return ERR_VAL;
+    if (!ipaddr)
+        ipaddr = IP4_ADDR_ANY;
+    if (!pcb_type_matches(pcb, ipaddr))
+        return ERR_VAL;
+    push(pcb);
+    err_t err = (err_t)tern_udp_bind(pcb->tern, tern_compat_addr(ipaddr), port);
+    if (err == ERR_OK)
+        list_add(pcb);
+    pull(pcb);
+    return err;
+}
+
+void udp_bind_netif(struct udp_pcb *pcb, const struct netif *netif)
+{
+    if (!pcb)
+        return;
+    pcb->netif_idx = netif ? netif_get_index(netif) : NETIF_NO_INDEX;
+    tern_udp_bind_iface(pcb->tern, netif ? netif->tern_iface : NULL);
+}
+
+err_t udp_connect(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
+{
+    if (!pcb || !ipaddr || !pcb_type_matches(pcb, ipaddr))
+        return ERR_VAL;
+    push(pcb);
+    err_t err = (err_t)tern_udp_connect(pcb->tern, tern_compat_addr(ipaddr), port);
+    if (err == ERR_OK)
+        list_add(pcb);
+    pull(pcb);
+    return err;
+}
+
+void udp_disconnect(struct udp_pcb *pcb)
+{
+    if (!pcb)
+        return;
+    tern_udp_disconnect(pcb->tern);
+    pcb->netif_idx = NETIF_NO_INDEX;
+    pull(pcb);
+}
+
+void udp_recv(struct udp_pcb *pcb, udp_recv_fn recv, void *recv_arg)
+{
+    if (!pcb)
+        return;
+    pcb->recv = recv;
+    pcb->recv_arg = recv_arg;
+}
+
+/* The last step of every send: lwIP's udp_sendto_if_src. */
+static err_t send_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst, u16_t dst_port,
+                       struct netif *netif, const ip_addr_t *src, u16_t src_port)
+{
+    if (!pcb || !p || !dst || !netif || !src)
+        return ERR_VAL;
+    if (!pcb_type_matches(pcb, dst) || !pcb_type_matches(pcb, src))
+        return ERR_VAL;
+    push(pcb);
+    tern_compat_netif_sync(netif);
+    err_t err = (err_t)tern_udp_send(pcb->tern, (tern_pbuf *)p, tern_compat_addr(dst), dst_port, netif->tern_iface,
+                                     tern_compat_addr(src), src_port);
+    if (pcb->local_port == 0 && tern_udp_local_port(pcb->tern) != 0)
+        list_add(pcb); /* sending bound it to an ephemeral port */
+    pull(pcb);
+    return err;
+}
+
+err_t udp_sendto_if_src(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                        struct netif *netif, const ip_addr_t *src_ip)
+{
+    return send_from(pcb, p, dst_ip, dst_port, netif, src_ip, 0);
+}
+
+err_t udp_sendto_if(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                    struct netif *netif)
+{
+    if (!pcb || !dst_ip || !netif)
+        return ERR_VAL;
+    /* The source is the pcb's address, which must belong to netif, or the
+     * interface's own address when the pcb is unbound (lwIP's rule). */
+    ip_addr_t src;
+#if LWIP_IPV6
+    if (IP_IS_V6(dst_ip)) {
+        if (ip_addr_isany(&pcb->local_ip)) {
+            tern_addr chosen;
+            if (!tern_iface_source_for(netif->tern_iface, tern_compat_addr(dst_ip), &chosen))
+                return ERR_RTE;
+            memcpy(&src, &chosen, sizeof(src));
+        } else {
+            if (netif_get_ip6_addr_match(netif, ip_2_ip6(&pcb->local_ip)) < 0)
+                return ERR_RTE;
+            ip_addr_copy(src, pcb->local_ip);
+        }
+        return send_from(pcb, p, dst_ip, dst_port, netif, &src, 0);
+    }
+#endif
+#if LWIP_IPV4
+    if (ip_addr_isany(&pcb->local_ip) || ip4_addr_ismulticast(ip_2_ip4(&pcb->local_ip))) {
+        ip_addr_copy(src, netif->ip_addr);
+    } else {
+        if (!ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), netif_ip4_addr(netif)))
+            return ERR_RTE;
+        ip_addr_copy(src, pcb->local_ip);
+    }
+    return send_from(pcb, p, dst_ip, dst_port, netif, &src, 0);
+#else
+    return ERR_VAL;
+#endif
+}
+
+static struct netif *route(const struct udp_pcb *pcb, const ip_addr_t *dst)
+{
+    if (pcb->netif_idx != NETIF_NO_INDEX)
+        return netif_get_by_index(pcb->netif_idx);
+    for (struct netif *n = netif_list; n; n = n->next)
+        tern_compat_netif_sync(n);
+    return tern_compat_netif_of(tern_stack_route(tern_compat_stack, tern_compat_addr(dst)));
+}
+
+err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port)
+{
+    if (!pcb || !dst_ip || !pcb_type_matches(pcb, dst_ip))
+        return ERR_VAL;
+    struct netif *netif = route(pcb, dst_ip);
+    if (!netif)
+        return ERR_RTE;
+    return udp_sendto_if(pcb, p, dst_ip, dst_port, netif);
+}
+
+/* TUN2SOCKS: send from any address and port, out of the first interface. */
+err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                          const ip_addr_t *src_ip, u16_t src_port);
+err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                          const ip_addr_t *src_ip, u16_t src_port)
+{
+    if (!pcb || !dst_ip || !src_ip || !netif_list)
+        return ERR_VAL;
+    return send_from(pcb, p, dst_ip, dst_port, netif_list, src_ip, src_port);
+}
+
+err_t udp_send(struct udp_pcb *pcb, struct pbuf *p)
+{
+    if (!pcb || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
+        return ERR_VAL;
+    return udp_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port);
+}
+
+void udp_init(void) {}
+
+void tern_compat_udp_reset(void)
+{
+    /* The sockets died with the old stack; the pcbs are the application's
+     * to forget, as after lwIP's re-initialisation. */
+    udp_pcbs = NULL;
+}

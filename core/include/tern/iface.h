@@ -1,0 +1,68 @@
+/* tern/iface.h: network interfaces carrying IP packets.
+ *
+ * An interface is where packets enter (tern_iface_input) and leave (its
+ * output callback).  There is no link layer: TUN devices, the loopback and
+ * the lwIP compatibility layer all exchange whole IP packets. */
+#ifndef TERN_IFACE_H
+#define TERN_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tern/addr.h"
+#include "tern/pbuf.h"
+#include "tern/stack.h"
+
+typedef struct tern_iface tern_iface;
+
+/* Sends one IP packet.  The callee must not free or keep `pkt` past the call
+ * (take a reference to keep it); `next_hop` is the destination or gateway.
+ * Returns 0 or a negative lwIP-style error. */
+typedef int (*tern_iface_output_fn)(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *next_hop, void *user);
+
+#define TERN_IFACE_MAX_IPV6 6
+#define TERN_IFACE_IPV6_INVALID 0u
+#define TERN_IFACE_IPV6_TENTATIVE 8u
+#define TERN_IFACE_IPV6_PREFERRED 0x30u
+#define TERN_IFACE_IPV6_DEPRECATED 0x10u
+
+tern_iface *tern_iface_add(tern_stack *s, tern_iface_output_fn output, void *user);
+/* Detaches and frees the interface; sockets bound to it are unbound. */
+void tern_iface_remove(tern_iface *ifc);
+void *tern_iface_user(const tern_iface *ifc);
+uint8_t tern_iface_index(const tern_iface *ifc); /* 1-based, stable */
+tern_iface *tern_iface_by_index(tern_stack *s, uint8_t index);
+
+void tern_iface_set_up(tern_iface *ifc, bool up);
+bool tern_iface_is_up(const tern_iface *ifc);
+void tern_iface_set_mtu(tern_iface *ifc, uint16_t mtu);
+uint16_t tern_iface_mtu(const tern_iface *ifc);
+void tern_iface_set_ipv4(tern_iface *ifc, uint32_t addr_be, uint32_t mask_be, uint32_t gw_be);
+void tern_iface_set_ipv6(tern_iface *ifc, int slot, const uint8_t addr[16], uint8_t state);
+/* Catch-all: every destination address counts as local to this interface
+ * (tun2socks-style stacks that terminate all traffic). */
+void tern_iface_set_catch_all(tern_iface *ifc, bool on);
+/* The interface outgoing packets use when no address matches. */
+void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc);
+
+/* The interface a packet to dst leaves through (NULL: no route). */
+tern_iface *tern_stack_route(tern_stack *s, const tern_addr *dst);
+/* The source address the stack would use towards dst through ifc. */
+bool tern_iface_source_for(const tern_iface *ifc, const tern_addr *dst, tern_addr *src);
+
+/* Hands one received IP packet to the stack, which takes ownership of it.
+ * The packet's bytes need not have slack: nothing past tot_len is read. */
+void tern_iface_input(tern_iface *ifc, tern_pbuf *pkt);
+
+/* Information about the packet being delivered, valid only inside a receive
+ * callback (lwIP's ip_current_* accessors). */
+typedef struct tern_ip_current {
+    tern_iface *iface;
+    tern_addr src, dst;
+    const uint8_t *header;  /* the IP header (contiguous) */
+    uint16_t header_len;    /* IPv4 IHL or IPv6 40 + extension headers */
+} tern_ip_current;
+
+const tern_ip_current *tern_ip_current_get(const tern_stack *s);
+
+#endif

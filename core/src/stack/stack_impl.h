@@ -1,0 +1,53 @@
+/* stack/stack_impl.h: the inside of a tern_stack (internal). */
+#ifndef TERN_STACK_IMPL_H
+#define TERN_STACK_IMPL_H
+
+#include "tern/iface.h"
+#include "tern/stack.h"
+#include "tern/timer.h"
+
+struct tern_reass;
+struct tern_udp;
+struct tern_tcp_table;
+
+/* lwIP-compatible error values used inside the core. */
+enum {
+    TERN_OK = 0,
+    TERN_ERR_MEM = -1,
+    TERN_ERR_BUF = -2,
+    TERN_ERR_RTE = -4,
+    TERN_ERR_VAL = -6,
+    TERN_ERR_USE = -8,
+    TERN_ERR_ISCONN = -10,
+    TERN_ERR_CONN = -11,
+    TERN_ERR_IF = -12,
+    TERN_ERR_ABRT = -13,
+    TERN_ERR_RST = -14,
+    TERN_ERR_CLSD = -15,
+    TERN_ERR_ARG = -16,
+};
+
+struct tern_stack {
+    tern_config cfg;
+    tern_stats stats;
+
+    /* Timers: a binary min-heap ordered by (deadline, arming order). */
+    tern_timer **heap;
+    uint32_t heap_len, heap_cap;
+    uint64_t timer_seq;
+
+    /* Interfaces, in the order they were added. */
+    tern_iface *ifaces;
+    tern_iface *default_iface;
+
+    /* The packet being delivered (lwIP's ip_current_*). */
+    tern_ip_current current;
+
+    struct tern_reass *reass;
+    struct tern_udp *udp_list;
+    uint16_t udp_next_port;
+    struct tern_tcp_table *tcp;
+    uint16_t ip_id;
+};
+
+#endif

@@ -1,0 +1,119 @@
+/* stack/timer.c: the timer heap.
+ *
+ * Deadlines are 32-bit millisecond clock values compared with wrap-around
+ * arithmetic (valid while no timer is more than 24 days away). */
+#include <stdlib.h>
+
+#include "stack/stack_impl.h"
+
+static bool timer_before(const tern_timer *a, const tern_timer *b)
+{
+    int32_t d = (int32_t)(a->deadline - b->deadline);
+    if (d != 0)
+        return d < 0;
+    return a->order < b->order;
+}
+
+static void heap_set(tern_stack *s, uint32_t i, tern_timer *t)
+{
+    s->heap[i] = t;
+    t->heap_index = i + 1;
+}
+
+static void sift_up(tern_stack *s, uint32_t i)
+{
+    tern_timer *t = s->heap[i];
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (!timer_before(t, s->heap[parent]))
+            break;
+        heap_set(s, i, s->heap[parent]);
+        i = parent;
+    }
+    heap_set(s, i, t);
+}
+
+static void sift_down(tern_stack *s, uint32_t i)
+{
+    tern_timer *t = s->heap[i];
+    for (;;) {
+        uint32_t child = 2 * i + 1;
+        if (child >= s->heap_len)
+            break;
+        if (child + 1 < s->heap_len && timer_before(s->heap[child + 1], s->heap[child]))
+            child++;
+        if (!timer_before(s->heap[child], t))
+            break;
+        heap_set(s, i, s->heap[child]);
+        i = child;
+    }
+    heap_set(s, i, t);
+}
+
+void tern_timer_init(tern_timer *t, tern_timer_fn fn, void *arg)
+{
+    t->deadline = 0;
+    t->heap_index = 0;
+    t->order = 0;
+    t->fn = fn;
+    t->arg = arg;
+}
+
+void tern_timer_stop(tern_stack *s, tern_timer *t)
+{
+    if (!t->heap_index)
+        return;
+    uint32_t i = t->heap_index - 1;
+    t->heap_index = 0;
+    s->heap_len--;
+    if (i == s->heap_len)
+        return;
+    tern_timer *last = s->heap[s->heap_len];
+    heap_set(s, i, last);
+    if (i > 0 && timer_before(last, s->heap[(i - 1) / 2]))
+        sift_up(s, i);
+    else
+        sift_down(s, i);
+}
+
+bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms)
+{
+    tern_timer_stop(s, t);
+    if (s->heap_len == s->heap_cap) {
+        uint32_t cap = s->heap_cap ? s->heap_cap * 2 : 64;
+        tern_timer **h = realloc(s->heap, cap * sizeof(*h));
+        if (!h)
+            return false;
+        s->heap = h;
+        s->heap_cap = cap;
+    }
+    t->deadline = tern_stack_now(s) + delay_ms;
+    t->order = ++s->timer_seq;
+    s->heap[s->heap_len] = t;
+    t->heap_index = ++s->heap_len;
+    sift_up(s, s->heap_len - 1);
+    return true;
+}
+
+void tern_stack_poll(tern_stack *s)
+{
+    uint32_t now = tern_stack_now(s);
+    /* A callback may arm a timer that is already due; bounding the loop by
+     * the number of timers armed at entry keeps one poll finite. */
+    uint64_t last_order = s->timer_seq;
+    while (s->heap_len) {
+        tern_timer *t = s->heap[0];
+        if ((int32_t)(t->deadline - now) > 0 || t->order > last_order)
+            break;
+        tern_timer_stop(s, t);
+        t->fn(t, t->arg);
+    }
+}
+
+uint32_t tern_stack_next_timeout(tern_stack *s)
+{
+    if (!s->heap_len)
+        return UINT32_MAX;
+    int32_t d = (int32_t)(s->heap[0]->deadline - tern_stack_now(s));
+    return d > 0 ? (uint32_t)d : 0;
+}

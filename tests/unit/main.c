@@ -1,0 +1,25 @@
+/* tests/unit/main.c: runs every CUnit suite of the unit tests. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "suites.h"
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+#define SUITE(name) tern_test_register_##name();
+    TERN_UNIT_SUITES
+#undef SUITE
+    CU_basic_set_mode(argc > 1 && strcmp(argv[1], "-v") == 0 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    unsigned run = CU_get_number_of_tests_run();
+    CU_cleanup_registry();
+    if (run == 0) {
+        fprintf(stderr, "unit: no test ran\n");
+        return 1;
+    }
+    return failed ? 1 : 0;
+}

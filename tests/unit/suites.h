@@ -1,0 +1,18 @@
+/* tests/unit/suites.h: the list of unit-test suites; each file
+ * test_<name>.c defines tern_test_register_<name>(). */
+#ifndef TERN_UNIT_SUITES_H
+#define TERN_UNIT_SUITES_H
+
+#define TERN_UNIT_SUITES                                                                                   \
+    SUITE(checksum)                                                                                        \
+    SUITE(wire)                                                                                            \
+    SUITE(pbuf)                                                                                            \
+    SUITE(compat_addr)                                                                                     \
+    SUITE(timer)                                                                                           \
+    SUITE(ip)
+
+#define SUITE(name) void tern_test_register_##name(void);
+TERN_UNIT_SUITES
+#undef SUITE
+
+#endif
