@@ -10,6 +10,11 @@
 #include "tern/addr.h"
 #include "tern/stack.h"
 
+#include "lwip/priv/tern_opts.h"
+
+/* The program's lwipopts.h settings (see lwip/priv/tern_opts.h). */
+extern struct tern_lwipopts tern_compat_opts;
+
 /* The process's stack, created by lwip_init (NULL before). */
 extern tern_stack *tern_compat_stack;
 /* Set by the TUN2SOCKS variants of lwip_init: every destination is local. */

@@ -8,6 +8,7 @@
 #include "lwip/netif.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
+#include "port/random.h"
 
 tern_stack *tern_compat_stack;
 int tern_compat_tun2socks;
@@ -69,16 +70,31 @@ static void init(int loopif, int tun2socks)
     tern_compat_udp_reset();
     tern_compat_timeouts_reset();
     tern_config cfg = {.clock = compat_clock};
+    tern_port_random(&cfg.seed, sizeof(cfg.seed));
     tern_compat_stack = tern_stack_new(&cfg);
     tern_compat_tun2socks = tun2socks;
     if (loopif)
         add_loopif();
 }
 
-void lwip_init(void) { init(0, 0); }
-void tern_lwip_init_loopif(void);
-void tern_lwip_init_loopif(void) { init(1, 0); }
-void tern_lwip_init_t2s(void);
-void tern_lwip_init_t2s(void) { init(0, 1); }
-void tern_lwip_init_loopif_t2s(void);
-void tern_lwip_init_loopif_t2s(void) { init(1, 1); }
+/* The program's lwipopts.h, registered by lwip/priv/tern_opts.h before
+ * main; lwIP's defaults when nothing registered (a program that includes
+ * no tern header at all, which cannot call lwip_init anyway). */
+struct tern_lwipopts tern_compat_opts = {
+    .abi = TERN_LWIPOPTS_ABI,
+    .tcp_wnd = 4 * 1460,
+    .tcp_snd_buf = 2 * 1460,
+    .tcp_mss = 536,
+    .tcp_snd_queuelen = 16,
+    .keep_idle = 7200000,
+    .keep_intvl = 75000,
+    .keep_cnt = 9,
+};
+
+void tern_compat_register_opts(const struct tern_lwipopts *opts)
+{
+    if (opts && opts->abi == TERN_LWIPOPTS_ABI)
+        tern_compat_opts = *opts;
+}
+
+void lwip_init(void) { init(tern_compat_opts.have_loopif, tern_compat_opts.tun2socks); }

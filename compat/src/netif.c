@@ -21,6 +21,7 @@ typedef struct loop_entry {
 } loop_entry;
 
 static loop_entry *loop_head, **loop_tail = &loop_head;
+static u8_t netif_num;
 static tern_timer loop_timer;
 static void loop_deliver(tern_timer *t, void *arg);
 
@@ -84,8 +85,6 @@ void tern_compat_netif_reset(void)
 }
 
 void netif_init(void) {}
-
-static u8_t netif_num;
 
 /* lwIP's numbering: the counter's value, bumped past numbers in use. */
 static u8_t pick_num(void)

@@ -109,12 +109,13 @@ static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
     return pcb;
 }
 
-struct udp_pcb *udp_new(void) { return pcb_new(IPADDR_TYPE_V4, false); }
-struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, false); }
-struct udp_pcb *tern_t2s_udp_new(void);
-struct udp_pcb *tern_t2s_udp_new(void) { return pcb_new(IPADDR_TYPE_ANY, true); }
-struct udp_pcb *tern_t2s_udp_new_ip_type(u8_t type);
-struct udp_pcb *tern_t2s_udp_new_ip_type(u8_t type) { return pcb_new(type, true); }
+struct udp_pcb *udp_new(void)
+{
+    /* tun2socks programs create one pcb for every family. */
+    return pcb_new(tern_compat_tun2socks ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4, tern_compat_tun2socks);
+}
+
+struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, tern_compat_tun2socks); }
 
 void udp_remove(struct udp_pcb *pcb)
 {
@@ -259,20 +260,29 @@ err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u
 }
 
 /* TUN2SOCKS: send from any address and port, out of the first interface. */
-err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
-                          const ip_addr_t *src_ip, u16_t src_port);
-err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
-                          const ip_addr_t *src_ip, u16_t src_port)
+static err_t t2s_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                        const ip_addr_t *src_ip, u16_t src_port)
 {
     if (!pcb || !dst_ip || !src_ip || !netif_list)
         return ERR_VAL;
     return send_from(pcb, p, dst_ip, dst_port, netif_list, src_ip, src_port);
 }
 
+/* udp.h binds the 6-argument udp_sendto of TUN2SOCKS programs here. */
+err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                          const ip_addr_t *src_ip, u16_t src_port);
+err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+                          const ip_addr_t *src_ip, u16_t src_port)
+{
+    return t2s_sendto(pcb, p, dst_ip, dst_port, src_ip, src_port);
+}
+
 err_t udp_send(struct udp_pcb *pcb, struct pbuf *p)
 {
     if (!pcb || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
         return ERR_VAL;
+    if (tern_compat_tun2socks)
+        return t2s_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port, &pcb->local_ip, pcb->local_port);
     return udp_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port);
 }
 

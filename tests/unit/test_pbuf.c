@@ -46,7 +46,16 @@ static void teardown(void)
     tern_pbuf_set_limit(0);
 }
 
-static int cache_disabled(void) { return getenv("TERN_PBUF_NO_CACHE") != NULL; }
+/* Caching can be switched off at build time or by the environment; ask the
+ * allocator rather than guess. */
+static int cache_disabled(void)
+{
+    tern_pbuf_trim();
+    tern_pbuf_free(tern_pbuf_alloc_reference(NULL, 0, TERN_PBUF_REF));
+    int off = stats_now().cached_bytes == 0;
+    tern_pbuf_trim();
+    return off;
+}
 
 static uint32_t rng_state;
 
@@ -314,7 +323,7 @@ static void check_pool(uint16_t headroom, uint16_t length)
         sum += q->len;
     }
     CU_ASSERT_EQUAL(sum, length);
-    if (room > 0) {
+    if (room > 0 && length + room <= 0xffff) {
         CU_ASSERT_EQUAL(tern_pbuf_add_header(p, room + 1), 1);
         CU_ASSERT_EQUAL(tern_pbuf_add_header(p, room), 0);
     }
@@ -783,8 +792,9 @@ static void test_copy(void)
     CU_ASSERT(tern_pbuf_memcmp(big, 0, want, 2150) == 0);
 
     /* copy_partial_pbuf into the middle of a later segment of the target */
-    memset(got, 0xee, sizeof got);
-    CU_ASSERT_EQUAL(tern_pbuf_take(big, got, 2200), TERN_PBUF_OK);
+    static uint8_t ee[4000];
+    memset(ee, 0xee, sizeof ee);
+    CU_ASSERT_EQUAL(tern_pbuf_take(big, ee, sizeof ee), TERN_PBUF_OK);
     CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 1000, 1700), TERN_PBUF_OK);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(big, 1700, want, 1000), 0);
     CU_ASSERT_EQUAL(tern_pbuf_get_at(big, 1699), 0xee);
@@ -934,7 +944,8 @@ static void test_misuse(void)
 {
     uint8_t b[8] = {0};
     uint16_t off = 7;
-    tern_pbuf *rest = (tern_pbuf *)b;
+    tern_pbuf dummy;
+    tern_pbuf *rest = &dummy;
     tern_pbuf *p = tern_pbuf_alloc(0, 8, TERN_PBUF_RAM);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 
@@ -1026,6 +1037,85 @@ static void test_misuse(void)
     CU_ASSERT_PTR_NULL(tern_pbuf_alloc(65535, 1, TERN_PBUF_POOL));
 }
 
+/* A chain whose tot_len claims more than its segments hold, and a packet
+ * queue: lwIP asserts on both; tern must refuse without touching memory
+ * past the segments. */
+static void test_inconsistent_chains(void)
+{
+    static uint8_t src[64];
+    static char longstr[65536];
+    fill_pattern(src, sizeof src, 1);
+    tern_pbuf *p = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
+    tern_pbuf_cat(p, tern_pbuf_alloc(0, 10, TERN_PBUF_RAM));
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 20), TERN_PBUF_OK);
+    p->tot_len = 30;
+
+    tern_pbuf_realloc(p, 25);
+    CU_ASSERT_EQUAL(p->tot_len, 30);
+    CU_ASSERT_EQUAL(tern_pbuf_clen(p), 2);
+    tern_pbuf *big = tern_pbuf_alloc(0, 64, TERN_PBUF_RAM);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 30, 0), TERN_PBUF_ERR_ARG); /* source ends */
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 30, 0), TERN_PBUF_ERR_ARG); /* target ends */
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 5, 25), TERN_PBUF_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_memcmp(p, 15, src + 15, 10), 0xffff);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 30), TERN_PBUF_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, src, 10, 15), TERN_PBUF_ERR_MEM);
+    CU_ASSERT_PTR_NULL(tern_pbuf_clone(0, TERN_PBUF_RAM, p));
+    CU_ASSERT_PTR_EQUAL(tern_pbuf_coalesce(p, 0), p);
+    p->tot_len = 20;
+    tern_pbuf_free(p);
+
+    /* a queue A -> B | C: B ends a packet yet has a successor */
+    tern_pbuf *a = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
+    tern_pbuf *b = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
+    tern_pbuf *c = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
+    tern_pbuf_cat(a, b);
+    b->next = c;
+    CU_ASSERT_EQUAL(tern_pbuf_take(big, src, 64), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(a, big, 15, 0), TERN_PBUF_ERR_VAL);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(big, a), TERN_PBUF_ERR_VAL); /* from either side */
+    b->next = NULL;
+    tern_pbuf_free(a);
+    tern_pbuf_free(c);
+    tern_pbuf_free(big);
+
+    memset(longstr, 'a', sizeof longstr - 1);
+    p = tern_pbuf_alloc(0, 100, TERN_PBUF_RAM);
+    CU_ASSERT_EQUAL(tern_pbuf_strstr(p, longstr), 0xffff);
+    tern_pbuf_free(p);
+}
+
+static void test_split_64k(void)
+{
+    tern_pbuf *rest = NULL;
+    tern_pbuf *p = tern_pbuf_alloc(0, 3000, TERN_PBUF_POOL);
+    tern_pbuf_split_64k(p, &rest); /* fits: nothing cut */
+    CU_ASSERT_PTR_NULL(rest);
+    CU_ASSERT_EQUAL(p->tot_len, 3000);
+    CU_ASSERT_EQUAL(tern_pbuf_clen(p), 2);
+
+    tern_pbuf *q = tern_pbuf_alloc(0, 65000, TERN_PBUF_RAM);
+    tern_pbuf *r = tern_pbuf_alloc(0, 1000, TERN_PBUF_RAM);
+    tern_pbuf_cat(p, q);
+    tern_pbuf_cat(p, r); /* 69000 bytes: tot_len wrapped */
+    CU_ASSERT_EQUAL(p->tot_len, (uint16_t)69000);
+    p->flags |= TERN_PBUF_FLAG_TCP_FIN;
+    tern_pbuf_split_64k(p, &rest); /* 3000 + 65000 wraps: cut before q */
+    CU_ASSERT_PTR_EQUAL(rest, q);
+    CU_ASSERT_EQUAL(p->tot_len, 3000);
+    CU_ASSERT(chain_consistent(p));
+    CU_ASSERT_EQUAL(rest->tot_len, (uint16_t)66000);
+    CU_ASSERT(q->flags & TERN_PBUF_FLAG_TCP_FIN); /* the FIN goes with the last byte */
+    tern_pbuf *rest2 = NULL;
+    tern_pbuf_split_64k(q, &rest2);
+    CU_ASSERT_PTR_EQUAL(rest2, r);
+    CU_ASSERT_EQUAL(q->tot_len, 65000);
+    CU_ASSERT_EQUAL(r->tot_len, 1000);
+    CU_ASSERT_EQUAL(tern_pbuf_free(p), 2);
+    CU_ASSERT_EQUAL(tern_pbuf_free(q), 1);
+    CU_ASSERT_EQUAL(tern_pbuf_free(r), 1);
+}
+
 /* ---------------------------------------------------------- accounting */
 
 static void test_accounting_and_limit(void)
@@ -1044,18 +1134,23 @@ static void test_accounting_and_limit(void)
     CU_ASSERT_EQUAL(stats_now().live_pbufs, s0.live_pbufs);
     CU_ASSERT_EQUAL(stats_now().live_bytes, s0.live_bytes);
 
-    /* the cap refuses, counts, and leaves nothing half-built behind */
-    tern_pbuf_set_limit(s0.live_bytes + 3000);
+    /* the cap refuses, counts, and leaves nothing half-built behind: room
+     * for one 1000-byte RAM pbuf and three and a half pool buffers */
+    q = tern_pbuf_alloc(0, 1, TERN_PBUF_POOL);
+    uint64_t seg_bytes = stats_now().live_bytes - s0.live_bytes;
+    tern_pbuf_free(q);
     p = tern_pbuf_alloc(0, 1000, TERN_PBUF_RAM);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    uint64_t ram_bytes = stats_now().live_bytes - s0.live_bytes;
+    tern_pbuf_set_limit(s0.live_bytes + ram_bytes + 3 * seg_bytes + seg_bytes / 2);
     tern_pbuf_stats s3 = stats_now();
-    CU_ASSERT_PTR_NULL(tern_pbuf_alloc(0, 3000, TERN_PBUF_RAM));
+    CU_ASSERT_PTR_NULL(tern_pbuf_alloc(0, 8000, TERN_PBUF_RAM));
     CU_ASSERT_EQUAL(stats_now().alloc_failures, s3.alloc_failures + 1);
-    CU_ASSERT_PTR_NULL(tern_pbuf_alloc(0, 5000, TERN_PBUF_POOL));
+    CU_ASSERT_PTR_NULL(tern_pbuf_alloc(0, 4 * POOL_BUF, TERN_PBUF_POOL)); /* fails at the 4th */
     CU_ASSERT_EQUAL(stats_now().alloc_failures, s3.alloc_failures + 2);
     CU_ASSERT_EQUAL(stats_now().live_pbufs, s3.live_pbufs);
     CU_ASSERT_EQUAL(stats_now().live_bytes, s3.live_bytes);
-    q = tern_pbuf_alloc_reference(NULL, 0, TERN_PBUF_REF); /* small ones still fit */
+    q = tern_pbuf_alloc(0, 3 * POOL_BUF, TERN_PBUF_POOL);
     CU_ASSERT_PTR_NOT_NULL(q);
     tern_pbuf_free(q);
     /* bad arguments are not memory failures */
@@ -1071,6 +1166,7 @@ static void test_accounting_and_limit(void)
 static void test_cache_bound_and_trim(void)
 {
     enum { N = 3000 }; /* 3000 frames in 2 KiB blocks: more than the cache keeps */
+    const int no_cache = cache_disabled();
     tern_pbuf **v = calloc(N, sizeof *v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(v);
     tern_pbuf_trim();
@@ -1083,16 +1179,19 @@ static void test_cache_bound_and_trim(void)
         tern_pbuf_free(v[i]);
     tern_pbuf_stats s = stats_now();
     CU_ASSERT(s.cached_bytes <= TERN_PBUF_CACHE_MAX_BYTES);
-    if (cache_disabled())
+    if (no_cache) {
         CU_ASSERT_EQUAL(s.cached_bytes, 0);
-    else
+    } else {
         CU_ASSERT(s.cached_bytes > TERN_PBUF_CACHE_MAX_BYTES / 2);
+    }
+    tern_pbuf_trim();
+    CU_ASSERT_EQUAL(stats_now().cached_bytes, 0);
 
     /* a freed block is reused as is (LIFO), and poisoned while it waits */
     tern_pbuf *p = tern_pbuf_alloc(0, 100, TERN_PBUF_RAM);
     uint8_t *payload = p->payload;
     tern_pbuf_free(p);
-    if (!cache_disabled()) {
+    if (!no_cache) {
         CU_ASSERT(POISONED(payload));
         CU_ASSERT_PTR_EQUAL(tern_pbuf_alloc(0, 100, TERN_PBUF_RAM), p);
         CU_ASSERT_PTR_EQUAL(p->payload, payload);
@@ -1122,6 +1221,7 @@ static uint8_t model[MODEL_MAX];
 static uint16_t mlen;
 static uint8_t arena[ARENA_MAX];
 static uint32_t arena_used;
+static unsigned ops_run;
 
 /* One new segment of 1..maxlen bytes of random content, of a random type;
  * appends its bytes to `out`. */
@@ -1198,6 +1298,7 @@ static tern_pbuf *random_round(tern_pbuf *p, int round)
     unsigned kind = 0;
     for (int op = 0; op < 40 && p != NULL; op++) {
         kind = rnd_below(16);
+        ops_run++;
         uint16_t off = (uint16_t)rnd_below(mlen + 8u);
         uint16_t len = (uint16_t)rnd_below(mlen + 8u - off);
         switch (kind) {
@@ -1362,12 +1463,14 @@ static tern_pbuf *random_round(tern_pbuf *p, int round)
 static void test_randomized_against_model(void)
 {
     rng_state = 0x7e4b1234u;
+    ops_run = 0;
     for (int round = 0; round < 300; round++) {
         tern_pbuf *p = random_chain();
         CU_ASSERT_PTR_NOT_NULL_FATAL(p);
         p = random_round(p, round);
         tern_pbuf_free(p);
     }
+    CU_ASSERT(ops_run > 300 * 20); /* free_header may end a round early */
 }
 
 /* ----------------------------------------------------------- register */
@@ -1402,6 +1505,8 @@ void tern_test_register_pbuf(void)
         {"memcmp/memfind/strstr", test_search},
         {"skip and get/put_at", test_skip_get_put},
         {"misuse", test_misuse},
+        {"inconsistent chains and queues", test_inconsistent_chains},
+        {"split_64k", test_split_64k},
         {"accounting and limit", test_accounting_and_limit},
         {"cache bound and trim", test_cache_bound_and_trim},
         {"randomized against a model", test_randomized_against_model},

@@ -3,7 +3,7 @@
 #define LWIP_HDR_INIT_H
 
 #include "lwip/opt.h"
-#include "lwip/priv/tern_abi.h"
+#include "lwip/priv/tern_opts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,7 +25,7 @@ extern "C" {
 
 /* Creates the stack (and, with LWIP_HAVE_LOOPIF, the loopback interface).
  * Calling it again discards the previous stack and everything in it. */
-void lwip_init(void) TERN_ABI_INIT;
+void lwip_init(void);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
-#include "lwip/priv/tern_abi.h"
+#include "lwip/priv/tern_opts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,8 +49,8 @@ struct udp_pcb {
 
 extern struct udp_pcb *udp_pcbs;
 
-struct udp_pcb *udp_new(void) TERN_ABI_T2S(udp_new);
-struct udp_pcb *udp_new_ip_type(u8_t type) TERN_ABI_T2S(udp_new_ip_type);
+struct udp_pcb *udp_new(void);
+struct udp_pcb *udp_new_ip_type(u8_t type);
 void udp_remove(struct udp_pcb *pcb);
 err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
 void udp_bind_netif(struct udp_pcb *pcb, const struct netif *netif);
@@ -62,8 +62,10 @@ err_t udp_sendto_if(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip
 err_t udp_sendto_if_src(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                         struct netif *netif, const ip_addr_t *src_ip);
 #if TUN2SOCKS
+/* Sends from src_ip:src_port (a reply that seems to come from the original
+ * destination).  A different prototype needs a different symbol. */
 err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
-                 const ip_addr_t *src_ip, u16_t src_port) TERN_ABI_T2S(udp_sendto);
+                 const ip_addr_t *src_ip, u16_t src_port) __asm__("tern_t2s_udp_sendto");
 #else
 err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port);
 #endif

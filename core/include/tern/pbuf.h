@@ -83,8 +83,10 @@ tern_pbuf *tern_pbuf_alloc_reference(void *payload, uint16_t length, unsigned ty
 tern_pbuf *tern_pbuf_alloced_custom(uint16_t headroom, uint16_t length, unsigned type,
                                     tern_pbuf_custom *p, void *payload_mem, uint16_t payload_mem_len);
 /* Drops one reference from each segment of the chain until one survives;
- * returns the number of segments freed. */
+ * returns the number of segments freed.  A segment whose ref is already 0
+ * (freed, or never allocated) stops the walk untouched. */
 uint8_t tern_pbuf_free(tern_pbuf *p);
+/* The u8 count saturates at 255 instead of wrapping to 0 (lwIP asserts). */
 void tern_pbuf_ref(tern_pbuf *p);
 uint16_t tern_pbuf_clen(const tern_pbuf *p);
 void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
@@ -123,8 +125,8 @@ uint16_t tern_pbuf_strstr(const tern_pbuf *p, const char *substr);
  * when nothing was cut).  Used for TCP's out-of-sequence queue. */
 void tern_pbuf_split_64k(tern_pbuf *p, tern_pbuf **rest);
 
-/* Allocator accounting, for tests and the bounded-memory guarantees. */
-/* Custom pbufs are the application's memory and are not counted. */
+/* Allocator accounting, for tests and the bounded-memory guarantees.  Custom
+ * pbufs are the application's memory and are not counted. */
 typedef struct tern_pbuf_stats {
     uint64_t live_pbufs;     /* pbuf structs allocated and not yet freed */
     uint64_t live_bytes;     /* bytes held by live pbufs (headers and data) */

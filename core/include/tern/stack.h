@@ -21,6 +21,7 @@ typedef struct tern_config {
     uint32_t reass_timeout_ms;  /* 0: default 15000 (lwIP: 15 s for IPv4, 60 s for IPv6) */
     uint16_t reass_max_datagrams; /* datagrams under reassembly at once; 0: default 64 */
     uint8_t ttl;                /* default TTL / hop limit; 0: default 255 (as lwIP) */
+    uint64_t seed;              /* secret for ISNs, hashing and ports (RFC 6528); random please */
 } tern_config;
 
 tern_stack *tern_stack_new(const tern_config *cfg);

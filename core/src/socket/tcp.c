@@ -1,13 +1,579 @@
-/* socket/tcp.c: placeholder until the TCP state machine lands: segments
- * are counted and dropped. */
-#include "iface/ip.h"
+/* socket/tcp.c: the TCP socket API: creating, binding, listening,
+ * connecting, writing, closing. */
+#include <stdlib.h>
+#include <string.h>
 
-void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+#include "socket/tcp_impl.h"
+
+void tern_tcp_default_config(tern_tcp_config *c)
 {
-    (void)m;
-    s->stats.tcp_in++;
-    s->stats.tcp_drop_no_socket++;
-    tern_pbuf_free(p);
+    *c = (tern_tcp_config){
+        .rcv_buf = 256 * 1024,
+        .rcv_buf_max = 4 * 1024 * 1024,
+        .snd_buf = 256 * 1024,
+        .mss = 1460,
+        .wscale = true,
+        .timestamps = true,
+        .sack = true,
+        .cc = TERN_TCP_CC_CUBIC,
+        .rto_min_ms = 200,
+        .rto_max_ms = 60000,
+        .rto_initial_ms = 1000,
+        .max_rtx = 12,
+        .max_syn_rtx = 6,
+        .delack_ms = 40,
+        .ooo_max_segs = 1024,
+        .time_wait_ms = 60000,
+    };
 }
 
-void tern_tcp_stack_teardown(tern_stack *s) { (void)s; }
+void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    if (tb && c)
+        tb->defaults = *c;
+}
+
+const char *tern_tcp_state_name(tern_tcp_state s)
+{
+    static const char *const names[] = {"CLOSED",     "LISTEN",     "SYN_SENT",   "SYN_RCVD",
+                                        "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+                                        "CLOSING",    "LAST_ACK",   "TIME_WAIT"};
+    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+tern_tcp *tcp_alloc(tern_stack *s, uint8_t type)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    if (!tb)
+        return NULL;
+    tern_tcp *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->stack = s;
+    t->type = type;
+    t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
+    t->remote.type = t->local.type;
+    t->cfg = tb->defaults;
+    t->ttl = s->cfg.ttl;
+    t->mss = TCP_DEFAULT_MSS;
+    t->rcv_buf = t->cfg.rcv_buf;
+    t->rcv_wnd = t->rcv_buf;
+    t->rto = t->cfg.rto_initial_ms;
+    t->keep_idle = 7200000;
+    t->keep_intvl = 75000;
+    t->keep_cnt = 9;
+    t->state_since_ms = tern_stack_now(s);
+    tcp_timers_init(t);
+    return t;
+}
+
+tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type)
+{
+    if (type != TERN_ADDR_V4 && type != TERN_ADDR_V6 && type != TERN_ADDR_ANY)
+        return NULL;
+    return tcp_alloc(s, type);
+}
+
+void tcp_set_state(tern_tcp *t, tern_tcp_state st)
+{
+    t->state = st;
+    t->state_since_ms = tern_stack_now(t->stack);
+}
+
+void tern_tcp_set_arg(tern_tcp *t, void *arg) { t->arg = arg; }
+void *tern_tcp_get_arg(const tern_tcp *t) { return t->arg; }
+
+void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
+{
+    t->recv = recv;
+    t->sent = sent;
+    t->err = err;
+}
+
+void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept) { t->accept = accept; }
+
+void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
+{
+    t->poll = poll;
+    t->poll_interval = interval;
+    t->poll_ticks = 0;
+    tcp_arm_slow(t);
+}
+
+void tern_tcp_set_nodelay(tern_tcp *t, bool on) { t->nodelay = on; }
+void tern_tcp_set_reuse(tern_tcp *t, bool on) { t->reuse = on; }
+void tern_tcp_set_catch_all(tern_tcp *t, bool on) { t->catch_all = on; }
+void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc)
+{
+    t->cfg.cc = cc;
+    t->cubic = (tcp_cubic){0};
+}
+void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos)
+{
+    t->ttl = ttl;
+    t->tos = tos;
+}
+
+void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
+{
+    t->keepalive = on;
+    if (idle_ms)
+        t->keep_idle = idle_ms;
+    if (intvl_ms)
+        t->keep_intvl = intvl_ms;
+    if (cnt)
+        t->keep_cnt = cnt;
+    tcp_arm_slow(t);
+}
+
+uint32_t tcp_sndbuf(const tern_tcp *t) { return t->snd_queued >= t->cfg.snd_buf ? 0 : t->cfg.snd_buf - t->snd_queued; }
+
+tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
+
+void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
+{
+    *o = (tern_tcp_info){
+        .state = t->state,
+        .local = t->local,
+        .remote = t->remote,
+        .local_port = t->local_port,
+        .remote_port = t->remote_port,
+        .snd_buf = tcp_sndbuf(t),
+        .snd_queuelen = t->snd_queuelen,
+        .mss = t->mss,
+        .rcv_wnd = t->rcv_wnd,
+        .snd_wnd = t->snd_wnd,
+        .cwnd = t->cwnd,
+        .ssthresh = t->ssthresh,
+        .srtt_ms = (uint32_t)(t->srtt8 >> 3),
+        .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
+        .rto_ms = t->rto,
+        .bytes_acked = t->bytes_acked,
+        .bytes_received = t->bytes_received,
+        .retransmits = t->retransmits,
+        .fast_retransmits = t->fast_retransmits,
+        .rto_timeouts = t->rto_timeouts,
+        .sack_recoveries = t->sack_recoveries,
+        .dupacks_in = t->dupacks_in,
+        .challenge_acks = t->challenge_acks,
+        .has_refused_data = t->refused != NULL || t->refused_fin,
+        .ts_ok = t->ts_ok,
+        .sack_ok = t->sack_ok,
+        .snd_wscale = t->snd_wscale,
+        .rcv_wscale = t->rcv_wscale,
+    };
+}
+
+static int pick_port(tern_tcp *t, const tern_addr *addr)
+{
+    tern_tcp_table *tb = tcp_table(t->stack);
+    for (uint32_t tries = 0; tries < 0x4000u; tries++) {
+        uint16_t cand = tb->next_port;
+        tb->next_port = cand == 0xffff ? 0xc000 : (uint16_t)(cand + 1);
+        if (!tcp_port_in_use(t->stack, t, addr, cand))
+            return cand;
+    }
+    return 0;
+}
+
+int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port)
+{
+    if (!t || t->state != TERN_TCP_CLOSED)
+        return TERN_ERR_VAL;
+    tern_addr any = {.type = t->type};
+    if (!addr)
+        addr = &any;
+    if (t->type != TERN_ADDR_ANY && addr->type != t->type && addr->type != TERN_ADDR_ANY)
+        return TERN_ERR_VAL;
+    if (port == 0) {
+        port = (uint16_t)pick_port(t, addr);
+        if (!port)
+            return TERN_ERR_BUF;
+    } else if (tcp_port_in_use(t->stack, t, addr, port)) {
+        return TERN_ERR_USE;
+    }
+    t->local = *addr;
+    t->local_port = port;
+    tcp_table_link(t);
+    return TERN_OK;
+}
+
+void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc) { t->iface_index = ifc ? tern_iface_index(ifc) : 0; }
+
+int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
+{
+    if (!t)
+        return TERN_ERR_VAL;
+    if (t->state == TERN_TCP_LISTEN)
+        return TERN_OK;
+    if (t->state != TERN_TCP_CLOSED)
+        return TERN_ERR_CONN;
+    /* Another listener on the same port and address (lwIP: ERR_USE). */
+    for (tern_tcp *o = t->stack->tcp ? t->stack->tcp->all : NULL; o; o = o->next)
+        if (o != t && o->state == TERN_TCP_LISTEN && o->local_port == t->local_port &&
+            !(t->reuse && o->reuse) && !t->catch_all && tern_addr_eq(&o->local, &t->local))
+            return TERN_ERR_USE;
+    tcp_table_link(t);
+    t->backlog = backlog ? backlog : 1;
+    tcp_set_state(t, TERN_TCP_LISTEN);
+    return TERN_OK;
+}
+
+void tern_tcp_backlog_delayed(tern_tcp *t)
+{
+    if (t && t->listener && !t->backlog_delayed) {
+        t->backlog_delayed = true;
+        t->listener->pending++;
+    }
+}
+
+void tern_tcp_backlog_accepted(tern_tcp *t)
+{
+    if (t && t->listener && t->backlog_delayed) {
+        t->backlog_delayed = false;
+        if (t->listener->pending)
+            t->listener->pending--;
+    }
+}
+
+int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected)
+{
+    if (!t || !addr)
+        return TERN_ERR_VAL;
+    if (t->state != TERN_TCP_CLOSED)
+        return TERN_ERR_ISCONN;
+    if (t->type != TERN_ADDR_ANY && addr->type != t->type)
+        return TERN_ERR_VAL;
+    tern_stack *s = t->stack;
+    tern_iface *ifc = t->iface_index ? tern_iface_by_index(s, t->iface_index) : tern_ip_route(s, addr);
+    if (!ifc)
+        return TERN_ERR_RTE;
+    tern_addr local = t->local;
+    if (tern_addr_is_any(&local) || local.type != addr->type) {
+        if (!tern_ip_select_source(ifc, addr, &local))
+            return TERN_ERR_RTE;
+    }
+    if (!t->local_port) {
+        int port_ = pick_port(t, &local);
+        if (!port_)
+            return TERN_ERR_BUF;
+        t->local_port = (uint16_t)port_;
+    }
+    /* The 4-tuple must be new (a TIME-WAIT twin included). */
+    for (tern_tcp *o = s->tcp->all; o; o = o->next)
+        if (o != t && o->state != TERN_TCP_LISTEN && o->local_port == t->local_port &&
+            o->remote_port == port && tern_addr_eq(&o->remote, addr) && tern_addr_eq(&o->local, &local))
+            return TERN_ERR_USE;
+    t->local = local;
+    t->remote = *addr;
+    t->remote_port = port;
+    t->connected = connected;
+    t->mss = tcp_mss_for(t, ifc);
+    t->iss = tcp_isn(s, &t->local, t->local_port, &t->remote, t->remote_port);
+    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss;
+    t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
+    t->ts_offset = tcp_random(s);
+    tcp_cc_init(t);
+    tcp_table_link(t);
+    tcp_hash_insert(t);
+    tcp_set_state(t, TERN_TCP_SYN_SENT);
+    int err = tcp_send_syn(t);
+    if (err) {
+        tcp_hash_remove(t);
+        tcp_set_state(t, TERN_TCP_CLOSED);
+        return err;
+    }
+    return TERN_OK;
+}
+
+/* Copies data into the send queue: into the tail segment while it has
+ * room, then into new MSS-sized segments.  The checksum of the data is
+ * computed during the copy, so output never reads the payload again. */
+static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
+{
+    tcp_seg *tail = t->snd_q_tail;
+    uint32_t done = 0;
+    if (tail && tail == t->snd_next_seg && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
+        tail->len < tail->cap) {
+        /* Only a segment never sent may grow. */
+        uint32_t n = tail->cap - tail->len;
+        if (n > len)
+            n = len;
+        uint8_t *dst = (uint8_t *)tail->p->payload + tail->len;
+        tern_csum piece = tern_csum_copy(0, dst, data, n);
+        tail->sum += (tail->len & 1) ? tern_csum_shift(piece) : piece;
+        tail->len += n;
+        tail->p->len = (uint16_t)tail->len;
+        tail->p->tot_len = (uint16_t)tail->len;
+        done = n;
+    } else {
+        tail = NULL;
+    }
+    while (done < len) {
+        uint32_t cap = t->mss;
+        uint32_t n = len - done < cap ? len - done : cap;
+        tcp_seg *seg = calloc(1, sizeof(*seg));
+        tern_pbuf *p = seg ? tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)cap, TERN_PBUF_RAM) : NULL;
+        if (!p) {
+            free(seg);
+            break;
+        }
+        seg->p = p;
+        seg->cap = cap;
+        seg->seq = t->snd_end + done;
+        seg->sum = tern_csum_copy(0, p->payload, data + done, n);
+        seg->len = n;
+        p->len = p->tot_len = (uint16_t)n;
+        if (t->snd_q_tail)
+            t->snd_q_tail->next = seg;
+        else
+            t->snd_q = seg;
+        t->snd_q_tail = seg;
+        if (!t->snd_next_seg)
+            t->snd_next_seg = seg;
+        t->snd_queuelen++;
+        tail = seg;
+        done += n;
+    }
+    if (push && tail)
+        tail->flags |= TERN_TCP_PSH;
+    t->snd_end += done;
+    t->snd_queued += done;
+    return done == len ? TERN_OK : TERN_ERR_MEM;
+}
+
+int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
+{
+    if (!t || (!data && len))
+        return TERN_ERR_ARG;
+    if (t->state != TERN_TCP_ESTABLISHED && t->state != TERN_TCP_CLOSE_WAIT && t->state != TERN_TCP_SYN_SENT &&
+        t->state != TERN_TCP_SYN_RCVD)
+        return TERN_ERR_CONN;
+    if (t->fin_queued)
+        return TERN_ERR_CONN;
+    if (len == 0)
+        return TERN_OK;
+    if (len > tcp_sndbuf(t))
+        return TERN_ERR_MEM;
+    /* All or nothing, as lwIP: a failed write queues no bytes. */
+    uint32_t saved_end = t->snd_end, saved_queued = t->snd_queued;
+    tcp_seg *saved_tail = t->snd_q_tail;
+    uint32_t saved_tail_len = saved_tail ? saved_tail->len : 0;
+    tern_csum saved_sum = saved_tail ? saved_tail->sum : 0;
+    int err = queue_data(t, data, len, !(flags & TERN_TCP_WRITE_MORE));
+    if (err) {
+        /* Roll back: drop segments added after the old tail, shrink it. */
+        tcp_seg *extra = saved_tail ? saved_tail->next : t->snd_q;
+        if (saved_tail) {
+            saved_tail->next = NULL;
+            saved_tail->len = saved_tail_len;
+            saved_tail->sum = saved_sum;
+            if (saved_tail->p)
+                saved_tail->p->len = saved_tail->p->tot_len = (uint16_t)saved_tail_len;
+        } else {
+            t->snd_q = NULL;
+        }
+        while (extra) {
+            tcp_seg *n = extra->next;
+            if (t->snd_next_seg == extra)
+                t->snd_next_seg = NULL;
+            tcp_seg_free(extra);
+            t->snd_queuelen--;
+            extra = n;
+        }
+        t->snd_q_tail = saved_tail;
+        t->snd_end = saved_end;
+        t->snd_queued = saved_queued;
+    }
+    return err;
+}
+
+int tern_tcp_output(tern_tcp *t)
+{
+    if (!t)
+        return TERN_ERR_ARG;
+    if (t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_CLOSED)
+        return TERN_OK;
+    return tcp_output(t);
+}
+
+void tern_tcp_recved(tern_tcp *t, uint32_t len)
+{
+    if (!t || t->state == TERN_TCP_LISTEN)
+        return;
+    if (len > t->rcv_app_unread)
+        len = t->rcv_app_unread;
+    t->rcv_app_unread -= len;
+    uint32_t before = tcp_rcv_window_to_advertise(t);
+    t->rcv_wnd += len;
+    if (t->rcv_wnd > t->rcv_buf)
+        t->rcv_wnd = t->rcv_buf;
+    uint32_t after = tcp_rcv_window_to_advertise(t);
+    /* Tell the peer when the window grew by a useful amount (RFC 9293
+     * 3.8.6.2.2: at least min(buffer/2, MSS)); a smaller step waits. */
+    uint32_t threshold = t->rcv_buf / 2 < t->mss ? t->rcv_buf / 2 : t->mss;
+    if (after >= before + threshold || (before < t->mss && after >= t->mss))
+        tcp_send_ack(t);
+}
+
+static bool synchronized(const tern_tcp *t)
+{
+    return t->state >= TERN_TCP_SYN_RCVD;
+}
+
+static void abort_children(tern_tcp *l)
+{
+    tern_tcp_table *tb = l->stack->tcp;
+    for (tern_tcp *c = tb ? tb->all : NULL, *n; c; c = n) {
+        n = c->next;
+        if (c->listener != l)
+            continue;
+        c->listener = NULL;
+        if (!c->accepted) {
+            tcp_send_rst_for(c);
+            tcp_destroy(c, 0);
+        }
+    }
+}
+
+void tcp_destroy(tern_tcp *t, int code)
+{
+    if (t->dead)
+        return;
+    if (t->state == TERN_TCP_LISTEN)
+        abort_children(t);
+    if (t->listener) {
+        if (t->listener->pending && (!t->accepted || t->backlog_delayed))
+            t->listener->pending--;
+        t->listener = NULL;
+        code = t->accepted ? code : 0; /* nobody knows a child never accepted */
+    }
+    tcp_timers_stop(t);
+    tcp_table_unlink(t);
+    tcp_free_queues(t);
+    tern_tcp_err_fn errf = t->err;
+    void *arg = t->arg;
+    bool notify = code != 0 && errf != NULL;
+    t->state = TERN_TCP_CLOSED;
+    if (t->busy)
+        t->dead = true; /* freed by tcp_leave when the callback returns */
+    else
+        free(t);
+    if (notify)
+        errf(arg, code);
+}
+
+bool tcp_leave(tern_tcp *t)
+{
+    if (--t->busy == 0 && t->dead) {
+        free(t);
+        return false;
+    }
+    return !t->dead;
+}
+
+void tern_tcp_abort(tern_tcp *t)
+{
+    if (!t)
+        return;
+    if (synchronized(t) && t->state != TERN_TCP_TIME_WAIT)
+        tcp_send_rst_for(t);
+    tcp_destroy(t, TERN_ERR_ABRT);
+}
+
+/* Sends our FIN after the queued data. */
+static int send_fin(tern_tcp *t, tern_tcp_state next)
+{
+    if (!t->fin_queued) {
+        int err = tcp_queue_flags(t, TERN_TCP_FIN);
+        if (err) {
+            t->close_pending = true;
+            return err;
+        }
+    }
+    tcp_set_state(t, next);
+    tcp_output(t);
+    return TERN_OK;
+}
+
+static int close_tx(tern_tcp *t)
+{
+    switch (t->state) {
+    case TERN_TCP_SYN_RCVD:
+    case TERN_TCP_ESTABLISHED:
+        return send_fin(t, TERN_TCP_FIN_WAIT_1);
+    case TERN_TCP_CLOSE_WAIT:
+        return send_fin(t, TERN_TCP_LAST_ACK);
+    default:
+        return TERN_OK;
+    }
+}
+
+int tern_tcp_close(tern_tcp *t)
+{
+    if (!t)
+        return TERN_ERR_ARG;
+    switch (t->state) {
+    case TERN_TCP_CLOSED:
+    case TERN_TCP_LISTEN:
+    case TERN_TCP_SYN_SENT:
+        tcp_destroy(t, 0);
+        return TERN_OK;
+    default:
+        break;
+    }
+    t->rx_shut = true;
+    /* Closing with data the application never read: reset instead of a
+     * graceful close, so the peer learns the data was lost (RFC 9293
+     * 3.10.4, RFC 2525 2.17), as lwIP does. */
+    if ((t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT) &&
+        (t->rcv_app_unread || t->refused)) {
+        tcp_send_rst_for(t);
+        tcp_destroy(t, 0);
+        return TERN_OK;
+    }
+    return close_tx(t);
+}
+
+int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx)
+{
+    if (!t)
+        return TERN_ERR_ARG;
+    if (t->state == TERN_TCP_LISTEN)
+        return TERN_ERR_CONN;
+    if (shut_rx) {
+        t->rx_shut = true;
+        if (shut_tx)
+            return tern_tcp_close(t);
+        for (tcp_ooo *r = t->refused, *n; r; r = n) {
+            n = r->next;
+            tern_pbuf_free(r->p);
+            free(r);
+        }
+        t->refused = t->refused_tail = NULL;
+        t->refused_fin = false;
+    }
+    if (shut_tx) {
+        if (t->state != TERN_TCP_SYN_RCVD && t->state != TERN_TCP_ESTABLISHED && t->state != TERN_TCP_CLOSE_WAIT)
+            return TERN_ERR_CONN;
+        return close_tx(t);
+    }
+    return TERN_OK;
+}
+
+void tern_tcp_stack_teardown(tern_stack *s)
+{
+    tern_tcp_table *tb = s->tcp;
+    if (!tb)
+        return;
+    while (tb->all) {
+        tern_tcp *t = tb->all;
+        t->err = NULL;
+        t->listener = NULL;
+        tcp_destroy(t, 0);
+    }
+    free(tb->buckets);
+    free(tb);
+    s->tcp = NULL;
+}

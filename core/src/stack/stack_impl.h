@@ -16,6 +16,7 @@ enum {
     TERN_ERR_MEM = -1,
     TERN_ERR_BUF = -2,
     TERN_ERR_RTE = -4,
+    TERN_ERR_INPROGRESS = -5,
     TERN_ERR_VAL = -6,
     TERN_ERR_USE = -8,
     TERN_ERR_ISCONN = -10,

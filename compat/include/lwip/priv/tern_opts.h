@@ -1,0 +1,52 @@
+/* lwip/priv/tern_opts.h: hands the program's lwipopts.h to libtern.
+ *
+ * lwIP is compiled together with its options; libtern is compiled once.
+ * The options that change run-time behaviour (TUN2SOCKS, LWIP_HAVE_LOOPIF,
+ * TCP_WND, TCP_SND_BUF, TCP_MSS...) reach the library through this small
+ * constructor, compiled into the program from the headers it includes, so
+ * the program's own settings apply without any call it would not make
+ * with lwIP. */
+#ifndef LWIP_HDR_PRIV_TERN_OPTS_H
+#define LWIP_HDR_PRIV_TERN_OPTS_H
+
+#include "lwip/opt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tern_lwipopts {
+    int abi;              /* TERN_LWIPOPTS_ABI */
+    int have_loopif;
+    int tun2socks;
+    unsigned long tcp_wnd;
+    unsigned long tcp_snd_buf;
+    unsigned tcp_mss;
+    unsigned tcp_snd_queuelen;
+    int wnd_scale;
+    int rcv_scale;
+    int keepalive;
+    unsigned long keep_idle, keep_intvl, keep_cnt;
+};
+
+#define TERN_LWIPOPTS_ABI 1
+
+void tern_compat_register_opts(const struct tern_lwipopts *opts);
+
+#ifndef TERN_COMPAT_BUILD
+__attribute__((constructor, used)) static void tern_lwipopts_register_(void)
+{
+    static const struct tern_lwipopts opts = {
+        TERN_LWIPOPTS_ABI, LWIP_HAVE_LOOPIF, TUN2SOCKS, TCP_WND, TCP_SND_BUF, TCP_MSS, TCP_SND_QUEUELEN,
+        LWIP_WND_SCALE, TCP_RCV_SCALE, LWIP_TCP_KEEPALIVE, TCP_KEEPIDLE_DEFAULT, TCP_KEEPINTVL_DEFAULT,
+        TCP_KEEPCNT_DEFAULT,
+    };
+    tern_compat_register_opts(&opts);
+}
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

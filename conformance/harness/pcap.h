@@ -1,0 +1,12 @@
+/* pcap.h: a minimal pcap writer (LINKTYPE_RAW: packets start at the IP
+ * header), so tshark can dissect what a stack sent. */
+#ifndef CONF_PCAP_H
+#define CONF_PCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int pcap_open(const char *path);
+void pcap_write(const uint8_t *data, size_t len, uint32_t t_ms);
+
+#endif

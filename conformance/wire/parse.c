@@ -1,0 +1,459 @@
+/* parse.c: parsing and verifying packets a stack emitted. */
+#include "wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(struct wire_info *wi, const char *why)
+{
+    snprintf(wi->err, sizeof(wi->err), "%s", why);
+    wi->ok = 0;
+    return 0;
+}
+
+static void parse_tcp_options(struct wire_info *wi, const uint8_t *o, size_t n)
+{
+    size_t i = 0;
+    wi->tcp.mss = wi->tcp.wscale = -1;
+    while (i < n) {
+        uint8_t kind = o[i];
+        uint8_t len;
+        if (kind == 0) {
+            break;
+        }
+        if (kind == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n) {
+            fail(wi, "tcp option overruns header");
+            return;
+        }
+        if (kind == 2 && len == 4) {
+            wi->tcp.mss = wire_get16(o + i + 2);
+        } else if (kind == 3 && len == 3) {
+            wi->tcp.wscale = o[i + 2];
+        } else if (kind == 4 && len == 2) {
+            wi->tcp.sack_perm = 1;
+        } else if (kind == 8 && len == 10) {
+            wi->tcp.ts = 1;
+            wi->tcp.tsval = wire_get32(o + i + 2);
+            wi->tcp.tsecr = wire_get32(o + i + 6);
+        }
+        i += len;
+    }
+}
+
+/* Parses the upper layer at wi->l4_off; whole says the complete segment is
+ * present so its checksum can be verified. */
+static int parse_l4(const uint8_t *p, struct wire_info *wi, int whole)
+{
+    const uint8_t *l4 = p + wi->l4_off;
+    size_t n = wi->l4_len;
+    uint32_t pseudo = wire_pseudo(&wi->src, &wi->dst, wi->proto, (uint32_t)n);
+
+    wi->l4_csum = -1;
+    switch (wi->proto) {
+    case WIRE_UDP:
+    case WIRE_UDPLITE:
+        if (n < 8) {
+            return whole ? fail(wi, "short udp header") : 1;
+        }
+        wi->sport = wire_get16(l4);
+        wi->dport = wire_get16(l4 + 2);
+        wi->ulen = wire_get16(l4 + 4);
+        wi->pl_off = wi->l4_off + 8;
+        wi->pl_len = n - 8;
+        if (whole) {
+            if (wire_get16(l4 + 6) == 0) {
+                wi->l4_csum = 2;
+            } else {
+                wi->l4_csum = wire_fold(wire_sum(l4, n, pseudo)) == 0;
+            }
+            if (wi->ulen != n) {
+                return fail(wi, "udp length field != ip payload");
+            }
+        }
+        return 1;
+    case WIRE_ICMP:
+    case WIRE_ICMP6:
+        if (n < 8) {
+            return whole ? fail(wi, "short icmp header") : 1;
+        }
+        wi->type = l4[0];
+        wi->code = l4[1];
+        wi->echo_id = wire_get16(l4 + 4);
+        wi->echo_seq = wire_get16(l4 + 6);
+        wi->icmp_word = wire_get32(l4 + 4);
+        wi->pl_off = wi->l4_off + 8;
+        wi->pl_len = n - 8;
+        if (whole) {
+            uint32_t acc = wi->proto == WIRE_ICMP6 ? pseudo : 0;
+            wi->l4_csum = wire_fold(wire_sum(l4, n, acc)) == 0;
+        }
+        return 1;
+    case WIRE_TCP: {
+        size_t hlen;
+        if (n < 20) {
+            return whole ? fail(wi, "short tcp header") : 1;
+        }
+        wi->sport = wire_get16(l4);
+        wi->dport = wire_get16(l4 + 2);
+        wi->tcp.seq = wire_get32(l4 + 4);
+        wi->tcp.ack = wire_get32(l4 + 8);
+        wi->tcp.doff = l4[12] >> 4;
+        wi->tcp.flags = l4[13];
+        wi->tcp.win = wire_get16(l4 + 14);
+        wi->tcp.urp = wire_get16(l4 + 18);
+        hlen = (size_t)wi->tcp.doff * 4;
+        if (hlen < 20 || hlen > n) {
+            return whole ? fail(wi, "bad tcp data offset") : 1;
+        }
+        parse_tcp_options(wi, l4 + 20, hlen - 20);
+        wi->pl_off = wi->l4_off + hlen;
+        wi->pl_len = n - hlen;
+        if (whole) {
+            wi->l4_csum = wire_fold(wire_sum(l4, n, pseudo)) == 0;
+        }
+        return wi->ok;
+    }
+    default:
+        wi->pl_off = wi->l4_off;
+        wi->pl_len = n;
+        return 1;
+    }
+}
+
+static int parse_ip4(const uint8_t *p, size_t n, struct wire_info *wi, int truncated_ok)
+{
+    size_t hlen, end;
+    uint16_t frag;
+    if (n < 20) {
+        return fail(wi, "short ipv4 header");
+    }
+    hlen = (size_t)(p[0] & 0xf) * 4;
+    if (hlen < 20 || hlen > n) {
+        return fail(wi, "bad ipv4 header length");
+    }
+    wi->tos = p[1];
+    wi->ip_len = wire_get16(p + 2);
+    wi->id = wire_get16(p + 4);
+    frag = wire_get16(p + 6);
+    wi->df = !!(frag & WIRE_IP4_DF);
+    wi->mf = !!(frag & WIRE_IP4_MF);
+    wi->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+    wi->is_frag = wi->mf || wi->frag_off;
+    wi->ttl = p[8];
+    wi->proto = p[9];
+    wi->src.v = wi->dst.v = 4;
+    memcpy(wi->src.a, p + 12, 4);
+    memcpy(wi->dst.a, p + 16, 4);
+    wi->ip_csum_ok = wire_fold(wire_sum(p, hlen, 0)) == 0;
+    wi->ip_hlen = hlen;
+    end = wi->ip_len;
+    if (end != n) {
+        if (!truncated_ok) {
+            return fail(wi, "ipv4 total length != packet size");
+        }
+        end = end < n ? end : n; /* a quote is cut short on purpose */
+    }
+    if (end < hlen) {
+        return fail(wi, "ipv4 total length < header");
+    }
+    wi->l4_off = hlen;
+    wi->l4_len = end - hlen;
+    if (wi->frag_off) {
+        wi->pl_off = hlen;
+        wi->pl_len = end - hlen;
+        return 1;
+    }
+    return parse_l4(p, wi, !truncated_ok && !wi->is_frag);
+}
+
+static int parse_ip6(const uint8_t *p, size_t n, struct wire_info *wi, int truncated_ok)
+{
+    size_t off = 40, end;
+    uint8_t nh;
+    if (n < 40) {
+        return fail(wi, "short ipv6 header");
+    }
+    wi->tos = (uint8_t)(wire_get32(p) >> 20);
+    wi->flow = wire_get32(p) & 0xfffff;
+    wi->ip_len = wire_get16(p + 4);
+    nh = p[6];
+    wi->ttl = p[7];
+    wi->src.v = wi->dst.v = 6;
+    memcpy(wi->src.a, p + 8, 16);
+    memcpy(wi->dst.a, p + 24, 16);
+    wi->ip_csum_ok = 1;
+    end = 40 + (size_t)wi->ip_len;
+    if (end != n) {
+        if (!truncated_ok) {
+            return fail(wi, "ipv6 payload length != packet size");
+        }
+        end = end < n ? end : n;
+    }
+    while (nh == WIRE_HOPOPT || nh == WIRE_ROUTING || nh == WIRE_DSTOPTS ||
+           nh == WIRE_FRAGMENT) {
+        size_t len = nh == WIRE_FRAGMENT ? 8 : ((size_t)p[off + 1] + 1) * 8;
+        if (off + 2 > end || off + len > end) {
+            return truncated_ok ? 1 : fail(wi, "ipv6 extension header overruns packet");
+        }
+        if (wi->n_ext < (int)sizeof(wi->ext)) {
+            wi->ext[wi->n_ext++] = nh;
+        }
+        if (nh == WIRE_FRAGMENT) {
+            uint16_t f = wire_get16(p + off + 2);
+            wi->is_frag = 1;
+            wi->frag_off = f & 0xfff8u;
+            wi->mf = f & 1;
+            wi->frag_ident = wire_get32(p + off + 4);
+        }
+        nh = p[off];
+        off += len;
+    }
+    wi->proto = nh;
+    wi->ip_hlen = off;
+    wi->l4_off = off;
+    wi->l4_len = end - off;
+    if (wi->is_frag && wi->frag_off) {
+        wi->pl_off = off;
+        wi->pl_len = end - off;
+        return 1;
+    }
+    return parse_l4(p, wi, !truncated_ok && !wi->is_frag);
+}
+
+int wire_parse(const uint8_t *p, size_t n, struct wire_info *wi, int truncated_ok)
+{
+    memset(wi, 0, sizeof(*wi));
+    wi->ok = 1;
+    wi->l4_csum = -1;
+    if (n < 1) {
+        return fail(wi, "empty packet");
+    }
+    wi->v = p[0] >> 4;
+    if (wi->v == 4) {
+        return parse_ip4(p, n, wi, truncated_ok);
+    }
+    if (wi->v == 6) {
+        return parse_ip6(p, n, wi, truncated_ok);
+    }
+    return fail(wi, "unknown ip version");
+}
+
+/* ---- description ---- */
+
+struct out {
+    char *buf;
+    size_t cap, len;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+    if (o->len >= o->cap) {
+        return;
+    }
+    va_start(ap, fmt);
+    r = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+    va_end(ap);
+    if (r > 0) {
+        o->len += (size_t)r;
+        if (o->len > o->cap) {
+            o->len = o->cap;
+        }
+    }
+}
+
+static const char *csum_word(int c)
+{
+    switch (c) {
+    case 1: return "ok";
+    case 0: return "BAD";
+    case 2: return "zero";
+    default: return "n/a";
+    }
+}
+
+static const char *icmp4_name(uint8_t t)
+{
+    switch (t) {
+    case 0: return "echo-reply";
+    case 3: return "unreach";
+    case 5: return "redirect";
+    case 8: return "echo-request";
+    case 11: return "time-exceeded";
+    case 12: return "param-problem";
+    default: return "icmp";
+    }
+}
+
+static const char *icmp6_name(uint8_t t)
+{
+    switch (t) {
+    case 1: return "unreach";
+    case 2: return "too-big";
+    case 3: return "time-exceeded";
+    case 4: return "param-problem";
+    case 128: return "echo-request";
+    case 129: return "echo-reply";
+    case 133: return "router-solicit";
+    case 134: return "router-advert";
+    case 135: return "neighbor-solicit";
+    case 136: return "neighbor-advert";
+    default: return "icmp6";
+    }
+}
+
+static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
+                     struct wire_tcp_ctx *tcp, int quoted);
+
+static void describe_payload(struct out *o, const uint8_t *p, const struct wire_info *wi)
+{
+    put(o, " data=%zu", wi->pl_len);
+    if (wi->pl_len) {
+        put(o, ":%08x", wire_fnv(p + wi->pl_off, wi->pl_len));
+    }
+}
+
+static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound,
+                         struct wire_tcp_ctx *tcp)
+{
+    static const char names[] = "FSRPAUEC";
+    char flags[9];
+    int i, k = 0;
+    uint32_t seq = wi->tcp.seq, ack = wi->tcp.ack;
+    for (i = 0; i < 8; i++) {
+        if (wi->tcp.flags & (1 << i)) {
+            flags[k++] = names[i];
+        }
+    }
+    flags[k] = 0;
+    if (tcp && outbound && (wi->tcp.flags & WIRE_SYN) && !tcp->have_local) {
+        tcp->have_local = 1;
+        tcp->local_isn = seq;
+    }
+    put(o, " tcp %u>%u [%s]", wi->sport, wi->dport, flags);
+    if (tcp && (outbound ? tcp->have_local : tcp->have_peer)) {
+        put(o, " seq=%u", seq - (outbound ? tcp->local_isn : tcp->peer_isn));
+    } else {
+        put(o, " seq=abs:%u", seq);
+    }
+    if (wi->tcp.flags & WIRE_ACK) {
+        if (tcp && (outbound ? tcp->have_peer : tcp->have_local)) {
+            put(o, " ack=%u", ack - (outbound ? tcp->peer_isn : tcp->local_isn));
+        } else {
+            put(o, " ack=abs:%u", ack);
+        }
+    }
+    put(o, " win=%u", wi->tcp.win);
+    if (wi->tcp.urp) {
+        put(o, " urp=%u", wi->tcp.urp);
+    }
+    if (wi->tcp.mss >= 0) {
+        put(o, " mss=%d", wi->tcp.mss);
+    }
+    if (wi->tcp.wscale >= 0) {
+        put(o, " ws=%d", wi->tcp.wscale);
+    }
+    if (wi->tcp.sack_perm) {
+        put(o, " sackok");
+    }
+    if (wi->tcp.ts) {
+        put(o, " ts");
+    }
+}
+
+static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
+                     struct wire_tcp_ctx *tcp, int quoted)
+{
+    struct wire_info wi;
+    char s[48], d[48];
+    int i;
+    wire_parse(p, n, &wi, quoted);
+    if (wi.v != 4 && wi.v != 6) {
+        put(o, "unparsable len=%zu (%s)", n, wi.err);
+        return;
+    }
+    if (wi.src.v == 0) {
+        put(o, "ip%d truncated len=%zu (%s)", wi.v, n, wi.err);
+        return;
+    }
+    waddr_str(&wi.src, s);
+    waddr_str(&wi.dst, d);
+    if (wi.v == 4) {
+        put(o, "ip4 %s>%s ttl=%u tos=%u len=%u", s, d, wi.ttl, wi.tos, wi.ip_len);
+        if (wi.df) {
+            put(o, " DF");
+        }
+        if (!wi.ip_csum_ok) {
+            put(o, " ipcsum=BAD");
+        }
+    } else {
+        put(o, "ip6 %s>%s hlim=%u tc=%u flow=%u plen=%u", s, d, wi.ttl, wi.tos,
+            wi.flow, wi.ip_len);
+        for (i = 0; i < wi.n_ext; i++) {
+            put(o, " ext=%u", wi.ext[i]);
+        }
+    }
+    if (wi.is_frag) {
+        put(o, " frag off=%u%s", wi.frag_off, wi.mf ? " MF" : "");
+    }
+    if (!wi.ok) {
+        put(o, " MALFORMED(%s)", wi.err);
+    }
+    if (wi.is_frag && wi.frag_off) {
+        put(o, " |");
+        describe_payload(o, p, &wi);
+        return;
+    }
+    switch (wi.proto) {
+    case WIRE_UDP:
+        put(o, " | udp %u>%u ulen=%u csum=%s", wi.sport, wi.dport, wi.ulen,
+            csum_word(wi.l4_csum));
+        describe_payload(o, p, &wi);
+        break;
+    case WIRE_ICMP:
+    case WIRE_ICMP6: {
+        int echo = wi.proto == WIRE_ICMP ? (wi.type == 0 || wi.type == 8)
+                                         : (wi.type == 128 || wi.type == 129);
+        put(o, " | %s %s code=%u csum=%s", wi.proto == WIRE_ICMP ? "icmp" : "icmp6",
+            wi.proto == WIRE_ICMP ? icmp4_name(wi.type) : icmp6_name(wi.type), wi.code,
+            csum_word(wi.l4_csum));
+        if (echo) {
+            put(o, " id=%u seq=%u", wi.echo_id, wi.echo_seq);
+            describe_payload(o, p, &wi);
+        } else if (!quoted && wi.l4_len >= 8) {
+            /* an error message: describe the packet it quotes */
+            if (wi.icmp_word) {
+                put(o, " word=%u", wi.icmp_word);
+            }
+            put(o, " quote=%zu [", wi.pl_len);
+            describe(o, p + wi.pl_off, wi.pl_len, 0, NULL, 1);
+            put(o, "]");
+        }
+        break;
+    }
+    case WIRE_TCP:
+        put(o, " |");
+        describe_tcp(o, &wi, outbound, tcp);
+        put(o, " csum=%s", csum_word(wi.l4_csum));
+        describe_payload(o, p, &wi);
+        break;
+    default:
+        put(o, " | proto=%u", wi.proto);
+        describe_payload(o, p, &wi);
+        break;
+    }
+}
+
+void wire_describe(const uint8_t *p, size_t n, int outbound,
+                   struct wire_tcp_ctx *tcp, char *buf, size_t cap)
+{
+    struct out o = { buf, cap, 0 };
+    buf[0] = 0;
+    describe(&o, p, n, outbound, tcp, 0);
+}

@@ -1,0 +1,134 @@
+/* tern/tcp.h: TCP sockets (RFC 9293) with RFC 7323 window scaling and
+ * timestamps, SACK (RFC 2018/6675), RFC 6298 retransmission timing,
+ * NewReno and CUBIC congestion control.
+ *
+ * The callback model is lwIP's raw API, because the programs tern serves
+ * are written against it:
+ * - recv(arg, t, p, err): data in order; p == NULL means the peer sent FIN.
+ *   The callback owns p.  Returning anything but TERN_OK (and not
+ *   TERN_ERR_ABRT) refuses the data: the stack keeps it and offers it
+ *   again later (timer or tern_tcp_process_refused).  The receive window
+ *   only reopens when the application calls tern_tcp_recved.
+ * - A callback that aborted its socket returns TERN_ERR_ABRT; the stack
+ *   then never touches the socket again.
+ * - err(arg, err) runs after the socket is freed (reset, abort, timeout).
+ * Error values are lwIP's err_t numbers. */
+#ifndef TERN_TCP_H
+#define TERN_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tern/addr.h"
+#include "tern/iface.h"
+#include "tern/pbuf.h"
+#include "tern/stack.h"
+
+typedef struct tern_tcp tern_tcp;
+
+/* RFC 9293 states, numbered as lwIP's enum tcp_state. */
+typedef enum tern_tcp_state {
+    TERN_TCP_CLOSED = 0,
+    TERN_TCP_LISTEN = 1,
+    TERN_TCP_SYN_SENT = 2,
+    TERN_TCP_SYN_RCVD = 3,
+    TERN_TCP_ESTABLISHED = 4,
+    TERN_TCP_FIN_WAIT_1 = 5,
+    TERN_TCP_FIN_WAIT_2 = 6,
+    TERN_TCP_CLOSE_WAIT = 7,
+    TERN_TCP_CLOSING = 8,
+    TERN_TCP_LAST_ACK = 9,
+    TERN_TCP_TIME_WAIT = 10,
+} tern_tcp_state;
+
+typedef int (*tern_tcp_accept_fn)(void *arg, tern_tcp *child, int err);
+typedef int (*tern_tcp_connected_fn)(void *arg, tern_tcp *t, int err);
+typedef int (*tern_tcp_recv_fn)(void *arg, tern_tcp *t, tern_pbuf *p, int err);
+typedef int (*tern_tcp_sent_fn)(void *arg, tern_tcp *t, uint32_t len);
+typedef int (*tern_tcp_poll_fn)(void *arg, tern_tcp *t);
+typedef void (*tern_tcp_err_fn)(void *arg, int err);
+
+typedef enum tern_tcp_cc { TERN_TCP_CC_CUBIC = 0, TERN_TCP_CC_NEWRENO = 1 } tern_tcp_cc;
+
+/* Per-socket settings; tern_tcp_default_config gives the defaults. */
+typedef struct tern_tcp_config {
+    uint32_t rcv_buf;     /* receive window the application is offered, bytes */
+    uint32_t rcv_buf_max; /* autotuning cap for rcv_buf */
+    uint32_t snd_buf;     /* bytes tern_tcp_write may queue */
+    uint16_t mss;         /* our MSS before clamping to the interface MTU */
+    bool wscale, timestamps, sack;
+    tern_tcp_cc cc;
+    uint32_t rto_min_ms, rto_max_ms, rto_initial_ms;
+    uint8_t max_rtx;      /* R2: retransmissions of data before giving up */
+    uint8_t max_syn_rtx;  /* retransmissions of SYN / SYN-ACK */
+    uint32_t delack_ms;   /* delayed ACK timer (<= 200, RFC 9293 3.8.6.3) */
+    uint32_t ooo_max_segs; /* out-of-order segments held */
+    uint32_t time_wait_ms; /* 2 MSL */
+} tern_tcp_config;
+
+void tern_tcp_default_config(tern_tcp_config *c);
+/* The settings new sockets of this stack start with. */
+void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c);
+
+tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
+void tern_tcp_set_arg(tern_tcp *t, void *arg);
+void *tern_tcp_get_arg(const tern_tcp *t);
+void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err);
+void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
+void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
+
+int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
+void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc);
+/* Turns t into a listener (t stays the same object).  backlog bounds
+ * connections not yet accepted plus handshakes in progress. */
+int tern_tcp_listen(tern_tcp *t, uint8_t backlog);
+/* Listener that accepts SYNs to any address and port (catch-all). */
+void tern_tcp_set_catch_all(tern_tcp *t, bool on);
+void tern_tcp_backlog_delayed(tern_tcp *t);
+void tern_tcp_backlog_accepted(tern_tcp *t);
+int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected);
+
+#define TERN_TCP_WRITE_COPY 0x01u
+#define TERN_TCP_WRITE_MORE 0x02u
+/* Queues len bytes (always copied).  TERN_ERR_MEM when the send buffer or
+ * queue is full: try again from the sent callback. */
+int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags);
+int tern_tcp_output(tern_tcp *t);
+void tern_tcp_recved(tern_tcp *t, uint32_t len);
+int tern_tcp_process_refused(tern_tcp *t);
+/* Graceful close: FIN after queued data.  TERN_ERR_MEM means "try again". */
+int tern_tcp_close(tern_tcp *t);
+int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
+/* Sends RST (when synchronized), frees t, calls err(TERN_ERR_ABRT). */
+void tern_tcp_abort(tern_tcp *t);
+
+/* Options and state. */
+void tern_tcp_set_nodelay(tern_tcp *t, bool on);
+void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
+void tern_tcp_set_reuse(tern_tcp *t, bool on);
+void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
+void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);
+
+typedef struct tern_tcp_info {
+    tern_tcp_state state;
+    tern_addr local, remote;
+    uint16_t local_port, remote_port;
+    uint32_t snd_buf;      /* bytes tern_tcp_write accepts now */
+    uint16_t snd_queuelen; /* segments queued */
+    uint16_t mss;          /* effective send MSS */
+    uint32_t rcv_wnd;      /* receive window available */
+    uint32_t snd_wnd, cwnd, ssthresh;
+    uint32_t srtt_ms, rttvar_ms, rto_ms;
+    uint64_t bytes_acked, bytes_received;
+    uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries;
+    uint32_t dupacks_in, challenge_acks;
+    bool has_refused_data;
+    bool ts_ok, sack_ok;
+    uint8_t snd_wscale, rcv_wscale;
+} tern_tcp_info;
+
+void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *out);
+tern_tcp_state tern_tcp_get_state(const tern_tcp *t);
+const char *tern_tcp_state_name(tern_tcp_state s);
+
+#endif

@@ -1,0 +1,124 @@
+/* socket/tcp_cc.c: congestion control.
+ *
+ * NewReno (RFC 5681 slow start and congestion avoidance, RFC 6582 fast
+ * recovery) and CUBIC (RFC 9438), the default, chosen per socket.  Windows
+ * are in bytes; time in milliseconds. */
+#include <math.h>
+
+#include "socket/tcp_impl.h"
+
+#define CUBIC_C 0.4         /* RFC 9438 4.2 */
+#define CUBIC_BETA 0.7      /* multiplicative decrease */
+
+void tcp_cc_init(tern_tcp *t)
+{
+    /* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
+    t->cwnd = 10u * t->mss;
+    t->ssthresh = UINT32_MAX / 2;
+    t->cubic = (tcp_cubic){0};
+    t->in_recovery = false;
+    t->dupacks = 0;
+}
+
+static void reno_avoid(tern_tcp *t, uint32_t acked)
+{
+    /* cwnd += MSS*MSS/cwnd per ACK, counted in bytes (RFC 5681 3.1, ABC). */
+    t->cubic.ack_bytes += acked;
+    if (t->cubic.ack_bytes >= t->cwnd) {
+        t->cubic.ack_bytes -= t->cwnd;
+        t->cwnd += t->mss;
+    }
+}
+
+static void cubic_avoid(tern_tcp *t, uint32_t acked)
+{
+    tcp_cubic *c = &t->cubic;
+    uint32_t now = tern_stack_now(t->stack);
+    double mss = t->mss;
+    if (c->epoch_ms == 0) {
+        c->epoch_ms = now ? now : 1;
+        if (c->w_max < t->cwnd)
+            c->w_max = t->cwnd; /* no reduction seen: start from here */
+        double wmax = c->w_max / mss, cw = t->cwnd / mss;
+        c->k_ms = (uint32_t)(cbrt((wmax - cw) / CUBIC_C) * 1000.0);
+        c->w_est = t->cwnd;
+    }
+    double tsec = (double)(now - c->epoch_ms + (uint32_t)(t->srtt8 >> 3)) / 1000.0;
+    double dk = tsec - c->k_ms / 1000.0;
+    double target = (CUBIC_C * dk * dk * dk + c->w_max / mss) * mss; /* W_cubic(t + RTT) */
+    /* Reno-friendly region (RFC 9438 4.3). */
+    double alpha = 3.0 * (1.0 - CUBIC_BETA) / (1.0 + CUBIC_BETA);
+    c->w_est += (uint32_t)(alpha * mss * acked / (double)t->cwnd);
+    if (target < c->w_est)
+        target = c->w_est;
+    if (target > 1.5 * t->cwnd)
+        target = 1.5 * t->cwnd; /* RFC 9438 4.4: at most 1.5x per RTT */
+    if (target > t->cwnd) {
+        /* Grow towards the target over one window of ACKs. */
+        uint64_t inc = (uint64_t)((target - t->cwnd) * acked / t->cwnd);
+        t->cwnd += inc ? (uint32_t)inc : 0;
+        if (!inc)
+            reno_avoid(t, acked);
+    }
+}
+
+void tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
+{
+    if (!acked)
+        return;
+    if (t->cwnd < t->ssthresh) {
+        /* Slow start with appropriate byte counting (RFC 3465, L = 2). */
+        t->cwnd += acked < 2u * t->mss ? acked : 2u * t->mss;
+        return;
+    }
+    if (t->cfg.cc == TERN_TCP_CC_CUBIC)
+        cubic_avoid(t, acked);
+    else
+        reno_avoid(t, acked);
+    if (t->cwnd > (1u << 30))
+        t->cwnd = 1u << 30;
+}
+
+static uint32_t reduced_window(tern_tcp *t)
+{
+    uint32_t flight = t->snd_nxt - t->snd_una;
+    uint32_t base = t->cwnd < flight ? t->cwnd : flight;
+    uint32_t w;
+    if (t->cfg.cc == TERN_TCP_CC_CUBIC) {
+        /* Fast convergence (RFC 9438 4.7). */
+        tcp_cubic *c = &t->cubic;
+        c->w_max = t->cwnd < c->w_max ? (uint32_t)(t->cwnd * (1.0 + CUBIC_BETA) / 2.0) : t->cwnd;
+        c->epoch_ms = 0;
+        c->ack_bytes = 0;
+        w = (uint32_t)(t->cwnd * CUBIC_BETA);
+    } else {
+        w = base / 2; /* RFC 5681 (4) */
+    }
+    return w > 2u * t->mss ? w : 2u * t->mss;
+}
+
+void tcp_cc_on_loss(tern_tcp *t)
+{
+    t->ssthresh = reduced_window(t);
+    t->cwnd = t->sack_ok ? t->ssthresh : t->ssthresh + 3u * t->mss;
+}
+
+void tcp_cc_on_timeout(tern_tcp *t)
+{
+    if (!t->in_recovery || t->nrtx <= 1)
+        t->ssthresh = reduced_window(t);
+    t->cwnd = t->mss; /* loss window (RFC 5681 3.1) */
+    t->in_recovery = false;
+    t->recover = t->snd_max;
+    t->dupacks = 0;
+    t->cubic.epoch_ms = 0;
+}
+
+void tcp_cc_exit_recovery(tern_tcp *t)
+{
+    t->in_recovery = false;
+    t->cwnd = t->ssthresh;
+    t->dupacks = 0;
+    for (tcp_seg *s = t->snd_q; s; s = s->next)
+        s->lost = false;
+}

@@ -1,0 +1,249 @@
+/* socket/tcp_impl.h: TCP internals shared by the tcp_*.c files.
+ *
+ *   tcp.c         the API: create, bind, listen, connect, write, close
+ *   tcp_table.c   finding the socket a segment belongs to
+ *   tcp_input.c   segment arrival (RFC 9293 3.10.7), where received data starts
+ *   tcp_output.c  building and sending segments, the send queue
+ *   tcp_timer.c   retransmission, delayed ACK, persist, keepalive, TIME-WAIT
+ *   tcp_cc.c      congestion control: NewReno (RFC 5681/6582), CUBIC (RFC 9438)
+ *   tcp_ooo.c     the out-of-order queue and the SACK blocks it produces */
+#ifndef TERN_TCP_IMPL_H
+#define TERN_TCP_IMPL_H
+
+#include "iface/ip.h"
+#include "stack/stack_impl.h"
+#include "tern/tcp.h"
+#include "tern/timer.h"
+#include "wire/checksum.h"
+#include "wire/wire.h"
+
+/* Sequence-number comparisons modulo 2^32 (RFC 9293 3.4). */
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+#define SEQ_MAX(a, b) (SEQ_GT(a, b) ? (a) : (b))
+#define SEQ_MIN(a, b) (SEQ_LT(a, b) ? (a) : (b))
+
+#define TCP_SLOW_TICK_MS 500u   /* lwIP's coarse timer: poll intervals count these */
+#define TCP_MAX_WSCALE 14u
+#define TCP_DEFAULT_MSS 536u    /* RFC 9293 3.7.1: assumed when the peer sends none */
+
+/* One segment of the send queue.  Its payload is a pbuf with headroom, so
+ * headers are written in front of the data without copying it. */
+typedef struct tcp_seg {
+    struct tcp_seg *next;
+    tern_pbuf *p;        /* payload (tot_len == len); NULL for SYN/FIN alone */
+    uint32_t seq;
+    uint32_t len;        /* payload bytes */
+    uint32_t cap;        /* payload capacity of p, for appending small writes */
+    uint32_t sent_ms;    /* time of the last transmission */
+    tern_csum sum;       /* partial checksum of the payload, from the copy */
+    uint8_t flags;       /* TERN_TCP_SYN, TERN_TCP_FIN, TERN_TCP_PSH */
+    uint8_t rtx;         /* retransmissions of this segment */
+    bool sacked;         /* the peer holds it (SACK) */
+    bool lost;           /* marked for retransmission by loss recovery */
+} tcp_seg;
+
+/* One out-of-order segment held for reassembly. */
+typedef struct tcp_ooo {
+    struct tcp_ooo *next;
+    tern_pbuf *p;
+    uint32_t seq, len;
+    bool fin;
+} tcp_ooo;
+
+typedef struct tcp_cubic {
+    uint32_t w_max;      /* cwnd (bytes) at the last reduction */
+    uint32_t k_ms;       /* time to regain w_max */
+    uint32_t epoch_ms;   /* start of this congestion-avoidance epoch; 0 = none */
+    uint32_t w_est;      /* Reno-friendly estimate (bytes) */
+    uint32_t ack_bytes;  /* acked bytes not yet turned into growth */
+} tcp_cubic;
+
+struct tern_tcp {
+    tern_stack *stack;
+    struct tern_tcp *hnext;    /* hash bucket chain (connections) */
+    struct tern_tcp *next;     /* every socket of the stack */
+    struct tern_tcp *listener; /* for children not yet accepted */
+    tern_tcp_state state;
+    uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
+    uint8_t iface_index;
+    uint8_t ttl, tos;
+    tern_addr local, remote;
+    uint16_t local_port, remote_port;
+    bool in_table;             /* linked into the stack's lists */
+    uint8_t busy;              /* nesting depth of application callbacks */
+    bool dead;                 /* destroyed inside a callback: freed on return */
+    bool hashed;               /* in the connection hash */
+
+    /* Options and modes. */
+    bool nodelay, reuse, catch_all, keepalive;
+    bool ts_ok, sack_ok, ws_ok;
+    bool accepted;             /* a child the application has seen */
+    bool backlog_delayed;
+    tern_tcp_config cfg;
+
+    /* Application. */
+    void *arg;
+    tern_tcp_accept_fn accept;
+    tern_tcp_connected_fn connected;
+    tern_tcp_recv_fn recv;
+    tern_tcp_sent_fn sent;
+    tern_tcp_poll_fn poll;
+    tern_tcp_err_fn err;
+    uint8_t poll_interval, poll_ticks;
+
+    /* Listener. */
+    uint8_t backlog, pending;  /* pending: children not yet accepted */
+
+    /* Send side (RFC 9293 3.3.1). */
+    uint32_t iss, snd_una, snd_nxt, snd_max;
+    uint32_t snd_wnd;          /* peer's window, scaled */
+    uint32_t max_snd_wnd;      /* largest window the peer offered (RFC 5961 5.2) */
+    uint32_t snd_wl1, snd_wl2;
+    uint32_t snd_end;          /* sequence number after the last queued byte */
+    uint32_t snd_queued;       /* bytes queued, unacknowledged included */
+    uint16_t snd_queuelen;
+    uint16_t mss;              /* effective send MSS (data bytes) */
+    uint16_t peer_mss;
+    uint8_t snd_wscale, rcv_wscale;
+    tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
+    tcp_seg *snd_next_seg;     /* first segment never sent */
+    bool fin_queued;           /* FIN is in the send queue */
+    bool close_pending;        /* close wanted but no memory for the FIN yet */
+    bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
+    uint32_t sent_pending;     /* acked bytes not yet reported through sent() */
+
+    /* Congestion control. */
+    uint32_t cwnd, ssthresh;
+    uint32_t recover;          /* NewReno/SACK recovery point */
+    bool in_recovery;
+    uint8_t dupacks;
+    uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
+    uint32_t high_sacked;      /* highest sequence a SACK block covered */
+    tcp_cubic cubic;
+
+    /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
+    int32_t srtt8, rttvar4;
+    uint32_t rto;
+    uint32_t rtt_seq, rtt_start; /* Karn-safe sample in flight (no timestamps) */
+    bool rtt_timing;
+    uint8_t nrtx;              /* consecutive timeouts */
+    uint8_t persist_backoff;
+    bool persist;              /* zero-window probing */
+
+    /* Timestamps (RFC 7323). */
+    uint32_t ts_recent, ts_recent_ms;
+    uint32_t ts_offset;        /* per-connection random offset of our TSval */
+
+    /* Receive side. */
+    uint32_t irs, rcv_nxt;
+    uint32_t rcv_wnd;          /* free window: buffer minus data the app holds */
+    uint32_t rcv_buf;          /* current buffer size (autotuned) */
+    uint32_t rcv_adv;          /* right edge advertised */
+    uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
+    tcp_ooo *ooo;
+    uint32_t ooo_count;
+    uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
+    tcp_ooo *refused, *refused_tail; /* data the application refused, oldest first */
+    bool refused_fin;
+    bool fin_rcvd;             /* FIN received in sequence */
+    uint8_t unacked_segs;      /* full segments received since our last ACK */
+    bool ack_now;
+    uint32_t last_rx_ms;
+    uint32_t autotune_ms, autotune_bytes;
+
+    /* Timers. */
+    tern_timer rtx_timer;      /* retransmission / persist / SYN */
+    tern_timer ack_timer;      /* delayed ACK */
+    tern_timer slow_timer;     /* poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
+    uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
+    uint32_t state_since_ms;
+
+    /* Counters. */
+    uint64_t bytes_acked, bytes_received;
+    uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries, dupacks_in, challenge_acks;
+};
+
+/* The stack's TCP state. */
+typedef struct tern_tcp_table {
+    tern_tcp *all;             /* every socket */
+    tern_tcp **buckets;        /* connection hash */
+    uint32_t nbuckets, nhashed;
+    uint16_t next_port;
+    uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
+    tern_tcp_config defaults;
+    uint32_t challenge_window_ms, challenge_count; /* RFC 5961 7 rate limit */
+} tern_tcp_table;
+
+tern_tcp_table *tcp_table(tern_stack *s);
+void tcp_table_link(tern_tcp *t);
+void tcp_table_unlink(tern_tcp *t);
+void tcp_hash_insert(tern_tcp *t);
+void tcp_hash_remove(tern_tcp *t);
+tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener);
+bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
+uint32_t tcp_isn(tern_stack *s, const tern_addr *laddr, uint16_t lport, const tern_addr *raddr, uint16_t rport);
+uint32_t tcp_random(tern_stack *s);
+
+/* tcp.c */
+void tcp_set_state(tern_tcp *t, tern_tcp_state st);
+/* Frees the socket and calls err(code) when code != 0. */
+void tcp_destroy(tern_tcp *t, int code);
+tern_tcp *tcp_alloc(tern_stack *s, uint8_t type);
+uint32_t tcp_sndbuf(const tern_tcp *t);
+
+/* Application callbacks may close or abort the socket they are given;
+ * wrap each call so the memory outlives it.  tcp_leave returns false when
+ * the socket died during the call (the caller must not touch it). */
+static inline void tcp_enter(tern_tcp *t) { t->busy++; }
+bool tcp_leave(tern_tcp *t);
+
+/* tcp_input.c */
+/* Offers refused data (and a refused FIN) to the application again;
+ * TERN_ERR_ABRT when the socket died. */
+int tcp_deliver_refused(tern_tcp *t);
+
+/* tcp_output.c */
+int tcp_output(tern_tcp *t);
+void tcp_send_ack(tern_tcp *t);
+void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
+                  uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack);
+void tcp_send_rst_for(tern_tcp *t);
+int tcp_send_syn(tern_tcp *t);
+int tcp_queue_flags(tern_tcp *t, uint8_t flags);
+void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
+void tcp_send_probe(tern_tcp *t, bool keepalive);
+void tcp_seg_free(tcp_seg *seg);
+void tcp_free_queues(tern_tcp *t);
+uint32_t tcp_flight(const tern_tcp *t);
+uint32_t tcp_rcv_window_to_advertise(tern_tcp *t);
+uint32_t tcp_ts_now(const tern_tcp *t);
+uint16_t tcp_mss_for(const tern_tcp *t, tern_iface *ifc);
+
+/* tcp_timer.c */
+void tcp_timers_init(tern_tcp *t);
+void tcp_timers_stop(tern_tcp *t);
+void tcp_arm_rtx(tern_tcp *t);
+void tcp_arm_delack(tern_tcp *t);
+void tcp_arm_slow(tern_tcp *t);
+void tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
+
+/* tcp_cc.c */
+void tcp_cc_init(tern_tcp *t);
+void tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
+void tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
+void tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
+void tcp_cc_exit_recovery(tern_tcp *t);
+
+/* tcp_ooo.c */
+/* Queues an out-of-order segment (p payload = data); consumes p. */
+void tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin);
+/* Takes the segments now in order (chain of payloads, total bytes, FIN). */
+tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin);
+void tcp_ooo_free(tern_tcp *t);
+/* SACK blocks for an ACK: the block holding `latest` first (RFC 2018 4). */
+uint8_t tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max);
+
+#endif

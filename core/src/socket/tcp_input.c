@@ -1,0 +1,872 @@
+/* socket/tcp_input.c: where a TCP segment arrives (RFC 9293 3.10.7).
+ *
+ * tern_tcp_input validates the segment and finds its socket; the rest
+ * follows the RFC's order for "SEGMENT ARRIVES": LISTEN, SYN-SENT, then
+ * for synchronized states: sequence check (with PAWS), RST, SYN, ACK,
+ * data, FIN.  Received data is handed to the application in the pbuf it
+ * arrived in: no copy. */
+#include <stdlib.h>
+
+#include "socket/tcp_impl.h"
+
+typedef struct segment {
+    tern_tcp_repr h;
+    tern_pbuf *p;   /* payload (after the header); owned until handed on */
+    uint32_t len;   /* payload bytes */
+    const tern_ip_meta *m;
+} segment;
+
+static uint32_t seg_space(const segment *sg)
+{
+    return sg->len + ((sg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((sg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+}
+
+static void drop(segment *sg)
+{
+    if (sg->p)
+        tern_pbuf_free(sg->p);
+    sg->p = NULL;
+}
+
+/* RFC 5961 7: challenge ACKs are rate limited stack-wide. */
+static void challenge_ack(tern_tcp *t)
+{
+    tern_tcp_table *tb = t->stack->tcp;
+    uint32_t now = tern_stack_now(t->stack);
+    if (now - tb->challenge_window_ms >= 1000) {
+        tb->challenge_window_ms = now;
+        tb->challenge_count = 0;
+    }
+    if (tb->challenge_count++ >= 1000)
+        return;
+    t->challenge_acks++;
+    tcp_send_ack(t);
+}
+
+/* The peer's options from its SYN or SYN-ACK. */
+static void take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
+{
+    t->ws_ok = t->cfg.wscale && h->has_wscale;
+    if (t->ws_ok) {
+        t->snd_wscale = h->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : h->wscale; /* RFC 7323 2.3 */
+    } else {
+        t->snd_wscale = 0;
+        t->rcv_wscale = 0;
+    }
+    t->ts_ok = t->cfg.timestamps && h->has_ts;
+    if (t->ts_ok) {
+        t->ts_recent = h->ts_val;
+        t->ts_recent_ms = tern_stack_now(t->stack);
+    }
+    t->sack_ok = t->cfg.sack && h->sack_permitted;
+    uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
+    t->peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
+    uint16_t ours = tcp_mss_for(t, ifc);
+    uint16_t mss = t->peer_mss < ours ? t->peer_mss : ours;
+    if (t->ts_ok)
+        mss = (uint16_t)(mss - 12); /* room for the timestamp option */
+    t->mss = mss;
+}
+
+/* ---- delivering data to the application ---- */
+
+static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
+{
+    tcp_ooo *r = malloc(sizeof(*r));
+    if (!r) {
+        /* Out of memory: the bytes are lost to the application; reset
+         * rather than corrupt the stream. */
+        tern_pbuf_free(p);
+        t->rx_shut = true;
+        return;
+    }
+    r->p = p;
+    r->len = p->tot_len;
+    r->seq = 0;
+    r->fin = false;
+    if (front) {
+        r->next = t->refused;
+        t->refused = r;
+        if (!t->refused_tail)
+            t->refused_tail = r;
+    } else {
+        r->next = NULL;
+        if (t->refused_tail)
+            t->refused_tail->next = r;
+        else
+            t->refused = r;
+        t->refused_tail = r;
+    }
+}
+
+/* Calls recv(p) (p == NULL: FIN).  Returns false when the socket died;
+ * *refused tells whether the application declined. */
+static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
+{
+    *refused = false;
+    if (!t->recv) {
+        /* No receiver (lwIP's tcp_recv_null): consume data, close on FIN. */
+        if (p) {
+            t->rcv_app_unread -= p->tot_len;
+            t->rcv_wnd += p->tot_len;
+            tern_pbuf_free(p);
+            return true;
+        }
+        tern_tcp_close(t);
+        return !t->dead && t->state != TERN_TCP_CLOSED;
+    }
+    tcp_enter(t);
+    int r = t->recv(t->arg, t, p, TERN_OK);
+    if (!tcp_leave(t))
+        return false;
+    if (r != TERN_OK && r != TERN_ERR_ABRT)
+        *refused = true;
+    return true;
+}
+
+/* Hands an in-order payload to the application, or queues it behind data
+ * it refused earlier.  Returns false when the socket died. */
+static bool deliver(tern_tcp *t, tern_pbuf *p)
+{
+    uint32_t len = p->tot_len;
+    t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
+    t->rcv_app_unread += len;
+    t->bytes_received += len;
+    t->autotune_bytes += len;
+    if (t->refused || t->refused_fin) {
+        refused_push(t, p, false);
+        return true;
+    }
+    bool refused;
+    if (!call_recv(t, p, &refused))
+        return false;
+    if (refused)
+        refused_push(t, p, false);
+    return true;
+}
+
+static bool deliver_fin(tern_tcp *t)
+{
+    if (t->refused) {
+        t->refused_fin = true;
+        return true;
+    }
+    bool refused;
+    if (!call_recv(t, NULL, &refused))
+        return false;
+    t->refused_fin = refused;
+    return true;
+}
+
+int tcp_deliver_refused(tern_tcp *t)
+{
+    while (t->refused) {
+        tcp_ooo *r = t->refused;
+        t->refused = r->next;
+        if (!t->refused)
+            t->refused_tail = NULL;
+        tern_pbuf *p = r->p;
+        free(r);
+        bool refused;
+        if (!call_recv(t, p, &refused))
+            return TERN_ERR_ABRT;
+        if (refused) {
+            refused_push(t, p, true);
+            return TERN_ERR_INPROGRESS;
+        }
+    }
+    if (t->refused_fin) {
+        t->refused_fin = false;
+        bool refused;
+        if (!call_recv(t, NULL, &refused))
+            return TERN_ERR_ABRT;
+        t->refused_fin = refused;
+        if (refused)
+            return TERN_ERR_INPROGRESS;
+    }
+    return TERN_OK;
+}
+
+int tern_tcp_process_refused(tern_tcp *t)
+{
+    if (!t)
+        return TERN_ERR_ARG;
+    return tcp_deliver_refused(t);
+}
+
+/* Receive-buffer autotuning: when the peer filled more than half the
+ * buffer within one round trip and the application keeps up, double the
+ * buffer, up to the configured cap. */
+static void autotune(tern_tcp *t)
+{
+    uint32_t now = tern_stack_now(t->stack);
+    uint32_t rtt = t->srtt8 ? (uint32_t)(t->srtt8 >> 3) : 100;
+    if (now - t->autotune_ms < (rtt ? rtt : 1))
+        return;
+    if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg.rcv_buf_max &&
+        t->rcv_app_unread < t->rcv_buf / 2) {
+        uint32_t grow = t->rcv_buf;
+        if (t->rcv_buf + grow > t->cfg.rcv_buf_max)
+            grow = t->cfg.rcv_buf_max - t->rcv_buf;
+        t->rcv_buf += grow;
+        t->rcv_wnd += grow;
+    }
+    t->autotune_ms = now;
+    t->autotune_bytes = 0;
+}
+
+/* ---- the send side: acknowledgments ---- */
+
+static uint32_t seg_seqlen(const tcp_seg *s)
+{
+    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
+}
+
+/* Marks queued segments the peer reports holding (RFC 2018). */
+static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
+{
+    for (uint8_t i = 0; i < h->sack_count; i++) {
+        uint32_t l = h->sack[i].left, r = h->sack[i].right;
+        /* Ignore blocks outside what we sent (RFC 2883 D-SACKs included). */
+        if (!SEQ_LT(l, r) || SEQ_LEQ(r, t->snd_una) || SEQ_GT(r, t->snd_max))
+            continue;
+        for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+            if (SEQ_GEQ(s->seq, r))
+                break;
+            if (!s->sacked && s->len && SEQ_GEQ(s->seq, l) && SEQ_LEQ(s->seq + s->len, r)) {
+                s->sacked = true;
+                s->lost = false;
+                t->sacked_bytes += s->len;
+            }
+        }
+        if (SEQ_GT(r, t->high_sacked) || t->high_sacked == 0)
+            t->high_sacked = r;
+    }
+}
+
+/* RFC 6675 5 (simplified IsLost): unsacked segments below the highest
+ * SACKed byte are presumed lost; without SACK the first segment is. */
+static void mark_losses(tern_tcp *t)
+{
+    bool any = false;
+    for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+        if (t->sack_ok && t->sacked_bytes && SEQ_GEQ(s->seq, t->high_sacked))
+            break;
+        if (!s->sacked) {
+            s->lost = true;
+            any = true;
+            if (!t->sack_ok || !t->sacked_bytes)
+                break;
+        }
+    }
+    (void)any;
+}
+
+static void enter_recovery(tern_tcp *t)
+{
+    tcp_cc_on_loss(t);
+    t->in_recovery = true;
+    t->recover = t->snd_max;
+    t->fast_retransmits++;
+    if (t->sack_ok)
+        t->sack_recoveries++;
+    mark_losses(t);
+}
+
+/* Processes the acknowledgment field.  Returns false when the socket died
+ * (a sent callback closed it). */
+static bool take_ack(tern_tcp *t, segment *sg)
+{
+    const tern_tcp_repr *h = &sg->h;
+    uint32_t ack = h->ack;
+    bool win_update = false;
+    if (SEQ_LT(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && SEQ_LEQ(t->snd_wl2, ack))) {
+        uint32_t wnd = (uint32_t)h->window << t->snd_wscale;
+        win_update = wnd != t->snd_wnd;
+        t->snd_wnd = wnd;
+        t->snd_wl1 = h->seq;
+        t->snd_wl2 = ack;
+        if (wnd > t->max_snd_wnd)
+            t->max_snd_wnd = wnd;
+        if (t->persist && wnd > 0) {
+            t->persist = false;
+            t->persist_backoff = 0;
+            tern_timer_stop(t->stack, &t->rtx_timer);
+        }
+    }
+    if (t->sack_ok && h->sack_count)
+        take_sack(t, h);
+
+    if (SEQ_GT(ack, t->snd_una)) {
+        uint32_t data_acked = 0;
+        tcp_seg *seg;
+        while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
+            t->snd_q = seg->next;
+            if (!t->snd_q)
+                t->snd_q_tail = NULL;
+            if (t->snd_next_seg == seg)
+                t->snd_next_seg = seg->next;
+            data_acked += seg->len;
+            if (seg->sacked)
+                t->sacked_bytes -= seg->len;
+            t->snd_queuelen--;
+            tcp_seg_free(seg);
+        }
+        if (seg && SEQ_GT(ack, seg->seq) && seg->len && seg->p) {
+            /* Part of a segment (a peer with a smaller MSS, a middlebox). */
+            uint32_t n = ack - seg->seq;
+            if (n > seg->len)
+                n = seg->len;
+            tern_pbuf_remove_header(seg->p, n);
+            seg->seq += n;
+            seg->len -= n;
+            seg->cap -= n;
+            seg->sum = tern_csum_pbuf(0, seg->p, 0, (uint16_t)seg->len);
+            data_acked += n;
+        }
+        t->snd_una = ack;
+        if (SEQ_LT(t->snd_nxt, ack))
+            t->snd_nxt = ack;
+        t->snd_queued -= data_acked > t->snd_queued ? t->snd_queued : data_acked;
+        t->bytes_acked += data_acked;
+        t->sent_pending += data_acked;
+        if (SEQ_GT(ack, t->high_sacked))
+            t->high_sacked = ack;
+
+        /* Round-trip sample: timestamps when both sides use them, else
+         * one timed segment at a time (Karn's rule in send_seg). */
+        uint32_t now = tern_stack_now(t->stack);
+        if (t->ts_ok && h->has_ts && h->ts_ecr) {
+            uint32_t rtt = tcp_ts_now(t) - h->ts_ecr;
+            if (rtt < 60000)
+                tcp_rtt_sample(t, rtt);
+        } else if (t->rtt_timing && SEQ_GT(ack, t->rtt_seq)) {
+            t->rtt_timing = false;
+            tcp_rtt_sample(t, now - t->rtt_start);
+        }
+        t->nrtx = 0;
+
+        if (t->in_recovery) {
+            if (SEQ_GEQ(ack, t->recover)) {
+                tcp_cc_exit_recovery(t);
+            } else {
+                /* Partial ACK (RFC 6582 3.2 / RFC 6675): the next hole goes now. */
+                mark_losses(t);
+                if (!t->sack_ok) {
+                    t->cwnd = t->cwnd > data_acked ? t->cwnd - data_acked : 0;
+                    t->cwnd += t->mss;
+                }
+            }
+        } else {
+            tcp_cc_on_ack(t, data_acked);
+        }
+        t->dupacks = 0;
+        tcp_arm_rtx(t);
+    } else if (ack == t->snd_una && sg->len == 0 && !(h->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) &&
+               !win_update && t->snd_una != t->snd_max) {
+        /* A duplicate ACK (RFC 5681 2). */
+        t->dupacks++;
+        t->dupacks_in++;
+        if (t->in_recovery) {
+            if (!t->sack_ok)
+                t->cwnd += t->mss; /* NewReno inflation */
+            else
+                mark_losses(t);
+        } else if (t->dupacks >= 3 || (t->sack_ok && t->sacked_bytes >= 3u * t->mss)) {
+            /* One fast retransmit per window (RFC 6582 4.1). */
+            if (SEQ_GT(t->snd_una, t->recover) || t->recover == 0 || t->recover == t->iss)
+                enter_recovery(t);
+        }
+    }
+
+    while (t->sent_pending && t->sent) {
+        uint32_t n = t->sent_pending;
+        t->sent_pending = 0;
+        tcp_enter(t);
+        t->sent(t->arg, t, n);
+        if (!tcp_leave(t))
+            return false;
+    }
+    t->sent_pending = 0;
+    return true;
+}
+
+/* ---- states ---- */
+
+static void enter_time_wait(tern_tcp *t)
+{
+    tcp_set_state(t, TERN_TCP_TIME_WAIT);
+    tern_timer_stop(t->stack, &t->rtx_timer);
+    tcp_ooo_free(t);
+    tcp_arm_slow(t);
+}
+
+static void listen_input(tern_tcp *l, segment *sg)
+{
+    tern_stack *s = l->stack;
+    const tern_tcp_repr *h = &sg->h;
+    const tern_ip_meta *m = sg->m;
+    if (h->flags & TERN_TCP_RST)
+        return drop(sg);
+    if (h->flags & TERN_TCP_ACK) {
+        tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
+        return drop(sg);
+    }
+    if (!(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_FIN) || m->dst_is_broadcast)
+        return drop(sg);
+    if (l->pending >= l->backlog) {
+        s->stats.tcp_drop_backlog++;
+        return drop(sg);
+    }
+    tern_tcp *c = tcp_alloc(s, m->dst.type);
+    if (!c)
+        return drop(sg);
+    c->local = m->dst;
+    c->local_port = h->dst_port;
+    c->remote = m->src;
+    c->remote_port = h->src_port;
+    c->iface_index = l->iface_index;
+    c->listener = l;
+    l->pending++;
+    c->arg = l->arg;
+    c->cfg = l->cfg;
+    c->nodelay = l->nodelay;
+    c->reuse = l->reuse;
+    c->keepalive = l->keepalive;
+    c->keep_idle = l->keep_idle;
+    c->keep_intvl = l->keep_intvl;
+    c->keep_cnt = l->keep_cnt;
+    c->ttl = l->ttl;
+    c->tos = l->tos;
+    c->rcv_buf = c->cfg.rcv_buf;
+    c->rcv_wnd = c->rcv_buf;
+    c->rto = c->cfg.rto_initial_ms;
+    c->irs = h->seq;
+    c->rcv_nxt = h->seq + 1;
+    c->rcv_adv = c->rcv_nxt;
+    take_syn_options(c, h, m->iface);
+    c->snd_wnd = h->window; /* a SYN's window is never scaled */
+    c->max_snd_wnd = c->snd_wnd;
+    c->snd_wl1 = h->seq;
+    c->iss = tcp_isn(s, &c->local, c->local_port, &c->remote, c->remote_port);
+    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss;
+    c->recover = c->iss;
+    c->ts_offset = tcp_random(s);
+    c->last_rx_ms = tern_stack_now(s);
+    tcp_cc_init(c);
+    tcp_table_link(c);
+    tcp_hash_insert(c);
+    tcp_set_state(c, TERN_TCP_SYN_RCVD);
+    tcp_arm_slow(c);
+    drop(sg); /* data on a SYN is not kept; the peer sends it again */
+    if (tcp_send_syn(c) != TERN_OK)
+        tcp_destroy(c, 0);
+}
+
+static void syn_sent_input(tern_tcp *t, segment *sg)
+{
+    const tern_tcp_repr *h = &sg->h;
+    bool has_ack = (h->flags & TERN_TCP_ACK) != 0;
+    if (has_ack && (SEQ_LEQ(h->ack, t->iss) || SEQ_GT(h->ack, t->snd_max))) {
+        if (!(h->flags & TERN_TCP_RST))
+            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+                         false);
+        return drop(sg);
+    }
+    if (h->flags & TERN_TCP_RST) {
+        drop(sg);
+        if (has_ack)
+            tcp_destroy(t, TERN_ERR_RST); /* connection refused */
+        return;
+    }
+    if (!(h->flags & TERN_TCP_SYN))
+        return drop(sg);
+    t->irs = h->seq;
+    t->rcv_nxt = h->seq + 1;
+    t->rcv_adv = t->rcv_nxt;
+    take_syn_options(t, h, sg->m->iface);
+    drop(sg);
+    if (!has_ack) {
+        /* Simultaneous open (RFC 9293 3.5): answer with SYN-ACK. */
+        tcp_set_state(t, TERN_TCP_SYN_RCVD);
+        t->snd_wnd = h->window;
+        t->snd_wl1 = h->seq;
+        tcp_retransmit_seg(t, t->snd_q);
+        return;
+    }
+    /* Our SYN is acknowledged. */
+    tcp_seg *syn = t->snd_q;
+    if (t->rtt_timing && syn && syn->rtx == 0)
+        tcp_rtt_sample(t, tern_stack_now(t->stack) - t->rtt_start);
+    t->rtt_timing = false;
+    t->snd_q = syn->next;
+    if (!t->snd_q)
+        t->snd_q_tail = NULL;
+    if (t->snd_next_seg == syn)
+        t->snd_next_seg = syn->next;
+    t->snd_queuelen--;
+    tcp_seg_free(syn);
+    t->snd_una = h->ack;
+    t->snd_wnd = h->window;
+    t->max_snd_wnd = t->snd_wnd;
+    t->snd_wl1 = h->seq;
+    t->snd_wl2 = h->ack;
+    t->nrtx = 0;
+    tern_timer_stop(t->stack, &t->rtx_timer);
+    tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    t->last_rx_ms = tern_stack_now(t->stack);
+    tcp_arm_slow(t);
+    t->ack_now = true;
+    if (t->connected) {
+        tcp_enter(t);
+        t->connected(t->arg, t, TERN_OK);
+        if (!tcp_leave(t))
+            return;
+    }
+    tcp_output(t);
+}
+
+/* SYN-RECEIVED -> ESTABLISHED: tell the listener's application. */
+static bool established_from_syn_rcvd(tern_tcp *t)
+{
+    tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    tern_tcp *l = t->listener;
+    if (!l) {
+        /* Simultaneous open of an active socket. */
+        if (t->connected) {
+            tcp_enter(t);
+            t->connected(t->arg, t, TERN_OK);
+            return tcp_leave(t);
+        }
+        return true;
+    }
+    t->accepted = true;
+    if (!t->backlog_delayed && l->pending)
+        l->pending--;
+    if (!l->accept) {
+        tern_tcp_abort(t);
+        return false;
+    }
+    tcp_enter(t);
+    int r = l->accept(l->arg, t, TERN_OK);
+    if (!tcp_leave(t))
+        return false;
+    if (r != TERN_OK) {
+        tern_tcp_abort(t);
+        return false;
+    }
+    return true;
+}
+
+static bool seq_acceptable(const tern_tcp *t, const segment *sg, uint32_t wnd)
+{
+    uint32_t seq = sg->h.seq, space = seg_space(sg);
+    if (space == 0)
+        return wnd == 0 ? seq == t->rcv_nxt : SEQ_GEQ(seq, t->rcv_nxt) && SEQ_LT(seq, t->rcv_nxt + wnd);
+    if (wnd == 0)
+        return false;
+    return (SEQ_GEQ(seq, t->rcv_nxt) && SEQ_LT(seq, t->rcv_nxt + wnd)) ||
+           (SEQ_GEQ(seq + space - 1, t->rcv_nxt) && SEQ_LT(seq + space - 1, t->rcv_nxt + wnd));
+}
+
+/* Cuts the payload to [rcv_nxt, right edge).  Returns false if nothing is left. */
+static void trim(tern_tcp *t, segment *sg, uint32_t wnd)
+{
+    tern_tcp_repr *h = &sg->h;
+    if (SEQ_LT(h->seq, t->rcv_nxt)) {
+        uint32_t cut = t->rcv_nxt - h->seq;
+        if (h->flags & TERN_TCP_SYN) {
+            h->flags &= (uint8_t)~TERN_TCP_SYN;
+            cut--;
+            h->seq++;
+        }
+        if (cut >= sg->len) {
+            h->seq += sg->len;
+            sg->len = 0;
+        } else {
+            sg->p = tern_pbuf_free_header(sg->p, (uint16_t)cut);
+            sg->len -= cut;
+            h->seq += cut;
+        }
+    }
+    uint32_t room = wnd - (h->seq - t->rcv_nxt);
+    if (SEQ_GT(h->seq + sg->len, t->rcv_nxt + wnd)) {
+        sg->len = SEQ_GT(h->seq, t->rcv_nxt + wnd) ? 0 : room;
+        h->flags &= (uint8_t)~TERN_TCP_FIN; /* the FIN lies beyond the window */
+    }
+    if (sg->len == 0) {
+        drop(sg);
+    } else if (sg->p->tot_len != sg->len) {
+        tern_pbuf_realloc(sg->p, (uint16_t)sg->len);
+    }
+}
+
+static void synchronized_input(tern_tcp *t, segment *sg)
+{
+    tern_tcp_repr *h = &sg->h;
+    uint32_t now = tern_stack_now(t->stack);
+
+    if (t->state == TERN_TCP_SYN_RCVD && (h->flags & TERN_TCP_SYN) && !(h->flags & TERN_TCP_ACK) &&
+        h->seq == t->irs) {
+        /* Our SYN-ACK was lost: the peer repeats its SYN. */
+        drop(sg);
+        tcp_retransmit_seg(t, t->snd_q);
+        return;
+    }
+    if ((t->refused || t->refused_fin) && tcp_deliver_refused(t) == TERN_ERR_ABRT)
+        return drop(sg);
+
+    /* PAWS (RFC 7323 5.3): an old timestamp means an old duplicate. */
+    if (t->ts_ok && h->has_ts && !(h->flags & TERN_TCP_RST) && SEQ_LT(h->ts_val, t->ts_recent) &&
+        now - t->ts_recent_ms < 24u * 24 * 3600 * 1000) {
+        drop(sg);
+        tcp_send_ack(t);
+        return;
+    }
+
+    uint32_t wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    if (!seq_acceptable(t, sg, wnd)) {
+        bool zero_window_probe = wnd == 0 && h->seq == t->rcv_nxt && (h->flags & TERN_TCP_ACK);
+        if (!zero_window_probe) {
+            bool rst = (h->flags & TERN_TCP_RST) != 0;
+            if (t->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN))
+                t->state_since_ms = now; /* a repeated FIN restarts 2MSL */
+            drop(sg);
+            if (!rst)
+                tcp_send_ack(t);
+            return;
+        }
+        /* Accept the ACK of a probe into a closed window, not its data. */
+        drop(sg);
+        sg->len = 0;
+        h->flags &= (uint8_t)~TERN_TCP_FIN;
+        t->ack_now = true;
+    }
+
+    if (h->flags & TERN_TCP_RST) {
+        drop(sg);
+        if (h->seq != t->rcv_nxt) {
+            challenge_ack(t); /* RFC 5961 3.2 */
+            return;
+        }
+        tcp_destroy(t, t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted ? 0 : TERN_ERR_RST);
+        return;
+    }
+    if (h->flags & TERN_TCP_SYN) {
+        drop(sg);
+        challenge_ack(t); /* RFC 5961 4.2 */
+        return;
+    }
+    if (!(h->flags & TERN_TCP_ACK))
+        return drop(sg);
+
+    /* RFC 5961 5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.MAX]. */
+    if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd ? t->max_snd_wnd : 65535))) {
+        drop(sg);
+        if (t->state == TERN_TCP_SYN_RCVD)
+            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+                         false);
+        else
+            challenge_ack(t);
+        return;
+    }
+    if (t->ts_ok && h->has_ts && SEQ_LEQ(h->seq, t->rcv_nxt)) {
+        t->ts_recent = h->ts_val;
+        t->ts_recent_ms = now;
+    }
+    t->last_rx_ms = now;
+    t->keep_sent = 0;
+
+    bool was_syn_rcvd = t->state == TERN_TCP_SYN_RCVD;
+    if (was_syn_rcvd) {
+        if (!SEQ_GT(h->ack, t->snd_una)) {
+            drop(sg);
+            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+                         false);
+            return;
+        }
+        t->snd_wnd = (uint32_t)h->window << t->snd_wscale;
+        t->max_snd_wnd = t->snd_wnd;
+        t->snd_wl1 = h->seq;
+        t->snd_wl2 = h->ack;
+        tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    }
+    if (!take_ack(t, sg))
+        return drop(sg);
+    if (was_syn_rcvd && !established_from_syn_rcvd(t))
+        return drop(sg);
+
+    bool fin_acked = t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end);
+    switch (t->state) {
+    case TERN_TCP_FIN_WAIT_1:
+        if (fin_acked)
+            tcp_set_state(t, TERN_TCP_FIN_WAIT_2);
+        break;
+    case TERN_TCP_CLOSING:
+        if (fin_acked) {
+            drop(sg);
+            enter_time_wait(t);
+            return;
+        }
+        break;
+    case TERN_TCP_LAST_ACK:
+        if (fin_acked) {
+            drop(sg);
+            tcp_destroy(t, t->rx_shut ? 0 : TERN_ERR_CLSD);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+
+    /* Data. */
+    bool fin_in_order = false;
+    if (sg->len || (h->flags & TERN_TCP_FIN)) {
+        if (t->state != TERN_TCP_ESTABLISHED && t->state != TERN_TCP_FIN_WAIT_1 &&
+            t->state != TERN_TCP_FIN_WAIT_2) {
+            drop(sg); /* the peer's FIN was already seen */
+            sg->len = 0;
+            h->flags &= (uint8_t)~TERN_TCP_FIN;
+        } else if (sg->len && t->rx_shut) {
+            /* Data for an application that closed its receive side: lwIP resets. */
+            drop(sg);
+            tern_tcp_abort(t);
+            return;
+        }
+    }
+    if (sg->len || (h->flags & TERN_TCP_FIN)) {
+        trim(t, sg, wnd);
+        if (h->seq == t->rcv_nxt) {
+            bool had_ooo = t->ooo != NULL;
+            t->rcv_nxt += sg->len;
+            fin_in_order = (h->flags & TERN_TCP_FIN) != 0;
+            if (sg->len)
+                t->unacked_segs++;
+            tern_pbuf *p = sg->p;
+            sg->p = NULL;
+            if (p && !deliver(t, p))
+                return;
+            if (had_ooo) {
+                bool fin = false;
+                tern_pbuf *more;
+                while ((more = tcp_ooo_take(t, &fin)) != NULL) {
+                    t->rcv_nxt += more->tot_len;
+                    if (!deliver(t, more))
+                        return;
+                }
+                if (fin)
+                    fin_in_order = true;
+                t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
+            }
+            autotune(t);
+            if (h->flags & TERN_TCP_PSH && t->unacked_segs)
+                t->ack_now = t->ack_now || t->unacked_segs >= 2;
+        } else if (sg->len || (h->flags & TERN_TCP_FIN)) {
+            /* Out of order: hold it and send a duplicate ACK with SACK. */
+            if (sg->p && t->ooo_count < t->cfg.ooo_max_segs) {
+                tcp_ooo_insert(t, sg->p, h->seq, (h->flags & TERN_TCP_FIN) != 0);
+                sg->p = NULL;
+            }
+            drop(sg);
+            t->ack_now = true;
+        }
+    }
+
+    if (fin_in_order) {
+        t->rcv_nxt++;
+        t->fin_rcvd = true;
+        t->ack_now = true;
+        switch (t->state) {
+        case TERN_TCP_ESTABLISHED:
+            tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
+            break;
+        case TERN_TCP_FIN_WAIT_1:
+            if (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end))
+                enter_time_wait(t);
+            else
+                tcp_set_state(t, TERN_TCP_CLOSING);
+            break;
+        case TERN_TCP_FIN_WAIT_2:
+            enter_time_wait(t);
+            break;
+        default:
+            break;
+        }
+        tcp_send_ack(t);
+        if (!t->rx_shut && !deliver_fin(t))
+            return;
+    }
+    if (t->unacked_segs >= 2)
+        t->ack_now = true;
+    else if (t->unacked_segs)
+        tcp_arm_delack(t);
+    tcp_output(t);
+}
+
+/* A SYN for a connection in TIME-WAIT may start a new incarnation when
+ * its sequence number (or timestamp) is past the old one (RFC 9293 3.10.7.4,
+ * RFC 6191). */
+static bool time_wait_reusable(const tern_tcp *t, const tern_tcp_repr *h)
+{
+    if ((h->flags & (TERN_TCP_SYN | TERN_TCP_ACK | TERN_TCP_RST)) != TERN_TCP_SYN)
+        return false;
+    if (t->ts_ok && h->has_ts)
+        return SEQ_GT(h->ts_val, t->ts_recent);
+    return SEQ_GT(h->seq, t->rcv_nxt);
+}
+
+void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+{
+    s->stats.tcp_in++;
+    uint8_t hdr[TERN_TCP_MAX_HLEN];
+    uint16_t n = tern_pbuf_copy_partial(p, hdr, sizeof(hdr), 0);
+    segment sg = {.p = p, .m = m};
+    if (m->dst_is_broadcast || tern_tcp_parse(hdr, n, &sg.h) != TERN_WIRE_OK ||
+        sg.h.dst_port == 0 || sg.h.src_port == 0 || sg.h.hlen > p->tot_len) {
+        s->stats.tcp_drop_malformed++;
+        return drop(&sg);
+    }
+    if (tern_ip_transport_csum(p, TERN_PROTO_TCP, &m->src, &m->dst) != 0) {
+        s->stats.tcp_drop_checksum++;
+        return drop(&sg);
+    }
+    tern_tcp_repr *h = &sg.h;
+    /* Combinations no stack sends (SYN+FIN, SYN+RST, no flags at all). */
+    if ((h->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) == (TERN_TCP_SYN | TERN_TCP_FIN) ||
+        (h->flags & (TERN_TCP_SYN | TERN_TCP_RST)) == (TERN_TCP_SYN | TERN_TCP_RST) ||
+        !(h->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_RST | TERN_TCP_ACK))) {
+        s->stats.tcp_drop_malformed++;
+        return drop(&sg);
+    }
+    tern_pbuf_remove_header(p, h->hlen);
+    sg.len = p->tot_len;
+    if (sg.len == 0) {
+        tern_pbuf_free(p);
+        sg.p = NULL;
+    }
+
+    tern_tcp *listener;
+    tern_tcp *t = tcp_lookup(s, m, h->src_port, h->dst_port, &listener);
+    if (t && t->state == TERN_TCP_TIME_WAIT && time_wait_reusable(t, h) && listener) {
+        tcp_destroy(t, 0);
+        t = NULL;
+    }
+    if (t) {
+        if (t->state == TERN_TCP_SYN_SENT)
+            return syn_sent_input(t, &sg);
+        return synchronized_input(t, &sg);
+    }
+    if (listener)
+        return listen_input(listener, &sg);
+
+    /* No socket: RST per RFC 9293 3.10.7.1, never in reply to a RST. */
+    s->stats.tcp_drop_no_socket++;
+    if (!(h->flags & TERN_TCP_RST)) {
+        if (h->flags & TERN_TCP_ACK)
+            tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
+        else
+            tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, 0, h->seq + seg_space(&sg), true);
+    }
+    drop(&sg);
+}

@@ -1,0 +1,135 @@
+/* socket/tcp_ooo.c: segments that arrived ahead of a hole.
+ *
+ * The queue is sorted and never overlaps: a new segment is cut to the
+ * gaps between what is held, so each byte is stored once and a hostile
+ * peer cannot make the stack hold the same range twice.  Its length is
+ * bounded by the receive window (the segment was trimmed to it) and by a
+ * segment count. */
+#include <stdlib.h>
+
+#include "socket/tcp_impl.h"
+
+void tcp_ooo_free(tern_tcp *t)
+{
+    for (tcp_ooo *o = t->ooo, *n; o; o = n) {
+        n = o->next;
+        tern_pbuf_free(o->p);
+        free(o);
+    }
+    t->ooo = NULL;
+    t->ooo_count = 0;
+}
+
+/* Cuts [seq, seq+len) of p to the part before `limit`; NULL when empty. */
+static tern_pbuf *cut_tail(tern_pbuf *p, uint32_t seq, uint32_t *len, uint32_t limit)
+{
+    if (SEQ_LEQ(seq + *len, limit))
+        return p;
+    if (SEQ_LEQ(limit, seq)) {
+        tern_pbuf_free(p);
+        return NULL;
+    }
+    *len = limit - seq;
+    tern_pbuf_realloc(p, (uint16_t)*len);
+    return p;
+}
+
+void tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
+{
+    uint32_t len = p->tot_len;
+    t->ooo_last = seq;
+    tcp_ooo **pos = &t->ooo;
+    while (*pos && SEQ_LEQ((*pos)->seq + (*pos)->len, seq))
+        pos = &(*pos)->next;
+    /* *pos is the first held segment that ends after seq. */
+    tcp_ooo *next = *pos;
+    if (next && SEQ_LEQ(next->seq, seq)) {
+        /* Starts inside a held segment: keep only what lies past it. */
+        uint32_t covered = next->seq + next->len - seq;
+        if (covered >= len) {
+            if (fin && !next->fin && next->seq + next->len == seq + len)
+                next->fin = true;
+            tern_pbuf_free(p);
+            return;
+        }
+        p = tern_pbuf_free_header(p, (uint16_t)covered);
+        seq += covered;
+        len -= covered;
+        pos = &next->next;
+        next = *pos;
+    }
+    if (next && fin && SEQ_GT(seq + len, next->seq))
+        fin = false; /* a FIN inside held data is bogus: ignore it */
+    if (next && !(p = cut_tail(p, seq, &len, next->seq)))
+        return;
+    tcp_ooo *o = malloc(sizeof(*o));
+    if (!o) {
+        tern_pbuf_free(p);
+        return;
+    }
+    o->p = p;
+    o->seq = seq;
+    o->len = len;
+    o->fin = fin;
+    o->next = next;
+    *pos = o;
+    t->ooo_count++;
+}
+
+tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin)
+{
+    while (t->ooo && SEQ_LEQ(t->ooo->seq, t->rcv_nxt)) {
+        tcp_ooo *o = t->ooo;
+        t->ooo = o->next;
+        t->ooo_count--;
+        tern_pbuf *p = o->p;
+        uint32_t end = o->seq + o->len;
+        bool f = o->fin;
+        free(o);
+        if (SEQ_LEQ(end, t->rcv_nxt)) {
+            tern_pbuf_free(p); /* already delivered from the in-order path */
+            if (f && end == t->rcv_nxt)
+                *fin = true;
+            continue;
+        }
+        uint32_t skip = t->rcv_nxt - (end - p->tot_len);
+        if (skip)
+            p = tern_pbuf_free_header(p, (uint16_t)skip);
+        if (f)
+            *fin = true;
+        return p;
+    }
+    return NULL;
+}
+
+uint8_t tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max)
+{
+    /* Contiguous runs of held data; the run with the latest arrival first. */
+    tern_tcp_sack_block runs[TERN_TCP_MAX_SACK + 1];
+    uint8_t n = 0, first = 0;
+    for (const tcp_ooo *o = t->ooo; o;) {
+        uint32_t l = o->seq, r = o->seq;
+        bool has_latest = false;
+        while (o && o->seq == r) {
+            if (SEQ_LEQ(o->seq, t->ooo_last) && SEQ_LT(t->ooo_last, o->seq + o->len))
+                has_latest = true;
+            r = o->seq + o->len;
+            o = o->next;
+        }
+        if (n < TERN_TCP_MAX_SACK + 1) {
+            if (has_latest)
+                first = n;
+            runs[n].left = l;
+            runs[n].right = r;
+            n++;
+        }
+    }
+    uint8_t k = 0;
+    if (n && max) {
+        out[k++] = runs[first];
+        for (uint8_t i = 0; i < n && k < max; i++)
+            if (i != first)
+                out[k++] = runs[i];
+    }
+    return k;
+}

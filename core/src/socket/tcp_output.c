@@ -1,0 +1,420 @@
+/* socket/tcp_output.c: building segments and deciding what to send.
+ *
+ * Data segments carry their payload in a pbuf with headroom; the header
+ * goes in front of it and the checksum combines the pseudo header, the
+ * header and the payload sum computed when the data was copied in, so
+ * sending never touches the payload bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "socket/tcp_impl.h"
+#include "wire/bytes.h"
+
+uint32_t tcp_ts_now(const tern_tcp *t) { return tern_stack_now(t->stack) + t->ts_offset; }
+
+uint16_t tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
+{
+    uint32_t overhead = (t->remote.type == TERN_ADDR_V6 ? TERN_IPV6_HLEN : TERN_IPV4_HLEN) + TERN_TCP_HLEN;
+    uint32_t mtu = ifc ? tern_iface_mtu(ifc) : 0;
+    uint32_t mss = t->cfg.mss;
+    if (mtu > overhead && mtu - overhead < mss)
+        mss = mtu - overhead;
+    return (uint16_t)(mss < 64 ? 64 : mss);
+}
+
+static uint32_t seg_seqlen(const tcp_seg *s)
+{
+    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
+}
+
+void tcp_seg_free(tcp_seg *seg)
+{
+    if (seg->p)
+        tern_pbuf_free(seg->p);
+    free(seg);
+}
+
+void tcp_free_queues(tern_tcp *t)
+{
+    for (tcp_seg *s = t->snd_q, *n; s; s = n) {
+        n = s->next;
+        tcp_seg_free(s);
+    }
+    t->snd_q = t->snd_q_tail = t->snd_next_seg = NULL;
+    t->snd_queuelen = 0;
+    tcp_ooo_free(t);
+    for (tcp_ooo *r = t->refused, *n; r; r = n) {
+        n = r->next;
+        tern_pbuf_free(r->p);
+        free(r);
+    }
+    t->refused = t->refused_tail = NULL;
+}
+
+/* The window to put in an outgoing header, in bytes.  It never moves the
+ * right edge left (RFC 9293 3.8.6.2.2 / RFC 7323 2.4) and only moves it
+ * right in steps of at least min(buffer/2, MSS) (receiver SWS avoidance). */
+uint32_t tcp_rcv_window_to_advertise(tern_tcp *t)
+{
+    uint32_t edge_left = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    uint32_t wnd = t->rcv_wnd;
+    uint32_t step = t->rcv_buf / 2 < t->mss ? t->rcv_buf / 2 : t->mss;
+    if (wnd < edge_left + step && wnd < t->rcv_buf)
+        wnd = edge_left;
+    return wnd;
+}
+
+static uint16_t window_field(tern_tcp *t, bool syn)
+{
+    uint32_t wnd = tcp_rcv_window_to_advertise(t);
+    uint32_t field;
+    if (syn) {
+        field = wnd > 0xffff ? 0xffff : wnd; /* never scaled in a SYN (RFC 7323 2.2) */
+    } else {
+        field = wnd >> t->rcv_wscale;
+        /* Rounding down must not pull the edge back. */
+        uint32_t edge_left = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+        if ((field << t->rcv_wscale) < edge_left)
+            field = (edge_left + (1u << t->rcv_wscale) - 1) >> t->rcv_wscale;
+        if (field > 0xffff)
+            field = 0xffff;
+    }
+    uint32_t edge = t->rcv_nxt + (field << (syn ? 0 : t->rcv_wscale));
+    if (SEQ_GT(edge, t->rcv_adv) || t->state < TERN_TCP_SYN_RCVD)
+        t->rcv_adv = edge;
+    return (uint16_t)field;
+}
+
+static tern_iface *out_iface(tern_tcp *t)
+{
+    if (t->iface_index)
+        return tern_iface_by_index(t->stack, t->iface_index);
+    return tern_ip_route(t->stack, &t->remote);
+}
+
+/* Fills the header fields every segment of t shares. */
+static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags)
+{
+    memset(r, 0, sizeof(*r));
+    r->src_port = t->local_port;
+    r->dst_port = t->remote_port;
+    r->seq = seq;
+    r->flags = flags;
+    if (flags & TERN_TCP_ACK)
+        r->ack = t->rcv_nxt;
+    bool syn = (flags & TERN_TCP_SYN) != 0;
+    r->window = window_field(t, syn);
+    if (syn) {
+        r->has_mss = true;
+        r->mss = tcp_mss_for(t, out_iface(t));
+        bool active = t->state == TERN_TCP_SYN_SENT;
+        if (t->cfg.wscale && (active || t->ws_ok)) {
+            r->has_wscale = true;
+            r->wscale = t->rcv_wscale;
+        }
+        r->sack_permitted = t->cfg.sack && (active || t->sack_ok);
+        if (t->cfg.timestamps && (active || t->ts_ok)) {
+            r->has_ts = true;
+            r->ts_val = tcp_ts_now(t);
+            r->ts_ecr = (flags & TERN_TCP_ACK) ? t->ts_recent : 0;
+        }
+        return;
+    }
+    if (t->ts_ok) {
+        r->has_ts = true;
+        r->ts_val = tcp_ts_now(t);
+        r->ts_ecr = t->ts_recent;
+    }
+    if (t->sack_ok && t->ooo && (flags & TERN_TCP_ACK))
+        r->sack_count = tcp_ooo_sack_blocks(t, r->sack, TERN_TCP_MAX_SACK);
+}
+
+/* Sends one segment: header from r, payload from seg (or none).  The
+ * payload pbuf is borrowed and comes back unchanged. */
+static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
+{
+    tern_stack *s = t->stack;
+    tern_iface *ifc = out_iface(t);
+    if (!ifc)
+        return TERN_ERR_RTE;
+    uint16_t hlen = tern_tcp_header_len(r);
+    tern_pbuf *p;
+    bool borrowed = false;
+    tern_csum payload_sum = 0;
+    if (seg && seg->len) {
+        p = seg->p;
+        payload_sum = seg->sum;
+        /* A device may still hold the previous transmission: then send a
+         * copy rather than rewrite headers under it. */
+        if (p->ref == 1 && tern_pbuf_add_header(p, hlen) == 0) {
+            borrowed = true;
+        } else {
+            tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+            if (!h)
+                return TERN_ERR_MEM;
+            tern_pbuf_chain(h, p);
+            p = h;
+        }
+    } else {
+        p = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+        if (!p)
+            return TERN_ERR_MEM;
+    }
+    uint8_t *h = p->payload;
+    tern_tcp_emit(h, r);
+    uint32_t len = hlen + (seg ? seg->len : 0);
+    tern_csum sum;
+    if (t->local.type == TERN_ADDR_V4)
+        sum = tern_csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)len);
+    else
+        sum = tern_csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, len);
+    sum = tern_csum_add(sum, h, hlen) + payload_sum;
+    tern_wr16(h + 16, tern_csum_finish(sum));
+    int err = tern_ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    if (borrowed)
+        tern_pbuf_remove_header(p, hlen);
+    else
+        tern_pbuf_free(p);
+    s->stats.tcp_out++;
+    if (r->flags & TERN_TCP_ACK) {
+        t->unacked_segs = 0;
+        t->ack_now = false;
+        tern_timer_stop(s, &t->ack_timer);
+    }
+    return err;
+}
+
+void tcp_send_ack(tern_tcp *t)
+{
+    tern_tcp_repr r;
+    base_repr(t, &r, t->snd_nxt, TERN_TCP_ACK);
+    transmit(t, &r, NULL);
+}
+
+/* A keepalive (seq = SND.UNA - 1, RFC 9293 3.8.4) or a zero-window probe
+ * (the same trick: the peer answers with its current window). */
+void tcp_send_probe(tern_tcp *t, bool keepalive)
+{
+    (void)keepalive;
+    tern_tcp_repr r;
+    base_repr(t, &r, t->snd_una - 1, TERN_TCP_ACK);
+    transmit(t, &r, NULL);
+}
+
+void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
+                  uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack)
+{
+    tern_tcp_repr r = {.src_port = sport,
+                       .dst_port = dport,
+                       .seq = seq,
+                       .ack = with_ack ? ack : 0,
+                       .flags = (uint8_t)(TERN_TCP_RST | (with_ack ? TERN_TCP_ACK : 0))};
+    tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, TERN_TCP_HLEN, TERN_PBUF_RAM);
+    if (!p)
+        return;
+    uint8_t *h = p->payload;
+    tern_tcp_emit(h, &r);
+    tern_csum sum = src->type == TERN_ADDR_V4
+                        ? tern_csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, TERN_TCP_HLEN)
+                        : tern_csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, TERN_TCP_HLEN);
+    tern_wr16(h + 16, tern_csum_finish(tern_csum_add(sum, h, TERN_TCP_HLEN)));
+    tern_ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
+    tern_pbuf_free(p);
+    s->stats.tcp_out++;
+    s->stats.tcp_rst_out++;
+}
+
+void tcp_send_rst_for(tern_tcp *t)
+{
+    tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port, t->snd_nxt,
+                 t->rcv_nxt, true);
+}
+
+static void append_seg(tern_tcp *t, tcp_seg *seg)
+{
+    if (t->snd_q_tail)
+        t->snd_q_tail->next = seg;
+    else
+        t->snd_q = seg;
+    t->snd_q_tail = seg;
+    if (!t->snd_next_seg)
+        t->snd_next_seg = seg;
+    t->snd_queuelen++;
+}
+
+/* Queues a SYN or FIN (FIN rides on the last unsent data segment when
+ * there is one). */
+int tcp_queue_flags(tern_tcp *t, uint8_t flags)
+{
+    if ((flags & TERN_TCP_FIN) && t->snd_q_tail && t->snd_next_seg && t->snd_q_tail->len &&
+        !(t->snd_q_tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
+        t->snd_q_tail->flags |= TERN_TCP_FIN;
+    } else {
+        tcp_seg *seg = calloc(1, sizeof(*seg));
+        if (!seg)
+            return TERN_ERR_MEM;
+        seg->seq = t->snd_end;
+        seg->flags = flags;
+        append_seg(t, seg);
+    }
+    t->snd_end += 1;
+    if (flags & TERN_TCP_FIN)
+        t->fin_queued = true;
+    t->close_pending = false;
+    return TERN_OK;
+}
+
+static void send_seg(tern_tcp *t, tcp_seg *seg)
+{
+    uint8_t flags = seg->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_PSH);
+    if (t->state != TERN_TCP_SYN_SENT)
+        flags |= TERN_TCP_ACK;
+    tern_tcp_repr r;
+    base_repr(t, &r, seg->seq, flags);
+    uint32_t now = tern_stack_now(t->stack);
+    if (SEQ_LT(seg->seq, t->snd_max)) {
+        seg->rtx++;
+        t->retransmits++;
+        t->stack->stats.tcp_retransmits++;
+        /* Karn: a retransmitted segment gives no RTT sample. */
+        if (t->rtt_timing && SEQ_LEQ(seg->seq, t->rtt_seq) && SEQ_LT(t->rtt_seq, seg->seq + seg_seqlen(seg)))
+            t->rtt_timing = false;
+    } else if (!t->rtt_timing && !t->ts_ok) {
+        t->rtt_timing = true;
+        t->rtt_seq = seg->seq;
+        t->rtt_start = now;
+    }
+    seg->sent_ms = now;
+    transmit(t, &r, seg);
+    uint32_t end = seg->seq + seg_seqlen(seg);
+    if (SEQ_GT(end, t->snd_max))
+        t->snd_max = end;
+    if (!tern_timer_armed(&t->rtx_timer) || t->persist)
+        tcp_arm_rtx(t);
+}
+
+void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg) { send_seg(t, seg); }
+
+int tcp_send_syn(tern_tcp *t)
+{
+    if (t->cfg.wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
+        /* The smallest shift that lets the largest buffer be advertised. */
+        uint8_t ws = 0;
+        while (ws < TCP_MAX_WSCALE && (t->cfg.rcv_buf_max >> ws) > 0xffff)
+            ws++;
+        t->rcv_wscale = ws;
+    }
+    if (!t->snd_q) {
+        int err = tcp_queue_flags(t, TERN_TCP_SYN);
+        if (err)
+            return err;
+    }
+    send_seg(t, t->snd_q);
+    t->snd_next_seg = t->snd_q->next;
+    t->snd_nxt = t->iss + 1;
+    return TERN_OK;
+}
+
+/* Cuts seg so that it carries at most mss bytes; the tail becomes a new
+ * segment right after it (the path MSS shrank after data was queued). */
+static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
+{
+    uint32_t rest = seg->len - mss;
+    tcp_seg *n = calloc(1, sizeof(*n));
+    tern_pbuf *p = n ? tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)rest, TERN_PBUF_RAM) : NULL;
+    if (!p) {
+        free(n);
+        return false;
+    }
+    tern_pbuf_copy_partial(seg->p, p->payload, (uint16_t)rest, (uint16_t)mss);
+    n->p = p;
+    n->cap = rest;
+    n->len = rest;
+    n->seq = seg->seq + mss;
+    n->flags = seg->flags & (TERN_TCP_FIN | TERN_TCP_PSH);
+    n->sum = tern_csum_add(0, p->payload, rest);
+    seg->flags &= (uint8_t)~(TERN_TCP_FIN | TERN_TCP_PSH);
+    tern_pbuf_realloc(seg->p, (uint16_t)mss);
+    seg->len = seg->cap = mss;
+    seg->sum = tern_csum_pbuf(0, seg->p, 0, (uint16_t)mss);
+    n->next = seg->next;
+    seg->next = n;
+    if (t->snd_q_tail == seg)
+        t->snd_q_tail = n;
+    t->snd_queuelen++;
+    return true;
+}
+
+/* Bytes in the network by RFC 6675's estimate when SACK recovery is on,
+ * else everything sent and not acknowledged. */
+uint32_t tcp_flight(const tern_tcp *t)
+{
+    if (!(t->in_recovery && t->sack_ok))
+        return t->snd_nxt - t->snd_una;
+    uint32_t pipe = 0;
+    for (const tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next)
+        if (!s->sacked && !s->lost)
+            pipe += seg_seqlen(s);
+    return pipe;
+}
+
+int tcp_output(tern_tcp *t)
+{
+    if (t->state == TERN_TCP_CLOSED || t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_SYN_SENT)
+        return TERN_OK;
+    if (t->state == TERN_TCP_SYN_RCVD) {
+        if (t->ack_now)
+            tcp_send_ack(t);
+        return TERN_OK;
+    }
+    if (t->close_pending && !t->fin_queued)
+        tcp_queue_flags(t, TERN_TCP_FIN);
+    bool sent_any = false;
+    uint32_t cwnd = t->cwnd;
+
+    /* Loss recovery first: segments marked lost go again, inside cwnd. */
+    if (t->in_recovery) {
+        for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+            if (!s->lost)
+                continue;
+            if (sent_any && tcp_flight(t) + seg_seqlen(s) > cwnd)
+                break;
+            s->lost = false;
+            send_seg(t, s);
+            sent_any = true;
+        }
+    }
+
+    while (t->snd_next_seg) {
+        tcp_seg *seg = t->snd_next_seg;
+        if (seg->len > t->mss && !split_seg(t, seg, t->mss))
+            break;
+        uint32_t len = seg_seqlen(seg);
+        uint32_t wnd_end = t->snd_una + t->snd_wnd;
+        if (SEQ_GT(seg->seq + seg->len, wnd_end)) {
+            /* Receiver's window is full.  With nothing in flight, probe
+             * so a lost window update cannot deadlock us (RFC 9293 3.8.6.1). */
+            if (t->snd_una == t->snd_max && !t->persist) {
+                t->persist = true;
+                t->persist_backoff = 0;
+                tcp_arm_rtx(t);
+            }
+            break;
+        }
+        if (tcp_flight(t) + len > cwnd && t->snd_una != t->snd_max)
+            break;
+        /* Nagle (RFC 896): a small segment waits while data is unacknowledged,
+         * unless it is the FIN or the application disabled the algorithm. */
+        if (!t->nodelay && seg->len < t->mss && t->snd_una != t->snd_max && !(seg->flags & TERN_TCP_FIN) &&
+            seg->next == NULL)
+            break;
+        t->persist = false;
+        send_seg(t, seg);
+        sent_any = true;
+        t->snd_next_seg = seg->next;
+        t->snd_nxt = seg->seq + len;
+    }
+    if (!sent_any && (t->ack_now || t->unacked_segs >= 2))
+        tcp_send_ack(t);
+    return TERN_OK;
+}

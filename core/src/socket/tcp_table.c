@@ -1,0 +1,261 @@
+/* socket/tcp_table.c: finding the socket a segment belongs to, choosing
+ * ports and initial sequence numbers.
+ *
+ * Connections live in a hash table keyed by the 4-tuple with a secret
+ * SipHash key, so an attacker cannot aim collisions at one bucket;
+ * listeners are few and are searched in a list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "socket/tcp_impl.h"
+
+/* SipHash-2-4 (Aumasson, Bernstein). */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                                           \
+    do {                                                                                                   \
+        v0 += v1;                                                                                          \
+        v1 = ROTL(v1, 13);                                                                                 \
+        v1 ^= v0;                                                                                          \
+        v0 = ROTL(v0, 32);                                                                                 \
+        v2 += v3;                                                                                          \
+        v3 = ROTL(v3, 16);                                                                                 \
+        v3 ^= v2;                                                                                          \
+        v0 += v3;                                                                                          \
+        v3 = ROTL(v3, 21);                                                                                 \
+        v3 ^= v0;                                                                                          \
+        v2 += v1;                                                                                          \
+        v1 = ROTL(v1, 17);                                                                                 \
+        v1 ^= v2;                                                                                          \
+        v2 = ROTL(v2, 32);                                                                                 \
+    } while (0)
+
+static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len)
+{
+    uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32, k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
+    uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
+    uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+    uint64_t b = (uint64_t)len << 56;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t m;
+        memcpy(&m, in + i, 8);
+        v3 ^= m;
+        SIPROUND;
+        SIPROUND;
+        v0 ^= m;
+    }
+    for (size_t j = 0; i + j < len; j++)
+        b |= (uint64_t)in[i + j] << (8 * j);
+    v3 ^= b;
+    SIPROUND;
+    SIPROUND;
+    v0 ^= b;
+    v2 ^= 0xff;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static size_t tuple_bytes(uint8_t *buf, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+{
+    size_t n = 0;
+    size_t alen = la->type == TERN_ADDR_V4 ? 4 : 16;
+    memcpy(buf + n, &la->u, alen);
+    n += alen;
+    memcpy(buf + n, &ra->u, alen);
+    n += alen;
+    memcpy(buf + n, &lp, 2);
+    n += 2;
+    memcpy(buf + n, &rp, 2);
+    n += 2;
+    return n;
+}
+
+static uint32_t tuple_hash(const tern_tcp_table *tb, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+{
+    uint8_t buf[36];
+    size_t n = tuple_bytes(buf, la, lp, ra, rp);
+    return (uint32_t)siphash(tb->secret, buf, n);
+}
+
+tern_tcp_table *tcp_table(tern_stack *s)
+{
+    if (s->tcp)
+        return s->tcp;
+    tern_tcp_table *tb = calloc(1, sizeof(*tb));
+    if (!tb)
+        return NULL;
+    tb->nbuckets = 256;
+    tb->buckets = calloc(tb->nbuckets, sizeof(*tb->buckets));
+    if (!tb->buckets) {
+        free(tb);
+        return NULL;
+    }
+    /* The secret mixes the stack's seed with the clock; a program that
+     * wants unpredictable ISNs seeds the stack from the OS (compat does). */
+    uint64_t seed = s->cfg.seed ^ ((uint64_t)tern_stack_now(s) << 32) ^ (uint64_t)(uintptr_t)s;
+    uint32_t key[4] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x9e3779b9u, 0x7f4a7c15u};
+    for (int i = 0; i < 4; i++)
+        tb->secret[i] = (uint32_t)siphash(key, (const uint8_t *)&i, sizeof(i));
+    tb->next_port = (uint16_t)(0xc000u + (tb->secret[0] % 0x3fffu));
+    tern_tcp_default_config(&tb->defaults);
+    s->tcp = tb;
+    return tb;
+}
+
+uint32_t tcp_random(tern_stack *s)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    static uint32_t counter;
+    counter++;
+    uint32_t in[2] = {counter, tern_stack_now(s)};
+    return (uint32_t)siphash(tb->secret, (const uint8_t *)in, sizeof(in));
+}
+
+uint32_t tcp_isn(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+{
+    /* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us
+     * (here: milliseconds * 250). */
+    tern_tcp_table *tb = tcp_table(s);
+    uint8_t buf[36];
+    size_t n = tuple_bytes(buf, la, lp, ra, rp);
+    uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
+    return (uint32_t)siphash(key, buf, n) + tern_stack_now(s) * 250u;
+}
+
+void tcp_table_link(tern_tcp *t)
+{
+    if (t->in_table)
+        return;
+    tern_tcp_table *tb = tcp_table(t->stack);
+    t->next = tb->all;
+    tb->all = t;
+    t->in_table = true;
+}
+
+void tcp_table_unlink(tern_tcp *t)
+{
+    tcp_hash_remove(t);
+    if (!t->in_table)
+        return;
+    for (tern_tcp **pp = &t->stack->tcp->all; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    }
+    t->in_table = false;
+}
+
+static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
+{
+    tern_tcp **nb = calloc(nbuckets, sizeof(*nb));
+    if (!nb)
+        return; /* keep the old table: longer chains, still correct */
+    for (uint32_t i = 0; i < tb->nbuckets; i++) {
+        for (tern_tcp *t = tb->buckets[i], *n; t; t = n) {
+            n = t->hnext;
+            uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (nbuckets - 1);
+            t->hnext = nb[h];
+            nb[h] = t;
+        }
+    }
+    free(tb->buckets);
+    tb->buckets = nb;
+    tb->nbuckets = nbuckets;
+}
+
+void tcp_hash_insert(tern_tcp *t)
+{
+    tern_tcp_table *tb = tcp_table(t->stack);
+    if (t->hashed)
+        return;
+    if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
+        rehash(tb, tb->nbuckets * 2);
+    uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (tb->nbuckets - 1);
+    t->hnext = tb->buckets[h];
+    tb->buckets[h] = t;
+    t->hashed = true;
+    tb->nhashed++;
+}
+
+void tcp_hash_remove(tern_tcp *t)
+{
+    if (!t->hashed)
+        return;
+    tern_tcp_table *tb = t->stack->tcp;
+    uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (tb->nbuckets - 1);
+    for (tern_tcp **pp = &tb->buckets[h]; *pp; pp = &(*pp)->hnext) {
+        if (*pp == t) {
+            *pp = t->hnext;
+            break;
+        }
+    }
+    t->hashed = false;
+    tb->nhashed--;
+}
+
+static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t dport, int *score)
+{
+    if (l->state != TERN_TCP_LISTEN)
+        return false;
+    if (l->iface_index && l->iface_index != m->iface->index)
+        return false;
+    if (l->catch_all) {
+        *score = 0;
+        return true;
+    }
+    if (l->local_port != dport)
+        return false;
+    if (l->type != TERN_ADDR_ANY && l->type != m->dst.type)
+        return false;
+    if (tern_addr_is_any(&l->local)) {
+        *score = 1;
+        return true;
+    }
+    if (tern_addr_eq(&l->local, &m->dst)) {
+        *score = 2;
+        return true;
+    }
+    return false;
+}
+
+tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    *listener = NULL;
+    if (!tb)
+        return NULL;
+    uint32_t h = tuple_hash(tb, &m->dst, dport, &m->src, sport) & (tb->nbuckets - 1);
+    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
+        if (t->local_port == dport && t->remote_port == sport && tern_addr_eq(&t->remote, &m->src) &&
+            tern_addr_eq(&t->local, &m->dst))
+            return t;
+    int best = -1;
+    for (tern_tcp *l = tb->all; l; l = l->next) {
+        int score;
+        if (listener_matches(l, m, dport, &score) && score > best) {
+            best = score;
+            *listener = l;
+        }
+    }
+    return NULL;
+}
+
+bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    for (tern_tcp *t = tb->all; t; t = t->next) {
+        if (t == self || t->local_port != port)
+            continue;
+        if (self->reuse && t->reuse)
+            continue;
+        /* A connection in TIME-WAIT keeps its port only against exact reuse. */
+        if (t->type == TERN_ADDR_ANY || addr->type == TERN_ADDR_ANY || tern_addr_is_any(addr) ||
+            tern_addr_is_any(&t->local) || tern_addr_eq(&t->local, addr))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,180 @@
+/* socket/tcp_timer.c: everything that happens because time passed.
+ *
+ * Each socket owns three timers: retransmission (also SYN retries and the
+ * zero-window persist probe), delayed ACK, and a 500 ms "slow" tick for
+ * lwIP's poll callback, keepalive, TIME-WAIT and retrying refused data. */
+#include "socket/tcp_impl.h"
+
+static void rtx_fire(tern_timer *tm, void *arg);
+static void ack_fire(tern_timer *tm, void *arg);
+static void slow_fire(tern_timer *tm, void *arg);
+
+void tcp_timers_init(tern_tcp *t)
+{
+    tern_timer_init(&t->rtx_timer, rtx_fire, t);
+    tern_timer_init(&t->ack_timer, ack_fire, t);
+    tern_timer_init(&t->slow_timer, slow_fire, t);
+}
+
+void tcp_timers_stop(tern_tcp *t)
+{
+    tern_timer_stop(t->stack, &t->rtx_timer);
+    tern_timer_stop(t->stack, &t->ack_timer);
+    tern_timer_stop(t->stack, &t->slow_timer);
+}
+
+static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
+{
+    uint64_t v = (uint64_t)base << (shift > 16 ? 16 : shift);
+    return v > t->cfg.rto_max_ms ? t->cfg.rto_max_ms : (uint32_t)v;
+}
+
+void tcp_arm_rtx(tern_tcp *t)
+{
+    if (t->persist) {
+        tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->persist_backoff));
+        return;
+    }
+    if (t->snd_una == t->snd_max) {
+        tern_timer_stop(t->stack, &t->rtx_timer);
+        return;
+    }
+    tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->nrtx));
+}
+
+void tcp_arm_delack(tern_tcp *t)
+{
+    if (!tern_timer_armed(&t->ack_timer))
+        tern_timer_start(t->stack, &t->ack_timer, t->cfg.delack_ms);
+}
+
+void tcp_arm_slow(tern_tcp *t)
+{
+    if (t->state != TERN_TCP_CLOSED && t->state != TERN_TCP_LISTEN && !tern_timer_armed(&t->slow_timer))
+        tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
+}
+
+/* RFC 6298 2.2-2.3, with Linux's clamps. */
+void tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
+{
+    if (rtt > 60000)
+        return;
+    if (t->srtt8 == 0) {
+        t->srtt8 = (int32_t)(rtt << 3);
+        t->rttvar4 = (int32_t)(rtt << 1); /* R/2, scaled by 4 */
+    } else {
+        int32_t err = (int32_t)rtt - (t->srtt8 >> 3);
+        t->srtt8 += err; /* srtt += err/8 */
+        if (err < 0)
+            err = -err;
+        t->rttvar4 += err - (t->rttvar4 >> 2); /* rttvar += (|err| - rttvar)/4 */
+    }
+    uint32_t rto = (uint32_t)((t->srtt8 >> 3) + (t->rttvar4 > 4 ? t->rttvar4 : 4));
+    if (rto < t->cfg.rto_min_ms)
+        rto = t->cfg.rto_min_ms;
+    if (rto > t->cfg.rto_max_ms)
+        rto = t->cfg.rto_max_ms;
+    t->rto = rto;
+}
+
+static void rtx_fire(tern_timer *tm, void *arg)
+{
+    (void)tm;
+    tern_tcp *t = arg;
+    if (t->persist) {
+        /* Zero-window probing gives up like retransmission does. */
+        if (++t->persist_backoff > t->cfg.max_rtx) {
+            tcp_send_rst_for(t);
+            tcp_destroy(t, TERN_ERR_ABRT);
+            return;
+        }
+        tcp_send_probe(t, false);
+        tcp_arm_rtx(t);
+        return;
+    }
+    if (t->snd_una == t->snd_max)
+        return;
+    bool handshake = t->state == TERN_TCP_SYN_SENT || t->state == TERN_TCP_SYN_RCVD;
+    uint8_t limit = handshake ? t->cfg.max_syn_rtx : t->cfg.max_rtx;
+    if (t->nrtx >= limit) {
+        /* R2 reached (RFC 9293 3.8.3): give up on the connection. */
+        if (t->state != TERN_TCP_SYN_SENT && t->state != TERN_TCP_SYN_RCVD)
+            tcp_send_rst_for(t);
+        tcp_destroy(t, TERN_ERR_ABRT);
+        return;
+    }
+    t->nrtx++;
+    t->rto_timeouts++;
+    t->rtt_timing = false;
+    if (handshake) {
+        tcp_retransmit_seg(t, t->snd_q);
+        tcp_arm_rtx(t);
+        return;
+    }
+    /* Go back to SND.UNA with a one-segment window (RFC 5681 3.1); SACK
+     * marks are forgotten (RFC 2018 8) and recovery starts over. */
+    tcp_cc_on_timeout(t);
+    for (tcp_seg *s = t->snd_q; s; s = s->next)
+        s->sacked = s->lost = false;
+    t->sacked_bytes = 0;
+    t->snd_next_seg = t->snd_q;
+    t->snd_nxt = t->snd_una;
+    tcp_output(t);
+    tcp_arm_rtx(t);
+}
+
+static void ack_fire(tern_timer *tm, void *arg)
+{
+    (void)tm;
+    tern_tcp *t = arg;
+    if (t->state >= TERN_TCP_SYN_RCVD)
+        tcp_send_ack(t);
+}
+
+static void slow_fire(tern_timer *tm, void *arg)
+{
+    (void)tm;
+    tern_tcp *t = arg;
+    uint32_t now = tern_stack_now(t->stack);
+
+    if (t->state == TERN_TCP_TIME_WAIT) {
+        if (now - t->state_since_ms >= t->cfg.time_wait_ms) {
+            tcp_destroy(t, 0);
+            return;
+        }
+    } else if (t->state == TERN_TCP_SYN_RCVD && t->listener == NULL && !t->accepted) {
+        /* Orphaned handshake (its listener closed). */
+        tcp_destroy(t, 0);
+        return;
+    }
+
+    if ((t->refused || t->refused_fin) && tcp_deliver_refused(t) == TERN_ERR_ABRT)
+        return;
+
+    if (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT)) {
+        uint32_t idle = now - t->last_rx_ms;
+        if (idle >= t->keep_idle + t->keep_sent * t->keep_intvl) {
+            if (t->keep_sent >= t->keep_cnt) {
+                tcp_send_rst_for(t);
+                tcp_destroy(t, TERN_ERR_ABRT);
+                return;
+            }
+            tcp_send_probe(t, true);
+            t->keep_sent++;
+        }
+    }
+
+    if (t->close_pending && !t->fin_queued)
+        tcp_output(t);
+
+    if (t->poll && ++t->poll_ticks >= t->poll_interval) {
+        t->poll_ticks = 0;
+        tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
+        tcp_enter(t);
+        t->poll(t->arg, t);
+        if (tcp_leave(t))
+            tcp_output(t);
+        return;
+    }
+    tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
+}

@@ -1,0 +1,190 @@
+/* tests/unit/test_timer.c: the timer heap (ordering, cancelling, wrap). */
+#include <CUnit/Basic.h>
+#include <stdlib.h>
+
+#include "stack/stack_impl.h"
+#include "tern/stack.h"
+#include "tern/timer.h"
+
+static uint32_t fake_now;
+static uint32_t clock_fn(void *arg)
+{
+    (void)arg;
+    return fake_now;
+}
+
+static tern_stack *new_stack(uint32_t start)
+{
+    fake_now = start;
+    tern_config cfg = {.clock = clock_fn};
+    return tern_stack_new(&cfg);
+}
+
+static int fired[64], nfired;
+static void record(tern_timer *t, void *arg)
+{
+    (void)t;
+    fired[nfired++] = (int)(intptr_t)arg;
+}
+
+static void test_order_and_ties(void)
+{
+    tern_stack *s = new_stack(1000);
+    tern_timer t[5];
+    uint32_t delays[5] = {30, 10, 20, 10, 0};
+    for (int i = 0; i < 5; i++) {
+        tern_timer_init(&t[i], record, (void *)(intptr_t)i);
+        CU_ASSERT_TRUE(tern_timer_start(s, &t[i], delays[i]));
+    }
+    CU_ASSERT_EQUAL(tern_stack_next_timeout(s), 0);
+    nfired = 0;
+    fake_now = 1015;
+    tern_stack_poll(s);
+    /* due: 4 (0 ms), then 1 and 3 (10 ms, armed in that order) */
+    CU_ASSERT_EQUAL(nfired, 3);
+    CU_ASSERT_EQUAL(fired[0], 4);
+    CU_ASSERT_EQUAL(fired[1], 1);
+    CU_ASSERT_EQUAL(fired[2], 3);
+    CU_ASSERT_EQUAL(tern_stack_next_timeout(s), 5);
+    fake_now = 1030;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(nfired, 5);
+    CU_ASSERT_EQUAL(fired[3], 2);
+    CU_ASSERT_EQUAL(fired[4], 0);
+    CU_ASSERT_EQUAL(tern_stack_next_timeout(s), UINT32_MAX);
+    tern_stack_free(s);
+}
+
+static void test_cancel_and_rearm(void)
+{
+    tern_stack *s = new_stack(0);
+    tern_timer t[20];
+    for (int i = 0; i < 20; i++) {
+        tern_timer_init(&t[i], record, (void *)(intptr_t)i);
+        tern_timer_start(s, &t[i], (uint32_t)(100 + (i * 37) % 50));
+    }
+    for (int i = 0; i < 20; i += 2)
+        tern_timer_stop(s, &t[i]);
+    CU_ASSERT_FALSE(tern_timer_armed(&t[0]));
+    CU_ASSERT_TRUE(tern_timer_armed(&t[1]));
+    tern_timer_start(s, &t[1], 500); /* re-arming moves it */
+    nfired = 0;
+    fake_now = 200;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(nfired, 9);
+    for (int k = 0; k < nfired; k++) {
+        CU_ASSERT_EQUAL(fired[k] % 2, 1);
+        CU_ASSERT_NOT_EQUAL(fired[k], 1);
+    }
+    fake_now = 500;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(nfired, 10);
+    CU_ASSERT_EQUAL(fired[9], 1);
+    tern_stack_free(s);
+}
+
+static void test_wraparound(void)
+{
+    tern_stack *s = new_stack(0xfffffff0u);
+    tern_timer a, b;
+    tern_timer_init(&a, record, (void *)1);
+    tern_timer_init(&b, record, (void *)2);
+    tern_timer_start(s, &a, 0x20); /* deadline wraps to 0x10 */
+    tern_timer_start(s, &b, 0x08);
+    nfired = 0;
+    fake_now = 0xfffffffau;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(nfired, 1);
+    CU_ASSERT_EQUAL(fired[0], 2);
+    CU_ASSERT_EQUAL(tern_stack_next_timeout(s), 0x16);
+    fake_now = 0x10;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(nfired, 2);
+    tern_stack_free(s);
+}
+
+/* A callback that re-arms itself with delay 0 runs once per poll, so one
+ * poll always ends. */
+static tern_stack *rearm_stack;
+static int rearm_count;
+static void rearm(tern_timer *t, void *arg)
+{
+    (void)arg;
+    rearm_count++;
+    tern_timer_start(rearm_stack, t, 0);
+}
+
+static void test_rearm_in_callback_terminates(void)
+{
+    rearm_stack = new_stack(5);
+    tern_timer t;
+    tern_timer_init(&t, rearm, NULL);
+    tern_timer_start(rearm_stack, &t, 0);
+    rearm_count = 0;
+    tern_stack_poll(rearm_stack);
+    CU_ASSERT_EQUAL(rearm_count, 1);
+    tern_stack_poll(rearm_stack);
+    CU_ASSERT_EQUAL(rearm_count, 2);
+    tern_stack_free(rearm_stack);
+}
+
+static int count_fired;
+static uint32_t max_lateness;
+static void count(tern_timer *t, void *arg)
+{
+    (void)arg;
+    count_fired++;
+    uint32_t late = fake_now - t->deadline;
+    if (late > max_lateness)
+        max_lateness = late;
+}
+
+static void test_many_random(void)
+{
+    tern_stack *s = new_stack(0);
+    enum { N = 2000 };
+    tern_timer *t = calloc(N, sizeof(*t));
+    uint32_t *deadline = calloc(N, sizeof(*deadline));
+    srand(7);
+    int armed = 0;
+    for (int i = 0; i < N; i++) {
+        tern_timer_init(&t[i], count, NULL);
+        deadline[i] = (uint32_t)(rand() % 10000);
+        tern_timer_start(s, &t[i], deadline[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        if (i % 3 == 0)
+            tern_timer_stop(s, &t[i]);
+        else
+            armed++;
+    }
+    count_fired = 0;
+    max_lateness = 0;
+    /* Stepping time: after each poll exactly the armed timers not yet due remain. */
+    for (uint32_t now = 0; now <= 10000; now += 97) {
+        fake_now = now;
+        tern_stack_poll(s);
+        int due = 0, still = 0;
+        for (int i = 0; i < N; i++) {
+            if (i % 3 && deadline[i] <= now)
+                due++;
+            still += tern_timer_armed(&t[i]);
+        }
+        CU_ASSERT_EQUAL(count_fired, due);
+        CU_ASSERT_EQUAL(still, armed - due);
+    }
+    CU_ASSERT(max_lateness < 97);
+    free(t);
+    free(deadline);
+    tern_stack_free(s);
+}
+
+void tern_test_register_timer(void)
+{
+    CU_pSuite s = CU_add_suite("stack/timer", NULL, NULL);
+    CU_add_test(s, "order and ties", test_order_and_ties);
+    CU_add_test(s, "cancel and re-arm", test_cancel_and_rearm);
+    CU_add_test(s, "32-bit clock wraparound", test_wraparound);
+    CU_add_test(s, "re-arming in a callback ends the poll", test_rearm_in_callback_terminates);
+    CU_add_test(s, "2000 random timers", test_many_random);
+}
