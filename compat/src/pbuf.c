@@ -99,3 +99,10 @@ u16_t pbuf_memfind(const struct pbuf *p, const void *mem, u16_t mem_len, u16_t s
 }
 
 u16_t pbuf_strstr(const struct pbuf *p, const char *substr) { return tern_pbuf_strstr(CT(p), substr); }
+
+err_t pbuf_copy_partial_pbuf(struct pbuf *p_to, const struct pbuf *p_from, u16_t copy_len, u16_t offset)
+{
+    return (err_t)tern_pbuf_copy_partial_pbuf(T(p_to), CT(p_from), copy_len, offset);
+}
+
+void pbuf_split_64k(struct pbuf *p, struct pbuf **rest) { tern_pbuf_split_64k(T(p), (tern_pbuf **)rest); }

@@ -187,4 +187,10 @@ void wire_describe(const uint8_t *p, size_t n, int outbound,
 /* FNV-1a, shown in traces so payload differences are visible in one line. */
 uint32_t wire_fnv(const void *data, size_t n);
 
+/* ---- reassembly of fragments a stack emitted ---- */
+
+/* Rebuilds the datagram from k IPv4 or IPv6 fragments (any order) into
+ * out.  Returns its size, or 0 if the fragments do not form exactly one
+ * datagram (gap, overlap, inconsistent headers, missing last fragment). */
+size_t wire_reassemble(uint8_t *out, const uint8_t *const *frags, const size_t *lens, int k);
 #endif

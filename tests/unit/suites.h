@@ -9,7 +9,8 @@
     SUITE(pbuf)                                                                                            \
     SUITE(compat_addr)                                                                                     \
     SUITE(timer)                                                                                           \
-    SUITE(ip)
+    SUITE(ip)                                                                                              \
+    SUITE(tcp_link)
 
 #define SUITE(name) void tern_test_register_##name(void);
 TERN_UNIT_SUITES

@@ -132,6 +132,14 @@ typedef int ssize_t;
 
 #define LWIP_UINT32_MAX 0xffffffff
 
+/* libtern was compiled with the <stdint.h> types: a port's own must match. */
+typedef char tern_lwip_type_check[(sizeof(u8_t) == 1 && sizeof(s8_t) == 1 && sizeof(u16_t) == 2 &&
+                                   sizeof(s16_t) == 2 && sizeof(u32_t) == 4 && sizeof(s32_t) == 4 &&
+                                   (u8_t)-1 > 0 && (u16_t)-1 > 0 && (u32_t)-1 > 0 && (s8_t)-1 < 0 &&
+                                   (s16_t)-1 < 0 && (s32_t)-1 < 0)
+                                      ? 1
+                                      : -1];
+
 /* ---- character classes ---- */
 
 #ifndef LWIP_NO_CTYPE_H

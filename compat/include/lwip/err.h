@@ -38,6 +38,8 @@ typedef LWIP_ERR_T err_t;
 #else
 typedef s8_t err_t;
 #endif
+/* libtern passes err_t as a signed byte: LWIP_ERR_T may only rename it. */
+typedef char tern_err_t_check[(sizeof(err_t) == 1 && (err_t)-1 < 0) ? 1 : -1];
 
 /* lwIP's text for an error code ("Out of memory error." ...); "Unknown error."
  * for values outside the table. */

@@ -11,6 +11,7 @@
 #include "lwip/err.h"
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tern_opts.h"
 
 #ifdef __cplusplus
 extern "C" {

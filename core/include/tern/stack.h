@@ -49,6 +49,7 @@ typedef struct tern_stats {
     uint64_t udp_in, udp_out, udp_drop_checksum, udp_drop_malformed, udp_drop_no_socket;
     uint64_t tcp_in, tcp_out, tcp_drop_malformed, tcp_drop_checksum, tcp_drop_no_socket;
     uint64_t tcp_rst_out, tcp_retransmits, tcp_drop_backlog;
+    uint64_t tcp_live;           /* sockets allocated now (a gauge, for leak checks) */
 } tern_stats;
 
 const tern_stats *tern_stack_stats(const tern_stack *s);

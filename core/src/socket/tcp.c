@@ -51,6 +51,7 @@ tern_tcp *tcp_alloc(tern_stack *s, uint8_t type)
     if (!t)
         return NULL;
     t->stack = s;
+    s->stats.tcp_live++;
     t->type = type;
     t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
     t->remote.type = t->local.type;
@@ -456,6 +457,7 @@ void tcp_destroy(tern_tcp *t, int code)
     void *arg = t->arg;
     bool notify = code != 0 && errf != NULL;
     t->state = TERN_TCP_CLOSED;
+    t->stack->stats.tcp_live--;
     if (t->busy)
         t->dead = true; /* freed by tcp_leave when the callback returns */
     else

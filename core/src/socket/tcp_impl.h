@@ -42,6 +42,7 @@ typedef struct tcp_seg {
     uint8_t flags;       /* TERN_TCP_SYN, TERN_TCP_FIN, TERN_TCP_PSH */
     uint8_t rtx;         /* retransmissions of this segment */
     bool sacked;         /* the peer holds it (SACK) */
+    uint32_t epoch;      /* recovery episode of its last retransmission */
     bool lost;           /* marked for retransmission by loss recovery */
 } tcp_seg;
 
@@ -119,6 +120,7 @@ struct tern_tcp {
     uint32_t cwnd, ssthresh;
     uint32_t recover;          /* NewReno/SACK recovery point */
     bool in_recovery;
+    uint32_t recovery_epoch;   /* counts loss-recovery episodes */
     uint8_t dupacks;
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */

@@ -252,7 +252,7 @@ static void mark_losses(tern_tcp *t)
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
         if (t->sack_ok && t->sacked_bytes && SEQ_GEQ(s->seq, t->high_sacked))
             break;
-        if (!s->sacked) {
+        if (!s->sacked && s->epoch != t->recovery_epoch) {
             s->lost = true;
             any = true;
             if (!t->sack_ok || !t->sacked_bytes)
@@ -266,6 +266,7 @@ static void enter_recovery(tern_tcp *t)
 {
     tcp_cc_on_loss(t);
     t->in_recovery = true;
+    t->recovery_epoch++;
     t->recover = t->snd_max;
     t->fast_retransmits++;
     if (t->sack_ok)

@@ -380,6 +380,7 @@ int tcp_output(tern_tcp *t)
             if (sent_any && tcp_flight(t) + seg_seqlen(s) > cwnd)
                 break;
             s->lost = false;
+            s->epoch = t->recovery_epoch;
             send_seg(t, s);
             sent_any = true;
         }

@@ -15,6 +15,13 @@
 extern "C" {
 #endif
 
+/* libtern is built dual-stack with IPv6 zones, and structures holding an
+ * ip_addr_t (netif, pcbs) have that layout.  A single-family lwipopts.h
+ * would compile against different structures: refuse it clearly. */
+#if !(LWIP_IPV4 && LWIP_IPV6 && LWIP_IPV6_SCOPES)
+#error "tern: set LWIP_IPV4 1, LWIP_IPV6 1 and LWIP_IPV6_SCOPES 1 in lwipopts.h: libtern's netif and pcb structures are dual-stack (single-family builds are not provided yet)"
+#endif
+
 struct tern_lwipopts {
     int abi;              /* TERN_LWIPOPTS_ABI */
     int have_loopif;

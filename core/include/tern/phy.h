@@ -1,0 +1,53 @@
+/* tern/phy.h: devices that are not hardware: a simulated link between two
+ * interfaces with fault injection, and a pcap writer.
+ *
+ * The link is how TCP is tested under loss, reordering, duplication,
+ * corruption and delay: two stacks in one process, one clock, packets
+ * moving only when the test pumps the link. */
+#ifndef TERN_PHY_H
+#define TERN_PHY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tern/iface.h"
+#include "tern/pbuf.h"
+#include "tern/stack.h"
+
+typedef struct tern_link tern_link;
+
+typedef struct tern_fault_config {
+    uint32_t loss_ppm;      /* packets dropped, per million */
+    uint32_t dup_ppm;       /* packets delivered twice */
+    uint32_t reorder_ppm;   /* packets held back by reorder_ms */
+    uint32_t corrupt_ppm;   /* packets with one byte flipped */
+    uint32_t delay_ms;      /* one-way delay */
+    uint32_t reorder_ms;
+    uint32_t queue_max;     /* packets in flight per direction (tail drop); 0: 4096 */
+    uint64_t seed;
+} tern_fault_config;
+
+typedef struct tern_link_stats {
+    uint64_t sent, delivered, lost, duplicated, reordered, corrupted, queue_drops;
+} tern_link_stats;
+
+/* Joins two stacks: creates an interface on each, wired to the other.
+ * Both stacks must run on the same clock.  Faults apply in both directions. */
+tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *faults);
+tern_iface *tern_link_iface(tern_link *l, int side); /* side 0: stack a, 1: stack b */
+/* Delivers every packet whose time has come; returns how many. */
+unsigned tern_link_pump(tern_link *l);
+/* Milliseconds until the next packet is due (UINT32_MAX: none queued). */
+uint32_t tern_link_next(const tern_link *l);
+void tern_link_get_stats(const tern_link *l, tern_link_stats *out);
+void tern_link_free(tern_link *l);
+
+/* pcap files with raw IP packets (LINKTYPE_RAW), readable by tshark. */
+typedef struct tern_pcap tern_pcap;
+tern_pcap *tern_pcap_open(const char *path);
+/* ts_us: microseconds since the epoch (or any origin). */
+int tern_pcap_write(tern_pcap *pc, const tern_pbuf *p, uint64_t ts_us);
+int tern_pcap_write_bytes(tern_pcap *pc, const void *data, uint32_t len, uint64_t ts_us);
+void tern_pcap_close(tern_pcap *pc);
+
+#endif

@@ -1,0 +1,179 @@
+/* phy/link.c: a simulated link between two stacks, with faults.
+ *
+ * Each direction is a queue ordered by delivery time.  Output copies the
+ * packet (the stack keeps its buffer, as with any device), decides its
+ * fate from a seeded generator (so every run of a test is the same run),
+ * and queues it; tern_link_pump hands due packets to the other side. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tern/phy.h"
+
+typedef struct pkt {
+    struct pkt *next;
+    tern_pbuf *p;
+    uint32_t due;
+} pkt;
+
+typedef struct side {
+    tern_stack *stack;
+    tern_iface *ifc;
+    pkt *head; /* sorted by due time */
+    uint32_t queued;
+    struct tern_link *link;
+    int index;
+} side;
+
+struct tern_link {
+    side s[2];
+    tern_fault_config cfg;
+    uint64_t rng;
+    tern_link_stats stats;
+};
+
+static uint32_t rnd(tern_link *l)
+{
+    /* xorshift64*: deterministic and fast enough to draw per packet. */
+    l->rng ^= l->rng >> 12;
+    l->rng ^= l->rng << 25;
+    l->rng ^= l->rng >> 27;
+    return (uint32_t)((l->rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static bool chance(tern_link *l, uint32_t ppm) { return ppm && rnd(l) % 1000000u < ppm; }
+
+static void enqueue(tern_link *l, side *dst, tern_pbuf *p, uint32_t due)
+{
+    if (dst->queued >= (l->cfg.queue_max ? l->cfg.queue_max : 4096)) {
+        l->stats.queue_drops++;
+        tern_pbuf_free(p);
+        return;
+    }
+    pkt *k = malloc(sizeof(*k));
+    if (!k) {
+        tern_pbuf_free(p);
+        return;
+    }
+    k->p = p;
+    k->due = due;
+    pkt **pp = &dst->head;
+    while (*pp && (int32_t)((*pp)->due - due) <= 0)
+        pp = &(*pp)->next;
+    k->next = *pp;
+    *pp = k;
+    dst->queued++;
+}
+
+static int link_output(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user)
+{
+    (void)ifc, (void)hop;
+    side *from = user;
+    tern_link *l = from->link;
+    side *to = &l->s[1 - from->index];
+    l->stats.sent++;
+    if (chance(l, l->cfg.loss_ppm)) {
+        l->stats.lost++;
+        return 0;
+    }
+    int copies = chance(l, l->cfg.dup_ppm) ? 2 : 1;
+    if (copies == 2)
+        l->stats.duplicated++;
+    uint32_t now = tern_stack_now(from->stack);
+    for (int c = 0; c < copies; c++) {
+        tern_pbuf *q = tern_pbuf_alloc(0, p->tot_len, TERN_PBUF_RAM);
+        if (!q)
+            return -1;
+        tern_pbuf_copy_partial(p, q->payload, p->tot_len, 0);
+        if (chance(l, l->cfg.corrupt_ppm) && q->len) {
+            ((uint8_t *)q->payload)[rnd(l) % q->len] ^= (uint8_t)(1u << (rnd(l) % 8));
+            l->stats.corrupted++;
+        }
+        uint32_t due = now + l->cfg.delay_ms;
+        if (chance(l, l->cfg.reorder_ppm)) {
+            due += l->cfg.reorder_ms ? l->cfg.reorder_ms : 1;
+            l->stats.reordered++;
+        }
+        enqueue(l, to, q, due);
+    }
+    return 0;
+}
+
+tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *faults)
+{
+    tern_link *l = calloc(1, sizeof(*l));
+    if (!l)
+        return NULL;
+    if (faults)
+        l->cfg = *faults;
+    l->rng = l->cfg.seed ? l->cfg.seed : 0x9e3779b97f4a7c15ULL;
+    tern_stack *st[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        l->s[i].stack = st[i];
+        l->s[i].link = l;
+        l->s[i].index = i;
+        l->s[i].ifc = tern_iface_add(st[i], link_output, &l->s[i]);
+        if (!l->s[i].ifc) {
+            tern_link_free(l);
+            return NULL;
+        }
+        tern_iface_set_up(l->s[i].ifc, true);
+    }
+    return l;
+}
+
+tern_iface *tern_link_iface(tern_link *l, int side_) { return l->s[side_ ? 1 : 0].ifc; }
+
+unsigned tern_link_pump(tern_link *l)
+{
+    unsigned n = 0;
+    for (int i = 0; i < 2; i++) {
+        side *sd = &l->s[i];
+        uint32_t now = tern_stack_now(sd->stack);
+        /* Only what is due now: deliveries may queue replies. */
+        while (sd->head && (int32_t)(sd->head->due - now) <= 0) {
+            pkt *k = sd->head;
+            sd->head = k->next;
+            sd->queued--;
+            tern_pbuf *p = k->p;
+            free(k);
+            l->stats.delivered++;
+            n++;
+            tern_iface_input(sd->ifc, p);
+        }
+    }
+    return n;
+}
+
+uint32_t tern_link_next(const tern_link *l)
+{
+    uint32_t best = UINT32_MAX;
+    for (int i = 0; i < 2; i++) {
+        const side *sd = &l->s[i];
+        if (!sd->head)
+            continue;
+        int32_t d = (int32_t)(sd->head->due - tern_stack_now(sd->stack));
+        uint32_t w = d > 0 ? (uint32_t)d : 0;
+        if (w < best)
+            best = w;
+    }
+    return best;
+}
+
+void tern_link_get_stats(const tern_link *l, tern_link_stats *out) { *out = l->stats; }
+
+void tern_link_free(tern_link *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < 2; i++) {
+        while (l->s[i].head) {
+            pkt *k = l->s[i].head;
+            l->s[i].head = k->next;
+            tern_pbuf_free(k->p);
+            free(k);
+        }
+        if (l->s[i].ifc)
+            tern_iface_remove(l->s[i].ifc);
+    }
+    free(l);
+}

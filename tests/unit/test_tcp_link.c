@@ -1,0 +1,273 @@
+/* tests/unit/test_tcp_link.c: two tern stacks joined by a simulated link
+ * with loss, reordering, duplication, corruption and delay move data both
+ * ways; every byte is checked and the recovery counters are reported.
+ * TERN_TCP_BIG=1 runs the 100 MB transfers (opt-in: make test-long). */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tern/iface.h"
+#include "tern/phy.h"
+#include "tern/stack.h"
+#include "tern/tcp.h"
+
+static uint32_t now_ms;
+static uint32_t clock_fn(void *arg)
+{
+    (void)arg;
+    return now_ms;
+}
+
+/* The byte at stream offset i of direction d: a position-dependent
+ * pattern, so a lost, duplicated or reordered byte changes what is seen. */
+static uint8_t pattern(int d, uint64_t i) { return (uint8_t)((i * 2654435761u >> 13) ^ (i >> 8) ^ (uint8_t)(d * 91)); }
+
+typedef struct end {
+    tern_tcp *t;
+    int dir;           /* direction this end sends */
+    uint64_t to_send, sent;
+    uint64_t received, expect;
+    bool bad_byte, got_fin, closed, err_seen;
+    int err;
+    tern_tcp_info last; /* the socket's counters when the application let go of it */
+} end;
+
+static end client, server;
+static tern_stack *sa, *sb;
+static tern_link *link_;
+static tern_tcp *listener;
+
+static void pump_writes(end *e)
+{
+    if (!e->t || e->closed)
+        return;
+    tern_tcp_info info;
+    tern_tcp_get_info(e->t, &info);
+    if (info.state != TERN_TCP_ESTABLISHED && info.state != TERN_TCP_CLOSE_WAIT)
+        return;
+    uint8_t buf[16384];
+    while (e->sent < e->to_send) {
+        tern_tcp_get_info(e->t, &info);
+        uint64_t n = e->to_send - e->sent;
+        if (n > sizeof(buf))
+            n = sizeof(buf);
+        if (n > info.snd_buf)
+            n = info.snd_buf;
+        if (n == 0)
+            break;
+        for (uint64_t k = 0; k < n; k++)
+            buf[k] = pattern(e->dir, e->sent + k);
+        if (tern_tcp_write(e->t, buf, (uint32_t)n, 0) != 0)
+            break;
+        e->sent += n;
+    }
+    tern_tcp_output(e->t);
+    if (e->sent == e->to_send && e->received == e->expect && !e->closed) {
+        tern_tcp_get_info(e->t, &e->last);
+        if (tern_tcp_close(e->t) == 0) {
+            e->closed = true;
+            e->t = NULL; /* closed: the stack may free it at any time */
+        }
+    }
+}
+
+static int on_recv(void *arg, tern_tcp *t, tern_pbuf *p, int err)
+{
+    (void)err;
+    end *e = arg;
+    if (!p) {
+        e->got_fin = true;
+        return 0;
+    }
+    for (tern_pbuf *q = p; q; q = q->next) {
+        const uint8_t *b = q->payload;
+        for (uint16_t k = 0; k < q->len; k++)
+            if (b[k] != pattern(1 - e->dir, e->received + k))
+                e->bad_byte = true;
+        e->received += q->len;
+    }
+    tern_tcp_recved(t, p->tot_len);
+    tern_pbuf_free(p);
+    return 0;
+}
+
+static int on_sent(void *arg, tern_tcp *t, uint32_t len)
+{
+    (void)t, (void)len;
+    pump_writes(arg);
+    return 0;
+}
+
+static void on_err(void *arg, int err)
+{
+    end *e = arg;
+    e->err_seen = true;
+    e->err = err;
+    e->t = NULL;
+}
+
+static int on_accept(void *arg, tern_tcp *child, int err)
+{
+    (void)arg, (void)err;
+    server.t = child;
+    tern_tcp_set_arg(child, &server);
+    tern_tcp_set_callbacks(child, on_recv, on_sent, on_err);
+    return 0;
+}
+
+static int on_connected(void *arg, tern_tcp *t, int err)
+{
+    (void)t, (void)err;
+    pump_writes(arg);
+    return 0;
+}
+
+static void setup(const tern_fault_config *f, tern_tcp_cc cc)
+{
+    now_ms = 1000;
+    tern_config cfg = {.clock = clock_fn, .seed = 42};
+    sa = tern_stack_new(&cfg);
+    cfg.seed = 43;
+    sb = tern_stack_new(&cfg);
+    tern_tcp_config tc;
+    tern_tcp_default_config(&tc);
+    tc.cc = cc;
+    tern_stack_set_tcp_config(sa, &tc);
+    tern_stack_set_tcp_config(sb, &tc);
+    link_ = tern_link_new(sa, sb, f);
+    tern_iface_set_ipv4(tern_link_iface(link_, 0), 0x010012c6u, 0x0000feffu, 0);
+    tern_iface_set_ipv4(tern_link_iface(link_, 1), 0x020012c6u, 0x0000feffu, 0);
+    memset(&client, 0, sizeof(client));
+    memset(&server, 0, sizeof(server));
+    client.dir = 0;
+    server.dir = 1;
+    listener = tern_tcp_new(sb, TERN_ADDR_V4);
+    CU_ASSERT_EQUAL(tern_tcp_bind(listener, NULL, 5001), 0);
+    CU_ASSERT_EQUAL(tern_tcp_listen(listener, 16), 0);
+    tern_tcp_set_accept(listener, on_accept);
+    client.t = tern_tcp_new(sa, TERN_ADDR_V4);
+    tern_tcp_set_arg(client.t, &client);
+    tern_tcp_set_callbacks(client.t, on_recv, on_sent, on_err);
+}
+
+static void teardown(void)
+{
+    tern_link_free(link_);
+    tern_stack_free(sa);
+    tern_stack_free(sb);
+}
+
+static bool finished(void)
+{
+    return client.received == client.expect && server.received == server.expect && client.closed &&
+           server.closed;
+}
+
+/* Runs the two stacks until done or the virtual deadline; time jumps to
+ * the next event when nothing is due. */
+static void run(uint32_t max_ms)
+{
+    uint32_t start = now_ms;
+    while (!finished() && now_ms - start < max_ms) {
+        unsigned moved = tern_link_pump(link_);
+        tern_stack_poll(sa);
+        tern_stack_poll(sb);
+        pump_writes(&client);
+        pump_writes(&server);
+        if (moved)
+            continue;
+        uint32_t next = tern_link_next(link_);
+        uint32_t ta = tern_stack_next_timeout(sa), tb = tern_stack_next_timeout(sb);
+        if (ta < next)
+            next = ta;
+        if (tb < next)
+            next = tb;
+        now_ms += next == 0 || next == UINT32_MAX ? 1 : next;
+    }
+}
+
+static void transfer(const char *name, const tern_fault_config *f, uint64_t bytes, tern_tcp_cc cc)
+{
+    setup(f, cc);
+    client.to_send = server.expect = bytes;
+    server.to_send = client.expect = bytes;
+    tern_addr dst;
+    tern_addr_set_v4(&dst, 0x020012c6u);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_connect(client.t, &dst, 5001, on_connected), 0);
+    run(3600u * 1000u);
+    CU_ASSERT_FALSE(client.bad_byte);
+    CU_ASSERT_FALSE(server.bad_byte);
+    CU_ASSERT_EQUAL(client.received, bytes);
+    CU_ASSERT_EQUAL(server.received, bytes);
+    /* Whoever closed second saw the other's FIN before closing. */
+    CU_ASSERT_TRUE(client.got_fin || server.got_fin);
+    uint32_t done_ms = now_ms;
+    /* Both ends finish closing (FIN, ACK, TIME-WAIT) with no socket left
+     * but the listener. */
+    uint32_t until = now_ms + 70000;
+    while ((int32_t)(now_ms - until) < 0) {
+        if (!tern_link_pump(link_)) {
+            tern_stack_poll(sa);
+            tern_stack_poll(sb);
+            now_ms += 50;
+        }
+    }
+    CU_ASSERT_EQUAL(tern_stack_stats(sa)->tcp_live, 0);
+    CU_ASSERT_EQUAL(tern_stack_stats(sb)->tcp_live, 1);
+    CU_ASSERT_FALSE(client.err_seen && client.err != -15);
+    tern_link_stats ls;
+    tern_link_get_stats(link_, &ls);
+    tern_tcp_info ci = client.last;
+    printf("\n    %-28s %6.1f MB each way, %5.1f s virtual, link: %llu sent %llu lost %llu dup %llu reord %llu "
+           "corrupt; client rtx %u fast %u rto %u sack %u",
+           name, bytes / 1e6, (done_ms - 1000) / 1000.0, (unsigned long long)ls.sent, (unsigned long long)ls.lost,
+           (unsigned long long)ls.duplicated, (unsigned long long)ls.reordered, (unsigned long long)ls.corrupted,
+           ci.retransmits, ci.fast_retransmits, ci.rto_timeouts, ci.sack_recoveries);
+    teardown();
+}
+
+static uint64_t size_for(uint64_t ci)
+{
+    const char *big = getenv("TERN_TCP_BIG");
+    return big && *big == '1' ? 100u * 1000 * 1000 : ci;
+}
+
+static void test_clean(void)
+{
+    tern_fault_config f = {.delay_ms = 5, .seed = 1};
+    transfer("0% loss, CUBIC", &f, size_for(4u << 20), TERN_TCP_CC_CUBIC);
+}
+
+static void test_loss1(void)
+{
+    tern_fault_config f = {.loss_ppm = 10000, .delay_ms = 10, .seed = 2};
+    transfer("1% loss, CUBIC", &f, size_for(2u << 20), TERN_TCP_CC_CUBIC);
+}
+
+static void test_loss5_newreno(void)
+{
+    tern_fault_config f = {.loss_ppm = 50000, .delay_ms = 10, .seed = 3};
+    transfer("5% loss, NewReno", &f, size_for(1u << 20), TERN_TCP_CC_NEWRENO);
+}
+
+static void test_everything_wrong(void)
+{
+    tern_fault_config f = {.loss_ppm = 20000,
+                           .dup_ppm = 20000,
+                           .reorder_ppm = 50000,
+                           .corrupt_ppm = 10000,
+                           .delay_ms = 20,
+                           .reorder_ms = 7,
+                           .seed = 4};
+    transfer("loss+dup+reorder+corrupt", &f, size_for(1u << 20), TERN_TCP_CC_CUBIC);
+}
+
+void tern_test_register_tcp_link(void)
+{
+    CU_pSuite s = CU_add_suite("tcp/link", NULL, NULL);
+    CU_add_test(s, "transfer, clean link", test_clean);
+    CU_add_test(s, "transfer, 1% loss", test_loss1);
+    CU_add_test(s, "transfer, 5% loss (NewReno)", test_loss5_newreno);
+    CU_add_test(s, "transfer, loss+dup+reorder+corrupt", test_everything_wrong);
+}
