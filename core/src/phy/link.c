@@ -19,6 +19,7 @@ typedef struct side {
     tern_stack *stack;
     tern_iface *ifc;
     pkt *head; /* sorted by due time */
+    pkt *tail;
     uint32_t queued;
     struct tern_link *link;
     int index;
@@ -56,12 +57,22 @@ static void enqueue(tern_link *l, side *dst, tern_pbuf *p, uint32_t due)
     }
     k->p = p;
     k->due = due;
+    k->next = NULL;
+    dst->queued++;
+    /* Most packets are due last: append in O(1); reordered ones search. */
+    if (!dst->head || (int32_t)(dst->tail->due - due) <= 0) {
+        if (dst->head)
+            dst->tail->next = k;
+        else
+            dst->head = k;
+        dst->tail = k;
+        return;
+    }
     pkt **pp = &dst->head;
     while (*pp && (int32_t)((*pp)->due - due) <= 0)
         pp = &(*pp)->next;
     k->next = *pp;
     *pp = k;
-    dst->queued++;
 }
 
 static int link_output(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user)
@@ -133,6 +144,8 @@ unsigned tern_link_pump(tern_link *l)
         while (sd->head && (int32_t)(sd->head->due - now) <= 0) {
             pkt *k = sd->head;
             sd->head = k->next;
+            if (!sd->head)
+                sd->tail = NULL;
             sd->queued--;
             tern_pbuf *p = k->p;
             free(k);

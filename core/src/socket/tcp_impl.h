@@ -173,6 +173,7 @@ typedef struct tern_tcp_table {
     tern_tcp *all;             /* every socket */
     tern_tcp **buckets;        /* connection hash */
     uint32_t nbuckets, nhashed;
+    tern_tcp *last_hit;        /* one-entry cache: bulk flows skip the hash */
     uint16_t next_port;
     uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
     tern_tcp_config defaults;

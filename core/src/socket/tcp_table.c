@@ -195,6 +195,8 @@ void tcp_hash_remove(tern_tcp *t)
     }
     t->hashed = false;
     tb->nhashed--;
+    if (tb->last_hit == t)
+        tb->last_hit = NULL;
 }
 
 static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t dport, int *score)
@@ -228,11 +230,17 @@ tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint1
     *listener = NULL;
     if (!tb)
         return NULL;
+    tern_tcp *c = tb->last_hit;
+    if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
+        tern_addr_eq(&c->local, &m->dst))
+        return c;
     uint32_t h = tuple_hash(tb, &m->dst, dport, &m->src, sport) & (tb->nbuckets - 1);
     for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
         if (t->local_port == dport && t->remote_port == sport && tern_addr_eq(&t->remote, &m->src) &&
-            tern_addr_eq(&t->local, &m->dst))
+            tern_addr_eq(&t->local, &m->dst)) {
+            tb->last_hit = t;
             return t;
+        }
     int best = -1;
     for (tern_tcp *l = tb->all; l; l = l->next) {
         int score;

@@ -1,0 +1,171 @@
+/* ip6ext.c: IPv6 extension headers in front of UDP: skipped when they
+ * should be, errors when RFC 8200 asks for them. */
+#include "conformance.h"
+
+static uint8_t pkt[WIRE_MAX], seg[WIRE_MAX];
+static const char msg[] = "behind extension headers";
+
+/* One extension header in a chain being built. */
+struct ext {
+    uint8_t type;          /* WIRE_HOPOPT, WIRE_DSTOPTS or WIRE_ROUTING */
+    size_t len;            /* multiple of 8 */
+    const uint8_t *opt;    /* options (or routing type/segments left) */
+    size_t optlen;
+};
+
+/* Builds PEER6 -> LOCAL6 with the extension headers, then UDP 1 -> 7. */
+static size_t build(const struct ext *e, int k)
+{
+    waddr s = WA(PEER6), d = WA(LOCAL6);
+    struct wire_udp u = {.sport = 1, .dport = 7};
+    struct wire_ip6 h = {.src = s, .dst = d, .hlim = 64};
+    size_t off = 0;
+    int i;
+    h.nh = k ? e[0].type : WIRE_UDP;
+    for (i = 0; i < k; i++) {
+        uint8_t nh = i + 1 < k ? e[i + 1].type : WIRE_UDP;
+        if (e[i].type == WIRE_ROUTING) {
+            memset(seg + off, 0, e[i].len);
+            seg[off] = nh;
+            seg[off + 1] = (uint8_t)(e[i].len / 8 - 1);
+            memcpy(seg + off + 2, e[i].opt, e[i].optlen);
+            off += e[i].len;
+        } else {
+            off += wire_ip6_opthdr(seg + off, nh, e[i].len, e[i].opt, e[i].optlen);
+        }
+    }
+    off += wire_udp(seg + off, &s, &d, &u, msg, sizeof(msg) - 1);
+    return wire_ip6(pkt, &h, seg, off);
+}
+
+static void listen7(void)
+{
+    struct udp_pcb *pcb = udp_new_ip_type(IPADDR_TYPE_V6);
+    REQUIRE(pcb != NULL);
+    EXPECT_ERR(udp_bind(pcb, IP6_ADDR_ANY, 7), ERR_OK);
+    h_udp_record(pcb, 1);
+}
+
+static void expect_delivered(void)
+{
+    struct rx *r = rx_expect();
+    EXPECT_EQ(r->len, sizeof(msg) - 1);
+    EXPECT_MEM(r->data, msg, sizeof(msg) - 1);
+    EXPECT(h_ip_is(&r->cur_src, PEER6));
+    rx_expect_none();
+    cap_expect_none();
+    EXPECT_EQ(inject_outstanding(), 0);
+}
+
+/* Expects an ICMPv6 parameter problem with code and pointer quoting pkt. */
+static void expect_param_problem(uint8_t code, uint32_t pointer, size_t len)
+{
+    struct cap *c = cap_expect();
+    EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
+    EXPECT_EQ(c->wi.type, 4);
+    EXPECT_EQ(c->wi.code, code);
+    EXPECT_EQ(c->wi.icmp_word, pointer);
+    EXPECT_EQ(c->wi.pl_len, len);
+    if (c->wi.pl_len == len) {
+        EXPECT_MEM(c->data + c->wi.pl_off, pkt, len);
+    }
+    rx_expect_none();
+    cap_expect_none();
+}
+
+SCENARIO(ip6_ext_hop_by_hop, "a hop-by-hop header before UDP is skipped and the datagram delivered")
+{
+    struct ext e[] = {{WIRE_HOPOPT, 8, NULL, 0}};
+    listen7();
+    inject(pkt, build(e, 1));
+    expect_delivered();
+}
+
+SCENARIO(ip6_ext_dest_options, "destination options (Pad1, PadN) before UDP are skipped")
+{
+    static const uint8_t pads[] = {0, 0, 1, 3, 0, 0, 0}; /* Pad1 Pad1 PadN(3) */
+    struct ext e[] = {{WIRE_DSTOPTS, 16, pads, sizeof(pads)}};
+    listen7();
+    inject(pkt, build(e, 1));
+    expect_delivered();
+}
+
+SCENARIO(ip6_ext_chain, "hop-by-hop, destination options and a routing header with no segments left")
+{
+    static const uint8_t route[] = {0, 0}; /* type 0, segments left 0: ignored */
+    struct ext e[] = {{WIRE_HOPOPT, 8, NULL, 0},
+                      {WIRE_DSTOPTS, 24, NULL, 0},
+                      {WIRE_ROUTING, 8, route, sizeof(route)}};
+    listen7();
+    inject(pkt, build(e, 3));
+    expect_delivered();
+}
+
+SCENARIO(ip6_ext_unknown_option_skip, "an unknown option with action 00 is skipped")
+{
+    static const uint8_t opt[] = {0x1e, 2, 0xaa, 0xbb};
+    struct ext e[] = {{WIRE_DSTOPTS, 8, opt, sizeof(opt)}};
+    listen7();
+    inject(pkt, build(e, 1));
+    expect_delivered();
+}
+
+SCENARIO(ip6_ext_unknown_option_discard, "an unknown option with action 01 discards the packet silently")
+{
+    static const uint8_t opt[] = {0x5e, 2, 0xaa, 0xbb};
+    struct ext e[] = {{WIRE_HOPOPT, 8, opt, sizeof(opt)}};
+    listen7();
+    inject(pkt, build(e, 1));
+    rx_expect_none();
+    cap_expect_none();
+    EXPECT_EQ(inject_outstanding(), 0);
+}
+
+SCENARIO(ip6_ext_unknown_option_error, "an unknown option with action 10 or 11: parameter problem pointing at it")
+{
+    static const uint8_t opt10[] = {0x9e, 2, 0xaa, 0xbb};
+    static const uint8_t opt11[] = {0xde, 2, 0xaa, 0xbb};
+    struct ext e[] = {{WIRE_DSTOPTS, 8, opt10, sizeof(opt10)}};
+    size_t len;
+    listen7();
+    len = build(e, 1);
+    inject(pkt, len);
+    expect_param_problem(2, 42, len);
+    e[0].opt = opt11;
+    len = build(e, 1);
+    inject(pkt, len);
+    expect_param_problem(2, 42, len);
+}
+
+SCENARIO(ip6_ext_hop_by_hop_not_first, "a hop-by-hop header after another header: parameter problem")
+{
+    struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}, {WIRE_HOPOPT, 8, NULL, 0}};
+    size_t len;
+    listen7();
+    len = build(e, 2);
+    inject(pkt, len);
+    expect_param_problem(1, 40, len); /* the next header field naming it */
+}
+
+SCENARIO(ip6_ext_routing_unknown_type, "a routing header of unknown type with segments left: parameter problem")
+{
+    static const uint8_t route[] = {253, 1};
+    struct ext e[] = {{WIRE_ROUTING, 8, route, sizeof(route)}};
+    size_t len;
+    listen7();
+    len = build(e, 1);
+    inject(pkt, len);
+    expect_param_problem(0, 42, len); /* the routing type field */
+}
+
+SCENARIO(ip6_ext_no_next_header, "next header 59 (no next header) is dropped silently")
+{
+    struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}};
+    size_t len = build(e, 1);
+    listen7();
+    pkt[40] = WIRE_NONE6; /* the destination options header points at nothing */
+    inject(pkt, len);
+    rx_expect_none();
+    cap_expect_none();
+    EXPECT_EQ(inject_outstanding(), 0);
+}
