@@ -30,3 +30,9 @@ void h_advance(u32_t ms)
         sys_check_timeouts();
     }
 }
+
+void h_clock_jump(u32_t ms)
+{
+    now_ms += ms;
+    trace("clock jumps %lu ms", (unsigned long)ms);
+}

@@ -36,6 +36,9 @@ u32_t h_now(void);
  * a main loop would: lwIP's cyclic timers run once per call however late
  * they are, so one big jump would not age reassembly buffers. */
 void h_advance(u32_t ms);
+/* Moves the clock without running any timer (for overdue and wraparound
+ * cases); the next sys_check_timeouts() sees the new time. */
+void h_clock_jump(u32_t ms);
 
 /* ---- capture of what the stack sends ---- */
 struct cap {

@@ -40,10 +40,12 @@ unsigned tern_link_pump(tern_link *l);
 /* Milliseconds until the next packet is due (UINT32_MAX: none queued). */
 uint32_t tern_link_next(const tern_link *l);
 void tern_link_get_stats(const tern_link *l, tern_link_stats *out);
+typedef struct tern_pcap tern_pcap;
+/* Records every packet put on the link (before faults) into pc. */
+void tern_link_set_pcap(tern_link *l, tern_pcap *pc);
 void tern_link_free(tern_link *l);
 
 /* pcap files with raw IP packets (LINKTYPE_RAW), readable by tshark. */
-typedef struct tern_pcap tern_pcap;
 tern_pcap *tern_pcap_open(const char *path);
 /* ts_us: microseconds since the epoch (or any origin). */
 int tern_pcap_write(tern_pcap *pc, const tern_pbuf *p, uint64_t ts_us);

@@ -30,7 +30,10 @@ struct tern_link {
     tern_fault_config cfg;
     uint64_t rng;
     tern_link_stats stats;
+    tern_pcap *pcap;
 };
+
+void tern_link_set_pcap(tern_link *l, tern_pcap *pc) { l->pcap = pc; }
 
 static uint32_t rnd(tern_link *l)
 {
@@ -82,6 +85,8 @@ static int link_output(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void
     tern_link *l = from->link;
     side *to = &l->s[1 - from->index];
     l->stats.sent++;
+    if (l->pcap)
+        tern_pcap_write(l->pcap, p, (uint64_t)tern_stack_now(from->stack) * 1000u);
     if (chance(l, l->cfg.loss_ppm)) {
         l->stats.lost++;
         return 0;
