@@ -33,6 +33,6 @@ void h_advance(u32_t ms)
 
 void h_clock_jump(u32_t ms)
 {
-    now_ms += ms;
     trace("clock jumps %lu ms", (unsigned long)ms);
+    now_ms += ms;
 }

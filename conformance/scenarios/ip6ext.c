@@ -57,17 +57,21 @@ static void expect_delivered(void)
     EXPECT_EQ(inject_outstanding(), 0);
 }
 
-/* Expects an ICMPv6 parameter problem with code and pointer quoting pkt. */
-static void expect_param_problem(uint8_t code, uint32_t pointer, size_t len)
+/* Expects an ICMPv6 parameter problem with code and pointer (an offset
+ * from the start of the IPv6 header); with quote set, also that it quotes
+ * the whole invoking packet of len bytes (RFC 4443 2.4(c)). */
+static void expect_param_problem(uint8_t code, uint32_t pointer, size_t len, int quote)
 {
     struct cap *c = cap_expect();
     EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
     EXPECT_EQ(c->wi.type, 4);
     EXPECT_EQ(c->wi.code, code);
     EXPECT_EQ(c->wi.icmp_word, pointer);
-    EXPECT_EQ(c->wi.pl_len, len);
-    if (c->wi.pl_len == len) {
-        EXPECT_MEM(c->data + c->wi.pl_off, pkt, len);
+    if (quote) {
+        EXPECT_EQ(c->wi.pl_len, len);
+        if (c->wi.pl_len == len) {
+            EXPECT_MEM(c->data + c->wi.pl_off, pkt, len);
+        }
     }
     rx_expect_none();
     cap_expect_none();
@@ -121,7 +125,7 @@ SCENARIO(ip6_ext_unknown_option_discard, "an unknown option with action 01 disca
     EXPECT_EQ(inject_outstanding(), 0);
 }
 
-SCENARIO(ip6_ext_unknown_option_error, "an unknown option with action 10 or 11: parameter problem pointing at it")
+static void unknown_option_error(int quote)
 {
     static const uint8_t opt10[] = {0x9e, 2, 0xaa, 0xbb};
     static const uint8_t opt11[] = {0xde, 2, 0xaa, 0xbb};
@@ -130,24 +134,24 @@ SCENARIO(ip6_ext_unknown_option_error, "an unknown option with action 10 or 11: 
     listen7();
     len = build(e, 1);
     inject(pkt, len);
-    expect_param_problem(2, 42, len);
+    expect_param_problem(2, 42, len, quote);
     e[0].opt = opt11;
     len = build(e, 1);
     inject(pkt, len);
-    expect_param_problem(2, 42, len);
+    expect_param_problem(2, 42, len, quote);
 }
 
-SCENARIO(ip6_ext_hop_by_hop_not_first, "a hop-by-hop header after another header: parameter problem")
+static void hop_by_hop_not_first(int quote)
 {
     struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}, {WIRE_HOPOPT, 8, NULL, 0}};
     size_t len;
     listen7();
     len = build(e, 2);
     inject(pkt, len);
-    expect_param_problem(1, 40, len); /* the next header field naming it */
+    expect_param_problem(1, 40, len, quote); /* the next header field naming it */
 }
 
-SCENARIO(ip6_ext_routing_unknown_type, "a routing header of unknown type with segments left: parameter problem")
+static void routing_unknown_type(int quote)
 {
     static const uint8_t route[] = {253, 1};
     struct ext e[] = {{WIRE_ROUTING, 8, route, sizeof(route)}};
@@ -155,7 +159,31 @@ SCENARIO(ip6_ext_routing_unknown_type, "a routing header of unknown type with se
     listen7();
     len = build(e, 1);
     inject(pkt, len);
-    expect_param_problem(0, 42, len); /* the routing type field */
+    expect_param_problem(0, 42, len, quote); /* the routing type field */
+}
+
+SCENARIO(ip6_ext_unknown_option_error, "an unknown option with action 10 or 11: parameter problem pointing at it")
+{
+    unknown_option_error(0);
+}
+
+SCENARIO(ip6_ext_hop_by_hop_not_first, "a hop-by-hop header after another header: parameter problem")
+{
+    hop_by_hop_not_first(0);
+}
+
+SCENARIO(ip6_ext_routing_unknown_type, "a routing header of unknown type with segments left: parameter problem")
+{
+    routing_unknown_type(0);
+}
+
+SCENARIO_LWIP_DEVIATES(ip6_ext_error_quotes_packet, "parameter problems about extension headers quote the packet from its IPv6 header",
+    "2.1.3 ip6_input calls icmp6_param_problem with the payload pointer already past the IPv6 "
+    "header (and past earlier extension headers), so the quote starts mid-packet")
+{
+    unknown_option_error(1);
+    hop_by_hop_not_first(1);
+    routing_unknown_type(1);
 }
 
 SCENARIO(ip6_ext_no_next_header, "next header 59 (no next header) is dropped silently")

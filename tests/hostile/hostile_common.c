@@ -1,0 +1,486 @@
+/* tests/hostile/hostile_common.c: the shared harness (see hostile.h). */
+#include "hostile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "socket/tcp_impl.h"
+
+const uint8_t H_US6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+const uint8_t H_PEER6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+
+tern_stack *h_stack;
+tern_iface *h_ifc;
+uint32_t h_now;
+uint64_t h_custom_live, h_custom_live_bytes;
+uint64_t h_out_total, h_bad_out;
+char h_bad_reason[128];
+bool h_keep_output = true;
+void (*h_output_hook)(const uint8_t *pkt, size_t len);
+h_app *h_accepted;
+int h_accept_count;
+
+static struct {
+    uint8_t *b;
+    size_t len;
+} caps[H_MAXCAP];
+static int ncaps;
+static h_app *apps;
+static uint64_t pbufs_at_setup;
+
+static uint32_t clock_fn(void *arg)
+{
+    (void)arg;
+    return h_now;
+}
+
+/* ---- output ---- */
+
+static int output_fn(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user)
+{
+    (void)ifc, (void)hop, (void)user;
+    /* Walk the chain by hand: the segment lengths must add up to tot_len. */
+    size_t total = p->tot_len, got = 0;
+    uint8_t *b = malloc(total ? total : 1);
+    if (!b)
+        abort();
+    for (const tern_pbuf *q = p; q && got < total; q = q->next) {
+        size_t n = q->len;
+        if (n > total - got)
+            n = total - got;
+        if (n)
+            memcpy(b + got, q->payload, n);
+        got += n;
+    }
+    h_out_total++;
+    hp_pkt pk;
+    const char *why = got != total ? "pbuf chain shorter than tot_len" : hp_parse(b, total, &pk);
+    if (why) {
+        if (!h_bad_out)
+            snprintf(h_bad_reason, sizeof(h_bad_reason), "%s", why);
+        h_bad_out++;
+    }
+    if (h_output_hook)
+        h_output_hook(b, total);
+    if (h_keep_output && ncaps < H_MAXCAP) {
+        caps[ncaps].b = b;
+        caps[ncaps].len = total;
+        ncaps++;
+    } else {
+        free(b);
+    }
+    return 0;
+}
+
+int h_ncap(void) { return ncaps; }
+
+const uint8_t *h_cap(int i, size_t *len)
+{
+    if (i < 0 || i >= ncaps)
+        return NULL;
+    if (len)
+        *len = caps[i].len;
+    return caps[i].b;
+}
+
+bool h_cap_pkt(int i, hp_pkt *out)
+{
+    if (i < 0 || i >= ncaps)
+        return false;
+    return hp_parse(caps[i].b, caps[i].len, out) == NULL;
+}
+
+void h_clear(void)
+{
+    for (int i = 0; i < ncaps; i++)
+        free(caps[i].b);
+    ncaps = 0;
+}
+
+bool h_last_tcp(hp_pkt *out, uint8_t flags)
+{
+    for (int i = ncaps - 1; i >= 0; i--) {
+        hp_pkt p;
+        if (h_cap_pkt(i, &p) && p.proto == HP_PROTO_TCP && !p.is_frag && (p.flags & flags) == flags) {
+            *out = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+int h_count_proto(uint8_t proto)
+{
+    int n = 0;
+    for (int i = 0; i < ncaps; i++) {
+        hp_pkt p;
+        h_cap_pkt(i, &p);
+        if (!proto || p.proto == proto)
+            n++;
+    }
+    return n;
+}
+
+/* ---- input ---- */
+
+typedef struct h_custom {
+    tern_pbuf_custom pc; /* first: the pbuf pointer is the record's */
+    uint8_t *mem;
+    size_t len;
+} h_custom;
+
+static void custom_free(tern_pbuf *p)
+{
+    h_custom *c = (h_custom *)(void *)p;
+    h_custom_live--;
+    h_custom_live_bytes -= c->len;
+    free(c->mem);
+    free(c);
+}
+
+void h_input_to(tern_iface *ifc, const void *pkt, size_t len)
+{
+    if (len == 0 || len > 0xffff)
+        return; /* a pbuf cannot say either */
+    h_custom *c = calloc(1, sizeof(*c));
+    uint8_t *mem = malloc(len);
+    if (!c || !mem)
+        abort();
+    memcpy(mem, pkt, len);
+    c->mem = mem;
+    c->len = len;
+    c->pc.custom_free_function = custom_free;
+    tern_pbuf *p = tern_pbuf_alloced_custom(0, (uint16_t)len, TERN_PBUF_REF, &c->pc, mem, (uint16_t)len);
+    if (!p)
+        abort();
+    h_custom_live++;
+    h_custom_live_bytes += len;
+    tern_iface_input(ifc, p);
+}
+
+void h_input(const void *pkt, size_t len) { h_input_to(h_ifc, pkt, len); }
+
+/* ---- setup ---- */
+
+int h_setup(const h_opts *o)
+{
+    h_opts none = {0};
+    if (!o)
+        o = &none;
+    h_now = 1000;
+    tern_config cfg = {.clock = clock_fn,
+                       .seed = 0x5eed,
+                       .reass_max_bytes = o->reass_max_bytes,
+                       .reass_max_datagrams = o->reass_max_datagrams,
+                       .reass_timeout_ms = o->reass_timeout_ms};
+    tern_pbuf_stats st;
+    tern_pbuf_get_stats(&st);
+    pbufs_at_setup = st.live_pbufs;
+    h_stack = tern_stack_new(&cfg);
+    if (!h_stack)
+        return -1;
+    if (o->tcp)
+        tern_stack_set_tcp_config(h_stack, o->tcp);
+    h_ifc = tern_iface_add(h_stack, output_fn, NULL);
+    if (!h_ifc)
+        return -1;
+    tern_iface_set_ipv4(h_ifc, H_US4, hp_v4(255, 254, 0, 0), 0);
+    tern_iface_set_ipv6(h_ifc, 0, H_US6, TERN_IFACE_IPV6_PREFERRED);
+    tern_iface_set_up(h_ifc, true);
+    if (o->default_route)
+        tern_stack_set_default_iface(h_stack, h_ifc);
+    h_out_total = h_bad_out = 0;
+    h_bad_reason[0] = 0;
+    h_keep_output = true;
+    h_output_hook = NULL;
+    h_accepted = NULL;
+    h_accept_count = 0;
+    ncaps = 0;
+    return 0;
+}
+
+int h_teardown(void)
+{
+    int r = 0;
+    tern_stack_free(h_stack);
+    h_stack = NULL;
+    h_ifc = NULL;
+    for (h_app *a = apps, *n; a; a = n) {
+        n = a->next;
+        free(a->rx);
+        free(a);
+    }
+    apps = NULL;
+    h_accepted = NULL;
+    h_clear();
+    if (h_custom_live)
+        r |= 1;
+    tern_pbuf_stats st;
+    tern_pbuf_get_stats(&st);
+    if (st.live_pbufs != pbufs_at_setup)
+        r |= 2;
+    if (h_bad_out)
+        r |= 4;
+    if (r & 4)
+        fprintf(stderr, "hostile: the stack sent %llu bad packet(s), first: %s\n", (unsigned long long)h_bad_out,
+                h_bad_reason);
+    if (r & 3)
+        fprintf(stderr, "hostile: leak: %llu input buffers (%llu bytes) held, live pbufs %llu (was %llu)\n",
+                (unsigned long long)h_custom_live, (unsigned long long)h_custom_live_bytes,
+                (unsigned long long)st.live_pbufs, (unsigned long long)pbufs_at_setup);
+    h_custom_live = h_custom_live_bytes = 0;
+    return r;
+}
+
+void h_advance(uint32_t ms)
+{
+    uint32_t end = h_now + ms;
+    for (int guard = 0; guard < 1000000; guard++) {
+        tern_stack_poll(h_stack);
+        uint32_t next = tern_stack_next_timeout(h_stack);
+        uint32_t left = end - h_now;
+        if (next == 0)
+            continue;
+        if (next >= left) {
+            h_now = end;
+            tern_stack_poll(h_stack);
+            return;
+        }
+        h_now += next;
+    }
+}
+
+/* ---- application ---- */
+
+static int app_recv(void *arg, tern_tcp *t, tern_pbuf *p, int err)
+{
+    (void)err;
+    h_app *a = arg;
+    if (!p) {
+        a->fins++;
+        return 0;
+    }
+    if (a->refuse)
+        return H_ERR_MEM;
+    size_t n = p->tot_len;
+    if (a->rxlen + n > a->rxcap) {
+        size_t cap = a->rxcap ? a->rxcap : 4096;
+        while (cap < a->rxlen + n)
+            cap *= 2;
+        uint8_t *nb = realloc(a->rx, cap);
+        if (!nb)
+            abort();
+        a->rx = nb;
+        a->rxcap = cap;
+    }
+    size_t got = 0;
+    for (const tern_pbuf *q = p; q && got < n; q = q->next) {
+        size_t k = q->len < n - got ? q->len : n - got;
+        memcpy(a->rx + a->rxlen + got, q->payload, k);
+        got += k;
+    }
+    a->rxlen += n;
+    tern_pbuf_free(p);
+    if (!a->no_recved)
+        tern_tcp_recved(t, (uint32_t)n);
+    return 0;
+}
+
+static int app_sent(void *arg, tern_tcp *t, uint32_t len)
+{
+    (void)t;
+    h_app *a = arg;
+    a->acked += len;
+    return 0;
+}
+
+static void app_err(void *arg, int err)
+{
+    h_app *a = arg;
+    a->err = err;
+    a->errs++;
+    a->t = NULL;
+}
+
+h_app *h_app_attach(tern_tcp *t)
+{
+    h_app *a = calloc(1, sizeof(*a));
+    if (!a)
+        abort();
+    a->t = t;
+    a->next = apps;
+    apps = a;
+    tern_tcp_set_arg(t, a);
+    tern_tcp_set_callbacks(t, app_recv, app_sent, app_err);
+    return a;
+}
+
+static int app_accept(void *arg, tern_tcp *child, int err)
+{
+    (void)arg;
+    if (err)
+        return err;
+    h_accepted = h_app_attach(child);
+    h_accept_count++;
+    return 0;
+}
+
+tern_tcp *h_listen(uint16_t port, uint8_t backlog)
+{
+    tern_tcp *l = tern_tcp_new(h_stack, TERN_ADDR_ANY);
+    if (!l)
+        return NULL;
+    if (tern_tcp_bind(l, NULL, port) != 0 || tern_tcp_listen(l, backlog) != 0) {
+        tern_tcp_close(l);
+        return NULL;
+    }
+    tern_tcp_set_accept(l, app_accept);
+    return l;
+}
+
+/* ---- the peer ---- */
+
+void h_peer_init(h_peer *pr, uint16_t lport, uint32_t isn)
+{
+    memset(pr, 0, sizeof(*pr));
+    pr->port = 40000;
+    pr->lport = lport;
+    pr->iss = isn;
+    pr->nxt = isn;
+    pr->win = 65535;
+    pr->ts_val = 1000;
+}
+
+size_t h_peer_build(h_peer *pr, uint8_t *buf, uint8_t flags, uint32_t seq, uint32_t ack, const void *data,
+                    size_t len, const uint8_t *opts, size_t optlen)
+{
+    uint8_t tsopt[12];
+    if (!opts && pr->ts) {
+        tsopt[0] = 1;
+        tsopt[1] = 1;
+        tsopt[2] = 8;
+        tsopt[3] = 10;
+        hp_w32(tsopt + 4, pr->ts_val);
+        hp_w32(tsopt + 8, pr->ts_recent);
+        opts = tsopt;
+        optlen = sizeof(tsopt);
+    }
+    hp_tcp t = {.sport = pr->port,
+                .dport = pr->lport,
+                .seq = seq,
+                .ack = ack,
+                .flags = flags,
+                .win = pr->win,
+                .opts = opts,
+                .optlen = optlen,
+                .data = data,
+                .dlen = len};
+    return pr->v6 ? hp_tcp6(buf, H_PEER6, H_US6, &t) : hp_tcp4(buf, H_PEER4, H_US4, &t);
+}
+
+void h_peer_send(h_peer *pr, uint8_t flags, uint32_t seq, uint32_t ack, const void *data, size_t len)
+{
+    uint8_t *buf = malloc(len + 128);
+    if (!buf)
+        abort();
+    size_t n = h_peer_build(pr, buf, flags, seq, ack, data, len, NULL, 0);
+    h_input(buf, n);
+    free(buf);
+}
+
+void h_peer_data(h_peer *pr, const void *data, size_t len)
+{
+    h_peer_send(pr, HP_TCP_ACK | HP_TCP_PSH, pr->nxt, pr->rcv, data, len);
+    pr->nxt += (uint32_t)len;
+}
+
+int h_peer_connect(h_peer *pr, const uint8_t *opts, size_t optlen)
+{
+    uint8_t buf[128];
+    h_clear();
+    bool want_ts = false;
+    for (size_t i = 0; i < optlen;) {
+        if (opts[i] == 0)
+            break;
+        if (opts[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= optlen || opts[i + 1] < 2)
+            break;
+        if (opts[i] == 8)
+            want_ts = true;
+        i += opts[i + 1];
+    }
+    size_t n = h_peer_build(pr, buf, HP_TCP_SYN, pr->iss, 0, NULL, 0, opts, optlen);
+    h_input(buf, n);
+    hp_pkt sa;
+    if (!h_last_tcp(&sa, HP_TCP_SYN | HP_TCP_ACK) || sa.ack != pr->iss + 1 || sa.dport != pr->port)
+        return -1;
+    pr->s_iss = sa.seq;
+    pr->rcv = sa.seq + 1;
+    pr->nxt = pr->iss + 1;
+    pr->s_ws = sa.has_ws ? sa.ws : 0;
+    pr->s_mss = sa.has_mss ? sa.mss : 536;
+    pr->ts = want_ts && sa.has_ts;
+    if (pr->ts)
+        pr->ts_recent = sa.tsval;
+    h_clear();
+    int before = h_accept_count;
+    h_peer_send(pr, HP_TCP_ACK, pr->nxt, pr->rcv, NULL, 0);
+    if (h_accept_count != before + 1)
+        return -2;
+    pr->app = h_accepted;
+    return 0;
+}
+
+size_t h_peer_absorb(h_peer *pr, bool ack)
+{
+    size_t taken = 0;
+    bool any = false;
+    for (int i = 0; i < ncaps; i++) {
+        hp_pkt p;
+        if (!h_cap_pkt(i, &p) || p.proto != HP_PROTO_TCP || p.dport != pr->port || p.sport != pr->lport)
+            continue;
+        any = true;
+        if (p.has_ts)
+            pr->ts_recent = p.tsval;
+        if (p.seq == pr->rcv && p.dlen) {
+            if (pr->gotlen + p.dlen > pr->gotcap) {
+                size_t cap = pr->gotcap ? pr->gotcap : 65536;
+                while (cap < pr->gotlen + p.dlen)
+                    cap *= 2;
+                uint8_t *nb = realloc(pr->got, cap);
+                if (!nb)
+                    abort();
+                pr->got = nb;
+                pr->gotcap = cap;
+            }
+            memcpy(pr->got + pr->gotlen, p.data, p.dlen);
+            pr->gotlen += p.dlen;
+            pr->rcv += (uint32_t)p.dlen;
+            taken += p.dlen;
+        }
+        if ((p.flags & HP_TCP_FIN) && p.seq + p.dlen == pr->rcv && !pr->got_fin) {
+            pr->got_fin = true;
+            pr->rcv++;
+        }
+    }
+    h_clear();
+    if (ack && any) {
+        pr->ts_val++;
+        h_peer_send(pr, HP_TCP_ACK, pr->nxt, pr->rcv, NULL, 0);
+    }
+    return taken;
+}
+
+unsigned h_tcp_socket_count(tern_stack *s)
+{
+    unsigned n = 0;
+    if (!s->tcp)
+        return 0;
+    for (tern_tcp *t = s->tcp->all; t; t = t->next)
+        n++;
+    return n;
+}
