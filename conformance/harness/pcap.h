@@ -9,4 +9,9 @@
 int pcap_open(const char *path);
 void pcap_write(const uint8_t *data, size_t len, uint32_t t_ms);
 
+/* Concatenates the pcap files in[0..n) into out, all written by this
+ * module; counts[i] receives the number of packets taken from in[i]
+ * (missing files count 0).  Lets tshark check a whole run in one go. */
+int pcap_concat(const char *out, const char *const *in, size_t n, unsigned *counts);
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "api_check.h"
 #include "child.h"
+#include "pcap.h"
 #include "scenario.h"
 
 #ifndef CONF_BACKEND
@@ -267,6 +268,46 @@ static void finish(const struct scenario *s, const struct options *o, struct res
     }
 }
 
+/* DIR/all.pcap holds every scenario's packets in order, and
+ * DIR/pcap-index.tsv names the frame range of each scenario. */
+static void merge_pcaps(const struct options *o, const struct result *res, size_t n)
+{
+    char path[4096];
+    char **files = calloc(n ? n : 1, sizeof(char *));
+    const char **names = calloc(n ? n : 1, sizeof(char *));
+    unsigned *counts = calloc(n ? n : 1, sizeof(unsigned));
+    size_t i, k = 0;
+    unsigned frame = 1;
+    FILE *idx;
+    for (i = 0; i < n; i++) {
+        if (res[i].selected) {
+            files[k] = malloc(4096);
+            path_for(files[k], 4096, o->dir, scenario_at(i)->name, "pcap");
+            names[k++] = scenario_at(i)->name;
+        }
+    }
+    snprintf(path, sizeof(path), "%s/all.pcap", o->dir);
+    if (pcap_concat(path, (const char *const *)files, k, counts) == 0) {
+        snprintf(path, sizeof(path), "%s/pcap-index.tsv", o->dir);
+        idx = fopen(path, "w");
+        for (i = 0; idx && i < k; i++) {
+            if (counts[i]) {
+                fprintf(idx, "%s\t%u\t%u\n", names[i], frame, frame + counts[i] - 1);
+                frame += counts[i];
+            }
+        }
+        if (idx) {
+            fclose(idx);
+        }
+    }
+    for (i = 0; i < k; i++) {
+        free(files[i]);
+    }
+    free(files);
+    free(names);
+    free(counts);
+}
+
 static void run_all(const struct options *o, struct result *res, size_t n)
 {
     size_t next = 0, running = 0;
@@ -342,6 +383,9 @@ int main(int argc, char **argv)
         res[i].selected = selected(&o, scenario_at(i)->name);
     }
     run_all(&o, res, n);
+    if (o.pcap) {
+        merge_pcaps(&o, res, n);
+    }
 
     tsv = fopen(o.results, "w");
     if (!tsv) {

@@ -152,7 +152,18 @@ void h_peer_data(h_peer *pr, const void *data, size_t len);
  * ack is true.  Returns the bytes taken. */
 size_t h_peer_absorb(h_peer *pr, bool ack);
 
+void h_peer_free(h_peer *pr);
+
 /* Sockets of the stack (listeners included): internal, for bounds. */
 unsigned h_tcp_socket_count(tern_stack *s);
+
+/* ---- counters ---- */
+
+/* Writes the counters that differ between a and b as "name+N name+N ..."
+ * (in tern_stats order; "" when none), so a test states exactly which
+ * counters a packet may move: h_stats_diff(&before, now, buf, n). */
+const char *h_stats_diff(const tern_stats *a, const tern_stats *b, char *out, size_t outlen);
+/* The same against a snapshot, with the stack's counters now. */
+const char *h_moved(const tern_stats *before);
 
 #endif

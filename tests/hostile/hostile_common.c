@@ -484,3 +484,36 @@ unsigned h_tcp_socket_count(tern_stack *s)
         n++;
     return n;
 }
+
+void h_peer_free(h_peer *pr)
+{
+    free(pr->got);
+    pr->got = NULL;
+    pr->gotlen = pr->gotcap = 0;
+}
+
+#define H_STATS_FIELDS                                                                                     \
+    F(ip_in) F(ip_out) F(ip_drop_malformed) F(ip_drop_checksum) F(ip_drop_not_local) F(ip_drop_proto)     \
+    F(ip_drop_nomem) F(reass_ok) F(reass_drop) F(reass_timeout) F(icmp_in) F(icmp_out) F(icmp_drop)       \
+    F(udp_in) F(udp_out) F(udp_drop_checksum) F(udp_drop_malformed) F(udp_drop_no_socket) F(tcp_in)       \
+    F(tcp_out) F(tcp_drop_malformed) F(tcp_drop_checksum) F(tcp_drop_no_socket) F(tcp_rst_out)           \
+    F(tcp_retransmits) F(tcp_drop_backlog)
+
+const char *h_stats_diff(const tern_stats *a, const tern_stats *b, char *out, size_t outlen)
+{
+    size_t n = 0;
+    out[0] = 0;
+#define F(f)                                                                                               \
+    if (a->f != b->f && n < outlen)                                                                        \
+        n += (size_t)snprintf(out + n, outlen - n, "%s%s%+lld", n ? " " : "", #f,                         \
+                              (long long)(b->f - a->f));
+    H_STATS_FIELDS
+#undef F
+    return out;
+}
+
+const char *h_moved(const tern_stats *before)
+{
+    static char buf[512];
+    return h_stats_diff(before, tern_stack_stats(h_stack), buf, sizeof(buf));
+}

@@ -123,6 +123,8 @@ static int on_connected(void *arg, tern_tcp *t, int err)
     return 0;
 }
 
+static uint32_t server_rcv_buf; /* 0: default */
+
 static void setup(const tern_fault_config *f, tern_tcp_cc cc)
 {
     now_ms = 1000;
@@ -134,6 +136,10 @@ static void setup(const tern_fault_config *f, tern_tcp_cc cc)
     tern_tcp_default_config(&tc);
     tc.cc = cc;
     tern_stack_set_tcp_config(sa, &tc);
+    if (server_rcv_buf) {
+        tc.rcv_buf = tc.rcv_buf_max = server_rcv_buf;
+        tc.wscale = false;
+    }
     tern_stack_set_tcp_config(sb, &tc);
     link_ = tern_link_new(sa, sb, f);
     tern_iface_set_ipv4(tern_link_iface(link_, 0), 0x010012c6u, 0x0000feffu, 0);
@@ -263,6 +269,16 @@ static void test_everything_wrong(void)
     transfer("loss+dup+reorder+corrupt", &f, size_for(1u << 20), TERN_TCP_CC_CUBIC);
 }
 
+/* A receiver whose window is smaller than one segment still gets all the
+ * data (sender SWS avoidance must not wait for a full segment forever). */
+static void test_tiny_window(void)
+{
+    tern_fault_config f = {.delay_ms = 2, .seed = 5};
+    server_rcv_buf = 700;
+    transfer("700-byte receive window", &f, 200000, TERN_TCP_CC_CUBIC);
+    server_rcv_buf = 0;
+}
+
 void tern_test_register_tcp_link(void)
 {
     CU_pSuite s = CU_add_suite("tcp/link", NULL, NULL);
@@ -270,4 +286,5 @@ void tern_test_register_tcp_link(void)
     CU_add_test(s, "transfer, 1% loss", test_loss1);
     CU_add_test(s, "transfer, 5% loss (NewReno)", test_loss5_newreno);
     CU_add_test(s, "transfer, loss+dup+reorder+corrupt", test_everything_wrong);
+    CU_add_test(s, "transfer into a window smaller than the MSS", test_tiny_window);
 }

@@ -392,6 +392,16 @@ int tcp_output(tern_tcp *t)
             break;
         uint32_t len = seg_seqlen(seg);
         uint32_t wnd_end = t->snd_una + t->snd_wnd;
+        if (SEQ_GT(seg->seq + seg->len, wnd_end) && SEQ_GT(wnd_end, seg->seq) && seg->len > 1) {
+            /* Part of the segment fits.  Sender SWS avoidance (RFC 9293
+             * 3.8.6.2.1): send that part if it is at least half the
+             * largest window the peer ever offered, or if nothing is in
+             * flight (a peer with a window smaller than our MSS must
+             * still get data). */
+            uint32_t usable = wnd_end - seg->seq;
+            if ((usable >= t->max_snd_wnd / 2 || t->snd_una == t->snd_max) && split_seg(t, seg, usable))
+                continue;
+        }
         if (SEQ_GT(seg->seq + seg->len, wnd_end)) {
             /* Receiver's window is full.  With nothing in flight, probe
              * so a lost window update cannot deadlock us (RFC 9293 3.8.6.1). */
