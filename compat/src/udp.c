@@ -132,8 +132,7 @@ err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
         return ERR_VAL;
     if (!ipaddr)
         ipaddr = IP4_ADDR_ANY;
-    if (!pcb_type_matches(pcb, ipaddr))
-        return ERR_VAL;
+    /* lwIP 2.1 checks no family here: the address becomes the pcb's. */
     push(pcb);
     err_t err = (err_t)tern_udp_bind(pcb->tern, tern_compat_addr(ipaddr), port);
     if (err == ERR_OK)
@@ -152,8 +151,8 @@ void udp_bind_netif(struct udp_pcb *pcb, const struct netif *netif)
 
 err_t udp_connect(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
-    if (!pcb || !ipaddr || !pcb_type_matches(pcb, ipaddr))
-        return ERR_VAL;
+    if (!pcb || !ipaddr)
+        return ERR_ARG;
     push(pcb);
     err_t err = (err_t)tern_udp_connect(pcb->tern, tern_compat_addr(ipaddr), port);
     if (err == ERR_OK)

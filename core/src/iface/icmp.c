@@ -133,8 +133,10 @@ void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8
 {
     uint8_t ip[TERN_IPV6_HLEN];
     tern_ipv6_repr r;
+    /* The invoking packet may be a truncated copy (a quoted fragment):
+     * only its fixed header must be whole. */
     if (tern_pbuf_copy_partial(orig, ip, sizeof(ip), 0) != sizeof(ip) ||
-        tern_ipv6_parse(ip, orig->tot_len, &r) != TERN_WIRE_OK)
+        tern_ipv6_parse(ip, TERN_IPV6_HLEN + (size_t)tern_rd16(ip + 4), &r) != TERN_WIRE_OK)
         return;
     static const uint8_t unspecified[16];
     if (r.src[0] == 0xff || memcmp(r.src, unspecified, 16) == 0)

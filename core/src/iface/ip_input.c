@@ -160,9 +160,9 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     tern_ipv6_ext ext;
     tern_wire_err e = tern_ipv6_walk_ext(p->payload, p->len, &ext);
     if (e != TERN_WIRE_OK) {
-        if (e == TERN_WIRE_BAD_OPTION && !m.dst_is_broadcast)
-            tern_icmp6_send_error(s, p, ifc, TERN_ICMP6_PARAM_PROBLEM, TERN_ICMP6_PARAM_NEXT_HEADER,
-                                  ext.nh_field_offset);
+        bool mcast = ip.dst[0] == 0xff;
+        if (e == TERN_WIRE_BAD_OPTION && ext.problem_icmp && !(ext.problem_not_mcast && mcast))
+            tern_icmp6_send_error(s, p, ifc, TERN_ICMP6_PARAM_PROBLEM, ext.problem_code, ext.problem_pointer);
         return drop(s, p, &s->stats.ip_drop_malformed);
     }
     if (ext.is_fragment) {

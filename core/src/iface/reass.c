@@ -45,6 +45,7 @@ typedef struct dgram {
     uint16_t hdr_len; /* header of the offset-0 fragment, 0 until it arrives */
     uint16_t nh_field; /* IPv6: offset of the next-header byte naming Fragment */
     uint8_t frag_next; /* IPv6: the protocol after the Fragment header */
+    uint8_t frag_hdr[8]; /* IPv6: the first fragment's Fragment header, for quoting */
     uint8_t hdr[REASS_MAX_UNFRAG];
     frag *frags; /* sorted by offset, never overlapping */
 } dgram;
@@ -106,12 +107,14 @@ static tern_pbuf *first_fragment_copy(const dgram *d)
     const frag *f = d->frags;
     if (!d->hdr_len || !f || f->off != 0)
         return NULL;
-    uint16_t data = f->len > 1232 ? 1232 : f->len;
-    tern_pbuf *q = tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)(d->hdr_len + data), TERN_PBUF_RAM);
+    uint16_t data = f->len > 1232 ? 1232 : (uint16_t)f->len;
+    uint16_t fh = d->v6 ? 8 : 0; /* IPv6 quotes the Fragment header too */
+    tern_pbuf *q = tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)(d->hdr_len + fh + data), TERN_PBUF_RAM);
     if (!q)
         return NULL;
     memcpy(q->payload, d->hdr, d->hdr_len);
-    tern_pbuf_copy_partial(f->p, (uint8_t *)q->payload + d->hdr_len, data, 0);
+    memcpy((uint8_t *)q->payload + d->hdr_len, d->frag_hdr, fh);
+    tern_pbuf_copy_partial(f->p, (uint8_t *)q->payload + d->hdr_len + fh, data, 0);
     return q;
 }
 
@@ -330,6 +333,7 @@ tern_pbuf *tern_reass_ipv6(tern_stack *s, tern_pbuf *p, const tern_ipv6_ext *ext
         d->hdr_len = unfrag;
         d->nh_field = ext->nh_field_offset;
         d->frag_next = ext->frag_next;
+        memcpy(d->frag_hdr, b + unfrag, 8);
     }
     tern_pbuf_remove_header(p, (size_t)unfrag + 8u);
     return dgram_add(s, d, p, ext->frag_off, ext->more_frags);

@@ -840,12 +840,8 @@ void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         s->stats.tcp_drop_malformed++;
         return drop(&sg);
     }
-    tern_pbuf_remove_header(p, h->hlen);
-    sg.len = p->tot_len;
-    if (sg.len == 0) {
-        tern_pbuf_free(p);
-        sg.p = NULL;
-    }
+    sg.len = p->tot_len - h->hlen;
+    sg.p = tern_pbuf_free_header(p, h->hlen); /* NULL when only a header came */
 
     tern_tcp *listener;
     tern_tcp *t = tcp_lookup(s, m, h->src_port, h->dst_port, &listener);

@@ -95,8 +95,7 @@ int tern_udp_bind(tern_udp *u, const tern_addr *addr, uint16_t port)
     tern_addr any = {.type = u->local.type};
     if (!addr)
         addr = &any;
-    if (u->local.type != TERN_ADDR_ANY && addr->type != u->local.type && !tern_addr_is_any(addr))
-        return TERN_ERR_VAL;
+    /* As in lwIP, the address decides the socket's family from now on. */
     if (port == 0) {
         /* Ephemeral range 49152..65535 (RFC 6335), searched from a moving start. */
         for (uint32_t tries = 0; tries < 0x4000u; tries++) {
@@ -224,7 +223,11 @@ void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         tern_pbuf_free(p);
         return;
     }
-    tern_pbuf_remove_header(p, TERN_UDP_HLEN);
+    /* The UDP header may end a segment of its own: drop emptied segments. */
+    if (p->len > TERN_UDP_HLEN || p->tot_len == TERN_UDP_HLEN)
+        tern_pbuf_remove_header(p, TERN_UDP_HLEN); /* an empty datagram stays a pbuf */
+    else
+        p = tern_pbuf_free_header(p, TERN_UDP_HLEN);
     if (!u->recv) {
         tern_pbuf_free(p);
         return;

@@ -38,6 +38,47 @@ void tern_ipv6_emit(uint8_t *buf, const tern_ipv6_repr *r)
     memcpy(buf + 24, r->dst, 16);
 }
 
+static tern_wire_err problem(tern_ipv6_ext *out, uint8_t code, size_t pointer, bool icmp, bool not_mcast)
+{
+    memset(out, 0, sizeof *out);
+    out->problem_icmp = icmp;
+    out->problem_not_mcast = not_mcast;
+    out->problem_code = code;
+    out->problem_pointer = (uint16_t)pointer;
+    return TERN_WIRE_BAD_OPTION;
+}
+
+/* The TLV options of a Hop-by-Hop or Destination Options header at
+ * buf[off..off+ext_len): Pad1 and PadN are known; an unknown option's two
+ * high type bits say what to do (RFC 8200 4.2). */
+static tern_wire_err check_options(const uint8_t *buf, size_t off, size_t ext_len, tern_ipv6_ext *out)
+{
+    size_t i = off + 2, end = off + ext_len;
+    while (i < end) {
+        uint8_t type = buf[i];
+        if (type == 0) { /* Pad1 */
+            i++;
+            continue;
+        }
+        if (end - i < 2 || (size_t)buf[i + 1] + 2 > end - i)
+            return problem(out, 0, i + 1, false, false); /* option overruns its header */
+        if (type != 1) {
+            switch (type >> 6) {
+            case 1:
+                return problem(out, 2, i, false, false);
+            case 2:
+                return problem(out, 2, i, true, false);
+            case 3:
+                return problem(out, 2, i, true, true);
+            default:
+                break; /* 00: skip over it */
+            }
+        }
+        i += (size_t)buf[i + 1] + 2;
+    }
+    return TERN_WIRE_OK;
+}
+
 /* Offsets fit uint16_t: at most 8 headers of at most 2048 bytes each follow
  * the 40-byte fixed header. */
 tern_wire_err tern_ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *out)
@@ -55,7 +96,7 @@ tern_wire_err tern_ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *
         case TERN_IPV6_NH_HOPOPT:
             /* RFC 8200 section 4.1: only directly after the fixed header. */
             if (off != TERN_IPV6_HLEN)
-                return TERN_WIRE_BAD_OPTION;
+                return problem(out, 1, nh_off, true, false);
             /* fall through */
         case TERN_IPV6_NH_ROUTING:
         case TERN_IPV6_NH_DSTOPTS: {
@@ -67,6 +108,15 @@ tern_wire_err tern_ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *
             size_t ext_len = ((size_t)buf[off + 1] + 1) * 8;
             if (ext_len > len - off)
                 return TERN_WIRE_TRUNCATED;
+            if (nh != TERN_IPV6_NH_ROUTING) {
+                tern_wire_err e = check_options(buf, off, ext_len, out);
+                if (e != TERN_WIRE_OK)
+                    return e;
+            } else if (buf[off + 3] != 0) {
+                /* Segments left: tern routes nothing, so every routing type
+                 * is unknown to it (RFC 8200 4.4). */
+                return problem(out, 0, off + 2, true, false);
+            }
             nh_off = off;
             nh = buf[off];
             off += ext_len;

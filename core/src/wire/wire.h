@@ -84,6 +84,14 @@ typedef struct tern_ipv6_ext {
     /* Offset of the next-header byte that names the upper layer (or the
      * Fragment header), for ICMPv6 parameter problems and reassembly. */
     uint16_t nh_field_offset;
+    /* On TERN_WIRE_BAD_OPTION: what RFC 8200 4.2-4.4 says to do.  When
+     * problem_icmp, answer with ICMPv6 Parameter Problem (problem_code,
+     * problem_pointer from the IPv6 header start), unless problem_not_mcast
+     * and the destination is multicast; otherwise drop silently. */
+    bool problem_icmp;
+    bool problem_not_mcast;
+    uint8_t problem_code;      /* 0 header field, 1 next header, 2 option */
+    uint16_t problem_pointer;
 } tern_ipv6_ext;
 
 /* Walks Hop-by-Hop, Routing, Destination Options and Fragment headers in
