@@ -5,7 +5,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan test unit conformance bench clean install
+.PHONY: all deps build build-asan test test-long unit conformance bench bench-quick clean install
 
 all: build
 
@@ -33,6 +33,14 @@ conformance: build-asan
 # The main job: the A/B comparison.
 bench: build
 	./scripts/bench $(BUILD)
+
+# The 3-second smoke run of the same comparison.
+bench-quick: build
+	./scripts/bench --quick $(BUILD)
+
+# Long soaks: 100 MB TCP transfers under loss (opt-in).
+test-long: build-asan
+	TERN_TCP_BIG=1 $(BUILD_ASAN)/tests/tern_unit
 
 install: build
 	cmake --install $(BUILD)
