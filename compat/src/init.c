@@ -89,6 +89,9 @@ struct tern_lwipopts tern_compat_opts = {
     .keep_idle = 7200000,
     .keep_intvl = 75000,
     .keep_cnt = 9,
+    .checksum_check_ip = 1,
+    .checksum_check_udp = 1,
+    .checksum_check_tcp = 1,
 };
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts)

@@ -174,6 +174,10 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif_num = (u8_t)(netif->num == 254 ? 0 : netif->num + 1);
     if (tern_compat_tun2socks)
         tern_iface_set_catch_all(netif->tern_iface, true);
+    /* CHECKSUM_CHECK_* 0: the program vouches for its device's checksums. */
+    if (!tern_compat_opts.checksum_check_tcp && !tern_compat_opts.checksum_check_udp &&
+        !tern_compat_opts.checksum_check_ip)
+        tern_iface_set_rx_csum_trusted(netif->tern_iface, true);
     netif->next = netif_list; /* lwIP puts new interfaces first */
     netif_list = netif;
     tern_compat_netif_sync(netif);

@@ -42,6 +42,11 @@ void tern_iface_set_ipv6(tern_iface *ifc, int slot, const uint8_t addr[16], uint
 /* Catch-all: every destination address counts as local to this interface
  * (tun2socks-style stacks that terminate all traffic). */
 void tern_iface_set_catch_all(tern_iface *ifc, bool on);
+/* The device verified (or produced) the checksums of what it delivers, as
+ * a TUN fed by the local kernel does: skip verifying IPv4 header and
+ * TCP/UDP/ICMP checksums of packets arriving here (lwIP's CHECKSUM_CHECK_*
+ * set to 0). */
+void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on);
 /* The interface outgoing packets use when no address matches. */
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc);
 

@@ -102,6 +102,15 @@ int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
 /* Sends RST (when synchronized), frees t, calls err(TERN_ERR_ABRT). */
 void tern_tcp_abort(tern_tcp *t);
 
+/* For a layer that keeps state of its own per socket (the lwIP
+ * compatibility layer): fn(ctx, err) runs exactly once when t is freed,
+ * whatever the reason, before the err callback.  err is the code err()
+ * gets, or 0 when the socket ended quietly (close completed, TIME-WAIT
+ * over, tern_stack_free) and err() is not called.  t must not be used
+ * from fn on.  Children of a listener do not inherit the hook. */
+typedef void (*tern_tcp_destroy_fn)(void *ctx, int err);
+void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
+
 /* Options and state. */
 void tern_tcp_set_nodelay(tern_tcp *t, bool on);
 void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
@@ -123,6 +132,9 @@ typedef struct tern_tcp_info {
     uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries;
     uint32_t dupacks_in, challenge_acks;
     bool has_refused_data;
+    const tern_pbuf *refused_data; /* oldest payload the application refused (the stack's) */
+    bool has_unsent;       /* queued data, SYN or FIN never sent */
+    bool has_unacked;      /* sent and not yet acknowledged */
     bool ts_ok, sack_ok;
     uint8_t snd_wscale, rcv_wscale;
 } tern_tcp_info;

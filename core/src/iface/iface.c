@@ -69,6 +69,7 @@ bool tern_iface_is_up(const tern_iface *ifc) { return ifc->up; }
 void tern_iface_set_mtu(tern_iface *ifc, uint16_t mtu) { ifc->mtu = mtu; }
 uint16_t tern_iface_mtu(const tern_iface *ifc) { return ifc->mtu; }
 void tern_iface_set_catch_all(tern_iface *ifc, bool on) { ifc->catch_all = on; }
+void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on) { ifc->rx_csum_trusted = on; }
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc) { s->default_iface = ifc; }
 
 void tern_iface_set_ipv4(tern_iface *ifc, uint32_t addr_be, uint32_t mask_be, uint32_t gw_be)

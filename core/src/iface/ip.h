@@ -29,6 +29,7 @@ struct tern_iface {
     uint8_t index;
     bool up;
     bool catch_all;
+    bool rx_csum_trusted;
     uint16_t mtu;
     uint32_t v4_addr, v4_mask, v4_gw; /* network byte order */
     uint8_t v6_addr[TERN_IFACE_MAX_IPV6][16];
@@ -43,6 +44,7 @@ typedef struct tern_ip_meta {
     uint8_t proto;
     uint16_t ip_hlen; /* bytes of IP header (with IPv6 extension headers) removed from p */
     bool dst_is_broadcast; /* IPv4 broadcast or any multicast: no ICMP errors */
+    bool csum_trusted;     /* the device vouches for transport checksums */
 } tern_ip_meta;
 
 /* Is `dst` one of ours (on any interface, or any address on a catch-all)? */

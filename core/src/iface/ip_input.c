@@ -98,13 +98,13 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     if (!(p = pullup(p, hlen)))
         return drop(s, NULL, &s->stats.ip_drop_malformed);
     tern_ipv4_repr ip;
-    tern_wire_err e = tern_ipv4_parse(p->payload, p->tot_len, true, &ip);
+    tern_wire_err e = tern_ipv4_parse(p->payload, p->tot_len, !ifc->rx_csum_trusted, &ip);
     if (e != TERN_WIRE_OK)
         return drop(s, p, e == TERN_WIRE_BAD_CHECKSUM ? &s->stats.ip_drop_checksum : &s->stats.ip_drop_malformed);
     if (ip.tot_len < p->tot_len)
         tern_pbuf_realloc(p, ip.tot_len); /* link-layer padding */
 
-    tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen};
+    tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v4(&m.src, ip.src);
     tern_addr_set_v4(&m.dst, ip.dst);
     if (bad_v4_source(ip.src))
@@ -141,7 +141,7 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     if (tot < p->tot_len)
         tern_pbuf_realloc(p, (uint16_t)tot);
 
-    tern_ip_meta m = {.iface = ifc};
+    tern_ip_meta m = {.iface = ifc, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v6(&m.src, ip.src);
     tern_addr_set_v6(&m.dst, ip.dst);
     if (ip.src[0] == 0xff)

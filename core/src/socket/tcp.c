@@ -94,6 +94,12 @@ void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn
 
 void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept) { t->accept = accept; }
 
+void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
+{
+    t->on_destroy = fn;
+    t->destroy_ctx = ctx;
+}
+
 void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
 {
     t->poll = poll;
@@ -159,6 +165,9 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .dupacks_in = t->dupacks_in,
         .challenge_acks = t->challenge_acks,
         .has_refused_data = t->refused != NULL || t->refused_fin,
+        .refused_data = t->refused ? t->refused->p : NULL,
+        .has_unsent = t->snd_next_seg != NULL,
+        .has_unacked = t->snd_una != t->snd_max,
         .ts_ok = t->ts_ok,
         .sack_ok = t->sack_ok,
         .snd_wscale = t->snd_wscale,

@@ -93,6 +93,8 @@ struct tern_tcp {
     tern_tcp_sent_fn sent;
     tern_tcp_poll_fn poll;
     tern_tcp_err_fn err;
+    tern_tcp_destroy_fn on_destroy; /* layer above: told of every destruction */
+    void *destroy_ctx;
     uint8_t poll_interval, poll_ticks;
 
     /* Listener. */

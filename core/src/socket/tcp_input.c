@@ -828,7 +828,7 @@ void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         s->stats.tcp_drop_malformed++;
         return drop(&sg);
     }
-    if (tern_ip_transport_csum(p, TERN_PROTO_TCP, &m->src, &m->dst) != 0) {
+    if (!m->csum_trusted && tern_ip_transport_csum(p, TERN_PROTO_TCP, &m->src, &m->dst) != 0) {
         s->stats.tcp_drop_checksum++;
         return drop(&sg);
     }

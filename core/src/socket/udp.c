@@ -205,7 +205,8 @@ void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
     /* A zero checksum means "none" over IPv4 and is forbidden over IPv6
      * (RFC 8200 8.1). */
     bool need_csum = udp.checksum != 0 || m->src.type == TERN_ADDR_V6;
-    if (need_csum && (udp.checksum == 0 || tern_ip_transport_csum(p, TERN_PROTO_UDP, &m->src, &m->dst) != 0)) {
+    if (need_csum && (udp.checksum == 0 ||
+                      (!m->csum_trusted && tern_ip_transport_csum(p, TERN_PROTO_UDP, &m->src, &m->dst) != 0))) {
         s->stats.udp_drop_checksum++;
         tern_pbuf_free(p);
         return;

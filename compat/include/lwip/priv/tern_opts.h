@@ -34,9 +34,10 @@ struct tern_lwipopts {
     int rcv_scale;
     int keepalive;
     unsigned long keep_idle, keep_intvl, keep_cnt;
+    int checksum_check_ip, checksum_check_udp, checksum_check_tcp;
 };
 
-#define TERN_LWIPOPTS_ABI 1
+#define TERN_LWIPOPTS_ABI 2
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts);
 
@@ -46,7 +47,7 @@ __attribute__((constructor, used)) static void tern_lwipopts_register_(void)
     static const struct tern_lwipopts opts = {
         TERN_LWIPOPTS_ABI, LWIP_HAVE_LOOPIF, TUN2SOCKS, TCP_WND, TCP_SND_BUF, TCP_MSS, TCP_SND_QUEUELEN,
         LWIP_WND_SCALE, TCP_RCV_SCALE, LWIP_TCP_KEEPALIVE, TCP_KEEPIDLE_DEFAULT, TCP_KEEPINTVL_DEFAULT,
-        TCP_KEEPCNT_DEFAULT,
+        TCP_KEEPCNT_DEFAULT, CHECKSUM_CHECK_IP, CHECKSUM_CHECK_UDP, CHECKSUM_CHECK_TCP,
     };
     tern_compat_register_opts(&opts);
 }

@@ -1,0 +1,260 @@
+/* lwip/tcp.h: TCP protocol control blocks (lwIP 2.1 raw API on tern).
+ *
+ * The callback model is lwIP's, with lwIP's err_t values:
+ * - recv(arg, pcb, p, err): data in order, the callback owns p; p == NULL
+ *   means the peer sent FIN.  Returning anything but ERR_OK (and not
+ *   ERR_ABRT) refuses the data: it stays in pcb->refused_data and is offered
+ *   again later (on the next segment, on a timer, or through
+ *   tcp_process_refused_data).  The window reopens only through tcp_recved.
+ * - A callback that called tcp_abort must return ERR_ABRT; the pcb is gone.
+ * - err(arg, err) runs after the pcb is freed: ERR_RST (reset by the peer or
+ *   connection refused), ERR_ABRT (tcp_abort, retransmission or keepalive
+ *   timeout), ERR_CLSD (the peer closed after a tx-only shutdown).
+ *
+ * struct tcp_pcb has lwIP's public fields, in lwIP's order, followed by
+ * tern's own.  The stack keeps the fields applications read current after
+ * every API call and before every callback (state, addresses and ports,
+ * snd_buf, snd_queuelen, mss, rcv_wnd, refused_data, unsent/unacked being
+ * NULL or not, flags); the fields applications write (flags TF_NODELAY,
+ * so_options SOF_KEEPALIVE/SOF_REUSEADDR, keep_idle/keep_intvl/keep_cnt,
+ * ttl, tos, prio, callback_arg) take effect at the next API call or event.
+ * Other lwIP fields exist so that code reading them compiles; tern fills
+ * the ones it has a value for (rto, cwnd, ssthresh, snd_wnd, snd_scale,
+ * rcv_scale) and leaves the rest 0.  unsent and unacked are markers to
+ * compare with NULL, not segment lists.
+ *
+ * tcp_listen returns a different object (a struct tcp_pcb_listen) and frees
+ * the pcb it was given, as lwIP does: use the pointer it returns. */
+#ifndef LWIP_HDR_TCP_H
+#define LWIP_HDR_TCP_H
+
+#include "lwip/opt.h"
+#include "lwip/tcpbase.h"
+#include "lwip/def.h"
+#include "lwip/err.h"
+#include "lwip/icmp.h"
+#include "lwip/ip.h"
+#include "lwip/ip6_addr.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tern_opts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tcp_pcb;
+struct tcp_pcb_listen;
+struct tcp_seg;
+struct tern_tcp;
+
+/* newpcb is NULL (and err ERR_MEM) when no pcb could be allocated for a
+ * connection.  Return ERR_ABRT only after calling tcp_abort(newpcb). */
+typedef err_t (*tcp_accept_fn)(void *arg, struct tcp_pcb *newpcb, err_t err);
+typedef err_t (*tcp_recv_fn)(void *arg, struct tcp_pcb *tpcb, struct pbuf *p, err_t err);
+/* len bytes were acknowledged (larger acknowledgments arrive in pieces of
+ * at most 65535). */
+typedef err_t (*tcp_sent_fn)(void *arg, struct tcp_pcb *tpcb, u16_t len);
+typedef err_t (*tcp_poll_fn)(void *arg, struct tcp_pcb *tpcb);
+/* The pcb is already freed when this runs. */
+typedef void (*tcp_err_fn)(void *arg, err_t err);
+typedef err_t (*tcp_connected_fn)(void *arg, struct tcp_pcb *tpcb, err_t err);
+
+#if LWIP_WND_SCALE
+#define RCV_WND_SCALE(pcb, wnd) (((wnd) >> (pcb)->rcv_scale))
+#define SND_WND_SCALE(pcb, wnd) (((wnd) << (pcb)->snd_scale))
+#define TCPWND16(x) ((u16_t)LWIP_MIN((x), 0xFFFF))
+#define TCP_WND_MAX(pcb) ((tcpwnd_size_t)(((pcb)->flags & TF_WND_SCALE) ? TCP_WND : TCPWND16(TCP_WND)))
+#else
+#define RCV_WND_SCALE(pcb, wnd) (wnd)
+#define SND_WND_SCALE(pcb, wnd) (wnd)
+#define TCPWND16(x) (x)
+#define TCP_WND_MAX(pcb) TCP_WND
+#endif
+#define TCP_WND_INC(wnd, inc)                                                                              \
+    do {                                                                                                   \
+        if ((tcpwnd_size_t)(wnd + inc) >= wnd) {                                                           \
+            wnd = (tcpwnd_size_t)(wnd + inc);                                                              \
+        } else {                                                                                           \
+            wnd = (tcpwnd_size_t)-1;                                                                       \
+        }                                                                                                  \
+    } while (0)
+
+typedef u16_t tcpflags_t;
+#define TCP_ALLFLAGS 0xffffU
+
+/* pcb->flags (every bit is defined whatever the options). */
+#define TF_ACK_DELAY 0x01U   /* delayed ACK (not reported by tern) */
+#define TF_ACK_NOW 0x02U     /* immediate ACK (not reported by tern) */
+#define TF_INFR 0x04U        /* in fast recovery (not reported by tern) */
+#define TF_CLOSEPEND 0x08U   /* the FIN could not be queued yet: the stack retries */
+#define TF_RXCLOSED 0x10U    /* rx closed by tcp_close or tcp_shutdown */
+#define TF_FIN 0x20U         /* closed locally: FIN queued */
+#define TF_NODELAY 0x40U     /* Nagle's algorithm off (application-written) */
+#define TF_NAGLEMEMERR 0x80U /* the last tcp_write failed with ERR_MEM */
+#define TF_WND_SCALE 0x0100U /* window scaling in use */
+#define TF_BACKLOGPEND 0x0200U /* tcp_backlog_delayed holds a backlog slot */
+#define TF_TIMESTAMP 0x0400U /* timestamps in use (tcp_mss subtracts their 12 bytes) */
+#define TF_RTO 0x0800U       /* (not reported by tern) */
+#define TF_SACK 0x1000U      /* selective acknowledgments in use */
+
+/* The members lwIP's struct tcp_pcb_listen shares with struct tcp_pcb. */
+#define TCP_PCB_COMMON(type)                                                                               \
+    type *next;                                                                                            \
+    void *callback_arg;                                                                                    \
+    enum tcp_state state;                                                                                  \
+    u8_t prio;                                                                                             \
+    u16_t local_port /* host byte order */
+
+/* A listening pcb, as tcp_listen returns it (cast to struct tcp_pcb *). */
+struct tcp_pcb_listen {
+    IP_PCB;
+    TCP_PCB_COMMON(struct tcp_pcb_listen);
+    tcp_accept_fn accept;
+    u8_t backlog;
+    u8_t accepts_pending;
+    struct tern_tcp *tern; /* tern's socket behind this pcb (private) */
+};
+
+/* struct tcp_pcb's members with the window type as a parameter: libtern
+ * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
+ * the program's LWIP_WND_SCALE selects.  Programs see a plain struct. */
+#define TERN_TCP_PCB_MEMBERS(wnd_t)                                                                        \
+    IP_PCB;                                                                                                \
+    TCP_PCB_COMMON(struct tcp_pcb);                                                                        \
+    u16_t remote_port; /* host byte order */                                                               \
+    tcpflags_t flags;                                                                                      \
+    u8_t polltmr, pollinterval;                                                                            \
+    u8_t last_timer;                                                                                       \
+    u32_t tmr;                                                                                             \
+    u32_t rcv_nxt;                                                                                         \
+    wnd_t rcv_wnd;     /* receive window available */                                                      \
+    wnd_t rcv_ann_wnd; /* receive window announced */                                                      \
+    u32_t rcv_ann_right_edge;                                                                              \
+    s16_t rtime;                                                                                           \
+    u16_t mss; /* send MSS; tcp_mss() is what a segment carries */                                        \
+    u32_t rttest;                                                                                          \
+    u32_t rtseq;                                                                                           \
+    s16_t sa, sv;                                                                                          \
+    s16_t rto; /* retransmission timeout in 500 ms ticks */                                               \
+    u8_t nrtx;                                                                                             \
+    u8_t dupacks;                                                                                          \
+    u32_t lastack;                                                                                         \
+    wnd_t cwnd;                                                                                            \
+    wnd_t ssthresh;                                                                                        \
+    u32_t rto_end;                                                                                         \
+    u32_t snd_nxt;                                                                                         \
+    u32_t snd_wl1, snd_wl2;                                                                                \
+    u32_t snd_lbb;                                                                                         \
+    wnd_t snd_wnd;                                                                                         \
+    wnd_t snd_wnd_max;                                                                                     \
+    wnd_t snd_buf; /* bytes tcp_write accepts now */                                                       \
+    u16_t snd_queuelen; /* segments queued */                                                              \
+    u16_t unsent_oversize;                                                                                 \
+    wnd_t bytes_acked;                                                                                     \
+    struct tcp_seg *unsent;  /* non-NULL while queued data was never sent */                               \
+    struct tcp_seg *unacked; /* non-NULL while sent data is unacknowledged */                              \
+    struct tcp_seg *ooseq;                                                                                 \
+    struct pbuf *refused_data; /* non-NULL while received data waits for the application */                \
+    struct tcp_pcb_listen *listener;                                                                       \
+    tcp_sent_fn sent;                                                                                      \
+    tcp_recv_fn recv;                                                                                      \
+    tcp_connected_fn connected;                                                                            \
+    tcp_poll_fn poll;                                                                                      \
+    tcp_err_fn errf;                                                                                       \
+    u32_t ts_lastacksent;                                                                                  \
+    u32_t ts_recent;                                                                                       \
+    u32_t keep_idle;  /* ms of idleness before keepalives (SOF_KEEPALIVE) */                               \
+    u32_t keep_intvl; /* ms between keepalives */                                                          \
+    u32_t keep_cnt;   /* unanswered keepalives before the connection is dropped */                         \
+    u8_t persist_cnt;                                                                                      \
+    u8_t persist_backoff;                                                                                  \
+    u8_t persist_probe;                                                                                    \
+    u8_t keep_cnt_sent;                                                                                    \
+    u8_t snd_scale;                                                                                        \
+    u8_t rcv_scale;                                                                                        \
+    struct tern_tcp *tern /* tern's socket behind this pcb (private) */
+
+struct tcp_pcb {
+    TERN_TCP_PCB_MEMBERS(tcpwnd_size_t);
+};
+
+/* Application program's interface. */
+struct tcp_pcb *tcp_new(void);
+struct tcp_pcb *tcp_new_ip_type(u8_t type);
+
+void tcp_arg(struct tcp_pcb *pcb, void *arg);
+void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv);
+void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent);
+void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err);
+void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept);
+/* interval in 500 ms ticks */
+void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval);
+
+#define tcp_set_flags(pcb, set_flags)                                                                      \
+    do {                                                                                                   \
+        (pcb)->flags = (tcpflags_t)((pcb)->flags | (set_flags));                                           \
+    } while (0)
+#define tcp_clear_flags(pcb, clr_flags)                                                                    \
+    do {                                                                                                   \
+        (pcb)->flags = (tcpflags_t)((pcb)->flags & (tcpflags_t)(~(clr_flags) & TCP_ALLFLAGS));             \
+    } while (0)
+#define tcp_is_flag_set(pcb, flag) (((pcb)->flags & (flag)) != 0)
+
+#define tcp_mss(pcb) (((pcb)->flags & TF_TIMESTAMP) ? ((pcb)->mss - 12) : (pcb)->mss)
+#define tcp_sndbuf(pcb) (TCPWND16((pcb)->snd_buf))
+#define tcp_sndqueuelen(pcb) ((pcb)->snd_queuelen)
+#define tcp_nagle_disable(pcb) tcp_set_flags(pcb, TF_NODELAY)
+#define tcp_nagle_enable(pcb) tcp_clear_flags(pcb, TF_NODELAY)
+#define tcp_nagle_disabled(pcb) tcp_is_flag_set(pcb, TF_NODELAY)
+
+/* The backlog tcp_listen_with_backlog set is the one enforced; this macro
+ * only updates the field (tern cannot change a listener's backlog). */
+#define tcp_backlog_set(pcb, new_backlog)                                                                  \
+    do {                                                                                                   \
+        ((struct tcp_pcb_listen *)(pcb))->backlog = ((new_backlog) ? (new_backlog) : 1);                   \
+    } while (0)
+void tcp_backlog_delayed(struct tcp_pcb *pcb);
+void tcp_backlog_accepted(struct tcp_pcb *pcb);
+#define tcp_accepted(pcb)                                                                                  \
+    do {                                                                                                   \
+        LWIP_UNUSED_ARG(pcb);                                                                              \
+    } while (0) /* compatibility define, not needed any more */
+
+void tcp_recved(struct tcp_pcb *pcb, u16_t len);
+err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
+void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif);
+err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected);
+
+struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err);
+struct tcp_pcb *tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog);
+#define tcp_listen(pcb) tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG)
+
+void tcp_abort(struct tcp_pcb *pcb);
+err_t tcp_close(struct tcp_pcb *pcb);
+err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx);
+
+/* Always copies (TCP_WRITE_FLAG_COPY or not); all or nothing: ERR_MEM
+ * queues no byte. */
+err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags);
+
+void tcp_setprio(struct tcp_pcb *pcb, u8_t prio);
+
+err_t tcp_output(struct tcp_pcb *pcb);
+
+err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, u16_t *port);
+
+#define tcp_dbg_get_tcp_state(pcb) ((pcb)->state)
+
+/* for compatibility with older implementation */
+#define tcp_new_ip6() tcp_new_ip_type(IPADDR_TYPE_V6)
+
+/* lwIP keeps these in lwip/priv/tcp_priv.h; tun2socks programs call them,
+ * and their patched lwIP declares them here. */
+err_t tcp_process_refused_data(struct tcp_pcb *pcb);
+err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
