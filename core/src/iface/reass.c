@@ -4,8 +4,8 @@
  * - memory is bounded (bytes held, datagrams in progress, fragments per
  *   datagram); past a bound the oldest datagram is evicted;
  * - a datagram may not grow past 65535 bytes (ping of death);
- * - overlaps are refused (teardrop): an IPv4 fragment that overlaps what is
- *   held is dropped, an IPv6 one discards the whole datagram (RFC 5722);
+ * - overlaps are refused (teardrop): a fragment that overlaps what is held
+ *   discards the whole datagram (RFC 5722 for IPv6, the same for IPv4);
  * - completion is a counter check, not a list walk, so many tiny fragments
  *   cost linear time.
  * Complete datagrams are copied once into one contiguous buffer with the
@@ -243,10 +243,12 @@ static tern_pbuf *dgram_add(tern_stack *s, dgram *d, tern_pbuf *p, uint16_t off,
             bad = true;
     }
     if (bad) {
+        /* An overlap or an impossible fragment poisons the whole datagram:
+         * RFC 5722 for IPv6, and the same for IPv4 (teardrop), so no mix
+         * of two versions of the same bytes ever reaches the application. */
         s->stats.reass_drop++;
         tern_pbuf_free(p);
-        if (d->v6)
-            dgram_free(s, d); /* RFC 5722: overlapping IPv6 fragments poison the datagram */
+        dgram_free(s, d);
         return NULL;
     }
     frag *f = malloc(sizeof(*f));
