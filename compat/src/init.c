@@ -8,6 +8,7 @@
 #include "lwip/netif.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
+#include "tern/iface.h"
 #include "port/random.h"
 
 tern_stack *tern_compat_stack;
@@ -50,6 +51,7 @@ static void add_loopif(void)
     IP4_ADDR(&gw, 127, 0, 0, 1);
     memset(&loop_netif, 0, sizeof(loop_netif));
     netif_add(&loop_netif, &addr, &mask, &gw, NULL, loopif_init, ip_input);
+    tern_iface_set_loopback(loop_netif.tern_iface, true);
     loop_netif.output = loop_output4;
     loop_netif.output_ip6 = loop_output6;
     ip6_addr_t lo6;

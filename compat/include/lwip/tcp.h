@@ -79,6 +79,8 @@ typedef err_t (*tcp_connected_fn)(void *arg, struct tcp_pcb *tpcb, err_t err);
         }                                                                                                  \
     } while (0)
 
+#define TCP_SNDQUEUELEN_OVERFLOW (0xffffU - 3)
+
 typedef u16_t tcpflags_t;
 #define TCP_ALLFLAGS 0xffffU
 
@@ -148,7 +150,7 @@ struct tcp_pcb_listen {
     wnd_t snd_wnd;                                                                                         \
     wnd_t snd_wnd_max;                                                                                     \
     wnd_t snd_buf; /* bytes tcp_write accepts now */                                                       \
-    u16_t snd_queuelen; /* segments queued */                                                              \
+    u16_t snd_queuelen; /* segments queued (tcp_write's limit is TCP_SND_QUEUELEN) */                      \
     u16_t unsent_oversize;                                                                                 \
     wnd_t bytes_acked;                                                                                     \
     struct tcp_seg *unsent;  /* non-NULL while queued data was never sent */                               \

@@ -47,6 +47,9 @@ void tern_iface_set_catch_all(tern_iface *ifc, bool on);
  * TCP/UDP/ICMP checksums of packets arriving here (lwIP's CHECKSUM_CHECK_*
  * set to 0). */
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on);
+/* A loopback interface may receive packets from the stack's own addresses;
+ * any other drops them as spoofed (LAND attacks, RFC 1812 5.3.7). */
+void tern_iface_set_loopback(tern_iface *ifc, bool on);
 /* The interface outgoing packets use when no address matches. */
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc);
 

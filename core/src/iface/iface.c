@@ -70,6 +70,8 @@ void tern_iface_set_mtu(tern_iface *ifc, uint16_t mtu) { ifc->mtu = mtu; }
 uint16_t tern_iface_mtu(const tern_iface *ifc) { return ifc->mtu; }
 void tern_iface_set_catch_all(tern_iface *ifc, bool on) { ifc->catch_all = on; }
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on) { ifc->rx_csum_trusted = on; }
+void tern_iface_set_loopback(tern_iface *ifc, bool on) { ifc->loopback = on; }
+
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc) { s->default_iface = ifc; }
 
 void tern_iface_set_ipv4(tern_iface *ifc, uint32_t addr_be, uint32_t mask_be, uint32_t gw_be)
@@ -216,4 +218,19 @@ tern_iface *tern_stack_route(tern_stack *s, const tern_addr *dst) { return tern_
 bool tern_iface_source_for(const tern_iface *ifc, const tern_addr *dst, tern_addr *src)
 {
     return tern_ip_select_source(ifc, dst, src);
+}
+
+bool tern_ip_is_own_address(tern_stack *s, const tern_addr *a)
+{
+    for (tern_iface *i = s->ifaces; i; i = i->next) {
+        if (a->type == TERN_ADDR_V4) {
+            if (i->v4_addr && i->v4_addr == a->u.v4)
+                return true;
+            continue;
+        }
+        for (int k = 0; k < TERN_IFACE_MAX_IPV6; k++)
+            if (v6_valid(i->v6_state[k]) && memcmp(i->v6_addr[k], a->u.v6.w, 16) == 0)
+                return true;
+    }
+    return false;
 }

@@ -30,6 +30,7 @@ struct tern_iface {
     bool up;
     bool catch_all;
     bool rx_csum_trusted;
+    bool loopback;
     uint16_t mtu;
     uint32_t v4_addr, v4_mask, v4_gw; /* network byte order */
     uint8_t v6_addr[TERN_IFACE_MAX_IPV6][16];
@@ -49,6 +50,8 @@ typedef struct tern_ip_meta {
 
 /* Is `dst` one of ours (on any interface, or any address on a catch-all)? */
 bool tern_ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool *broadcast);
+/* Is a one of the addresses configured on the stack's interfaces? */
+bool tern_ip_is_own_address(tern_stack *s, const tern_addr *a);
 /* Picks the outgoing interface for dst (NULL: no route). */
 tern_iface *tern_ip_route(tern_stack *s, const tern_addr *dst);
 /* Source address to use towards dst through ifc (false: none usable). */

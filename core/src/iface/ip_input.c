@@ -107,7 +107,7 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v4(&m.src, ip.src);
     tern_addr_set_v4(&m.dst, ip.dst);
-    if (bad_v4_source(ip.src))
+    if (bad_v4_source(ip.src) || (!ifc->loopback && tern_ip_is_own_address(s, &m.src)))
         return drop(s, p, &s->stats.ip_drop_malformed);
     if (!tern_ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
         return drop(s, p, &s->stats.ip_drop_not_local);
@@ -144,8 +144,8 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     tern_ip_meta m = {.iface = ifc, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v6(&m.src, ip.src);
     tern_addr_set_v6(&m.dst, ip.dst);
-    if (ip.src[0] == 0xff)
-        return drop(s, p, &s->stats.ip_drop_malformed); /* multicast source */
+    if (ip.src[0] == 0xff || (!ifc->loopback && tern_ip_is_own_address(s, &m.src)))
+        return drop(s, p, &s->stats.ip_drop_malformed); /* multicast or spoofed source */
     if (!tern_ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
         return drop(s, p, &s->stats.ip_drop_not_local);
     if (ip.dst[0] == 0xff)

@@ -38,7 +38,6 @@ void tcp_fasttmr(void);
 #define TCP_SYN_RCVD_TIMEOUT 20000 /* ms */
 #define TCP_MSL 60000UL            /* ms */
 
-#define TCP_SNDQUEUELEN_OVERFLOW (0xffffU - 3)
 #define TCPWND_MIN16(x) ((u16_t)LWIP_MIN((x), 0xFFFF))
 
 /* Declared by lwip/tcp.h as well (tun2socks programs expect them there). */
