@@ -10,7 +10,9 @@
     SUITE(compat_addr)                                                                                     \
     SUITE(timer)                                                                                           \
     SUITE(ip)                                                                                              \
-    SUITE(tcp_link)
+    SUITE(tcp_link)                                                                                        \
+    SUITE(hostile_ipv4)                                                                                    \
+    SUITE(hostile_tcp)
 
 #define SUITE(name) void tern_test_register_##name(void);
 TERN_UNIT_SUITES

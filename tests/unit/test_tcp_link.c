@@ -279,6 +279,61 @@ static void test_tiny_window(void)
     server_rcv_buf = 0;
 }
 
+/* A flood of spoofed SYNs fills the listener's half-open bound; the stack
+ * then answers with SYN cookies, holds no more state, and a real client
+ * still connects and moves data (with SACK and window scaling, carried in
+ * the timestamp). */
+static void test_syn_flood_cookies(void)
+{
+    tern_fault_config f = {.delay_ms = 1, .seed = 6};
+    setup(&f, TERN_TCP_CC_CUBIC);
+    tern_iface *sif = tern_link_iface(link_, 1);
+    for (uint32_t i = 0; i < 2000; i++) {
+        tern_pbuf *p = tern_pbuf_alloc(0, 40, TERN_PBUF_RAM);
+        uint8_t *b = p->payload;
+        memset(b, 0, 40);
+        /* IPv4 198.18.9.x -> 198.18.0.2, TCP SYN to 5001 */
+        b[0] = 0x45, b[3] = 40, b[8] = 64, b[9] = 6;
+        b[12] = 198, b[13] = 18, b[14] = 9, b[15] = (uint8_t)(i & 0xff);
+        b[16] = 198, b[17] = 18, b[18] = 0, b[19] = 2;
+        uint8_t *t = b + 20;
+        t[1] = (uint8_t)(1024 + i);
+        t[0] = (uint8_t)((1024 + i) >> 8);
+        t[2] = 5001 >> 8, t[3] = 5001 & 0xff;
+        t[4] = (uint8_t)(i >> 24), t[5] = (uint8_t)(i >> 16), t[6] = (uint8_t)(i >> 8), t[7] = (uint8_t)i;
+        t[12] = 0x50, t[13] = 0x02, t[14] = 0xff, t[15] = 0xff;
+        /* checksums */
+        uint32_t sum = 0;
+        for (int k = 0; k < 20; k += 2)
+            sum += (uint32_t)(b[k] << 8 | b[k + 1]);
+        while (sum >> 16)
+            sum = (sum & 0xffff) + (sum >> 16);
+        b[10] = (uint8_t)(~sum >> 8), b[11] = (uint8_t)~sum;
+        sum = 0x0006 + 20;
+        for (int k = 12; k < 40; k += 2)
+            sum += (uint32_t)(b[k] << 8 | b[k + 1]);
+        while (sum >> 16)
+            sum = (sum & 0xffff) + (sum >> 16);
+        t[16] = (uint8_t)(~sum >> 8), t[17] = (uint8_t)~sum;
+        tern_iface_input(sif, p);
+    }
+    const tern_stats *st = tern_stack_stats(sb);
+    CU_ASSERT(st->tcp_live <= 1 + 16); /* the listener and its backlog-16 half-open bound */
+    CU_ASSERT(st->tcp_cookies_sent >= 2000 - 16);
+    client.to_send = server.expect = 300000;
+    server.to_send = client.expect = 300000;
+    tern_addr dst;
+    tern_addr_set_v4(&dst, 0x020012c6u);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_connect(client.t, &dst, 5001, on_connected), 0);
+    run(60000);
+    CU_ASSERT_EQUAL(st->tcp_cookies_ok, 1);
+    CU_ASSERT_FALSE(client.bad_byte || server.bad_byte);
+    CU_ASSERT_EQUAL(server.received, 300000);
+    CU_ASSERT_EQUAL(client.received, 300000);
+    CU_ASSERT_TRUE(server.last.sack_ok && server.last.ts_ok && server.last.snd_wscale == 7);
+    teardown();
+}
+
 void tern_test_register_tcp_link(void)
 {
     CU_pSuite s = CU_add_suite("tcp/link", NULL, NULL);
@@ -287,4 +342,5 @@ void tern_test_register_tcp_link(void)
     CU_add_test(s, "transfer, 5% loss (NewReno)", test_loss5_newreno);
     CU_add_test(s, "transfer, loss+dup+reorder+corrupt", test_everything_wrong);
     CU_add_test(s, "transfer into a window smaller than the MSS", test_tiny_window);
+    CU_add_test(s, "SYN flood: cookies keep the listener open", test_syn_flood_cookies);
 }

@@ -50,6 +50,7 @@ typedef struct tern_stats {
     uint64_t tcp_in, tcp_out, tcp_drop_malformed, tcp_drop_checksum, tcp_drop_no_socket;
     uint64_t tcp_rst_out, tcp_retransmits, tcp_drop_backlog;
     uint64_t tcp_live;           /* sockets allocated now (a gauge, for leak checks) */
+    uint64_t tcp_cookies_sent, tcp_cookies_ok; /* SYN cookies answered / completed */
 } tern_stats;
 
 const tern_stats *tern_stack_stats(const tern_stack *s);

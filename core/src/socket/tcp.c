@@ -439,6 +439,7 @@ static void abort_children(tern_tcp *l)
         n = c->next;
         if (c->listener != l)
             continue;
+        tcp_half_open_done(c);
         c->listener = NULL;
         if (!c->accepted) {
             tcp_send_rst_for(c);
@@ -447,14 +448,26 @@ static void abort_children(tern_tcp *l)
     }
 }
 
+void tcp_half_open_done(tern_tcp *t)
+{
+    if (!t->half_open_counted)
+        return;
+    t->half_open_counted = false;
+    if (t->listener && t->listener->half_open)
+        t->listener->half_open--;
+    if (t->stack->tcp && t->stack->tcp->half_open)
+        t->stack->tcp->half_open--;
+}
+
 void tcp_destroy(tern_tcp *t, int code)
 {
     if (t->dead)
         return;
+    tcp_half_open_done(t);
     if (t->state == TERN_TCP_LISTEN)
         abort_children(t);
     if (t->listener) {
-        if (t->listener->pending && (!t->accepted || t->backlog_delayed))
+        if (t->listener->pending && t->backlog_delayed)
             t->listener->pending--;
         t->listener = NULL;
         code = t->accepted ? code : 0; /* nobody knows a child never accepted */

@@ -98,7 +98,9 @@ struct tern_tcp {
     uint8_t poll_interval, poll_ticks;
 
     /* Listener. */
-    uint8_t backlog, pending;  /* pending: children not yet accepted */
+    uint8_t backlog, pending;  /* pending: accepted children the application delayed */
+    uint16_t half_open;        /* children in SYN-RECEIVED */
+    bool half_open_counted;    /* this child is counted in its listener's half_open */
 
     /* Send side (RFC 9293 3.3.1). */
     uint32_t iss, snd_una, snd_nxt, snd_max;
@@ -180,6 +182,8 @@ typedef struct tern_tcp_table {
     uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
     tern_tcp_config defaults;
     uint32_t challenge_window_ms, challenge_count; /* RFC 5961 7 rate limit */
+    uint32_t half_open;        /* SYN-RECEIVED children, all listeners */
+    uint32_t cookie_ts_offset; /* TSval clock of SYN cookie SYN-ACKs */
 } tern_tcp_table;
 
 tern_tcp_table *tcp_table(tern_stack *s);
@@ -191,6 +195,9 @@ tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint1
 bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
 uint32_t tcp_isn(tern_stack *s, const tern_addr *laddr, uint16_t lport, const tern_addr *raddr, uint16_t rport);
 uint32_t tcp_random(tern_stack *s);
+/* A keyed hash of a 4-tuple and two more words (SYN cookie MACs). */
+uint32_t tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
+                        uint32_t extra1, uint32_t extra2);
 
 /* tcp.c */
 void tcp_set_state(tern_tcp *t, tern_tcp_state st);
@@ -205,7 +212,11 @@ uint32_t tcp_sndbuf(const tern_tcp *t);
 static inline void tcp_enter(tern_tcp *t) { t->busy++; }
 bool tcp_leave(tern_tcp *t);
 
+/* A child leaves SYN-RECEIVED (or dies in it): uncount it. */
+void tcp_half_open_done(tern_tcp *t);
+
 /* tcp_input.c */
+void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc);
 /* Offers refused data (and a refused FIN) to the application again;
  * TERN_ERR_ABRT when the socket died. */
 int tcp_deliver_refused(tern_tcp *t);
@@ -216,6 +227,9 @@ void tcp_send_ack(tern_tcp *t);
 void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
                   uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack);
 void tcp_send_rst_for(tern_tcp *t);
+/* Sends a segment that belongs to no socket (RST, SYN cookie SYN-ACK). */
+void tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
+                        const tern_tcp_repr *r);
 int tcp_send_syn(tern_tcp *t);
 int tcp_queue_flags(tern_tcp *t, uint8_t flags);
 void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
@@ -241,6 +255,17 @@ void tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
 void tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
 void tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
 void tcp_cc_exit_recovery(tern_tcp *t);
+
+/* tcp_cookie.c: SYN cookies (RFC 4987 3.6) once half-open connections
+ * reach their bound, so a SYN flood costs no memory. */
+bool tcp_cookie_needed(const tern_tcp *l);
+void tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
+/* Validates the ACK completing a cookie handshake and builds the child in
+ * SYN-RECEIVED (its SYN-ACK acknowledged by this very segment); NULL when
+ * the cookie is not ours. */
+tern_tcp *tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
+/* Shared by the cookie and the normal path: a child of l for this SYN. */
+tern_tcp *tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
 
 /* tcp_ooo.c */
 /* Queues an out-of-order segment (p payload = data); consumes p. */

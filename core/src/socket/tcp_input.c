@@ -44,7 +44,7 @@ static void challenge_ack(tern_tcp *t)
 }
 
 /* The peer's options from its SYN or SYN-ACK. */
-static void take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
+void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 {
     t->ws_ok = t->cfg.wscale && h->has_wscale;
     if (t->ws_ok) {
@@ -394,6 +394,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
 
 /* ---- states ---- */
 
+static void synchronized_input(tern_tcp *t, segment *sg);
+
 static void enter_time_wait(tern_tcp *t)
 {
     tcp_set_state(t, TERN_TCP_TIME_WAIT);
@@ -402,33 +404,18 @@ static void enter_time_wait(tern_tcp *t)
     tcp_arm_slow(t);
 }
 
-static void listen_input(tern_tcp *l, segment *sg)
+tern_tcp *tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
     tern_stack *s = l->stack;
-    const tern_tcp_repr *h = &sg->h;
-    const tern_ip_meta *m = sg->m;
-    if (h->flags & TERN_TCP_RST)
-        return drop(sg);
-    if (h->flags & TERN_TCP_ACK) {
-        tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
-        return drop(sg);
-    }
-    if (!(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_FIN) || m->dst_is_broadcast)
-        return drop(sg);
-    if (l->pending >= l->backlog) {
-        s->stats.tcp_drop_backlog++;
-        return drop(sg);
-    }
     tern_tcp *c = tcp_alloc(s, m->dst.type);
     if (!c)
-        return drop(sg);
+        return NULL;
     c->local = m->dst;
     c->local_port = h->dst_port;
     c->remote = m->src;
     c->remote_port = h->src_port;
     c->iface_index = l->iface_index;
     c->listener = l;
-    l->pending++;
     c->arg = l->arg;
     c->cfg = l->cfg;
     c->nodelay = l->nodelay;
@@ -445,19 +432,57 @@ static void listen_input(tern_tcp *l, segment *sg)
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
-    take_syn_options(c, h, m->iface);
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
     c->max_snd_wnd = c->snd_wnd;
     c->snd_wl1 = h->seq;
+    c->last_rx_ms = tern_stack_now(s);
+    return c;
+}
+
+static void listen_input(tern_tcp *l, segment *sg)
+{
+    tern_stack *s = l->stack;
+    const tern_tcp_repr *h = &sg->h;
+    const tern_ip_meta *m = sg->m;
+    if (h->flags & TERN_TCP_RST)
+        return drop(sg);
+    if (h->flags & TERN_TCP_ACK) {
+        /* Either the end of a SYN-cookie handshake, or nothing of ours. */
+        if (!(h->flags & TERN_TCP_SYN) && l->pending < l->backlog) {
+            tern_tcp *c = tcp_cookie_child(l, h, m);
+            if (c)
+                return synchronized_input(c, sg);
+        }
+        tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
+        return drop(sg);
+    }
+    if (!(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_FIN) || m->dst_is_broadcast)
+        return drop(sg);
+    if (tcp_cookie_needed(l)) {
+        /* Half-open connections are at their bound: answer without state. */
+        drop(sg);
+        tcp_cookie_send_synack(l, h, m);
+        return;
+    }
+    if (l->pending >= l->backlog) {
+        s->stats.tcp_drop_backlog++;
+        return drop(sg);
+    }
+    tern_tcp *c = tcp_new_child(l, h, m);
+    if (!c)
+        return drop(sg);
+    tcp_take_syn_options(c, h, m->iface);
     c->iss = tcp_isn(s, &c->local, c->local_port, &c->remote, c->remote_port);
     c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss;
     c->recover = c->iss;
     c->ts_offset = tcp_random(s);
-    c->last_rx_ms = tern_stack_now(s);
     tcp_cc_init(c);
     tcp_table_link(c);
     tcp_hash_insert(c);
     tcp_set_state(c, TERN_TCP_SYN_RCVD);
+    c->half_open_counted = true;
+    l->half_open++;
+    s->tcp->half_open++;
     tcp_arm_slow(c);
     drop(sg); /* data on a SYN is not kept; the peer sends it again */
     if (tcp_send_syn(c) != TERN_OK)
@@ -485,7 +510,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->irs = h->seq;
     t->rcv_nxt = h->seq + 1;
     t->rcv_adv = t->rcv_nxt;
-    take_syn_options(t, h, sg->m->iface);
+    tcp_take_syn_options(t, h, sg->m->iface);
     drop(sg);
     if (!has_ack) {
         /* Simultaneous open (RFC 9293 3.5): answer with SYN-ACK. */
@@ -531,6 +556,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
 static bool established_from_syn_rcvd(tern_tcp *t)
 {
     tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    tcp_half_open_done(t);
     tern_tcp *l = t->listener;
     if (!l) {
         /* Simultaneous open of an active socket. */
@@ -542,8 +568,6 @@ static bool established_from_syn_rcvd(tern_tcp *t)
         return true;
     }
     t->accepted = true;
-    if (!t->backlog_delayed && l->pending)
-        l->pending--;
     if (!l->accept) {
         tern_tcp_abort(t);
         return false;

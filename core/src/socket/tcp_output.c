@@ -201,6 +201,23 @@ void tcp_send_probe(tern_tcp *t, bool keepalive)
     transmit(t, &r, NULL);
 }
 
+void tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
+                        const tern_tcp_repr *r)
+{
+    uint16_t hlen = tern_tcp_header_len(r);
+    tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+    if (!p)
+        return;
+    uint8_t *h = p->payload;
+    tern_tcp_emit(h, r);
+    tern_csum sum = src->type == TERN_ADDR_V4 ? tern_csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, hlen)
+                                              : tern_csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, hlen);
+    tern_wr16(h + 16, tern_csum_finish(tern_csum_add(sum, h, hlen)));
+    tern_ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
+    tern_pbuf_free(p);
+    s->stats.tcp_out++;
+}
+
 void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
                   uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack)
 {
@@ -209,18 +226,7 @@ void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const te
                        .seq = seq,
                        .ack = with_ack ? ack : 0,
                        .flags = (uint8_t)(TERN_TCP_RST | (with_ack ? TERN_TCP_ACK : 0))};
-    tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, TERN_TCP_HLEN, TERN_PBUF_RAM);
-    if (!p)
-        return;
-    uint8_t *h = p->payload;
-    tern_tcp_emit(h, &r);
-    tern_csum sum = src->type == TERN_ADDR_V4
-                        ? tern_csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, TERN_TCP_HLEN)
-                        : tern_csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, TERN_TCP_HLEN);
-    tern_wr16(h + 16, tern_csum_finish(tern_csum_add(sum, h, TERN_TCP_HLEN)));
-    tern_ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
-    tern_pbuf_free(p);
-    s->stats.tcp_out++;
+    tcp_send_stateless(s, ifc, src, dst, &r);
     s->stats.tcp_rst_out++;
 }
 

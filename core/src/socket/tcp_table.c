@@ -100,6 +100,7 @@ tern_tcp_table *tcp_table(tern_stack *s)
     for (int i = 0; i < 4; i++)
         tb->secret[i] = (uint32_t)siphash(key, (const uint8_t *)&i, sizeof(i));
     tb->next_port = (uint16_t)(0xc000u + (tb->secret[0] % 0x3fffu));
+    tb->cookie_ts_offset = tb->secret[1];
     tern_tcp_default_config(&tb->defaults);
     s->tcp = tb;
     return tb;
@@ -112,6 +113,18 @@ uint32_t tcp_random(tern_stack *s)
     counter++;
     uint32_t in[2] = {counter, tern_stack_now(s)};
     return (uint32_t)siphash(tb->secret, (const uint8_t *)in, sizeof(in));
+}
+
+uint32_t tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
+                        uint32_t extra1, uint32_t extra2)
+{
+    tern_tcp_table *tb = tcp_table(s);
+    uint8_t buf[44];
+    size_t n = tuple_bytes(buf, la, lp, ra, rp);
+    memcpy(buf + n, &extra1, 4);
+    memcpy(buf + n + 4, &extra2, 4);
+    uint32_t key[4] = {tb->secret[3], tb->secret[0], tb->secret[2], tb->secret[1]};
+    return (uint32_t)siphash(key, buf, n + 8);
 }
 
 uint32_t tcp_isn(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
