@@ -12,6 +12,6 @@ nm -D --undefined-only "$bin" | awk '{ print $NF }' | sed 's/@.*//' | sort -u > 
 sed -n 's/^API(\([A-Za-z0-9_]*\)).*/\1/p' "$list" | sort -u > "$tmp.listed"
 missing=$(comm -12 "$tmp.lib" "$tmp.used" | comm -23 - "$tmp.listed")
 if [ -n "$missing" ]; then
-    echo "check_api_list: add to $list:" $missing >&2
+    echo "check_api_list: add to $list: $(echo "$missing" | tr '\n' ' ')" >&2
     exit 1
 fi

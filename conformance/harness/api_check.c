@@ -26,18 +26,19 @@ void api_check_report(FILE *out)
     size_t i, missing = 0;
     for (i = 0; i < N_API; i++) {
         if (!table[i].addr) {
-            fprintf(out, "%s %s", missing++ ? "," : "note: the stack lacks API:", table[i].name);
+            fprintf(out, "%s %s", missing++ ? "," : "note: not in the stack's library:", table[i].name);
         }
     }
     if (missing) {
-        fprintf(out, " (%zu of %zu; scenarios calling them will crash)\n", missing, N_API);
+        fprintf(out, " (%zu of %zu lwIP API names; fine where its headers make them macros, "
+                     "else scenarios using them crash)\n", missing, N_API);
     }
 }
 
 void api_check_explain(char *msg, size_t cap)
 {
     size_t i, len = strlen(msg);
-    const char *sep = " [stack lacks: ";
+    const char *sep = " [not in the stack's library: ";
     int any = 0;
     for (i = 0; i < N_API && len + 1 < cap; i++) {
         if (!table[i].addr) {

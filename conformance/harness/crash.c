@@ -42,6 +42,24 @@ void crash_guard_remove(const void *start)
     }
 }
 
+/* Handlers that were there before ours (AddressSanitizer's, in a
+ * sanitizer build): they get the fault after our note. */
+static struct sigaction previous[3];
+static const int signals[3] = {SIGSEGV, SIGBUS, SIGABRT};
+
+static int chain(int sig)
+{
+    int i;
+    for (i = 0; i < 3; i++) {
+        if (signals[i] == sig && (previous[i].sa_flags & SA_SIGINFO) &&
+            previous[i].sa_sigaction) {
+            sigaction(sig, &previous[i], NULL);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void on_crash(int sig, siginfo_t *info, void *ctx)
 {
     static const char marker[] = "harness: backtrace:\n";
@@ -64,6 +82,9 @@ static void on_crash(int sig, siginfo_t *info, void *ctx)
     } else if (i == MAX_GUARDS) {
         trace("CRASH: %s", sig == SIGABRT ? "abort (assertion in the stack?)" : strsignal(sig));
     }
+    if (sig != SIGABRT && chain(sig)) {
+        return; /* the fault repeats into the previous handler */
+    }
     if (write(2, marker, sizeof(marker) - 1) < 0) {
         /* ignore */
     }
@@ -83,13 +104,12 @@ void crash_handlers_install(void)
     sa.sa_sigaction = on_crash;
     sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
     void *warm[1];
+    int i;
     sigemptyset(&sa.sa_mask);
     /* backtrace() loads its unwinder on first use, which allocates: do it
      * now rather than inside a signal handler. */
     backtrace(warm, 1);
-#if !defined(__SANITIZE_ADDRESS__) /* ASan reports faults better itself */
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-#endif
-    sigaction(SIGABRT, &sa, NULL);
+    for (i = 0; i < 3; i++) {
+        sigaction(signals[i], &sa, &previous[i]);
+    }
 }

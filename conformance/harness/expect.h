@@ -8,6 +8,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Records one CUnit assertion; on failure the message is printf-formatted. */
 void expect_record(int ok, int fatal, const char *file, int line, const char *fmt, ...)

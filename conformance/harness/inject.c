@@ -2,9 +2,12 @@
  *
  * INJ_REF wraps an exact-size copy of the packet in a custom PBUF_REF pbuf
  * (pbuf_alloced_custom); its free callback releases the memory, so the
- * stack's reference counting is observable and any read past the end of
- * the packet is caught: under AddressSanitizer by ASan itself, otherwise by
- * placing the bytes right before an inaccessible guard page. */
+ * stack's reference counting is observable.  The bytes end right where an
+ * inaccessible guard page begins, so any read past the end of the packet
+ * faults, in every build: AddressSanitizer alone would miss over-reads by
+ * an uninstrumented library such as Debian's liblwip.  The start of the
+ * packet is therefore not aligned for odd lengths; lwIP reads headers
+ * through packed structs and copes, and so must a replacement. */
 #include "stack.h"
 
 #include <stdlib.h>
@@ -16,15 +19,9 @@
 #include "expect.h"
 #include "trace.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define USE_GUARD_PAGE 0
-#else
-#define USE_GUARD_PAGE 1
-#endif
-
 struct ref_pbuf {
     struct pbuf_custom pc; /* first: the stack sees a struct pbuf */
-    void *map;             /* guard mapping, or the malloc'd bytes */
+    void *map;             /* data pages followed by the guard page */
     size_t map_len;
 };
 
@@ -33,12 +30,8 @@ static int outstanding;
 static void ref_free(struct pbuf *p)
 {
     struct ref_pbuf *r = (struct ref_pbuf *)p;
-    if (USE_GUARD_PAGE) {
-        crash_guard_remove((uint8_t *)r->map + r->map_len - (size_t)sysconf(_SC_PAGESIZE));
-        munmap(r->map, r->map_len);
-    } else {
-        free(r->map);
-    }
+    crash_guard_remove((uint8_t *)r->map + r->map_len - (size_t)sysconf(_SC_PAGESIZE));
+    munmap(r->map, r->map_len);
     free(r);
     outstanding--;
 }
@@ -46,29 +39,18 @@ static void ref_free(struct pbuf *p)
 /* Returns n bytes of memory whose end is the end of accessible memory. */
 static uint8_t *exact_buffer(struct ref_pbuf *r, size_t n)
 {
-    if (USE_GUARD_PAGE) {
-        size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        size_t data_pages = (n + page - 1) / page;
-        uint8_t *m;
-        if (data_pages == 0) {
-            data_pages = 1;
-        }
-        r->map_len = (data_pages + 1) * page;
-        m = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) {
-            abort();
-        }
-        mprotect(m + data_pages * page, page, PROT_NONE);
-        crash_guard_add(m + data_pages * page, page, m + data_pages * page);
-        r->map = m;
-        return m + data_pages * page - n;
-    }
-    r->map = malloc(n ? n : 1);
-    if (!r->map) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t data_pages = n ? (n + page - 1) / page : 1;
+    uint8_t *m;
+    r->map_len = (data_pages + 1) * page;
+    m = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
         abort();
     }
-    r->map_len = n;
-    return r->map;
+    mprotect(m + data_pages * page, page, PROT_NONE);
+    crash_guard_add(m + data_pages * page, page, m + data_pages * page);
+    r->map = m;
+    return m + data_pages * page - n;
 }
 
 static struct pbuf *ref_pbuf(const uint8_t *data, size_t n)
@@ -97,7 +79,7 @@ err_t inject_mode(const uint8_t *pkt, size_t n, enum inj_mode mode, size_t split
     char line[1024];
     err_t err;
 
-    wire_describe(pkt, n, 0, NULL, line, sizeof(line));
+    wire_describe(pkt, n, 0, &h_wire_ctx, line, sizeof(line));
     switch (mode) {
     case INJ_RAM:
         p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);

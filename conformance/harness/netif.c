@@ -18,13 +18,13 @@
 #define MAX_CAP 4096
 
 struct netif *h_netif;
+struct wire_ctx h_wire_ctx;
 static struct netif the_netif;
 
 static struct cap caps[MAX_CAP];
 static size_t n_caps, n_taken;
 static unsigned n_ignored;
 static int pcap_on;
-static struct wire_tcp_ctx tcp_ctx;
 
 /* Router solicitations, neighbour discovery and MLD reports are emitted by
  * lwIP's IPv6 autoconfiguration on its own timers; they would make every
@@ -68,7 +68,7 @@ static void capture(struct pbuf *p, int v, const uint8_t *nexthop)
     /* On a link without neighbours the next hop is the destination for
      * on-link peers; anything else is worth seeing in the trace. */
     c->nexthop_is_dst = memcmp(nexthop, c->wi.dst.a, v == 4 ? 4 : 16) == 0;
-    wire_describe(data, got, 1, &tcp_ctx, line, sizeof(line));
+    wire_describe(data, got, 1, &h_wire_ctx, line, sizeof(line));
     trace("out %s%s%s", line, c->nexthop_is_dst ? "" : " NEXTHOP!=DST",
           (size_t)p->tot_len == got ? "" : " SHORT-COPY");
     if (pcap_on) {

@@ -26,6 +26,8 @@
 #define NONLOCAL6 "2001:db8::99" /* on-link, not ours */
 
 extern struct netif *h_netif;
+/* Normalization state shared by the traces of packets in and out. */
+extern struct wire_ctx h_wire_ctx;
 
 /* lwip_init() and the netif; run in the child before each scenario. */
 void h_stack_start(void);

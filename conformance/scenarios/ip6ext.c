@@ -131,7 +131,6 @@ static void unknown_option_error(int quote)
     static const uint8_t opt11[] = {0xde, 2, 0xaa, 0xbb};
     struct ext e[] = {{WIRE_DSTOPTS, 8, opt10, sizeof(opt10)}};
     size_t len;
-    listen7();
     len = build(e, 1);
     inject(pkt, len);
     expect_param_problem(2, 42, len, quote);
@@ -145,7 +144,6 @@ static void hop_by_hop_not_first(int quote)
 {
     struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}, {WIRE_HOPOPT, 8, NULL, 0}};
     size_t len;
-    listen7();
     len = build(e, 2);
     inject(pkt, len);
     expect_param_problem(1, 40, len, quote); /* the next header field naming it */
@@ -156,7 +154,6 @@ static void routing_unknown_type(int quote)
     static const uint8_t route[] = {253, 1};
     struct ext e[] = {{WIRE_ROUTING, 8, route, sizeof(route)}};
     size_t len;
-    listen7();
     len = build(e, 1);
     inject(pkt, len);
     expect_param_problem(0, 42, len, quote); /* the routing type field */
@@ -164,16 +161,19 @@ static void routing_unknown_type(int quote)
 
 SCENARIO(ip6_ext_unknown_option_error, "an unknown option with action 10 or 11: parameter problem pointing at it")
 {
+    listen7();
     unknown_option_error(0);
 }
 
 SCENARIO(ip6_ext_hop_by_hop_not_first, "a hop-by-hop header after another header: parameter problem")
 {
+    listen7();
     hop_by_hop_not_first(0);
 }
 
 SCENARIO(ip6_ext_routing_unknown_type, "a routing header of unknown type with segments left: parameter problem")
 {
+    listen7();
     routing_unknown_type(0);
 }
 
@@ -181,6 +181,7 @@ SCENARIO_LWIP_DEVIATES(ip6_ext_error_quotes_packet, "parameter problems about ex
     "2.1.3 ip6_input calls icmp6_param_problem with the payload pointer already past the IPv6 "
     "header (and past earlier extension headers), so the quote starts mid-packet")
 {
+    listen7();
     unknown_option_error(1);
     hop_by_hop_not_first(1);
     routing_unknown_type(1);

@@ -71,12 +71,12 @@ SCENARIO(udp_sendto_v6, "udp_sendto over IPv6: addresses, ports, length, checksu
 
 SCENARIO(udp_sendto_dual_stack, "a pcb of IPADDR_TYPE_ANY sends to v4 and v6 destinations")
 {
-    struct udp_pcb *pcb = pcb_on(IPADDR_TYPE_ANY, IP_ANY_TYPE, 5353);
+    struct udp_pcb *pcb = pcb_on(IPADDR_TYPE_ANY, IP_ANY_TYPE, 40001);
     ip_addr_t d4 = h_ip(PEER4), d6 = h_ip(PEER6);
     SEND(udp_sendto(pcb, p_, &d4, 1), "to4", 3, ERR_OK);
-    expect_udp_out(LOCAL4, 5353, PEER4, 1, "to4", 3);
+    expect_udp_out(LOCAL4, 40001, PEER4, 1, "to4", 3);
     SEND(udp_sendto(pcb, p_, &d6, 2), "to6", 3, ERR_OK);
-    expect_udp_out(LOCAL6, 5353, PEER6, 2, "to6", 3);
+    expect_udp_out(LOCAL6, 40001, PEER6, 2, "to6", 3);
     cap_expect_none();
 }
 
@@ -84,13 +84,13 @@ SCENARIO(udp_send_connected, "udp_send on a connected pcb goes to the remote add
 {
     struct udp_pcb *pcb = pcb_on(IPADDR_TYPE_V4, IP4_ADDR_ANY, 6000);
     ip_addr_t dst = h_ip(PEER4), d2 = h_ip(OTHER4);
-    EXPECT_ERR(udp_connect(pcb, &dst, 53), ERR_OK);
+    EXPECT_ERR(udp_connect(pcb, &dst, 40053), ERR_OK);
     SEND(udp_send(pcb, p_), "query", 5, ERR_OK);
-    expect_udp_out(LOCAL4, 6000, PEER4, 53, "query", 5);
+    expect_udp_out(LOCAL4, 6000, PEER4, 40053, "query", 5);
     /* reconnecting changes the destination */
-    EXPECT_ERR(udp_connect(pcb, &d2, 54), ERR_OK);
+    EXPECT_ERR(udp_connect(pcb, &d2, 40054), ERR_OK);
     SEND(udp_send(pcb, p_), "q2", 2, ERR_OK);
-    expect_udp_out(LOCAL4, 6000, OTHER4, 54, "q2", 2);
+    expect_udp_out(LOCAL4, 6000, OTHER4, 40054, "q2", 2);
     cap_expect_none();
 }
 

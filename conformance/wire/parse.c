@@ -309,7 +309,25 @@ static const char *icmp6_name(uint8_t t)
 }
 
 static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
-                     struct wire_tcp_ctx *tcp, int quoted);
+                     struct wire_ctx *ctx, int quoted);
+
+/* A port as the trace shows it: dynamic-range ports by order of
+ * appearance.  buf holds 16 bytes. */
+static const char *port_name(struct wire_ctx *ctx, uint16_t port, char *buf)
+{
+    int i;
+    if (!ctx || port < WIRE_EPHEMERAL_MIN) {
+        snprintf(buf, 16, "%u", port);
+        return buf;
+    }
+    for (i = 0; i < ctx->n_eph && ctx->eph[i] != port; i++) {
+    }
+    if (i == ctx->n_eph && ctx->n_eph < (int)(sizeof(ctx->eph) / sizeof(ctx->eph[0]))) {
+        ctx->eph[ctx->n_eph++] = port;
+    }
+    snprintf(buf, 16, "eph%d", i + 1);
+    return buf;
+}
 
 static void describe_payload(struct out *o, const uint8_t *p, const struct wire_info *wi)
 {
@@ -320,10 +338,10 @@ static void describe_payload(struct out *o, const uint8_t *p, const struct wire_
 }
 
 static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound,
-                         struct wire_tcp_ctx *tcp)
+                         struct wire_ctx *ctx)
 {
     static const char names[] = "FSRPAUEC";
-    char flags[9];
+    char flags[9], ps[16], pd[16];
     int i, k = 0;
     uint32_t seq = wi->tcp.seq, ack = wi->tcp.ack;
     for (i = 0; i < 8; i++) {
@@ -332,19 +350,19 @@ static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound
         }
     }
     flags[k] = 0;
-    if (tcp && outbound && (wi->tcp.flags & WIRE_SYN) && !tcp->have_local) {
-        tcp->have_local = 1;
-        tcp->local_isn = seq;
+    if (ctx && outbound && (wi->tcp.flags & WIRE_SYN) && !ctx->have_local) {
+        ctx->have_local = 1;
+        ctx->local_isn = seq;
     }
-    put(o, " tcp %u>%u [%s]", wi->sport, wi->dport, flags);
-    if (tcp && (outbound ? tcp->have_local : tcp->have_peer)) {
-        put(o, " seq=%u", seq - (outbound ? tcp->local_isn : tcp->peer_isn));
+    put(o, " tcp %s>%s [%s]", port_name(ctx, wi->sport, ps), port_name(ctx, wi->dport, pd), flags);
+    if (ctx && (outbound ? ctx->have_local : ctx->have_peer)) {
+        put(o, " seq=%u", seq - (outbound ? ctx->local_isn : ctx->peer_isn));
     } else {
         put(o, " seq=abs:%u", seq);
     }
     if (wi->tcp.flags & WIRE_ACK) {
-        if (tcp && (outbound ? tcp->have_peer : tcp->have_local)) {
-            put(o, " ack=%u", ack - (outbound ? tcp->peer_isn : tcp->local_isn));
+        if (ctx && (outbound ? ctx->have_peer : ctx->have_local)) {
+            put(o, " ack=%u", ack - (outbound ? ctx->peer_isn : ctx->local_isn));
         } else {
             put(o, " ack=abs:%u", ack);
         }
@@ -368,10 +386,10 @@ static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound
 }
 
 static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
-                     struct wire_tcp_ctx *tcp, int quoted)
+                     struct wire_ctx *ctx, int quoted)
 {
     struct wire_info wi;
-    char s[48], d[48];
+    char s[48], d[48], ps[16], pd[16];
     int i;
     wire_parse(p, n, &wi, quoted);
     if (wi.v != 4 && wi.v != 6) {
@@ -412,8 +430,8 @@ static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
     }
     switch (wi.proto) {
     case WIRE_UDP:
-        put(o, " | udp %u>%u ulen=%u csum=%s", wi.sport, wi.dport, wi.ulen,
-            csum_word(wi.l4_csum));
+        put(o, " | udp %s>%s ulen=%u csum=%s", port_name(ctx, wi.sport, ps),
+            port_name(ctx, wi.dport, pd), wi.ulen, csum_word(wi.l4_csum));
         describe_payload(o, p, &wi);
         break;
     case WIRE_ICMP:
@@ -432,14 +450,14 @@ static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
                 put(o, " word=%u", wi.icmp_word);
             }
             put(o, " quote=%zu [", wi.pl_len);
-            describe(o, p + wi.pl_off, wi.pl_len, 0, NULL, 1);
+            describe(o, p + wi.pl_off, wi.pl_len, 0, ctx, 1);
             put(o, "]");
         }
         break;
     }
     case WIRE_TCP:
         put(o, " |");
-        describe_tcp(o, &wi, outbound, tcp);
+        describe_tcp(o, &wi, outbound, ctx);
         put(o, " csum=%s", csum_word(wi.l4_csum));
         describe_payload(o, p, &wi);
         break;
@@ -451,9 +469,9 @@ static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
 }
 
 void wire_describe(const uint8_t *p, size_t n, int outbound,
-                   struct wire_tcp_ctx *tcp, char *buf, size_t cap)
+                   struct wire_ctx *ctx, char *buf, size_t cap)
 {
     struct out o = { buf, cap, 0 };
     buf[0] = 0;
-    describe(&o, p, n, outbound, tcp, 0);
+    describe(&o, p, n, outbound, ctx, 0);
 }

@@ -171,18 +171,25 @@ struct wire_info {
  * packet quoted inside an ICMP error, which is cut short on purpose. */
 int wire_parse(const uint8_t *p, size_t n, struct wire_info *wi, int truncated_ok);
 
-/* Relative TCP sequence numbers: the describer prints seq/ack relative to
- * the initial sequence numbers it is told about. */
-struct wire_tcp_ctx {
+/* What the describer normalizes across one trace:
+ *  - TCP seq/ack are shown relative to the initial sequence numbers (the
+ *    local one is learned from the first SYN the stack sends);
+ *  - ports in the dynamic range (49152-65535) are shown as eph1, eph2, ...
+ *    in order of appearance, since each stack picks its own; scenarios use
+ *    fixed ports below that range. */
+struct wire_ctx {
     int have_local, have_peer;
     uint32_t local_isn, peer_isn;
+    uint16_t eph[32];
+    int n_eph;
 };
+#define WIRE_EPHEMERAL_MIN 49152
 
 /* One normalized line describing the packet: addresses, lengths, fields;
  * checksums are shown as ok/BAD, the IPv4 ID is left out.  outbound tells
- * which ISN applies to seq and which to ack. */
+ * which ISN applies to seq and which to ack.  ctx may be NULL. */
 void wire_describe(const uint8_t *p, size_t n, int outbound,
-                   struct wire_tcp_ctx *tcp, char *buf, size_t cap);
+                   struct wire_ctx *ctx, char *buf, size_t cap);
 
 /* FNV-1a, shown in traces so payload differences are visible in one line. */
 uint32_t wire_fnv(const void *data, size_t n);
