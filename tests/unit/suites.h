@@ -12,7 +12,9 @@
     SUITE(ip)                                                                                              \
     SUITE(tcp_link)                                                                                        \
     SUITE(hostile_ipv4)                                                                                    \
-    SUITE(hostile_tcp)
+    SUITE(hostile_tcp)                                                                                     \
+    SUITE(hostile_udp)                                                                                     \
+    SUITE(hostile_ipv6)
 
 #define SUITE(name) void tern_test_register_##name(void);
 TERN_UNIT_SUITES

@@ -2,6 +2,8 @@
  * RFC 1071 reference, on random data, random alignments and random pbuf
  * chains, and against checksums of packets captured from Linux. */
 #include <CUnit/Basic.h>
+
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +15,16 @@ void tern_test_register_checksum(void);
 
 /* ---- helpers ---- */
 
-/* xorshift64*: deterministic, so a failure reproduces. */
-static uint64_t rnd(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 0x2545f4914f6cdd1dull;
-}
 
 static size_t rnd_below(uint64_t *s, size_t n)
 {
-    return n ? (size_t)(rnd(s) % n) : 0;
+    return n ? (size_t)(test_rng(s) % n) : 0;
 }
 
 static void rnd_fill(uint64_t *s, uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)rnd(s);
+        p[i] = (uint8_t)test_rng(s);
 }
 
 /* The RFC 1071 definition, one big-endian word at a time, odd byte padded
@@ -53,29 +47,7 @@ static uint16_t ref_csum(const uint8_t *p, size_t len)
     return (uint16_t)~ref_sum(p, len);
 }
 
-/* Copy into an exact-size heap block so ASan sees any over-read. */
-static uint8_t *exact(const void *src, size_t n)
-{
-    uint8_t *p = malloc(n ? n : 1);
-    CU_ASSERT_FATAL(p != NULL);
-    if (n)
-        memcpy(p, src, n);
-    return p;
-}
 
-static uint8_t *unhex(const char *hex, size_t *len)
-{
-    size_t n = strlen(hex) / 2;
-    uint8_t *p = malloc(n);
-    CU_ASSERT_FATAL(p != NULL);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        CU_ASSERT_FATAL(sscanf(hex + 2 * i, "%2x", &v) == 1);
-        p[i] = (uint8_t)v;
-    }
-    *len = n;
-    return p;
-}
 
 /* ---- packets captured on Linux 6.18 loopback ----
  * TCP and UDP on loopback carry CHECKSUM_PARTIAL: the field holds the
@@ -116,7 +88,7 @@ static void test_rfc1071_example(void)
 {
     /* RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2. */
     static const uint8_t d[8] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
-    uint8_t *p = exact(d, sizeof d);
+    uint8_t *p = test_exact(d, sizeof d);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, p, 8)), 0x220d);
     /* Any split at an even offset combines by plain addition. */
     tern_csum s = tern_csum_add(tern_csum_add(0, p, 2), p + 2, 6);
@@ -150,7 +122,7 @@ static void test_random_vs_reference(void)
         size_t len = rnd_below(&s, 3001);
         size_t align = rnd_below(&s, 8);
         rnd_fill(&s, src + align, len);
-        uint8_t *p = exact(src + align, len);
+        uint8_t *p = test_exact(src + align, len);
         if (tern_csum_finish(tern_csum_add(0, p, len)) != ref_csum(src + align, len))
             bad++;
         /* Also unaligned within the same exact block. */
@@ -194,7 +166,7 @@ static void test_split_and_shift(void)
         tern_csum sum = 0;
         size_t off = 0;
         while (off < len) {
-            size_t n = 1 + rnd_below(&s, rnd(&s) & 1 ? 9 : 300);
+            size_t n = 1 + rnd_below(&s, test_rng(&s) & 1 ? 9 : 300);
             if (n > len - off)
                 n = len - off;
             tern_csum part = tern_csum_add(0, buf + off, n);
@@ -212,7 +184,7 @@ static void test_shift_properties(void)
     /* Shifting twice is the identity on folded sums. */
     uint64_t s = 7;
     for (int i = 0; i < 1000; i++) {
-        tern_csum x = rnd(&s) >> (rnd(&s) & 63);
+        tern_csum x = test_rng(&s) >> (test_rng(&s) & 63);
         CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_shift(tern_csum_shift(x))), tern_csum_finish(x));
     }
     CU_ASSERT_EQUAL(tern_csum_shift(0x1234), 0x3412);
@@ -232,7 +204,7 @@ static tern_pbuf *chain_new(const uint8_t *data, const uint16_t *seg, size_t nse
     for (size_t i = 0; i < nseg; i++) {
         tern_pbuf *q = calloc(1, sizeof *q);
         CU_ASSERT_FATAL(q != NULL);
-        q->payload = exact(data + off, seg[i]);
+        q->payload = test_exact(data + off, seg[i]);
         q->len = seg[i];
         q->tot_len = (uint16_t)(total - off);
         off += seg[i];
@@ -264,7 +236,7 @@ static void test_pbuf_chain_random(void)
         size_t nseg = 0, acc = 0;
         while (acc < total && nseg < 63) {
             /* Mostly short odd/even segments, sometimes empty or long. */
-            size_t n = rnd_below(&s, (rnd(&s) & 3) ? 17 : 700);
+            size_t n = rnd_below(&s, (test_rng(&s) & 3) ? 17 : 700);
             if (n > total - acc)
                 n = total - acc;
             seg[nseg++] = (uint16_t)n;
@@ -294,7 +266,7 @@ static void test_pbuf_known_packet(void)
     /* The captured UDP/IPv4 datagram split 3 + 1 + 0 + 5 + rest after the
      * IP header: odd pieces, an empty one, the checksum field straddling. */
     size_t n;
-    uint8_t *pkt = unhex(udp4_hex, &n);
+    uint8_t *pkt = test_unhex(udp4_hex, &n);
     static const uint16_t seg[] = {20, 3, 1, 0, 5, 4};
     uint32_t src = tern_rdbe32(pkt + 12), dst = tern_rdbe32(pkt + 16);
     uint8_t *udp = pkt + 20;
@@ -317,7 +289,7 @@ static void test_copy(void)
         size_t sa = rnd_below(&s, 8), da = rnd_below(&s, 8);
         rnd_fill(&s, src + sa, len);
         memset(dst, 0xa5, sizeof dst);
-        uint8_t *in = exact(src + sa, len);
+        uint8_t *in = test_exact(src + sa, len);
         tern_csum sum = tern_csum_copy(0, dst + da, in, len);
         if (memcmp(dst + da, src + sa, len) != 0)
             bad++;
@@ -357,7 +329,7 @@ static void test_known_ipv4_header(void)
     /* The header from the Wikipedia IPv4 checksum example: b861. */
     static const uint8_t h[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
                                   0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
-    uint8_t *p = exact(h, sizeof h);
+    uint8_t *p = test_exact(h, sizeof h);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, p, 20)), 0);
     tern_wr16(p + 10, 0);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, p, 20)), 0xb861);
@@ -367,7 +339,7 @@ static void test_known_ipv4_header(void)
     const char *caps[] = {syn4_hex, rst4_hex, udp4_hex, icmp4_hex};
     for (size_t i = 0; i < 4; i++) {
         size_t n;
-        uint8_t *q = unhex(caps[i], &n);
+        uint8_t *q = test_unhex(caps[i], &n);
         CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, q, 20)), 0);
         free(q);
     }
@@ -385,25 +357,25 @@ static uint16_t l4_v4(uint8_t *pkt, size_t n, size_t csum_off)
 static void test_pseudo_v4_known(void)
 {
     size_t n;
-    uint8_t *p = unhex(syn4_hex, &n);
+    uint8_t *p = test_unhex(syn4_hex, &n);
     /* Linux's CHECKSUM_PARTIAL seed is the folded pseudo-header sum. */
     tern_csum ph = tern_csum_pseudo_v4(tern_rdbe32(p + 12), tern_rdbe32(p + 16), 6, 40);
     CU_ASSERT_EQUAL((uint16_t)~tern_csum_finish(ph), tern_rd16(p + 36));
     CU_ASSERT_EQUAL(l4_v4(p, n, 16), 0xfe58);
     free(p);
 
-    p = unhex(rst4_hex, &n);
+    p = test_unhex(rst4_hex, &n);
     ph = tern_csum_pseudo_v4(tern_rdbe32(p + 12), tern_rdbe32(p + 16), 6, 20);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(ph, p + 20, 20)), 0);
     CU_ASSERT_EQUAL(l4_v4(p, n, 16), 0xc77c);
     free(p);
 
-    p = unhex(udp4_hex, &n);
+    p = test_unhex(udp4_hex, &n);
     CU_ASSERT_EQUAL(l4_v4(p, n, 6), 0x418a);
     free(p);
 
     /* ICMP has no pseudo header. */
-    p = unhex(icmp4_hex, &n);
+    p = test_unhex(icmp4_hex, &n);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, p + 20, n - 20)), 0);
     free(p);
 }
@@ -411,20 +383,20 @@ static void test_pseudo_v4_known(void)
 static void test_pseudo_v6_known(void)
 {
     size_t n;
-    uint8_t *p = unhex(syn6_hex, &n);
+    uint8_t *p = test_unhex(syn6_hex, &n);
     tern_csum ph = tern_csum_pseudo_v6(p + 8, p + 24, 6, 40);
     CU_ASSERT_EQUAL((uint16_t)~tern_csum_finish(ph), tern_rd16(p + 56));
     tern_wr16(p + 56, 0);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(ph, p + 40, 40)), 0x6ad3);
     free(p);
 
-    p = unhex(udp6_hex, &n);
+    p = test_unhex(udp6_hex, &n);
     tern_wr16(p + 46, 0);
     ph = tern_csum_pseudo_v6(p + 8, p + 24, 17, 13);
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(ph, p + 40, 13)), 0x48cb);
     free(p);
 
-    p = unhex(icmp6_hex, &n);
+    p = test_unhex(icmp6_hex, &n);
     ph = tern_csum_pseudo_v6(p + 8, p + 24, 58, (uint32_t)(n - 40));
     CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(ph, p + 40, n - 40)), 0);
     free(p);

@@ -3,6 +3,8 @@
  * a parser sees lives in an exact-size heap block, so ASan reports any
  * read past `len`. */
 #include <CUnit/Basic.h>
+
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,41 +17,13 @@ void tern_test_register_wire(void);
 
 /* ---- helpers ---- */
 
-static uint64_t rnd(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 0x2545f4914f6cdd1dull;
-}
 
-static uint8_t *exact(const void *src, size_t n)
-{
-    uint8_t *p = malloc(n ? n : 1);
-    CU_ASSERT_FATAL(p != NULL);
-    if (n)
-        memcpy(p, src, n);
-    return p;
-}
 
-static uint8_t *unhex(const char *hex, size_t *len)
-{
-    size_t n = strlen(hex) / 2;
-    uint8_t *p = malloc(n);
-    CU_ASSERT_FATAL(p != NULL);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        CU_ASSERT_FATAL(sscanf(hex + 2 * i, "%2x", &v) == 1);
-        p[i] = (uint8_t)v;
-    }
-    *len = n;
-    return p;
-}
 
 /* Parsers run on exact-size copies of their input. */
 static tern_wire_err ipv4_x(const uint8_t *b, size_t n, bool verify, tern_ipv4_repr *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_ipv4_parse(c, n, verify, r);
     free(c);
     return e;
@@ -57,7 +31,7 @@ static tern_wire_err ipv4_x(const uint8_t *b, size_t n, bool verify, tern_ipv4_r
 
 static tern_wire_err ipv6_x(const uint8_t *b, size_t n, tern_ipv6_repr *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_ipv6_parse(c, n, r);
     free(c);
     return e;
@@ -65,7 +39,7 @@ static tern_wire_err ipv6_x(const uint8_t *b, size_t n, tern_ipv6_repr *r)
 
 static tern_wire_err ext_x(const uint8_t *b, size_t n, tern_ipv6_ext *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_ipv6_walk_ext(c, n, r);
     free(c);
     return e;
@@ -73,7 +47,7 @@ static tern_wire_err ext_x(const uint8_t *b, size_t n, tern_ipv6_ext *r)
 
 static tern_wire_err udp_x(const uint8_t *b, size_t n, tern_udp_repr *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_udp_parse(c, n, r);
     free(c);
     return e;
@@ -81,7 +55,7 @@ static tern_wire_err udp_x(const uint8_t *b, size_t n, tern_udp_repr *r)
 
 static tern_wire_err icmp_x(const uint8_t *b, size_t n, tern_icmp_repr *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_icmp_parse(c, n, r);
     free(c);
     return e;
@@ -89,7 +63,7 @@ static tern_wire_err icmp_x(const uint8_t *b, size_t n, tern_icmp_repr *r)
 
 static tern_wire_err tcp_x(const uint8_t *b, size_t n, tern_tcp_repr *r)
 {
-    uint8_t *c = exact(b, n);
+    uint8_t *c = test_exact(b, n);
     tern_wire_err e = tern_tcp_parse(c, n, r);
     free(c);
     return e;
@@ -167,7 +141,7 @@ static void test_ipv4_known(void)
 
     /* The captured ICMP error: TOS 0xc0, no DF, and its quoted datagram. */
     size_t n;
-    uint8_t *p = unhex(icmp4_hex, &n);
+    uint8_t *p = test_unhex(icmp4_hex, &n);
     CU_ASSERT_EQUAL_FATAL(ipv4_x(p, n, true, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.tos, 0xc0);
     CU_ASSERT_EQUAL(r.id, 0xa2cb);
@@ -324,7 +298,7 @@ static void test_ipv4_malformed(void)
 static void test_ipv6_known(void)
 {
     size_t n;
-    uint8_t *p = unhex(syn6_hex, &n);
+    uint8_t *p = test_unhex(syn6_hex, &n);
     tern_ipv6_repr r;
     CU_ASSERT_EQUAL_FATAL(ipv6_x(p, n, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.tclass, 0);
@@ -345,7 +319,7 @@ static void test_ipv6_known(void)
     CU_ASSERT_EQUAL(x.nh_field_offset, 6);
     free(p);
 
-    p = unhex(icmp6_hex, &n);
+    p = test_unhex(icmp6_hex, &n);
     CU_ASSERT_EQUAL_FATAL(ipv6_x(p, n, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.payload_len, n - 40);
     CU_ASSERT_EQUAL(r.next_header, 58);
@@ -363,14 +337,14 @@ static void test_ipv6_roundtrip(void)
     for (int i = 0; i < 200; i++) {
         tern_ipv6_repr r, back;
         for (int j = 0; j < 16; j++) {
-            r.src[j] = (uint8_t)rnd(&s);
-            r.dst[j] = (uint8_t)rnd(&s);
+            r.src[j] = (uint8_t)test_rng(&s);
+            r.dst[j] = (uint8_t)test_rng(&s);
         }
-        r.flow = (uint32_t)rnd(&s) & 0xfffff;
-        r.tclass = (uint8_t)rnd(&s);
-        r.next_header = (uint8_t)rnd(&s);
-        r.hop_limit = (uint8_t)rnd(&s);
-        r.payload_len = (uint16_t)(rnd(&s) % 64);
+        r.flow = (uint32_t)test_rng(&s) & 0xfffff;
+        r.tclass = (uint8_t)test_rng(&s);
+        r.next_header = (uint8_t)test_rng(&s);
+        r.hop_limit = (uint8_t)test_rng(&s);
+        r.payload_len = (uint16_t)(test_rng(&s) % 64);
         uint8_t buf[40 + 64] = {0};
         tern_ipv6_emit(buf, &r);
         CU_ASSERT_EQUAL_FATAL(ipv6_x(buf, 40u + r.payload_len, &back), TERN_WIRE_OK);
@@ -622,7 +596,7 @@ static void test_udp(void)
 static void test_icmp(void)
 {
     size_t n;
-    uint8_t *p = unhex(icmp4_hex, &n);
+    uint8_t *p = test_unhex(icmp4_hex, &n);
     tern_icmp_repr r;
     CU_ASSERT_EQUAL_FATAL(icmp_x(p + 20, n - 20, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.type, TERN_ICMP_DEST_UNREACH);
@@ -634,7 +608,7 @@ static void test_icmp(void)
     CU_ASSERT_EQUAL(memcmp(out, p + 20, 8), 0);
     free(p);
 
-    p = unhex(icmp6_hex, &n);
+    p = test_unhex(icmp6_hex, &n);
     CU_ASSERT_EQUAL_FATAL(icmp_x(p + 40, n - 40, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.type, TERN_ICMP6_DEST_UNREACH);
     CU_ASSERT_EQUAL(r.code, TERN_ICMP6_UNREACH_PORT);
@@ -658,7 +632,7 @@ static void test_icmp(void)
 static void test_tcp_linux_syn(void)
 {
     size_t n;
-    uint8_t *p = unhex(syn4_hex, &n);
+    uint8_t *p = test_unhex(syn4_hex, &n);
     uint8_t *tcp = p + 20;
     tern_tcp_repr r;
     CU_ASSERT_EQUAL_FATAL(tcp_x(tcp, n - 20, &r), TERN_WIRE_OK);
@@ -689,7 +663,7 @@ static void test_tcp_linux_syn(void)
     CU_ASSERT_EQUAL(memcmp(out, tcp, 40), 0);
     free(p);
 
-    p = unhex(syn6_hex, &n);
+    p = test_unhex(syn6_hex, &n);
     CU_ASSERT_EQUAL_FATAL(tcp_x(p + 40, n - 40, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.src_port, 56352);
     CU_ASSERT_EQUAL(r.mss, 65476);
@@ -699,7 +673,7 @@ static void test_tcp_linux_syn(void)
     CU_ASSERT_EQUAL(memcmp(out, p + 40, 40), 0);
     free(p);
 
-    p = unhex(rst4_hex, &n);
+    p = test_unhex(rst4_hex, &n);
     CU_ASSERT_EQUAL_FATAL(tcp_x(p + 20, n - 20, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.flags, TERN_TCP_RST | TERN_TCP_ACK);
     CU_ASSERT_EQUAL(r.ack, 0x984c7929);
@@ -760,26 +734,26 @@ static void test_tcp_roundtrip(void)
         for (unsigned want = 0; want <= TERN_TCP_MAX_SACK + 2; want++) {
             tern_tcp_repr r;
             memset(&r, 0, sizeof r);
-            r.src_port = (uint16_t)rnd(&s);
-            r.dst_port = (uint16_t)rnd(&s);
-            r.seq = (uint32_t)rnd(&s);
-            r.ack = (uint32_t)rnd(&s);
-            r.flags = (uint8_t)rnd(&s);
-            r.window = (uint16_t)rnd(&s);
-            r.urgent = (uint16_t)rnd(&s);
+            r.src_port = (uint16_t)test_rng(&s);
+            r.dst_port = (uint16_t)test_rng(&s);
+            r.seq = (uint32_t)test_rng(&s);
+            r.ack = (uint32_t)test_rng(&s);
+            r.flags = (uint8_t)test_rng(&s);
+            r.window = (uint16_t)test_rng(&s);
+            r.urgent = (uint16_t)test_rng(&s);
             r.checksum = 0xffff; /* ignored by emit */
             r.has_mss = mask & 1;
             r.sack_permitted = (mask & 2) != 0;
             r.has_wscale = (mask & 4) != 0;
             r.has_ts = (mask & 8) != 0;
-            r.mss = (uint16_t)rnd(&s);
-            r.wscale = (uint8_t)(rnd(&s) % 15);
-            r.ts_val = (uint32_t)rnd(&s);
-            r.ts_ecr = (uint32_t)rnd(&s);
+            r.mss = (uint16_t)test_rng(&s);
+            r.wscale = (uint8_t)(test_rng(&s) % 15);
+            r.ts_val = (uint32_t)test_rng(&s);
+            r.ts_ecr = (uint32_t)test_rng(&s);
             r.sack_count = (uint8_t)want;
             for (unsigned i = 0; i < TERN_TCP_MAX_SACK; i++) {
-                r.sack[i].left = (uint32_t)rnd(&s);
-                r.sack[i].right = (uint32_t)rnd(&s);
+                r.sack[i].left = (uint32_t)test_rng(&s);
+                r.sack[i].right = (uint32_t)test_rng(&s);
             }
             uint16_t hlen = tern_tcp_header_len(&r);
             CU_ASSERT(hlen >= TERN_TCP_HLEN && hlen <= TERN_TCP_MAX_HLEN && hlen % 4 == 0);
@@ -979,23 +953,23 @@ static void test_random_input(void)
     uint64_t s = 0xabcdef;
     uint8_t b[128];
     for (int iter = 0; iter < 3000; iter++) {
-        size_t n = (size_t)(rnd(&s) % sizeof b);
+        size_t n = (size_t)(test_rng(&s) % sizeof b);
         for (size_t i = 0; i < n; i++)
-            b[i] = (uint8_t)rnd(&s);
+            b[i] = (uint8_t)test_rng(&s);
         check_invariants(b, n);
     }
     /* Mutations of real packets reach deeper into each parser. */
     const char *caps[] = {syn4_hex, syn6_hex, icmp6_hex, rst4_hex};
     for (size_t c = 0; c < 4; c++) {
         size_t n;
-        uint8_t *p = unhex(caps[c], &n);
+        uint8_t *p = test_unhex(caps[c], &n);
         uint8_t *m = malloc(n);
         CU_ASSERT_FATAL(m != NULL);
         for (int iter = 0; iter < 1500; iter++) {
             memcpy(m, p, n);
             for (int k = 0; k < 3; k++)
-                m[rnd(&s) % n] ^= (uint8_t)(1u << (rnd(&s) & 7));
-            size_t cut = (size_t)(rnd(&s) % (n + 1));
+                m[test_rng(&s) % n] ^= (uint8_t)(1u << (test_rng(&s) & 7));
+            size_t cut = (size_t)(test_rng(&s) % (n + 1));
             check_invariants(m, cut);
             size_t l4 = c == 0 || c == 3 ? 20 : 40;
             if (cut > l4)

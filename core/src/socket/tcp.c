@@ -335,14 +335,7 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         seg->sum = tern_csum_copy(0, p->payload, data + done, n);
         seg->len = n;
         p->len = p->tot_len = (uint16_t)n;
-        if (t->snd_q_tail)
-            t->snd_q_tail->next = seg;
-        else
-            t->snd_q = seg;
-        t->snd_q_tail = seg;
-        if (!t->snd_next_seg)
-            t->snd_next_seg = seg;
-        t->snd_queuelen++;
+        tcp_seg_append(t, seg);
         tail = seg;
         done += n;
     }
@@ -405,7 +398,7 @@ int tern_tcp_output(tern_tcp *t)
         return TERN_ERR_ARG;
     if (t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_CLOSED)
         return TERN_OK;
-    return tcp_output(t);
+    return tcp_send_queued(t);
 }
 
 void tern_tcp_recved(tern_tcp *t, uint32_t len)
@@ -517,7 +510,7 @@ static int send_fin(tern_tcp *t, tern_tcp_state next)
         }
     }
     tcp_set_state(t, next);
-    tcp_output(t);
+    tcp_send_queued(t);
     return TERN_OK;
 }
 

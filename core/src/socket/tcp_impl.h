@@ -222,7 +222,9 @@ void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc);
 int tcp_deliver_refused(tern_tcp *t);
 
 /* tcp_output.c */
-int tcp_output(tern_tcp *t);
+/* Sends what the windows allow.  (Not "tcp_output": that symbol is lwIP's
+ * API, which compat exports.) */
+int tcp_send_queued(tern_tcp *t);
 void tcp_send_ack(tern_tcp *t);
 void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
                   uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack);
@@ -235,6 +237,8 @@ int tcp_queue_flags(tern_tcp *t, uint8_t flags);
 void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
 void tcp_send_probe(tern_tcp *t, bool keepalive);
 void tcp_seg_free(tcp_seg *seg);
+/* Puts seg at the end of the send queue (and of the unsent part). */
+void tcp_seg_append(tern_tcp *t, tcp_seg *seg);
 void tcp_free_queues(tern_tcp *t);
 uint32_t tcp_flight(const tern_tcp *t);
 uint32_t tcp_rcv_window_to_advertise(tern_tcp *t);

@@ -549,7 +549,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
         if (!tcp_leave(t))
             return;
     }
-    tcp_output(t);
+    tcp_send_queued(t);
 }
 
 /* SYN-RECEIVED -> ESTABLISHED: tell the listener's application. */
@@ -826,7 +826,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         t->ack_now = true;
     else if (t->unacked_segs)
         tcp_arm_delack(t);
-    tcp_output(t);
+    tcp_send_queued(t);
 }
 
 /* A SYN for a connection in TIME-WAIT may start a new incarnation when

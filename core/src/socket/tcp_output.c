@@ -236,7 +236,7 @@ void tcp_send_rst_for(tern_tcp *t)
                  t->rcv_nxt, true);
 }
 
-static void append_seg(tern_tcp *t, tcp_seg *seg)
+void tcp_seg_append(tern_tcp *t, tcp_seg *seg)
 {
     if (t->snd_q_tail)
         t->snd_q_tail->next = seg;
@@ -261,7 +261,7 @@ int tcp_queue_flags(tern_tcp *t, uint8_t flags)
             return TERN_ERR_MEM;
         seg->seq = t->snd_end;
         seg->flags = flags;
-        append_seg(t, seg);
+        tcp_seg_append(t, seg);
     }
     t->snd_end += 1;
     if (flags & TERN_TCP_FIN)
@@ -364,7 +364,7 @@ uint32_t tcp_flight(const tern_tcp *t)
     return pipe;
 }
 
-int tcp_output(tern_tcp *t)
+int tcp_send_queued(tern_tcp *t)
 {
     if (t->state == TERN_TCP_CLOSED || t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_SYN_SENT)
         return TERN_OK;

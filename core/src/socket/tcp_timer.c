@@ -119,7 +119,7 @@ static void rtx_fire(tern_timer *tm, void *arg)
     t->sacked_bytes = 0;
     t->snd_next_seg = t->snd_q;
     t->snd_nxt = t->snd_una;
-    tcp_output(t);
+    tcp_send_queued(t);
     tcp_arm_rtx(t);
 }
 
@@ -165,7 +165,7 @@ static void slow_fire(tern_timer *tm, void *arg)
     }
 
     if (t->close_pending && !t->fin_queued)
-        tcp_output(t);
+        tcp_send_queued(t);
 
     if (t->poll && ++t->poll_ticks >= t->poll_interval) {
         t->poll_ticks = 0;
@@ -173,7 +173,7 @@ static void slow_fire(tern_timer *tm, void *arg)
         tcp_enter(t);
         t->poll(t->arg, t);
         if (tcp_leave(t))
-            tcp_output(t);
+            tcp_send_queued(t);
         return;
     }
     tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
