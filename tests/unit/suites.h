@@ -10,11 +10,13 @@
     SUITE(compat_addr)                                                                                     \
     SUITE(timer)                                                                                           \
     SUITE(ip)                                                                                              \
+    SUITE(compat_tcp)                                                                                      \
     SUITE(tcp_link)                                                                                        \
     SUITE(hostile_ipv4)                                                                                    \
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \
-    SUITE(hostile_ipv6)
+    SUITE(hostile_ipv6)                                                                                    \
+    SUITE(hostile_load)
 
 #define SUITE(name) void tern_test_register_##name(void);
 TERN_UNIT_SUITES

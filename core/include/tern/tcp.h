@@ -110,6 +110,11 @@ void tern_tcp_abort(tern_tcp *t);
  * from fn on.  Children of a listener do not inherit the hook. */
 typedef void (*tern_tcp_destroy_fn)(void *ctx, int err);
 void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
+/* Same use: fn(ctx, t) runs after every change of t's state, so a mirror
+ * of the socket's fields stays current between callbacks.  fn may read t
+ * (tern_tcp_get_info) but must not call anything that changes it. */
+typedef void (*tern_tcp_state_fn)(void *ctx, tern_tcp *t);
+void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx);
 
 /* Options and state. */
 void tern_tcp_set_nodelay(tern_tcp *t, bool on);

@@ -80,6 +80,8 @@ void tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     t->state = st;
     t->state_since_ms = tern_stack_now(t->stack);
+    if (t->on_state)
+        t->on_state(t->state_ctx, t);
 }
 
 void tern_tcp_set_arg(tern_tcp *t, void *arg) { t->arg = arg; }
@@ -98,6 +100,12 @@ void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
 {
     t->on_destroy = fn;
     t->destroy_ctx = ctx;
+}
+
+void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
+{
+    t->on_state = fn;
+    t->state_ctx = ctx;
 }
 
 void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
@@ -470,6 +478,8 @@ void tcp_destroy(tern_tcp *t, int code)
     tcp_free_queues(t);
     tern_tcp_err_fn errf = t->err;
     void *arg = t->arg;
+    tern_tcp_destroy_fn hook = t->on_destroy;
+    void *hook_ctx = t->destroy_ctx;
     bool notify = code != 0 && errf != NULL;
     t->state = TERN_TCP_CLOSED;
     t->stack->stats.tcp_live--;
@@ -477,6 +487,8 @@ void tcp_destroy(tern_tcp *t, int code)
         t->dead = true; /* freed by tcp_leave when the callback returns */
     else
         free(t);
+    if (hook)
+        hook(hook_ctx, code); /* tern_tcp_set_destroy_hook: every destruction */
     if (notify)
         errf(arg, code);
 }

@@ -95,6 +95,8 @@ struct tern_tcp {
     tern_tcp_err_fn err;
     tern_tcp_destroy_fn on_destroy; /* layer above: told of every destruction */
     void *destroy_ctx;
+    tern_tcp_state_fn on_state;     /* layer above: told of every state change */
+    void *state_ctx;
     uint8_t poll_interval, poll_ticks;
 
     /* Listener. */

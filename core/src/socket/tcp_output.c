@@ -421,9 +421,11 @@ int tcp_send_queued(tern_tcp *t)
         if (tcp_flight(t) + len > cwnd && t->snd_una != t->snd_max)
             break;
         /* Nagle (RFC 896): a small segment waits while data is unacknowledged,
-         * unless it is the FIN or the application disabled the algorithm. */
+         * unless it is the FIN or the application disabled the algorithm.
+         * Only new data waits: after a timeout, a small segment sent before
+         * goes again at once (it is what the peer is missing). */
         if (!t->nodelay && seg->len < t->mss && t->snd_una != t->snd_max && !(seg->flags & TERN_TCP_FIN) &&
-            seg->next == NULL)
+            seg->next == NULL && SEQ_GEQ(seg->seq, t->snd_max))
             break;
         t->persist = false;
         send_seg(t, seg);

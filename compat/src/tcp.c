@@ -1,0 +1,885 @@
+/* compat/src/tcp.c: lwIP's TCP raw API on tern TCP sockets.
+ *
+ * A struct tcp_pcb mirrors its tern socket: fields the application writes
+ * (flags TF_NODELAY, so_options, keep_*, ttl, tos) are pushed into the
+ * socket before each operation and each callback, fields it reads (state,
+ * addresses, snd_buf, ...) are pulled after each operation and before each
+ * callback.  lwIP's argument checks and return codes live here; the
+ * protocol lives in core/.
+ *
+ * Lifetime.  The core tells this layer of every socket's destruction
+ * (tern_tcp_set_destroy_hook), so the pcb is freed exactly when lwIP would
+ * free it, before the application's err callback runs.  A pcb may die
+ * inside a callback (tcp_abort, tcp_close): every dispatch pushes a frame
+ * on the pcb, the destruction marks the frames dead, and the dispatcher
+ * touches nothing after its callback when its frame is dead.
+ *
+ * Layout.  libtern is compiled once but struct tcp_pcb's window fields are
+ * u16_t or u32_t depending on the program's LWIP_WND_SCALE (lwIP's
+ * tcpwnd_size_t): both layouts are declared below from the header's member
+ * list, and each pcb remembers which one its program uses. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "tern/iface.h"
+#include "tern/tcp.h"
+
+struct pcb_w16 {
+    TERN_TCP_PCB_MEMBERS(u16_t);
+};
+struct pcb_w32 {
+    TERN_TCP_PCB_MEMBERS(u32_t);
+};
+
+/* The members before the first window field sit at the same offsets in
+ * both layouts (and the listen pcb shares the common ones). */
+_Static_assert(offsetof(struct pcb_w16, rcv_nxt) == offsetof(struct pcb_w32, rcv_nxt), "tcp_pcb prefix");
+_Static_assert(offsetof(struct pcb_w16, flags) == offsetof(struct tcp_pcb, flags), "tcp_pcb prefix");
+_Static_assert(offsetof(struct tcp_pcb_listen, local_port) == offsetof(struct tcp_pcb, local_port),
+               "listen pcb prefix");
+_Static_assert(offsetof(struct tcp_pcb_listen, callback_arg) == offsetof(struct tcp_pcb, callback_arg),
+               "listen pcb prefix");
+_Static_assert(offsetof(struct tcp_pcb_listen, state) == offsetof(struct tcp_pcb, state), "listen pcb prefix");
+_Static_assert(sizeof(ip_addr_t) == sizeof(tern_addr), "ip_addr_t is tern_addr");
+
+/* One callback dispatch in progress on a pcb. */
+typedef struct frame {
+    struct frame *prev;
+    bool dead; /* the pcb was freed during the callback */
+} frame;
+
+typedef struct compat_tcp {
+    tern_tcp *t;
+    struct compat_tcp *next_listener;
+    frame *frames;
+    uint8_t core_type;   /* address family the tern socket was created with */
+    bool wide;           /* the program's tcpwnd_size_t is u32_t */
+    bool listening;      /* u holds a struct tcp_pcb_listen */
+    bool port_zero;      /* the application never asked for a port */
+    bool from_listener;  /* created by accepting a connection */
+    bool quiet_abort;    /* lwIP calls no err callback for this death */
+    /* What the tern socket was last told (push skips what did not change). */
+    bool pushed;
+    bool nodelay, keepalive, reuse;
+    uint32_t keep_idle, keep_intvl, keep_cnt;
+    uint8_t ttl, tos;
+    /* The application's callbacks (also mirrored into the pcb). */
+    tcp_recv_fn recv;
+    tcp_sent_fn sent;
+    tcp_err_fn errf;
+    tcp_poll_fn poll;
+    tcp_connected_fn connected;
+    tcp_accept_fn accept;
+    union {
+        struct pcb_w32 w32;
+        struct pcb_w16 w16;
+        struct tcp_pcb_listen l;
+    } u;
+} compat_tcp;
+
+/* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
+static compat_tcp *listeners;
+
+/* What unsent and unacked point to when not NULL. */
+static char queue_marker;
+#define MARKER ((struct tcp_seg *)(void *)&queue_marker)
+
+static compat_tcp *of(const void *pcb) { return (compat_tcp *)(void *)((char *)pcb - offsetof(compat_tcp, u)); }
+static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)&c->u; }
+
+/* Members before rcv_nxt (and IP_PCB/common members of a listen pcb). */
+#define P(c) (&(c)->u.w32)
+/* Any member of a connection pcb whose type does not depend on the layout. */
+#define F(c, f) (*((c)->wide ? &(c)->u.w32.f : &(c)->u.w16.f))
+/* Window-typed members: u16_t programs see the value clamped. */
+#define WND_SET(c, f, v)                                                                                   \
+    do {                                                                                                   \
+        uint32_t v_ = (v);                                                                                 \
+        if ((c)->wide)                                                                                     \
+            (c)->u.w32.f = v_;                                                                             \
+        else                                                                                               \
+            (c)->u.w16.f = (u16_t)(v_ > 0xffffu ? 0xffffu : v_);                                           \
+    } while (0)
+
+static void enter(compat_tcp *c, frame *f)
+{
+    f->prev = c->frames;
+    f->dead = false;
+    c->frames = f;
+}
+
+/* False when the pcb died during the dispatch: do not touch it. */
+static bool leave(compat_tcp *c, frame *f)
+{
+    if (f->dead)
+        return false;
+    c->frames = f->prev;
+    return true;
+}
+
+static void listeners_remove(compat_tcp *c)
+{
+    for (compat_tcp **pp = &listeners; *pp; pp = &(*pp)->next_listener) {
+        if (*pp == c) {
+            *pp = c->next_listener;
+            return;
+        }
+    }
+}
+
+/* ---- mirroring ---- */
+
+static void push(compat_tcp *c)
+{
+    u8_t so = P(c)->so_options;
+    bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
+    bool keep = (so & SOF_KEEPALIVE) != 0;
+    bool reuse = (so & SOF_REUSEADDR) != 0;
+    uint32_t idle = c->listening ? (uint32_t)tern_compat_opts.keep_idle : F(c, keep_idle);
+    uint32_t intvl = c->listening ? (uint32_t)tern_compat_opts.keep_intvl : F(c, keep_intvl);
+    uint32_t cnt = c->listening ? (uint32_t)tern_compat_opts.keep_cnt : F(c, keep_cnt);
+    u8_t ttl = P(c)->ttl, tos = P(c)->tos;
+    if (!c->pushed || nodelay != c->nodelay)
+        tern_tcp_set_nodelay(c->t, nodelay);
+    if (!c->pushed || keep != c->keepalive || idle != c->keep_idle || intvl != c->keep_intvl ||
+        cnt != c->keep_cnt)
+        tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt);
+    if (!c->pushed || reuse != c->reuse)
+        tern_tcp_set_reuse(c->t, reuse);
+    if (!c->pushed || ttl != c->ttl || tos != c->tos)
+        tern_tcp_set_ttl_tos(c->t, ttl, tos);
+    c->nodelay = nodelay;
+    c->keepalive = keep;
+    c->keep_idle = idle;
+    c->keep_intvl = intvl;
+    c->keep_cnt = cnt;
+    c->reuse = reuse;
+    c->ttl = ttl;
+    c->tos = tos;
+    c->pushed = true;
+}
+
+static void pull(compat_tcp *c)
+{
+    tern_tcp_info in;
+    tern_tcp_get_info(c->t, &in);
+    P(c)->state = (enum tcp_state)in.state;
+    ip_addr_copy(P(c)->local_ip, *tern_compat_ipaddr(&in.local));
+    ip_addr_copy(P(c)->remote_ip, *tern_compat_ipaddr(&in.remote));
+    P(c)->local_port = in.local_port;
+    if (c->listening) {
+        c->u.l.tern = c->t;
+        return;
+    }
+    P(c)->remote_port = in.remote_port;
+    tcpflags_t fl = (tcpflags_t)(P(c)->flags & ~(TF_WND_SCALE | TF_TIMESTAMP | TF_SACK | TF_FIN));
+    if (in.ts_ok)
+        fl |= TF_TIMESTAMP;
+    if (in.sack_ok)
+        fl |= TF_SACK;
+    if (in.snd_wscale || in.rcv_wscale)
+        fl |= TF_WND_SCALE;
+    if (in.state >= TERN_TCP_FIN_WAIT_1 && in.state != TERN_TCP_CLOSE_WAIT)
+        fl |= TF_FIN; /* our FIN is queued or sent */
+    P(c)->flags = fl;
+    /* lwIP's mss leaves the timestamp option in; tcp_mss() takes it out. */
+    F(c, mss) = (u16_t)(in.mss + (in.ts_ok ? 12 : 0));
+    uint32_t rto = in.rto_ms / 500;
+    F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
+    WND_SET(c, rcv_wnd, in.rcv_wnd);
+    WND_SET(c, rcv_ann_wnd, in.rcv_wnd);
+    WND_SET(c, cwnd, in.cwnd);
+    WND_SET(c, ssthresh, in.ssthresh);
+    WND_SET(c, snd_wnd, in.snd_wnd);
+    WND_SET(c, snd_buf, in.snd_buf);
+    F(c, snd_queuelen) = in.snd_queuelen;
+    F(c, unsent) = in.has_unsent ? MARKER : NULL;
+    F(c, unacked) = in.has_unacked ? MARKER : NULL;
+    F(c, refused_data) = (struct pbuf *)(uintptr_t)in.refused_data;
+    F(c, snd_scale) = in.snd_wscale;
+    F(c, rcv_scale) = in.rcv_wscale;
+    F(c, tern) = c->t;
+}
+
+/* ---- events from the tern socket ---- */
+
+static void core_destroyed(void *ctx, int err)
+{
+    compat_tcp *c = ctx;
+    tcp_err_fn errf = c->listening ? NULL : c->errf;
+    void *arg = P(c)->callback_arg;
+    bool notify = err != 0 && errf != NULL && !c->quiet_abort;
+    for (frame *f = c->frames; f; f = f->prev)
+        f->dead = true;
+    if (c->listening)
+        listeners_remove(c);
+    free(c);
+    /* lwIP: "the corresponding pcb is already freed when this callback is called" */
+    if (notify)
+        errf(arg, (err_t)err);
+}
+
+static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
+{
+    (void)t;
+    compat_tcp *c = arg;
+    struct pbuf *p = (struct pbuf *)tp;
+    frame f;
+    enter(c, &f);
+    push(c);
+    pull(c);
+    err_t r;
+    if (c->recv)
+        r = c->recv(P(c)->callback_arg, pcb_of(c), p, (err_t)err);
+    else if (p)
+        r = tcp_recv_null(NULL, pcb_of(c), p, (err_t)err);
+    else
+        r = ERR_OK;
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    pull(c);
+    /* A refused payload waits in the socket from now on. */
+    if (r != ERR_OK && r != ERR_ABRT && p && !F(c, refused_data))
+        F(c, refused_data) = p;
+    return r;
+}
+
+static int core_sent(void *arg, tern_tcp *t, uint32_t len)
+{
+    (void)t;
+    compat_tcp *c = arg;
+    frame f;
+    enter(c, &f);
+    push(c);
+    pull(c);
+    /* lwIP reports at most 65535 bytes per call. */
+    while (len && c->sent) {
+        u16_t n = (u16_t)(len > 0xffffu ? 0xffffu : len);
+        len -= n;
+        err_t r = c->sent(P(c)->callback_arg, pcb_of(c), n);
+        if (f.dead || r == ERR_ABRT)
+            break;
+    }
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    pull(c);
+    return ERR_OK;
+}
+
+static int core_poll(void *arg, tern_tcp *t)
+{
+    (void)t;
+    compat_tcp *c = arg;
+    frame f;
+    enter(c, &f);
+    push(c);
+    pull(c);
+    err_t r = c->poll ? c->poll(P(c)->callback_arg, pcb_of(c)) : ERR_OK;
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    push(c);
+    pull(c);
+    return r;
+}
+
+static int core_connected(void *arg, tern_tcp *t, int err)
+{
+    (void)t;
+    compat_tcp *c = arg;
+    frame f;
+    enter(c, &f);
+    push(c);
+    pull(c);
+    err_t r = c->connected ? c->connected(P(c)->callback_arg, pcb_of(c), (err_t)err) : ERR_OK;
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    push(c);
+    pull(c);
+    return r;
+}
+
+/* Between callbacks the state changes on ACKs and timers alone (FIN_WAIT_2,
+ * TIME_WAIT...): applications read pcb->state at any time. */
+static void core_state(void *ctx, tern_tcp *t)
+{
+    (void)t;
+    pull(ctx);
+}
+
+/* Connects a compat pcb to its tern socket. */
+static void core_setup(compat_tcp *c)
+{
+    tern_tcp_set_arg(c->t, c);
+    tern_tcp_set_callbacks(c->t, core_recv, core_sent, NULL);
+    tern_tcp_set_destroy_hook(c->t, core_destroyed, c);
+    tern_tcp_set_state_hook(c->t, core_state, c);
+    if (!c->listening)
+        tern_tcp_set_poll(c->t, c->poll ? core_poll : NULL, F(c, pollinterval));
+    c->pushed = false;
+}
+
+static compat_tcp *pcb_alloc(void)
+{
+    compat_tcp *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->wide = tern_compat_opts.wnd_scale != 0;
+    /* lwIP's tcp_alloc defaults. */
+    P(c)->prio = TCP_PRIO_NORMAL;
+    P(c)->ttl = TCP_TTL;
+    F(c, keep_idle) = (u32_t)tern_compat_opts.keep_idle;
+    F(c, keep_intvl) = (u32_t)tern_compat_opts.keep_intvl;
+    F(c, keep_cnt) = (u32_t)tern_compat_opts.keep_cnt;
+    c->recv = tcp_recv_null;
+    F(c, recv) = tcp_recv_null;
+    return c;
+}
+
+static int core_accept(void *arg, tern_tcp *child, int err)
+{
+    (void)err;
+    compat_tcp *l = arg;
+    tcp_accept_fn accept = l->accept;
+    void *larg = P(l)->callback_arg;
+    compat_tcp *c = pcb_alloc();
+    if (!c) {
+        if (accept)
+            accept(larg, NULL, ERR_MEM);
+        return ERR_MEM; /* the socket is aborted */
+    }
+    c->t = child;
+    c->from_listener = true;
+    /* Inherited as in lwIP's tcp_listen_input. */
+    P(c)->callback_arg = larg;
+    P(c)->prio = P(l)->prio;
+    P(c)->so_options = (u8_t)(P(l)->so_options & SOF_INHERITED);
+    P(c)->netif_idx = P(l)->netif_idx;
+    core_setup(c);
+    push(c);
+    pull(c);
+    c->core_type = IP_GET_TYPE(&P(c)->local_ip);
+    frame f;
+    enter(c, &f);
+    err_t r;
+    if (accept) {
+        r = accept(larg, pcb_of(c), ERR_OK);
+    } else {
+        /* lwIP's tcp_accept_null */
+        tcp_abort(pcb_of(c));
+        r = ERR_ABRT;
+    }
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    push(c);
+    pull(c);
+    return r; /* anything but ERR_OK: the socket is aborted (err callback: ERR_ABRT) */
+}
+
+/* ---- creating ---- */
+
+/* The program's lwipopts.h sizes every new socket. */
+static void apply_config(void)
+{
+    tern_tcp_config cfg;
+    tern_tcp_default_config(&cfg);
+    if (tern_compat_opts.tcp_wnd) {
+        /* The window never grows past TCP_WND, as in lwIP: programs size
+         * their memory by it and compute unread bytes from rcv_wnd. */
+        cfg.rcv_buf = (uint32_t)tern_compat_opts.tcp_wnd;
+        cfg.rcv_buf_max = cfg.rcv_buf;
+    }
+    if (tern_compat_opts.tcp_snd_buf)
+        cfg.snd_buf = (uint32_t)tern_compat_opts.tcp_snd_buf;
+    if (tern_compat_opts.tcp_mss)
+        cfg.mss = (uint16_t)tern_compat_opts.tcp_mss;
+    tern_stack_set_tcp_config(tern_compat_stack, &cfg);
+}
+
+struct tcp_pcb *tcp_new_ip_type(u8_t type)
+{
+    if (!tern_compat_stack)
+        return NULL;
+    if (type != IPADDR_TYPE_V4 && type != IPADDR_TYPE_V6 && type != IPADDR_TYPE_ANY)
+        return NULL;
+    compat_tcp *c = pcb_alloc();
+    if (!c)
+        return NULL;
+    apply_config();
+    c->t = tern_tcp_new(tern_compat_stack, type);
+    if (!c->t) {
+        free(c);
+        return NULL;
+    }
+    c->core_type = type;
+    c->port_zero = true;
+    IP_SET_TYPE_VAL(P(c)->local_ip, type);
+    IP_SET_TYPE_VAL(P(c)->remote_ip, type);
+    core_setup(c);
+    push(c);
+    pull(c);
+    return pcb_of(c);
+}
+
+struct tcp_pcb *tcp_new(void) { return tcp_new_ip_type(IPADDR_TYPE_V4); }
+
+/* Gives an unconnected pcb a fresh tern socket of another family (lwIP
+ * pcbs change family when bound or connected to an address of another). */
+static err_t retype(compat_tcp *c, u8_t type)
+{
+    if (c->core_type == type)
+        return ERR_OK;
+    apply_config();
+    tern_tcp *n = tern_tcp_new(tern_compat_stack, type);
+    if (!n)
+        return ERR_MEM;
+    tern_tcp *old = c->t;
+    tern_tcp_set_destroy_hook(old, NULL, NULL);
+    tern_tcp_set_state_hook(old, NULL, NULL);
+    tern_tcp_set_callbacks(old, NULL, NULL, NULL);
+    tern_tcp_set_poll(old, NULL, 0);
+    tern_tcp_close(old); /* CLOSED: freed at once, its port released */
+    c->t = n;
+    c->core_type = type;
+    core_setup(c);
+    return ERR_OK;
+}
+
+/* ---- setting callbacks ---- */
+
+void tcp_arg(struct tcp_pcb *pcb, void *arg)
+{
+    if (pcb)
+        pcb->callback_arg = arg;
+}
+
+void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    c->recv = recv;
+    F(c, recv) = recv;
+}
+
+void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    c->sent = sent;
+    F(c, sent) = sent;
+}
+
+void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    c->errf = err;
+    F(c, errf) = err;
+}
+
+void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept)
+{
+    if (!pcb || !of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    c->accept = accept;
+    c->u.l.accept = accept;
+}
+
+void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    c->poll = poll;
+    F(c, poll) = poll;
+    F(c, pollinterval) = interval;
+    tern_tcp_set_poll(c->t, poll ? core_poll : NULL, interval);
+}
+
+void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
+{
+    if (pcb)
+        pcb->prio = prio;
+}
+
+/* ---- binding, listening, connecting ---- */
+
+err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
+{
+    if (!ipaddr)
+        ipaddr = IP4_ADDR_ANY;
+    if (!pcb)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
+        return ERR_VAL;
+    /* lwIP takes the address, and with it the family, unless it is the
+     * unspecified address of the pcb's own family. */
+    ip_addr_t local;
+    ip_addr_copy(local, P(c)->local_ip);
+    if (!ip_addr_isany(ipaddr) || IP_GET_TYPE(ipaddr) != IP_GET_TYPE(&P(c)->local_ip))
+        ip_addr_copy(local, *ipaddr);
+    u8_t old_type = c->core_type;
+    err_t err = retype(c, IP_GET_TYPE(&local));
+    if (err != ERR_OK)
+        return err;
+    push(c);
+    err = (err_t)tern_tcp_bind(c->t, tern_compat_addr(&local), port);
+    if (err == ERR_OK)
+        c->port_zero = port == 0;
+    else if (retype(c, old_type) == ERR_OK) /* a failed bind leaves the pcb as it was */
+        push(c);
+    pull(c);
+    return err;
+}
+
+void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif)
+{
+    if (!pcb)
+        return;
+    compat_tcp *c = of(pcb);
+    P(c)->netif_idx = netif ? netif_get_index(netif) : NETIF_NO_INDEX;
+    tern_tcp_bind_iface(c->t, netif ? netif->tern_iface : NULL);
+}
+
+struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err)
+{
+    err_t res;
+    compat_tcp *l = NULL;
+    if (!pcb) {
+        res = ERR_ARG;
+        goto done;
+    }
+    compat_tcp *c = of(pcb);
+    /* lwIP 2.1.3 tests for CLOSED first: a listening pcb gives ERR_CLSD too. */
+    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED) {
+        res = ERR_CLSD;
+        goto done;
+    }
+    if (P(c)->so_options & SOF_REUSEADDR) {
+        /* lwIP's SO_REUSE rule: one listener per local address and port. */
+        for (compat_tcp *o = listeners; o; o = o->next_listener) {
+            if (P(o)->local_port == P(c)->local_port && ip_addr_cmp(&P(o)->local_ip, &P(c)->local_ip)) {
+                res = ERR_USE;
+                goto done;
+            }
+        }
+    }
+    l = calloc(1, sizeof(*l));
+    if (!l) {
+        res = ERR_MEM;
+        goto done;
+    }
+    push(c);
+    /* TUN2SOCKS: a listener on any address that never asked for a port
+     * takes every connection (the original destination becomes the new
+     * pcb's local address and port). */
+    bool catch_all = tern_compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip);
+    if (catch_all)
+        tern_tcp_set_catch_all(c->t, true);
+    res = (err_t)tern_tcp_listen(c->t, backlog);
+    if (res != ERR_OK) {
+        if (catch_all)
+            tern_tcp_set_catch_all(c->t, false);
+        free(l);
+        l = NULL;
+        goto done;
+    }
+    /* What lwIP copies into the listen pcb. */
+    l->t = c->t;
+    l->listening = true;
+    l->wide = c->wide;
+    l->core_type = c->core_type;
+    l->port_zero = c->port_zero;
+    P(l)->callback_arg = P(c)->callback_arg;
+    P(l)->prio = P(c)->prio;
+    P(l)->so_options = P(c)->so_options;
+    P(l)->netif_idx = P(c)->netif_idx;
+    P(l)->ttl = P(c)->ttl;
+    P(l)->tos = P(c)->tos;
+    l->u.l.backlog = backlog ? backlog : 1;
+    core_setup(l);
+    tern_tcp_set_accept(l->t, core_accept);
+    push(l);
+    pull(l);
+    IP_SET_TYPE_VAL(P(l)->remote_ip, IP_GET_TYPE(&P(l)->local_ip));
+    l->next_listener = listeners;
+    listeners = l;
+    /* The pcb given is freed, as lwIP frees it. */
+    for (frame *f = c->frames; f; f = f->prev)
+        f->dead = true;
+    free(c);
+done:
+    if (err)
+        *err = res;
+    return l ? (struct tcp_pcb *)(void *)&l->u.l : NULL;
+}
+
+struct tcp_pcb *tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog)
+{
+    return tcp_listen_with_backlog_and_err(pcb, backlog, NULL);
+}
+
+err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected)
+{
+    if (!pcb || !ipaddr)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
+        return ERR_ISCONN;
+    u8_t type = IP_GET_TYPE(ipaddr);
+    if (c->core_type != IPADDR_TYPE_ANY && c->core_type != type) {
+        /* A pcb of the other family still unbound, or bound to the
+         * unspecified address, takes the destination's (lwIP picks the
+         * local address from the route); a specific local address of the
+         * other family cannot reach it. */
+        if (!ip_addr_isany(&P(c)->local_ip))
+            return ERR_VAL;
+        u16_t bound = P(c)->local_port;
+        err_t err = retype(c, type);
+        if (err != ERR_OK)
+            return err;
+        push(c);
+        if (bound) {
+            tern_addr any = {.type = type};
+            err = (err_t)tern_tcp_bind(c->t, &any, bound);
+            if (err != ERR_OK) {
+                pull(c);
+                return err;
+            }
+        }
+    }
+    for (struct netif *n = netif_list; n; n = n->next)
+        tern_compat_netif_sync(n);
+    c->connected = connected;
+    F(c, connected) = connected;
+    push(c);
+    err_t err = (err_t)tern_tcp_connect(c->t, tern_compat_addr(ipaddr), port, core_connected);
+    /* lwIP polls a connecting pcb too (programs time out their connects
+     * that way); tern arms the poll timer of open sockets only. */
+    if (err == ERR_OK && c->poll)
+        tern_tcp_set_poll(c->t, core_poll, F(c, pollinterval));
+    pull(c);
+    return err;
+}
+
+/* ---- the listen backlog ---- */
+
+void tcp_backlog_delayed(struct tcp_pcb *pcb)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    if (c->from_listener && !(P(c)->flags & TF_BACKLOGPEND)) {
+        tern_tcp_backlog_delayed(c->t);
+        P(c)->flags |= TF_BACKLOGPEND;
+    }
+}
+
+void tcp_backlog_accepted(struct tcp_pcb *pcb)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    if (P(c)->flags & TF_BACKLOGPEND) {
+        tern_tcp_backlog_accepted(c->t);
+        P(c)->flags &= (tcpflags_t)~TF_BACKLOGPEND;
+    }
+}
+
+/* ---- data ---- */
+
+err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags)
+{
+    if (!pcb || !dataptr)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening)
+        return ERR_CONN;
+    tern_tcp_info in;
+    tern_tcp_get_info(c->t, &in);
+    if (in.state != TERN_TCP_ESTABLISHED && in.state != TERN_TCP_CLOSE_WAIT && in.state != TERN_TCP_SYN_SENT &&
+        in.state != TERN_TCP_SYN_RCVD)
+        return ERR_CONN;
+    if (len == 0)
+        return ERR_OK;
+    /* lwIP's limits: the send buffer and the number of queued segments
+     * (the segments a write needs are counted as if none of it fit in
+     * the last queued one). */
+    uint32_t q = tern_compat_opts.tcp_snd_queuelen ? tern_compat_opts.tcp_snd_queuelen : 0xffffu;
+    uint32_t q_now = q < TCP_SNDQUEUELEN_OVERFLOW + 1 ? q : TCP_SNDQUEUELEN_OVERFLOW + 1;
+    uint32_t q_after = q < TCP_SNDQUEUELEN_OVERFLOW ? q : TCP_SNDQUEUELEN_OVERFLOW;
+    uint32_t mss = in.mss ? in.mss : 536;
+    if (len > in.snd_buf || in.snd_queuelen >= q_now || in.snd_queuelen + (len + mss - 1) / mss > q_after) {
+        P(c)->flags |= TF_NAGLEMEMERR;
+        pull(c);
+        return ERR_MEM;
+    }
+    push(c);
+    unsigned fl = (apiflags & TCP_WRITE_FLAG_MORE) ? TERN_TCP_WRITE_MORE : 0;
+    err_t err = (err_t)tern_tcp_write(c->t, dataptr, len, fl | TERN_TCP_WRITE_COPY);
+    if (err == ERR_MEM)
+        P(c)->flags |= TF_NAGLEMEMERR;
+    pull(c);
+    return err;
+}
+
+err_t tcp_output(struct tcp_pcb *pcb)
+{
+    if (!pcb)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening)
+        return ERR_OK;
+    push(c);
+    err_t err = (err_t)tern_tcp_output(c->t);
+    P(c)->flags &= (tcpflags_t)~TF_NAGLEMEMERR;
+    pull(c);
+    return err;
+}
+
+void tcp_recved(struct tcp_pcb *pcb, u16_t len)
+{
+    if (!pcb || of(pcb)->listening)
+        return;
+    compat_tcp *c = of(pcb);
+    push(c);
+    tern_tcp_recved(c->t, len);
+    pull(c);
+}
+
+err_t tcp_process_refused_data(struct tcp_pcb *pcb)
+{
+    if (!pcb)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening)
+        return ERR_OK;
+    push(c);
+    frame f;
+    enter(c, &f);
+    err_t err = (err_t)tern_tcp_process_refused(c->t);
+    if (!leave(c, &f))
+        return ERR_ABRT;
+    pull(c);
+    return err;
+}
+
+err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    LWIP_UNUSED_ARG(arg);
+    if (!pcb)
+        return ERR_ARG;
+    if (p) {
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+    } else if (err == ERR_OK) {
+        return tcp_close(pcb);
+    }
+    return ERR_OK;
+}
+
+/* ---- closing ---- */
+
+err_t tcp_close(struct tcp_pcb *pcb)
+{
+    if (!pcb)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (!c->listening)
+        P(c)->flags |= TF_RXCLOSED;
+    push(c);
+    frame f;
+    enter(c, &f);
+    err_t err = (err_t)tern_tcp_close(c->t);
+    if (!leave(c, &f))
+        return ERR_OK; /* freed */
+    if (err == ERR_MEM) {
+        /* lwIP 2.1.3: the FIN is queued later (tern's timer retries). */
+        P(c)->flags |= TF_CLOSEPEND;
+        err = ERR_OK;
+    }
+    pull(c);
+    return err;
+}
+
+err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
+{
+    if (!pcb)
+        return ERR_ARG;
+    compat_tcp *c = of(pcb);
+    if (c->listening)
+        return ERR_CONN;
+    if (shut_rx)
+        P(c)->flags |= TF_RXCLOSED;
+    push(c);
+    frame f;
+    enter(c, &f);
+    err_t err = (err_t)tern_tcp_shutdown(c->t, shut_rx != 0, shut_tx != 0);
+    if (!leave(c, &f))
+        return ERR_OK; /* freed */
+    if (err == ERR_MEM) {
+        P(c)->flags |= TF_CLOSEPEND;
+        err = ERR_OK;
+    }
+    pull(c);
+    return err;
+}
+
+void tcp_abort(struct tcp_pcb *pcb)
+{
+    if (!pcb)
+        return;
+    compat_tcp *c = of(pcb);
+    if (c->listening) {
+        /* lwIP asserts; closing is the harmless reading. */
+        tcp_close(pcb);
+        return;
+    }
+    /* lwIP frees a TIME-WAIT pcb without calling err. */
+    if (tern_tcp_get_state(c->t) == TERN_TCP_TIME_WAIT)
+        c->quiet_abort = true;
+    tern_tcp_abort(c->t); /* frees c and calls err(ERR_ABRT) */
+}
+
+/* ---- information ---- */
+
+err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, u16_t *port)
+{
+    if (!pcb)
+        return ERR_VAL;
+    compat_tcp *c = of(pcb);
+    pull(c);
+    if (local) {
+        if (addr)
+            ip_addr_copy(*addr, P(c)->local_ip);
+        if (port)
+            *port = P(c)->local_port;
+    } else {
+        if (addr)
+            ip_addr_copy(*addr, P(c)->remote_ip);
+        if (port)
+            *port = c->listening ? 0 : P(c)->remote_port;
+    }
+    return ERR_OK;
+}
+
+const char *tcp_debug_state_str(enum tcp_state s) { return tern_tcp_state_name((tern_tcp_state)s); }
+
+/* ---- timers (programs that drive TCP without sys_check_timeouts) ---- */
+
+void tcp_tmr(void)
+{
+    if (tern_compat_stack)
+        tern_stack_poll(tern_compat_stack);
+}
+
+void tcp_slowtmr(void) { tcp_tmr(); }
+void tcp_fasttmr(void) { tcp_tmr(); }
