@@ -94,6 +94,10 @@ struct tern_lwipopts tern_compat_opts = {
     .checksum_check_ip = 1,
     .checksum_check_udp = 1,
     .checksum_check_tcp = 1,
+    .tcp_ttl = 255,
+    .udp_ttl = 255,
+    .tcp_maxrtx = 12,
+    .tcp_synmaxrtx = 6,
 };
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts)

@@ -330,7 +330,7 @@ static compat_tcp *pcb_alloc(void)
     c->wide = tern_compat_opts.wnd_scale != 0;
     /* lwIP's tcp_alloc defaults. */
     P(c)->prio = TCP_PRIO_NORMAL;
-    P(c)->ttl = TCP_TTL;
+    P(c)->ttl = (u8_t)tern_compat_opts.tcp_ttl; /* the program's TCP_TTL */
     F(c, keep_idle) = (u32_t)tern_compat_opts.keep_idle;
     F(c, keep_intvl) = (u32_t)tern_compat_opts.keep_intvl;
     F(c, keep_cnt) = (u32_t)tern_compat_opts.keep_cnt;
@@ -396,6 +396,10 @@ static void apply_config(void)
         cfg.snd_buf = (uint32_t)tern_compat_opts.tcp_snd_buf;
     if (tern_compat_opts.tcp_mss)
         cfg.mss = (uint16_t)tern_compat_opts.tcp_mss;
+    if (tern_compat_opts.tcp_maxrtx)
+        cfg.max_rtx = (uint8_t)tern_compat_opts.tcp_maxrtx;
+    if (tern_compat_opts.tcp_synmaxrtx)
+        cfg.max_syn_rtx = (uint8_t)tern_compat_opts.tcp_synmaxrtx;
     tern_stack_set_tcp_config(tern_compat_stack, &cfg);
 }
 

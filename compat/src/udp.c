@@ -101,7 +101,7 @@ static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
         return NULL;
     }
     c->tun2socks = tun2socks;
-    pcb->ttl = UDP_TTL;
+    pcb->ttl = (u8_t)tern_compat_opts.udp_ttl; /* the program's UDP_TTL */
     tern_udp_set_recv(pcb->tern, on_recv, c);
     if (tun2socks)
         tern_udp_set_catch_all(pcb->tern, true);

@@ -87,19 +87,13 @@ struct netif {
 #if LWIP_IPV6
     netif_output_ip6_fn output_ip6;
 #endif
-#if LWIP_NETIF_STATUS_CALLBACK
+    /* These fields exist whatever lwipopts.h says: libtern is compiled
+     * once, so struct netif must have one layout for every program. */
     netif_status_callback_fn status_callback;
-#endif
-#if LWIP_NETIF_LINK_CALLBACK
     netif_status_callback_fn link_callback;
-#endif
-#if LWIP_NETIF_REMOVE_CALLBACK
     netif_status_callback_fn remove_callback;
-#endif
     void *state;
-#if LWIP_NETIF_HOSTNAME
     const char *hostname;
-#endif
     u16_t mtu;
     u8_t hwaddr[NETIF_MAX_HWADDR_LEN];
     u8_t hwaddr_len;

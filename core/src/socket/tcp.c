@@ -66,6 +66,7 @@ tern_tcp *tcp_alloc(tern_stack *s, uint8_t type)
     t->keep_cnt = 9;
     t->state_since_ms = tern_stack_now(s);
     tcp_timers_init(t);
+    tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }
 
@@ -227,10 +228,11 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
         return TERN_OK;
     if (t->state != TERN_TCP_CLOSED)
         return TERN_ERR_CONN;
-    /* Another listener on the same port and address (lwIP: ERR_USE). */
+    /* Binding kept twins apart unless both allow reuse; two listeners on
+     * one address and port are still refused (lwIP's tcp_listen). */
     for (tern_tcp *o = t->stack->tcp ? t->stack->tcp->all : NULL; o; o = o->next)
-        if (o != t && o->state == TERN_TCP_LISTEN && o->local_port == t->local_port &&
-            !(t->reuse && o->reuse) && !t->catch_all && tern_addr_eq(&o->local, &t->local))
+        if (o != t && o->state == TERN_TCP_LISTEN && o->local_port == t->local_port && t->reuse &&
+            !t->catch_all && tern_addr_eq(&o->local, &t->local))
             return TERN_ERR_USE;
     tcp_table_link(t);
     t->backlog = backlog ? backlog : 1;
@@ -517,7 +519,8 @@ static int send_fin(tern_tcp *t, tern_tcp_state next)
     if (!t->fin_queued) {
         int err = tcp_queue_flags(t, TERN_TCP_FIN);
         if (err) {
-            t->close_pending = true;
+            t->close_pending = true; /* tcp_send_queued retries, then moves on */
+            t->close_state = next;
             return err;
         }
     }

@@ -119,6 +119,7 @@ struct tern_tcp {
     tcp_seg *snd_next_seg;     /* first segment never sent */
     bool fin_queued;           /* FIN is in the send queue */
     bool close_pending;        /* close wanted but no memory for the FIN yet */
+    tern_tcp_state close_state; /* the state queueing that FIN moves to */
     bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
     uint32_t sent_pending;     /* acked bytes not yet reported through sent() */
 

@@ -373,8 +373,8 @@ int tcp_send_queued(tern_tcp *t)
             tcp_send_ack(t);
         return TERN_OK;
     }
-    if (t->close_pending && !t->fin_queued)
-        tcp_queue_flags(t, TERN_TCP_FIN);
+    if (t->close_pending && !t->fin_queued && tcp_queue_flags(t, TERN_TCP_FIN) == TERN_OK)
+        tcp_set_state(t, t->close_state);
     bool sent_any = false;
     uint32_t cwnd = t->cwnd;
 

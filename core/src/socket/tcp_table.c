@@ -265,17 +265,22 @@ tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint1
     return NULL;
 }
 
+/* lwIP 2.1's rule (tcp_bind): the same port collides when both addresses
+ * are of the same IPv6-ness (IPv4 and dual-stack count as one kind) and
+ * either is unspecified or they are equal, unless both sockets allow reuse.
+ * Sockets in every state count, TIME-WAIT included. */
 bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port)
 {
     tern_tcp_table *tb = tcp_table(s);
+    bool v6 = addr->type == TERN_ADDR_V6;
     for (tern_tcp *t = tb->all; t; t = t->next) {
         if (t == self || t->local_port != port)
             continue;
         if (self->reuse && t->reuse)
             continue;
-        /* A connection in TIME-WAIT keeps its port only against exact reuse. */
-        if (t->type == TERN_ADDR_ANY || addr->type == TERN_ADDR_ANY || tern_addr_is_any(addr) ||
-            tern_addr_is_any(&t->local) || tern_addr_eq(&t->local, addr))
+        if (v6 != (t->local.type == TERN_ADDR_V6))
+            continue;
+        if (tern_addr_is_any(&t->local) || tern_addr_is_any(addr) || tern_addr_eq(&t->local, addr))
             return true;
     }
     return false;

@@ -35,9 +35,10 @@ struct tern_lwipopts {
     int keepalive;
     unsigned long keep_idle, keep_intvl, keep_cnt;
     int checksum_check_ip, checksum_check_udp, checksum_check_tcp;
+    unsigned tcp_ttl, udp_ttl, tcp_maxrtx, tcp_synmaxrtx;
 };
 
-#define TERN_LWIPOPTS_ABI 2
+#define TERN_LWIPOPTS_ABI 3
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts);
 
@@ -47,7 +48,8 @@ __attribute__((constructor, used)) static void tern_lwipopts_register_(void)
     static const struct tern_lwipopts opts = {
         TERN_LWIPOPTS_ABI, LWIP_HAVE_LOOPIF, TUN2SOCKS, TCP_WND, TCP_SND_BUF, TCP_MSS, TCP_SND_QUEUELEN,
         LWIP_WND_SCALE, TCP_RCV_SCALE, LWIP_TCP_KEEPALIVE, TCP_KEEPIDLE_DEFAULT, TCP_KEEPINTVL_DEFAULT,
-        TCP_KEEPCNT_DEFAULT, CHECKSUM_CHECK_IP, CHECKSUM_CHECK_UDP, CHECKSUM_CHECK_TCP,
+        TCP_KEEPCNT_DEFAULT, CHECKSUM_CHECK_IP, CHECKSUM_CHECK_UDP, CHECKSUM_CHECK_TCP, TCP_TTL, UDP_TTL,
+        TCP_MAXRTX, TCP_SYNMAXRTX,
     };
     tern_compat_register_opts(&opts);
 }
