@@ -81,6 +81,7 @@ void tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     t->state = st;
     t->state_since_ms = tern_stack_now(t->stack);
+    tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
     if (t->on_state)
         t->on_state(t->state_ctx, t);
 }
@@ -418,15 +419,17 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
     if (len > t->rcv_app_unread)
         len = t->rcv_app_unread;
     t->rcv_app_unread -= len;
-    uint32_t before = tcp_rcv_window_to_advertise(t);
     t->rcv_wnd += len;
     if (t->rcv_wnd > t->rcv_buf)
         t->rcv_wnd = t->rcv_buf;
-    uint32_t after = tcp_rcv_window_to_advertise(t);
-    /* Tell the peer when the window grew by a useful amount (RFC 9293
-     * 3.8.6.2.2: at least min(buffer/2, MSS)); a smaller step waits. */
-    uint32_t threshold = t->rcv_buf / 2 < t->mss ? t->rcv_buf / 2 : t->mss;
-    if (after >= before + threshold || (before < t->mss && after >= t->mss))
+    if (t->state < TERN_TCP_SYN_RCVD)
+        return;
+    /* A window update of its own only when the right edge would move a lot
+     * (lwIP's threshold: min(buffer/4, 4 MSS)) or the window was nearly
+     * shut; otherwise the next ACK (every second segment) carries it. */
+    uint32_t advertised = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    uint32_t threshold = t->rcv_buf / 4 < 4u * t->mss ? t->rcv_buf / 4 : 4u * t->mss;
+    if (t->rcv_wnd >= advertised + threshold || (advertised < t->mss && t->rcv_wnd >= t->mss))
         tcp_send_ack(t);
 }
 
@@ -521,6 +524,7 @@ static int send_fin(tern_tcp *t, tern_tcp_state next)
         if (err) {
             t->close_pending = true; /* tcp_send_queued retries, then moves on */
             t->close_state = next;
+            tcp_arm_slow(t);
             return err;
         }
     }
@@ -556,6 +560,7 @@ int tern_tcp_close(tern_tcp *t)
         break;
     }
     t->rx_shut = true;
+    tcp_arm_slow(t);
     /* Closing with data the application never read: reset instead of a
      * graceful close, so the peer learns the data was lost (RFC 9293
      * 3.10.4, RFC 2525 2.17), as lwIP does. */

@@ -72,6 +72,7 @@ void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 
 static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 {
+    tcp_arm_slow(t); /* refused data is offered again on the tick */
     tcp_ooo *r = malloc(sizeof(*r));
     if (!r) {
         /* Out of memory: the bytes are lost to the application; reset
@@ -155,6 +156,8 @@ static bool deliver_fin(tern_tcp *t)
     if (!call_recv(t, NULL, &refused))
         return false;
     t->refused_fin = refused;
+    if (refused)
+        tcp_arm_slow(t);
     return true;
 }
 
@@ -818,7 +821,8 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         default:
             break;
         }
-        tcp_send_ack(t);
+        /* The ACK waits for the application's answer to the FIN, so a
+         * close in the callback sends FIN+ACK as one segment. */
         if (!t->rx_shut && !deliver_fin(t))
             return;
     }

@@ -48,9 +48,32 @@ void tcp_arm_delack(tern_tcp *t)
         tern_timer_start(t->stack, &t->ack_timer, t->cfg.delack_ms);
 }
 
+#define FIN_WAIT_2_TIMEOUT_MS 20000u /* lwIP's TCP_FIN_WAIT_TIMEOUT */
+
+/* The 500 ms tick runs only for sockets that need it, so thousands of
+ * idle connections cost no timer work. */
+static bool slow_needed(const tern_tcp *t)
+{
+    switch (t->state) {
+    case TERN_TCP_CLOSED:
+    case TERN_TCP_LISTEN:
+        return false;
+    case TERN_TCP_TIME_WAIT:
+        return true;
+    case TERN_TCP_FIN_WAIT_2:
+        if (t->rx_shut)
+            return true; /* nobody would ever read the peer's FIN */
+        break;
+    default:
+        break;
+    }
+    return t->poll || t->refused || t->refused_fin || t->close_pending ||
+           (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT));
+}
+
 void tcp_arm_slow(tern_tcp *t)
 {
-    if (t->state != TERN_TCP_CLOSED && t->state != TERN_TCP_LISTEN && !tern_timer_armed(&t->slow_timer))
+    if (slow_needed(t) && !tern_timer_armed(&t->slow_timer))
         tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
 }
 
@@ -142,8 +165,10 @@ static void slow_fire(tern_timer *tm, void *arg)
             tcp_destroy(t, 0);
             return;
         }
-    } else if (t->state == TERN_TCP_SYN_RCVD && t->listener == NULL && !t->accepted) {
-        /* Orphaned handshake (its listener closed). */
+    } else if (t->state == TERN_TCP_FIN_WAIT_2 && t->rx_shut && now - t->state_since_ms >= FIN_WAIT_2_TIMEOUT_MS) {
+        /* The application closed; a peer that never sends its FIN must
+         * not hold the socket forever.  Removed quietly, as lwIP does: a
+         * later segment from the peer finds no socket and gets a RST. */
         tcp_destroy(t, 0);
         return;
     }
@@ -169,12 +194,11 @@ static void slow_fire(tern_timer *tm, void *arg)
 
     if (t->poll && ++t->poll_ticks >= t->poll_interval) {
         t->poll_ticks = 0;
-        tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
         tcp_enter(t);
         t->poll(t->arg, t);
-        if (tcp_leave(t))
-            tcp_send_queued(t);
-        return;
+        if (!tcp_leave(t))
+            return;
+        tcp_send_queued(t);
     }
-    tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
+    tcp_arm_slow(t);
 }
