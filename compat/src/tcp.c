@@ -62,6 +62,7 @@ typedef struct compat_tcp {
     bool port_zero;      /* the application never asked for a port */
     bool from_listener;  /* created by accepting a connection */
     bool quiet_abort;    /* lwIP calls no err callback for this death */
+    bool stale;          /* addresses, state or options changed: pull them all */
     /* What the tern socket was last told (push skips what did not change). */
     bool pushed;
     bool nodelay, keepalive, reuse;
@@ -163,7 +164,8 @@ static void push(compat_tcp *c)
     c->pushed = true;
 }
 
-static void pull(compat_tcp *c)
+/* Everything: after a state change, a bind, a connect, a listen. */
+static void pull_full(compat_tcp *c)
 {
     tern_tcp_info in;
     tern_tcp_get_info(c->t, &in);
@@ -205,6 +207,31 @@ static void pull(compat_tcp *c)
     F(c, tern) = c->t;
 }
 
+/* The per-segment figures only: what every data callback needs.  The rest
+ * of the mirror changes only with the state (core_state pulls it all). */
+static void pull(compat_tcp *c)
+{
+    if (c->stale || c->listening) {
+        c->stale = false;
+        pull_full(c);
+        return;
+    }
+    tern_tcp_live lv;
+    tern_tcp_get_live(c->t, &lv);
+    uint32_t rto = lv.rto_ms / 500;
+    F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
+    WND_SET(c, rcv_wnd, lv.rcv_wnd);
+    WND_SET(c, rcv_ann_wnd, lv.rcv_wnd);
+    WND_SET(c, cwnd, lv.cwnd);
+    WND_SET(c, ssthresh, lv.ssthresh);
+    WND_SET(c, snd_wnd, lv.snd_wnd);
+    WND_SET(c, snd_buf, lv.snd_buf);
+    F(c, snd_queuelen) = lv.snd_queuelen;
+    F(c, unsent) = lv.has_unsent ? MARKER : NULL;
+    F(c, unacked) = lv.has_unacked ? MARKER : NULL;
+    F(c, refused_data) = (struct pbuf *)(uintptr_t)lv.refused_data;
+}
+
 /* ---- events from the tern socket ---- */
 
 static void core_destroyed(void *ctx, int err)
@@ -230,8 +257,7 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
     struct pbuf *p = (struct pbuf *)tp;
     frame f;
     enter(c, &f);
-    push(c);
-    pull(c);
+    pull(c); /* what changed since the last event; push waits for tcp_output */
     err_t r;
     if (c->recv)
         r = c->recv(P(c)->callback_arg, pcb_of(c), p, (err_t)err);
@@ -241,7 +267,7 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
         r = ERR_OK;
     if (!leave(c, &f))
         return ERR_ABRT;
-    pull(c);
+    /* API calls made inside the callback pulled what they changed. */
     /* A refused payload waits in the socket from now on. */
     if (r != ERR_OK && r != ERR_ABRT && p && !F(c, refused_data))
         F(c, refused_data) = p;
@@ -254,7 +280,6 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
     compat_tcp *c = arg;
     frame f;
     enter(c, &f);
-    push(c);
     pull(c);
     /* lwIP reports at most 65535 bytes per call. */
     while (len && c->sent) {
@@ -266,7 +291,6 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
     }
     if (!leave(c, &f))
         return ERR_ABRT;
-    pull(c);
     return ERR_OK;
 }
 
@@ -306,6 +330,7 @@ static int core_connected(void *arg, tern_tcp *t, int err)
  * TIME_WAIT...): applications read pcb->state at any time. */
 static void core_state(void *ctx, tern_tcp *t)
 {
+    ((compat_tcp *)ctx)->stale = true;
     (void)t;
     pull(ctx);
 }
@@ -325,6 +350,8 @@ static void core_setup(compat_tcp *c)
 static compat_tcp *pcb_alloc(void)
 {
     compat_tcp *c = calloc(1, sizeof(*c));
+    if (c)
+        c->stale = true;
     if (!c)
         return NULL;
     c->wide = tern_compat_opts.wnd_scale != 0;
@@ -536,6 +563,7 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
         return err;
     push(c);
     err = (err_t)tern_tcp_bind(c->t, tern_compat_addr(&local), port);
+    c->stale = true;
     if (err == ERR_OK)
         c->port_zero = port == 0;
     else if (retype(c, old_type) == ERR_OK) /* a failed bind leaves the pcb as it was */
@@ -589,6 +617,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     if (catch_all)
         tern_tcp_set_catch_all(c->t, true);
     res = (err_t)tern_tcp_listen(c->t, backlog);
+    c->stale = true;
     if (res != ERR_OK) {
         if (catch_all)
             tern_tcp_set_catch_all(c->t, false);
@@ -654,6 +683,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
         if (bound) {
             tern_addr any = {.type = type};
             err = (err_t)tern_tcp_bind(c->t, &any, bound);
+            c->stale = true;
             if (err != ERR_OK) {
                 pull(c);
                 return err;
@@ -666,6 +696,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
     F(c, connected) = connected;
     push(c);
     err_t err = (err_t)tern_tcp_connect(c->t, tern_compat_addr(ipaddr), port, core_connected);
+    c->stale = true;
     /* lwIP polls a connecting pcb too (programs time out their connects
      * that way); tern arms the poll timer of open sockets only. */
     if (err == ERR_OK && c->poll)
@@ -707,8 +738,8 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
     compat_tcp *c = of(pcb);
     if (c->listening)
         return ERR_CONN;
-    tern_tcp_info in;
-    tern_tcp_get_info(c->t, &in);
+    tern_tcp_live in;
+    tern_tcp_get_live(c->t, &in);
     if (in.state != TERN_TCP_ESTABLISHED && in.state != TERN_TCP_CLOSE_WAIT && in.state != TERN_TCP_SYN_SENT &&
         in.state != TERN_TCP_SYN_RCVD)
         return ERR_CONN;
@@ -726,7 +757,6 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
         pull(c);
         return ERR_MEM;
     }
-    push(c);
     unsigned fl = (apiflags & TCP_WRITE_FLAG_MORE) ? TERN_TCP_WRITE_MORE : 0;
     err_t err = (err_t)tern_tcp_write(c->t, dataptr, len, fl | TERN_TCP_WRITE_COPY);
     if (err == ERR_MEM)
@@ -754,7 +784,6 @@ void tcp_recved(struct tcp_pcb *pcb, u16_t len)
     if (!pcb || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    push(c);
     tern_tcp_recved(c->t, len);
     pull(c);
 }

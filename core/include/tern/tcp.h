@@ -145,6 +145,18 @@ typedef struct tern_tcp_info {
 } tern_tcp_info;
 
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *out);
+
+/* The figures that change with every segment, cheaply (for layers that
+ * mirror them after each event, as the lwIP compatibility layer does). */
+typedef struct tern_tcp_live {
+    tern_tcp_state state;
+    uint32_t snd_buf, rcv_wnd, snd_wnd, cwnd, ssthresh, rto_ms;
+    uint16_t snd_queuelen, mss;
+    bool has_unsent, has_unacked;
+    const void *refused_data;
+} tern_tcp_live;
+
+void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t);
 const char *tern_tcp_state_name(tern_tcp_state s);
 

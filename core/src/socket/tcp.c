@@ -148,6 +148,22 @@ uint32_t tcp_sndbuf(const tern_tcp *t) { return t->snd_queued >= t->cfg.snd_buf 
 
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
 
+void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
+{
+    o->state = t->state;
+    o->mss = t->mss;
+    o->snd_buf = tcp_sndbuf(t);
+    o->rcv_wnd = t->rcv_wnd;
+    o->snd_wnd = t->snd_wnd;
+    o->cwnd = t->cwnd;
+    o->ssthresh = t->ssthresh;
+    o->rto_ms = t->rto;
+    o->snd_queuelen = t->snd_queuelen;
+    o->has_unsent = t->snd_next_seg != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
+    o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
+}
+
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 {
     *o = (tern_tcp_info){

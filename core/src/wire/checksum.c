@@ -3,9 +3,10 @@
  * The inner loops add native-order 64-bit loads and convert to big-endian
  * word order once per call: one's complement addition commutes with byte
  * swapping (RFC 1071 section 2(B)), so the hot loop needs no swaps and
- * works the same on either byte order.  Each 64-bit word is added as two
- * 32-bit halves into a 64-bit accumulator, which cannot overflow before
- * 16 GiB of data, so no carry has to be tracked per word. */
+ * works the same on either byte order.  Each 64-bit word is added to a
+ * 64-bit sum and its carry counted apart (an add and an add-with-carry
+ * per 8 bytes on x86-64 and AArch64); as 2^64 == 1 modulo 0xffff, the
+ * carries fold back in at the end.  About 0.45 instructions per byte. */
 #include "wire/checksum.h"
 
 #include <stdbool.h>
@@ -22,11 +23,6 @@ static inline bool host_is_le(void)
     return first == 1;
 }
 
-static inline uint64_t add_word(uint64_t acc, uint64_t w)
-{
-    return acc + (w & 0xffffffffu) + (w >> 32);
-}
-
 /* One's complement 64-bit addition: the end-around carry keeps the value
  * congruent modulo 0xffff, since 2^64 == 1 (mod 0xffff). */
 static inline uint64_t add_carry(uint64_t a, uint64_t b)
@@ -34,6 +30,8 @@ static inline uint64_t add_carry(uint64_t a, uint64_t b)
     uint64_t r = a + b;
     return r + (r < b);
 }
+
+
 
 /* Folds to 16 bits, preserving the value modulo 0xffff; only a zero sum
  * folds to 0 (a nonzero multiple of 0xffff folds to 0xffff). */
@@ -73,32 +71,39 @@ static inline uint64_t load_tail(const uint8_t *p, size_t n)
 tern_csum tern_csum_add(tern_csum sum, const void *data, size_t len)
 {
     const uint8_t *p = data;
-    uint64_t acc = 0;
-
-    /* Four independent loads per round keep the adder busy. */
+    /* Two sums with their carry counts: independent chains that overlap. */
+    uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0;
     while (len >= 32) {
         uint64_t w0, w1, w2, w3;
         memcpy(&w0, p, 8);
         memcpy(&w1, p + 8, 8);
         memcpy(&w2, p + 16, 8);
         memcpy(&w3, p + 24, 8);
-        acc = add_word(acc, w0);
-        acc = add_word(acc, w1);
-        acc = add_word(acc, w2);
-        acc = add_word(acc, w3);
+        s0 += w0;
+        c0 += s0 < w0;
+        s1 += w1;
+        c1 += s1 < w1;
+        s0 += w2;
+        c0 += s0 < w2;
+        s1 += w3;
+        c1 += s1 < w3;
         p += 32;
         len -= 32;
     }
     while (len >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        acc = add_word(acc, w);
+        s0 += w;
+        c0 += s0 < w;
         p += 8;
         len -= 8;
     }
-    if (len)
-        acc = add_word(acc, load_tail(p, len));
-    return merge_native(sum, acc);
+    if (len) {
+        uint64_t w = load_tail(p, len);
+        s1 += w;
+        c1 += s1 < w;
+    }
+    return merge_native(sum, add_carry(add_carry(s0, s1), c0 + c1));
 }
 
 tern_csum tern_csum_shift(tern_csum sum)
@@ -113,26 +118,27 @@ uint16_t tern_csum_finish(tern_csum sum)
     return (uint16_t)~fold(sum);
 }
 
+/* The pseudo headers are summed as native 32-bit words, like the data. */
 tern_csum tern_csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len)
 {
-    uint8_t ph[12];
-    memcpy(ph, &src_be, 4);
-    memcpy(ph + 4, &dst_be, 4);
-    ph[8] = 0;
-    ph[9] = proto;
-    tern_wr16(ph + 10, len);
-    return tern_csum_add(0, ph, sizeof ph);
+    uint8_t tail[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
+    uint32_t t;
+    memcpy(&t, tail, 4);
+    return merge_native(0, (uint64_t)src_be + dst_be + t);
 }
 
 tern_csum tern_csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len)
 {
     /* RFC 8200 section 8.1: addresses, 32-bit length, 3 zero bytes, next header. */
-    uint8_t tail[8] = {0};
-    tern_wr32(tail, len);
-    tail[7] = next_header;
-    tern_csum sum = tern_csum_add(0, src16, 16);
-    sum = tern_csum_add(sum, dst16, 16);
-    return tern_csum_add(sum, tail, sizeof tail);
+    uint32_t a[4], b[4], l, n;
+    uint8_t lb[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
+    uint8_t nb[4] = {0, 0, 0, next_header};
+    memcpy(a, src16, 16);
+    memcpy(b, dst16, 16);
+    memcpy(&l, lb, 4);
+    memcpy(&n, nb, 4);
+    uint64_t acc = (uint64_t)a[0] + a[1] + a[2] + a[3] + b[0] + b[1] + b[2] + b[3] + l + n;
+    return merge_native(0, acc);
 }
 
 /* Bytes past the end of the chain are not there to sum: the walk stops at
@@ -157,26 +163,12 @@ tern_csum tern_csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uin
     return sum;
 }
 
-/* dst and src must not overlap (as for memcpy). */
+/* dst and src must not overlap (as for memcpy).  The copy is libc's
+ * (vector moves) and the sum then reads the destination while it is still
+ * in the L1 cache: cheaper than summing inside the copy loop, where
+ * compilers split the work between vector and integer registers. */
 tern_csum tern_csum_copy(tern_csum sum, void *dst, const void *src, size_t len)
 {
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    uint64_t acc = 0;
-
-    while (len >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        memcpy(d, &w, 8);
-        acc = add_word(acc, w);
-        s += 8;
-        d += 8;
-        len -= 8;
-    }
-    if (len) {
-        uint64_t w = load_tail(s, len);
-        memcpy(d, &w, len);
-        acc = add_word(acc, w);
-    }
-    return merge_native(sum, acc);
+    memcpy(dst, src, len);
+    return tern_csum_add(sum, dst, len);
 }
