@@ -34,5 +34,8 @@ struct netif *tern_compat_netif_of(const struct tern_iface *ifc);
 void tern_compat_netif_reset(void);
 void tern_compat_udp_reset(void);
 void tern_compat_timeouts_reset(void);
+/* Pushes what applications wrote into every TCP pcb (so_options, keep_*,
+ * flags, ttl, tos) to its socket; run before timers. */
+void tern_compat_tcp_sync(void);
 
 #endif

@@ -55,6 +55,7 @@ typedef struct frame {
 typedef struct compat_tcp {
     tern_tcp *t;
     struct compat_tcp *next_listener;
+    struct compat_tcp *all_prev, *all_next; /* every connection pcb (for tern_compat_tcp_sync) */
     frame *frames;
     uint8_t core_type;   /* address family the tern socket was created with */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
@@ -84,6 +85,28 @@ typedef struct compat_tcp {
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
 static compat_tcp *listeners;
+/* Connection pcbs, whose application-written fields timers must see. */
+static compat_tcp *all_pcbs;
+
+static void all_link(compat_tcp *c)
+{
+    c->all_prev = NULL;
+    c->all_next = all_pcbs;
+    if (all_pcbs)
+        all_pcbs->all_prev = c;
+    all_pcbs = c;
+}
+
+static void all_unlink(compat_tcp *c)
+{
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else if (all_pcbs == c)
+        all_pcbs = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
+    c->all_prev = c->all_next = NULL;
+}
 
 /* What unsent and unacked point to when not NULL. */
 static char queue_marker;
@@ -244,6 +267,8 @@ static void core_destroyed(void *ctx, int err)
         f->dead = true;
     if (c->listening)
         listeners_remove(c);
+    else
+        all_unlink(c);
     free(c);
     /* lwIP: "the corresponding pcb is already freed when this callback is called" */
     if (notify)
@@ -363,7 +388,17 @@ static compat_tcp *pcb_alloc(void)
     F(c, keep_cnt) = (u32_t)tern_compat_opts.keep_cnt;
     c->recv = tcp_recv_null;
     F(c, recv) = tcp_recv_null;
+    all_link(c);
     return c;
+}
+
+/* lwIP's timers read pcb fields directly, so an application may set
+ * so_options or keep_idle from anywhere and rely on the next timer tick:
+ * hand every connection's fields to its socket before timers run. */
+void tern_compat_tcp_sync(void)
+{
+    for (compat_tcp *c = all_pcbs; c; c = c->all_next)
+        push(c);
 }
 
 static int core_accept(void *arg, tern_tcp *child, int err)
@@ -442,6 +477,7 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
     apply_config();
     c->t = tern_tcp_new(tern_compat_stack, type);
     if (!c->t) {
+        all_unlink(c);
         free(c);
         return NULL;
     }
@@ -648,6 +684,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     /* The pcb given is freed, as lwIP frees it. */
     for (frame *f = c->frames; f; f = f->prev)
         f->dead = true;
+    all_unlink(c);
     free(c);
 done:
     if (err)
@@ -910,8 +947,10 @@ const char *tcp_debug_state_str(enum tcp_state s) { return tern_tcp_state_name((
 
 void tcp_tmr(void)
 {
-    if (tern_compat_stack)
+    if (tern_compat_stack) {
+        tern_compat_tcp_sync();
         tern_stack_poll(tern_compat_stack);
+    }
 }
 
 void tcp_slowtmr(void) { tcp_tmr(); }

@@ -80,6 +80,7 @@ void sys_check_timeouts(void)
     if (!tern_compat_stack)
         return;
     last_check = sys_now();
+    tern_compat_tcp_sync();
     tern_stack_poll(tern_compat_stack);
 }
 

@@ -220,3 +220,68 @@ size_t wire_echo_packet(uint8_t *out, const char *src, const char *dst,
     return wire_ip_packet(out, src, dst, s.v == 4 ? WIRE_ICMP : WIRE_ICMP6,
                           scratch, len);
 }
+
+size_t wire_tcp_options(uint8_t *out, const struct wire_tcp_opts *o)
+{
+    size_t n = 0;
+    int i;
+    if (o->mss) {
+        out[n++] = 2;
+        out[n++] = 4;
+        wire_put16(out + n, o->mss);
+        n += 2;
+    }
+    if (o->sack_perm && o->has_ts) {
+        out[n++] = 4;
+        out[n++] = 2;
+    } else if (o->sack_perm) {
+        out[n++] = 1;
+        out[n++] = 1;
+        out[n++] = 4;
+        out[n++] = 2;
+    }
+    if (o->has_ts) {
+        if (!o->sack_perm) {
+            out[n++] = 1;
+            out[n++] = 1;
+        }
+        out[n++] = 8;
+        out[n++] = 10;
+        wire_put32(out + n, o->tsval);
+        wire_put32(out + n + 4, o->tsecr);
+        n += 8;
+    }
+    if (o->has_wscale) {
+        out[n++] = 1;
+        out[n++] = 3;
+        out[n++] = 3;
+        out[n++] = o->wscale;
+    }
+    if (o->nsack) {
+        int k = o->nsack > 4 ? 4 : o->nsack;
+        if (n + 2 + 8 * (size_t)k > 40) {
+            k = (int)((40 - n - 4) / 8);
+        }
+        out[n++] = 1;
+        out[n++] = 1;
+        out[n++] = 5;
+        out[n++] = (uint8_t)(2 + 8 * k);
+        for (i = 0; i < k; i++) {
+            wire_put32(out + n, o->sack[i][0]);
+            wire_put32(out + n + 4, o->sack[i][1]);
+            n += 8;
+        }
+    }
+    while (n % 4) {
+        out[n++] = 1; /* NOP, so every option stays aligned as stacks send them */
+    }
+    return n;
+}
+
+size_t wire_tcp_packet(uint8_t *out, const char *src, const char *dst,
+                       const struct wire_tcp *h, const void *payload, size_t n)
+{
+    waddr s = WA(src), d = WA(dst);
+    size_t len = wire_tcp(scratch, &s, &d, h, payload, n);
+    return wire_ip_packet(out, src, dst, WIRE_TCP, scratch, len);
+}

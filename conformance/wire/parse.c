@@ -40,6 +40,13 @@ static void parse_tcp_options(struct wire_info *wi, const uint8_t *o, size_t n)
             wi->tcp.ts = 1;
             wi->tcp.tsval = wire_get32(o + i + 2);
             wi->tcp.tsecr = wire_get32(o + i + 6);
+        } else if (kind == 5 && len >= 10 && (len - 2) % 8 == 0) {
+            int k;
+            for (k = 0; k < (len - 2) / 8 && wi->tcp.nsack < 4; k++) {
+                wi->tcp.sack[wi->tcp.nsack][0] = wire_get32(o + i + 2 + 8 * k);
+                wi->tcp.sack[wi->tcp.nsack][1] = wire_get32(o + i + 6 + 8 * k);
+                wi->tcp.nsack++;
+            }
         }
         i += len;
     }
@@ -110,6 +117,7 @@ static int parse_l4(const uint8_t *p, struct wire_info *wi, int whole)
         if (hlen < 20 || hlen > n) {
             return whole ? fail(wi, "bad tcp data offset") : 1;
         }
+        wi->tcp.optlen = hlen - 20;
         parse_tcp_options(wi, l4 + 20, hlen - 20);
         wi->pl_off = wi->l4_off + hlen;
         wi->pl_len = n - hlen;
@@ -337,35 +345,74 @@ static void describe_payload(struct out *o, const uint8_t *p, const struct wire_
     }
 }
 
+struct wire_flow *wire_flow_of(struct wire_ctx *ctx, const struct wire_info *wi,
+                               int outbound, int create)
+{
+    const waddr *peer = outbound ? &wi->dst : &wi->src;
+    uint16_t lport = outbound ? wi->sport : wi->dport;
+    uint16_t pport = outbound ? wi->dport : wi->sport;
+    struct wire_flow *f;
+    int i;
+    if (!ctx) {
+        return NULL;
+    }
+    for (i = 0; i < ctx->n_flows; i++) {
+        f = &ctx->flows[i];
+        if (f->lport == lport && f->pport == pport && waddr_eq(&f->peer, peer)) {
+            return f;
+        }
+    }
+    if (!create || ctx->n_flows == WIRE_MAX_FLOWS) {
+        return NULL;
+    }
+    f = &ctx->flows[ctx->n_flows++];
+    memset(f, 0, sizeof(*f));
+    f->peer = *peer;
+    f->lport = lport;
+    f->pport = pport;
+    return f;
+}
+
+/* A sequence number of the stack's (local) or the peer's space. */
+static void put_seq(struct out *o, const char *name, uint32_t v, const struct wire_flow *f,
+                    int local_space)
+{
+    if (f && (local_space ? f->have_local : f->have_peer)) {
+        put(o, " %s=%u", name, v - (local_space ? f->local_isn : f->peer_isn));
+    } else {
+        put(o, " %s=abs:%u", name, v);
+    }
+}
+
 static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound,
-                         struct wire_ctx *ctx)
+                         struct wire_ctx *ctx, int quoted)
 {
     static const char names[] = "FSRPAUEC";
     char flags[9], ps[16], pd[16];
     int i, k = 0;
     uint32_t seq = wi->tcp.seq, ack = wi->tcp.ack;
+    struct wire_flow *f;
     for (i = 0; i < 8; i++) {
         if (wi->tcp.flags & (1 << i)) {
             flags[k++] = names[i];
         }
     }
     flags[k] = 0;
-    if (ctx && outbound && (wi->tcp.flags & WIRE_SYN) && !ctx->have_local) {
-        ctx->have_local = 1;
-        ctx->local_isn = seq;
+    /* Learn ISNs from SYNs, never from a segment quoted in an ICMP error. */
+    f = wire_flow_of(ctx, wi, outbound, !quoted && (wi->tcp.flags & WIRE_SYN));
+    if (f && !quoted && (wi->tcp.flags & WIRE_SYN)) {
+        if (outbound && (!f->have_local || f->local_isn != seq)) {
+            f->have_local = 1;
+            f->local_isn = seq;
+        } else if (!outbound && !f->have_peer) {
+            f->have_peer = 1;
+            f->peer_isn = seq;
+        }
     }
     put(o, " tcp %s>%s [%s]", port_name(ctx, wi->sport, ps), port_name(ctx, wi->dport, pd), flags);
-    if (ctx && (outbound ? ctx->have_local : ctx->have_peer)) {
-        put(o, " seq=%u", seq - (outbound ? ctx->local_isn : ctx->peer_isn));
-    } else {
-        put(o, " seq=abs:%u", seq);
-    }
+    put_seq(o, "seq", seq, f, outbound);
     if (wi->tcp.flags & WIRE_ACK) {
-        if (ctx && (outbound ? ctx->have_peer : ctx->have_local)) {
-            put(o, " ack=%u", ack - (outbound ? ctx->peer_isn : ctx->local_isn));
-        } else {
-            put(o, " ack=abs:%u", ack);
-        }
+        put_seq(o, "ack", ack, f, !outbound);
     }
     put(o, " win=%u", wi->tcp.win);
     if (wi->tcp.urp) {
@@ -382,6 +429,10 @@ static void describe_tcp(struct out *o, const struct wire_info *wi, int outbound
     }
     if (wi->tcp.ts) {
         put(o, " ts");
+    }
+    for (i = 0; i < wi->tcp.nsack; i++) {
+        put_seq(o, "sack", wi->tcp.sack[i][0], f, !outbound);
+        put(o, "-%u", wi->tcp.sack[i][1] - wi->tcp.sack[i][0]);
     }
 }
 
@@ -457,7 +508,7 @@ static void describe(struct out *o, const uint8_t *p, size_t n, int outbound,
     }
     case WIRE_TCP:
         put(o, " |");
-        describe_tcp(o, &wi, outbound, ctx);
+        describe_tcp(o, &wi, outbound, ctx, quoted);
         put(o, " csum=%s", csum_word(wi.l4_csum));
         describe_payload(o, p, &wi);
         break;

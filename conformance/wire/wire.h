@@ -86,6 +86,25 @@ struct wire_tcp {
 size_t wire_tcp(uint8_t *out, const waddr *src, const waddr *dst,
                 const struct wire_tcp *h, const void *payload, size_t n);
 
+/* TCP options a builder can put in a header (wire_tcp_options). */
+struct wire_tcp_opts {
+    uint16_t mss;           /* 0: no MSS option */
+    uint8_t has_wscale, wscale;
+    uint8_t sack_perm;
+    uint8_t has_ts;
+    uint32_t tsval, tsecr;
+    uint8_t nsack;          /* SACK blocks (left, right), at most 4 */
+    uint32_t sack[4][2];
+};
+/* Writes the options (NOP-padded to a multiple of 4 bytes, at most 40)
+ * into out and returns their length; the order is the one Linux uses
+ * (MSS, SACK-permitted/timestamps, window scale). */
+size_t wire_tcp_options(uint8_t *out, const struct wire_tcp_opts *o);
+/* A whole IPv4/IPv6 packet (ttl 64) carrying one TCP segment; the family
+ * comes from the address text. */
+size_t wire_tcp_packet(uint8_t *out, const char *src, const char *dst,
+                       const struct wire_tcp *h, const void *payload, size_t n);
+
 /* ---- network layer ---- */
 
 struct wire_ip4 {
@@ -163,6 +182,9 @@ struct wire_info {
         uint16_t win, urp;
         int mss, wscale, sack_perm, ts;
         uint32_t tsval, tsecr;
+        int nsack;              /* SACK blocks present */
+        uint32_t sack[4][2];
+        size_t optlen;          /* bytes of options (data offset - 20) */
     } tcp;
     size_t pl_off, pl_len;  /* upper-layer payload (or ICMP quote) */
 };
@@ -172,17 +194,31 @@ struct wire_info {
 int wire_parse(const uint8_t *p, size_t n, struct wire_info *wi, int truncated_ok);
 
 /* What the describer normalizes across one trace:
- *  - TCP seq/ack are shown relative to the initial sequence numbers (the
- *    local one is learned from the first SYN the stack sends);
+ *  - TCP seq/ack (and SACK blocks) are shown relative to the initial
+ *    sequence numbers of their connection, told apart by peer address and
+ *    both ports: the stack's ISN is learned from each SYN it sends (a SYN
+ *    with another sequence number starts a new incarnation), the peer's
+ *    from the first SYN injected; before that they are shown as abs:N;
  *  - ports in the dynamic range (49152-65535) are shown as eph1, eph2, ...
  *    in order of appearance, since each stack picks its own; scenarios use
  *    fixed ports below that range. */
-struct wire_ctx {
+struct wire_flow {
+    waddr peer;
+    uint16_t lport, pport;
     int have_local, have_peer;
     uint32_t local_isn, peer_isn;
+};
+#define WIRE_MAX_FLOWS 32
+struct wire_ctx {
+    struct wire_flow flows[WIRE_MAX_FLOWS];
+    int n_flows;
     uint16_t eph[32];
     int n_eph;
 };
+/* The flow of a segment (NULL if the table is full and create is set, or
+ * unknown and create is not); outbound tells which side is local. */
+struct wire_flow *wire_flow_of(struct wire_ctx *ctx, const struct wire_info *wi,
+                               int outbound, int create);
 #define WIRE_EPHEMERAL_MIN 49152
 
 /* One normalized line describing the packet: addresses, lengths, fields;

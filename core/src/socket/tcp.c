@@ -442,11 +442,28 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
         return;
     /* A window update of its own only when the right edge would move a lot
      * (lwIP's threshold: min(buffer/4, 4 MSS)) or the window was nearly
-     * shut; otherwise the next ACK (every second segment) carries it. */
+     * shut; otherwise the next ACK (every second segment) carries it.  The
+     * window compared is the one the header can carry: without window
+     * scaling a 256 KiB buffer still shows as 65535, and comparing the raw
+     * buffer would send an ACK for every tcp_recved. */
     uint32_t advertised = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    uint32_t wnd = tcp_rcv_window_to_advertise(t);
+    uint32_t most = (uint32_t)0xffff << t->rcv_wscale;
+    if (wnd > most)
+        wnd = most;
     uint32_t threshold = t->rcv_buf / 4 < 4u * t->mss ? t->rcv_buf / 4 : 4u * t->mss;
-    if (t->rcv_wnd >= advertised + threshold || (advertised < t->mss && t->rcv_wnd >= t->mss))
-        tcp_send_ack(t);
+    if (wnd < advertised + threshold && !(advertised < t->mss && wnd >= t->mss))
+        return;
+    if (t->busy) {
+        /* Inside a callback (recv during segment processing, typically):
+         * sending here would put an ACK between the segments being
+         * processed (RFC 9293 MUST-59).  The caller sends it when the
+         * callback returns (end of input, of the timer, of
+         * tcp_process_refused_data). */
+        t->ack_now = true;
+        return;
+    }
+    tcp_send_ack(t);
 }
 
 static bool synchronized(const tern_tcp *t)

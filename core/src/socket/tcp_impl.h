@@ -28,6 +28,7 @@
 #define TCP_SLOW_TICK_MS 500u   /* lwIP's coarse timer: poll intervals count these */
 #define TCP_MAX_WSCALE 14u
 #define TCP_DEFAULT_MSS 536u    /* RFC 9293 3.7.1: assumed when the peer sends none */
+#define TCP_SYN_R2_MS 180000u   /* an active open gives up no sooner (RFC 9293 MUST-23) */
 
 /* One segment of the send queue.  Its payload is a pbuf with headroom, so
  * headers are written in front of the data without copying it. */
@@ -140,6 +141,7 @@ struct tern_tcp {
     bool rtt_timing;
     uint8_t nrtx;              /* consecutive timeouts */
     uint8_t persist_backoff;
+    uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
     bool persist;              /* zero-window probing */
 
     /* Timestamps (RFC 7323). */

@@ -72,7 +72,6 @@ void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 
 static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 {
-    tcp_arm_slow(t); /* refused data is offered again on the tick */
     tcp_ooo *r = malloc(sizeof(*r));
     if (!r) {
         /* Out of memory: the bytes are lost to the application; reset
@@ -98,6 +97,7 @@ static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
             t->refused = r;
         t->refused_tail = r;
     }
+    tcp_arm_slow(t); /* refused data is offered again on the tick (t->refused is set now) */
 }
 
 /* Calls recv(p) (p == NULL: FIN).  Returns false when the socket died;
@@ -194,7 +194,10 @@ int tern_tcp_process_refused(tern_tcp *t)
 {
     if (!t)
         return TERN_ERR_ARG;
-    return tcp_deliver_refused(t);
+    int r = tcp_deliver_refused(t);
+    if (r != TERN_ERR_ABRT && t->ack_now && !t->busy)
+        tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
+    return r;
 }
 
 /* Receive-buffer autotuning: when the peer filled more than half the
@@ -677,7 +680,12 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             challenge_ack(t); /* RFC 5961 3.2 */
             return;
         }
-        tcp_destroy(t, t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted ? 0 : TERN_ERR_RST);
+        /* No err callback where lwIP has none: a handshake the application
+         * never saw, and TIME-WAIT, which the application left when it
+         * closed (lwIP keeps TIME-WAIT pcbs without callbacks). */
+        bool silent = (t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted) ||
+                      t->state == TERN_TCP_TIME_WAIT;
+        tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
         return;
     }
     if (h->flags & TERN_TCP_SYN) {
@@ -704,6 +712,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     }
     t->last_rx_ms = now;
     t->keep_sent = 0;
+    t->persist_unanswered = 0;
 
     bool was_syn_rcvd = t->state == TERN_TCP_SYN_RCVD;
     if (was_syn_rcvd) {
@@ -773,18 +782,25 @@ static void synchronized_input(tern_tcp *t, segment *sg)
                 t->unacked_segs++;
             tern_pbuf *p = sg->p;
             sg->p = NULL;
+            if (fin_in_order && had_ooo) {
+                /* Nothing follows a FIN: data held beyond it is bogus. */
+                tcp_ooo_free(t);
+                had_ooo = false;
+            }
             if (p && !deliver(t, p))
                 return;
             if (had_ooo) {
                 bool fin = false;
                 tern_pbuf *more;
-                while ((more = tcp_ooo_take(t, &fin)) != NULL) {
+                while (!fin && (more = tcp_ooo_take(t, &fin)) != NULL) {
                     t->rcv_nxt += more->tot_len;
                     if (!deliver(t, more))
                         return;
                 }
-                if (fin)
+                if (fin) {
                     fin_in_order = true;
+                    tcp_ooo_free(t); /* anything held past the FIN */
+                }
                 t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
             }
             autotune(t);

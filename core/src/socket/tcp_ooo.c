@@ -88,8 +88,10 @@ tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin)
         free(o);
         if (SEQ_LEQ(end, t->rcv_nxt)) {
             tern_pbuf_free(p); /* already delivered from the in-order path */
-            if (f && end == t->rcv_nxt)
+            if (f && end == t->rcv_nxt) {
                 *fin = true;
+                return NULL; /* nothing is taken past a FIN */
+            }
             continue;
         }
         uint32_t skip = t->rcv_nxt - (end - p->tot_len);

@@ -414,6 +414,7 @@ int tcp_send_queued(tern_tcp *t)
             if (t->snd_una == t->snd_max && !t->persist) {
                 t->persist = true;
                 t->persist_backoff = 0;
+                t->persist_unanswered = 0;
                 tcp_arm_rtx(t);
             }
             break;

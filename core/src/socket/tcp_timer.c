@@ -105,12 +105,17 @@ static void rtx_fire(tern_timer *tm, void *arg)
     (void)tm;
     tern_tcp *t = arg;
     if (t->persist) {
-        /* Zero-window probing gives up like retransmission does. */
-        if (++t->persist_backoff > t->cfg.max_rtx) {
+        /* Zero-window probing gives up like retransmission does, but only
+         * on probes nobody answers: a peer that keeps acknowledging them
+         * may hold its window closed indefinitely (RFC 9293 3.8.6.1,
+         * MUST-37). */
+        if (++t->persist_unanswered > t->cfg.max_rtx) {
             tcp_send_rst_for(t);
             tcp_destroy(t, TERN_ERR_ABRT);
             return;
         }
+        if (t->persist_backoff < 16)
+            t->persist_backoff++;
         tcp_send_probe(t, false);
         tcp_arm_rtx(t);
         return;
@@ -119,7 +124,13 @@ static void rtx_fire(tern_timer *tm, void *arg)
         return;
     bool handshake = t->state == TERN_TCP_SYN_SENT || t->state == TERN_TCP_SYN_RCVD;
     uint8_t limit = handshake ? t->cfg.max_syn_rtx : t->cfg.max_rtx;
-    if (t->nrtx >= limit) {
+    /* RFC 9293 3.8.3 (MUST-23): an active open retries its SYN for at least
+     * 3 minutes, however few retransmissions max_syn_rtx allows at tern's
+     * short RTOs (1+2+...+32 s and a last 64 s wait are only 127 s); the
+     * application can still give up sooner with close/abort. */
+    bool syn_young = t->state == TERN_TCP_SYN_SENT &&
+                     tern_stack_now(t->stack) - t->state_since_ms < TCP_SYN_R2_MS;
+    if (t->nrtx >= limit && !syn_young) {
         /* R2 reached (RFC 9293 3.8.3): give up on the connection. */
         if (t->state != TERN_TCP_SYN_SENT && t->state != TERN_TCP_SYN_RCVD)
             tcp_send_rst_for(t);
@@ -175,6 +186,8 @@ static void slow_fire(tern_timer *tm, void *arg)
 
     if ((t->refused || t->refused_fin) && tcp_deliver_refused(t) == TERN_ERR_ABRT)
         return;
+    if (t->ack_now && t->state >= TERN_TCP_SYN_RCVD)
+        tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
 
     if (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT)) {
         uint32_t idle = now - t->last_rx_ms;

@@ -1,0 +1,626 @@
+/* tcp.c: the scripted TCP peer, the callback recorder and the handshake
+ * helpers (see tcp.h). */
+#include "tcp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lwip/ip.h"
+
+#include "expect.h"
+#include "trace.h"
+
+/* ---- the peer ---- */
+
+void h_peer_init(struct h_peer *p, const char *addr, uint16_t port, const char *local,
+                 uint16_t lport, uint32_t iss)
+{
+    memset(p, 0, sizeof(*p));
+    snprintf(p->addr, sizeof(p->addr), "%s", addr);
+    snprintf(p->local, sizeof(p->local), "%s", local);
+    p->port = port;
+    p->lport = lport;
+    p->iss = p->snd_nxt = iss;
+    p->win = 65535;
+    p->syn_opts.mss = 1460;
+    p->st_mss = p->st_wscale = -1;
+}
+
+size_t h_peer_build(struct h_peer *p, uint8_t *out, uint32_t seq, uint32_t ack, uint8_t flags,
+                    uint16_t win, const void *data, size_t n)
+{
+    uint8_t opt[40];
+    struct wire_tcp_opts o;
+    struct wire_tcp h;
+    memset(&h, 0, sizeof(h));
+    h.sport = p->port;
+    h.dport = p->lport;
+    h.seq = seq;
+    h.ack = (flags & WIRE_ACK) ? ack : 0;
+    h.flags = flags;
+    h.win = win;
+    if (flags & WIRE_SYN) {
+        o = p->syn_opts;
+        if (o.has_ts) {
+            o.tsval = h_now() + 1000;
+            o.tsecr = (flags & WIRE_ACK) ? p->st_tsval : 0;
+        }
+        h.optlen = wire_tcp_options(opt, &o);
+    } else if (p->ts_on) {
+        memset(&o, 0, sizeof(o));
+        o.has_ts = 1;
+        o.tsval = h_now() + 1000;
+        o.tsecr = p->st_tsval;
+        h.optlen = wire_tcp_options(opt, &o);
+    }
+    h.opt = opt;
+    return wire_tcp_packet(out, p->addr, p->local, &h, data, n);
+}
+
+err_t h_peer_inject(struct h_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+                    size_t n)
+{
+    static uint8_t pkt[WIRE_MAX];
+    size_t len = h_peer_build(p, pkt, seq, ack, flags, p->win, data, n);
+    return inject(pkt, len);
+}
+
+err_t h_peer_send(struct h_peer *p, uint8_t flags, const void *data, size_t n)
+{
+    uint32_t seq = p->snd_nxt;
+    p->snd_nxt += (uint32_t)n + ((flags & WIRE_SYN) ? 1u : 0u) + ((flags & WIRE_FIN) ? 1u : 0u);
+    return h_peer_inject(p, seq, p->rcv_nxt, flags, data, n);
+}
+
+err_t h_peer_ack(struct h_peer *p)
+{
+    return h_peer_send(p, WIRE_ACK, NULL, 0);
+}
+
+static void learn(struct h_peer *p, const struct cap *c)
+{
+    const struct wire_info *wi = &c->wi;
+    uint32_t seq = wi->tcp.seq;
+    uint32_t len = (uint32_t)wi->pl_len;
+    uint8_t fl = wi->tcp.flags;
+    if (wi->tcp.ts) {
+        p->st_tsval = wi->tcp.tsval;
+    }
+    if (fl & WIRE_RST) {
+        return;
+    }
+    p->st_win = wi->tcp.win;
+    if (fl & WIRE_ACK) {
+        p->st_ack = wi->tcp.ack;
+        p->st_acked = 1;
+    }
+    if (fl & WIRE_SYN) {
+        if (!p->have_irs || p->irs != seq) {
+            p->have_irs = 1;
+            p->irs = seq;
+            p->rcv_nxt = seq + 1;
+        }
+        p->st_mss = wi->tcp.mss;
+        p->st_wscale = wi->tcp.wscale;
+        p->st_sack = wi->tcp.sack_perm;
+        p->st_ts = wi->tcp.ts;
+        p->ts_on = p->syn_opts.has_ts && wi->tcp.ts;
+        seq++;
+    }
+    /* In order (or overlapping what we have): take the new part, unless
+     * the peer's window is closed (then it keeps nothing, as a receiver
+     * with a full buffer). */
+    if (p->win == 0 && !(fl & WIRE_SYN)) {
+        return;
+    }
+    if (p->have_irs && (int32_t)(seq - p->rcv_nxt) <= 0 &&
+        (int32_t)(seq + len + ((fl & WIRE_FIN) ? 1u : 0u) - p->rcv_nxt) > 0) {
+        p->rcv_nxt = seq + len + ((fl & WIRE_FIN) ? 1u : 0u);
+    }
+}
+
+static int ours(const struct h_peer *p, const struct cap *c)
+{
+    waddr a = WA(p->addr), l = WA(p->local);
+    return c->wi.proto == WIRE_TCP && waddr_eq(&c->wi.dst, &a) && waddr_eq(&c->wi.src, &l) &&
+           c->wi.dport == p->port && (p->lport == 0 || c->wi.sport == p->lport);
+}
+
+struct cap *h_peer_recv_(const char *file, int line, struct h_peer *p)
+{
+    struct cap *c = cap_expect_(file, line);
+    expect_record(c->wi.proto == WIRE_TCP, 1, file, line, "expected a TCP segment, got protocol %u",
+                  c->wi.proto);
+    expect_record(ours(p, c), 1, file, line, "segment of another connection (ports %u>%u)",
+                  c->wi.sport, c->wi.dport);
+    if (p->lport == 0) {
+        p->lport = c->wi.sport;
+    }
+    learn(p, c);
+    return c;
+}
+
+int h_peer_drain(struct h_peer *p)
+{
+    int n = 0;
+    while (cap_pending()) {
+        h_peer_recv(p);
+        n++;
+    }
+    return n;
+}
+
+uint32_t h_peer_wnd(const struct h_peer *p)
+{
+    int scaled = p->syn_opts.has_wscale && p->st_wscale >= 0;
+    return (uint32_t)p->st_win << (scaled ? p->st_wscale : 0);
+}
+
+uint32_t h_peer_room(const struct h_peer *p)
+{
+    uint32_t edge = p->st_ack + h_peer_wnd(p);
+    return (int32_t)(edge - p->snd_nxt) > 0 ? edge - p->snd_nxt : 0;
+}
+
+void h_stream_fill(uint8_t *buf, uint32_t off, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t k = off + (uint32_t)i;
+        buf[i] = (uint8_t)(k * 7u + (k >> 8) * 13u + (k >> 16));
+    }
+}
+
+int h_stream_check(const uint8_t *buf, uint32_t off, size_t n)
+{
+    static uint8_t want[65536];
+    size_t done = 0;
+    if (!buf) {
+        return n == 0;
+    }
+    while (done < n) {
+        size_t k = n - done < sizeof(want) ? n - done : sizeof(want);
+        h_stream_fill(want, off + (uint32_t)done, k);
+        if (memcmp(buf + done, want, k) != 0) {
+            return 0;
+        }
+        done += k;
+    }
+    return 1;
+}
+
+err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags)
+{
+    static uint8_t buf[65536];
+    uint32_t seq = p->iss + rel;
+    uint32_t end = seq + (uint32_t)n + ((flags & WIRE_FIN) ? 1u : 0u);
+    if (n > sizeof(buf)) {
+        abort();
+    }
+    h_stream_fill(buf, rel - 1, n);
+    if ((int32_t)(end - p->snd_nxt) > 0) {
+        p->snd_nxt = end;
+    }
+    return h_peer_inject(p, seq, p->rcv_nxt, (uint8_t)(flags | WIRE_ACK), buf, n);
+}
+
+size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
+{
+    static uint8_t buf[65536];
+    size_t sent = 0;
+    while (sent < n) {
+        size_t k = n - sent;
+        uint32_t room = h_peer_room(p);
+        if (k > mss) {
+            k = mss;
+        }
+        if (k > room) {
+            k = room;
+        }
+        if (k == 0) {
+            break;
+        }
+        h_stream_fill(buf, p->snd_nxt - p->iss - 1, k);
+        h_peer_send(p, WIRE_ACK, buf, k);
+        sent += k;
+        h_peer_drain(p);
+    }
+    return sent;
+}
+
+uint32_t h_seq(const struct h_peer *p, const struct cap *c)
+{
+    return c->wi.tcp.seq - p->irs;
+}
+
+uint32_t h_ack(const struct h_peer *p, const struct cap *c)
+{
+    return c->wi.tcp.ack - p->iss;
+}
+
+static const char *flag_str(int fl, char *buf)
+{
+    static const char names[] = "FSRPAUEC";
+    int i, k = 0;
+    for (i = 0; i < 8; i++) {
+        if (fl & (1 << i)) {
+            buf[k++] = names[i];
+        }
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+void h_seg_check_(const char *file, int line, const struct h_peer *p, const struct cap *c,
+                  int flags, long long seq, long long ack, long long len)
+{
+    char a[9], b[9];
+    if (flags >= 0) {
+        expect_record(c->wi.tcp.flags == flags, 0, file, line, "segment flags [%s], want [%s]",
+                      flag_str(c->wi.tcp.flags, a), flag_str(flags, b));
+    }
+    if (seq != H_ANY) {
+        expect_record(h_seq(p, c) == (uint32_t)seq, 0, file, line, "segment seq %u, want %lld",
+                      h_seq(p, c), seq);
+    }
+    if (ack != H_ANY) {
+        expect_record((c->wi.tcp.flags & WIRE_ACK) && h_ack(p, c) == (uint32_t)ack, 0, file, line,
+                      "segment ack %u, want %lld", h_ack(p, c), ack);
+    }
+    if (len != H_ANY) {
+        expect_record((long long)c->wi.pl_len == len, 0, file, line, "segment length %zu, want %lld",
+                      c->wi.pl_len, len);
+    }
+}
+
+/* ---- the application ---- */
+
+#define MAX_CONNS 64
+
+static struct h_conn conns[MAX_CONNS];
+static int n_conns;
+static struct h_conn *accepted[MAX_CONNS];
+static int n_accepted, n_accepted_taken, n_accept_calls;
+int h_accept_abort;
+void (*h_accept_hook)(struct tcp_pcb *newpcb);
+
+const char *h_state_name(int state)
+{
+    static const char *const names[] = {"CLOSED",      "LISTEN",     "SYN_SENT",   "SYN_RCVD",
+                                        "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+                                        "CLOSING",     "LAST_ACK",   "TIME_WAIT"};
+    return state >= 0 && state <= 10 ? names[state] : "?";
+}
+
+int h_state(struct h_conn *c)
+{
+    int st = c->pcb ? (int)c->pcb->state : -1;
+    trace("tcp #%d state %s", c->tag, c->pcb ? h_state_name(st) : "(freed)");
+    return st;
+}
+
+static uint32_t pbuf_fnv(const struct pbuf *p)
+{
+    static uint8_t buf[65536];
+    u16_t n = pbuf_copy_partial(p, buf, p->tot_len, 0);
+    return wire_fnv(buf, n);
+}
+
+static void rx_append(struct h_conn *c, struct pbuf *p)
+{
+    size_t n = p->tot_len;
+    if (c->rx_len + n > c->rx_cap) {
+        size_t cap = c->rx_cap ? c->rx_cap : 4096;
+        while (cap < c->rx_len + n) {
+            cap *= 2;
+        }
+        c->rx = realloc(c->rx, cap);
+        if (!c->rx) {
+            abort();
+        }
+        c->rx_cap = cap;
+    }
+    pbuf_copy_partial(p, c->rx + c->rx_len, p->tot_len, 0);
+    c->rx_len += n;
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct h_conn *c = arg;
+    if (!c) {
+        trace("tcp recv on a pcb without recorder");
+        if (p) {
+            pbuf_free(p);
+        }
+        return ERR_OK;
+    }
+    expect_record(pcb == c->pcb, 0, __FILE__, __LINE__, "recv: pcb argument is not the connection's");
+    expect_record(err == ERR_OK, 0, __FILE__, __LINE__, "recv: err argument %s", expect_errname(err));
+    if (c->abort_in_recv) {
+        c->abort_in_recv = 0;
+        trace("tcp recv #%d %s%zu -> tcp_abort, ERR_ABRT", c->tag, p ? "len=" : "FIN",
+              p ? (size_t)p->tot_len : (size_t)0);
+        if (p) {
+            pbuf_free(p);
+        }
+        c->pcb = NULL;
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    if (c->refuse) {
+        if (c->refuse > 0) {
+            c->refuse--;
+        }
+        c->refused++;
+        if (p) {
+            trace("tcp recv #%d len=%u data=%08x -> ERR_CONN (refused)", c->tag, p->tot_len,
+                  pbuf_fnv(p));
+        } else {
+            trace("tcp recv #%d FIN -> ERR_CONN (refused)", c->tag);
+        }
+        return ERR_CONN;
+    }
+    if (!p) {
+        c->fin++;
+        trace("tcp recv #%d FIN", c->tag);
+        if (c->close_on_fin) {
+            err_t e = tcp_close(pcb);
+            trace("tcp #%d tcp_close -> %s", c->tag, expect_errname(e));
+        }
+        return ERR_OK;
+    }
+    {
+        size_t before = c->rx_len;
+        rx_append(c, p);
+        c->recv_calls++;
+        trace("tcp recv #%d len=%u data=%08x (total %zu)", c->tag, p->tot_len,
+              wire_fnv(c->rx + before, p->tot_len), c->rx_len);
+    }
+    if (!c->no_recved) {
+        tcp_recved(pcb, p->tot_len);
+    }
+    pbuf_free(p);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    struct h_conn *c = arg;
+    (void)pcb;
+    if (!c) {
+        return ERR_OK;
+    }
+    c->sent += len;
+    c->sent_calls++;
+    trace("tcp sent #%d len=%u (total %lu)", c->tag, len, c->sent);
+    return ERR_OK;
+}
+
+static void on_err(void *arg, err_t err)
+{
+    struct h_conn *c = arg;
+    if (!c) {
+        trace("tcp err on a pcb without recorder: %s", expect_errname(err));
+        return;
+    }
+    c->err_calls++;
+    c->err = err;
+    c->pcb = NULL;
+    trace("tcp err #%d %s", c->tag, expect_errname(err));
+}
+
+static err_t on_poll(void *arg, struct tcp_pcb *pcb)
+{
+    struct h_conn *c = arg;
+    if (!c) {
+        return ERR_OK;
+    }
+    c->poll_calls++;
+    trace("tcp poll #%d (%d)", c->tag, c->poll_calls);
+    if (c->close_in_poll) {
+        err_t e;
+        c->close_in_poll = 0;
+        e = tcp_close(pcb);
+        trace("tcp #%d tcp_close in poll -> %s", c->tag, expect_errname(e));
+    }
+    return ERR_OK;
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct h_conn *c = arg;
+    char a[48], port[16];
+    if (!c) {
+        return ERR_OK;
+    }
+    c->connected_calls++;
+    c->connected_err = err;
+    if (pcb->local_port >= WIRE_EPHEMERAL_MIN) {
+        snprintf(port, sizeof(port), "eph");
+    } else {
+        snprintf(port, sizeof(port), "%u", pcb->local_port);
+    }
+    trace("tcp connected #%d %s local=%s:%s state=%s", c->tag, expect_errname(err),
+          h_ipstr(&pcb->local_ip, a), port, h_state_name(pcb->state));
+    return ERR_OK;
+}
+
+void h_conn_poll(struct h_conn *c, u8_t interval)
+{
+    trace("tcp_poll #%d interval=%u", c->tag, interval);
+    tcp_poll(c->pcb, on_poll, interval);
+}
+
+struct h_conn *h_conn_attach(struct tcp_pcb *pcb)
+{
+    struct h_conn *c;
+    if (n_conns == MAX_CONNS) {
+        abort();
+    }
+    c = &conns[n_conns++];
+    memset(c, 0, sizeof(*c));
+    c->tag = n_conns;
+    c->pcb = pcb;
+    tcp_arg(pcb, c);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_err);
+    return c;
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+    struct h_conn *c;
+    char l[48], r[48];
+    (void)arg;
+    n_accept_calls++;
+    if (!newpcb || err != ERR_OK) {
+        trace("tcp accept err=%s pcb=%s", expect_errname(err), newpcb ? "set" : "NULL");
+        return ERR_VAL;
+    }
+    c = h_conn_attach(newpcb);
+    trace("tcp accept #%d err=%s local=%s:%u remote=%s:%u state=%s", c->tag, expect_errname(err),
+          h_ipstr(&newpcb->local_ip, l), newpcb->local_port, h_ipstr(&newpcb->remote_ip, r),
+          newpcb->remote_port, h_state_name(newpcb->state));
+    if (h_accept_hook) {
+        h_accept_hook(newpcb);
+    }
+    if (h_accept_abort) {
+        h_accept_abort = 0;
+        c->pcb = NULL;
+        tcp_abort(newpcb);
+        trace("tcp accept #%d -> tcp_abort, ERR_ABRT", c->tag);
+        return ERR_ABRT;
+    }
+    if (n_accepted < MAX_CONNS) {
+        accepted[n_accepted++] = c;
+    }
+    return ERR_OK;
+}
+
+struct h_conn *h_accepted(void)
+{
+    return n_accepted_taken < n_accepted ? accepted[n_accepted_taken++] : NULL;
+}
+
+int h_accept_calls(void)
+{
+    return n_accept_calls;
+}
+
+struct tcp_pcb *h_listen(uint16_t port, u8_t backlog)
+{
+    struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+    struct tcp_pcb *l;
+    err_t e;
+    REQUIRE(pcb != NULL);
+    e = tcp_bind(pcb, IP_ANY_TYPE, port);
+    expect_record(e == ERR_OK, 1, __FILE__, __LINE__, "tcp_bind(any, %u): %s", port,
+                  expect_errname(e));
+    l = tcp_listen_with_backlog(pcb, backlog);
+    REQUIRE(l != NULL);
+    tcp_accept(l, on_accept);
+    trace("tcp listen port=%u backlog=%u", port, backlog);
+    return l;
+}
+
+struct h_conn *h_passive_open(struct h_peer *p)
+{
+    struct cap *c;
+    struct h_conn *conn;
+    int calls = n_accept_calls;
+    h_peer_send(p, WIRE_SYN, NULL, 0);
+    c = h_peer_recv(p);
+    EXPECT_SEG(c, p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    REQUIRE(c->wi.tcp.flags == (WIRE_SYN | WIRE_ACK));
+    EXPECT(c->wi.tcp.mss > 0);
+    cap_expect_none();
+    REQUIRE(n_accept_calls == calls); /* not before the handshake completes */
+    h_peer_ack(p);
+    REQUIRE(n_accept_calls == calls + 1);
+    conn = h_accepted();
+    REQUIRE(conn != NULL);
+    return conn;
+}
+
+struct h_conn *h_established(struct h_peer *p)
+{
+    h_listen(p->lport, 8);
+    return h_passive_open(p);
+}
+
+struct h_conn *h_active_open(struct h_peer *p)
+{
+    ip_addr_t dst = h_ip(p->addr);
+    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(&dst));
+    struct h_conn *conn;
+    struct cap *c;
+    err_t e;
+    REQUIRE(pcb != NULL);
+    conn = h_conn_attach(pcb);
+    if (p->lport) {
+        e = tcp_bind(pcb, IP_ANY_TYPE, p->lport);
+        EXPECT_ERR(e, ERR_OK);
+    }
+    e = tcp_connect(pcb, &dst, p->port, on_connected);
+    trace("tcp_connect #%d -> %s", conn->tag, expect_errname(e));
+    REQUIRE(e == ERR_OK);
+    c = h_peer_recv(p);
+    REQUIRE(c->wi.tcp.flags == WIRE_SYN);
+    EXPECT_EQ(c->wi.pl_len, 0);
+    EXPECT(c->wi.tcp.mss > 0);
+    cap_expect_none();
+    EXPECT_EQ(conn->connected_calls, 0);
+    h_peer_send(p, WIRE_SYN | WIRE_ACK, NULL, 0);
+    REQUIRE(conn->connected_calls == 1);
+    EXPECT_ERR(conn->connected_err, ERR_OK);
+    c = h_peer_recv(p);
+    EXPECT_SEG(c, p, WIRE_ACK, 1, 1, 0);
+    cap_expect_none();
+    return conn;
+}
+
+/* ---- traced API calls ---- */
+
+err_t h_write(struct h_conn *c, const void *data, size_t n, u8_t flags)
+{
+    err_t e = tcp_write(c->pcb, data, (u16_t)n, flags);
+    trace("tcp_write #%d len=%zu%s%s -> %s", c->tag, n, (flags & TCP_WRITE_FLAG_COPY) ? " COPY" : "",
+          (flags & TCP_WRITE_FLAG_MORE) ? " MORE" : "", expect_errname(e));
+    return e;
+}
+
+err_t h_output(struct h_conn *c)
+{
+    err_t e = tcp_output(c->pcb);
+    trace("tcp_output #%d -> %s", c->tag, expect_errname(e));
+    return e;
+}
+
+err_t h_close(struct h_conn *c)
+{
+    err_t e = tcp_close(c->pcb);
+    trace("tcp_close #%d -> %s", c->tag, expect_errname(e));
+    return e;
+}
+
+err_t h_shutdown(struct h_conn *c, int rx, int tx)
+{
+    err_t e = tcp_shutdown(c->pcb, rx, tx);
+    trace("tcp_shutdown #%d rx=%d tx=%d -> %s", c->tag, rx, tx, expect_errname(e));
+    return e;
+}
+
+void h_abort(struct h_conn *c)
+{
+    struct tcp_pcb *pcb = c->pcb;
+    trace("tcp_abort #%d", c->tag);
+    tcp_abort(pcb);
+}
+
+void h_recved(struct h_conn *c, u16_t n)
+{
+    trace("tcp_recved #%d %u", c->tag, n);
+    tcp_recved(c->pcb, n);
+}
