@@ -241,18 +241,37 @@ static void pull(compat_tcp *c)
     }
     tern_tcp_live lv;
     tern_tcp_get_live(c->t, &lv);
+    /* What programs read between segments; congestion figures (cwnd,
+     * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
+    if (c->wide) {
+        struct pcb_w32 *w = &c->u.w32;
+        w->rcv_wnd = w->rcv_ann_wnd = lv.rcv_wnd;
+        w->snd_buf = lv.snd_buf;
+        w->snd_queuelen = lv.snd_queuelen;
+        w->unsent = lv.has_unsent ? MARKER : NULL;
+        w->unacked = lv.has_unacked ? MARKER : NULL;
+        w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
+    } else {
+        struct pcb_w16 *w = &c->u.w16;
+        w->rcv_wnd = w->rcv_ann_wnd = (u16_t)(lv.rcv_wnd > 0xffff ? 0xffff : lv.rcv_wnd);
+        w->snd_buf = (u16_t)(lv.snd_buf > 0xffff ? 0xffff : lv.snd_buf);
+        w->snd_queuelen = lv.snd_queuelen;
+        w->unsent = lv.has_unsent ? MARKER : NULL;
+        w->unacked = lv.has_unacked ? MARKER : NULL;
+        w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
+    }
+}
+
+/* The congestion figures, for tcp_output and the poll tick. */
+static void pull_cc(compat_tcp *c)
+{
+    tern_tcp_live lv;
+    tern_tcp_get_live(c->t, &lv);
     uint32_t rto = lv.rto_ms / 500;
     F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
-    WND_SET(c, rcv_wnd, lv.rcv_wnd);
-    WND_SET(c, rcv_ann_wnd, lv.rcv_wnd);
     WND_SET(c, cwnd, lv.cwnd);
     WND_SET(c, ssthresh, lv.ssthresh);
     WND_SET(c, snd_wnd, lv.snd_wnd);
-    WND_SET(c, snd_buf, lv.snd_buf);
-    F(c, snd_queuelen) = lv.snd_queuelen;
-    F(c, unsent) = lv.has_unsent ? MARKER : NULL;
-    F(c, unacked) = lv.has_unacked ? MARKER : NULL;
-    F(c, refused_data) = (struct pbuf *)(uintptr_t)lv.refused_data;
 }
 
 /* ---- events from the tern socket ---- */
@@ -813,6 +832,8 @@ err_t tcp_output(struct tcp_pcb *pcb)
     err_t err = (err_t)tern_tcp_output(c->t);
     P(c)->flags &= (tcpflags_t)~TF_NAGLEMEMERR;
     pull(c);
+    if (!c->stale)
+        pull_cc(c);
     return err;
 }
 

@@ -106,6 +106,13 @@ tern_csum tern_csum_add(tern_csum sum, const void *data, size_t len)
     return merge_native(sum, add_carry(add_carry(s0, s1), c0 + c1));
 }
 
+tern_csum tern_csum_ipv4_header(const uint8_t *h)
+{
+    uint32_t w[5];
+    memcpy(w, h, 20);
+    return merge_native(0, (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
+}
+
 tern_csum tern_csum_shift(tern_csum sum)
 {
     /* Moving data by one byte swaps the bytes of every word it forms,

@@ -21,8 +21,11 @@ tern_wire_err tern_ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, 
         return TERN_WIRE_BAD_LENGTH;
     if (tot_len > len)
         return TERN_WIRE_TRUNCATED;
-    if (verify_csum && tern_csum_finish(tern_csum_add(0, buf, hlen)) != 0)
-        return TERN_WIRE_BAD_CHECKSUM;
+    if (verify_csum) {
+        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern_csum_ipv4_header(buf) : tern_csum_add(0, buf, hlen);
+        if (tern_csum_finish(hsum) != 0)
+            return TERN_WIRE_BAD_CHECKSUM;
+    }
 
     /* The reserved flag bit (0x8000) is ignored, as RFC 791 asks. */
     uint16_t frag = tern_rd16(buf + 6);
@@ -61,5 +64,5 @@ void tern_ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
     tern_wr16(buf + 10, 0);
     memcpy(buf + 12, &r->src, 4);
     memcpy(buf + 16, &r->dst, 4);
-    tern_wr16(buf + 10, tern_csum_finish(tern_csum_add(0, buf, TERN_IPV4_HLEN)));
+    tern_wr16(buf + 10, tern_csum_finish(tern_csum_ipv4_header(buf)));
 }
