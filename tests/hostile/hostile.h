@@ -66,6 +66,10 @@ void h_advance(uint32_t ms);
 
 void h_input(const void *pkt, size_t len);
 void h_input_to(tern_iface *ifc, const void *pkt, size_t len);
+/* The same packet as a chain of up to ncuts + 1 exact-size segments, cut
+ * at the given increasing offsets (as a device with small buffers hands
+ * packets over: headers may straddle segments). */
+void h_input_chain(const void *pkt, size_t len, const size_t *cuts, int ncuts);
 /* Input buffers handed to a stack and not yet freed by it. */
 extern uint64_t h_custom_live, h_custom_live_bytes;
 
@@ -87,8 +91,28 @@ bool h_last_tcp(hp_pkt *out, uint8_t flags);
 /* Number of captured packets of protocol proto (0: any). */
 int h_count_proto(uint8_t proto);
 
+/* Delivers what the stack sent back to it, as a wire that loops a packet
+ * to its sender would.  Returns the rounds until the stack went quiet, or
+ * -1 if it still talked after max rounds; *sent counts the packets.
+ * (H_DEBUG=1 in the environment prints them.) */
+int h_loop_back(int max, uint64_t *sent);
+
 /* A second hook on output (NULL: none), for tests that loop packets back. */
 extern void (*h_output_hook)(const uint8_t *pkt, size_t len);
+
+/* ---- a UDP receiver ---- */
+
+typedef struct h_udp_sink {
+    tern_udp *u;
+    int count;
+    size_t bytes;
+    uint8_t last[2048];
+    size_t last_len;
+    uint16_t last_sport;
+} h_udp_sink;
+extern h_udp_sink h_udp;
+/* A dual-stack socket bound to port that records into h_udp (reset). */
+tern_udp *h_udp_open(uint16_t port);
 
 /* ---- the application on the stack's side of TCP ---- */
 
@@ -102,6 +126,8 @@ typedef struct h_app {
     int errs;            /* err callback calls */
     bool refuse;         /* recv returns ERR_MEM (refuses the data) */
     bool no_recved;      /* do not call tern_tcp_recved */
+    bool close_on_fin;   /* close (and forget the socket) on recv(NULL) */
+    bool shut_rx, shut_tx; /* directions the application shut down */
     uint64_t acked;      /* sum of sent() lengths */
 } h_app;
 

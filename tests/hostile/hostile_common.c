@@ -161,6 +161,46 @@ void h_input_to(tern_iface *ifc, const void *pkt, size_t len)
 
 void h_input(const void *pkt, size_t len) { h_input_to(h_ifc, pkt, len); }
 
+static tern_pbuf *custom_segment(const uint8_t *b, size_t len)
+{
+    h_custom *c = calloc(1, sizeof(*c));
+    uint8_t *mem = malloc(len ? len : 1);
+    if (!c || !mem)
+        abort();
+    if (len)
+        memcpy(mem, b, len);
+    c->mem = mem;
+    c->len = len;
+    c->pc.custom_free_function = custom_free;
+    tern_pbuf *p = tern_pbuf_alloced_custom(0, (uint16_t)len, TERN_PBUF_REF, &c->pc, mem, (uint16_t)len);
+    if (!p)
+        abort();
+    h_custom_live++;
+    h_custom_live_bytes += len;
+    return p;
+}
+
+void h_input_chain(const void *pkt, size_t len, const size_t *cuts, int ncuts)
+{
+    if (len == 0 || len > 0xffff)
+        return;
+    const uint8_t *b = pkt;
+    tern_pbuf *head = NULL;
+    size_t at = 0;
+    for (int i = 0; i <= ncuts; i++) {
+        size_t end = i < ncuts ? cuts[i] : len;
+        if (end <= at || end > len)
+            continue;
+        tern_pbuf *seg = custom_segment(b + at, end - at);
+        if (head)
+            tern_pbuf_cat(head, seg);
+        else
+            head = seg;
+        at = end;
+    }
+    tern_iface_input(h_ifc, head);
+}
+
 /* ---- setup ---- */
 
 int h_setup(const h_opts *o)
@@ -259,6 +299,14 @@ static int app_recv(void *arg, tern_tcp *t, tern_pbuf *p, int err)
     h_app *a = arg;
     if (!p) {
         a->fins++;
+        if (a->close_on_fin && a->t == t) {
+            a->t = NULL; /* the application lets go of it */
+            if (tern_tcp_close(t) != 0) {
+                tern_tcp_abort(t);
+                return H_ERR_ABRT;
+            }
+            return 0;
+        }
         return 0;
     }
     if (a->refuse)
@@ -517,3 +565,73 @@ const char *h_moved(const tern_stats *before)
     static char buf[512];
     return h_stats_diff(before, tern_stack_stats(h_stack), buf, sizeof(buf));
 }
+
+h_udp_sink h_udp;
+
+static void udp_sink_rx(void *arg, tern_udp *u, tern_pbuf *p, const tern_addr *src, uint16_t sport,
+                        const tern_addr *dst, uint16_t dport)
+{
+    (void)arg, (void)u, (void)src, (void)dst, (void)dport;
+    h_udp.count++;
+    h_udp.bytes += p->tot_len;
+    h_udp.last_len = 0;
+    for (const tern_pbuf *q = p; q && h_udp.last_len < sizeof(h_udp.last); q = q->next) {
+        size_t k = q->len;
+        if (k > sizeof(h_udp.last) - h_udp.last_len)
+            k = sizeof(h_udp.last) - h_udp.last_len;
+        memcpy(h_udp.last + h_udp.last_len, q->payload, k);
+        h_udp.last_len += k;
+    }
+    h_udp.last_sport = sport;
+    tern_pbuf_free(p);
+}
+
+tern_udp *h_udp_open(uint16_t port)
+{
+    memset(&h_udp, 0, sizeof(h_udp));
+    tern_udp *u = tern_udp_new(h_stack, TERN_ADDR_ANY);
+    if (!u || tern_udp_bind(u, NULL, port) != 0)
+        return NULL;
+    tern_udp_set_recv(u, udp_sink_rx, NULL);
+    h_udp.u = u;
+    return u;
+}
+
+/* Delivers what the stack sent back to it, as a wire that loops a packet
+ * to its sender would.  Returns the rounds until the stack went quiet, or
+ * -1 if it still talked after max rounds; *sent counts the packets. */
+int h_loop_back(int max, uint64_t *sent)
+{
+    static uint8_t *q[H_MAXCAP];
+    static size_t ql[H_MAXCAP];
+    *sent = 0;
+    for (int round = 0; round < max; round++) {
+        int n = h_ncap();
+        if (n == 0)
+            return round;
+        for (int i = 0; i < n; i++) {
+            size_t len;
+            const uint8_t *b = h_cap(i, &len);
+            q[i] = malloc(len ? len : 1);
+            if (!q[i])
+                abort();
+            memcpy(q[i], b, len);
+            ql[i] = len;
+        }
+        h_clear();
+        *sent += (uint64_t)n;
+        if (getenv("H_DEBUG"))
+            for (int i = 0; i < n; i++) {
+                hp_pkt d;
+                const char *w = hp_parse(q[i], ql[i], &d);
+                fprintf(stderr, "round %d: %s proto %d %u->%u flags %02x seq %u ack %u win %u len %zu type %d\n", round,
+                        w ? w : "ok", d.proto, d.sport, d.dport, d.flags, d.seq, d.ack, d.win, d.dlen, d.itype);
+            }
+        for (int i = 0; i < n; i++) {
+            h_input(q[i], ql[i]);
+            free(q[i]);
+        }
+    }
+    return h_ncap() ? -1 : max;
+}
+

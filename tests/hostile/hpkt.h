@@ -154,6 +154,7 @@ static inline size_t hp_ip6(uint8_t *b, const uint8_t *src, const uint8_t *dst, 
 
 /* ---- TCP ---- */
 
+#define HP_DOFF_ZERO 16
 typedef struct hp_tcp {
     uint16_t sport, dport;
     uint32_t seq, ack;
@@ -161,7 +162,7 @@ typedef struct hp_tcp {
     uint16_t win, urg;
     const uint8_t *opts; /* raw option bytes, copied as given */
     size_t optlen;       /* padded with zeros (EOL) to a multiple of 4 */
-    int doff;            /* 0: computed; else written as is (in 32-bit words, 0..15) */
+    int doff;            /* 0: computed; 1..15 written as is (32-bit words); HP_DOFF_ZERO writes 0 */
     const void *data;
     size_t dlen;
 } hp_tcp;
@@ -176,7 +177,7 @@ static inline size_t hp_tcp_write(uint8_t *b, const hp_tcp *t)
     hp_w16(b + 2, t->dport);
     hp_w32(b + 4, t->seq);
     hp_w32(b + 8, t->ack);
-    b[12] = (uint8_t)((t->doff ? t->doff : (int)(hl / 4)) << 4);
+    b[12] = (uint8_t)(((t->doff ? t->doff : (int)(hl / 4)) & 15) << 4);
     b[13] = t->flags;
     hp_w16(b + 14, t->win);
     b[16] = b[17] = 0;

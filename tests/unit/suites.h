@@ -16,7 +16,9 @@
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \
     SUITE(hostile_ipv6)                                                                                    \
-    SUITE(hostile_load)
+    SUITE(hostile_load)                                                                                    \
+    SUITE(hostile_fuzzrepro)                                                                               \
+    SUITE(hostile_split)
 
 #define SUITE(name) void tern_test_register_##name(void);
 TERN_UNIT_SUITES
