@@ -20,9 +20,10 @@ build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: build-asan
-	./scripts/run-tests $(BUILD_ASAN)
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer, then
+# the bench's 3-second smoke run on the release build.
+test: build-asan build
+	./scripts/run-tests $(BUILD_ASAN) $(BUILD)
 
 unit: build-asan
 	$(BUILD_ASAN)/tests/tern_unit
@@ -36,7 +37,7 @@ bench: build
 
 # The 3-second smoke run of the same comparison.
 bench-quick: build
-	./scripts/bench --quick $(BUILD)
+	./scripts/bench $(BUILD) --quick
 
 # Long soaks: 100 MB TCP transfers under loss (opt-in).
 test-long: build-asan

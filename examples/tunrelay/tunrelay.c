@@ -67,7 +67,11 @@
 #define TUN_BATCH 64           /* packets per TUN read batch */
 #define MAX_IOV 128            /* pbufs per writev to a socket */
 #define UDP_HASH 4096
-#define LOW_WATER (TCP_SND_BUF / 4 > TCP_MSS ? TCP_SND_BUF / 4 : TCP_MSS)
+/* Read from a server socket only when tcp_sndbuf() has this much room.
+ * tcp_sndbuf() reports at most 0xffff (lwIP clamps it to 16 bits even with
+ * window scaling), so the mark must stay below that. */
+#define LOW_WATER_RAW (TCP_SND_BUF / 4 > TCP_MSS ? TCP_SND_BUF / 4 : TCP_MSS)
+#define LOW_WATER (LOW_WATER_RAW < 0x8000 ? LOW_WATER_RAW : 0x8000)
 
 /* ------------------------------------------------------------------ */
 /* configuration                                                       */

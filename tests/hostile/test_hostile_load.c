@@ -49,8 +49,9 @@ static int wire_out(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *u
     hp_pkt pk;
     if (got != len || hp_parse(w->b, len, &pk))
         bad_out++;
-    uint32_t dst;
-    memcpy(&dst, w->b + 16, 4);
+    uint32_t dst = 0;
+    if (len >= 20) /* a short packet was counted as bad above; it goes nowhere */
+        memcpy(&dst, w->b + 16, 4);
     w->to = ifc == ia && dst == B_ADDR ? ib : ifc == ib && dst == A_ADDR ? ia : NULL;
     if (!w->to) {
         off_wire++;

@@ -1,0 +1,218 @@
+# bench/report.sh: sourced by scripts/bench once every figure is measured.
+# Reads $TPUT and $COST (tab-separated records of this run), prints the
+# tables, writes $RESULTS/latest.json and $RESULTS/latest.png, and prints
+# the summary line last.  Only figures measured in this run appear; a cell
+# without a successful run says "failed" and why.
+
+ALL_ROWS="kernel lwip lwip-tuned lwip-big tern tern-big"
+TSUM=$LOGS/throughput-summary.tsv # row dir streams gbps cpu n_ok n_runs reason runs
+: >"$TSUM"
+for row in $ALL_ROWS; do
+    [ "$DO_TPUT" = 1 ] || break
+    case ",$ROWS," in *",$row,"*) ;; *) continue ;; esac
+    for cell in $CELLS; do
+        dir=${cell%:*} streams=${cell#*:}
+        recs=$(awk -F'\t' -v r="$row" -v d="$dir" -v s="$streams" '$1 == r && $2 == d && $3 == s' "$TPUT")
+        nruns=$(printf '%s\n' "$recs" | grep -c .)
+        okrecs=$(printf '%s\n' "$recs" | awk -F'\t' '$7 == "ok"')
+        nok=$(printf '%s\n' "$okrecs" | grep -c .)
+        if [ "$nok" -gt 0 ]; then
+            gbps=$(printf '%s\n' "$okrecs" | cut -f5 | median)
+            cpu=$(printf '%s\n' "$okrecs" | cut -f6 | grep -v '^-$' | median)
+            runs=$(printf '%s\n' "$okrecs" | cut -f5 | paste -sd, -)
+            reason=$(printf '%s\n' "$recs" | awk -F'\t' '$7 != "ok" {print $7; exit}')
+        else
+            gbps=n/a cpu=n/a runs=
+            reason=$(printf '%s\n' "$recs" | awk -F'\t' '$7 != "ok" {print $7; exit}')
+            [ -n "$reason" ] || reason="failed: not run"
+        fi
+        [ "$row" = kernel ] && cpu=-
+        # read with IFS=tab merges empty fields: none may be empty
+        reason=${reason:--} runs=${runs:--}
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$streams" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" >>"$TSUM"
+    done
+done
+tget() { # ROW DIR STREAMS FIELD(4=gbps 5=cpu 8=reason 9=runs)
+    awk -F'\t' -v r="$1" -v d="$2" -v s="$3" -v f="$4" '$1 == r && $2 == d && $3 == s {print $f; found = 1} END {if (!found && f == 4) print "n/a"}' "$TSUM"
+}
+cget() { # STACK KEY -> value, "failed: ..." or n/a
+    awk -F'\t' -v s="$1" -v k="$2" '$1 == s && $2 == k {v = $3} END {print (v == "" ? "n/a" : v)}' "$COST"
+}
+num_or() { case $1 in failed* | n/a | "") echo "$2" ;; *) echo "$1" ;; esac; }
+dirname_of() { [ "$1" = c2s ] && echo "client->server" || echo "server->client"; }
+
+# ------------------------------------------------------------------ stdout
+echo
+echo "tern bench  $DATE  commit $COMMIT$DIRTY"
+echo "machine: $CORES cores ($CPU_MODEL), $MEM_GIB GiB, kernel $KERNEL; load average at start $LOAD_START, at end $LOAD_END"
+echo "(the machine may be shared: compare rows of the same run, not runs of different days)"
+
+if [ "$DO_TPUT" = 1 ]; then
+    echo
+    echo "1. Throughput: iperf3 through a TUN, TCP terminated by a relay on each stack and"
+    echo "   forwarded over a kernel socket (veth) to the iperf3 server; 'kernel' = iperf3"
+    echo "   straight over the veth (the ceiling).  MTU $MTU, $SECS s per run, median of $RUNS run(s)."
+    echo "   relay CPU% = the relay process's user+system time over the run (100% = one core)."
+    for row in "${!RELAY_OVERRIDE[@]}"; do
+        echo "   NOTE: row $row used the relay binary ${RELAY_OVERRIDE[$row]} (--relay)"
+    done
+    printf '   %-11s %-15s %7s %8s %11s %8s %10s\n' stack direction streams Gbit/s /lwip-tuned /kernel "relay CPU%"
+    for cell in $CELLS; do
+        dir=${cell%:*} streams=${cell#*:}
+        tuned=$(tget lwip-tuned "$dir" "$streams" 4)
+        kern=$(tget kernel "$dir" "$streams" 4)
+        while IFS=$'\t' read -r row d s gbps cpu nok nruns reason runs; do
+            [ "$d" = "$dir" ] && [ "$s" = "$streams" ] || continue
+            if [ "$gbps" = n/a ]; then
+                printf '   %-11s %-15s %7s %8s   %s\n' "$row" "$(dirname_of "$dir")" "$streams" failed "${reason#failed: }"
+                continue
+            fi
+            rt=$(ratio "$gbps" "$tuned")
+            rk=$(ratio "$gbps" "$kern")
+            [ "$row" = kernel ] && rk=1.00
+            note=""
+            [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
+            printf '   %-11s %-15s %7s %8.2f %11s %8s %10s%s\n' "$row" "$(dirname_of "$dir")" "$streams" "$gbps" "$rt" "$rk" "$cpu" "$note"
+        done <"$TSUM"
+    done
+fi
+
+if [ "$DO_COST" = 1 ]; then
+    echo
+    echo "2. CPU cost per byte: one stack and a synthetic TCP peer in one process (bench/cost),"
+    echo "   no kernel, no TUN; the stack serves one connection, the peer acknowledges every"
+    echo "   second segment with a fixed 8 MiB window.  instr/byte: callgrind over $((CG_BYTES >> 20)) MiB,"
+    echo "   counting the stack and the application's callbacks, not the peer.  ns/byte: CPU"
+    echo "   time of the whole process for $((NATIVE_BYTES >> 20)) MiB, median of $NATIVE_RUNS run(s)."
+    printf '   %-11s %-24s %12s %10s %16s\n' stack direction instr/byte ns/byte "stack packets"
+    for s in $STACKS_COST; do
+        for v in send recv; do
+            label="stack sends (s->peer)"
+            [ $v = recv ] && label="stack receives"
+            ipb=$(cget "$s" ${v}_instr_per_byte)
+            nspb=$(cget "$s" ${v}_ns_per_byte)
+            case "$ipb$nspb" in *failed*)
+                why=$(printf '%s\n%s\n' "$ipb" "$nspb" | grep -m1 failed)
+                printf '   %-11s %-24s %12s   %s\n' "$s" "$label" failed "${why#failed: }"
+                continue ;;
+            esac
+            segs=$(cget "$s" ${v}_segments)
+            pk=$(cget "$s" ${v}_stack_packets)
+            printf '   %-11s %-24s %12s %10s %16s\n' "$s" "$label" "$ipb" "$nspb" "$pk"
+        done
+    done
+    echo "   (stack packets: packets the stack sent for $((CG_BYTES >> 20)) MiB: data segments when sending, ACKs when receiving)"
+    echo
+    echo "3. Connections: $CHURN_N connections opened and closed by the peer, 16 at a time"
+    echo "   (median of $NATIVE_RUNS), instructions per connection under callgrind ($CG_CHURN_N connections);"
+    echo "   $IDLE_N idle established connections: heap (mallinfo2) per connection, CPU of"
+    echo "   their timers per second, heap left after all closed and 4 min of timers."
+    printf '   %-11s %10s %12s %14s %14s %13s %14s\n' stack conn/s instr/conn "churn heap" "bytes/idle" "timers us/s" "idle heap"
+    printf '   %-11s %10s %12s %14s %14s %13s %14s\n' "" "" "" "left (bytes)" "conn" "($IDLE_N conns)" "left (bytes)"
+    for s in $STACKS_COST; do
+        cps=$(cget "$s" churn_conn_per_s)
+        case $cps in failed*)
+            printf '   %-11s %10s   %s\n' "$s" failed "${cps#failed: }"
+            continue ;;
+        esac
+        ipc=$(cget "$s" churn_instr_per_conn)
+        ret=$(cget "$s" churn_heap_retained_bytes)
+        bpc=$(cget "$s" idle_heap_bytes_per_conn)
+        tmr=$(cget "$s" idle_timer_cpu_us_per_s)
+        iret=$(cget "$s" idle_heap_retained_after_close)
+        [ "$s" = lwip-big ] && bpc="(=tuned)" tmr="-" iret="-"
+        case $bpc in failed*) bpc=failed ;; esac
+        printf '   %-11s %10s %12s %14s %14s %13s %14s\n' "$s" "$cps" "${ipc#failed: }" "$ret" "$bpc" "$tmr" "$iret"
+    done
+    echo "   lwip-tuned's idle figures: $(cget lwip-tuned idle_note)."
+    echo "   lwip-tuned/lwip-big churn: pcbs from static pools, so no heap use at all (0 is not a leak check)."
+fi
+
+echo
+echo "raw outputs: $LOGS"
+
+# ------------------------------------------------------------------ JSON
+jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
+{
+    echo "{"
+    printf '  "date": "%s",\n  "commit": "%s%s",\n' "$DATE" "$COMMIT" "$DIRTY"
+    printf '  "machine": {"cores": %s, "cpu": %s, "memory_gib": %s, "kernel": "%s", "loadavg_start": "%s", "loadavg_end": "%s"},\n' \
+        "$CORES" "$(printf '%s' "$CPU_MODEL" | jq -Rs .)" "$MEM_GIB" "$KERNEL" "$LOAD_START" "$LOAD_END"
+    printf '  "relay_overrides": {%s},\n' "$(for row in "${!RELAY_OVERRIDE[@]}"; do printf '"%s": "%s", ' "$row" "${RELAY_OVERRIDE[$row]}"; done | sed 's/, $//')"
+    printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "idle_connections": %s},\n' \
+        "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$IDLE_N"
+    echo '  "units": {"gbit_per_s": "10^9 bit/s (iperf3 receiver)", "relay_cpu_percent": "percent of one core", "instr_per_byte": "instructions (callgrind Ir) per payload byte", "ns_per_byte": "process CPU nanoseconds per payload byte", "conn_per_s": "connections opened and closed per CPU second", "bytes": "bytes", "timer_cpu_us_per_s": "CPU microseconds per second of virtual time", "segments": "count", "packets": "count", "heap_bytes_per_conn": "bytes (mallinfo2 uordblks+hblkhd delta / connections)"},'
+    echo '  "throughput": ['
+    first=1
+    while IFS=$'\t' read -r row dir streams gbps cpu nok nruns reason runs; do
+        [ $first = 1 ] || echo ","
+        first=0
+        tuned=$(tget lwip-tuned "$dir" "$streams" 4)
+        kern=$(tget kernel "$dir" "$streams" 4)
+        printf '    {"stack": "%s", "direction": "%s", "streams": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_lwip_tuned": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "error": %s}' \
+            "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$streams" "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" \
+            "$(jnum "$(ratio "$gbps" "$tuned")")" "$(jnum "$(ratio "$gbps" "$kern")")" "$(jnum "$cpu")" \
+            "$([ "$reason" != - ] && printf '%s' "$reason" | jq -Rs . || echo null)"
+    done <"$TSUM"
+    echo
+    echo '  ],'
+    echo '  "cost": ['
+    first=1
+    for s in $STACKS_COST; do
+        [ $first = 1 ] || echo ","
+        first=0
+        printf '    {"stack": "%s"' "$s"
+        for k in send_instr_per_byte send_ns_per_byte send_segments send_stack_packets recv_instr_per_byte recv_ns_per_byte recv_segments recv_stack_packets \
+            churn_conn_per_s churn_instr_per_conn churn_heap_retained_bytes churn_stack_packets \
+            idle_heap_bytes_per_conn idle_timer_cpu_us_per_s idle_heap_retained_after_close; do
+            v=$(cget "$s" $k)
+            case $v in
+            failed*) printf ', "%s": null, "%s_error": %s' "$k" "$k" "$(printf '%s' "$v" | jq -Rs .)" ;;
+            *) printf ', "%s": %s' "$k" "$(jnum "$v")" ;;
+            esac
+        done
+        note=$(cget "$s" idle_note)
+        [ "$note" != n/a ] && printf ', "idle_note": %s' "$(printf '%s' "$note" | jq -Rs .)"
+        printf '}'
+    done
+    echo
+    echo '  ],'
+    sl_t=$(ratio "$(tget tern c2s 1 4)" "$(tget lwip-tuned c2s 1 4)")
+    sl_k=$(ratio "$(tget tern c2s 1 4)" "$(tget kernel c2s 1 4)")
+    printf '  "summary": {"tern_vs_lwip_tuned": %s, "tern_vs_kernel": %s, "cell": "1 stream, client to server, MTU %s"}\n' "$(jnum "$sl_t")" "$(jnum "$sl_k")" "$MTU"
+    echo "}"
+} >"$LOGS/latest.json"
+if jq . "$LOGS/latest.json" >"$RESULTS/latest.json" 2>"$LOGS/json.err"; then
+    :
+else
+    echo "bench: the JSON did not parse ($(cat "$LOGS/json.err")); raw copy in $LOGS/latest.json" >&2
+fi
+
+# ------------------------------------------------------------------ plot
+if [ "$DO_TPUT" = 1 ] && command -v gnuplot >/dev/null; then
+    dat=$LOGS/plot.dat
+    {
+        printf 'cell'
+        for row in $ALL_ROWS; do case ",$ROWS," in *",$row,"*) printf '\t%s' "$row" ;; esac; done
+        echo
+        for cell in $CELLS; do
+            dir=${cell%:*} streams=${cell#*:}
+            printf '"%s, %s"' "$([ "$dir" = c2s ] && echo "client->server" || echo "server->client")" \
+                "$([ "$streams" = 1 ] && echo "1 stream" || echo "$streams streams")"
+            for row in $ALL_ROWS; do
+                case ",$ROWS," in *",$row,"*) ;; *) continue ;; esac
+                v=$(tget "$row" "$dir" "$streams" 4)
+                [ "$v" = n/a ] && v=0
+                printf '\t%s' "$v"
+            done
+            echo
+        done
+    } >"$dat"
+    ncols=$(head -1 "$dat" | awk -F'\t' '{print NF}')
+    gnuplot -e "datafile='$dat'; outfile='$RESULTS/latest.png'; ncols=$ncols; subtitle='MTU $MTU, median of $RUNS x $SECS s, $CORES cores, kernel $KERNEL, $DATE'" \
+        "$BENCH_SRC/plot.gp" 2>"$LOGS/gnuplot.err" ||
+        echo "bench: gnuplot failed: $(tail -1 "$LOGS/gnuplot.err")" >&2
+fi
+
+# ------------------------------------------------------------------ last line
+echo "bench: tern/lwip-tuned ${sl_t}, tern/kernel ${sl_k} (1 stream, client to server, MTU $MTU)"
