@@ -10,6 +10,7 @@
  * through packed structs and copes, and so must a replacement. */
 #include "stack.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -73,12 +74,44 @@ static struct pbuf *ref_pbuf(const uint8_t *data, size_t n)
     return p;
 }
 
+/* TERN_DUMP_INJECTED=DIR: every injected packet is also written to
+ * DIR/inj-<FNV-1a hash of the bytes> (fuzz seeds: fuzz/Makefile's `seeds`). */
+static void dump_injected(const uint8_t *pkt, size_t n)
+{
+    static int checked;
+    static const char *dir;
+    char path[4096];
+    uint64_t h = 14695981039346656037u;
+    size_t i;
+    FILE *f;
+
+    if (!checked) {
+        dir = getenv("TERN_DUMP_INJECTED");
+        checked = 1;
+    }
+    if (!dir || !*dir) {
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        h = (h ^ pkt[i]) * 1099511628211u;
+    }
+    snprintf(path, sizeof(path), "%s/inj-%016llx", dir, (unsigned long long)h);
+    f = fopen(path, "wb");
+    if (f) {
+        if (n) {
+            fwrite(pkt, 1, n, f);
+        }
+        fclose(f);
+    }
+}
+
 err_t inject_mode(const uint8_t *pkt, size_t n, enum inj_mode mode, size_t split)
 {
     struct pbuf *p;
     char line[1024];
     err_t err;
 
+    dump_injected(pkt, n);
     wire_describe(pkt, n, 0, &h_wire_ctx, line, sizeof(line));
     switch (mode) {
     case INJ_RAM:
