@@ -127,8 +127,10 @@ static void xfree(struct pbuf *p)
 static struct pbuf *xpbuf(const uint8_t *data, size_t n)
 {
     struct xbuf *x = calloc(1, sizeof(*x));
-    x->mem = malloc(n ? n : 1);
-    if (!x || !x->mem)
+    if (!x)
+        abort();
+    x->mem = malloc(n); /* (ASan gives malloc(0) one readable byte) */
+    if (!x->mem && n)
         abort();
     memcpy(x->mem, data, n);
     x->pc.custom_free_function = xfree;
