@@ -101,7 +101,21 @@ static struct {
     int stats;
     unsigned udp_timeout_ms;
     int verbose;
+    int offload; /* -1 auto, 0 off, 1 on */
 } cfg;
+
+/* Kernel offloads on the TUN (virtio-net header): the kernel hands us TCP
+ * packets up to 64 KiB with partial checksums.  A stack can take them only
+ * when it does not verify received checksums (lwIP's CHECKSUM_CHECK_* 0,
+ * which is how netstack-lwip builds it) and accepts segments longer than
+ * its MSS (both lwIP and tern do).  "auto" turns them on exactly then. */
+#if CHECKSUM_CHECK_IP == 0 && CHECKSUM_CHECK_TCP == 0 && CHECKSUM_CHECK_UDP == 0
+#define STACK_TAKES_PARTIAL_CSUM 1
+#else
+#define STACK_TAKES_PARTIAL_CSUM 0
+#endif
+#define OFFLOAD_RX_MAX 65535 /* largest packet the kernel's TSO hands us */
+#define OFFLOAD_RX_COPY 2048 /* packets up to this size are copied out of the big buffers */
 
 /* ------------------------------------------------------------------ */
 /* counters                                                            */
@@ -223,8 +237,82 @@ static void run_service(void);
 
 static struct pbuf *rx_pbufs[TUN_BATCH];
 
+static int offload_on;
+
+/* A received packet, handed to the stack (which then owns p). */
+static void tun_deliver(struct pbuf *p)
+{
+    if (pcap_fp) {
+        struct iovec v = {p->payload, p->len};
+        pcap_write(&v, 1);
+    }
+    if (nif->input(p, nif) != ERR_OK) {
+        pbuf_free(p);
+        ctr.input_drops++;
+    }
+}
+
+/* With offloads, the batch reads into a few 64 KiB pbufs: a large packet
+ * is handed over in its buffer (one syscall for up to 44 segments), a
+ * small one (ACKs, requests) is copied into a pbuf of its size, so the
+ * big buffers are reused and memory stays small. */
+#define OFFLOAD_BATCH 8
+static void tun_readable_offload(void)
+{
+    tern_tun_packet pk[OFFLOAD_BATCH];
+    for (int round = 0; round < 64 && !quit; round++) {
+        int have = 0;
+        for (int i = 0; i < OFFLOAD_BATCH; i++) {
+            if (!rx_pbufs[i])
+                rx_pbufs[i] = pbuf_alloc(PBUF_RAW, OFFLOAD_RX_MAX, PBUF_RAM);
+            if (!rx_pbufs[i])
+                break;
+            pk[i].data = rx_pbufs[i]->payload;
+            pk[i].cap = OFFLOAD_RX_MAX;
+            have++;
+        }
+        if (!have)
+            return;
+        int n = tern_tun_read_batch(tun, 0, pk, have);
+        if (n < 0) {
+            fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            struct pbuf *p;
+            if (pk[i].len <= OFFLOAD_RX_COPY) {
+                p = pbuf_alloc(PBUF_RAW, (u16_t)pk[i].len, PBUF_RAM);
+                if (!p) {
+                    ctr.input_drops++;
+                    continue;
+                }
+                memcpy(p->payload, pk[i].data, pk[i].len);
+            } else {
+                p = rx_pbufs[i];
+                rx_pbufs[i] = NULL;
+                pbuf_realloc(p, (u16_t)pk[i].len);
+            }
+            tun_deliver(p);
+        }
+        int k = 0;
+        for (int i = 0; i < OFFLOAD_BATCH; i++)
+            if (rx_pbufs[i]) {
+                struct pbuf *t = rx_pbufs[i];
+                rx_pbufs[i] = NULL;
+                rx_pbufs[k++] = t;
+            }
+        run_service();
+        if (n < have)
+            return;
+    }
+}
+
 static void tun_readable(void)
 {
+    if (offload_on) {
+        tun_readable_offload();
+        return;
+    }
     tern_tun_packet pk[TUN_BATCH];
     u16_t cap = (u16_t)(tern_tun_mtu(tun) > 65535 ? 65535 : tern_tun_mtu(tun));
     for (int round = 0; round < 64 && !quit; round++) {
@@ -249,14 +337,7 @@ static void tun_readable(void)
             struct pbuf *p = rx_pbufs[i];
             rx_pbufs[i] = NULL;
             pbuf_realloc(p, (u16_t)pk[i].len);
-            if (pcap_fp) {
-                struct iovec v = {p->payload, p->len};
-                pcap_write(&v, 1);
-            }
-            if (nif->input(p, nif) != ERR_OK) {
-                pbuf_free(p);
-                ctr.input_drops++;
-            }
+            tun_deliver(p);
         }
         /* keep the unused pbufs at the front for the next batch */
         int k = 0;
@@ -1286,6 +1367,8 @@ static void usage(FILE *f)
             "  --mark N              SO_MARK for the relay's sockets (policy routing)\n"
             "  --udp-timeout SEC     idle UDP session lifetime (default 60)\n"
             "  --pcap FILE           record every packet crossing the TUN\n"
+            "  --offload auto|on|off kernel TSO/checksum offloads on the TUN (auto: on when\n"
+            "                        the stack leaves received checksums unchecked)\n"
             "  --stats               print a stats line every second\n"
             "  -v                    verbose\n"
             "signals: SIGUSR1 prints counters; SIGTERM/SIGINT exit cleanly\n",
@@ -1386,17 +1469,19 @@ static int parse_listen(const char *s, listen_spec *l)
 static void parse_args(int argc, char **argv)
 {
     enum { O_TUN = 256, O_ADDR, O_PEER, O_ADDR6, O_MTU, O_NOCONF, O_LISTEN, O_UP, O_SOCKS, O_MARK, O_UDPTO,
-           O_PCAP, O_STATS, O_HELP, O_TXQ };
+           O_PCAP, O_STATS, O_HELP, O_TXQ, O_OFFLOAD };
     static const struct option opts[] = {
         {"tun", 1, 0, O_TUN},       {"tun-addr", 1, 0, O_ADDR},   {"tun-peer", 1, 0, O_PEER},
         {"tun-addr6", 1, 0, O_ADDR6}, {"mtu", 1, 0, O_MTU},       {"no-config", 0, 0, O_NOCONF},
         {"listen", 1, 0, O_LISTEN}, {"upstream", 1, 0, O_UP},     {"socks5", 1, 0, O_SOCKS},
         {"mark", 1, 0, O_MARK},     {"udp-timeout", 1, 0, O_UDPTO}, {"pcap", 1, 0, O_PCAP},
-        {"txqueuelen", 1, 0, O_TXQ}, {"stats", 0, 0, O_STATS},   {"help", 0, 0, O_HELP},       {0, 0, 0, 0},
+        {"txqueuelen", 1, 0, O_TXQ}, {"stats", 0, 0, O_STATS},   {"help", 0, 0, O_HELP},       {"offload", 1, 0, O_OFFLOAD},
+        {0, 0, 0, 0},
     };
     cfg.tun.name = "tern0";
     cfg.tun.up = 1;
     cfg.udp_timeout_ms = 60000;
+    cfg.offload = -1;
     int o;
     while ((o = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         u16_t port;
@@ -1421,6 +1506,16 @@ static void parse_args(int argc, char **argv)
         case O_MTU: cfg.tun.mtu = (unsigned)atoi(optarg); break;
         case O_TXQ: cfg.tun.txqueuelen = (unsigned)atoi(optarg); break;
         case O_NOCONF: cfg.tun.flags |= TERN_TUN_F_NO_CONFIG; break;
+        case O_OFFLOAD:
+            if (!strcmp(optarg, "auto"))
+                cfg.offload = -1;
+            else if (!strcmp(optarg, "on"))
+                cfg.offload = 1;
+            else if (!strcmp(optarg, "off"))
+                cfg.offload = 0;
+            else
+                die("bad --offload (auto, on or off)");
+            break;
         case O_LISTEN:
             if (cfg.nlisten == MAX_LISTEN || parse_listen(optarg, &cfg.listen[cfg.nlisten]) < 0)
                 die("bad --listen (ADDR:PORT[,PORT...], IPv6 as [ADDR]:PORT)");
@@ -1509,6 +1604,9 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
 
+    offload_on = cfg.offload < 0 ? STACK_TAKES_PARTIAL_CSUM : cfg.offload;
+    if (offload_on)
+        cfg.tun.flags |= TERN_TUN_F_VNET_HDR;
     int r = tern_tun_open(&cfg.tun, &tun);
     if (r < 0) {
         fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
@@ -1532,8 +1630,9 @@ int main(int argc, char **argv)
 
     stack_setup();
     proc_fds_baseline = count_proc_fds();
-    fprintf(stderr, "tunrelay-%s: ready on %s mtu %u (%s) proc_fds=%d\n", TUN2SOCKS ? "tern" : "lwip",
-            tern_tun_name(tun), tern_tun_mtu(tun), TUN2SOCKS ? "catch-all" : "listen", proc_fds_baseline);
+    fprintf(stderr, "tunrelay-%s: ready on %s mtu %u (%s%s) proc_fds=%d\n", TUN2SOCKS ? "tern" : "lwip",
+            tern_tun_name(tun), tern_tun_mtu(tun), TUN2SOCKS ? "catch-all" : "listen",
+            offload_on ? ", offloads" : "", proc_fds_baseline);
 
     u32_t next_tick = sys_now() + 1000;
     struct epoll_event evs[256];

@@ -9,7 +9,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <endian.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -61,6 +63,8 @@ static int open_queue(const tern_tun_options *opt, char *name, int multi, int *f
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    if (opt->flags & TERN_TUN_F_VNET_HDR)
+        ifr.ifr_flags |= IFF_VNET_HDR;
     if (multi)
         ifr.ifr_flags |= IFF_MULTI_QUEUE;
     if (name[0])
@@ -90,7 +94,23 @@ static int open_queue(const tern_tun_options *opt, char *name, int multi, int *f
     if (!name[0])
         memcpy(name, ifr.ifr_name, IFNAMSIZ);
     name[IFNAMSIZ - 1] = 0;
-    (void)opt;
+    if (opt->flags & TERN_TUN_F_VNET_HDR) {
+        /* Every packet is preceded by a struct virtio_net_hdr; the kernel
+         * may then hand us TCP packets up to 64 KiB (TSO) with partial
+         * checksums, and takes the same from us. */
+        int hsz = (int)sizeof(struct virtio_net_hdr);
+        if (ioctl(fd, TUNSETVNETHDRSZ, &hsz) < 0) {
+            int e = errno;
+            close(fd);
+            return fail(e, "TUNSETVNETHDRSZ on %s: %s", name, strerror(e));
+        }
+        if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) {
+            int e = errno;
+            close(fd);
+            return fail(e, "TUNSETOFFLOAD on %s: %s: the kernel refuses checksum/TSO offloads on TUN", name,
+                        strerror(e));
+        }
+    }
     *fd_out = fd;
     return 0;
 }
@@ -208,8 +228,6 @@ int tern_tun_open(const tern_tun_options *opt, tern_tun **out)
     *out = NULL;
     if (opt->flags & ~KNOWN_FLAGS)
         return fail(EINVAL, "tern_tun_open: unknown flags 0x%x", opt->flags & ~KNOWN_FLAGS);
-    if (opt->flags & TERN_TUN_F_VNET_HDR)
-        return fail(EOPNOTSUPP, "tern_tun_open: vnet header offloads are not implemented yet");
     unsigned nq = opt->queues ? opt->queues : 1;
     if (nq > TERN_TUN_MAX_QUEUES)
         return fail(EINVAL, "tern_tun_open: %u queues (at most %d)", nq, TERN_TUN_MAX_QUEUES);
@@ -284,7 +302,20 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
     int got = 0;
     while (got < n) {
         tern_tun_packet *pk = &pkts[got];
-        ssize_t r = read(fd, pk->data, pk->cap);
+        struct virtio_net_hdr vh;
+        ssize_t r;
+        if (t->flags & TERN_TUN_F_VNET_HDR) {
+            struct iovec v[2] = {{&vh, sizeof(vh)}, {pk->data, pk->cap}};
+            r = readv(fd, v, 2);
+            if (r >= 0 && (size_t)r < sizeof(vh)) {
+                t->st.rx_truncated++;
+                continue;
+            }
+            if (r >= 0)
+                r -= (ssize_t)sizeof(vh);
+        } else {
+            r = read(fd, pk->data, pk->cap);
+        }
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -295,12 +326,21 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
                 break;
             return fail(errno, "reading %s: %s", t->name, strerror(errno));
         }
-        if ((size_t)r > pk->cap || r == 0) { /* cannot happen with read(); kept for readv+vnet */
+        if (r == 0) {
             t->st.rx_truncated++;
             continue;
         }
         pk->len = (size_t)r;
         memset(&pk->meta, 0, sizeof(pk->meta));
+        if (t->flags & TERN_TUN_F_VNET_HDR) {
+            /* A packet longer than cap is cut short by readv: the IP
+             * length field then disagrees and the stack drops it. */
+            pk->meta.flags = vh.flags;
+            pk->meta.gso_type = vh.gso_type;
+            pk->meta.gso_size = le16toh(vh.gso_size);
+            pk->meta.csum_start = le16toh(vh.csum_start);
+            pk->meta.csum_offset = le16toh(vh.csum_offset);
+        }
         t->st.rx_packets++;
         t->st.rx_bytes += (uint64_t)r;
         got++;
@@ -310,13 +350,34 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
 
 ssize_t tern_tun_write(tern_tun *t, unsigned queue, const struct iovec *iov, int iovcnt, const tern_tun_meta *meta)
 {
-    (void)meta; /* meaningful only with TERN_TUN_F_VNET_HDR */
-    if (queue >= t->nqueues)
+    if (queue >= t->nqueues || iovcnt < 1 || iovcnt > TERN_TUN_MAX_IOV)
         return -EINVAL;
+    struct iovec v[TERN_TUN_MAX_IOV + 1];
+    struct virtio_net_hdr vh;
+    int vnet = (t->flags & TERN_TUN_F_VNET_HDR) != 0;
+    if (vnet) {
+        memset(&vh, 0, sizeof(vh));
+        if (meta) {
+            vh.flags = meta->flags;
+            vh.gso_type = meta->gso_type;
+            vh.gso_size = htole16(meta->gso_size);
+            vh.hdr_len = htole16(meta->hdr_len);
+            vh.csum_start = htole16(meta->csum_start);
+            vh.csum_offset = htole16(meta->csum_offset);
+        }
+        v[0] = (struct iovec){&vh, sizeof(vh)};
+        memcpy(v + 1, iov, (size_t)iovcnt * sizeof(*iov));
+        iov = v;
+        iovcnt++;
+    } else if (meta && (meta->flags || meta->gso_type)) {
+        return -EINVAL; /* offload metadata needs TERN_TUN_F_VNET_HDR */
+    }
     for (;;) {
         ssize_t r = iovcnt == 1 ? write(t->fds[queue], iov[0].iov_base, iov[0].iov_len)
                                 : writev(t->fds[queue], iov, iovcnt);
         if (r >= 0) {
+            if (vnet)
+                r -= (ssize_t)sizeof(vh);
             t->st.tx_packets++;
             t->st.tx_bytes += (uint64_t)r;
             return r;

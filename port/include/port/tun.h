@@ -35,7 +35,11 @@ extern "C" {
 #define TERN_TUN_F_ATTACH_ONLY 0x0001u /* fail (ENODEV) instead of creating a new device */
 #define TERN_TUN_F_NO_CONFIG 0x0002u   /* leave addresses, MTU and up state alone */
 #define TERN_TUN_F_PERSIST 0x0004u     /* keep the device after close (TUNSETPERSIST) */
-#define TERN_TUN_F_VNET_HDR 0x0100u    /* reserved: virtio-net header offloads (not yet: EOPNOTSUPP) */
+/* virtio-net header offloads: reads may return TCP packets up to 64 KiB
+ * (the kernel's TSO, meta.gso_*) and packets whose transport checksum is
+ * only partial (meta.flags & TERN_TUN_META_NEEDS_CSUM); writes may pass
+ * the same (meta), so the kernel segments and checksums for us. */
+#define TERN_TUN_F_VNET_HDR 0x0100u
 #define TERN_TUN_F_MULTI_QUEUE 0x0200u /* IFF_MULTI_QUEUE; implied when queues > 1 */
 
 #define TERN_TUN_MAX_QUEUES 16
@@ -60,14 +64,24 @@ typedef struct tern_tun_options {
     uint32_t reserved[8]; /* zero */
 } tern_tun_options;
 
-/* Offload metadata of one packet (all zero without TERN_TUN_F_VNET_HDR). */
+/* Offload metadata of one packet (all zero without TERN_TUN_F_VNET_HDR).
+ * The values are virtio-net's (linux/virtio_net.h), in host order. */
+#define TERN_TUN_META_NEEDS_CSUM 1u /* checksum field holds the pseudo-header sum only */
+#define TERN_TUN_META_DATA_VALID 2u /* checksum already verified */
+#define TERN_TUN_GSO_NONE 0u
+#define TERN_TUN_GSO_TCPV4 1u
+#define TERN_TUN_GSO_TCPV6 4u
 typedef struct tern_tun_meta {
-    uint8_t flags;      /* checksum state (VIRTIO_NET_HDR_F_*) */
-    uint8_t gso_type;   /* VIRTIO_NET_HDR_GSO_* (0: none) */
-    uint16_t gso_size;
-    uint16_t csum_start;
-    uint16_t csum_offset;
+    uint8_t flags;      /* TERN_TUN_META_* */
+    uint8_t gso_type;   /* TERN_TUN_GSO_* */
+    uint16_t gso_size;  /* payload bytes per segment */
+    uint16_t hdr_len;   /* IP + transport header bytes (a hint) */
+    uint16_t csum_start;  /* where checksumming starts (transport header) */
+    uint16_t csum_offset; /* of the checksum field from csum_start */
 } tern_tun_meta;
+
+/* iovec entries per tern_tun_write */
+#define TERN_TUN_MAX_IOV 64
 
 /* One packet for tern_tun_read_batch: the caller supplies data/cap (for
  * example a pbuf's payload, so the packet is read in place), the call sets
