@@ -508,3 +508,14 @@ err_t netif_add_ip6_address(struct netif *netif, const ip6_addr_t *ip6addr, s8_t
     return ERR_VAL;
 }
 #endif
+
+void netif_tern_set_tso(struct netif *netif, u32_t max_bytes)
+{
+    if (netif && netif->tern_iface)
+        tern_iface_set_tso(netif->tern_iface, max_bytes);
+}
+
+u16_t netif_tern_tx_gso_size(const struct netif *netif)
+{
+    return netif && netif->tern_iface ? tern_iface_tx_gso_size(netif->tern_iface) : 0;
+}

@@ -203,10 +203,29 @@ static void pcap_write(const struct iovec *iov, int n)
 static err_t tun_output(struct netif *n, struct pbuf *p)
 {
     (void)n;
-    struct iovec iov[32];
+    struct iovec iov[TERN_TUN_MAX_IOV];
     int cnt = 0;
     struct pbuf *q;
-    for (q = p; q && cnt < 32; q = q->next)
+    tern_tun_meta *mp = NULL;
+#ifdef TERN_HAVE_TSO
+    tern_tun_meta meta;
+    u16_t gso = netif_tern_tx_gso_size(n);
+    if (gso) {
+        /* One TCP packet of many segments: the kernel cuts it (and
+         * completes each checksum). */
+        const u8_t *ip = p->payload;
+        u16_t iphl = (ip[0] >> 4) == 4 ? (u16_t)((ip[0] & 15) * 4) : 40;
+        memset(&meta, 0, sizeof(meta));
+        meta.flags = TERN_TUN_META_NEEDS_CSUM;
+        meta.gso_type = (ip[0] >> 4) == 4 ? TERN_TUN_GSO_TCPV4 : TERN_TUN_GSO_TCPV6;
+        meta.gso_size = gso;
+        meta.csum_start = iphl;
+        meta.csum_offset = 16;
+        meta.hdr_len = (u16_t)(iphl + (p->len > iphl + 12 ? (((const u8_t *)p->payload)[iphl + 12] >> 4) * 4 : 20));
+        mp = &meta;
+    }
+#endif
+    for (q = p; q && cnt < TERN_TUN_MAX_IOV; q = q->next)
         if (q->len)
             iov[cnt++] = (struct iovec){q->payload, q->len};
     if (q) { /* a very long chain: flatten it */
@@ -216,7 +235,7 @@ static err_t tun_output(struct netif *n, struct pbuf *p)
     }
     if (pcap_fp)
         pcap_write(iov, cnt);
-    if (tern_tun_write(tun, 0, iov, cnt, NULL) < 0)
+    if (tern_tun_write(tun, 0, iov, cnt, mp) < 0)
         ctr.tun_drops++;
     return ERR_OK;
 }
@@ -1300,6 +1319,10 @@ static void stack_setup(void)
     netif_set_link_up(nif);
     netif_set_up(nif);
 #endif
+#ifdef TERN_HAVE_TSO
+    if (offload_on)
+        netif_tern_set_tso(nif, 65535); /* the stack sends bursts of segments as one packet */
+#endif
 
 #if TUN2SOCKS
     /* catch-all: one listener and one UDP pcb for every destination */
@@ -1606,7 +1629,7 @@ int main(int argc, char **argv)
 
     offload_on = cfg.offload < 0 ? STACK_TAKES_PARTIAL_CSUM : cfg.offload;
     if (offload_on)
-        cfg.tun.flags |= TERN_TUN_F_VNET_HDR;
+        cfg.tun.flags |= TERN_TUN_F_VNET_HDR; /* netif_tern_set_tso follows once the netif exists */
     int r = tern_tun_open(&cfg.tun, &tun);
     if (r < 0) {
         fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());

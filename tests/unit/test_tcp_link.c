@@ -124,6 +124,7 @@ static int on_connected(void *arg, tern_tcp *t, int err)
 }
 
 static uint32_t server_rcv_buf; /* 0: default */
+static tern_link_stats last_link; /* of the last transfer */
 
 static void setup(const tern_fault_config *f, tern_tcp_cc cc)
 {
@@ -224,6 +225,7 @@ static void transfer(const char *name, const tern_fault_config *f, uint64_t byte
     CU_ASSERT_FALSE(client.err_seen && client.err != -15);
     tern_link_stats ls;
     tern_link_get_stats(link_, &ls);
+    last_link = ls;
     tern_tcp_info ci = client.last;
     printf("\n    %-28s %6.1f MB each way, %5.1f s virtual, link: %llu sent %llu lost %llu dup %llu reord %llu "
            "corrupt; client rtx %u fast %u rto %u sack %u",
@@ -267,6 +269,25 @@ static void test_everything_wrong(void)
                            .reorder_ms = 7,
                            .seed = 4};
     transfer("loss+dup+reorder+corrupt", &f, size_for(1u << 20), TERN_TCP_CC_CUBIC);
+}
+
+/* Segmentation offload: bursts of full segments leave as one packet that
+ * the link cuts up (as the kernel does behind a TUN); transfers stay
+ * byte-exact, under loss too, and the bursts really happen. */
+static void test_tso(void)
+{
+    tern_fault_config f = {.delay_ms = 5, .seed = 11, .tso_max = 65535};
+    transfer("TSO, clean", &f, size_for(4u << 20), TERN_TCP_CC_CUBIC);
+    CU_ASSERT(last_link.gso_bursts > 100);
+    tern_fault_config g = {.loss_ppm = 10000, .reorder_ppm = 20000, .delay_ms = 10, .reorder_ms = 3, .seed = 12,
+                           .tso_max = 65535};
+    transfer("TSO, 1% loss + reorder", &g, size_for(2u << 20), TERN_TCP_CC_CUBIC);
+    CU_ASSERT(last_link.gso_bursts > 10);
+    CU_ASSERT(last_link.lost > 0);
+    /* IPv4 packets of at most 65535 bytes: a burst never exceeds the cap. */
+    tern_fault_config h = {.delay_ms = 5, .seed = 13, .tso_max = 8000};
+    transfer("TSO, 8000-byte bursts", &h, 1u << 20, TERN_TCP_CC_NEWRENO);
+    CU_ASSERT(last_link.gso_bursts > 10);
 }
 
 /* A receiver whose window is smaller than one segment still gets all the
@@ -368,6 +389,7 @@ void tern_test_register_tcp_link(void)
     CU_add_test(s, "transfer, 5% loss (NewReno)", test_loss5_newreno);
     CU_add_test(s, "transfer, loss+dup+reorder+corrupt", test_everything_wrong);
     CU_add_test(s, "transfer into a window smaller than the MSS", test_tiny_window);
+    CU_add_test(s, "transfers with segmentation offload (TSO)", test_tso);
     CU_add_test(s, "SYN flood: cookies keep the listener open", test_syn_flood_cookies);
     CU_add_test(s, "bind rules; unbound sockets freed with the stack", test_bind_rules_and_teardown);
 }

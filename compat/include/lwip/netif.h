@@ -130,6 +130,19 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
 void netif_remove(struct netif *netif);
 struct netif *netif_find(const char *name);
 void netif_set_default(struct netif *netif);
+
+/* tern extension (not in lwIP): TCP segmentation offload on a netif whose
+ * driver cuts long TCP packets itself (a TUN with a virtio-net header).
+ * netif_tern_set_tso(netif, max) lets TCP send up to max bytes of full
+ * segments as one packet; inside the netif's output function,
+ * netif_tern_tx_gso_size(netif) is then the payload size per segment of
+ * such a packet (its TCP checksum field holds the pseudo-header sum only),
+ * or 0 for an ordinary packet.  The packet refers to TCP's send queue: the
+ * output function must be done with it when it returns.  Programs test
+ * for TERN_HAVE_TSO, so the same source builds against lwIP. */
+#define TERN_HAVE_TSO 1
+void netif_tern_set_tso(struct netif *netif, u32_t max_bytes);
+u16_t netif_tern_tx_gso_size(const struct netif *netif);
 void netif_set_up(struct netif *netif);
 void netif_set_down(struct netif *netif);
 void netif_set_link_up(struct netif *netif);

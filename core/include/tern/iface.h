@@ -47,6 +47,20 @@ void tern_iface_set_catch_all(tern_iface *ifc, bool on);
  * TCP/UDP/ICMP checksums of packets arriving here (lwIP's CHECKSUM_CHECK_*
  * set to 0). */
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on);
+
+/* TCP segmentation offload.  With max_bytes > 0 the device promises to cut
+ * TCP packets longer than the MTU into segments itself (a TUN with a
+ * virtio-net header, a NIC with TSO): TCP then hands it up to max_bytes of
+ * consecutive full segments as one packet (at most 65535 bytes of IP
+ * packet).  Inside the output callback, tern_iface_tx_gso_size() tells such
+ * a packet apart: it returns the payload bytes per segment, and the TCP
+ * checksum field then holds only the pseudo-header sum (over the whole
+ * packet's TCP length, not complemented), for the device to complete per
+ * segment; for every other packet it returns 0.  The packet refers to the
+ * send queue's memory: the callback must be done with it when it returns
+ * (write it, or copy it).  0 turns the offload off (the default). */
+void tern_iface_set_tso(tern_iface *ifc, uint32_t max_bytes);
+uint16_t tern_iface_tx_gso_size(const tern_iface *ifc);
 /* A loopback interface may receive packets from the stack's own addresses;
  * any other drops them as spoofed (LAND attacks, RFC 1812 5.3.7). */
 void tern_iface_set_loopback(tern_iface *ifc, bool on);

@@ -25,10 +25,12 @@ typedef struct tern_fault_config {
     uint32_t reorder_ms;
     uint32_t queue_max;     /* packets in flight per direction (tail drop); 0: 4096 */
     uint64_t seed;
+    uint32_t tso_max;       /* segmentation offload on both interfaces (segmented on the link); 0: off */
 } tern_fault_config;
 
 typedef struct tern_link_stats {
     uint64_t sent, delivered, lost, duplicated, reordered, corrupted, queue_drops;
+    uint64_t gso_bursts; /* offloaded packets the link cut into segments (each segment counts in sent) */
 } tern_link_stats;
 
 /* Joins two stacks: creates an interface on each, wired to the other.

@@ -70,6 +70,8 @@ void tern_iface_set_mtu(tern_iface *ifc, uint16_t mtu) { ifc->mtu = mtu; }
 uint16_t tern_iface_mtu(const tern_iface *ifc) { return ifc->mtu; }
 void tern_iface_set_catch_all(tern_iface *ifc, bool on) { ifc->catch_all = on; }
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on) { ifc->rx_csum_trusted = on; }
+void tern_iface_set_tso(tern_iface *ifc, uint32_t max_bytes) { ifc->tso_max = max_bytes > 65535 ? 65535 : max_bytes; }
+uint16_t tern_iface_tx_gso_size(const tern_iface *ifc) { return ifc->tx_gso_size; }
 void tern_iface_set_loopback(tern_iface *ifc, bool on) { ifc->loopback = on; }
 
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc) { s->default_iface = ifc; }

@@ -32,6 +32,8 @@ struct tern_iface {
     bool rx_csum_trusted;
     bool loopback;
     uint16_t mtu;
+    uint32_t tso_max;     /* 0: no segmentation offload */
+    uint16_t tx_gso_size; /* of the packet being output (0: not offloaded) */
     uint32_t v4_addr, v4_mask, v4_gw; /* network byte order */
     uint8_t v6_addr[TERN_IFACE_MAX_IPV6][16];
     uint8_t v6_state[TERN_IFACE_MAX_IPV6];

@@ -110,7 +110,8 @@ int tern_ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern
     tern_addr gw;
     const tern_addr *hop = next_hop(ifc, dst, &gw);
     uint16_t hlen = src->type == TERN_ADDR_V4 ? TERN_IPV4_HLEN : TERN_IPV6_HLEN;
-    if ((uint32_t)p->tot_len + hlen > ifc->mtu && ifc->mtu)
+    /* An offloaded TCP burst is cut into segments by the device. */
+    if ((uint32_t)p->tot_len + hlen > ifc->mtu && ifc->mtu && !ifc->tx_gso_size)
         return output_fragments(s, p, src, dst, proto, ttl, tos, ifc, hop);
     if ((uint32_t)p->tot_len + hlen > 0xffffu)
         return TERN_ERR_VAL;

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "tern/phy.h"
+#include "wire/bytes.h"
+#include "wire/checksum.h"
+#include "iface/ip.h"
 
 typedef struct pkt {
     struct pkt *next;
@@ -78,7 +81,73 @@ static void enqueue(tern_link *l, side *dst, tern_pbuf *p, uint32_t due)
     *pp = k;
 }
 
+static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user);
+
+/* Segmentation offload done in software, as a NIC or the kernel's GSO
+ * would: the burst (IP + TCP header, n * gso bytes) becomes n segments with
+ * their own lengths, sequence numbers, IPv4 ids and full checksums; FIN and
+ * PSH stay on the last one.  Each segment then meets the link's faults
+ * alone. */
+static int link_output_gso(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user, uint16_t gso)
+{
+    uint8_t *buf = malloc(p->tot_len);
+    if (!buf)
+        return -1;
+    ((side *)user)->link->stats.gso_bursts++;
+    tern_pbuf_copy_partial(p, buf, p->tot_len, 0);
+    bool v4 = (buf[0] >> 4) == 4;
+    uint16_t iphl = v4 ? (uint16_t)((buf[0] & 15) * 4) : 40;
+    uint16_t thl = (uint16_t)((buf[iphl + 12] >> 4) * 4);
+    uint32_t hl = (uint32_t)iphl + thl, total = p->tot_len > hl ? p->tot_len - hl : 0;
+    uint32_t seq = tern_rd32(buf + iphl + 4);
+    uint16_t id = v4 ? tern_rd16(buf + 4) : 0;
+    uint8_t flags = buf[iphl + 13];
+    int err = 0;
+    for (uint32_t off = 0; off < total && !err; off += gso, id++) {
+        uint32_t n = total - off < gso ? total - off : gso;
+        bool last = off + n >= total;
+        tern_pbuf *q = tern_pbuf_alloc(0, (uint16_t)(hl + n), TERN_PBUF_RAM);
+        if (!q) {
+            err = -1;
+            break;
+        }
+        uint8_t *d = q->payload;
+        memcpy(d, buf, hl);
+        memcpy(d + hl, buf + hl + off, n);
+        tern_wr32(d + iphl + 4, seq + off);
+        d[iphl + 13] = last ? flags : (uint8_t)(flags & ~0x09u); /* FIN, PSH on the last */
+        tern_csum sum;
+        if (v4) {
+            tern_wr16(d + 2, (uint16_t)(hl + n));
+            tern_wr16(d + 4, id);
+            tern_wr16(d + 10, 0);
+            tern_wr16(d + 10, tern_csum_finish(tern_csum_add(0, d, iphl)));
+            uint32_t sa, da;
+            memcpy(&sa, d + 12, 4);
+            memcpy(&da, d + 16, 4);
+            sum = tern_csum_pseudo_v4(sa, da, TERN_PROTO_TCP, (uint16_t)(thl + n));
+        } else {
+            tern_wr16(d + 4, (uint16_t)(thl + n));
+            sum = tern_csum_pseudo_v6(d + 8, d + 24, TERN_PROTO_TCP, thl + n);
+        }
+        tern_wr16(d + iphl + 16, 0);
+        tern_wr16(d + iphl + 16, tern_csum_finish(tern_csum_add(sum, d + iphl, thl + n)));
+        err = link_output_one(ifc, q, hop, user);
+        tern_pbuf_free(q);
+    }
+    free(buf);
+    return err;
+}
+
 static int link_output(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user)
+{
+    uint16_t gso = tern_iface_tx_gso_size(ifc);
+    if (gso && p->tot_len >= 40)
+        return link_output_gso(ifc, p, hop, user, gso);
+    return link_output_one(ifc, p, hop, user);
+}
+
+static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user)
 {
     (void)ifc, (void)hop;
     side *from = user;
@@ -133,6 +202,7 @@ tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *
             return NULL;
         }
         tern_iface_set_up(l->s[i].ifc, true);
+        tern_iface_set_tso(l->s[i].ifc, l->cfg.tso_max);
     }
     return l;
 }

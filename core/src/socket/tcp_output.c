@@ -270,14 +270,10 @@ int tcp_queue_flags(tern_tcp *t, uint8_t flags)
     return TERN_OK;
 }
 
-static void send_seg(tern_tcp *t, tcp_seg *seg)
+/* Bookkeeping of a segment about to leave: retransmission counters, Karn's
+ * rule, the RTT sample, the highest sequence sent, the timer. */
+static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
 {
-    uint8_t flags = seg->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_PSH);
-    if (t->state != TERN_TCP_SYN_SENT)
-        flags |= TERN_TCP_ACK;
-    tern_tcp_repr r;
-    base_repr(t, &r, seg->seq, flags);
-    uint32_t now = tern_stack_now(t->stack);
     if (SEQ_LT(seg->seq, t->snd_max)) {
         seg->rtx++;
         t->retransmits++;
@@ -291,12 +287,105 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
         t->rtt_start = now;
     }
     seg->sent_ms = now;
-    transmit(t, &r, seg);
-    uint32_t end = seg->seq + seg_seqlen(seg);
+}
+
+static void after_sent(tern_tcp *t, uint32_t end)
+{
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
     if (!tern_timer_armed(&t->rtx_timer) || t->persist)
         tcp_arm_rtx(t);
+}
+
+static void send_seg(tern_tcp *t, tcp_seg *seg)
+{
+    uint8_t flags = seg->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_PSH);
+    if (t->state != TERN_TCP_SYN_SENT)
+        flags |= TERN_TCP_ACK;
+    tern_tcp_repr r;
+    base_repr(t, &r, seg->seq, flags);
+    note_sent(t, seg, tern_stack_now(t->stack));
+    transmit(t, &r, seg);
+    after_sent(t, seg->seq + seg_seqlen(seg));
+}
+
+/* Segmentation offload: n consecutive new segments, each exactly one MSS
+ * of payload in one buffer, leave as one packet that the device cuts up.
+ * The payload is referenced, not copied; the checksum field carries the
+ * pseudo-header sum only (see tern_iface_set_tso). */
+static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
+{
+    tern_tcp_repr r;
+    base_repr(t, &r, first->seq, TERN_TCP_ACK);
+    uint16_t hlen = tern_tcp_header_len(&r);
+    uint32_t now = tern_stack_now(t->stack);
+    tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+    if (!h)
+        return; /* as a lost packet: the retransmission timer recovers */
+    tern_pbuf *tail = h;
+    uint32_t total = 0;
+    tcp_seg *seg = first;
+    uint8_t psh = 0;
+    for (unsigned i = 0; i < n; i++, seg = seg->next) {
+        tern_pbuf *q = tern_pbuf_alloc_reference(seg->p->payload, (uint16_t)seg->len, TERN_PBUF_REF);
+        if (!q) {
+            tern_pbuf_free(h);
+            return;
+        }
+        tail->next = q;
+        tail = q;
+        total += seg->len;
+        psh |= seg->flags & TERN_TCP_PSH;
+        note_sent(t, seg, now);
+    }
+    r.flags |= psh;
+    h->tot_len = (uint16_t)(hlen + total);
+    /* tot_len of the REF chain, back to front (the chain is short). */
+    {
+        tern_pbuf *arr[64];
+        unsigned k = 0;
+        for (tern_pbuf *q = h->next; q && k < 64; q = q->next)
+            arr[k++] = q;
+        uint16_t acc = 0;
+        while (k--) {
+            acc = (uint16_t)(acc + arr[k]->len);
+            arr[k]->tot_len = acc;
+        }
+    }
+    uint8_t *hd = h->payload;
+    tern_tcp_emit(hd, &r);
+    uint32_t tcplen = h->tot_len;
+    tern_csum sum = t->local.type == TERN_ADDR_V4
+                        ? tern_csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)tcplen)
+                        : tern_csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, tcplen);
+    tern_wr16(hd + 16, (uint16_t)~tern_csum_finish(sum));
+    ifc->tx_gso_size = (uint16_t)first->len;
+    tern_ip_output(t->stack, h, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    ifc->tx_gso_size = 0;
+    tern_pbuf_free(h);
+    t->stack->stats.tcp_out++;
+    t->unacked_segs = 0;
+    t->ack_now = false;
+    tern_timer_stop(t->stack, &t->ack_timer);
+    after_sent(t, seg ? seg->seq : first->seq + (uint32_t)n * first->len);
+}
+
+/* How many segments from seg on can leave as one offloaded packet (1: no
+ * offload).  Only new, full-sized data segments without SYN/FIN, inside
+ * the window and the congestion window. */
+static unsigned burst_len(tern_tcp *t, tern_iface *ifc, tcp_seg *seg, uint32_t wnd_end, uint32_t room)
+{
+    if (!ifc || !ifc->tso_max || !SEQ_GEQ(seg->seq, t->snd_max))
+        return 1;
+    uint32_t mss = t->mss, hdr = 60 + 60, total = 0;
+    unsigned n = 0;
+    for (tcp_seg *s = seg; s && n < 64; s = s->next, n++) {
+        if (s->len != mss || (s->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) || !s->p || s->p->len != s->len ||
+            SEQ_GT(s->seq + s->len, wnd_end) || total + s->len > room || hdr + total + s->len > ifc->tso_max)
+            break;
+        total += s->len;
+    }
+    return n ? n : 1;
 }
 
 void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg) { send_seg(t, seg); }
@@ -429,6 +518,19 @@ int tcp_send_queued(tern_tcp *t)
             seg->next == NULL && SEQ_GEQ(seg->seq, t->snd_max))
             break;
         t->persist = false;
+        tern_iface *ifc = out_iface(t);
+        uint32_t flight = tcp_flight(t);
+        unsigned n = burst_len(t, ifc, seg, wnd_end, cwnd > flight ? cwnd - flight : 0);
+        if (n > 1) {
+            tcp_seg *last = seg;
+            for (unsigned i = 1; i < n; i++)
+                last = last->next;
+            send_burst(t, ifc, seg, n);
+            sent_any = true;
+            t->snd_next_seg = last->next;
+            t->snd_nxt = last->seq + last->len;
+            continue;
+        }
         send_seg(t, seg);
         sent_any = true;
         t->snd_next_seg = seg->next;
