@@ -258,6 +258,18 @@ static struct pbuf *rx_pbufs[TUN_BATCH];
 
 static int offload_on;
 
+/* Keeps the receive buffers a batch did not use at the front of the ring. */
+static void compact_rx(int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (rx_pbufs[i]) {
+            struct pbuf *t = rx_pbufs[i];
+            rx_pbufs[i] = NULL;
+            rx_pbufs[k++] = t;
+        }
+}
+
 /* A received packet, handed to the stack (which then owns p). */
 static void tun_deliver(struct pbuf *p)
 {
@@ -313,13 +325,7 @@ static void tun_readable_offload(void)
             }
             tun_deliver(p);
         }
-        int k = 0;
-        for (int i = 0; i < OFFLOAD_BATCH; i++)
-            if (rx_pbufs[i]) {
-                struct pbuf *t = rx_pbufs[i];
-                rx_pbufs[i] = NULL;
-                rx_pbufs[k++] = t;
-            }
+        compact_rx(OFFLOAD_BATCH);
         run_service();
         if (n < have)
             return;
@@ -358,14 +364,7 @@ static void tun_readable(void)
             pbuf_realloc(p, (u16_t)pk[i].len);
             tun_deliver(p);
         }
-        /* keep the unused pbufs at the front for the next batch */
-        int k = 0;
-        for (int i = 0; i < TUN_BATCH; i++)
-            if (rx_pbufs[i]) {
-                struct pbuf *t = rx_pbufs[i];
-                rx_pbufs[i] = NULL;
-                rx_pbufs[k++] = t;
-            }
+        compact_rx(TUN_BATCH);
         run_service();
         if (n < have)
             return;

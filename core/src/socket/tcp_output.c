@@ -322,35 +322,24 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
     tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
     if (!h)
         return; /* as a lost packet: the retransmission timer recovers */
+    /* Every burst segment is exactly one MSS (burst_len), so each link of
+     * the chain knows the bytes from it to the end. */
+    uint32_t left = (uint32_t)n * first->len;
+    h->tot_len = (uint16_t)(hlen + left);
     tern_pbuf *tail = h;
-    uint32_t total = 0;
     tcp_seg *seg = first;
-    uint8_t psh = 0;
     for (unsigned i = 0; i < n; i++, seg = seg->next) {
         tern_pbuf *q = tern_pbuf_alloc_reference(seg->p->payload, (uint16_t)seg->len, TERN_PBUF_REF);
         if (!q) {
             tern_pbuf_free(h);
             return;
         }
+        q->tot_len = (uint16_t)left;
+        left -= seg->len;
         tail->next = q;
         tail = q;
-        total += seg->len;
-        psh |= seg->flags & TERN_TCP_PSH;
+        r.flags |= seg->flags & TERN_TCP_PSH;
         note_sent(t, seg, now);
-    }
-    r.flags |= psh;
-    h->tot_len = (uint16_t)(hlen + total);
-    /* tot_len of the REF chain, back to front (the chain is short). */
-    {
-        tern_pbuf *arr[64];
-        unsigned k = 0;
-        for (tern_pbuf *q = h->next; q && k < 64; q = q->next)
-            arr[k++] = q;
-        uint16_t acc = 0;
-        while (k--) {
-            acc = (uint16_t)(acc + arr[k]->len);
-            arr[k]->tot_len = acc;
-        }
     }
     uint8_t *hd = h->payload;
     tern_tcp_emit(hd, &r);
