@@ -85,7 +85,7 @@ static void test_tiny_fragment_memory(void)
  * a fragment with that identification is held (sent by anyone who guessed
  * or saw the identification), the atomic fragment counts as overlapping
  * it and the datagram is discarded (RFC 5722), so a legitimate packet is
- * lost.  Fix: in tern_reass_ipv6, hand an atomic fragment straight back
+ * lost.  Fix: in tern__reass_ipv6, hand an atomic fragment straight back
  * (strip the Fragment header) without looking up the datagram list. */
 static uint8_t pay6[512], pkt6[600];
 

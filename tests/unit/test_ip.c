@@ -69,7 +69,7 @@ static tern_pbuf *v4_packet(uint8_t proto, const void *payload, uint16_t len, ui
                         .more_frags = more,
                         .ttl = 64,
                         .proto = proto};
-    tern_ipv4_emit(b, &r);
+    tern__ipv4_emit(b, &r);
     memcpy(b + 20, payload, len);
     return p;
 }
@@ -81,7 +81,7 @@ static void echo_request(uint8_t *icmp, uint16_t len)
     icmp[0] = 8;
     icmp[1] = 0;
     icmp[2] = icmp[3] = 0;
-    tern_wr16(icmp + 2, tern_csum_finish(tern_csum_add(0, icmp, len)));
+    tern_wr16(icmp + 2, tern__csum_finish(tern__csum_add(0, icmp, len)));
 }
 
 static void test_echo_v4(void)
@@ -94,8 +94,8 @@ static void test_echo_v4(void)
     CU_ASSERT_EQUAL(captured_len[0], 20 + sizeof(icmp));
     CU_ASSERT_EQUAL(captured[0][20], 0); /* echo reply */
     CU_ASSERT_EQUAL(memcmp(captured[0] + 24, icmp + 4, sizeof(icmp) - 4), 0);
-    CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, captured[0] + 20, sizeof(icmp))), 0);
-    CU_ASSERT_EQUAL(tern_csum_finish(tern_csum_add(0, captured[0], 20)), 0);
+    CU_ASSERT_EQUAL(tern__csum_finish(tern__csum_add(0, captured[0] + 20, sizeof(icmp))), 0);
+    CU_ASSERT_EQUAL(tern__csum_finish(tern__csum_add(0, captured[0], 20)), 0);
     teardown();
 }
 
@@ -115,7 +115,7 @@ static void test_reassembly_out_of_order(void)
     uint32_t got = 0;
     for (int i = 0; i < ncaptured; i++) {
         tern_ipv4_repr r;
-        CU_ASSERT_EQUAL_FATAL(tern_ipv4_parse(captured[i], captured_len[i], true, &r), TERN_WIRE_OK);
+        CU_ASSERT_EQUAL_FATAL(tern__ipv4_parse(captured[i], captured_len[i], true, &r), TERN_WIRE_OK);
         memcpy(reply + r.frag_off, captured[i] + 20, r.tot_len - 20u);
         got += r.tot_len - 20u;
     }
@@ -187,11 +187,11 @@ static tern_pbuf *udp_packet(uint16_t sport, uint16_t dport, const char *msg, bo
     uint16_t n = (uint16_t)strlen(msg);
     uint8_t seg[512];
     tern_udp_repr r = {.src_port = sport, .dst_port = dport, .length = (uint16_t)(8 + n)};
-    tern_udp_emit(seg, &r);
+    tern__udp_emit(seg, &r);
     memcpy(seg + 8, msg, n);
     if (!zero_csum) {
-        tern_csum c = tern_csum_pseudo_v4(0x020013c6u, 0x010012c6u, 17, (uint16_t)(8 + n));
-        uint16_t v = tern_csum_finish(tern_csum_add(c, seg, 8u + n));
+        tern_csum c = tern__csum_pseudo_v4(0x020013c6u, 0x010012c6u, 17, (uint16_t)(8 + n));
+        uint16_t v = tern__csum_finish(tern__csum_add(c, seg, 8u + n));
         tern_wr16(seg + 6, v ? v : 0xffff);
     }
     return v4_packet(17, seg, (uint16_t)(8 + n), 9, 0, false);

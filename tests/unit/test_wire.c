@@ -24,7 +24,7 @@ void tern_test_register_wire(void);
 static tern_wire_err ipv4_x(const uint8_t *b, size_t n, bool verify, tern_ipv4_repr *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_ipv4_parse(c, n, verify, r);
+    tern_wire_err e = tern__ipv4_parse(c, n, verify, r);
     free(c);
     return e;
 }
@@ -32,7 +32,7 @@ static tern_wire_err ipv4_x(const uint8_t *b, size_t n, bool verify, tern_ipv4_r
 static tern_wire_err ipv6_x(const uint8_t *b, size_t n, tern_ipv6_repr *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_ipv6_parse(c, n, r);
+    tern_wire_err e = tern__ipv6_parse(c, n, r);
     free(c);
     return e;
 }
@@ -40,7 +40,7 @@ static tern_wire_err ipv6_x(const uint8_t *b, size_t n, tern_ipv6_repr *r)
 static tern_wire_err ext_x(const uint8_t *b, size_t n, tern_ipv6_ext *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_ipv6_walk_ext(c, n, r);
+    tern_wire_err e = tern__ipv6_walk_ext(c, n, r);
     free(c);
     return e;
 }
@@ -48,7 +48,7 @@ static tern_wire_err ext_x(const uint8_t *b, size_t n, tern_ipv6_ext *r)
 static tern_wire_err udp_x(const uint8_t *b, size_t n, tern_udp_repr *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_udp_parse(c, n, r);
+    tern_wire_err e = tern__udp_parse(c, n, r);
     free(c);
     return e;
 }
@@ -56,7 +56,7 @@ static tern_wire_err udp_x(const uint8_t *b, size_t n, tern_udp_repr *r)
 static tern_wire_err icmp_x(const uint8_t *b, size_t n, tern_icmp_repr *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_icmp_parse(c, n, r);
+    tern_wire_err e = tern__icmp_parse(c, n, r);
     free(c);
     return e;
 }
@@ -64,7 +64,7 @@ static tern_wire_err icmp_x(const uint8_t *b, size_t n, tern_icmp_repr *r)
 static tern_wire_err tcp_x(const uint8_t *b, size_t n, tern_tcp_repr *r)
 {
     uint8_t *c = test_exact(b, n);
-    tern_wire_err e = tern_tcp_parse(c, n, r);
+    tern_wire_err e = tern__tcp_parse(c, n, r);
     free(c);
     return e;
 }
@@ -100,13 +100,13 @@ static const uint8_t loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
 static void test_strerror(void)
 {
     for (int i = TERN_WIRE_OK; i <= TERN_WIRE_UNSUPPORTED; i++) {
-        const char *a = tern_wire_strerror((tern_wire_err)i);
+        const char *a = tern__wire_strerror((tern_wire_err)i);
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
         CU_ASSERT(a[0] != '\0');
         for (int j = TERN_WIRE_OK; j < i; j++)
-            CU_ASSERT(strcmp(a, tern_wire_strerror((tern_wire_err)j)) != 0);
+            CU_ASSERT(strcmp(a, tern__wire_strerror((tern_wire_err)j)) != 0);
     }
-    CU_ASSERT_PTR_NOT_NULL(tern_wire_strerror((tern_wire_err)1000));
+    CU_ASSERT_PTR_NOT_NULL(tern__wire_strerror((tern_wire_err)1000));
 }
 
 /* ---- IPv4 ---- */
@@ -130,7 +130,7 @@ static void test_ipv4_known(void)
 
     /* Emitting the repr reproduces the header, checksum included. */
     uint8_t out[20];
-    tern_ipv4_emit(out, &r);
+    tern__ipv4_emit(out, &r);
     CU_ASSERT_EQUAL(memcmp(out, wiki_hdr, 20), 0);
 
     /* Trailing bytes past tot_len (Ethernet padding) are allowed. */
@@ -173,7 +173,7 @@ static void test_ipv4_fragments(void)
             r.frag_off = offs[i];
             r.more_frags = f & 1;
             r.dont_frag = (f & 2) != 0;
-            tern_ipv4_emit(buf, &r);
+            tern__ipv4_emit(buf, &r);
             CU_ASSERT_EQUAL(tern_rd16(buf + 6) & TERN_IPV4_OFFMASK, offs[i] / 8);
             CU_ASSERT_EQUAL_FATAL(ipv4_x(buf, 20, true, &back), TERN_WIRE_OK);
             CU_ASSERT_EQUAL(back.frag_off, offs[i]);
@@ -195,7 +195,7 @@ static void test_ipv4_fragments(void)
     tern_wr16(h + 2, 20);
     tern_wr16(h + 6, 0x8000 | TERN_IPV4_FLAG_MF | 185);
     tern_wr16(h + 10, 0);
-    tern_wr16(h + 10, tern_csum_finish(tern_csum_add(0, h, 20)));
+    tern_wr16(h + 10, tern__csum_finish(tern__csum_add(0, h, 20)));
     CU_ASSERT_EQUAL_FATAL(ipv4_x(h, 20, true, &back), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(back.frag_off, 1480);
     CU_ASSERT(back.more_frags);
@@ -211,7 +211,7 @@ static void test_ipv4_options(void)
     tern_wr16(h + 2, 24);
     memcpy(h + 20, "\x94\x04\x00\x00", 4);
     tern_wr16(h + 10, 0);
-    tern_wr16(h + 10, tern_csum_finish(tern_csum_add(0, h, 24)));
+    tern_wr16(h + 10, tern__csum_finish(tern__csum_add(0, h, 24)));
     tern_ipv4_repr r;
     CU_ASSERT_EQUAL_FATAL(ipv4_x(h, 24, true, &r), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(r.hlen, 24);
@@ -230,7 +230,7 @@ static void test_ipv4_malformed(void)
     memcpy(h, wiki_hdr, 20);
     tern_wr16(h + 2, 20);
     tern_wr16(h + 10, 0);
-    tern_wr16(h + 10, tern_csum_finish(tern_csum_add(0, h, 20)));
+    tern_wr16(h + 10, tern__csum_finish(tern__csum_add(0, h, 20)));
     CU_ASSERT_EQUAL_FATAL(ipv4_x(h, 20, true, &r), TERN_WIRE_OK);
 
     for (size_t n = 0; n < 20; n++)
@@ -309,7 +309,7 @@ static void test_ipv6_known(void)
     CU_ASSERT_EQUAL(memcmp(r.src, loop6, 16), 0);
     CU_ASSERT_EQUAL(memcmp(r.dst, loop6, 16), 0);
     uint8_t out[40];
-    tern_ipv6_emit(out, &r);
+    tern__ipv6_emit(out, &r);
     CU_ASSERT_EQUAL(memcmp(out, p, 40), 0);
     tern_ipv6_ext x;
     CU_ASSERT_EQUAL_FATAL(ext_x(p, n, &x), TERN_WIRE_OK);
@@ -346,7 +346,7 @@ static void test_ipv6_roundtrip(void)
         r.hop_limit = (uint8_t)test_rng(&s);
         r.payload_len = (uint16_t)(test_rng(&s) % 64);
         uint8_t buf[40 + 64] = {0};
-        tern_ipv6_emit(buf, &r);
+        tern__ipv6_emit(buf, &r);
         CU_ASSERT_EQUAL_FATAL(ipv6_x(buf, 40u + r.payload_len, &back), TERN_WIRE_OK);
         CU_ASSERT_EQUAL(memcmp(back.src, r.src, 16), 0);
         CU_ASSERT_EQUAL(memcmp(back.dst, r.dst, 16), 0);
@@ -560,7 +560,7 @@ static void test_udp(void)
     tern_udp_repr r = {.src_port = 39442, .dst_port = 7777, .length = 13, .checksum = 0x1234}, back;
     uint8_t buf[13];
     memset(buf, 0xee, sizeof buf);
-    tern_udp_emit(buf, &r);
+    tern__udp_emit(buf, &r);
     CU_ASSERT_EQUAL(memcmp(buf, "\x9a\x12\x1e\x61\x00\x0d\x00\x00", 8), 0);
     CU_ASSERT_EQUAL(buf[8], 0xee);
     CU_ASSERT_EQUAL_FATAL(udp_x(buf, 13, &back), TERN_WIRE_OK);
@@ -604,7 +604,7 @@ static void test_icmp(void)
     CU_ASSERT_EQUAL(r.checksum, 0x3e87);
     CU_ASSERT_EQUAL(r.rest, 0);
     uint8_t out[8];
-    tern_icmp_emit(out, &r);
+    tern__icmp_emit(out, &r);
     CU_ASSERT_EQUAL(memcmp(out, p + 20, 8), 0);
     free(p);
 
@@ -616,7 +616,7 @@ static void test_icmp(void)
     free(p);
 
     tern_icmp_repr e = {.type = TERN_ICMP_ECHO, .code = 0, .checksum = 0xabcd, .rest = 0x12340001}, back;
-    tern_icmp_emit(out, &e);
+    tern__icmp_emit(out, &e);
     CU_ASSERT_EQUAL(memcmp(out, "\x08\x00\xab\xcd\x12\x34\x00\x01", 8), 0);
     CU_ASSERT_EQUAL_FATAL(icmp_x(out, 8, &back), TERN_WIRE_OK);
     CU_ASSERT_EQUAL(back.type, e.type);
@@ -656,9 +656,9 @@ static void test_tcp_linux_syn(void)
     CU_ASSERT_EQUAL(r.sack_count, 0);
 
     /* emit() writes Linux's layout byte for byte (checksum left zero). */
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 40);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 40);
     uint8_t out[60];
-    CU_ASSERT_EQUAL(tern_tcp_emit(out, &r), 40);
+    CU_ASSERT_EQUAL(tern__tcp_emit(out, &r), 40);
     tcp[16] = tcp[17] = 0;
     CU_ASSERT_EQUAL(memcmp(out, tcp, 40), 0);
     free(p);
@@ -668,7 +668,7 @@ static void test_tcp_linux_syn(void)
     CU_ASSERT_EQUAL(r.src_port, 56352);
     CU_ASSERT_EQUAL(r.mss, 65476);
     CU_ASSERT_EQUAL(r.ts_val, 0x37f7a185);
-    CU_ASSERT_EQUAL(tern_tcp_emit(out, &r), 40);
+    CU_ASSERT_EQUAL(tern__tcp_emit(out, &r), 40);
     p[56] = p[57] = 0;
     CU_ASSERT_EQUAL(memcmp(out, p + 40, 40), 0);
     free(p);
@@ -704,7 +704,7 @@ static void test_tcp_known_sack(void)
     CU_ASSERT_EQUAL(r.sack[1].left, 0x4000);
     CU_ASSERT_EQUAL(r.sack[1].right, 0x5000);
     uint8_t out[60];
-    CU_ASSERT_EQUAL(tern_tcp_emit(out, &r), 52);
+    CU_ASSERT_EQUAL(tern__tcp_emit(out, &r), 52);
     CU_ASSERT_EQUAL(memcmp(out, seg, 52), 0);
 }
 
@@ -755,13 +755,13 @@ static void test_tcp_roundtrip(void)
                 r.sack[i].left = (uint32_t)test_rng(&s);
                 r.sack[i].right = (uint32_t)test_rng(&s);
             }
-            uint16_t hlen = tern_tcp_header_len(&r);
+            uint16_t hlen = tern__tcp_header_len(&r);
             CU_ASSERT(hlen >= TERN_TCP_HLEN && hlen <= TERN_TCP_MAX_HLEN && hlen % 4 == 0);
 
             /* emit writes exactly header_len bytes. */
             uint8_t buf[TERN_TCP_MAX_HLEN + 8];
             memset(buf, 0xa5, sizeof buf);
-            CU_ASSERT_EQUAL(tern_tcp_emit(buf, &r), hlen);
+            CU_ASSERT_EQUAL(tern__tcp_emit(buf, &r), hlen);
             for (size_t i = hlen; i < sizeof buf; i++)
                 CU_ASSERT_EQUAL(buf[i], 0xa5);
             CU_ASSERT_EQUAL(tern_rd16(buf + 16), 0);
@@ -784,15 +784,15 @@ static void test_tcp_roundtrip(void)
     tern_tcp_repr r;
     memset(&r, 0, sizeof r);
     r.sack_count = 4;
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 20 + 4 + 32);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 20 + 4 + 32);
     r.has_ts = true;
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 20 + 12 + 4 + 24);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 20 + 12 + 4 + 24);
     r.has_mss = r.has_wscale = r.sack_permitted = true;
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 20 + 4 + 12 + 4 + 4 + 16);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 20 + 4 + 12 + 4 + 4 + 16);
     r.sack_count = 0;
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 40);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 40);
     r.has_ts = false;
-    CU_ASSERT_EQUAL(tern_tcp_header_len(&r), 32);
+    CU_ASSERT_EQUAL(tern__tcp_header_len(&r), 32);
 }
 
 /* A TCP header with options `o` (n bytes, padded with EOL to 4). */

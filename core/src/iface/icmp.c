@@ -26,14 +26,14 @@ static tern_pbuf *echo_reply_of(const tern_pbuf *p, uint8_t reply_type)
     return r;
 }
 
-void tern_icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+void tern__icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 {
     s->stats.icmp_in++;
     tern_icmp_repr icmp;
     uint8_t hdr[TERN_ICMP_HLEN];
     if (tern_pbuf_copy_partial(p, hdr, sizeof(hdr), 0) != sizeof(hdr) ||
-        tern_icmp_parse(hdr, sizeof(hdr), &icmp) != TERN_WIRE_OK ||
-        tern_csum_finish(tern_csum_pbuf(0, p, 0, p->tot_len)) != 0) {
+        tern__icmp_parse(hdr, sizeof(hdr), &icmp) != TERN_WIRE_OK ||
+        tern__csum_finish(tern__csum_pbuf(0, p, 0, p->tot_len)) != 0) {
         s->stats.icmp_drop++;
         tern_pbuf_free(p);
         return;
@@ -43,8 +43,8 @@ void tern_icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         tern_pbuf *r = echo_reply_of(p, TERN_ICMP_ECHO_REPLY);
         if (r) {
             uint8_t *b = r->payload;
-            tern_wr16(b + 2, tern_csum_finish(tern_csum_pbuf(0, r, 0, r->tot_len)));
-            if (tern_ip_output(s, r, &m->dst, &m->src, TERN_PROTO_ICMP, s->cfg.ttl, 0, NULL) == TERN_OK)
+            tern_wr16(b + 2, tern__csum_finish(tern__csum_pbuf(0, r, 0, r->tot_len)));
+            if (tern__ip_output(s, r, &m->dst, &m->src, TERN_PROTO_ICMP, s->cfg.ttl, 0, NULL) == TERN_OK)
                 s->stats.icmp_out++;
             tern_pbuf_free(r);
         }
@@ -52,14 +52,14 @@ void tern_icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
     tern_pbuf_free(p);
 }
 
-void tern_icmp6_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+void tern__icmp6_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 {
     s->stats.icmp_in++;
     tern_icmp_repr icmp;
     uint8_t hdr[TERN_ICMP_HLEN];
     if (tern_pbuf_copy_partial(p, hdr, sizeof(hdr), 0) != sizeof(hdr) ||
-        tern_icmp_parse(hdr, sizeof(hdr), &icmp) != TERN_WIRE_OK ||
-        tern_ip_transport_csum(p, TERN_PROTO_ICMP6, &m->src, &m->dst) != 0) {
+        tern__icmp_parse(hdr, sizeof(hdr), &icmp) != TERN_WIRE_OK ||
+        tern__ip_transport_csum(p, TERN_PROTO_ICMP6, &m->src, &m->dst) != 0) {
         s->stats.icmp_drop++;
         tern_pbuf_free(p);
         return;
@@ -68,8 +68,8 @@ void tern_icmp6_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         tern_pbuf *r = echo_reply_of(p, TERN_ICMP6_ECHO_REPLY);
         if (r) {
             uint8_t *b = r->payload;
-            tern_wr16(b + 2, tern_ip_transport_csum(r, TERN_PROTO_ICMP6, &m->dst, &m->src));
-            if (tern_ip_output(s, r, &m->dst, &m->src, TERN_PROTO_ICMP6, s->cfg.ttl, 0, NULL) == TERN_OK)
+            tern_wr16(b + 2, tern__ip_transport_csum(r, TERN_PROTO_ICMP6, &m->dst, &m->src));
+            if (tern__ip_output(s, r, &m->dst, &m->src, TERN_PROTO_ICMP6, s->cfg.ttl, 0, NULL) == TERN_OK)
                 s->stats.icmp_out++;
             tern_pbuf_free(r);
         }
@@ -88,12 +88,12 @@ static const tern_addr *error_source(const tern_addr *orig_dst)
     return ((const uint8_t *)orig_dst->u.v6.w)[0] == 0xff ? NULL : orig_dst;
 }
 
-void tern_icmp4_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code)
+void tern__icmp4_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code)
 {
     uint8_t ip[60] = {0};
     tern_ipv4_repr r;
     uint16_t avail = tern_pbuf_copy_partial(orig, ip, sizeof(ip), 0);
-    if (tern_ipv4_parse(ip, avail < orig->tot_len ? orig->tot_len : avail, false, &r) != TERN_WIRE_OK ||
+    if (tern__ipv4_parse(ip, avail < orig->tot_len ? orig->tot_len : avail, false, &r) != TERN_WIRE_OK ||
         r.hlen > avail || r.frag_off != 0)
         return;
     tern_addr odst;
@@ -117,18 +117,18 @@ void tern_icmp4_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8
         return;
     uint8_t *b = e->payload;
     tern_icmp_repr h = {.type = type, .code = code};
-    tern_icmp_emit(b, &h);
+    tern__icmp_emit(b, &h);
     tern_pbuf_copy_partial(orig, b + TERN_ICMP_HLEN, quote, 0);
-    tern_wr16(b + 2, tern_csum_finish(tern_csum_add(0, b, e->len)));
+    tern_wr16(b + 2, tern__csum_finish(tern__csum_add(0, b, e->len)));
     tern_addr src, dst;
     tern_addr_set_v4(&src, r.dst);
     tern_addr_set_v4(&dst, r.src);
-    if (tern_ip_output(s, e, &src, &dst, TERN_PROTO_ICMP, s->cfg.ttl, 0, in) == TERN_OK)
+    if (tern__ip_output(s, e, &src, &dst, TERN_PROTO_ICMP, s->cfg.ttl, 0, in) == TERN_OK)
         s->stats.icmp_out++;
     tern_pbuf_free(e);
 }
 
-void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code,
+void tern__icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code,
                            uint32_t pointer)
 {
     uint8_t ip[TERN_IPV6_HLEN];
@@ -136,7 +136,7 @@ void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8
     /* The invoking packet may be a truncated copy (a quoted fragment):
      * only its fixed header must be whole. */
     if (tern_pbuf_copy_partial(orig, ip, sizeof(ip), 0) != sizeof(ip) ||
-        tern_ipv6_parse(ip, TERN_IPV6_HLEN + (size_t)tern_rd16(ip + 4), &r) != TERN_WIRE_OK)
+        tern__ipv6_parse(ip, TERN_IPV6_HLEN + (size_t)tern_rd16(ip + 4), &r) != TERN_WIRE_OK)
         return;
     static const uint8_t unspecified[16];
     if (r.src[0] == 0xff || memcmp(r.src, unspecified, 16) == 0)
@@ -152,7 +152,7 @@ void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8
         return;
     uint8_t *b = e->payload;
     tern_icmp_repr h = {.type = type, .code = code, .rest = pointer};
-    tern_icmp_emit(b, &h);
+    tern__icmp_emit(b, &h);
     tern_pbuf_copy_partial(orig, b + TERN_ICMP_HLEN, quote, 0);
     tern_addr osrc, odst;
     tern_addr_set_v6(&osrc, r.src);
@@ -160,15 +160,15 @@ void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8
     const tern_addr *src = error_source(&odst);
     tern_addr chosen;
     if (!src) {
-        tern_iface *out = in ? in : tern_ip_route(s, &osrc);
-        if (!out || !tern_ip_select_source(out, &osrc, &chosen)) {
+        tern_iface *out = in ? in : tern__ip_route(s, &osrc);
+        if (!out || !tern__ip_select_source(out, &osrc, &chosen)) {
             tern_pbuf_free(e);
             return;
         }
         src = &chosen;
     }
-    tern_wr16(b + 2, tern_ip_transport_csum(e, TERN_PROTO_ICMP6, src, &osrc));
-    if (tern_ip_output(s, e, src, &osrc, TERN_PROTO_ICMP6, s->cfg.ttl, 0, in) == TERN_OK)
+    tern_wr16(b + 2, tern__ip_transport_csum(e, TERN_PROTO_ICMP6, src, &osrc));
+    if (tern__ip_output(s, e, src, &osrc, TERN_PROTO_ICMP6, s->cfg.ttl, 0, in) == TERN_OK)
         s->stats.icmp_out++;
     tern_pbuf_free(e);
 }

@@ -49,7 +49,7 @@ void tern_iface_remove(tern_iface *ifc)
     }
     if (s->default_iface == ifc)
         s->default_iface = NULL;
-    tern_udp_iface_removed(s, ifc);
+    tern__udp_iface_removed(s, ifc);
     free(ifc);
 }
 
@@ -134,7 +134,7 @@ static bool v6_is_local(const tern_iface *i, const uint8_t *dst, bool *mcast)
     return false;
 }
 
-bool tern_ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool *broadcast)
+bool tern__ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool *broadcast)
 {
     *broadcast = false;
     if (in->catch_all)
@@ -157,7 +157,7 @@ bool tern_ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool 
     return false;
 }
 
-tern_iface *tern_ip_route(tern_stack *s, const tern_addr *dst)
+tern_iface *tern__ip_route(tern_stack *s, const tern_addr *dst)
 {
     if (dst->type == TERN_ADDR_V4) {
         for (tern_iface *i = s->ifaces; i; i = i->next)
@@ -183,7 +183,7 @@ tern_iface *tern_ip_route(tern_stack *s, const tern_addr *dst)
     return NULL;
 }
 
-bool tern_ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_addr *src)
+bool tern__ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_addr *src)
 {
     if (dst->type == TERN_ADDR_V4) {
         if (!ifc->v4_addr)
@@ -215,14 +215,14 @@ bool tern_ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_add
     return true;
 }
 
-tern_iface *tern_stack_route(tern_stack *s, const tern_addr *dst) { return tern_ip_route(s, dst); }
+tern_iface *tern_stack_route(tern_stack *s, const tern_addr *dst) { return tern__ip_route(s, dst); }
 
 bool tern_iface_source_for(const tern_iface *ifc, const tern_addr *dst, tern_addr *src)
 {
-    return tern_ip_select_source(ifc, dst, src);
+    return tern__ip_select_source(ifc, dst, src);
 }
 
-bool tern_ip_is_own_address(tern_stack *s, const tern_addr *a)
+bool tern__ip_is_own_address(tern_stack *s, const tern_addr *a)
 {
     for (tern_iface *i = s->ifaces; i; i = i->next) {
         if (a->type == TERN_ADDR_V4) {

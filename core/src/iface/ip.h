@@ -51,46 +51,46 @@ typedef struct tern_ip_meta {
 } tern_ip_meta;
 
 /* Is `dst` one of ours (on any interface, or any address on a catch-all)? */
-bool tern_ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool *broadcast);
+bool tern__ip_is_local(tern_stack *s, tern_iface *in, const tern_addr *dst, bool *broadcast);
 /* Is a one of the addresses configured on the stack's interfaces? */
-bool tern_ip_is_own_address(tern_stack *s, const tern_addr *a);
+bool tern__ip_is_own_address(tern_stack *s, const tern_addr *a);
 /* Picks the outgoing interface for dst (NULL: no route). */
-tern_iface *tern_ip_route(tern_stack *s, const tern_addr *dst);
+tern_iface *tern__ip_route(tern_stack *s, const tern_addr *dst);
 /* Source address to use towards dst through ifc (false: none usable). */
-bool tern_ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_addr *src);
+bool tern__ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_addr *src);
 
 /* Prepends an IP header to `p` (whose payload starts at the transport
  * header) and sends it through `ifc` (routing when NULL).  p is not freed
  * and its payload pointer is restored before returning. */
-int tern_ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst,
+int tern__ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst,
                    uint8_t proto, uint8_t ttl, uint8_t tos, tern_iface *ifc);
 
 /* Transport entry points: each takes ownership of p. */
-void tern_icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
-void tern_icmp6_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
-void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
-void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
-void tern_tcp_stack_teardown(tern_stack *s);
+void tern__icmp4_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
+void tern__icmp6_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
+void tern__udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
+void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m);
+void tern__tcp_stack_teardown(tern_stack *s);
 
 /* ICMP errors about a received packet `orig` whose payload is at its IP
  * header.  Never sent about ICMP errors, broadcasts or non-first fragments. */
-void tern_icmp4_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code);
-void tern_icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code,
+void tern__icmp4_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code);
+void tern__icmp6_send_error(tern_stack *s, tern_pbuf *orig, tern_iface *in, uint8_t type, uint8_t code,
                            uint32_t pointer);
 
 /* Reassembly of IPv4 and IPv6 fragments. */
-int tern_reass_init(tern_stack *s);
-void tern_reass_teardown(tern_stack *s);
+int tern__reass_init(tern_stack *s);
+void tern__reass_teardown(tern_stack *s);
 /* Takes a fragment whose payload starts at its IP header (hlen bytes of
  * headers before the fragmentable part) and returns the whole datagram,
  * with a rebuilt IP header, once complete; NULL otherwise (p is consumed). */
-tern_pbuf *tern_reass_ipv4(tern_stack *s, tern_pbuf *p, uint16_t hlen);
+tern_pbuf *tern__reass_ipv4(tern_stack *s, tern_pbuf *p, uint16_t hlen);
 /* For IPv6: `ext` is the extension-header walk of p, which stopped at the
  * Fragment header. */
 struct tern_ipv6_ext;
-tern_pbuf *tern_reass_ipv6(tern_stack *s, tern_pbuf *p, const struct tern_ipv6_ext *ext);
+tern_pbuf *tern__reass_ipv6(tern_stack *s, tern_pbuf *p, const struct tern_ipv6_ext *ext);
 
 /* The internet checksum over p as transport segment with a pseudo header. */
-uint16_t tern_ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_addr *src, const tern_addr *dst);
+uint16_t tern__ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_addr *src, const tern_addr *dst);
 
 #endif

@@ -32,9 +32,9 @@ static void unknown_proto(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m, ui
     s->stats.ip_drop_proto++;
     if (!m->dst_is_broadcast) {
         if (m->src.type == TERN_ADDR_V4)
-            tern_icmp4_send_error(s, p, m->iface, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PROTO);
+            tern__icmp4_send_error(s, p, m->iface, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PROTO);
         else
-            tern_icmp6_send_error(s, p, m->iface, TERN_ICMP6_PARAM_PROBLEM, TERN_ICMP6_PARAM_NEXT_HEADER, nh_field);
+            tern__icmp6_send_error(s, p, m->iface, TERN_ICMP6_PARAM_PROBLEM, TERN_ICMP6_PARAM_NEXT_HEADER, nh_field);
     }
     tern_pbuf_free(p);
 }
@@ -56,16 +56,16 @@ static void deliver(tern_stack *s, tern_pbuf *p, tern_ip_meta *m)
     tern_pbuf_remove_header(p, m->ip_hlen);
     switch (m->proto) {
     case TERN_PROTO_ICMP:
-        tern_icmp4_input(s, p, m);
+        tern__icmp4_input(s, p, m);
         break;
     case TERN_PROTO_ICMP6:
-        tern_icmp6_input(s, p, m);
+        tern__icmp6_input(s, p, m);
         break;
     case TERN_PROTO_UDP:
-        tern_udp_input(s, p, m);
+        tern__udp_input(s, p, m);
         break;
     case TERN_PROTO_TCP:
-        tern_tcp_input(s, p, m);
+        tern__tcp_input(s, p, m);
         break;
     }
     cur->iface = NULL;
@@ -98,7 +98,7 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     if (!(p = pullup(p, hlen)))
         return drop(s, NULL, &s->stats.ip_drop_malformed);
     tern_ipv4_repr ip;
-    tern_wire_err e = tern_ipv4_parse(p->payload, p->tot_len, !ifc->rx_csum_trusted, &ip);
+    tern_wire_err e = tern__ipv4_parse(p->payload, p->tot_len, !ifc->rx_csum_trusted, &ip);
     if (e != TERN_WIRE_OK)
         return drop(s, p, e == TERN_WIRE_BAD_CHECKSUM ? &s->stats.ip_drop_checksum : &s->stats.ip_drop_malformed);
     if (ip.tot_len < p->tot_len)
@@ -107,9 +107,9 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v4(&m.src, ip.src);
     tern_addr_set_v4(&m.dst, ip.dst);
-    if (bad_v4_source(ip.src) || (!ifc->loopback && tern_ip_is_own_address(s, &m.src)))
+    if (bad_v4_source(ip.src) || (!ifc->loopback && tern__ip_is_own_address(s, &m.src)))
         return drop(s, p, &s->stats.ip_drop_malformed);
-    if (!tern_ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
+    if (!tern__ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
         return drop(s, p, &s->stats.ip_drop_not_local);
     uint8_t first = (uint8_t)(ip.dst & 0xff);
     if ((first & 0xf0) == 0xe0)
@@ -117,7 +117,7 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
 
     if (ip.more_frags || ip.frag_off) {
         s->current.iface = ifc;
-        p = tern_reass_ipv4(s, p, hlen);
+        p = tern__reass_ipv4(s, p, hlen);
         s->current.iface = NULL;
         if (!p)
             return;
@@ -135,7 +135,7 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     if (!(p = pullup(p, TERN_IPV6_HLEN)))
         return drop(s, NULL, &s->stats.ip_drop_malformed);
     tern_ipv6_repr ip;
-    if (tern_ipv6_parse(p->payload, p->tot_len, &ip) != TERN_WIRE_OK)
+    if (tern__ipv6_parse(p->payload, p->tot_len, &ip) != TERN_WIRE_OK)
         return drop(s, p, &s->stats.ip_drop_malformed);
     uint32_t tot = TERN_IPV6_HLEN + (uint32_t)ip.payload_len;
     if (tot < p->tot_len)
@@ -144,9 +144,9 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
     tern_ip_meta m = {.iface = ifc, .csum_trusted = ifc->rx_csum_trusted};
     tern_addr_set_v6(&m.src, ip.src);
     tern_addr_set_v6(&m.dst, ip.dst);
-    if (ip.src[0] == 0xff || (!ifc->loopback && tern_ip_is_own_address(s, &m.src)))
+    if (ip.src[0] == 0xff || (!ifc->loopback && tern__ip_is_own_address(s, &m.src)))
         return drop(s, p, &s->stats.ip_drop_malformed); /* multicast or spoofed source */
-    if (!tern_ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
+    if (!tern__ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
         return drop(s, p, &s->stats.ip_drop_not_local);
     if (ip.dst[0] == 0xff)
         m.dst_is_broadcast = true;
@@ -158,20 +158,20 @@ static void ipv6_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
             return drop(s, NULL, &s->stats.ip_drop_nomem);
     }
     tern_ipv6_ext ext;
-    tern_wire_err e = tern_ipv6_walk_ext(p->payload, p->len, &ext);
+    tern_wire_err e = tern__ipv6_walk_ext(p->payload, p->len, &ext);
     if (e != TERN_WIRE_OK) {
         bool mcast = ip.dst[0] == 0xff;
         if (e == TERN_WIRE_BAD_OPTION && ext.problem_icmp && !(ext.problem_not_mcast && mcast))
-            tern_icmp6_send_error(s, p, ifc, TERN_ICMP6_PARAM_PROBLEM, ext.problem_code, ext.problem_pointer);
+            tern__icmp6_send_error(s, p, ifc, TERN_ICMP6_PARAM_PROBLEM, ext.problem_code, ext.problem_pointer);
         return drop(s, p, &s->stats.ip_drop_malformed);
     }
     if (ext.is_fragment) {
         s->current.iface = ifc;
-        p = tern_reass_ipv6(s, p, &ext);
+        p = tern__reass_ipv6(s, p, &ext);
         s->current.iface = NULL;
         if (!p)
             return;
-        if (tern_ipv6_walk_ext(p->payload, p->len, &ext) != TERN_WIRE_OK || ext.is_fragment)
+        if (tern__ipv6_walk_ext(p->payload, p->len, &ext) != TERN_WIRE_OK || ext.is_fragment)
             return drop(s, p, &s->stats.ip_drop_malformed);
     }
     if (ext.proto == TERN_IPV6_NH_NONE)

@@ -11,14 +11,14 @@
 #include "wire/checksum.h"
 #include "wire/wire.h"
 
-uint16_t tern_ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_addr *src, const tern_addr *dst)
+uint16_t tern__ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_addr *src, const tern_addr *dst)
 {
     tern_csum sum;
     if (src->type == TERN_ADDR_V4)
-        sum = tern_csum_pseudo_v4(src->u.v4, dst->u.v4, proto, p->tot_len);
+        sum = tern__csum_pseudo_v4(src->u.v4, dst->u.v4, proto, p->tot_len);
     else
-        sum = tern_csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, proto, p->tot_len);
-    return tern_csum_finish(tern_csum_pbuf(sum, p, 0, p->tot_len));
+        sum = tern__csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, proto, p->tot_len);
+    return tern__csum_finish(tern__csum_pbuf(sum, p, 0, p->tot_len));
 }
 
 static void write_header(tern_stack *s, uint8_t *b, const tern_addr *src, const tern_addr *dst, uint8_t proto,
@@ -34,12 +34,12 @@ static void write_header(tern_stack *s, uint8_t *b, const tern_addr *src, const 
                             .tos = tos,
                             .ttl = ttl,
                             .proto = proto};
-        tern_ipv4_emit(b, &r);
+        tern__ipv4_emit(b, &r);
     } else {
         tern_ipv6_repr r = {.payload_len = payload_len, .tclass = tos, .next_header = proto, .hop_limit = ttl};
         memcpy(r.src, src->u.v6.w, 16);
         memcpy(r.dst, dst->u.v6.w, 16);
-        tern_ipv6_emit(b, &r);
+        tern__ipv6_emit(b, &r);
     }
     s->stats.ip_out++;
 }
@@ -92,16 +92,16 @@ static int output_fragments(tern_stack *s, tern_pbuf *p, const tern_addr *src, c
     return TERN_OK;
 }
 
-int tern_ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst, uint8_t proto,
+int tern__ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst, uint8_t proto,
                    uint8_t ttl, uint8_t tos, tern_iface *ifc)
 {
     if (!ifc)
-        ifc = tern_ip_route(s, dst);
+        ifc = tern__ip_route(s, dst);
     if (!ifc || !ifc->up || !ifc->output)
         return TERN_ERR_RTE;
     tern_addr chosen;
     if (!src || tern_addr_is_any(src)) {
-        if (!tern_ip_select_source(ifc, dst, &chosen))
+        if (!tern__ip_select_source(ifc, dst, &chosen))
             return TERN_ERR_RTE;
         src = &chosen;
     }

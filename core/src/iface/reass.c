@@ -59,7 +59,7 @@ struct tern_reass {
 
 static void reass_tick(tern_timer *t, void *arg);
 
-int tern_reass_init(tern_stack *s)
+int tern__reass_init(tern_stack *s)
 {
     s->reass = calloc(1, sizeof(*s->reass));
     if (!s->reass)
@@ -89,7 +89,7 @@ static void dgram_free(tern_stack *s, dgram *d)
         tern_timer_stop(s, &r->tick);
 }
 
-void tern_reass_teardown(tern_stack *s)
+void tern__reass_teardown(tern_stack *s)
 {
     if (!s->reass)
         return;
@@ -134,9 +134,9 @@ static void reass_tick(tern_timer *t, void *arg)
         dgram_free(s, d);
         if (quote) {
             if (v6)
-                tern_icmp6_send_error(s, quote, in, TERN_ICMP6_TIME_EXCEEDED, 1, 0);
+                tern__icmp6_send_error(s, quote, in, TERN_ICMP6_TIME_EXCEEDED, 1, 0);
             else
-                tern_icmp4_send_error(s, quote, in, TERN_ICMP_TIME_EXCEEDED, 1);
+                tern__icmp4_send_error(s, quote, in, TERN_ICMP_TIME_EXCEEDED, 1);
             tern_pbuf_free(quote);
         }
     }
@@ -203,7 +203,7 @@ static tern_pbuf *dgram_assemble(tern_stack *s, dgram *d)
         tern_wr16(b + 2, (uint16_t)len);
         tern_wr16(b + 6, tern_rd16(b + 6) & TERN_IPV4_FLAG_DF);
         b[10] = b[11] = 0;
-        uint16_t c = tern_csum_finish(tern_csum_add(0, b, d->hdr_len));
+        uint16_t c = tern__csum_finish(tern__csum_add(0, b, d->hdr_len));
         tern_wr16(b + 10, c);
     }
     s->stats.reass_ok++;
@@ -284,10 +284,10 @@ static tern_pbuf *dgram_add(tern_stack *s, dgram *d, tern_pbuf *p, uint16_t off,
     return NULL;
 }
 
-tern_pbuf *tern_reass_ipv4(tern_stack *s, tern_pbuf *p, uint16_t hlen)
+tern_pbuf *tern__reass_ipv4(tern_stack *s, tern_pbuf *p, uint16_t hlen)
 {
     tern_ipv4_repr ip;
-    if (tern_ipv4_parse(p->payload, p->tot_len, false, &ip) != TERN_WIRE_OK) {
+    if (tern__ipv4_parse(p->payload, p->tot_len, false, &ip) != TERN_WIRE_OK) {
         tern_pbuf_free(p);
         return NULL;
     }
@@ -310,7 +310,7 @@ tern_pbuf *tern_reass_ipv4(tern_stack *s, tern_pbuf *p, uint16_t hlen)
     return dgram_add(s, d, p, ip.frag_off, ip.more_frags);
 }
 
-tern_pbuf *tern_reass_ipv6(tern_stack *s, tern_pbuf *p, const tern_ipv6_ext *ext)
+tern_pbuf *tern__reass_ipv6(tern_stack *s, tern_pbuf *p, const tern_ipv6_ext *ext)
 {
     const uint8_t *b = p->payload;
     tern_addr src, dst;

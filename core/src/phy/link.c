@@ -121,17 +121,17 @@ static int link_output_gso(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
             tern_wr16(d + 2, (uint16_t)(hl + n));
             tern_wr16(d + 4, id);
             tern_wr16(d + 10, 0);
-            tern_wr16(d + 10, tern_csum_finish(tern_csum_add(0, d, iphl)));
+            tern_wr16(d + 10, tern__csum_finish(tern__csum_add(0, d, iphl)));
             uint32_t sa, da;
             memcpy(&sa, d + 12, 4);
             memcpy(&da, d + 16, 4);
-            sum = tern_csum_pseudo_v4(sa, da, TERN_PROTO_TCP, (uint16_t)(thl + n));
+            sum = tern__csum_pseudo_v4(sa, da, TERN_PROTO_TCP, (uint16_t)(thl + n));
         } else {
             tern_wr16(d + 4, (uint16_t)(thl + n));
-            sum = tern_csum_pseudo_v6(d + 8, d + 24, TERN_PROTO_TCP, thl + n);
+            sum = tern__csum_pseudo_v6(d + 8, d + 24, TERN_PROTO_TCP, thl + n);
         }
         tern_wr16(d + iphl + 16, 0);
-        tern_wr16(d + iphl + 16, tern_csum_finish(tern_csum_add(sum, d + iphl, thl + n)));
+        tern_wr16(d + iphl + 16, tern__csum_finish(tern__csum_add(sum, d + iphl, thl + n)));
         err = link_output_one(ifc, q, hop, user);
         tern_pbuf_free(q);
     }

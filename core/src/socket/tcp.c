@@ -29,7 +29,7 @@ void tern_tcp_default_config(tern_tcp_config *c)
 
 void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     if (tb && c)
         tb->defaults = *c;
 }
@@ -42,9 +42,9 @@ const char *tern_tcp_state_name(tern_tcp_state s)
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-tern_tcp *tcp_alloc(tern_stack *s, uint8_t type)
+tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     if (!tb)
         return NULL;
     tern_tcp *t = calloc(1, sizeof(*t));
@@ -65,8 +65,8 @@ tern_tcp *tcp_alloc(tern_stack *s, uint8_t type)
     t->keep_intvl = 75000;
     t->keep_cnt = 9;
     t->state_since_ms = tern_stack_now(s);
-    tcp_timers_init(t);
-    tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
+    tern__tcp_timers_init(t);
+    tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }
 
@@ -74,14 +74,14 @@ tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type)
 {
     if (type != TERN_ADDR_V4 && type != TERN_ADDR_V6 && type != TERN_ADDR_ANY)
         return NULL;
-    return tcp_alloc(s, type);
+    return tern__tcp_alloc(s, type);
 }
 
-void tcp_set_state(tern_tcp *t, tern_tcp_state st)
+void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     t->state = st;
     t->state_since_ms = tern_stack_now(t->stack);
-    tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
+    tern__tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
     if (t->on_state)
         t->on_state(t->state_ctx, t);
 }
@@ -115,7 +115,7 @@ void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
     t->poll = poll;
     t->poll_interval = interval;
     t->poll_ticks = 0;
-    tcp_arm_slow(t);
+    tern__tcp_arm_slow(t);
 }
 
 void tern_tcp_set_nodelay(tern_tcp *t, bool on) { t->nodelay = on; }
@@ -141,10 +141,10 @@ void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t int
         t->keep_intvl = intvl_ms;
     if (cnt)
         t->keep_cnt = cnt;
-    tcp_arm_slow(t);
+    tern__tcp_arm_slow(t);
 }
 
-uint32_t tcp_sndbuf(const tern_tcp *t) { return t->snd_queued >= t->cfg.snd_buf ? 0 : t->cfg.snd_buf - t->snd_queued; }
+uint32_t tern__tcp_sndbuf(const tern_tcp *t) { return t->snd_queued >= t->cfg.snd_buf ? 0 : t->cfg.snd_buf - t->snd_queued; }
 
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
 
@@ -152,7 +152,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
 {
     o->state = t->state;
     o->mss = t->mss;
-    o->snd_buf = tcp_sndbuf(t);
+    o->snd_buf = tern__tcp_sndbuf(t);
     o->rcv_wnd = t->rcv_wnd;
     o->snd_wnd = t->snd_wnd;
     o->cwnd = t->cwnd;
@@ -172,7 +172,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .remote = t->remote,
         .local_port = t->local_port,
         .remote_port = t->remote_port,
-        .snd_buf = tcp_sndbuf(t),
+        .snd_buf = tern__tcp_sndbuf(t),
         .snd_queuelen = t->snd_queuelen,
         .mss = t->mss,
         .rcv_wnd = t->rcv_wnd,
@@ -203,11 +203,11 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 
 static int pick_port(tern_tcp *t, const tern_addr *addr)
 {
-    tern_tcp_table *tb = tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->stack);
     for (uint32_t tries = 0; tries < 0x4000u; tries++) {
         uint16_t cand = tb->next_port;
         tb->next_port = cand == 0xffff ? 0xc000 : (uint16_t)(cand + 1);
-        if (!tcp_port_in_use(t->stack, t, addr, cand))
+        if (!tern__tcp_port_in_use(t->stack, t, addr, cand))
             return cand;
     }
     return 0;
@@ -226,12 +226,12 @@ int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port)
         port = (uint16_t)pick_port(t, addr);
         if (!port)
             return TERN_ERR_BUF;
-    } else if (tcp_port_in_use(t->stack, t, addr, port)) {
+    } else if (tern__tcp_port_in_use(t->stack, t, addr, port)) {
         return TERN_ERR_USE;
     }
     t->local = *addr;
     t->local_port = port;
-    tcp_table_link(t);
+    tern__tcp_table_link(t);
     return TERN_OK;
 }
 
@@ -251,9 +251,9 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
         if (o != t && o->state == TERN_TCP_LISTEN && o->local_port == t->local_port && t->reuse &&
             !t->catch_all && tern_addr_eq(&o->local, &t->local))
             return TERN_ERR_USE;
-    tcp_table_link(t);
+    tern__tcp_table_link(t);
     t->backlog = backlog ? backlog : 1;
-    tcp_set_state(t, TERN_TCP_LISTEN);
+    tern__tcp_set_state(t, TERN_TCP_LISTEN);
     return TERN_OK;
 }
 
@@ -283,12 +283,12 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     if (t->type != TERN_ADDR_ANY && addr->type != t->type)
         return TERN_ERR_VAL;
     tern_stack *s = t->stack;
-    tern_iface *ifc = t->iface_index ? tern_iface_by_index(s, t->iface_index) : tern_ip_route(s, addr);
+    tern_iface *ifc = t->iface_index ? tern_iface_by_index(s, t->iface_index) : tern__ip_route(s, addr);
     if (!ifc)
         return TERN_ERR_RTE;
     tern_addr local = t->local;
     if (tern_addr_is_any(&local) || local.type != addr->type) {
-        if (!tern_ip_select_source(ifc, addr, &local))
+        if (!tern__ip_select_source(ifc, addr, &local))
             return TERN_ERR_RTE;
     }
     if (!t->local_port) {
@@ -306,19 +306,19 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     t->remote = *addr;
     t->remote_port = port;
     t->connected = connected;
-    t->mss = tcp_mss_for(t, ifc);
-    t->iss = tcp_isn(s, &t->local, t->local_port, &t->remote, t->remote_port);
+    t->mss = tern__tcp_mss_for(t, ifc);
+    t->iss = tern__tcp_isn(s, &t->local, t->local_port, &t->remote, t->remote_port);
     t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss;
     t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
-    t->ts_offset = tcp_random(s);
-    tcp_cc_init(t);
-    tcp_table_link(t);
-    tcp_hash_insert(t);
-    tcp_set_state(t, TERN_TCP_SYN_SENT);
-    int err = tcp_send_syn(t);
+    t->ts_offset = tern__tcp_random(s);
+    tern__tcp_cc_init(t);
+    tern__tcp_table_link(t);
+    tern__tcp_hash_insert(t);
+    tern__tcp_set_state(t, TERN_TCP_SYN_SENT);
+    int err = tern__tcp_send_syn(t);
     if (err) {
-        tcp_hash_remove(t);
-        tcp_set_state(t, TERN_TCP_CLOSED);
+        tern__tcp_hash_remove(t);
+        tern__tcp_set_state(t, TERN_TCP_CLOSED);
         return err;
     }
     return TERN_OK;
@@ -338,8 +338,8 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         if (n > len)
             n = len;
         uint8_t *dst = (uint8_t *)tail->p->payload + tail->len;
-        tern_csum piece = tern_csum_copy(0, dst, data, n);
-        tail->sum += (tail->len & 1) ? tern_csum_shift(piece) : piece;
+        tern_csum piece = tern__csum_copy(0, dst, data, n);
+        tail->sum += (tail->len & 1) ? tern__csum_shift(piece) : piece;
         tail->len += n;
         tail->p->len = (uint16_t)tail->len;
         tail->p->tot_len = (uint16_t)tail->len;
@@ -359,10 +359,10 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         seg->p = p;
         seg->cap = cap;
         seg->seq = t->snd_end + done;
-        seg->sum = tern_csum_copy(0, p->payload, data + done, n);
+        seg->sum = tern__csum_copy(0, p->payload, data + done, n);
         seg->len = n;
         p->len = p->tot_len = (uint16_t)n;
-        tcp_seg_append(t, seg);
+        tern__tcp_seg_append(t, seg);
         tail = seg;
         done += n;
     }
@@ -384,7 +384,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
         return TERN_ERR_CONN;
     if (len == 0)
         return TERN_OK;
-    if (len > tcp_sndbuf(t))
+    if (len > tern__tcp_sndbuf(t))
         return TERN_ERR_MEM;
     /* All or nothing, as lwIP: a failed write queues no bytes. */
     uint32_t saved_end = t->snd_end, saved_queued = t->snd_queued;
@@ -408,7 +408,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
             tcp_seg *n = extra->next;
             if (t->snd_next_seg == extra)
                 t->snd_next_seg = NULL;
-            tcp_seg_free(extra);
+            tern__tcp_seg_free(extra);
             t->snd_queuelen--;
             extra = n;
         }
@@ -425,7 +425,7 @@ int tern_tcp_output(tern_tcp *t)
         return TERN_ERR_ARG;
     if (t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_CLOSED)
         return TERN_OK;
-    return tcp_send_queued(t);
+    return tern__tcp_send_queued(t);
 }
 
 void tern_tcp_recved(tern_tcp *t, uint32_t len)
@@ -447,7 +447,7 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
      * scaling a 256 KiB buffer still shows as 65535, and comparing the raw
      * buffer would send an ACK for every tcp_recved. */
     uint32_t advertised = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-    uint32_t wnd = tcp_rcv_window_to_advertise(t);
+    uint32_t wnd = tern__tcp_rcv_window_to_advertise(t);
     uint32_t most = (uint32_t)0xffff << t->rcv_wscale;
     if (wnd > most)
         wnd = most;
@@ -463,7 +463,7 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
         t->ack_now = true;
         return;
     }
-    tcp_send_ack(t);
+    tern__tcp_send_ack(t);
 }
 
 static bool synchronized(const tern_tcp *t)
@@ -478,16 +478,16 @@ static void abort_children(tern_tcp *l)
         n = c->next;
         if (c->listener != l)
             continue;
-        tcp_half_open_done(c);
+        tern__tcp_half_open_done(c);
         c->listener = NULL;
         if (!c->accepted) {
-            tcp_send_rst_for(c);
-            tcp_destroy(c, 0);
+            tern__tcp_send_rst_for(c);
+            tern__tcp_destroy(c, 0);
         }
     }
 }
 
-void tcp_half_open_done(tern_tcp *t)
+void tern__tcp_half_open_done(tern_tcp *t)
 {
     if (!t->half_open_counted)
         return;
@@ -498,11 +498,11 @@ void tcp_half_open_done(tern_tcp *t)
         t->stack->tcp->half_open--;
 }
 
-void tcp_destroy(tern_tcp *t, int code)
+void tern__tcp_destroy(tern_tcp *t, int code)
 {
     if (t->dead)
         return;
-    tcp_half_open_done(t);
+    tern__tcp_half_open_done(t);
     if (t->state == TERN_TCP_LISTEN)
         abort_children(t);
     if (t->listener) {
@@ -511,9 +511,9 @@ void tcp_destroy(tern_tcp *t, int code)
         t->listener = NULL;
         code = t->accepted ? code : 0; /* nobody knows a child never accepted */
     }
-    tcp_timers_stop(t);
-    tcp_table_unlink(t);
-    tcp_free_queues(t);
+    tern__tcp_timers_stop(t);
+    tern__tcp_table_unlink(t);
+    tern__tcp_free_queues(t);
     tern_tcp_err_fn errf = t->err;
     void *arg = t->arg;
     tern_tcp_destroy_fn hook = t->on_destroy;
@@ -522,7 +522,7 @@ void tcp_destroy(tern_tcp *t, int code)
     t->state = TERN_TCP_CLOSED;
     t->stack->stats.tcp_live--;
     if (t->busy)
-        t->dead = true; /* freed by tcp_leave when the callback returns */
+        t->dead = true; /* freed by tern__tcp_leave when the callback returns */
     else
         free(t);
     if (hook)
@@ -531,7 +531,7 @@ void tcp_destroy(tern_tcp *t, int code)
         errf(arg, code);
 }
 
-bool tcp_leave(tern_tcp *t)
+bool tern__tcp_leave(tern_tcp *t)
 {
     if (--t->busy == 0 && t->dead) {
         free(t);
@@ -545,24 +545,24 @@ void tern_tcp_abort(tern_tcp *t)
     if (!t)
         return;
     if (synchronized(t) && t->state != TERN_TCP_TIME_WAIT)
-        tcp_send_rst_for(t);
-    tcp_destroy(t, TERN_ERR_ABRT);
+        tern__tcp_send_rst_for(t);
+    tern__tcp_destroy(t, TERN_ERR_ABRT);
 }
 
 /* Sends our FIN after the queued data. */
 static int send_fin(tern_tcp *t, tern_tcp_state next)
 {
     if (!t->fin_queued) {
-        int err = tcp_queue_flags(t, TERN_TCP_FIN);
+        int err = tern__tcp_queue_flags(t, TERN_TCP_FIN);
         if (err) {
-            t->close_pending = true; /* tcp_send_queued retries, then moves on */
+            t->close_pending = true; /* tern__tcp_send_queued retries, then moves on */
             t->close_state = next;
-            tcp_arm_slow(t);
+            tern__tcp_arm_slow(t);
             return err;
         }
     }
-    tcp_set_state(t, next);
-    tcp_send_queued(t);
+    tern__tcp_set_state(t, next);
+    tern__tcp_send_queued(t);
     return TERN_OK;
 }
 
@@ -587,20 +587,20 @@ int tern_tcp_close(tern_tcp *t)
     case TERN_TCP_CLOSED:
     case TERN_TCP_LISTEN:
     case TERN_TCP_SYN_SENT:
-        tcp_destroy(t, 0);
+        tern__tcp_destroy(t, 0);
         return TERN_OK;
     default:
         break;
     }
     t->rx_shut = true;
-    tcp_arm_slow(t);
+    tern__tcp_arm_slow(t);
     /* Closing with data the application never read: reset instead of a
      * graceful close, so the peer learns the data was lost (RFC 9293
      * 3.10.4, RFC 2525 2.17), as lwIP does. */
     if ((t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT) &&
         (t->rcv_app_unread || t->refused)) {
-        tcp_send_rst_for(t);
-        tcp_destroy(t, 0);
+        tern__tcp_send_rst_for(t);
+        tern__tcp_destroy(t, 0);
         return TERN_OK;
     }
     return close_tx(t);
@@ -632,7 +632,7 @@ int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx)
     return TERN_OK;
 }
 
-void tern_tcp_stack_teardown(tern_stack *s)
+void tern__tcp_stack_teardown(tern_stack *s)
 {
     tern_tcp_table *tb = s->tcp;
     if (!tb)
@@ -641,7 +641,7 @@ void tern_tcp_stack_teardown(tern_stack *s)
         tern_tcp *t = tb->all;
         t->err = NULL;
         t->listener = NULL;
-        tcp_destroy(t, 0);
+        tern__tcp_destroy(t, 0);
     }
     free(tb->buckets);
     free(tb);

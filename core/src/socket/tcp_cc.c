@@ -10,7 +10,7 @@
 #define CUBIC_C 0.4         /* RFC 9438 4.2 */
 #define CUBIC_BETA 0.7      /* multiplicative decrease */
 
-void tcp_cc_init(tern_tcp *t)
+void tern__tcp_cc_init(tern_tcp *t)
 {
     /* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
     t->cwnd = 10u * t->mss;
@@ -62,7 +62,7 @@ static void cubic_avoid(tern_tcp *t, uint32_t acked)
     }
 }
 
-void tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
+void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
 {
     if (!acked)
         return;
@@ -97,13 +97,13 @@ static uint32_t reduced_window(tern_tcp *t)
     return w > 2u * t->mss ? w : 2u * t->mss;
 }
 
-void tcp_cc_on_loss(tern_tcp *t)
+void tern__tcp_cc_on_loss(tern_tcp *t)
 {
     t->ssthresh = reduced_window(t);
     t->cwnd = t->sack_ok ? t->ssthresh : t->ssthresh + 3u * t->mss;
 }
 
-void tcp_cc_on_timeout(tern_tcp *t)
+void tern__tcp_cc_on_timeout(tern_tcp *t)
 {
     if (!t->in_recovery || t->nrtx <= 1)
         t->ssthresh = reduced_window(t);
@@ -114,7 +114,7 @@ void tcp_cc_on_timeout(tern_tcp *t)
     t->cubic.epoch_ms = 0;
 }
 
-void tcp_cc_exit_recovery(tern_tcp *t)
+void tern__tcp_cc_exit_recovery(tern_tcp *t)
 {
     t->in_recovery = false;
     t->cwnd = t->ssthresh;

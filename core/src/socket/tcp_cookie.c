@@ -25,7 +25,7 @@
 
 static const uint16_t mss_table[8] = {216, 536, 1024, 1220, 1360, 1400, 1440, 1460};
 
-bool tcp_cookie_needed(const tern_tcp *l)
+bool tern__tcp_cookie_needed(const tern_tcp *l)
 {
     uint32_t limit = l->backlog < HALF_OPEN_MAX ? l->backlog : HALF_OPEN_MAX;
     return l->half_open >= limit || l->stack->tcp->half_open >= HALF_OPEN_STACK_MAX;
@@ -33,12 +33,12 @@ bool tcp_cookie_needed(const tern_tcp *l)
 
 static uint32_t mac(tern_stack *s, const tern_ip_meta *m, const tern_tcp_repr *h, uint32_t peer_isn, uint32_t t)
 {
-    return tcp_keyed_hash(s, &m->dst, h->dst_port, &m->src, h->src_port, peer_isn, t);
+    return tern__tcp_keyed_hash(s, &m->dst, h->dst_port, &m->src, h->src_port, peer_isn, t);
 }
 
 static uint32_t period(tern_stack *s) { return tern_stack_now(s) >> COOKIE_PERIOD_SHIFT; }
 
-void tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
+void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
     tern_stack *s = l->stack;
     tern_tcp_table *tb = s->tcp;
@@ -73,11 +73,11 @@ void tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_m
             r.wscale = ws;
         }
     }
-    tcp_send_stateless(s, m->iface, &m->dst, &m->src, &r);
+    tern__tcp_send_stateless(s, m->iface, &m->dst, &m->src, &r);
     s->stats.tcp_cookies_sent++;
 }
 
-tern_tcp *tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
+tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
     tern_stack *s = l->stack;
     uint32_t cookie = h->ack - 1, peer_isn = h->seq - 1;
@@ -106,10 +106,10 @@ tern_tcp *tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_me
             syn.wscale = (uint8_t)(h->ts_ecr & TS_NO_WSCALE);
         }
     }
-    tern_tcp *c = tcp_new_child(l, &syn, m);
+    tern_tcp *c = tern__tcp_new_child(l, &syn, m);
     if (!c)
         return NULL;
-    tcp_take_syn_options(c, &syn, m->iface);
+    tern__tcp_take_syn_options(c, &syn, m->iface);
     if (c->ws_ok) {
         uint8_t ws = 0;
         while (ws < TCP_MAX_WSCALE && (c->cfg.rcv_buf_max >> ws) > 0xffff)
@@ -126,11 +126,11 @@ tern_tcp *tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_me
     c->ts_offset = s->tcp->cookie_ts_offset + (1u << TS_OPT_BITS);
     /* What the SYN-ACK advertised, so the ACK's data is in the window. */
     c->rcv_adv = c->rcv_nxt + (c->cfg.rcv_buf > 0xffff ? 0xffff : c->cfg.rcv_buf);
-    tcp_cc_init(c);
-    tcp_table_link(c);
-    tcp_hash_insert(c);
-    tcp_set_state(c, TERN_TCP_SYN_RCVD);
-    tcp_arm_slow(c);
+    tern__tcp_cc_init(c);
+    tern__tcp_table_link(c);
+    tern__tcp_hash_insert(c);
+    tern__tcp_set_state(c, TERN_TCP_SYN_RCVD);
+    tern__tcp_arm_slow(c);
     s->stats.tcp_cookies_ok++;
     return c;
 }

@@ -191,98 +191,98 @@ typedef struct tern_tcp_table {
     uint32_t cookie_ts_offset; /* TSval clock of SYN cookie SYN-ACKs */
 } tern_tcp_table;
 
-tern_tcp_table *tcp_table(tern_stack *s);
-void tcp_table_link(tern_tcp *t);
-void tcp_table_unlink(tern_tcp *t);
-void tcp_hash_insert(tern_tcp *t);
-void tcp_hash_remove(tern_tcp *t);
-tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener);
-bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
-uint32_t tcp_isn(tern_stack *s, const tern_addr *laddr, uint16_t lport, const tern_addr *raddr, uint16_t rport);
-uint32_t tcp_random(tern_stack *s);
+tern_tcp_table *tern__tcp_table(tern_stack *s);
+void tern__tcp_table_link(tern_tcp *t);
+void tern__tcp_table_unlink(tern_tcp *t);
+void tern__tcp_hash_insert(tern_tcp *t);
+void tern__tcp_hash_remove(tern_tcp *t);
+tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener);
+bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
+uint32_t tern__tcp_isn(tern_stack *s, const tern_addr *laddr, uint16_t lport, const tern_addr *raddr, uint16_t rport);
+uint32_t tern__tcp_random(tern_stack *s);
 /* A keyed hash of a 4-tuple and two more words (SYN cookie MACs). */
-uint32_t tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
+uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
                         uint32_t extra1, uint32_t extra2);
 
 /* tcp.c */
-void tcp_set_state(tern_tcp *t, tern_tcp_state st);
+void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st);
 /* Frees the socket and calls err(code) when code != 0. */
-void tcp_destroy(tern_tcp *t, int code);
-tern_tcp *tcp_alloc(tern_stack *s, uint8_t type);
-uint32_t tcp_sndbuf(const tern_tcp *t);
+void tern__tcp_destroy(tern_tcp *t, int code);
+tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type);
+uint32_t tern__tcp_sndbuf(const tern_tcp *t);
 
 /* Application callbacks may close or abort the socket they are given;
- * wrap each call so the memory outlives it.  tcp_leave returns false when
+ * wrap each call so the memory outlives it.  tern__tcp_leave returns false when
  * the socket died during the call (the caller must not touch it). */
 static inline void tcp_enter(tern_tcp *t) { t->busy++; }
-bool tcp_leave(tern_tcp *t);
+bool tern__tcp_leave(tern_tcp *t);
 
 /* A child leaves SYN-RECEIVED (or dies in it): uncount it. */
-void tcp_half_open_done(tern_tcp *t);
+void tern__tcp_half_open_done(tern_tcp *t);
 
 /* tcp_input.c */
-void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc);
+void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc);
 /* Offers refused data (and a refused FIN) to the application again;
  * TERN_ERR_ABRT when the socket died. */
-int tcp_deliver_refused(tern_tcp *t);
+int tern__tcp_deliver_refused(tern_tcp *t);
 
 /* tcp_output.c */
 /* Sends what the windows allow.  (Not "tcp_output": that symbol is lwIP's
  * API, which compat exports.) */
-int tcp_send_queued(tern_tcp *t);
-void tcp_send_ack(tern_tcp *t);
-void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
+int tern__tcp_send_queued(tern_tcp *t);
+void tern__tcp_send_ack(tern_tcp *t);
+void tern__tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
                   uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack);
-void tcp_send_rst_for(tern_tcp *t);
+void tern__tcp_send_rst_for(tern_tcp *t);
 /* Sends a segment that belongs to no socket (RST, SYN cookie SYN-ACK). */
-void tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
+void tern__tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
                         const tern_tcp_repr *r);
-int tcp_send_syn(tern_tcp *t);
-int tcp_queue_flags(tern_tcp *t, uint8_t flags);
-void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
-void tcp_send_probe(tern_tcp *t, bool keepalive);
-void tcp_seg_free(tcp_seg *seg);
+int tern__tcp_send_syn(tern_tcp *t);
+int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags);
+void tern__tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
+void tern__tcp_send_probe(tern_tcp *t, bool keepalive);
+void tern__tcp_seg_free(tcp_seg *seg);
 /* Puts seg at the end of the send queue (and of the unsent part). */
-void tcp_seg_append(tern_tcp *t, tcp_seg *seg);
-void tcp_free_queues(tern_tcp *t);
-uint32_t tcp_flight(const tern_tcp *t);
-uint32_t tcp_rcv_window_to_advertise(tern_tcp *t);
-uint32_t tcp_ts_now(const tern_tcp *t);
-uint16_t tcp_mss_for(const tern_tcp *t, tern_iface *ifc);
+void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg);
+void tern__tcp_free_queues(tern_tcp *t);
+uint32_t tern__tcp_flight(const tern_tcp *t);
+uint32_t tern__tcp_rcv_window_to_advertise(tern_tcp *t);
+uint32_t tern__tcp_ts_now(const tern_tcp *t);
+uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc);
 
 /* tcp_timer.c */
-void tcp_timers_init(tern_tcp *t);
-void tcp_timers_stop(tern_tcp *t);
-void tcp_arm_rtx(tern_tcp *t);
-void tcp_arm_delack(tern_tcp *t);
-void tcp_arm_slow(tern_tcp *t);
-void tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
+void tern__tcp_timers_init(tern_tcp *t);
+void tern__tcp_timers_stop(tern_tcp *t);
+void tern__tcp_arm_rtx(tern_tcp *t);
+void tern__tcp_arm_delack(tern_tcp *t);
+void tern__tcp_arm_slow(tern_tcp *t);
+void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
 
 /* tcp_cc.c */
-void tcp_cc_init(tern_tcp *t);
-void tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
-void tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
-void tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
-void tcp_cc_exit_recovery(tern_tcp *t);
+void tern__tcp_cc_init(tern_tcp *t);
+void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
+void tern__tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
+void tern__tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
+void tern__tcp_cc_exit_recovery(tern_tcp *t);
 
 /* tcp_cookie.c: SYN cookies (RFC 4987 3.6) once half-open connections
  * reach their bound, so a SYN flood costs no memory. */
-bool tcp_cookie_needed(const tern_tcp *l);
-void tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
+bool tern__tcp_cookie_needed(const tern_tcp *l);
+void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
 /* Validates the ACK completing a cookie handshake and builds the child in
  * SYN-RECEIVED (its SYN-ACK acknowledged by this very segment); NULL when
  * the cookie is not ours. */
-tern_tcp *tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
+tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
 /* Shared by the cookie and the normal path: a child of l for this SYN. */
-tern_tcp *tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
+tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m);
 
 /* tcp_ooo.c */
 /* Queues an out-of-order segment (p payload = data); consumes p. */
-void tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin);
+void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin);
 /* Takes the segments now in order (chain of payloads, total bytes, FIN). */
-tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin);
-void tcp_ooo_free(tern_tcp *t);
+tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin);
+void tern__tcp_ooo_free(tern_tcp *t);
 /* SACK blocks for an ACK: the block holding `latest` first (RFC 2018 4). */
-uint8_t tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max);
+uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max);
 
 #endif

@@ -1,6 +1,6 @@
 /* socket/tcp_input.c: where a TCP segment arrives (RFC 9293 3.10.7).
  *
- * tern_tcp_input validates the segment and finds its socket; the rest
+ * tern__tcp_input validates the segment and finds its socket; the rest
  * follows the RFC's order for "SEGMENT ARRIVES": LISTEN, SYN-SENT, then
  * for synchronized states: sequence check (with PAWS), RST, SYN, ACK,
  * data, FIN.  Received data is handed to the application in the pbuf it
@@ -40,11 +40,11 @@ static void challenge_ack(tern_tcp *t)
     if (tb->challenge_count++ >= 1000)
         return;
     t->challenge_acks++;
-    tcp_send_ack(t);
+    tern__tcp_send_ack(t);
 }
 
 /* The peer's options from its SYN or SYN-ACK. */
-void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
+void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 {
     t->ws_ok = t->cfg.wscale && h->has_wscale;
     if (t->ws_ok) {
@@ -61,7 +61,7 @@ void tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
     t->sack_ok = t->cfg.sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
     t->peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
-    uint16_t ours = tcp_mss_for(t, ifc);
+    uint16_t ours = tern__tcp_mss_for(t, ifc);
     uint16_t mss = t->peer_mss < ours ? t->peer_mss : ours;
     if (t->ts_ok)
         mss = (uint16_t)(mss - 12); /* room for the timestamp option */
@@ -97,7 +97,7 @@ static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
             t->refused = r;
         t->refused_tail = r;
     }
-    tcp_arm_slow(t); /* refused data is offered again on the tick (t->refused is set now) */
+    tern__tcp_arm_slow(t); /* refused data is offered again on the tick (t->refused is set now) */
 }
 
 /* Calls recv(p) (p == NULL: FIN).  Returns false when the socket died;
@@ -118,7 +118,7 @@ static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
     }
     tcp_enter(t);
     int r = t->recv(t->arg, t, p, TERN_OK);
-    if (!tcp_leave(t))
+    if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK && r != TERN_ERR_ABRT)
         *refused = true;
@@ -157,11 +157,11 @@ static bool deliver_fin(tern_tcp *t)
         return false;
     t->refused_fin = refused;
     if (refused)
-        tcp_arm_slow(t);
+        tern__tcp_arm_slow(t);
     return true;
 }
 
-int tcp_deliver_refused(tern_tcp *t)
+int tern__tcp_deliver_refused(tern_tcp *t)
 {
     while (t->refused) {
         tcp_ooo *r = t->refused;
@@ -194,9 +194,9 @@ int tern_tcp_process_refused(tern_tcp *t)
 {
     if (!t)
         return TERN_ERR_ARG;
-    int r = tcp_deliver_refused(t);
+    int r = tern__tcp_deliver_refused(t);
     if (r != TERN_ERR_ABRT && t->ack_now && !t->busy)
-        tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
+        tern__tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
     return r;
 }
 
@@ -270,7 +270,7 @@ static void mark_losses(tern_tcp *t)
 
 static void enter_recovery(tern_tcp *t)
 {
-    tcp_cc_on_loss(t);
+    tern__tcp_cc_on_loss(t);
     t->in_recovery = true;
     t->recovery_epoch++;
     t->recover = t->snd_max;
@@ -317,7 +317,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             if (seg->sacked)
                 t->sacked_bytes -= seg->len;
             t->snd_queuelen--;
-            tcp_seg_free(seg);
+            tern__tcp_seg_free(seg);
         }
         if (seg && SEQ_GT(ack, seg->seq) && seg->len && seg->p) {
             /* Part of a segment (a peer with a smaller MSS, a middlebox). */
@@ -328,7 +328,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             seg->seq += n;
             seg->len -= n;
             seg->cap -= n;
-            seg->sum = tern_csum_pbuf(0, seg->p, 0, (uint16_t)seg->len);
+            seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)seg->len);
             data_acked += n;
         }
         t->snd_una = ack;
@@ -344,18 +344,18 @@ static bool take_ack(tern_tcp *t, segment *sg)
          * one timed segment at a time (Karn's rule in send_seg). */
         uint32_t now = tern_stack_now(t->stack);
         if (t->ts_ok && h->has_ts && h->ts_ecr) {
-            uint32_t rtt = tcp_ts_now(t) - h->ts_ecr;
+            uint32_t rtt = tern__tcp_ts_now(t) - h->ts_ecr;
             if (rtt < 60000)
-                tcp_rtt_sample(t, rtt);
+                tern__tcp_rtt_sample(t, rtt);
         } else if (t->rtt_timing && SEQ_GT(ack, t->rtt_seq)) {
             t->rtt_timing = false;
-            tcp_rtt_sample(t, now - t->rtt_start);
+            tern__tcp_rtt_sample(t, now - t->rtt_start);
         }
         t->nrtx = 0;
 
         if (t->in_recovery) {
             if (SEQ_GEQ(ack, t->recover)) {
-                tcp_cc_exit_recovery(t);
+                tern__tcp_cc_exit_recovery(t);
             } else {
                 /* Partial ACK (RFC 6582 3.2 / RFC 6675): the next hole goes now. */
                 mark_losses(t);
@@ -365,10 +365,10 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 }
             }
         } else {
-            tcp_cc_on_ack(t, data_acked);
+            tern__tcp_cc_on_ack(t, data_acked);
         }
         t->dupacks = 0;
-        tcp_arm_rtx(t);
+        tern__tcp_arm_rtx(t);
     } else if (ack == t->snd_una && sg->len == 0 && !(h->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) &&
                !win_update && t->snd_una != t->snd_max) {
         /* A duplicate ACK (RFC 5681 2). */
@@ -391,7 +391,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
         t->sent_pending = 0;
         tcp_enter(t);
         t->sent(t->arg, t, n);
-        if (!tcp_leave(t))
+        if (!tern__tcp_leave(t))
             return false;
     }
     t->sent_pending = 0;
@@ -404,16 +404,16 @@ static void synchronized_input(tern_tcp *t, segment *sg);
 
 static void enter_time_wait(tern_tcp *t)
 {
-    tcp_set_state(t, TERN_TCP_TIME_WAIT);
+    tern__tcp_set_state(t, TERN_TCP_TIME_WAIT);
     tern_timer_stop(t->stack, &t->rtx_timer);
-    tcp_ooo_free(t);
-    tcp_arm_slow(t);
+    tern__tcp_ooo_free(t);
+    tern__tcp_arm_slow(t);
 }
 
-tern_tcp *tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
+tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
     tern_stack *s = l->stack;
-    tern_tcp *c = tcp_alloc(s, m->dst.type);
+    tern_tcp *c = tern__tcp_alloc(s, m->dst.type);
     if (!c)
         return NULL;
     c->local = m->dst;
@@ -455,44 +455,44 @@ static void listen_input(tern_tcp *l, segment *sg)
     if (h->flags & TERN_TCP_ACK) {
         /* Either the end of a SYN-cookie handshake, or nothing of ours. */
         if (!(h->flags & TERN_TCP_SYN) && l->pending < l->backlog) {
-            tern_tcp *c = tcp_cookie_child(l, h, m);
+            tern_tcp *c = tern__tcp_cookie_child(l, h, m);
             if (c)
                 return synchronized_input(c, sg);
         }
-        tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
+        tern__tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
         return drop(sg);
     }
     if (!(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_FIN) || m->dst_is_broadcast)
         return drop(sg);
-    if (tcp_cookie_needed(l)) {
+    if (tern__tcp_cookie_needed(l)) {
         /* Half-open connections are at their bound: answer without state. */
         drop(sg);
-        tcp_cookie_send_synack(l, h, m);
+        tern__tcp_cookie_send_synack(l, h, m);
         return;
     }
     if (l->pending >= l->backlog) {
         s->stats.tcp_drop_backlog++;
         return drop(sg);
     }
-    tern_tcp *c = tcp_new_child(l, h, m);
+    tern_tcp *c = tern__tcp_new_child(l, h, m);
     if (!c)
         return drop(sg);
-    tcp_take_syn_options(c, h, m->iface);
-    c->iss = tcp_isn(s, &c->local, c->local_port, &c->remote, c->remote_port);
+    tern__tcp_take_syn_options(c, h, m->iface);
+    c->iss = tern__tcp_isn(s, &c->local, c->local_port, &c->remote, c->remote_port);
     c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss;
     c->recover = c->iss;
-    c->ts_offset = tcp_random(s);
-    tcp_cc_init(c);
-    tcp_table_link(c);
-    tcp_hash_insert(c);
-    tcp_set_state(c, TERN_TCP_SYN_RCVD);
+    c->ts_offset = tern__tcp_random(s);
+    tern__tcp_cc_init(c);
+    tern__tcp_table_link(c);
+    tern__tcp_hash_insert(c);
+    tern__tcp_set_state(c, TERN_TCP_SYN_RCVD);
     c->half_open_counted = true;
     l->half_open++;
     s->tcp->half_open++;
-    tcp_arm_slow(c);
+    tern__tcp_arm_slow(c);
     drop(sg); /* data on a SYN is not kept; the peer sends it again */
-    if (tcp_send_syn(c) != TERN_OK)
-        tcp_destroy(c, 0);
+    if (tern__tcp_send_syn(c) != TERN_OK)
+        tern__tcp_destroy(c, 0);
 }
 
 static void syn_sent_input(tern_tcp *t, segment *sg)
@@ -501,14 +501,14 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     bool has_ack = (h->flags & TERN_TCP_ACK) != 0;
     if (has_ack && (SEQ_LEQ(h->ack, t->iss) || SEQ_GT(h->ack, t->snd_max))) {
         if (!(h->flags & TERN_TCP_RST))
-            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
         return drop(sg);
     }
     if (h->flags & TERN_TCP_RST) {
         drop(sg);
         if (has_ack)
-            tcp_destroy(t, TERN_ERR_RST); /* connection refused */
+            tern__tcp_destroy(t, TERN_ERR_RST); /* connection refused */
         return;
     }
     if (!(h->flags & TERN_TCP_SYN))
@@ -516,20 +516,20 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->irs = h->seq;
     t->rcv_nxt = h->seq + 1;
     t->rcv_adv = t->rcv_nxt;
-    tcp_take_syn_options(t, h, sg->m->iface);
+    tern__tcp_take_syn_options(t, h, sg->m->iface);
     drop(sg);
     if (!has_ack) {
         /* Simultaneous open (RFC 9293 3.5): answer with SYN-ACK. */
-        tcp_set_state(t, TERN_TCP_SYN_RCVD);
+        tern__tcp_set_state(t, TERN_TCP_SYN_RCVD);
         t->snd_wnd = h->window;
         t->snd_wl1 = h->seq;
-        tcp_retransmit_seg(t, t->snd_q);
+        tern__tcp_retransmit_seg(t, t->snd_q);
         return;
     }
     /* Our SYN is acknowledged. */
     tcp_seg *syn = t->snd_q;
     if (t->rtt_timing && syn && syn->rtx == 0)
-        tcp_rtt_sample(t, tern_stack_now(t->stack) - t->rtt_start);
+        tern__tcp_rtt_sample(t, tern_stack_now(t->stack) - t->rtt_start);
     t->rtt_timing = false;
     t->snd_q = syn->next;
     if (!t->snd_q)
@@ -537,7 +537,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     if (t->snd_next_seg == syn)
         t->snd_next_seg = syn->next;
     t->snd_queuelen--;
-    tcp_seg_free(syn);
+    tern__tcp_seg_free(syn);
     t->snd_una = h->ack;
     t->snd_wnd = h->window;
     t->max_snd_wnd = t->snd_wnd;
@@ -545,31 +545,31 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->snd_wl2 = h->ack;
     t->nrtx = 0;
     tern_timer_stop(t->stack, &t->rtx_timer);
-    tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     t->last_rx_ms = tern_stack_now(t->stack);
-    tcp_arm_slow(t);
+    tern__tcp_arm_slow(t);
     t->ack_now = true;
     if (t->connected) {
         tcp_enter(t);
         t->connected(t->arg, t, TERN_OK);
-        if (!tcp_leave(t))
+        if (!tern__tcp_leave(t))
             return;
     }
-    tcp_send_queued(t);
+    tern__tcp_send_queued(t);
 }
 
 /* SYN-RECEIVED -> ESTABLISHED: tell the listener's application. */
 static bool established_from_syn_rcvd(tern_tcp *t)
 {
-    tcp_set_state(t, TERN_TCP_ESTABLISHED);
-    tcp_half_open_done(t);
+    tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    tern__tcp_half_open_done(t);
     tern_tcp *l = t->listener;
     if (!l) {
         /* Simultaneous open of an active socket. */
         if (t->connected) {
             tcp_enter(t);
             t->connected(t->arg, t, TERN_OK);
-            return tcp_leave(t);
+            return tern__tcp_leave(t);
         }
         return true;
     }
@@ -580,7 +580,7 @@ static bool established_from_syn_rcvd(tern_tcp *t)
     }
     tcp_enter(t);
     int r = l->accept(l->arg, t, TERN_OK);
-    if (!tcp_leave(t))
+    if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK) {
         tern_tcp_abort(t);
@@ -641,17 +641,17 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         h->seq == t->irs) {
         /* Our SYN-ACK was lost: the peer repeats its SYN. */
         drop(sg);
-        tcp_retransmit_seg(t, t->snd_q);
+        tern__tcp_retransmit_seg(t, t->snd_q);
         return;
     }
-    if ((t->refused || t->refused_fin) && tcp_deliver_refused(t) == TERN_ERR_ABRT)
+    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
         return drop(sg);
 
     /* PAWS (RFC 7323 5.3): an old timestamp means an old duplicate. */
     if (t->ts_ok && h->has_ts && !(h->flags & TERN_TCP_RST) && SEQ_LT(h->ts_val, t->ts_recent) &&
         now - t->ts_recent_ms < 24u * 24 * 3600 * 1000) {
         drop(sg);
-        tcp_send_ack(t);
+        tern__tcp_send_ack(t);
         return;
     }
 
@@ -664,7 +664,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
                 t->state_since_ms = now; /* a repeated FIN restarts 2MSL */
             drop(sg);
             if (!rst)
-                tcp_send_ack(t);
+                tern__tcp_send_ack(t);
             return;
         }
         /* Accept the ACK of a probe into a closed window, not its data. */
@@ -685,7 +685,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
          * closed (lwIP keeps TIME-WAIT pcbs without callbacks). */
         bool silent = (t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted) ||
                       t->state == TERN_TCP_TIME_WAIT;
-        tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
+        tern__tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
         return;
     }
     if (h->flags & TERN_TCP_SYN) {
@@ -700,7 +700,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd ? t->max_snd_wnd : 65535))) {
         drop(sg);
         if (t->state == TERN_TCP_SYN_RCVD)
-            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
         else
             challenge_ack(t);
@@ -718,7 +718,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     if (was_syn_rcvd) {
         if (!SEQ_GT(h->ack, t->snd_una)) {
             drop(sg);
-            tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
             return;
         }
@@ -726,7 +726,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         t->max_snd_wnd = t->snd_wnd;
         t->snd_wl1 = h->seq;
         t->snd_wl2 = h->ack;
-        tcp_set_state(t, TERN_TCP_ESTABLISHED);
+        tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     }
     if (!take_ack(t, sg))
         return drop(sg);
@@ -737,7 +737,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     switch (t->state) {
     case TERN_TCP_FIN_WAIT_1:
         if (fin_acked)
-            tcp_set_state(t, TERN_TCP_FIN_WAIT_2);
+            tern__tcp_set_state(t, TERN_TCP_FIN_WAIT_2);
         break;
     case TERN_TCP_CLOSING:
         if (fin_acked) {
@@ -749,7 +749,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     case TERN_TCP_LAST_ACK:
         if (fin_acked) {
             drop(sg);
-            tcp_destroy(t, t->rx_shut ? 0 : TERN_ERR_CLSD);
+            tern__tcp_destroy(t, t->rx_shut ? 0 : TERN_ERR_CLSD);
             return;
         }
         break;
@@ -784,7 +784,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             sg->p = NULL;
             if (fin_in_order && had_ooo) {
                 /* Nothing follows a FIN: data held beyond it is bogus. */
-                tcp_ooo_free(t);
+                tern__tcp_ooo_free(t);
                 had_ooo = false;
             }
             if (p && !deliver(t, p))
@@ -792,14 +792,14 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             if (had_ooo) {
                 bool fin = false;
                 tern_pbuf *more;
-                while (!fin && (more = tcp_ooo_take(t, &fin)) != NULL) {
+                while (!fin && (more = tern__tcp_ooo_take(t, &fin)) != NULL) {
                     t->rcv_nxt += more->tot_len;
                     if (!deliver(t, more))
                         return;
                 }
                 if (fin) {
                     fin_in_order = true;
-                    tcp_ooo_free(t); /* anything held past the FIN */
+                    tern__tcp_ooo_free(t); /* anything held past the FIN */
                 }
                 t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
             }
@@ -809,7 +809,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         } else if (sg->len || (h->flags & TERN_TCP_FIN)) {
             /* Out of order: hold it and send a duplicate ACK with SACK. */
             if (sg->p && t->ooo_count < t->cfg.ooo_max_segs) {
-                tcp_ooo_insert(t, sg->p, h->seq, (h->flags & TERN_TCP_FIN) != 0);
+                tern__tcp_ooo_insert(t, sg->p, h->seq, (h->flags & TERN_TCP_FIN) != 0);
                 sg->p = NULL;
             }
             drop(sg);
@@ -823,13 +823,13 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         t->ack_now = true;
         switch (t->state) {
         case TERN_TCP_ESTABLISHED:
-            tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
+            tern__tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
             break;
         case TERN_TCP_FIN_WAIT_1:
             if (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end))
                 enter_time_wait(t);
             else
-                tcp_set_state(t, TERN_TCP_CLOSING);
+                tern__tcp_set_state(t, TERN_TCP_CLOSING);
             break;
         case TERN_TCP_FIN_WAIT_2:
             enter_time_wait(t);
@@ -845,8 +845,8 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     if (t->unacked_segs >= 2)
         t->ack_now = true;
     else if (t->unacked_segs)
-        tcp_arm_delack(t);
-    tcp_send_queued(t);
+        tern__tcp_arm_delack(t);
+    tern__tcp_send_queued(t);
 }
 
 /* A SYN for a connection in TIME-WAIT may start a new incarnation when
@@ -861,18 +861,18 @@ static bool time_wait_reusable(const tern_tcp *t, const tern_tcp_repr *h)
     return SEQ_GT(h->seq, t->rcv_nxt);
 }
 
-void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 {
     s->stats.tcp_in++;
     uint8_t hdr[TERN_TCP_MAX_HLEN];
     uint16_t n = tern_pbuf_copy_partial(p, hdr, sizeof(hdr), 0);
     segment sg = {.p = p, .m = m};
-    if (m->dst_is_broadcast || tern_tcp_parse(hdr, n, &sg.h) != TERN_WIRE_OK ||
+    if (m->dst_is_broadcast || tern__tcp_parse(hdr, n, &sg.h) != TERN_WIRE_OK ||
         sg.h.dst_port == 0 || sg.h.src_port == 0 || sg.h.hlen > p->tot_len) {
         s->stats.tcp_drop_malformed++;
         return drop(&sg);
     }
-    if (!m->csum_trusted && tern_ip_transport_csum(p, TERN_PROTO_TCP, &m->src, &m->dst) != 0) {
+    if (!m->csum_trusted && tern__ip_transport_csum(p, TERN_PROTO_TCP, &m->src, &m->dst) != 0) {
         s->stats.tcp_drop_checksum++;
         return drop(&sg);
     }
@@ -888,9 +888,9 @@ void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
     sg.p = tern_pbuf_free_header(p, h->hlen); /* NULL when only a header came */
 
     tern_tcp *listener;
-    tern_tcp *t = tcp_lookup(s, m, h->src_port, h->dst_port, &listener);
+    tern_tcp *t = tern__tcp_lookup(s, m, h->src_port, h->dst_port, &listener);
     if (t && t->state == TERN_TCP_TIME_WAIT && time_wait_reusable(t, h) && listener) {
-        tcp_destroy(t, 0);
+        tern__tcp_destroy(t, 0);
         t = NULL;
     }
     if (t) {
@@ -905,9 +905,9 @@ void tern_tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
     s->stats.tcp_drop_no_socket++;
     if (!(h->flags & TERN_TCP_RST)) {
         if (h->flags & TERN_TCP_ACK)
-            tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
+            tern__tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, h->ack, 0, false);
         else
-            tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, 0, h->seq + seg_space(&sg), true);
+            tern__tcp_send_rst(s, m->iface, &m->dst, &m->src, h->dst_port, h->src_port, 0, h->seq + seg_space(&sg), true);
     }
     drop(&sg);
 }

@@ -9,7 +9,7 @@
 
 #include "socket/tcp_impl.h"
 
-void tcp_ooo_free(tern_tcp *t)
+void tern__tcp_ooo_free(tern_tcp *t)
 {
     for (tcp_ooo *o = t->ooo, *n; o; o = n) {
         n = o->next;
@@ -34,7 +34,7 @@ static tern_pbuf *cut_tail(tern_pbuf *p, uint32_t seq, uint32_t *len, uint32_t l
     return p;
 }
 
-void tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
+void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
 {
     uint32_t len = p->tot_len;
     t->ooo_last = seq;
@@ -76,7 +76,7 @@ void tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
     t->ooo_count++;
 }
 
-tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin)
+tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
 {
     while (t->ooo && SEQ_LEQ(t->ooo->seq, t->rcv_nxt)) {
         tcp_ooo *o = t->ooo;
@@ -104,7 +104,7 @@ tern_pbuf *tcp_ooo_take(tern_tcp *t, bool *fin)
     return NULL;
 }
 
-uint8_t tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max)
+uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max)
 {
     /* Contiguous runs of held data; the run with the latest arrival first. */
     tern_tcp_sack_block runs[TERN_TCP_MAX_SACK + 1];

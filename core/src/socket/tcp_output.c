@@ -10,9 +10,9 @@
 #include "socket/tcp_impl.h"
 #include "wire/bytes.h"
 
-uint32_t tcp_ts_now(const tern_tcp *t) { return tern_stack_now(t->stack) + t->ts_offset; }
+uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern_stack_now(t->stack) + t->ts_offset; }
 
-uint16_t tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
+uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
 {
     uint32_t overhead = (t->remote.type == TERN_ADDR_V6 ? TERN_IPV6_HLEN : TERN_IPV4_HLEN) + TERN_TCP_HLEN;
     uint32_t mtu = ifc ? tern_iface_mtu(ifc) : 0;
@@ -27,22 +27,22 @@ static uint32_t seg_seqlen(const tcp_seg *s)
     return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
-void tcp_seg_free(tcp_seg *seg)
+void tern__tcp_seg_free(tcp_seg *seg)
 {
     if (seg->p)
         tern_pbuf_free(seg->p);
     free(seg);
 }
 
-void tcp_free_queues(tern_tcp *t)
+void tern__tcp_free_queues(tern_tcp *t)
 {
     for (tcp_seg *s = t->snd_q, *n; s; s = n) {
         n = s->next;
-        tcp_seg_free(s);
+        tern__tcp_seg_free(s);
     }
     t->snd_q = t->snd_q_tail = t->snd_next_seg = NULL;
     t->snd_queuelen = 0;
-    tcp_ooo_free(t);
+    tern__tcp_ooo_free(t);
     for (tcp_ooo *r = t->refused, *n; r; r = n) {
         n = r->next;
         tern_pbuf_free(r->p);
@@ -54,7 +54,7 @@ void tcp_free_queues(tern_tcp *t)
 /* The window to put in an outgoing header, in bytes.  It never moves the
  * right edge left (RFC 9293 3.8.6.2.2 / RFC 7323 2.4) and only moves it
  * right in steps of at least min(buffer/2, MSS) (receiver SWS avoidance). */
-uint32_t tcp_rcv_window_to_advertise(tern_tcp *t)
+uint32_t tern__tcp_rcv_window_to_advertise(tern_tcp *t)
 {
     uint32_t edge_left = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
     uint32_t wnd = t->rcv_wnd;
@@ -66,7 +66,7 @@ uint32_t tcp_rcv_window_to_advertise(tern_tcp *t)
 
 static uint16_t window_field(tern_tcp *t, bool syn)
 {
-    uint32_t wnd = tcp_rcv_window_to_advertise(t);
+    uint32_t wnd = tern__tcp_rcv_window_to_advertise(t);
     uint32_t field;
     if (syn) {
         field = wnd > 0xffff ? 0xffff : wnd; /* never scaled in a SYN (RFC 7323 2.2) */
@@ -89,7 +89,7 @@ static tern_iface *out_iface(tern_tcp *t)
 {
     if (t->iface_index)
         return tern_iface_by_index(t->stack, t->iface_index);
-    return tern_ip_route(t->stack, &t->remote);
+    return tern__ip_route(t->stack, &t->remote);
 }
 
 /* Fills the header fields every segment of t shares. */
@@ -106,7 +106,7 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
     r->window = window_field(t, syn);
     if (syn) {
         r->has_mss = true;
-        r->mss = tcp_mss_for(t, out_iface(t));
+        r->mss = tern__tcp_mss_for(t, out_iface(t));
         bool active = t->state == TERN_TCP_SYN_SENT;
         if (t->cfg.wscale && (active || t->ws_ok)) {
             r->has_wscale = true;
@@ -115,18 +115,18 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
         r->sack_permitted = t->cfg.sack && (active || t->sack_ok);
         if (t->cfg.timestamps && (active || t->ts_ok)) {
             r->has_ts = true;
-            r->ts_val = tcp_ts_now(t);
+            r->ts_val = tern__tcp_ts_now(t);
             r->ts_ecr = (flags & TERN_TCP_ACK) ? t->ts_recent : 0;
         }
         return;
     }
     if (t->ts_ok) {
         r->has_ts = true;
-        r->ts_val = tcp_ts_now(t);
+        r->ts_val = tern__tcp_ts_now(t);
         r->ts_ecr = t->ts_recent;
     }
     if (t->sack_ok && t->ooo && (flags & TERN_TCP_ACK))
-        r->sack_count = tcp_ooo_sack_blocks(t, r->sack, TERN_TCP_MAX_SACK);
+        r->sack_count = tern__tcp_ooo_sack_blocks(t, r->sack, TERN_TCP_MAX_SACK);
 }
 
 /* Sends one segment: header from r, payload from seg (or none).  The
@@ -137,7 +137,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     tern_iface *ifc = out_iface(t);
     if (!ifc)
         return TERN_ERR_RTE;
-    uint16_t hlen = tern_tcp_header_len(r);
+    uint16_t hlen = tern__tcp_header_len(r);
     tern_pbuf *p;
     bool borrowed = false;
     tern_csum payload_sum = 0;
@@ -161,16 +161,16 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
             return TERN_ERR_MEM;
     }
     uint8_t *h = p->payload;
-    tern_tcp_emit(h, r);
+    tern__tcp_emit(h, r);
     uint32_t len = hlen + (seg ? seg->len : 0);
     tern_csum sum;
     if (t->local.type == TERN_ADDR_V4)
-        sum = tern_csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)len);
+        sum = tern__csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)len);
     else
-        sum = tern_csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, len);
-    sum = tern_csum_add(sum, h, hlen) + payload_sum;
-    tern_wr16(h + 16, tern_csum_finish(sum));
-    int err = tern_ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+        sum = tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, len);
+    sum = tern__csum_add(sum, h, hlen) + payload_sum;
+    tern_wr16(h + 16, tern__csum_finish(sum));
+    int err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     if (borrowed)
         tern_pbuf_remove_header(p, hlen);
     else
@@ -184,7 +184,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     return err;
 }
 
-void tcp_send_ack(tern_tcp *t)
+void tern__tcp_send_ack(tern_tcp *t)
 {
     tern_tcp_repr r;
     base_repr(t, &r, t->snd_nxt, TERN_TCP_ACK);
@@ -193,7 +193,7 @@ void tcp_send_ack(tern_tcp *t)
 
 /* A keepalive (seq = SND.UNA - 1, RFC 9293 3.8.4) or a zero-window probe
  * (the same trick: the peer answers with its current window). */
-void tcp_send_probe(tern_tcp *t, bool keepalive)
+void tern__tcp_send_probe(tern_tcp *t, bool keepalive)
 {
     (void)keepalive;
     tern_tcp_repr r;
@@ -201,24 +201,24 @@ void tcp_send_probe(tern_tcp *t, bool keepalive)
     transmit(t, &r, NULL);
 }
 
-void tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
+void tern__tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst,
                         const tern_tcp_repr *r)
 {
-    uint16_t hlen = tern_tcp_header_len(r);
+    uint16_t hlen = tern__tcp_header_len(r);
     tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
     if (!p)
         return;
     uint8_t *h = p->payload;
-    tern_tcp_emit(h, r);
-    tern_csum sum = src->type == TERN_ADDR_V4 ? tern_csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, hlen)
-                                              : tern_csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, hlen);
-    tern_wr16(h + 16, tern_csum_finish(tern_csum_add(sum, h, hlen)));
-    tern_ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
+    tern__tcp_emit(h, r);
+    tern_csum sum = src->type == TERN_ADDR_V4 ? tern__csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, hlen)
+                                              : tern__csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, hlen);
+    tern_wr16(h + 16, tern__csum_finish(tern__csum_add(sum, h, hlen)));
+    tern__ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
     tern_pbuf_free(p);
     s->stats.tcp_out++;
 }
 
-void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
+void tern__tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const tern_addr *dst, uint16_t sport,
                   uint16_t dport, uint32_t seq, uint32_t ack, bool with_ack)
 {
     tern_tcp_repr r = {.src_port = sport,
@@ -226,17 +226,17 @@ void tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, const te
                        .seq = seq,
                        .ack = with_ack ? ack : 0,
                        .flags = (uint8_t)(TERN_TCP_RST | (with_ack ? TERN_TCP_ACK : 0))};
-    tcp_send_stateless(s, ifc, src, dst, &r);
+    tern__tcp_send_stateless(s, ifc, src, dst, &r);
     s->stats.tcp_rst_out++;
 }
 
-void tcp_send_rst_for(tern_tcp *t)
+void tern__tcp_send_rst_for(tern_tcp *t)
 {
-    tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port, t->snd_nxt,
+    tern__tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port, t->snd_nxt,
                  t->rcv_nxt, true);
 }
 
-void tcp_seg_append(tern_tcp *t, tcp_seg *seg)
+void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)
 {
     if (t->snd_q_tail)
         t->snd_q_tail->next = seg;
@@ -250,7 +250,7 @@ void tcp_seg_append(tern_tcp *t, tcp_seg *seg)
 
 /* Queues a SYN or FIN (FIN rides on the last unsent data segment when
  * there is one). */
-int tcp_queue_flags(tern_tcp *t, uint8_t flags)
+int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
 {
     if ((flags & TERN_TCP_FIN) && t->snd_q_tail && t->snd_next_seg && t->snd_q_tail->len &&
         !(t->snd_q_tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
@@ -261,7 +261,7 @@ int tcp_queue_flags(tern_tcp *t, uint8_t flags)
             return TERN_ERR_MEM;
         seg->seq = t->snd_end;
         seg->flags = flags;
-        tcp_seg_append(t, seg);
+        tern__tcp_seg_append(t, seg);
     }
     t->snd_end += 1;
     if (flags & TERN_TCP_FIN)
@@ -294,7 +294,7 @@ static void after_sent(tern_tcp *t, uint32_t end)
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
     if (!tern_timer_armed(&t->rtx_timer) || t->persist)
-        tcp_arm_rtx(t);
+        tern__tcp_arm_rtx(t);
 }
 
 static void send_seg(tern_tcp *t, tcp_seg *seg)
@@ -317,7 +317,7 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
 {
     tern_tcp_repr r;
     base_repr(t, &r, first->seq, TERN_TCP_ACK);
-    uint16_t hlen = tern_tcp_header_len(&r);
+    uint16_t hlen = tern__tcp_header_len(&r);
     uint32_t now = tern_stack_now(t->stack);
     tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
     if (!h)
@@ -342,14 +342,14 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
         note_sent(t, seg, now);
     }
     uint8_t *hd = h->payload;
-    tern_tcp_emit(hd, &r);
+    tern__tcp_emit(hd, &r);
     uint32_t tcplen = h->tot_len;
     tern_csum sum = t->local.type == TERN_ADDR_V4
-                        ? tern_csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)tcplen)
-                        : tern_csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, tcplen);
-    tern_wr16(hd + 16, (uint16_t)~tern_csum_finish(sum));
+                        ? tern__csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)tcplen)
+                        : tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, tcplen);
+    tern_wr16(hd + 16, (uint16_t)~tern__csum_finish(sum));
     ifc->tx_gso_size = (uint16_t)first->len;
-    tern_ip_output(t->stack, h, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    tern__ip_output(t->stack, h, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     ifc->tx_gso_size = 0;
     tern_pbuf_free(h);
     t->stack->stats.tcp_out++;
@@ -377,9 +377,9 @@ static unsigned burst_len(tern_tcp *t, tern_iface *ifc, tcp_seg *seg, uint32_t w
     return n ? n : 1;
 }
 
-void tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg) { send_seg(t, seg); }
+void tern__tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg) { send_seg(t, seg); }
 
-int tcp_send_syn(tern_tcp *t)
+int tern__tcp_send_syn(tern_tcp *t)
 {
     if (t->cfg.wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
         /* The smallest shift that lets the largest buffer be advertised. */
@@ -389,7 +389,7 @@ int tcp_send_syn(tern_tcp *t)
         t->rcv_wscale = ws;
     }
     if (!t->snd_q) {
-        int err = tcp_queue_flags(t, TERN_TCP_SYN);
+        int err = tern__tcp_queue_flags(t, TERN_TCP_SYN);
         if (err)
             return err;
     }
@@ -416,11 +416,11 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
     n->len = rest;
     n->seq = seg->seq + mss;
     n->flags = seg->flags & (TERN_TCP_FIN | TERN_TCP_PSH);
-    n->sum = tern_csum_add(0, p->payload, rest);
+    n->sum = tern__csum_add(0, p->payload, rest);
     seg->flags &= (uint8_t)~(TERN_TCP_FIN | TERN_TCP_PSH);
     tern_pbuf_realloc(seg->p, (uint16_t)mss);
     seg->len = seg->cap = mss;
-    seg->sum = tern_csum_pbuf(0, seg->p, 0, (uint16_t)mss);
+    seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)mss);
     n->next = seg->next;
     seg->next = n;
     if (t->snd_q_tail == seg)
@@ -431,7 +431,7 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
 
 /* Bytes in the network by RFC 6675's estimate when SACK recovery is on,
  * else everything sent and not acknowledged. */
-uint32_t tcp_flight(const tern_tcp *t)
+uint32_t tern__tcp_flight(const tern_tcp *t)
 {
     if (!(t->in_recovery && t->sack_ok))
         return t->snd_nxt - t->snd_una;
@@ -442,17 +442,17 @@ uint32_t tcp_flight(const tern_tcp *t)
     return pipe;
 }
 
-int tcp_send_queued(tern_tcp *t)
+int tern__tcp_send_queued(tern_tcp *t)
 {
     if (t->state == TERN_TCP_CLOSED || t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_SYN_SENT)
         return TERN_OK;
     if (t->state == TERN_TCP_SYN_RCVD) {
         if (t->ack_now)
-            tcp_send_ack(t);
+            tern__tcp_send_ack(t);
         return TERN_OK;
     }
-    if (t->close_pending && !t->fin_queued && tcp_queue_flags(t, TERN_TCP_FIN) == TERN_OK)
-        tcp_set_state(t, t->close_state);
+    if (t->close_pending && !t->fin_queued && tern__tcp_queue_flags(t, TERN_TCP_FIN) == TERN_OK)
+        tern__tcp_set_state(t, t->close_state);
     bool sent_any = false;
     uint32_t cwnd = t->cwnd;
 
@@ -461,7 +461,7 @@ int tcp_send_queued(tern_tcp *t)
         for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
             if (!s->lost)
                 continue;
-            if (sent_any && tcp_flight(t) + seg_seqlen(s) > cwnd)
+            if (sent_any && tern__tcp_flight(t) + seg_seqlen(s) > cwnd)
                 break;
             s->lost = false;
             s->epoch = t->recovery_epoch;
@@ -493,11 +493,11 @@ int tcp_send_queued(tern_tcp *t)
                 t->persist = true;
                 t->persist_backoff = 0;
                 t->persist_unanswered = 0;
-                tcp_arm_rtx(t);
+                tern__tcp_arm_rtx(t);
             }
             break;
         }
-        if (tcp_flight(t) + len > cwnd && t->snd_una != t->snd_max)
+        if (tern__tcp_flight(t) + len > cwnd && t->snd_una != t->snd_max)
             break;
         /* Nagle (RFC 896): a small segment waits while data is unacknowledged,
          * unless it is the FIN or the application disabled the algorithm.
@@ -508,7 +508,7 @@ int tcp_send_queued(tern_tcp *t)
             break;
         t->persist = false;
         tern_iface *ifc = out_iface(t);
-        uint32_t flight = tcp_flight(t);
+        uint32_t flight = tern__tcp_flight(t);
         unsigned n = burst_len(t, ifc, seg, wnd_end, cwnd > flight ? cwnd - flight : 0);
         if (n > 1) {
             tcp_seg *last = seg;
@@ -526,6 +526,6 @@ int tcp_send_queued(tern_tcp *t)
         t->snd_nxt = seg->seq + len;
     }
     if (!sent_any && (t->ack_now || t->unacked_segs >= 2))
-        tcp_send_ack(t);
+        tern__tcp_send_ack(t);
     return TERN_OK;
 }

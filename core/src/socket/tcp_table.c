@@ -80,7 +80,7 @@ static uint32_t tuple_hash(const tern_tcp_table *tb, const tern_addr *la, uint16
     return (uint32_t)siphash(tb->secret, buf, n);
 }
 
-tern_tcp_table *tcp_table(tern_stack *s)
+tern_tcp_table *tern__tcp_table(tern_stack *s)
 {
     if (s->tcp)
         return s->tcp;
@@ -106,19 +106,19 @@ tern_tcp_table *tcp_table(tern_stack *s)
     return tb;
 }
 
-uint32_t tcp_random(tern_stack *s)
+uint32_t tern__tcp_random(tern_stack *s)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     static uint32_t counter;
     counter++;
     uint32_t in[2] = {counter, tern_stack_now(s)};
     return (uint32_t)siphash(tb->secret, (const uint8_t *)in, sizeof(in));
 }
 
-uint32_t tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
+uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
                         uint32_t extra1, uint32_t extra2)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     uint8_t buf[44];
     size_t n = tuple_bytes(buf, la, lp, ra, rp);
     memcpy(buf + n, &extra1, 4);
@@ -127,30 +127,30 @@ uint32_t tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const t
     return (uint32_t)siphash(key, buf, n + 8);
 }
 
-uint32_t tcp_isn(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+uint32_t tern__tcp_isn(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
     /* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us
      * (here: milliseconds * 250). */
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     uint8_t buf[36];
     size_t n = tuple_bytes(buf, la, lp, ra, rp);
     uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
     return (uint32_t)siphash(key, buf, n) + tern_stack_now(s) * 250u;
 }
 
-void tcp_table_link(tern_tcp *t)
+void tern__tcp_table_link(tern_tcp *t)
 {
     if (t->in_table)
         return;
-    tern_tcp_table *tb = tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->stack);
     t->next = tb->all;
     tb->all = t;
     t->in_table = true;
 }
 
-void tcp_table_unlink(tern_tcp *t)
+void tern__tcp_table_unlink(tern_tcp *t)
 {
-    tcp_hash_remove(t);
+    tern__tcp_hash_remove(t);
     if (!t->in_table)
         return;
     for (tern_tcp **pp = &t->stack->tcp->all; *pp; pp = &(*pp)->next) {
@@ -180,9 +180,9 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
     tb->nbuckets = nbuckets;
 }
 
-void tcp_hash_insert(tern_tcp *t)
+void tern__tcp_hash_insert(tern_tcp *t)
 {
-    tern_tcp_table *tb = tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->stack);
     if (t->hashed)
         return;
     if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
@@ -194,7 +194,7 @@ void tcp_hash_insert(tern_tcp *t)
     tb->nhashed++;
 }
 
-void tcp_hash_remove(tern_tcp *t)
+void tern__tcp_hash_remove(tern_tcp *t)
 {
     if (!t->hashed)
         return;
@@ -237,9 +237,9 @@ static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t 
     return false;
 }
 
-tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener)
+tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     *listener = NULL;
     if (!tb)
         return NULL;
@@ -269,9 +269,9 @@ tern_tcp *tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint1
  * are of the same IPv6-ness (IPv4 and dual-stack count as one kind) and
  * either is unspecified or they are equal, unless both sockets allow reuse.
  * Sockets in every state count, TIME-WAIT included. */
-bool tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port)
+bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port)
 {
-    tern_tcp_table *tb = tcp_table(s);
+    tern_tcp_table *tb = tern__tcp_table(s);
     bool v6 = addr->type == TERN_ADDR_V6;
     for (tern_tcp *t = tb->all; t; t = t->next) {
         if (t == self || t->local_port != port)

@@ -9,14 +9,14 @@ static void rtx_fire(tern_timer *tm, void *arg);
 static void ack_fire(tern_timer *tm, void *arg);
 static void slow_fire(tern_timer *tm, void *arg);
 
-void tcp_timers_init(tern_tcp *t)
+void tern__tcp_timers_init(tern_tcp *t)
 {
     tern_timer_init(&t->rtx_timer, rtx_fire, t);
     tern_timer_init(&t->ack_timer, ack_fire, t);
     tern_timer_init(&t->slow_timer, slow_fire, t);
 }
 
-void tcp_timers_stop(tern_tcp *t)
+void tern__tcp_timers_stop(tern_tcp *t)
 {
     tern_timer_stop(t->stack, &t->rtx_timer);
     tern_timer_stop(t->stack, &t->ack_timer);
@@ -29,7 +29,7 @@ static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
     return v > t->cfg.rto_max_ms ? t->cfg.rto_max_ms : (uint32_t)v;
 }
 
-void tcp_arm_rtx(tern_tcp *t)
+void tern__tcp_arm_rtx(tern_tcp *t)
 {
     if (t->persist) {
         tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->persist_backoff));
@@ -42,7 +42,7 @@ void tcp_arm_rtx(tern_tcp *t)
     tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->nrtx));
 }
 
-void tcp_arm_delack(tern_tcp *t)
+void tern__tcp_arm_delack(tern_tcp *t)
 {
     if (!tern_timer_armed(&t->ack_timer))
         tern_timer_start(t->stack, &t->ack_timer, t->cfg.delack_ms);
@@ -71,14 +71,14 @@ static bool slow_needed(const tern_tcp *t)
            (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT));
 }
 
-void tcp_arm_slow(tern_tcp *t)
+void tern__tcp_arm_slow(tern_tcp *t)
 {
     if (slow_needed(t) && !tern_timer_armed(&t->slow_timer))
         tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
 }
 
 /* RFC 6298 2.2-2.3, with Linux's clamps. */
-void tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
+void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
 {
     if (rtt > 60000)
         return;
@@ -110,14 +110,14 @@ static void rtx_fire(tern_timer *tm, void *arg)
          * may hold its window closed indefinitely (RFC 9293 3.8.6.1,
          * MUST-37). */
         if (++t->persist_unanswered > t->cfg.max_rtx) {
-            tcp_send_rst_for(t);
-            tcp_destroy(t, TERN_ERR_ABRT);
+            tern__tcp_send_rst_for(t);
+            tern__tcp_destroy(t, TERN_ERR_ABRT);
             return;
         }
         if (t->persist_backoff < 16)
             t->persist_backoff++;
-        tcp_send_probe(t, false);
-        tcp_arm_rtx(t);
+        tern__tcp_send_probe(t, false);
+        tern__tcp_arm_rtx(t);
         return;
     }
     if (t->snd_una == t->snd_max)
@@ -133,28 +133,28 @@ static void rtx_fire(tern_timer *tm, void *arg)
     if (t->nrtx >= limit && !syn_young) {
         /* R2 reached (RFC 9293 3.8.3): give up on the connection. */
         if (t->state != TERN_TCP_SYN_SENT && t->state != TERN_TCP_SYN_RCVD)
-            tcp_send_rst_for(t);
-        tcp_destroy(t, TERN_ERR_ABRT);
+            tern__tcp_send_rst_for(t);
+        tern__tcp_destroy(t, TERN_ERR_ABRT);
         return;
     }
     t->nrtx++;
     t->rto_timeouts++;
     t->rtt_timing = false;
     if (handshake) {
-        tcp_retransmit_seg(t, t->snd_q);
-        tcp_arm_rtx(t);
+        tern__tcp_retransmit_seg(t, t->snd_q);
+        tern__tcp_arm_rtx(t);
         return;
     }
     /* Go back to SND.UNA with a one-segment window (RFC 5681 3.1); SACK
      * marks are forgotten (RFC 2018 8) and recovery starts over. */
-    tcp_cc_on_timeout(t);
+    tern__tcp_cc_on_timeout(t);
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->sacked = s->lost = false;
     t->sacked_bytes = 0;
     t->snd_next_seg = t->snd_q;
     t->snd_nxt = t->snd_una;
-    tcp_send_queued(t);
-    tcp_arm_rtx(t);
+    tern__tcp_send_queued(t);
+    tern__tcp_arm_rtx(t);
 }
 
 static void ack_fire(tern_timer *tm, void *arg)
@@ -162,7 +162,7 @@ static void ack_fire(tern_timer *tm, void *arg)
     (void)tm;
     tern_tcp *t = arg;
     if (t->state >= TERN_TCP_SYN_RCVD)
-        tcp_send_ack(t);
+        tern__tcp_send_ack(t);
 }
 
 static void slow_fire(tern_timer *tm, void *arg)
@@ -173,45 +173,45 @@ static void slow_fire(tern_timer *tm, void *arg)
 
     if (t->state == TERN_TCP_TIME_WAIT) {
         if (now - t->state_since_ms >= t->cfg.time_wait_ms) {
-            tcp_destroy(t, 0);
+            tern__tcp_destroy(t, 0);
             return;
         }
     } else if (t->state == TERN_TCP_FIN_WAIT_2 && t->rx_shut && now - t->state_since_ms >= FIN_WAIT_2_TIMEOUT_MS) {
         /* The application closed; a peer that never sends its FIN must
          * not hold the socket forever.  Removed quietly, as lwIP does: a
          * later segment from the peer finds no socket and gets a RST. */
-        tcp_destroy(t, 0);
+        tern__tcp_destroy(t, 0);
         return;
     }
 
-    if ((t->refused || t->refused_fin) && tcp_deliver_refused(t) == TERN_ERR_ABRT)
+    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
         return;
     if (t->ack_now && t->state >= TERN_TCP_SYN_RCVD)
-        tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
+        tern__tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
 
     if (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT)) {
         uint32_t idle = now - t->last_rx_ms;
         if (idle >= t->keep_idle + t->keep_sent * t->keep_intvl) {
             if (t->keep_sent >= t->keep_cnt) {
-                tcp_send_rst_for(t);
-                tcp_destroy(t, TERN_ERR_ABRT);
+                tern__tcp_send_rst_for(t);
+                tern__tcp_destroy(t, TERN_ERR_ABRT);
                 return;
             }
-            tcp_send_probe(t, true);
+            tern__tcp_send_probe(t, true);
             t->keep_sent++;
         }
     }
 
     if (t->close_pending && !t->fin_queued)
-        tcp_send_queued(t);
+        tern__tcp_send_queued(t);
 
     if (t->poll && ++t->poll_ticks >= t->poll_interval) {
         t->poll_ticks = 0;
         tcp_enter(t);
         t->poll(t->arg, t);
-        if (!tcp_leave(t))
+        if (!tern__tcp_leave(t))
             return;
-        tcp_send_queued(t);
+        tern__tcp_send_queued(t);
     }
-    tcp_arm_slow(t);
+    tern__tcp_arm_slow(t);
 }

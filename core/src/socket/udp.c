@@ -189,13 +189,13 @@ static tern_udp *demux(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uin
     return unconnected ? unconnected : catch_all;
 }
 
-void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
+void tern__udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 {
     s->stats.udp_in++;
     uint8_t h[TERN_UDP_HLEN];
     tern_udp_repr udp;
     if (tern_pbuf_copy_partial(p, h, sizeof(h), 0) != sizeof(h) ||
-        tern_udp_parse(h, p->tot_len, &udp) != TERN_WIRE_OK) {
+        tern__udp_parse(h, p->tot_len, &udp) != TERN_WIRE_OK) {
         s->stats.udp_drop_malformed++;
         tern_pbuf_free(p);
         return;
@@ -206,7 +206,7 @@ void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
      * (RFC 8200 8.1). */
     bool need_csum = udp.checksum != 0 || m->src.type == TERN_ADDR_V6;
     if (need_csum && (udp.checksum == 0 ||
-                      (!m->csum_trusted && tern_ip_transport_csum(p, TERN_PROTO_UDP, &m->src, &m->dst) != 0))) {
+                      (!m->csum_trusted && tern__ip_transport_csum(p, TERN_PROTO_UDP, &m->src, &m->dst) != 0))) {
         s->stats.udp_drop_checksum++;
         tern_pbuf_free(p);
         return;
@@ -217,9 +217,9 @@ void tern_udp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         if (!m->dst_is_broadcast) {
             tern_pbuf_add_header_force(p, m->ip_hlen);
             if (m->src.type == TERN_ADDR_V4)
-                tern_icmp4_send_error(s, p, m->iface, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT);
+                tern__icmp4_send_error(s, p, m->iface, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT);
             else
-                tern_icmp6_send_error(s, p, m->iface, TERN_ICMP6_DEST_UNREACH, TERN_ICMP6_UNREACH_PORT, 0);
+                tern__icmp6_send_error(s, p, m->iface, TERN_ICMP6_DEST_UNREACH, TERN_ICMP6_UNREACH_PORT, 0);
         }
         tern_pbuf_free(p);
         return;
@@ -254,12 +254,12 @@ int tern_udp_send(tern_udp *u, tern_pbuf *p, const tern_addr *dst, uint16_t dst_
     if (!ifc && u->iface_index)
         ifc = tern_iface_by_index(s, u->iface_index);
     if (!ifc)
-        ifc = tern_ip_route(s, dst);
+        ifc = tern__ip_route(s, dst);
     if (!ifc)
         return TERN_ERR_RTE;
     tern_addr chosen;
     if (!src || tern_addr_is_any(src)) {
-        if (!tern_ip_select_source(ifc, dst, &chosen))
+        if (!tern__ip_select_source(ifc, dst, &chosen))
             return TERN_ERR_RTE;
         src = &chosen;
     }
@@ -273,12 +273,12 @@ int tern_udp_send(tern_udp *u, tern_pbuf *p, const tern_addr *dst, uint16_t dst_
     }
     tern_udp_repr r = {.src_port = src_port, .dst_port = dst_port, .length = q->tot_len};
     uint8_t *h = q->payload;
-    tern_udp_emit(h, &r);
+    tern__udp_emit(h, &r);
     if (dst->type == TERN_ADDR_V6 || !(u->flags & TERN_UDP_NOCHKSUM)) {
-        uint16_t c = tern_ip_transport_csum(q, TERN_PROTO_UDP, src, dst);
+        uint16_t c = tern__ip_transport_csum(q, TERN_PROTO_UDP, src, dst);
         tern_wr16(h + 6, c ? c : 0xffff); /* 0 would mean "no checksum" */
     }
-    int err = tern_ip_output(s, q, src, dst, TERN_PROTO_UDP, u->ttl, u->tos, ifc);
+    int err = tern__ip_output(s, q, src, dst, TERN_PROTO_UDP, u->ttl, u->tos, ifc);
     if (err == TERN_OK)
         s->stats.udp_out++;
     if (q != p)
@@ -288,14 +288,14 @@ int tern_udp_send(tern_udp *u, tern_pbuf *p, const tern_addr *dst, uint16_t dst_
     return err;
 }
 
-void tern_udp_iface_removed(tern_stack *s, tern_iface *ifc)
+void tern__udp_iface_removed(tern_stack *s, tern_iface *ifc)
 {
     for (tern_udp *u = s->udp_list; u; u = u->next)
         if (u->iface_index == ifc->index)
             u->iface_index = 0;
 }
 
-void tern_udp_stack_teardown(tern_stack *s)
+void tern__udp_stack_teardown(tern_stack *s)
 {
     while (s->udp_list) {
         tern_udp *u = s->udp_list;

@@ -20,7 +20,7 @@ struct tern_udp {
     void *recv_arg;
 };
 
-void tern_udp_iface_removed(tern_stack *s, tern_iface *ifc);
-void tern_udp_stack_teardown(tern_stack *s);
+void tern__udp_iface_removed(tern_stack *s, tern_iface *ifc);
+void tern__udp_stack_teardown(tern_stack *s);
 
 #endif

@@ -25,7 +25,7 @@ tern_stack *tern_stack_new(const tern_config *cfg)
         s->cfg.reass_max_datagrams = TERN_REASS_DEFAULT_DATAGRAMS;
     if (!s->cfg.ttl)
         s->cfg.ttl = 255;
-    if (tern_reass_init(s) != 0) {
+    if (tern__reass_init(s) != 0) {
         free(s);
         return NULL;
     }
@@ -39,9 +39,9 @@ void tern_stack_free(tern_stack *s)
 {
     if (!s)
         return;
-    tern_tcp_stack_teardown(s);
-    tern_udp_stack_teardown(s);
-    tern_reass_teardown(s);
+    tern__tcp_stack_teardown(s);
+    tern__udp_stack_teardown(s);
+    tern__reass_teardown(s);
     while (s->ifaces)
         tern_iface_remove(s->ifaces);
     free(s->heap);

@@ -68,7 +68,7 @@ static inline uint64_t load_tail(const uint8_t *p, size_t n)
     return w;
 }
 
-tern_csum tern_csum_add(tern_csum sum, const void *data, size_t len)
+tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len)
 {
     const uint8_t *p = data;
     /* Two sums with their carry counts: independent chains that overlap. */
@@ -106,27 +106,27 @@ tern_csum tern_csum_add(tern_csum sum, const void *data, size_t len)
     return merge_native(sum, add_carry(add_carry(s0, s1), c0 + c1));
 }
 
-tern_csum tern_csum_ipv4_header(const uint8_t *h)
+tern_csum tern__csum_ipv4_header(const uint8_t *h)
 {
     uint32_t w[5];
     memcpy(w, h, 20);
     return merge_native(0, (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 }
 
-tern_csum tern_csum_shift(tern_csum sum)
+tern_csum tern__csum_shift(tern_csum sum)
 {
     /* Moving data by one byte swaps the bytes of every word it forms,
      * and a byte swap of the folded sum equals the sum of the swaps. */
     return swap16(fold(sum));
 }
 
-uint16_t tern_csum_finish(tern_csum sum)
+uint16_t tern__csum_finish(tern_csum sum)
 {
     return (uint16_t)~fold(sum);
 }
 
 /* The pseudo headers are summed as native 32-bit words, like the data. */
-tern_csum tern_csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len)
+tern_csum tern__csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len)
 {
     uint8_t tail[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
     uint32_t t;
@@ -134,7 +134,7 @@ tern_csum tern_csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, u
     return merge_native(0, (uint64_t)src_be + dst_be + t);
 }
 
-tern_csum tern_csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len)
+tern_csum tern__csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len)
 {
     /* RFC 8200 section 8.1: addresses, 32-bit length, 3 zero bytes, next header. */
     uint32_t a[4], b[4], l, n;
@@ -150,7 +150,7 @@ tern_csum tern_csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next
 
 /* Bytes past the end of the chain are not there to sum: the walk stops at
  * the last segment, so a short chain sums what it holds. */
-tern_csum tern_csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uint16_t len)
+tern_csum tern__csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uint16_t len)
 {
     bool odd = false; /* does the next piece start at an odd offset of the whole? */
     for (; p != NULL && len > 0; p = p->next) {
@@ -161,8 +161,8 @@ tern_csum tern_csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uin
         uint16_t n = (uint16_t)(p->len - offset);
         if (n > len)
             n = len;
-        tern_csum part = tern_csum_add(0, (const uint8_t *)p->payload + offset, n);
-        sum = add_carry(sum, odd ? tern_csum_shift(part) : part);
+        tern_csum part = tern__csum_add(0, (const uint8_t *)p->payload + offset, n);
+        sum = add_carry(sum, odd ? tern__csum_shift(part) : part);
         odd ^= (n & 1u) != 0;
         len = (uint16_t)(len - n);
         offset = 0;
@@ -174,8 +174,8 @@ tern_csum tern_csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uin
  * (vector moves) and the sum then reads the destination while it is still
  * in the L1 cache: cheaper than summing inside the copy loop, where
  * compilers split the work between vector and integer registers. */
-tern_csum tern_csum_copy(tern_csum sum, void *dst, const void *src, size_t len)
+tern_csum tern__csum_copy(tern_csum sum, void *dst, const void *src, size_t len)
 {
     memcpy(dst, src, len);
-    return tern_csum_add(sum, dst, len);
+    return tern__csum_add(sum, dst, len);
 }

@@ -10,25 +10,25 @@
 
 /* Partial sums are 64-bit accumulators of 16-bit big-endian words, as if
  * the data started at an even offset.  Combine partial sums of pieces that
- * start at odd offsets with tern_csum_shift. */
+ * start at odd offsets with tern__csum_shift. */
 typedef uint64_t tern_csum;
 
-tern_csum tern_csum_add(tern_csum sum, const void *data, size_t len);
+tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len);
 /* The folded sum of a 20-byte IPv4 header (no options): five word loads,
- * no loop; the value tern_csum_finish takes. */
-tern_csum tern_csum_ipv4_header(const uint8_t *h);
+ * no loop; the value tern__csum_finish takes. */
+tern_csum tern__csum_ipv4_header(const uint8_t *h);
 /* A partial sum of data that will sit at an odd offset of the whole. */
-tern_csum tern_csum_shift(tern_csum sum);
+tern_csum tern__csum_shift(tern_csum sum);
 /* Folds to 16 bits and complements: the value to store in a header, in host
  * order (store with tern_wr16).  A result of 0 means "the sum verifies" when
  * the data already contains its checksum field. */
-uint16_t tern_csum_finish(tern_csum sum);
-tern_csum tern_csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len);
-tern_csum tern_csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len);
+uint16_t tern__csum_finish(tern_csum sum);
+tern_csum tern__csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len);
+tern_csum tern__csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len);
 /* Sums `len` bytes of a pbuf chain from `offset`; chain segments of odd
  * length are handled. */
-tern_csum tern_csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uint16_t len);
+tern_csum tern__csum_pbuf(tern_csum sum, const tern_pbuf *p, uint16_t offset, uint16_t len);
 /* Copies len bytes and returns sum plus their partial sum (one pass). */
-tern_csum tern_csum_copy(tern_csum sum, void *dst, const void *src, size_t len);
+tern_csum tern__csum_copy(tern_csum sum, void *dst, const void *src, size_t len);
 
 #endif

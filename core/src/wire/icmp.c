@@ -3,7 +3,7 @@
 #include "wire/bytes.h"
 #include "wire/wire.h"
 
-tern_wire_err tern_icmp_parse(const uint8_t *buf, size_t len, tern_icmp_repr *out)
+tern_wire_err tern__icmp_parse(const uint8_t *buf, size_t len, tern_icmp_repr *out)
 {
     if (len < TERN_ICMP_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -14,7 +14,7 @@ tern_wire_err tern_icmp_parse(const uint8_t *buf, size_t len, tern_icmp_repr *ou
     return TERN_WIRE_OK;
 }
 
-void tern_icmp_emit(uint8_t *buf, const tern_icmp_repr *r)
+void tern__icmp_emit(uint8_t *buf, const tern_icmp_repr *r)
 {
     buf[0] = r->type;
     buf[1] = r->code;

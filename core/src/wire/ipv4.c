@@ -5,7 +5,7 @@
 #include "wire/checksum.h"
 #include "wire/wire.h"
 
-tern_wire_err tern_ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out)
+tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out)
 {
     if (len < TERN_IPV4_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -22,8 +22,8 @@ tern_wire_err tern_ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, 
     if (tot_len > len)
         return TERN_WIRE_TRUNCATED;
     if (verify_csum) {
-        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern_csum_ipv4_header(buf) : tern_csum_add(0, buf, hlen);
-        if (tern_csum_finish(hsum) != 0)
+        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern__csum_ipv4_header(buf) : tern__csum_add(0, buf, hlen);
+        if (tern__csum_finish(hsum) != 0)
             return TERN_WIRE_BAD_CHECKSUM;
     }
 
@@ -43,7 +43,7 @@ tern_wire_err tern_ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, 
     return TERN_WIRE_OK;
 }
 
-void tern_ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
+void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
 {
     /* frag_off is in bytes; the field counts 8-byte units, so a
      * non-multiple of 8 is rounded down (only the last fragment may have
@@ -64,5 +64,5 @@ void tern_ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
     tern_wr16(buf + 10, 0);
     memcpy(buf + 12, &r->src, 4);
     memcpy(buf + 16, &r->dst, 4);
-    tern_wr16(buf + 10, tern_csum_finish(tern_csum_ipv4_header(buf)));
+    tern_wr16(buf + 10, tern__csum_finish(tern__csum_ipv4_header(buf)));
 }

@@ -7,7 +7,7 @@
 /* Bounds the walk so a hostile chain costs constant time (see wire.h). */
 #define TERN_IPV6_MAX_EXT 8u
 
-tern_wire_err tern_ipv6_parse(const uint8_t *buf, size_t len, tern_ipv6_repr *out)
+tern_wire_err tern__ipv6_parse(const uint8_t *buf, size_t len, tern_ipv6_repr *out)
 {
     if (len < TERN_IPV6_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -28,7 +28,7 @@ tern_wire_err tern_ipv6_parse(const uint8_t *buf, size_t len, tern_ipv6_repr *ou
     return TERN_WIRE_OK;
 }
 
-void tern_ipv6_emit(uint8_t *buf, const tern_ipv6_repr *r)
+void tern__ipv6_emit(uint8_t *buf, const tern_ipv6_repr *r)
 {
     tern_wr32(buf, (6u << 28) | ((uint32_t)r->tclass << 20) | (r->flow & 0xfffffu));
     tern_wr16(buf + 4, r->payload_len);
@@ -81,7 +81,7 @@ static tern_wire_err check_options(const uint8_t *buf, size_t off, size_t ext_le
 
 /* Offsets fit uint16_t: at most 8 headers of at most 2048 bytes each follow
  * the 40-byte fixed header. */
-tern_wire_err tern_ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *out)
+tern_wire_err tern__ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *out)
 {
     if (len < TERN_IPV6_HLEN)
         return TERN_WIRE_TRUNCATED;

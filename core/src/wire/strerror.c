@@ -1,7 +1,7 @@
 /* wire/strerror.c: names for drop reasons, for logs and counters. */
 #include "wire/wire.h"
 
-const char *tern_wire_strerror(tern_wire_err e)
+const char *tern__wire_strerror(tern_wire_err e)
 {
     switch (e) {
     case TERN_WIRE_OK: return "ok";

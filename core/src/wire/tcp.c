@@ -63,7 +63,7 @@ static tern_wire_err parse_option(const uint8_t *o, uint8_t kind, uint8_t olen, 
     return TERN_WIRE_OK;
 }
 
-tern_wire_err tern_tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out)
+tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out)
 {
     if (len < TERN_TCP_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -146,7 +146,7 @@ static unsigned sack_len(unsigned blocks)
     return blocks ? SACK_BASE + blocks * SACK_BLOCK : 0;
 }
 
-uint16_t tern_tcp_header_len(const tern_tcp_repr *r)
+uint16_t tern__tcp_header_len(const tern_tcp_repr *r)
 {
     unsigned base = opt_base_len(r);
     return (uint16_t)(TERN_TCP_HLEN + base + sack_len(sack_fit(r, base)));
@@ -161,9 +161,9 @@ static uint8_t *put4(uint8_t *p, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
     return p + 4;
 }
 
-uint16_t tern_tcp_emit(uint8_t *buf, const tern_tcp_repr *r)
+uint16_t tern__tcp_emit(uint8_t *buf, const tern_tcp_repr *r)
 {
-    uint16_t hlen = tern_tcp_header_len(r);
+    uint16_t hlen = tern__tcp_header_len(r);
     unsigned blocks = sack_fit(r, opt_base_len(r));
 
     tern_wr16(buf, r->src_port);

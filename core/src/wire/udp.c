@@ -2,7 +2,7 @@
 #include "wire/bytes.h"
 #include "wire/wire.h"
 
-tern_wire_err tern_udp_parse(const uint8_t *buf, size_t len, tern_udp_repr *out)
+tern_wire_err tern__udp_parse(const uint8_t *buf, size_t len, tern_udp_repr *out)
 {
     if (len < TERN_UDP_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -18,7 +18,7 @@ tern_wire_err tern_udp_parse(const uint8_t *buf, size_t len, tern_udp_repr *out)
     return TERN_WIRE_OK;
 }
 
-void tern_udp_emit(uint8_t *buf, const tern_udp_repr *r)
+void tern__udp_emit(uint8_t *buf, const tern_udp_repr *r)
 {
     tern_wr16(buf, r->src_port);
     tern_wr16(buf + 2, r->dst_port);

@@ -23,7 +23,7 @@ typedef enum tern_wire_err {
     TERN_WIRE_UNSUPPORTED,  /* well-formed but not handled (e.g. unknown critical ext header) */
 } tern_wire_err;
 
-const char *tern_wire_strerror(tern_wire_err e);
+const char *tern__wire_strerror(tern_wire_err e);
 
 /* ---- IPv4 (RFC 791) ---- */
 #define TERN_IPV4_HLEN 20u
@@ -45,9 +45,9 @@ typedef struct tern_ipv4_repr {
 /* Validates version, IHL (>= 5 and within len), total length (>= IHL and
  * <= len; bytes past tot_len are padding the caller trims) and, when
  * verify_csum, the header checksum. */
-tern_wire_err tern_ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out);
+tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out);
 /* Writes a 20-byte header (hlen in the repr is ignored) with its checksum. */
-void tern_ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r);
+void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r);
 
 /* ---- IPv6 (RFC 8200) ---- */
 #define TERN_IPV6_HLEN 40u
@@ -67,8 +67,8 @@ typedef struct tern_ipv6_repr {
 } tern_ipv6_repr;
 
 /* Validates version and payload length (40 + payload_len <= len). */
-tern_wire_err tern_ipv6_parse(const uint8_t *buf, size_t len, tern_ipv6_repr *out);
-void tern_ipv6_emit(uint8_t *buf, const tern_ipv6_repr *r);
+tern_wire_err tern__ipv6_parse(const uint8_t *buf, size_t len, tern_ipv6_repr *out);
+void tern__ipv6_emit(uint8_t *buf, const tern_ipv6_repr *r);
 
 /* Result of walking the extension-header chain after the fixed header. */
 typedef struct tern_ipv6_ext {
@@ -98,7 +98,7 @@ typedef struct tern_ipv6_ext {
  * buf[0..len) (len includes the fixed header).  Hop-by-Hop anywhere but
  * first is TERN_WIRE_BAD_OPTION; at most 8 extension headers are walked
  * (more is TERN_WIRE_UNSUPPORTED) so hostile chains cost bounded time. */
-tern_wire_err tern_ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *out);
+tern_wire_err tern__ipv6_walk_ext(const uint8_t *buf, size_t len, tern_ipv6_ext *out);
 
 /* ---- UDP (RFC 768) ---- */
 #define TERN_UDP_HLEN 8u
@@ -111,9 +111,9 @@ typedef struct tern_udp_repr {
 
 /* Validates 8 <= length field <= len.  Checksums are verified by the caller
  * (they need the pseudo header and may span a chain). */
-tern_wire_err tern_udp_parse(const uint8_t *buf, size_t len, tern_udp_repr *out);
+tern_wire_err tern__udp_parse(const uint8_t *buf, size_t len, tern_udp_repr *out);
 /* Writes the header with a zero checksum field. */
-void tern_udp_emit(uint8_t *buf, const tern_udp_repr *r);
+void tern__udp_emit(uint8_t *buf, const tern_udp_repr *r);
 
 /* ---- ICMPv4 (RFC 792) and ICMPv6 (RFC 4443) ---- */
 #define TERN_ICMP_HLEN 8u
@@ -142,8 +142,8 @@ typedef struct tern_icmp_repr {
 } tern_icmp_repr;
 
 /* Needs 8 bytes; does not verify the checksum (the caller sums the message). */
-tern_wire_err tern_icmp_parse(const uint8_t *buf, size_t len, tern_icmp_repr *out);
-void tern_icmp_emit(uint8_t *buf, const tern_icmp_repr *r); /* checksum field as given */
+tern_wire_err tern__icmp_parse(const uint8_t *buf, size_t len, tern_icmp_repr *out);
+void tern__icmp_emit(uint8_t *buf, const tern_icmp_repr *r); /* checksum field as given */
 
 /* ---- TCP (RFC 9293, options from RFC 7323 and RFC 2018) ---- */
 #define TERN_TCP_HLEN 20u
@@ -184,11 +184,11 @@ typedef struct tern_tcp_repr {
  * stays inside the header; MSS must have length 4, window scale 3,
  * SACK-permitted 2, timestamps 10, SACK 2+8n.  A malformed option list is
  * TERN_WIRE_BAD_OPTION.  Unknown well-formed options are skipped. */
-tern_wire_err tern_tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out);
+tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out);
 /* Header length emit() will write for this repr: 20 plus the options it
  * carries, padded to a multiple of 4. */
-uint16_t tern_tcp_header_len(const tern_tcp_repr *r);
+uint16_t tern__tcp_header_len(const tern_tcp_repr *r);
 /* Writes the header and options (checksum field zero); returns its length. */
-uint16_t tern_tcp_emit(uint8_t *buf, const tern_tcp_repr *r);
+uint16_t tern__tcp_emit(uint8_t *buf, const tern_tcp_repr *r);
 
 #endif
