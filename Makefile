@@ -5,7 +5,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan test test-long unit conformance bench bench-quick clean install memcheck
+.PHONY: all deps build build-asan test test-long unit conformance bench bench-quick bench-publish clean install memcheck
 
 all: build
 
@@ -34,6 +34,16 @@ conformance: build-asan
 # The main job: the A/B comparison.
 bench: build
 	./scripts/bench $(BUILD)
+
+# Copies the last full `make bench` run's results (BUILD/bench/results) into
+# bench/results/, the figures the README shows: a deliberate step, so that
+# running the bench never changes the work tree.
+bench-publish:
+	@test -f $(BUILD)/bench/results/latest.json || { echo "bench-publish: no $(BUILD)/bench/results/latest.json (run make bench first)" >&2; exit 1; }
+	@jq -e '.config.quick == false' $(BUILD)/bench/results/latest.json >/dev/null || { echo "bench-publish: that run was not a full run" >&2; exit 1; }
+	cp $(BUILD)/bench/results/latest.json bench/results/latest.json
+	@if [ -f $(BUILD)/bench/results/latest.png ]; then cp $(BUILD)/bench/results/latest.png bench/results/latest.png; fi
+	@echo "bench-publish: bench/results/ updated from $$(jq -r '.date + " commit " + .commit' $(BUILD)/bench/results/latest.json)"
 
 # The 3-second smoke run of the same comparison.
 bench-quick: build
