@@ -9,6 +9,7 @@
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "tern/iface.h"
+#include "pool.h"
 #include "port/random.h"
 
 tern_stack *tern_compat_stack;
@@ -69,6 +70,7 @@ static void init(int loopif, int tun2socks)
         tern_compat_stack = NULL;
     }
     tern_compat_netif_reset();
+    tern__compat_tcp_reset(); /* the pcb pools go with the old stack */
     tern_compat_udp_reset();
     tern_compat_timeouts_reset();
     tern_config cfg = {.clock = compat_clock};

@@ -14,6 +14,15 @@
  * on the pcb, the destruction marks the frames dead, and the dispatcher
  * touches nothing after its callback when its frame is dead.
  *
+ * Type-stable pcbs.  Pcbs (listening ones too) live in a pool (pool.h)
+ * whose memory goes back to the allocator only when lwip_init starts a new
+ * stack: a pointer the application kept after its pcb was freed still
+ * points at a pcb-shaped slot that says it is free, and every entry point
+ * checks that first (dead()), answering as lwIP 2.1.3 answers for a pcb in
+ * CLOSED state and touching nothing else.  Freed slots are reused oldest
+ * first, so a stale pointer stays dead as long as the pool allows; once
+ * its slot is reused, the pointer names the new connection (as in lwIP).
+ *
  * Layout.  libtern is compiled once but struct tcp_pcb's window fields are
  * u16_t or u32_t depending on the program's LWIP_WND_SCALE (lwIP's
  * tcpwnd_size_t): both layouts are declared below from the header's member
@@ -24,6 +33,7 @@
 
 #include "compat.h"
 #include "lwip/priv/tcp_priv.h"
+#include "pool.h"
 #include "lwip/tcp.h"
 #include "tern/iface.h"
 #include "tern/tcp.h"
@@ -53,6 +63,7 @@ typedef struct frame {
 } frame;
 
 typedef struct compat_tcp {
+    tern_pool_slot slot; /* says whether the pcb is live; survives free */
     tern_tcp *t;
     struct compat_tcp *next_listener;
     struct compat_tcp *all_prev, *all_next; /* every connection pcb (for tern_compat_tcp_sync) */
@@ -82,6 +93,8 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
+
+static tern_pool pool = TERN_POOL_INIT(compat_tcp);
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
 static compat_tcp *listeners;
@@ -115,6 +128,7 @@ static char queue_marker;
 static compat_tcp *of(const void *pcb) { return (compat_tcp *)(void *)((char *)pcb - offsetof(compat_tcp, u)); }
 static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)&c->u; }
 
+
 /* Members before rcv_nxt (and IP_PCB/common members of a listen pcb). */
 #define P(c) (&(c)->u.w32)
 /* Any member of a connection pcb whose type does not depend on the layout. */
@@ -128,6 +142,33 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
         else                                                                                               \
             (c)->u.w16.f = (u16_t)(v_ > 0xffffu ? 0xffffu : v_);                                           \
     } while (0)
+
+/* A pcb already freed (its slot's header says so): the caller answers as
+ * lwIP does for a CLOSED pcb and touches nothing. */
+static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_live(&of(pcb)->slot); }
+
+/* Back to the pool.  What a program may still read through a stale
+ * pointer says CLOSED, nothing queued, no callbacks. */
+static void release(compat_tcp *c)
+{
+    P(c)->state = CLOSED;
+    if (!c->listening) {
+        F(c, refused_data) = NULL;
+        F(c, unsent) = F(c, unacked) = NULL;
+        F(c, recv) = NULL;
+        F(c, sent) = NULL;
+        F(c, errf) = NULL;
+        F(c, poll) = NULL;
+        F(c, connected) = NULL;
+        WND_SET(c, snd_buf, 0);
+        F(c, tern) = NULL;
+    } else {
+        c->u.l.accept = NULL;
+        c->u.l.tern = NULL;
+    }
+    c->t = NULL;
+    tern__pool_put(&pool, &c->slot);
+}
 
 static void enter(compat_tcp *c, frame *f)
 {
@@ -288,7 +329,7 @@ static void core_destroyed(void *ctx, int err)
         listeners_remove(c);
     else
         all_unlink(c);
-    free(c);
+    release(c);
     /* lwIP: "the corresponding pcb is already freed when this callback is called" */
     if (notify)
         errf(arg, (err_t)err);
@@ -393,11 +434,10 @@ static void core_setup(compat_tcp *c)
 
 static compat_tcp *pcb_alloc(void)
 {
-    compat_tcp *c = calloc(1, sizeof(*c));
-    if (c)
-        c->stale = true;
+    compat_tcp *c = (compat_tcp *)(void *)tern__pool_get(&pool);
     if (!c)
         return NULL;
+    c->stale = true;
     c->wide = tern_compat_opts.wnd_scale != 0;
     /* lwIP's tcp_alloc defaults. */
     P(c)->prio = TCP_PRIO_NORMAL;
@@ -497,7 +537,7 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
     c->t = tern_tcp_new(tern_compat_stack, type);
     if (!c->t) {
         all_unlink(c);
-        free(c);
+        release(c);
         return NULL;
     }
     c->core_type = type;
@@ -538,13 +578,13 @@ static err_t retype(compat_tcp *c, u8_t type)
 
 void tcp_arg(struct tcp_pcb *pcb, void *arg)
 {
-    if (pcb)
+    if (pcb && !dead(pcb))
         pcb->callback_arg = arg;
 }
 
 void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     c->recv = recv;
@@ -553,7 +593,7 @@ void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
 
 void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     c->sent = sent;
@@ -562,7 +602,7 @@ void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent)
 
 void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     c->errf = err;
@@ -571,7 +611,7 @@ void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err)
 
 void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept)
 {
-    if (!pcb || !of(pcb)->listening)
+    if (!pcb || dead(pcb) || !of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     c->accept = accept;
@@ -580,7 +620,7 @@ void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept)
 
 void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     c->poll = poll;
@@ -591,7 +631,7 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
 
 void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
 {
-    if (pcb)
+    if (pcb && !dead(pcb))
         pcb->prio = prio;
 }
 
@@ -603,6 +643,10 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
         ipaddr = IP4_ADDR_ANY;
     if (!pcb)
         return ERR_ARG;
+    /* lwIP would bind a freed pcb (it is CLOSED); a dead one stays out of
+     * every table here. */
+    if (dead(pcb))
+        return ERR_CLSD;
     compat_tcp *c = of(pcb);
     if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
         return ERR_VAL;
@@ -629,7 +673,7 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 
 void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif)
 {
-    if (!pcb)
+    if (!pcb || dead(pcb))
         return;
     compat_tcp *c = of(pcb);
     P(c)->netif_idx = netif ? netif_get_index(netif) : NETIF_NO_INDEX;
@@ -645,8 +689,9 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
         goto done;
     }
     compat_tcp *c = of(pcb);
-    /* lwIP 2.1.3 tests for CLOSED first: a listening pcb gives ERR_CLSD too. */
-    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED) {
+    /* lwIP 2.1.3 tests for CLOSED first: a listening pcb gives ERR_CLSD too
+     * (and so does a dead one here). */
+    if (dead(pcb) || c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED) {
         res = ERR_CLSD;
         goto done;
     }
@@ -659,7 +704,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
             }
         }
     }
-    l = calloc(1, sizeof(*l));
+    l = (compat_tcp *)(void *)tern__pool_get(&pool);
     if (!l) {
         res = ERR_MEM;
         goto done;
@@ -676,7 +721,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     if (res != ERR_OK) {
         if (catch_all)
             tern_tcp_set_catch_all(c->t, false);
-        free(l);
+        tern__pool_put(&pool, &l->slot);
         l = NULL;
         goto done;
     }
@@ -704,7 +749,8 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     for (frame *f = c->frames; f; f = f->prev)
         f->dead = true;
     all_unlink(c);
-    free(c);
+    c->t = NULL; /* the listener has the socket now */
+    release(c);
 done:
     if (err)
         *err = res;
@@ -720,6 +766,8 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
 {
     if (!pcb || !ipaddr)
         return ERR_ARG;
+    if (dead(pcb))
+        return ERR_CLSD;
     compat_tcp *c = of(pcb);
     if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
         return ERR_ISCONN;
@@ -765,7 +813,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
 
 void tcp_backlog_delayed(struct tcp_pcb *pcb)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     if (c->from_listener && !(P(c)->flags & TF_BACKLOGPEND)) {
@@ -776,7 +824,7 @@ void tcp_backlog_delayed(struct tcp_pcb *pcb)
 
 void tcp_backlog_accepted(struct tcp_pcb *pcb)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     if (P(c)->flags & TF_BACKLOGPEND) {
@@ -792,8 +840,8 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
     if (!pcb || !dataptr)
         return ERR_ARG;
     compat_tcp *c = of(pcb);
-    if (c->listening)
-        return ERR_CONN;
+    if (dead(pcb) || c->listening)
+        return ERR_CONN; /* lwIP: not ESTABLISHED, CLOSE_WAIT, SYN_SENT or SYN_RCVD */
     tern_tcp_live in;
     tern_tcp_get_live(c->t, &in);
     if (in.state != TERN_TCP_ESTABLISHED && in.state != TERN_TCP_CLOSE_WAIT && in.state != TERN_TCP_SYN_SENT &&
@@ -826,8 +874,8 @@ err_t tcp_output(struct tcp_pcb *pcb)
     if (!pcb)
         return ERR_ARG;
     compat_tcp *c = of(pcb);
-    if (c->listening)
-        return ERR_OK;
+    if (dead(pcb) || c->listening)
+        return ERR_OK; /* lwIP: nothing unsent, nothing to do */
     push(c);
     err_t err = (err_t)tern_tcp_output(c->t);
     P(c)->flags &= (tcpflags_t)~TF_NAGLEMEMERR;
@@ -839,7 +887,7 @@ err_t tcp_output(struct tcp_pcb *pcb)
 
 void tcp_recved(struct tcp_pcb *pcb, u16_t len)
 {
-    if (!pcb || of(pcb)->listening)
+    if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
     tern_tcp_recved(c->t, len);
@@ -851,8 +899,8 @@ err_t tcp_process_refused_data(struct tcp_pcb *pcb)
     if (!pcb)
         return ERR_ARG;
     compat_tcp *c = of(pcb);
-    if (c->listening)
-        return ERR_OK;
+    if (dead(pcb) || c->listening)
+        return ERR_OK; /* lwIP: no refused data */
     push(c);
     frame f;
     enter(c, &f);
@@ -883,6 +931,9 @@ err_t tcp_close(struct tcp_pcb *pcb)
 {
     if (!pcb)
         return ERR_ARG;
+    /* lwIP closes a CLOSED pcb with ERR_OK (and would free it twice). */
+    if (dead(pcb))
+        return ERR_OK;
     compat_tcp *c = of(pcb);
     if (!c->listening)
         P(c)->flags |= TF_RXCLOSED;
@@ -905,6 +956,10 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
 {
     if (!pcb)
         return ERR_ARG;
+    /* lwIP 2.1.3 on a CLOSED pcb: shutting tx alone is ERR_CONN, both
+     * directions close it (ERR_OK), rx alone just sets a flag (ERR_OK). */
+    if (dead(pcb))
+        return shut_tx && !shut_rx ? ERR_CONN : ERR_OK;
     compat_tcp *c = of(pcb);
     if (c->listening)
         return ERR_CONN;
@@ -926,7 +981,7 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
 
 void tcp_abort(struct tcp_pcb *pcb)
 {
-    if (!pcb)
+    if (!pcb || dead(pcb))
         return;
     compat_tcp *c = of(pcb);
     if (c->listening) {
@@ -947,6 +1002,14 @@ err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, 
     if (!pcb)
         return ERR_VAL;
     compat_tcp *c = of(pcb);
+    if (dead(pcb)) {
+        /* lwIP reads what the freed pcb still holds; so does this. */
+        if (addr)
+            *addr = local ? P(c)->local_ip : P(c)->remote_ip;
+        if (port)
+            *port = local ? P(c)->local_port : c->listening ? 0 : P(c)->remote_port;
+        return ERR_OK;
+    }
     pull(c);
     if (local) {
         if (addr)
@@ -976,3 +1039,38 @@ void tcp_tmr(void)
 
 void tcp_slowtmr(void) { tcp_tmr(); }
 void tcp_fasttmr(void) { tcp_tmr(); }
+
+/* memp_free(MEMP_TCP_PCB, pcb): lwIP frees the memory; programs do it to a
+ * pcb that never connected (go-tun2socks after a failed tcp_bind).  The
+ * socket goes without callbacks: closed at once when CLOSED, otherwise
+ * aborted (a RST if synchronized, as freeing a live lwIP pcb leaves the
+ * peer to find out by one). */
+void tern__compat_tcp_memp_free(void *mem)
+{
+    struct tcp_pcb *pcb = mem;
+    if (dead(pcb))
+        return;
+    compat_tcp *c = of(pcb);
+    c->quiet_abort = true;
+    c->recv = NULL;
+    c->sent = NULL;
+    c->errf = NULL;
+    c->poll = NULL;
+    c->connected = NULL;
+    c->accept = NULL;
+    if (c->listening || tern_tcp_get_state(c->t) == TERN_TCP_CLOSED)
+        tern_tcp_close(c->t); /* freed at once; the destroy hook releases c */
+    else
+        tern_tcp_abort(c->t);
+}
+
+int tern__compat_tcp_freed(const void *pcb) { return dead(pcb); }
+
+/* lwip_init starting over: every socket died with the old stack (their
+ * destroy hooks gave the slots back), so the pool's memory can go. */
+void tern__compat_tcp_reset(void)
+{
+    listeners = NULL;
+    all_pcbs = NULL;
+    tern__pool_reset(&pool);
+}

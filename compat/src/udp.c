@@ -4,12 +4,18 @@
  * (ttl, tos, flags, so_options) are read before each operation, fields it
  * reads (addresses, ports, flags) are written back after.  lwIP's argument
  * checks (address family against the pcb's, the source against the
- * interface) live here; the socket itself lives in core/. */
+ * interface) live here; the socket itself lives in core/.
+ *
+ * Pcbs come from a type-stable pool (pool.h), as TCP's do: a pointer kept
+ * after udp_remove finds a slot that says it is free, and every entry
+ * point answers as it does for a NULL pcb without touching anything. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compat.h"
 #include "lwip/udp.h"
+#include "pool.h"
 #include "tern/iface.h"
 #include "tern/udp.h"
 
@@ -22,9 +28,20 @@ typedef void (*udp_recv5_fn)(void *arg, struct udp_pcb *pcb, struct pbuf *p, con
 
 /* Private per-pcb state that lwIP's struct has no room for. */
 typedef struct compat_udp {
+    tern_pool_slot slot; /* says whether the pcb is live; survives free */
     struct udp_pcb pcb;
     bool tun2socks;
 } compat_udp;
+
+static tern_pool pool = TERN_POOL_INIT(compat_udp);
+
+static compat_udp *of(const struct udp_pcb *pcb)
+{
+    return (compat_udp *)(void *)((char *)pcb - offsetof(compat_udp, pcb));
+}
+
+/* NULL or freed: the entry points' "invalid pcb". */
+static bool invalid(const struct udp_pcb *pcb) { return !pcb || !tern__pool_live(&of(pcb)->slot); }
 
 static bool pcb_type_matches(const struct udp_pcb *pcb, const ip_addr_t *a)
 {
@@ -91,13 +108,13 @@ static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
 {
     if (!tern_compat_stack)
         return NULL;
-    compat_udp *c = calloc(1, sizeof(*c));
+    compat_udp *c = (compat_udp *)(void *)tern__pool_get(&pool);
     if (!c)
         return NULL;
     struct udp_pcb *pcb = &c->pcb;
     pcb->tern = tern_udp_new(tern_compat_stack, type);
     if (!pcb->tern) {
-        free(c);
+        tern__pool_put(&pool, &c->slot);
         return NULL;
     }
     c->tun2socks = tun2socks;
@@ -119,16 +136,22 @@ struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, tern_compat_tu
 
 void udp_remove(struct udp_pcb *pcb)
 {
-    if (!pcb)
+    if (invalid(pcb))
         return;
     list_remove(pcb);
     tern_udp_free(pcb->tern);
-    free((compat_udp *)pcb);
+    pcb->tern = NULL;
+    pcb->recv = NULL;
+    pcb->recv_arg = NULL;
+    tern__pool_put(&pool, &of(pcb)->slot);
 }
+
+/* memp_free(MEMP_UDP_PCB, pcb) is lwIP's udp_remove without the list. */
+void tern__compat_udp_memp_free(void *pcb) { udp_remove(pcb); }
 
 err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
-    if (!pcb)
+    if (invalid(pcb))
         return ERR_VAL;
     if (!ipaddr)
         ipaddr = IP4_ADDR_ANY;
@@ -143,7 +166,7 @@ err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 
 void udp_bind_netif(struct udp_pcb *pcb, const struct netif *netif)
 {
-    if (!pcb)
+    if (invalid(pcb))
         return;
     pcb->netif_idx = netif ? netif_get_index(netif) : NETIF_NO_INDEX;
     tern_udp_bind_iface(pcb->tern, netif ? netif->tern_iface : NULL);
@@ -151,7 +174,7 @@ void udp_bind_netif(struct udp_pcb *pcb, const struct netif *netif)
 
 err_t udp_connect(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
-    if (!pcb || !ipaddr)
+    if (invalid(pcb) || !ipaddr)
         return ERR_ARG;
     push(pcb);
     err_t err = (err_t)tern_udp_connect(pcb->tern, tern_compat_addr(ipaddr), port);
@@ -163,7 +186,7 @@ err_t udp_connect(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 
 void udp_disconnect(struct udp_pcb *pcb)
 {
-    if (!pcb)
+    if (invalid(pcb))
         return;
     tern_udp_disconnect(pcb->tern);
     pcb->netif_idx = NETIF_NO_INDEX;
@@ -172,7 +195,7 @@ void udp_disconnect(struct udp_pcb *pcb)
 
 void udp_recv(struct udp_pcb *pcb, udp_recv_fn recv, void *recv_arg)
 {
-    if (!pcb)
+    if (invalid(pcb))
         return;
     pcb->recv = recv;
     pcb->recv_arg = recv_arg;
@@ -182,7 +205,7 @@ void udp_recv(struct udp_pcb *pcb, udp_recv_fn recv, void *recv_arg)
 static err_t send_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst, u16_t dst_port,
                        struct netif *netif, const ip_addr_t *src, u16_t src_port)
 {
-    if (!pcb || !p || !dst || !netif || !src)
+    if (invalid(pcb) || !p || !dst || !netif || !src)
         return ERR_VAL;
     if (!pcb_type_matches(pcb, dst) || !pcb_type_matches(pcb, src))
         return ERR_VAL;
@@ -205,7 +228,7 @@ err_t udp_sendto_if_src(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *ds
 err_t udp_sendto_if(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                     struct netif *netif)
 {
-    if (!pcb || !dst_ip || !netif)
+    if (invalid(pcb) || !dst_ip || !netif)
         return ERR_VAL;
     /* The source is the pcb's address, which must belong to netif, or the
      * interface's own address when the pcb is unbound (lwIP's rule). */
@@ -250,7 +273,7 @@ static struct netif *route(const struct udp_pcb *pcb, const ip_addr_t *dst)
 
 err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port)
 {
-    if (!pcb || !dst_ip || !pcb_type_matches(pcb, dst_ip))
+    if (invalid(pcb) || !dst_ip || !pcb_type_matches(pcb, dst_ip))
         return ERR_VAL;
     struct netif *netif = route(pcb, dst_ip);
     if (!netif)
@@ -262,7 +285,7 @@ err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u
 static err_t t2s_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                         const ip_addr_t *src_ip, u16_t src_port)
 {
-    if (!pcb || !dst_ip || !src_ip || !netif_list)
+    if (invalid(pcb) || !dst_ip || !src_ip || !netif_list)
         return ERR_VAL;
     return send_from(pcb, p, dst_ip, dst_port, netif_list, src_ip, src_port);
 }
@@ -278,7 +301,7 @@ err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *
 
 err_t udp_send(struct udp_pcb *pcb, struct pbuf *p)
 {
-    if (!pcb || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
+    if (invalid(pcb) || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
         return ERR_VAL;
     if (tern_compat_tun2socks)
         return t2s_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port, &pcb->local_ip, pcb->local_port);
@@ -292,4 +315,5 @@ void tern_compat_udp_reset(void)
     /* The sockets died with the old stack; the pcbs are the application's
      * to forget, as after lwIP's re-initialisation. */
     udp_pcbs = NULL;
+    tern__pool_reset(&pool);
 }

@@ -25,14 +25,11 @@
 #include "tern/stack.h"
 #include "tern/tcp.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define FREED(p) (__asan_address_is_poisoned((const void *)(p)) != 0)
+#include "pool.h"
+
+/* Freed pcbs go back to their pool (the slot says so), not to malloc. */
+#define FREED(p) (tern__compat_tcp_freed(p) != 0)
 #define HAVE_FREED 1
-#else
-#define FREED(p) ((void)(p), 1)
-#define HAVE_FREED 0
-#endif
 
 void tern_test_register_compat_tcp(void);
 

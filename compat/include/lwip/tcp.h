@@ -24,7 +24,26 @@
  * compare with NULL, not segment lists.
  *
  * tcp_listen returns a different object (a struct tcp_pcb_listen) and frees
- * the pcb it was given, as lwIP does: use the pointer it returns. */
+ * the pcb it was given, as lwIP does: use the pointer it returns.
+ *
+ * Freed pcbs.  As with lwIP's static pools, a pcb pointer stays safe to pass
+ * after the pcb was freed (closed, reset, aborted, tcp_listen's argument):
+ * pcbs (listening ones too) and udp_pcbs live in pools whose memory is given
+ * back only when lwip_init starts a new stack, so the pools hold at most the
+ * peak number of pcbs in use at once.  Every function checks first whether
+ * its pcb was freed and then answers as lwIP 2.1.3 does for a pcb in CLOSED
+ * state, touching nothing else: tcp_close, tcp_output,
+ * tcp_process_refused_data and tcp_shutdown(pcb, 1, x) return ERR_OK,
+ * tcp_write and tcp_shutdown(pcb, 0, 1) ERR_CONN, tcp_bind and tcp_connect
+ * ERR_CLSD (lwIP would reuse the freed pcb), tcp_listen NULL with ERR_CLSD,
+ * tcp_tcp_get_tcp_addrinfo the last addresses; tcp_abort, tcp_recved,
+ * tcp_arg and the other void functions do nothing.  A freed pcb reads as
+ * state CLOSED, snd_buf 0, no callbacks.
+ * The limit, as in lwIP: freed pcbs are reused oldest first, but once a new
+ * connection reuses the memory, the old pointer names that connection and
+ * calls through it act on it.  A program must still stop using a pcb once
+ * its err callback ran or its close completed; the pools only turn the
+ * mistake from a crash into a harmless error while the memory waits. */
 #ifndef LWIP_HDR_TCP_H
 #define LWIP_HDR_TCP_H
 
@@ -35,6 +54,7 @@
 #include "lwip/icmp.h"
 #include "lwip/ip.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/memp.h" /* lwIP's tcp.h reaches it too (programs call memp_free) */
 #include "lwip/pbuf.h"
 #include "lwip/priv/tern_opts.h"
 
