@@ -4,7 +4,7 @@
 # the summary line last.  Only figures measured in this run appear; a cell
 # without a successful run says "failed" and why.
 
-ALL_ROWS="kernel lwip lwip-tuned lwip-big tern tern-big"
+ALL_ROWS="kernel socat lwip lwip-tuned lwip-big tern tern-big"
 TSUM=$LOGS/throughput-summary.tsv # row dir streams gbps cpu n_ok n_runs reason runs
 : >"$TSUM"
 for row in $ALL_ROWS; do
@@ -32,12 +32,44 @@ for row in $ALL_ROWS; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$streams" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" >>"$TSUM"
     done
 done
+# The loss section's cells, summarised the same way (KEY = the cell name).
+LSUM=$LOGS/loss-summary.tsv # row dir cell gbps cpu n_ok n_runs reason runs
+: >"$LSUM"
+if [ "$DO_LOSS" = 1 ]; then
+    for cell in $LOSS_CELLS; do
+        for dir in $LOSS_DIRS; do
+            for row in $LOSS_ROWS; do
+                recs=$(awk -F'\t' -v r="$row" -v d="$dir" -v c="$cell" '$1 == r && $2 == d && $3 == c' "$LOSS")
+                nruns=$(printf '%s\n' "$recs" | grep -c .)
+                okrecs=$(printf '%s\n' "$recs" | awk -F'\t' '$7 == "ok"')
+                nok=$(printf '%s\n' "$okrecs" | grep -c .)
+                reason=$(printf '%s\n' "$recs" | awk -F'\t' '$7 != "ok" {print $7; exit}')
+                if [ "$nok" -gt 0 ]; then
+                    gbps=$(printf '%s\n' "$okrecs" | cut -f5 | median)
+                    cpu=$(printf '%s\n' "$okrecs" | cut -f6 | grep -v '^-$' | median)
+                    runs=$(printf '%s\n' "$okrecs" | cut -f5 | paste -sd, -)
+                else
+                    gbps=n/a cpu=n/a runs=
+                    [ -n "$reason" ] || reason="failed: not run"
+                fi
+                [ "$row" = kernel ] && cpu=-
+                reason=${reason:--} runs=${runs:--}
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$cell" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" >>"$LSUM"
+            done
+        done
+    done
+fi
+lget() { # ROW DIR CELL FIELD(4=gbps 5=cpu 8=reason 9=runs)
+    awk -F'\t' -v r="$1" -v d="$2" -v c="$3" -v f="$4" '$1 == r && $2 == d && $3 == c {print $f; found = 1} END {if (!found && f == 4) print "n/a"}' "$LSUM"
+}
 tget() { # ROW DIR STREAMS FIELD(4=gbps 5=cpu 8=reason 9=runs)
     awk -F'\t' -v r="$1" -v d="$2" -v s="$3" -v f="$4" '$1 == r && $2 == d && $3 == s {print $f; found = 1} END {if (!found && f == 4) print "n/a"}' "$TSUM"
 }
 cget() { # STACK KEY -> value, "failed: ..." or n/a
     awk -F'\t' -v s="$1" -v k="$2" '$1 == s && $2 == k {v = $3} END {print (v == "" ? "n/a" : v)}' "$COST"
 }
+# Gbit/s per relay core: throughput over the relay's CPU (100% = 1 core)
+per_core() { awk -v g="$1" -v c="$2" 'BEGIN {if (g == "n/a" || c == "n/a" || c == "-" || c == "" || c + 0 <= 0) print "n/a"; else printf "%.2f\n", g / (c / 100)}'; }
 num_or() { case $1 in failed* | n/a | "") echo "$2" ;; *) echo "$1" ;; esac; }
 dirname_of() { [ "$1" = c2s ] && echo "client->server" || echo "server->client"; }
 
@@ -52,15 +84,18 @@ if [ "$DO_TPUT" = 1 ]; then
     echo "1. Throughput: iperf3 through a TUN, TCP terminated by a relay on each stack and"
     echo "   forwarded over a kernel socket (veth) to the iperf3 server; 'kernel' = iperf3"
     echo "   straight over the veth (the ceiling).  MTU $MTU, $SECS s per run, median of $RUNS run(s)."
-    echo "   relay CPU% = the relay process's user+system time over the run (100% = one core)."
+    echo "   'socat' = socat -b 262144 in namespace C, kernel TCP on both sides (the relay ceiling)."
+    echo "   relay CPU% = the relay process's user+system time over the run (100% = one core;"
+    echo "   socat: its per-connection children included).  Gbit/s/core = Gbit/s over relay CPU."
     for row in "${!RELAY_OVERRIDE[@]}"; do
         echo "   NOTE: row $row used the relay binary ${RELAY_OVERRIDE[$row]} (--relay)"
     done
-    printf '   %-11s %-15s %7s %8s %11s %8s %10s\n' stack direction streams Gbit/s /lwip-tuned /kernel "relay CPU%"
+    printf '   %-11s %-15s %7s %8s %11s %7s %8s %10s %11s\n' stack direction streams Gbit/s /lwip-tuned /socat /kernel "relay CPU%" "Gbit/s/core"
     for cell in $CELLS; do
         dir=${cell%:*} streams=${cell#*:}
         tuned=$(tget lwip-tuned "$dir" "$streams" 4)
         kern=$(tget kernel "$dir" "$streams" 4)
+        soc=$(tget socat "$dir" "$streams" 4)
         while IFS=$'\t' read -r row d s gbps cpu nok nruns reason runs; do
             [ "$d" = "$dir" ] && [ "$s" = "$streams" ] || continue
             if [ "$gbps" = n/a ]; then
@@ -68,11 +103,13 @@ if [ "$DO_TPUT" = 1 ]; then
                 continue
             fi
             rt=$(ratio "$gbps" "$tuned")
+            rs=$(ratio "$gbps" "$soc")
             rk=$(ratio "$gbps" "$kern")
             [ "$row" = kernel ] && rk=1.00
+            pc=$(per_core "$gbps" "$cpu")
             note=""
             [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
-            printf '   %-11s %-15s %7s %8.2f %11s %8s %10s%s\n' "$row" "$(dirname_of "$dir")" "$streams" "$gbps" "$rt" "$rk" "$cpu" "$note"
+            printf '   %-11s %-15s %7s %8.2f %11s %7s %8s %10s %11s%s\n' "$row" "$(dirname_of "$dir")" "$streams" "$gbps" "$rt" "$rs" "$rk" "$cpu" "$pc" "$note"
         done <"$TSUM"
     done
 fi
@@ -128,6 +165,38 @@ if [ "$DO_COST" = 1 ]; then
     echo "   lwip-tuned/lwip-big churn: pcbs from static pools, so no heap use at all (0 is not a leak check)."
 fi
 
+# The summary line of the loss section (also printed by --quick).
+loss_t=$(ratio "$(lget tern s2c loss1 4)" "$(lget kernel s2c loss1 4)")
+loss_l=$(ratio "$(lget lwip-tuned s2c loss1 4)" "$(lget kernel s2c loss1 4)")
+if [ "$DO_LOSS" = 1 ]; then
+    KERNEL_CC=$(ip netns exec "$NSA" sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || sysctl -n net.ipv4.tcp_congestion_control)
+    echo
+    echo "4. Loss and congestion: a kernel client in namespace A reaches the relay (or, for"
+    echo "   'kernel', the server: kernel TCP end to end) through the impairment bridge"
+    echo "   (bench/impair: userspace, both directions impaired alike, seeded by the run number);"
+    echo "   the relay's upstream leg is clean.  1 stream, MTU $MTU, $LOSS_SECS s per run, median of $LOSS_RUNS run(s)."
+    echo "   kernel congestion control: $KERNEL_CC (client, server and forwarding namespaces alike)."
+    printf '   %-44s %-15s %-11s %9s %8s %10s\n' cell direction stack Mbit/s /kernel "relay CPU%"
+    for cell in $LOSS_CELLS; do
+        for dir in $LOSS_DIRS; do
+            kern=$(lget kernel "$dir" "$cell" 4)
+            while IFS=$'\t' read -r row d c gbps cpu nok nruns reason runs; do
+                [ "$d" = "$dir" ] && [ "$c" = "$cell" ] || continue
+                if [ "$gbps" = n/a ]; then
+                    printf '   %-44s %-15s %-11s %9s   %s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" failed "${reason#failed: }"
+                    continue
+                fi
+                note=""
+                [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
+                printf '   %-44s %-15s %-11s %9.1f %8s %10s%s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" \
+                    "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(ratio "$gbps" "$kern")" "$cpu" "$note"
+            done <"$LSUM"
+        done
+    done
+    echo "   (bridge counters per run, packets lost and tail-dropped: $LOGS/impair.CELL.RUN.log)"
+    echo "loss: tern/kernel $loss_t, lwip-tuned/kernel $loss_l (1% loss, ${LOSS_RTT_MS} ms RTT, server to client)"
+fi
+
 echo
 echo "raw outputs: $LOGS"
 
@@ -149,9 +218,10 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         first=0
         tuned=$(tget lwip-tuned "$dir" "$streams" 4)
         kern=$(tget kernel "$dir" "$streams" 4)
-        printf '    {"stack": "%s", "direction": "%s", "streams": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_lwip_tuned": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "error": %s}' \
+        soc=$(tget socat "$dir" "$streams" 4)
+        printf '    {"stack": "%s", "direction": "%s", "streams": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_lwip_tuned": %s, "vs_socat": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "gbit_per_s_per_relay_core": %s, "error": %s}' \
             "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$streams" "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" \
-            "$(jnum "$(ratio "$gbps" "$tuned")")" "$(jnum "$(ratio "$gbps" "$kern")")" "$(jnum "$cpu")" \
+            "$(jnum "$(ratio "$gbps" "$tuned")")" "$(jnum "$(ratio "$gbps" "$soc")")" "$(jnum "$(ratio "$gbps" "$kern")")" "$(jnum "$cpu")" "$(jnum "$(per_core "$gbps" "$cpu")")" \
             "$([ "$reason" != - ] && printf '%s' "$reason" | jq -Rs . || echo null)"
     done <"$TSUM"
     echo
@@ -177,9 +247,26 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     done
     echo
     echo '  ],'
+    echo '  "loss": ['
+    first=1
+    while IFS=$'\t' read -r row dir cell gbps cpu nok nruns reason runs; do
+        [ $first = 1 ] || echo ","
+        first=0
+        printf '    {"stack": "%s", "direction": "%s", "cell": "%s", "impairment": %s, "bridge_options": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "error": %s}' \
+            "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$cell" \
+            "$(loss_cell_label "$cell" | jq -Rs 'rtrimstr("\n")')" "$(loss_cell_args "$cell" | jq -Rs 'rtrimstr("\n")')" \
+            "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" "$(jnum "$(ratio "$gbps" "$(lget kernel "$dir" "$cell" 4)")")" "$(jnum "$cpu")" \
+            "$([ "$reason" != - ] && printf '%s' "$reason" | jq -Rs . || echo null)"
+    done <"$LSUM"
+    echo
+    echo '  ],'
     sl_t=$(ratio "$(tget tern c2s 1 4)" "$(tget lwip-tuned c2s 1 4)")
+    sl_s=$(ratio "$(tget tern c2s 1 4)" "$(tget socat c2s 1 4)")
     sl_k=$(ratio "$(tget tern c2s 1 4)" "$(tget kernel c2s 1 4)")
-    printf '  "summary": {"tern_vs_lwip_tuned": %s, "tern_vs_kernel": %s, "cell": "1 stream, client to server, MTU %s"}\n' "$(jnum "$sl_t")" "$(jnum "$sl_k")" "$MTU"
+    printf '  "summary": {"tern_vs_lwip_tuned": %s, "tern_vs_socat": %s, "tern_vs_kernel": %s, "cell": "1 stream, client to server, MTU %s",\n' \
+        "$(jnum "$sl_t")" "$(jnum "$sl_s")" "$(jnum "$sl_k")" "$MTU"
+    printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"}}\n' \
+        "$(jnum "$loss_t")" "$(jnum "$loss_l")" "$LOSS_RTT_MS"
     echo "}"
 } >"$LOGS/latest.json"
 if jq . "$LOGS/latest.json" >"$RESULTS/latest.json" 2>"$LOGS/json.err"; then
@@ -190,10 +277,16 @@ fi
 
 # ------------------------------------------------------------------ plot
 if [ "$DO_TPUT" = 1 ] && command -v gnuplot >/dev/null; then
-    dat=$LOGS/plot.dat
-    {
+    dat=$LOGS/plot.dat dat2=$LOGS/plot-per-core.dat
+    # plot_table FIELD: Gbit/s (FIELD=gbps) or Gbit/s per relay core
+    # (FIELD=core; rows without a relay, the kernel's, are left out)
+    plot_table() {
         printf 'cell'
-        for row in $ALL_ROWS; do case ",$ROWS," in *",$row,"*) printf '\t%s' "$row" ;; esac; done
+        for row in $ALL_ROWS; do
+            case ",$ROWS," in *",$row,"*) ;; *) continue ;; esac
+            [ "$1" = core ] && [ "$row" = kernel ] && continue
+            printf '\t%s' "$row"
+        done
         echo
         for cell in $CELLS; do
             dir=${cell%:*} streams=${cell#*:}
@@ -201,18 +294,23 @@ if [ "$DO_TPUT" = 1 ] && command -v gnuplot >/dev/null; then
                 "$([ "$streams" = 1 ] && echo "1 stream" || echo "$streams streams")"
             for row in $ALL_ROWS; do
                 case ",$ROWS," in *",$row,"*) ;; *) continue ;; esac
+                [ "$1" = core ] && [ "$row" = kernel ] && continue
                 v=$(tget "$row" "$dir" "$streams" 4)
+                [ "$1" = core ] && v=$(per_core "$v" "$(tget "$row" "$dir" "$streams" 5)")
                 [ "$v" = n/a ] && v=0
                 printf '\t%s' "$v"
             done
             echo
         done
-    } >"$dat"
+    }
+    plot_table gbps >"$dat"
+    plot_table core >"$dat2"
     ncols=$(head -1 "$dat" | awk -F'\t' '{print NF}')
-    gnuplot -e "datafile='$dat'; outfile='$RESULTS/latest.png'; ncols=$ncols; subtitle='MTU $MTU, median of $RUNS x $SECS s, $CORES cores, kernel $KERNEL, $DATE'" \
+    ncols2=$(head -1 "$dat2" | awk -F'\t' '{print NF}')
+    gnuplot -e "datafile='$dat'; datafile2='$dat2'; outfile='$RESULTS/latest.png'; ncols=$ncols; ncols2=$ncols2; subtitle='MTU $MTU, median of $RUNS x $SECS s, $CORES cores, kernel $KERNEL, $DATE'" \
         "$BENCH_SRC/plot.gp" 2>"$LOGS/gnuplot.err" ||
         echo "bench: gnuplot failed: $(tail -1 "$LOGS/gnuplot.err")" >&2
 fi
 
 # ------------------------------------------------------------------ last line
-echo "bench: tern/lwip-tuned ${sl_t}, tern/kernel ${sl_k} (1 stream, client to server, MTU $MTU)"
+echo "bench: tern/lwip-tuned ${sl_t}, tern/socat ${sl_s}, tern/kernel ${sl_k} (1 stream, client to server, MTU $MTU)"
