@@ -17,6 +17,7 @@
 #include "lwip/def.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/priv/tern_opts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +45,11 @@ typedef struct ip_addr {
     } u_addr;
     u8_t type; /* enum lwip_ip_addr_type */
 } ip_addr_t;
+
+/* ip_addr_t's layout, checked by lwip_init (lwip/priv/tern_opts.h). */
+#define TERN_LAYOUT_IP_ADDR_T(X, T)                                                                        \
+    X(T, u_addr, "LWIP_IPV6") X(T, u_addr.ip6.zone, "LWIP_IPV6_SCOPES") X(T, type, "LWIP_IPV4 && LWIP_IPV6")
+TERN_LAYOUT_REGISTER(TERN_LAYOUT_IP_ADDR, ip_addr_t, TERN_LAYOUT_IP_ADDR_T)
 
 /* Static initialisers. */
 #define IPADDR4_INIT(u32val) { { { { u32val, 0ul, 0ul, 0ul } IPADDR6_ZONE_INIT } }, IPADDR_TYPE_V4 }

@@ -21,7 +21,9 @@
  *    lwIP still compile; no tcpip thread is started and LWIP_TCPIP_CORE_LOCKING
  *    defaults to 0.
  *  - Statistics are not kept: LWIP_STATS defaults to 0 (lwIP's default is 1).
- *  - LWIP_IPV6_NUM_ADDRESSES may be at most 6 (tern's per-interface limit). */
+ *  - LWIP_IPV6_NUM_ADDRESSES may be at most 6 (tern's per-interface limit).
+ *    struct netif always has room for the maximum: no option changes a
+ *    structure's layout (the ABI rule, lwip/priv/tern_opts.h). */
 #ifndef LWIP_HDR_OPT_H
 #define LWIP_HDR_OPT_H
 
@@ -836,7 +838,9 @@
 #ifndef LWIP_IPV6_NUM_ADDRESSES
 #define LWIP_IPV6_NUM_ADDRESSES 3
 #endif
-#if LWIP_IPV6 && (LWIP_IPV6_NUM_ADDRESSES < 1 || LWIP_IPV6_NUM_ADDRESSES > 6)
+/* struct netif's ip6_addr[] has this many slots whatever the option. */
+#define TERN_IPV6_NUM_ADDRESSES_MAX 6
+#if LWIP_IPV6 && (LWIP_IPV6_NUM_ADDRESSES < 1 || LWIP_IPV6_NUM_ADDRESSES > TERN_IPV6_NUM_ADDRESSES_MAX)
 #error "tern supports 1 to 6 IPv6 addresses per netif: set LWIP_IPV6_NUM_ADDRESSES to at most 6"
 #endif
 #ifndef LWIP_IPV6_FORWARD

@@ -8,6 +8,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/err.h"
+#include "lwip/priv/tern_opts.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,9 +67,15 @@ struct pbuf {
     u16_t len;           /* bytes in this segment */
     u8_t type_internal;  /* pbuf_type bits and allocation source */
     u8_t flags;          /* PBUF_FLAG_* */
-    LWIP_PBUF_REF_T ref; /* references from the stack and the application */
+    u8_t ref;            /* references (u8_t whatever LWIP_PBUF_REF_T: one layout) */
     u8_t if_idx;         /* interface the packet arrived on */
 };
+
+/* struct pbuf's layout, checked by lwip_init (lwip/priv/tern_opts.h). */
+#define TERN_LAYOUT_PBUF(X, T)                                                                             \
+    X(T, next, "") X(T, payload, "") X(T, tot_len, "") X(T, len, "") X(T, type_internal, "")               \
+    X(T, flags, "") X(T, ref, "LWIP_PBUF_REF_T") X(T, if_idx, "")
+TERN_LAYOUT_REGISTER(TERN_LAYOUT_PBUF, struct pbuf, TERN_LAYOUT_PBUF)
 
 #define PBUF_POOL_FREE_OOSEQ 0
 #define pbuf_free_ooseq()
