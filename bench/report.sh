@@ -140,6 +140,31 @@ if [ "$DO_COST" = 1 ]; then
     done
     echo "   (stack packets: packets the stack sent for $((CG_BYTES >> 20)) MiB: data segments when sending, ACKs when receiving)"
     echo
+    echo "   Variants, instr/byte under callgrind as above.  send offloaded: the netif offloads what"
+    echo "   the stack lets it (tern: segmentation offload with partial checksums, netif_tern_set_tso;"
+    echo "   lwip-tuned: CHECKSUM_GEN_TCP 0, lwip/tuned-offload; lwIP cannot hand over segmentation)."
+    echo "   recv +idle: $IDLE_BESIDE idle established connections open beside the measured one"
+    echo "   (lwip-tuned: its malloc build, whose own figure without them is the base)."
+    printf '   %-11s %15s %9s %12s %14s %12s\n' stack "send offloaded" packets "recv (base)" "recv +idle" "+idle/base"
+    for s in $STACKS_COST; do
+        so=$(cget "$s" send_offload_instr_per_byte)
+        sp=$(cget "$s" send_offload_stack_packets)
+        base=$(cget "$s" recv_instr_per_byte)
+        [ "$s" = lwip-tuned ] && base=$(cget "$s" recv_malloc_instr_per_byte)
+        ri=$(cget "$s" recv_idle_instr_per_byte)
+        [ "$so$ri" = n/an/a ] && continue
+        case $so in failed*) so=failed sp="" ;; esac
+        case $ri in failed*) ri=failed ;; esac
+        case $base in failed*) base=failed ;; esac
+        printf '   %-11s %15s %9s %12s %14s %12s\n' "$s" "$so" "${sp:--}" "$base" "$ri" "$(ratio "$ri" "$base")"
+    done
+    for s in $STACKS_COST; do
+        for k in send_offload_instr_per_byte recv_malloc_instr_per_byte recv_idle_instr_per_byte; do
+            v=$(cget "$s" $k)
+            case $v in failed*) echo "   $s $k: ${v#failed: }" ;; esac
+        done
+    done
+    echo
     echo "3. Connections: $CHURN_N connections opened and closed by the peer, 16 at a time"
     echo "   (median of $NATIVE_RUNS), instructions per connection under callgrind ($CG_CHURN_N connections);"
     echo "   $IDLE_N idle established connections: heap (mallinfo2) per connection, CPU of"
@@ -163,6 +188,18 @@ if [ "$DO_COST" = 1 ]; then
     done
     echo "   lwip-tuned's idle figures: $(cget lwip-tuned idle_note)."
     echo "   lwip-tuned/lwip-big churn: pcbs from static pools, so no heap use at all (0 is not a leak check)."
+fi
+# The cost summary: tern over lwip-tuned, instructions per byte (receive,
+# send), heap bytes per idle connection, connections per CPU second.
+cost_r=$(ratio "$(cget tern recv_instr_per_byte)" "$(cget lwip-tuned recv_instr_per_byte)")
+cost_s=$(ratio "$(cget tern send_instr_per_byte)" "$(cget lwip-tuned send_instr_per_byte)")
+cost_h=$(ratio "$(cget tern idle_heap_bytes_per_conn)" "$(cget lwip-tuned idle_heap_bytes_per_conn)")
+cost_c=$(ratio "$(cget tern churn_conn_per_s)" "$(cget lwip-tuned churn_conn_per_s)")
+cost_so=$(ratio "$(cget tern send_offload_instr_per_byte)" "$(cget lwip-tuned send_offload_instr_per_byte)")
+cost_ri=$(ratio "$(cget tern recv_idle_instr_per_byte)" "$(cget tern recv_instr_per_byte)")
+if [ "$DO_COST" = 1 ]; then
+    echo "   send offloaded, tern/lwip-tuned: $cost_so; tern's receive with $IDLE_BESIDE idle connections beside / without: $cost_ri"
+    echo "cost: tern/lwip-tuned receive $cost_r, send $cost_s, idle-heap $cost_h, churn $cost_c"
 fi
 
 # The summary line of the loss section (also printed by --quick).
@@ -208,8 +245,8 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     printf '  "machine": {"cores": %s, "cpu": %s, "memory_gib": %s, "kernel": "%s", "loadavg_start": "%s", "loadavg_end": "%s"},\n' \
         "$CORES" "$(printf '%s' "$CPU_MODEL" | jq -Rs .)" "$MEM_GIB" "$KERNEL" "$LOAD_START" "$LOAD_END"
     printf '  "relay_overrides": {%s},\n' "$(for row in "${!RELAY_OVERRIDE[@]}"; do printf '"%s": "%s", ' "$row" "${RELAY_OVERRIDE[$row]}"; done | sed 's/, $//')"
-    printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "idle_connections": %s},\n' \
-        "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$IDLE_N"
+    printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "idle_connections": %s, "idle_beside_connections": %s, "loss_iperf3_seconds": %s, "loss_runs_per_cell": %s, "loss_rtt_ms": %s},\n' \
+        "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$IDLE_N" "$IDLE_BESIDE" "$LOSS_SECS" "$LOSS_RUNS" "$LOSS_RTT_MS"
     echo '  "units": {"gbit_per_s": "10^9 bit/s (iperf3 receiver)", "relay_cpu_percent": "percent of one core", "instr_per_byte": "instructions (callgrind Ir) per payload byte", "ns_per_byte": "process CPU nanoseconds per payload byte", "conn_per_s": "connections opened and closed per CPU second", "bytes": "bytes", "timer_cpu_us_per_s": "CPU microseconds per second of virtual time", "segments": "count", "packets": "count", "heap_bytes_per_conn": "bytes (mallinfo2 uordblks+hblkhd delta / connections)"},'
     echo '  "throughput": ['
     first=1
@@ -233,6 +270,7 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         first=0
         printf '    {"stack": "%s"' "$s"
         for k in send_instr_per_byte send_ns_per_byte send_segments send_stack_packets recv_instr_per_byte recv_ns_per_byte recv_segments recv_stack_packets \
+            send_offload_instr_per_byte send_offload_stack_packets recv_malloc_instr_per_byte recv_idle_instr_per_byte recv_idle_stack_packets \
             churn_conn_per_s churn_instr_per_conn churn_heap_retained_bytes churn_stack_packets \
             idle_heap_bytes_per_conn idle_timer_cpu_us_per_s idle_heap_retained_after_close; do
             v=$(cget "$s" $k)
@@ -265,8 +303,10 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     sl_k=$(ratio "$(tget tern c2s 1 4)" "$(tget kernel c2s 1 4)")
     printf '  "summary": {"tern_vs_lwip_tuned": %s, "tern_vs_socat": %s, "tern_vs_kernel": %s, "cell": "1 stream, client to server, MTU %s",\n' \
         "$(jnum "$sl_t")" "$(jnum "$sl_s")" "$(jnum "$sl_k")" "$MTU"
-    printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"}}\n' \
+    printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"},\n' \
         "$(jnum "$loss_t")" "$(jnum "$loss_l")" "$LOSS_RTT_MS"
+    printf '    "cost": {"tern_vs_lwip_tuned": {"receive_instr_per_byte": %s, "send_instr_per_byte": %s, "idle_heap_bytes_per_conn": %s, "churn_conn_per_s": %s, "send_offload_instr_per_byte": %s}, "tern_receive_idle_beside_vs_none": %s, "idle_beside": %s}}\n' \
+        "$(jnum "$cost_r")" "$(jnum "$cost_s")" "$(jnum "$cost_h")" "$(jnum "$cost_c")" "$(jnum "$cost_so")" "$(jnum "$cost_ri")" "$IDLE_BESIDE"
     echo "}"
 } >"$LOGS/latest.json"
 if jq . "$LOGS/latest.json" >"$RESULTS/latest.json" 2>"$LOGS/json.err"; then

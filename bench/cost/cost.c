@@ -9,8 +9,16 @@
  * relay does at its cheapest: writes with TCP_WRITE_FLAG_COPY up to
  * tcp_sndbuf, and tcp_recved + pbuf_free on every received pbuf.
  *
- *   cost-STACK send BYTES [--verify]   the stack sends BYTES to the peer
- *   cost-STACK recv BYTES [--verify]   the peer sends BYTES to the stack
+ *   cost-STACK send BYTES [--verify] [--offload] [--idle N]
+ *                                      the stack sends BYTES to the peer
+ *   cost-STACK recv BYTES [--verify] [--idle N]
+ *                                      the peer sends BYTES to the stack
+ *     --offload: the netif offloads what the stack lets it: tern's TCP
+ *                segmentation offload with partial checksums
+ *                (netif_tern_set_tso); for lwIP only a build with
+ *                CHECKSUM_GEN_TCP 0 (bench/lwip/tuned-offload) accepts it
+ *     --idle N:  N idle established connections stay open beside the
+ *                measured one (opened first, outside what callgrind counts)
  *   cost-STACK churn N [--depth D]     N connections opened by the peer and
  *                                      closed (peer first), D at a time
  *   cost-STACK idle N                  N established idle connections: heap
@@ -103,14 +111,18 @@ static err_t nif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 {
     (void)n;
     (void)dst;
-    peer_iov v[32];
+    peer_iov v[128]; /* an offloaded burst may be a long chain */
     int k = 0;
-    for (struct pbuf *q = p; q && k < 32; q = q->next) {
+    for (struct pbuf *q = p; q && k < 128; q = q->next) {
         v[k].base = q->payload;
         v[k].len = q->len;
         k++;
     }
-    peer_on_output(v, k);
+    uint32_t gso = 0;
+#ifdef TERN_HAVE_TSO
+    gso = netif_tern_tx_gso_size(n);
+#endif
+    peer_on_output(v, k, gso);
     return ERR_OK;
 }
 
@@ -250,6 +262,24 @@ static size_t deliver_ctrl(void)
     return n;
 }
 
+/* The same two steps under names callgrind does not count: for opening
+ * the idle connections that stay beside a measured transfer. */
+__attribute__((noinline)) void setup_ctrl(void);
+__attribute__((noinline)) void setup_timers(void);
+__attribute__((noinline)) void setup_ctrl(void)
+{
+    while (peer_ctrl_pending()) {
+        size_t len = peer_ctrl_next_len();
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+        if (!p)
+            fail("out of pbufs while opening idle connections");
+        peer_fill_ctrl(p->payload);
+        if (nif.input(p, &nif) != ERR_OK)
+            pbuf_free(p);
+    }
+}
+__attribute__((noinline)) void setup_timers(void) { sys_check_timeouts(); }
+
 static u32_t idle_ms;
 /* Nothing moved: acknowledge what the peer owes, else let 1 ms pass. */
 static void idle(void)
@@ -302,6 +332,31 @@ static void print_common(void)
     printf("virtual_ms %u\n", (unsigned)(vclock - 1000));
 }
 
+/* Connections first .. first+n-1 established and accepted, idle. */
+static void establish_idle(size_t first, size_t n)
+{
+    uint64_t saved_total = total;
+    total = 0; /* none of them becomes the application's connection */
+    size_t started = 0, est0 = peer_st.established, acc0 = accepted;
+    unsigned spins = 0;
+    while (peer_st.established - est0 < n || accepted - acc0 < n || peer_ctrl_pending()) {
+        while (started < n && started - (peer_st.established - est0) < 64)
+            peer_connect(first + started++);
+        int moved = peer_ctrl_pending() != 0;
+        setup_ctrl();
+        setup_timers();
+        if (!moved) {
+            peer_flush_acks();
+            vclock++;
+            if (++spins > IDLE_LIMIT_MS)
+                fail("stalled opening the idle connections");
+        }
+        if (peer_st.resets)
+            fail("idle connections were reset");
+    }
+    total = saved_total;
+}
+
 static void establish_one(void)
 {
     peer_connect(0);
@@ -313,9 +368,21 @@ static void establish_one(void)
     }
 }
 
+static int offload;
+static size_t idle_beside;
+
 static void run_transfer(int sending)
 {
-    setup(1);
+    setup(1 + idle_beside);
+    if (offload) {
+#ifdef TERN_HAVE_TSO
+        netif_tern_set_tso(&nif, 65535);
+#elif CHECKSUM_GEN_TCP
+        fail("--offload: this lwIP build generates TCP checksums itself (use the CHECKSUM_GEN_TCP 0 build)");
+#endif
+    }
+    if (idle_beside)
+        establish_idle(1, idle_beside);
     establish_one();
     peer_conn *c = peer_conn_at(0);
     double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
@@ -356,6 +423,12 @@ static void run_transfer(int sending)
     }
     double w1 = now_s(CLOCK_MONOTONIC), c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
     printf("mode %s\n", sending ? "send" : "recv");
+#ifdef TERN_HAVE_TSO
+    printf("offload %s\n", offload ? "tso+checksum" : "none");
+#else
+    printf("offload %s\n", offload ? "checksum" : "none");
+#endif
+    printf("idle_beside %zu\n", idle_beside);
     printf("bytes %llu\n", (unsigned long long)total);
     printf("wall_s %.6f\n", w1 - w0);
     printf("cpu_s %.6f\n", c1 - c0);
@@ -462,7 +535,8 @@ static void run_idle(size_t n)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s send|recv BYTES [--verify] | churn N [--depth D] | idle N\n", argv[0]);
+        fprintf(stderr, "usage: %s send|recv BYTES [--verify] [--offload] [--idle N] | churn N [--depth D] | idle N\n",
+                argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -473,6 +547,10 @@ int main(int argc, char **argv)
             verify = 1;
         else if (!strcmp(argv[i], "--depth") && i + 1 < argc)
             depth = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "--offload"))
+            offload = 1;
+        else if (!strcmp(argv[i], "--idle") && i + 1 < argc)
+            idle_beside = strtoull(argv[++i], NULL, 0);
         else {
             fprintf(stderr, "unknown argument %s\n", argv[i]);
             return 2;

@@ -263,7 +263,7 @@ static void check_payload(const peer_conn *c, uint32_t seq, const peer_iov *v, i
     }
 }
 
-void peer_on_output(const peer_iov *v, int n)
+void peer_on_output(const peer_iov *v, int n, uint32_t gso_size)
 {
     unsigned char copy[120];
     size_t total = 0;
@@ -357,12 +357,18 @@ void peer_on_output(const peer_iov *v, int n)
         if (seq == c->rcv_nxt) {
             if (verify)
                 check_payload(c, seq, v, n, ihl + doff, len);
-            c->rcv_nxt += len;
-            c->rx_bytes += len;
-            peer_st.data_segs_in++;
-            if (++c->unacked_segs >= 2) {
-                send_ack(c);
-            } else if (!c->owed_listed) {
+            /* One segment, or the segments of an offloaded burst, each
+             * counted (and acknowledged) as the device would deliver it. */
+            uint32_t seg = gso_size && len > gso_size ? gso_size : len;
+            for (uint32_t done = 0; done < len; done += seg) {
+                uint32_t m = len - done < seg ? len - done : seg;
+                c->rcv_nxt += m;
+                c->rx_bytes += m;
+                peer_st.data_segs_in++;
+                if (++c->unacked_segs >= 2)
+                    send_ack(c);
+            }
+            if (c->unacked_segs && !c->owed_listed) {
                 c->owed_listed = 1;
                 owed[owed_count++] = idx;
             }

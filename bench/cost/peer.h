@@ -76,8 +76,12 @@ void peer_set_auto_close(int on);
 void peer_close(size_t i);    /* queue a FIN */
 void peer_flush_acks(void);   /* acknowledge everything received so far */
 
-/* Called from the stack's netif output with each packet it sends. */
-void peer_on_output(const peer_iov *v, int n);
+/* Called from the stack's netif output with each packet it sends.
+ * gso_size > 0: the packet is a segmentation-offload burst (tern's TSO)
+ * that a device would cut into segments of gso_size payload bytes; the
+ * peer acknowledges it as those segments (an ACK every second one), so
+ * the stack sees the ACKs it would see on a real link. */
+void peer_on_output(const peer_iov *v, int n, uint32_t gso_size);
 
 /* Control packets (SYN, ACK, FIN) wait in a queue until the benchmark hands
  * them to the stack: the peer never calls into the stack from its output. */
