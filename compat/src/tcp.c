@@ -23,6 +23,16 @@
  * first, so a stale pointer stays dead as long as the pool allows; once
  * its slot is reused, the pointer names the new connection (as in lwIP).
  *
+ * Fields written between calls.  lwIP's timers read the pcb, so a program
+ * may set so_options, keep_* or TF_NODELAY from anywhere and rely on the
+ * next tick.  Nothing here walks all pcbs for that: a pcb's fields go to
+ * its socket at every API call on it and at its own events (recv, sent,
+ * poll, connected, accept), and each connection pcb also sits in a refresh
+ * watch (watch_*) that looks at it 0.5 s after it was made, then after
+ * intervals doubling up to WATCH_MAX_MS.  A timer tick costs only the pcbs
+ * due; a write made outside any call reaches the socket within about the
+ * pcb's age (at most WATCH_MAX_MS), or at its next call or event.
+ *
  * Layout.  libtern is compiled once but struct tcp_pcb's window fields are
  * u16_t or u32_t depending on the program's LWIP_WND_SCALE (lwIP's
  * tcpwnd_size_t): both layouts are declared below from the header's member
@@ -37,6 +47,7 @@
 #include "lwip/tcp.h"
 #include "tern/iface.h"
 #include "tern/tcp.h"
+#include "tern/timer.h"
 
 struct pcb_w16 {
     TERN_TCP_PCB_MEMBERS(u16_t);
@@ -66,7 +77,9 @@ typedef struct compat_tcp {
     tern_pool_slot slot; /* says whether the pcb is live; survives free */
     tern_tcp *t;
     struct compat_tcp *next_listener;
-    struct compat_tcp *all_prev, *all_next; /* every connection pcb (for tern_compat_tcp_sync) */
+    struct compat_tcp *watch_prev, *watch_next; /* refresh watch queue (connection pcbs) */
+    uint32_t watch_due;                         /* when the watch looks next */
+    uint8_t watch_level;                        /* interval WATCH_BASE_MS << level */
     frame *frames;
     uint8_t core_type;   /* address family the tern socket was created with */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
@@ -98,27 +111,84 @@ static tern_pool pool = TERN_POOL_INIT(compat_tcp);
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
 static compat_tcp *listeners;
-/* Connection pcbs, whose application-written fields timers must see. */
-static compat_tcp *all_pcbs;
+/* The refresh watch: one FIFO queue per interval, so each queue is in due
+ * order and a tick looks at queue heads only. */
+#define WATCH_BASE_MS 500u
+#define WATCH_LEVELS 14 /* 500 ms << 13: about 68 minutes */
+#define WATCH_MAX_MS (WATCH_BASE_MS << (WATCH_LEVELS - 1))
+typedef struct watch_queue {
+    struct compat_tcp *head, *tail;
+} watch_queue;
+static watch_queue watch[WATCH_LEVELS];
+static tern_timer watch_timer;
+static bool watch_timer_ready;
+/* Pcbs the watch has looked at (tests count them: a tick's cost). */
+unsigned long tern__compat_tcp_watch_visits;
 
-static void all_link(compat_tcp *c)
+static void watch_append(compat_tcp *c, uint8_t level, uint32_t now)
 {
-    c->all_prev = NULL;
-    c->all_next = all_pcbs;
-    if (all_pcbs)
-        all_pcbs->all_prev = c;
-    all_pcbs = c;
+    watch_queue *q = &watch[level];
+    c->watch_level = level;
+    c->watch_due = now + (WATCH_BASE_MS << level);
+    c->watch_next = NULL;
+    c->watch_prev = q->tail;
+    if (q->tail)
+        q->tail->watch_next = c;
+    else
+        q->head = c;
+    q->tail = c;
 }
 
-static void all_unlink(compat_tcp *c)
+static void watch_unlink(compat_tcp *c)
 {
-    if (c->all_prev)
-        c->all_prev->all_next = c->all_next;
-    else if (all_pcbs == c)
-        all_pcbs = c->all_next;
-    if (c->all_next)
-        c->all_next->all_prev = c->all_prev;
-    c->all_prev = c->all_next = NULL;
+    watch_queue *q = &watch[c->watch_level];
+    if (c->watch_prev)
+        c->watch_prev->watch_next = c->watch_next;
+    else if (q->head == c)
+        q->head = c->watch_next;
+    else
+        return; /* not in the watch */
+    if (c->watch_next)
+        c->watch_next->watch_prev = c->watch_prev;
+    else
+        q->tail = c->watch_prev;
+    c->watch_prev = c->watch_next = NULL;
+}
+
+static void watch_fire(tern_timer *tm, void *arg);
+
+/* The timer goes off when the earliest queue head is due. */
+static void watch_arm(uint32_t now)
+{
+    bool any = false;
+    uint32_t first = 0;
+    for (int k = 0; k < WATCH_LEVELS; k++) {
+        compat_tcp *h = watch[k].head;
+        if (h && (!any || (int32_t)(h->watch_due - first) < 0)) {
+            first = h->watch_due;
+            any = true;
+        }
+    }
+    if (!any) {
+        tern_timer_stop(tern_compat_stack, &watch_timer);
+        return;
+    }
+    int32_t wait = (int32_t)(first - now);
+    if (!tern_timer_armed(&watch_timer) || watch_timer.deadline != now + (uint32_t)(wait > 0 ? wait : 0))
+        tern_timer_start(tern_compat_stack, &watch_timer, wait > 0 ? (uint32_t)wait : 0);
+}
+
+static void watch_add(compat_tcp *c)
+{
+    if (!watch_timer_ready) {
+        tern_timer_init(&watch_timer, watch_fire, NULL);
+        watch_timer_ready = true;
+    }
+    uint32_t now = tern_stack_now(tern_compat_stack);
+    watch_append(c, 0, now);
+    /* The new pcb is due no later than anything but level 0's older pcbs. */
+    if (!tern_timer_armed(&watch_timer) || (int32_t)(c->watch_due - watch_timer.deadline) < 0)
+        tern_timer_start(tern_compat_stack, &watch_timer, WATCH_BASE_MS);
 }
 
 /* What unsent and unacked point to when not NULL. */
@@ -328,7 +398,7 @@ static void core_destroyed(void *ctx, int err)
     if (c->listening)
         listeners_remove(c);
     else
-        all_unlink(c);
+        watch_unlink(c);
     release(c);
     /* lwIP: "the corresponding pcb is already freed when this callback is called" */
     if (notify)
@@ -342,7 +412,7 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
     struct pbuf *p = (struct pbuf *)tp;
     frame f;
     enter(c, &f);
-    pull(c); /* what changed since the last event; push waits for tcp_output */
+    pull(c); /* what changed since the last event */
     err_t r;
     if (c->recv)
         r = c->recv(P(c)->callback_arg, pcb_of(c), p, (err_t)err);
@@ -352,6 +422,9 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
         r = ERR_OK;
     if (!leave(c, &f))
         return ERR_ABRT;
+    /* What the callback wrote (TF_NODELAY...) before the stack acts on this
+     * segment's aftermath (output of queued data). */
+    push(c);
     /* API calls made inside the callback pulled what they changed. */
     /* A refused payload waits in the socket from now on. */
     if (r != ERR_OK && r != ERR_ABRT && p && !F(c, refused_data))
@@ -376,6 +449,7 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
     }
     if (!leave(c, &f))
         return ERR_ABRT;
+    push(c); /* the stack sends queued data right after: TF_NODELAY counts */
     return ERR_OK;
 }
 
@@ -447,17 +521,30 @@ static compat_tcp *pcb_alloc(void)
     F(c, keep_cnt) = (u32_t)tern_compat_opts.keep_cnt;
     c->recv = tcp_recv_null;
     F(c, recv) = tcp_recv_null;
-    all_link(c);
+    watch_add(c);
     return c;
 }
 
 /* lwIP's timers read pcb fields directly, so an application may set
- * so_options or keep_idle from anywhere and rely on the next timer tick:
- * hand every connection's fields to its socket before timers run. */
-void tern_compat_tcp_sync(void)
+ * so_options or keep_idle from anywhere and rely on a later tick: the
+ * watch hands each connection's fields to its socket on its own schedule
+ * (see the top of this file), visiting only the pcbs due. */
+static void watch_fire(tern_timer *tm, void *arg)
 {
-    for (compat_tcp *c = all_pcbs; c; c = c->all_next)
-        push(c);
+    (void)tm;
+    (void)arg;
+    uint32_t now = tern_stack_now(tern_compat_stack);
+    /* Highest level first: a pcb moved up is due later than now anyway. */
+    for (int k = WATCH_LEVELS - 1; k >= 0; k--) {
+        compat_tcp *c;
+        while ((c = watch[k].head) != NULL && (int32_t)(c->watch_due - now) <= 0) {
+            watch_unlink(c);
+            tern__compat_tcp_watch_visits++;
+            push(c);
+            watch_append(c, (uint8_t)(k + 1 < WATCH_LEVELS ? k + 1 : k), now);
+        }
+    }
+    watch_arm(now);
 }
 
 static int core_accept(void *arg, tern_tcp *child, int err)
@@ -536,7 +623,7 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
     apply_config();
     c->t = tern_tcp_new(tern_compat_stack, type);
     if (!c->t) {
-        all_unlink(c);
+        watch_unlink(c);
         release(c);
         return NULL;
     }
@@ -748,7 +835,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     /* The pcb given is freed, as lwIP frees it. */
     for (frame *f = c->frames; f; f = f->prev)
         f->dead = true;
-    all_unlink(c);
+    watch_unlink(c);
     c->t = NULL; /* the listener has the socket now */
     release(c);
 done:
@@ -1031,10 +1118,8 @@ const char *tcp_debug_state_str(enum tcp_state s) { return tern_tcp_state_name((
 
 void tcp_tmr(void)
 {
-    if (tern_compat_stack) {
-        tern_compat_tcp_sync();
+    if (tern_compat_stack)
         tern_stack_poll(tern_compat_stack);
-    }
 }
 
 void tcp_slowtmr(void) { tcp_tmr(); }
@@ -1071,6 +1156,8 @@ int tern__compat_tcp_freed(const void *pcb) { return dead(pcb); }
 void tern__compat_tcp_reset(void)
 {
     listeners = NULL;
-    all_pcbs = NULL;
+    memset(watch, 0, sizeof(watch));
+    tern_timer_init(&watch_timer, watch_fire, NULL); /* its heap went with the stack */
+    watch_timer_ready = true;
     tern__pool_reset(&pool);
 }

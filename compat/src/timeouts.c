@@ -80,7 +80,8 @@ void sys_check_timeouts(void)
     if (!tern_compat_stack)
         return;
     last_check = sys_now();
-    tern_compat_tcp_sync();
+    /* Due timers only: pcbs refresh on their own events and timers
+     * (compat/src/tcp.c), so the cost does not grow with idle pcbs. */
     tern_stack_poll(tern_compat_stack);
 }
 

@@ -1785,6 +1785,116 @@ static void test_narrow_window_layout(void)
     world_down();
 }
 
+/* ---- fields written between calls, without a walk over every pcb ---- */
+
+/* Keepalive switched on, and its timing, written by the application with
+ * no API call and no event on the connection afterwards: lwIP's timers
+ * read the pcb, so the probes and the abort must still come. */
+static void test_keepalive_written_between_calls(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = connect_to_peer(8370);
+    run(1000); /* idle: no timer of its own runs */
+    pcb->so_options |= SOF_KEEPALIVE;
+    pcb->keep_idle = 1000;
+    pcb->keep_intvl = 500;
+    pcb->keep_cnt = 2;
+    blackhole = true;
+    unsigned before = sent_to_peer;
+    run(8000);
+    CU_ASSERT(sent_to_peer - before >= 2); /* probes, then the RST */
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    world_down();
+}
+
+/* keep_idle lowered between calls on a connection whose keepalive is
+ * already on (a 10-minute idle time pushed by tcp_output): the new value
+ * takes effect long before the old one would have. */
+static void test_keep_idle_changed_between_calls(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = connect_to_peer(8380);
+    pcb->so_options |= SOF_KEEPALIVE;
+    pcb->keep_idle = 600000;
+    pcb->keep_intvl = 1000;
+    pcb->keep_cnt = 2;
+    CU_ASSERT_EQUAL(tcp_output(pcb), ERR_OK);
+    run(1000);
+    pcb->keep_idle = 1000; /* no call after this */
+    blackhole = true;
+    run(10000);
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    world_down();
+}
+
+/* Runs an hour of 250 ms sys_check_timeouts ticks (go-tun2socks' rate)
+ * over n idle established connections and counts the pcbs the refresh
+ * watch visits: the old code pushed every pcb on every tick (14 400 n
+ * visits in the hour); the watch visits each pcb once per doubling of its
+ * age, whatever the tick rate. */
+static void idle_hour(unsigned n, unsigned long *visits, unsigned *busy_ticks, unsigned long *last_10min)
+{
+    world_up();
+    peer_listen(8390);
+    struct tcp_pcb **pcbs = calloc(n, sizeof(*pcbs));
+    ip_addr_t dst;
+    for (unsigned i = 0; i < n; i++) {
+        pcbs[i] = tcp_new();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(pcbs[i]);
+        CU_ASSERT_EQUAL(tcp_connect(pcbs[i], peer4(&dst), 8390, NULL), ERR_OK);
+    }
+    pump();
+    unsigned established = 0;
+    for (unsigned i = 0; i < n; i++)
+        established += pcbs[i]->state == ESTABLISHED;
+    CU_ASSERT_EQUAL(established, n);
+    unsigned long start = tern__compat_tcp_watch_visits, mark = start;
+    *busy_ticks = 0;
+    for (unsigned tick = 0; tick < 3600u * 4u; tick++) {
+        if (tick == 3000u * 4u)
+            mark = tern__compat_tcp_watch_visits;
+        unsigned long v = tern__compat_tcp_watch_visits;
+        vnow += 250;
+        sys_check_timeouts();
+        tern_stack_poll(sb);
+        pump();
+        if (tern__compat_tcp_watch_visits != v)
+            (*busy_ticks)++;
+    }
+    *visits = tern__compat_tcp_watch_visits - start;
+    *last_10min = tern__compat_tcp_watch_visits - mark;
+    for (unsigned i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(pcbs[i]->state, ESTABLISHED);
+    for (unsigned i = 0; i < n; i++)
+        tcp_abort(pcbs[i]);
+    free(pcbs);
+    world_down();
+}
+
+static void test_timer_cost_independent_of_idle_pcbs(void)
+{
+    unsigned long v_small, v_large, l_small, l_large;
+    unsigned b_small, b_large;
+    idle_hour(20, &v_small, &b_small, &l_small);
+    idle_hour(400, &v_large, &b_large, &l_large);
+    printf("\n    idle hour, 14400 ticks: 20 pcbs %lu visits on %u ticks (last 10 min %lu), 400 pcbs %lu visits "
+           "on %u ticks (last 10 min %lu)\n",
+           v_small, b_small, l_small, v_large, b_large, l_large);
+    /* Each pcb once per doubling of its age: at most 14 in an hour (the
+     * old walk: 14 400 each). */
+    CU_ASSERT(v_small >= 20 && v_small <= 20 * 14);
+    CU_ASSERT(v_large >= 400 && v_large <= 400 * 14);
+    /* The ticks that visit anything are the same few, however many pcbs:
+     * every other tick visits none. */
+    CU_ASSERT(b_small <= 2 * 14);
+    CU_ASSERT(b_large <= 2 * 14);
+    /* At an hour old each pcb is looked at no more than once in 10 min. */
+    CU_ASSERT(l_small <= 20);
+    CU_ASSERT(l_large <= 400);
+}
+
 void tern_test_register_compat_tcp(void)
 {
     CU_pSuite s = CU_add_suite("compat_tcp", NULL, NULL);
@@ -1820,4 +1930,7 @@ void tern_test_register_compat_tcp(void)
     CU_add_test(s, "2 MB each way, byte-exact", test_bulk_both_ways);
     CU_add_test(s, "TUN2SOCKS catch-all listener", test_tun2socks_catch_all);
     CU_add_test(s, "16-bit window layout (no LWIP_WND_SCALE)", test_narrow_window_layout);
+    CU_add_test(s, "keepalive written between calls takes effect", test_keepalive_written_between_calls);
+    CU_add_test(s, "keep_idle changed between calls takes effect", test_keep_idle_changed_between_calls);
+    CU_add_test(s, "timer ticks cost the same with 20 or 400 idle pcbs", test_timer_cost_independent_of_idle_pcbs);
 }
