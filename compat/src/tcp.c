@@ -455,8 +455,11 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
 
 static int core_poll(void *arg, tern_tcp *t)
 {
-    (void)t;
     compat_tcp *c = arg;
+    /* lwIP polls the pcbs on its active list only: a TIME_WAIT pcb (closed
+     * by the application, waiting out 2 MSL) gets no poll callback. */
+    if (tern_tcp_get_state(t) == TERN_TCP_TIME_WAIT)
+        return ERR_OK;
     frame f;
     enter(c, &f);
     push(c);
