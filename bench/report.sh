@@ -59,6 +59,28 @@ if [ "$DO_LOSS" = 1 ]; then
         done
     done
 fi
+# UDP: per row and direction, the highest offered step received with < 1%
+# loss (USUM: row dir offered gbps cpu loss packets status).
+USUM=$LOGS/udp-summary.tsv
+: >"$USUM"
+if [ "$DO_UDP" = 1 ]; then
+    for dir in $UDP_DIRS; do
+        for row in $UDP_ROWS; do
+            best=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 == "ok" && $8 < 1 && $3 + 0 > m {m = $3 + 0; line = $0} END {print line}' "$UDPT")
+            if [ -n "$best" ]; then
+                printf '%s\n' "$best" | awk -F'\t' -v OFS='\t' '{print $1, $2, $3, $5, $6, $8, $9, "ok"}' >>"$USUM"
+                continue
+            fi
+            why=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 != "ok" {print $7; exit}' "$UDPT")
+            first=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 == "ok" {print $3 " Mbit/s offered: " $8 "% lost"; exit}' "$UDPT")
+            [ -n "$first" ] && why="no step under 1% loss (lowest, $first)"
+            printf '%s\t%s\t-\tn/a\tn/a\t-\t-\t%s\n' "$row" "$dir" "${why:-failed: not run}" >>"$USUM"
+        done
+    done
+fi
+uget() { # ROW DIR FIELD(3=offered 4=gbps 5=cpu 6=loss 7=packets 8=status)
+    awk -F'\t' -v r="$1" -v d="$2" -v f="$3" '$1 == r && $2 == d {print $f; found = 1} END {if (!found) print "n/a"}' "$USUM"
+}
 lget() { # ROW DIR CELL FIELD(4=gbps 5=cpu 8=reason 9=runs)
     awk -F'\t' -v r="$1" -v d="$2" -v c="$3" -v f="$4" '$1 == r && $2 == d && $3 == c {print $f; found = 1} END {if (!found && f == 4) print "n/a"}' "$LSUM"
 }
@@ -234,6 +256,29 @@ if [ "$DO_LOSS" = 1 ]; then
     echo "loss: tern/kernel $loss_t, lwip-tuned/kernel $loss_l (1% loss, ${LOSS_RTT_MS} ms RTT, server to client)"
 fi
 
+udp_t=$(ratio "$(uget tern c2s 4)" "$(uget lwip-tuned c2s 4)")
+if [ "$DO_UDP" = 1 ]; then
+    echo
+    echo "5. UDP: iperf3 -u, ${UDP_LEN}-byte datagrams, through each relay ('kernel': straight over the"
+    echo "   veth); offered rate doubled from $(echo $UDP_STEPS | cut -d' ' -f1) Mbit/s until 1% or more is lost; the highest step"
+    echo "   under 1% loss is shown (Mbit/s and datagrams per second received).  $UDP_SECS s per step."
+    printf '   %-11s %-15s %9s %9s %10s %7s %10s\n' stack direction offered Mbit/s "datagr./s" "loss%" "relay CPU%"
+    for dir in $UDP_DIRS; do
+        while IFS=$'\t' read -r row d off gbps cpu loss pkts st; do
+            [ "$d" = "$dir" ] || continue
+            if [ "$gbps" = n/a ]; then
+                printf '   %-11s %-15s %9s   %s\n' "$row" "$(dirname_of "$dir")" - "${st#failed: }"
+                continue
+            fi
+            [ "$row" = kernel ] && cpu=-
+            printf '   %-11s %-15s %9s %9.1f %10.0f %7s %10s\n' "$row" "$(dirname_of "$dir")" "$off" \
+                "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {print p / t}')" "$loss" "$cpu"
+        done <"$USUM"
+    done
+    echo "   (every step: $LOGS/udp.tsv)"
+    echo "udp: tern/lwip-tuned $udp_t (${UDP_LEN}-byte datagrams, client to server)"
+fi
+
 echo
 echo "raw outputs: $LOGS"
 
@@ -285,6 +330,18 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     done
     echo
     echo '  ],'
+    echo '  "udp": ['
+    first=1
+    while IFS=$'\t' read -r row dir off gbps cpu loss pkts st; do
+        [ $first = 1 ] || echo ","
+        first=0
+        printf '    {"stack": "%s", "direction": "%s", "datagram_bytes": %s, "offered_mbit_per_s": %s, "gbit_per_s": %s, "datagrams_per_s": %s, "loss_percent": %s, "relay_cpu_percent": %s, "error": %s}' \
+            "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$UDP_LEN" "$(jnum "$off")" "$(jnum "$gbps")" \
+            "$(jnum "$([ "$pkts" != - ] && awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {printf "%.0f", p / t}')")" "$(jnum "$loss")" "$(jnum "$([ "$row" = kernel ] && echo - || echo "$cpu")")" \
+            "$([ "$st" != ok ] && printf '%s' "$st" | jq -Rs . || echo null)"
+    done <"$USUM"
+    echo
+    echo '  ],'
     echo '  "loss": ['
     first=1
     while IFS=$'\t' read -r row dir cell gbps cpu nok nruns reason runs; do
@@ -305,6 +362,7 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         "$(jnum "$sl_t")" "$(jnum "$sl_s")" "$(jnum "$sl_k")" "$MTU"
     printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"},\n' \
         "$(jnum "$loss_t")" "$(jnum "$loss_l")" "$LOSS_RTT_MS"
+    printf '    "udp": {"tern_vs_lwip_tuned": %s, "cell": "%s-byte datagrams, client to server, highest rate under 1%% loss"},\n' "$(jnum "$udp_t")" "$UDP_LEN"
     printf '    "cost": {"tern_vs_lwip_tuned": {"receive_instr_per_byte": %s, "send_instr_per_byte": %s, "idle_heap_bytes_per_conn": %s, "churn_conn_per_s": %s, "send_offload_instr_per_byte": %s}, "tern_receive_idle_beside_vs_none": %s, "idle_beside": %s}}\n' \
         "$(jnum "$cost_r")" "$(jnum "$cost_s")" "$(jnum "$cost_h")" "$(jnum "$cost_c")" "$(jnum "$cost_so")" "$(jnum "$cost_ri")" "$IDLE_BESIDE"
     echo "}"
