@@ -56,7 +56,7 @@ const char *lwip_strerr(err_t err)
 }
 
 /* Declared by lwip/err.h only when NO_SYS is 0; always provided. */
-int err_to_errno(err_t err);
+TERN_API int err_to_errno(err_t err);
 
 int err_to_errno(err_t err)
 {

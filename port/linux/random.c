@@ -5,7 +5,7 @@
 
 #include "port/random.h"
 
-void tern_port_random(void *buf, size_t len)
+void tern__port_random(void *buf, size_t len)
 {
     if (getrandom(buf, len, GRND_NONBLOCK) == (ssize_t)len)
         return;

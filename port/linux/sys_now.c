@@ -6,7 +6,11 @@
 #include <stdint.h>
 #include <time.h>
 
-__attribute__((weak)) uint32_t sys_now(void);
+#include "tern/export.h"
+
+/* Exported (default visibility) so that libtern's own calls go through the
+ * PLT and a program's definition wins. */
+TERN_API __attribute__((weak)) uint32_t sys_now(void);
 __attribute__((weak)) uint32_t sys_now(void)
 {
     struct timespec ts;
@@ -14,5 +18,5 @@ __attribute__((weak)) uint32_t sys_now(void)
     return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
 }
 
-uint32_t sys_jiffies(void);
+TERN_API uint32_t sys_jiffies(void);
 uint32_t sys_jiffies(void) { return sys_now(); }

@@ -11,6 +11,7 @@
 
 #include "lwip/arch.h"
 #include "lwip/opt.h"
+#include "tern/export.h"
 
 #if LWIP_PERF
 #include "arch/perf.h"
@@ -54,11 +55,11 @@ extern "C" {
 #define PP_NTOHL(x) ((u32_t)(x))
 #else
 #ifndef lwip_htons
-u16_t lwip_htons(u16_t x);
+TERN_API u16_t lwip_htons(u16_t x);
 #endif
 #define lwip_ntohs(x) lwip_htons(x)
 #ifndef lwip_htonl
-u32_t lwip_htonl(u32_t x);
+TERN_API u32_t lwip_htonl(u32_t x);
 #endif
 #define lwip_ntohl(x) lwip_htonl(x)
 #define PP_HTONS(x) ((u16_t)((((x) & (u16_t)0x00ffU) << 8) | (((x) & (u16_t)0xff00U) >> 8)))
@@ -96,19 +97,19 @@ u32_t lwip_htonl(u32_t x);
 #ifndef lwip_itoa
 /* Decimal text of number into result (always NUL-terminated; "" when
  * bufsize is too small). */
-void lwip_itoa(char *result, size_t bufsize, int number);
+TERN_API void lwip_itoa(char *result, size_t bufsize, int number);
 #endif
 #ifndef lwip_strnicmp
 /* Case-insensitive strncmp: 0 when equal, 1 otherwise. */
-int lwip_strnicmp(const char *str1, const char *str2, size_t len);
+TERN_API int lwip_strnicmp(const char *str1, const char *str2, size_t len);
 #endif
 #ifndef lwip_stricmp
 /* Case-insensitive strcmp: 0 when equal, 1 otherwise. */
-int lwip_stricmp(const char *str1, const char *str2);
+TERN_API int lwip_stricmp(const char *str1, const char *str2);
 #endif
 #ifndef lwip_strnstr
 /* First occurrence of token in the first n bytes of buffer, or NULL. */
-char *lwip_strnstr(const char *buffer, const char *token, size_t n);
+TERN_API char *lwip_strnstr(const char *buffer, const char *token, size_t n);
 #endif
 
 #ifdef __cplusplus

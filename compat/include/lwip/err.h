@@ -8,6 +8,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/arch.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,11 +44,11 @@ typedef char tern_err_t_check[(sizeof(err_t) == 1 && (err_t)-1 < 0) ? 1 : -1];
 
 /* lwIP's text for an error code ("Out of memory error." ...); "Unknown error."
  * for values outside the table. */
-const char *lwip_strerr(err_t err);
+TERN_API const char *lwip_strerr(err_t err);
 
 #if !NO_SYS
 /* The errno value lwIP's sockets layer reports for an err_t (0 for ERR_OK). */
-int err_to_errno(err_t err);
+TERN_API int err_to_errno(err_t err);
 #endif
 
 #ifdef __cplusplus

@@ -4,6 +4,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/priv/tern_opts.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,7 +26,7 @@ extern "C" {
 
 /* Creates the stack (and, with LWIP_HAVE_LOOPIF, the loopback interface).
  * Calling it again discards the previous stack and everything in it. */
-void lwip_init(void);
+TERN_API void lwip_init(void);
 
 #ifdef __cplusplus
 }

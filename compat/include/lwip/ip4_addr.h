@@ -7,6 +7,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/def.h"
+#include "tern/export.h"
 
 #if LWIP_IPV4
 
@@ -86,11 +87,11 @@ struct netif;
 /* Broadcast test against the netif's address and netmask (NULL netif: only
  * 0.0.0.0 and 255.255.255.255 are broadcast).  Implemented in netif.c. */
 #define ip4_addr_isbroadcast(addr1, netif) ip4_addr_isbroadcast_u32((addr1)->addr, netif)
-u8_t ip4_addr_isbroadcast_u32(u32_t addr, const struct netif *netif);
+TERN_API u8_t ip4_addr_isbroadcast_u32(u32_t addr, const struct netif *netif);
 
 /* Non-zero when netmask (network byte order) is a contiguous prefix. */
 #define ip_addr_netmask_valid(netmask) ip4_addr_netmask_valid((netmask)->addr)
-u8_t ip4_addr_netmask_valid(u32_t netmask);
+TERN_API u8_t ip4_addr_netmask_valid(u32_t netmask);
 
 #define ip4_addr_ismulticast(addr1) (((addr1)->addr & PP_HTONL(0xf0000000UL)) == PP_HTONL(0xe0000000UL))
 #define ip4_addr_islinklocal(addr1) (((addr1)->addr & PP_HTONL(0xffff0000UL)) == PP_HTONL(0xa9fe0000UL))
@@ -137,15 +138,15 @@ u8_t ip4_addr_netmask_valid(u32_t netmask);
 
 /* Parse like inet_addr(): returns the address in network byte order, or
  * IPADDR_NONE when cp is not an address. */
-u32_t ipaddr_addr(const char *cp);
+TERN_API u32_t ipaddr_addr(const char *cp);
 /* Parse like inet_aton() (dotted forms with 1 to 4 parts, each decimal, octal
  * with a leading 0 or hex with 0x); returns 1 and sets *addr (when not NULL)
  * on success, 0 otherwise. */
-int ip4addr_aton(const char *cp, ip4_addr_t *addr);
+TERN_API int ip4addr_aton(const char *cp, ip4_addr_t *addr);
 /* Dotted-decimal text in a static buffer (not reentrant). */
-char *ip4addr_ntoa(const ip4_addr_t *addr);
+TERN_API char *ip4addr_ntoa(const ip4_addr_t *addr);
 /* Dotted-decimal text in buf; NULL when buflen is too small. */
-char *ip4addr_ntoa_r(const ip4_addr_t *addr, char *buf, int buflen);
+TERN_API char *ip4addr_ntoa_r(const ip4_addr_t *addr, char *buf, int buflen);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/def.h"
+#include "tern/export.h"
 
 #if LWIP_IPV6
 
@@ -359,12 +360,12 @@ enum lwip_ipv6_scope_type {
 
 /* Parse the RFC 4291 text forms (with "::" and a dotted IPv4 tail); returns 1
  * and sets *addr (when not NULL, zone cleared) on success, 0 otherwise. */
-int ip6addr_aton(const char *cp, ip6_addr_t *addr);
+TERN_API int ip6addr_aton(const char *cp, ip6_addr_t *addr);
 /* Text in a static buffer (not reentrant), lowercase, longest zero run
  * compressed to "::". */
-char *ip6addr_ntoa(const ip6_addr_t *addr);
+TERN_API char *ip6addr_ntoa(const ip6_addr_t *addr);
 /* The same text in buf; NULL when buflen is too small. */
-char *ip6addr_ntoa_r(const ip6_addr_t *addr, char *buf, int buflen);
+TERN_API char *ip6addr_ntoa_r(const ip6_addr_t *addr, char *buf, int buflen);
 
 #ifdef __cplusplus
 }

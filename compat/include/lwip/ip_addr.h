@@ -18,6 +18,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/priv/tern_opts.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -299,12 +300,12 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_IP_ADDR, ip_addr_t, TERN_LAYOUT_IP_ADDR_T)
 
 /* Text of an address of either family (an ANY-type address prints as IPv4);
  * static buffer, not reentrant.  NULL for a NULL addr. */
-char *ipaddr_ntoa(const ip_addr_t *addr);
+TERN_API char *ipaddr_ntoa(const ip_addr_t *addr);
 /* The same into buf; NULL when buflen is too small. */
-char *ipaddr_ntoa_r(const ip_addr_t *addr, char *buf, int buflen);
+TERN_API char *ipaddr_ntoa_r(const ip_addr_t *addr, char *buf, int buflen);
 /* Parse either family: text with a ':' is IPv6, anything else IPv4.
  * Returns 1 and fills *addr (type included; may be NULL) on success. */
-int ipaddr_aton(const char *cp, ip_addr_t *addr);
+TERN_API int ipaddr_aton(const char *cp, ip_addr_t *addr);
 
 #define IPADDR_STRLEN_MAX IP6ADDR_STRLEN_MAX
 
@@ -323,7 +324,7 @@ int ipaddr_aton(const char *cp, ip_addr_t *addr);
 #define IP46_ADDR_ANY(type) (((type) == IPADDR_TYPE_V6) ? IP6_ADDR_ANY : IP4_ADDR_ANY)
 
 /* The unspecified address of type IPADDR_TYPE_ANY (IP_ANY_TYPE). */
-extern const ip_addr_t ip_addr_any_type;
+extern TERN_API const ip_addr_t ip_addr_any_type;
 
 #else /* one family only */
 
@@ -429,8 +430,8 @@ typedef ip6_addr_t ip_addr_t;
 /* ---- well-known addresses ---- */
 
 #if LWIP_IPV4
-extern const ip_addr_t ip_addr_any;       /* 0.0.0.0 */
-extern const ip_addr_t ip_addr_broadcast; /* 255.255.255.255 */
+extern TERN_API const ip_addr_t ip_addr_any;       /* 0.0.0.0 */
+extern TERN_API const ip_addr_t ip_addr_broadcast; /* 255.255.255.255 */
 #define IP_ADDR_ANY IP4_ADDR_ANY
 #define IP4_ADDR_ANY (&ip_addr_any)
 #define IP4_ADDR_ANY4 (ip_2_ip4(&ip_addr_any))
@@ -439,7 +440,7 @@ extern const ip_addr_t ip_addr_broadcast; /* 255.255.255.255 */
 #endif
 
 #if LWIP_IPV6
-extern const ip_addr_t ip6_addr_any; /* :: */
+extern TERN_API const ip_addr_t ip6_addr_any; /* :: */
 #define IP6_ADDR_ANY (&ip6_addr_any)
 #define IP6_ADDR_ANY6 (ip_2_ip6(&ip6_addr_any))
 #if !LWIP_IPV4

@@ -9,6 +9,7 @@
 #include "lwip/opt.h"
 #include "lwip/err.h"
 #include "lwip/priv/tern_opts.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,42 +88,42 @@ struct pbuf_custom {
     pbuf_free_custom_fn custom_free_function;
 };
 
-struct pbuf *pbuf_alloc(pbuf_layer l, u16_t length, pbuf_type type);
-struct pbuf *pbuf_alloc_reference(void *payload, u16_t length, pbuf_type type);
-struct pbuf *pbuf_alloced_custom(pbuf_layer l, u16_t length, pbuf_type type, struct pbuf_custom *p,
+TERN_API struct pbuf *pbuf_alloc(pbuf_layer l, u16_t length, pbuf_type type);
+TERN_API struct pbuf *pbuf_alloc_reference(void *payload, u16_t length, pbuf_type type);
+TERN_API struct pbuf *pbuf_alloced_custom(pbuf_layer l, u16_t length, pbuf_type type, struct pbuf_custom *p,
                                  void *payload_mem, u16_t payload_mem_len);
-void pbuf_realloc(struct pbuf *p, u16_t size);
+TERN_API void pbuf_realloc(struct pbuf *p, u16_t size);
 #define pbuf_get_allocsrc(p) ((p)->type_internal & PBUF_TYPE_ALLOC_SRC_MASK)
 #define pbuf_match_allocsrc(p, type) (pbuf_get_allocsrc(p) == ((type) & PBUF_TYPE_ALLOC_SRC_MASK))
 #define pbuf_match_type(p, type) pbuf_match_allocsrc(p, type)
-u8_t pbuf_header(struct pbuf *p, s16_t header_size);
-u8_t pbuf_header_force(struct pbuf *p, s16_t header_size);
-u8_t pbuf_add_header(struct pbuf *p, size_t header_size_increment);
-u8_t pbuf_add_header_force(struct pbuf *p, size_t header_size_increment);
-u8_t pbuf_remove_header(struct pbuf *p, size_t header_size);
-struct pbuf *pbuf_free_header(struct pbuf *q, u16_t size);
-void pbuf_ref(struct pbuf *p);
-u8_t pbuf_free(struct pbuf *p);
-u16_t pbuf_clen(const struct pbuf *p);
-void pbuf_cat(struct pbuf *head, struct pbuf *tail);
-void pbuf_chain(struct pbuf *head, struct pbuf *tail);
-struct pbuf *pbuf_dechain(struct pbuf *p);
-err_t pbuf_copy(struct pbuf *p_to, const struct pbuf *p_from);
-u16_t pbuf_copy_partial(const struct pbuf *p, void *dataptr, u16_t len, u16_t offset);
-err_t pbuf_copy_partial_pbuf(struct pbuf *p_to, const struct pbuf *p_from, u16_t copy_len, u16_t offset);
-void pbuf_split_64k(struct pbuf *p, struct pbuf **rest);
-void *pbuf_get_contiguous(const struct pbuf *p, void *buffer, size_t bufsize, u16_t len, u16_t offset);
-err_t pbuf_take(struct pbuf *buf, const void *dataptr, u16_t len);
-err_t pbuf_take_at(struct pbuf *buf, const void *dataptr, u16_t len, u16_t offset);
-struct pbuf *pbuf_skip(struct pbuf *in, u16_t in_offset, u16_t *out_offset);
-struct pbuf *pbuf_coalesce(struct pbuf *p, pbuf_layer layer);
-struct pbuf *pbuf_clone(pbuf_layer l, pbuf_type type, struct pbuf *p);
-u8_t pbuf_get_at(const struct pbuf *p, u16_t offset);
-int pbuf_try_get_at(const struct pbuf *p, u16_t offset);
-void pbuf_put_at(struct pbuf *p, u16_t offset, u8_t data);
-u16_t pbuf_memcmp(const struct pbuf *p, u16_t offset, const void *s2, u16_t n);
-u16_t pbuf_memfind(const struct pbuf *p, const void *mem, u16_t mem_len, u16_t start_offset);
-u16_t pbuf_strstr(const struct pbuf *p, const char *substr);
+TERN_API u8_t pbuf_header(struct pbuf *p, s16_t header_size);
+TERN_API u8_t pbuf_header_force(struct pbuf *p, s16_t header_size);
+TERN_API u8_t pbuf_add_header(struct pbuf *p, size_t header_size_increment);
+TERN_API u8_t pbuf_add_header_force(struct pbuf *p, size_t header_size_increment);
+TERN_API u8_t pbuf_remove_header(struct pbuf *p, size_t header_size);
+TERN_API struct pbuf *pbuf_free_header(struct pbuf *q, u16_t size);
+TERN_API void pbuf_ref(struct pbuf *p);
+TERN_API u8_t pbuf_free(struct pbuf *p);
+TERN_API u16_t pbuf_clen(const struct pbuf *p);
+TERN_API void pbuf_cat(struct pbuf *head, struct pbuf *tail);
+TERN_API void pbuf_chain(struct pbuf *head, struct pbuf *tail);
+TERN_API struct pbuf *pbuf_dechain(struct pbuf *p);
+TERN_API err_t pbuf_copy(struct pbuf *p_to, const struct pbuf *p_from);
+TERN_API u16_t pbuf_copy_partial(const struct pbuf *p, void *dataptr, u16_t len, u16_t offset);
+TERN_API err_t pbuf_copy_partial_pbuf(struct pbuf *p_to, const struct pbuf *p_from, u16_t copy_len, u16_t offset);
+TERN_API void pbuf_split_64k(struct pbuf *p, struct pbuf **rest);
+TERN_API void *pbuf_get_contiguous(const struct pbuf *p, void *buffer, size_t bufsize, u16_t len, u16_t offset);
+TERN_API err_t pbuf_take(struct pbuf *buf, const void *dataptr, u16_t len);
+TERN_API err_t pbuf_take_at(struct pbuf *buf, const void *dataptr, u16_t len, u16_t offset);
+TERN_API struct pbuf *pbuf_skip(struct pbuf *in, u16_t in_offset, u16_t *out_offset);
+TERN_API struct pbuf *pbuf_coalesce(struct pbuf *p, pbuf_layer layer);
+TERN_API struct pbuf *pbuf_clone(pbuf_layer l, pbuf_type type, struct pbuf *p);
+TERN_API u8_t pbuf_get_at(const struct pbuf *p, u16_t offset);
+TERN_API int pbuf_try_get_at(const struct pbuf *p, u16_t offset);
+TERN_API void pbuf_put_at(struct pbuf *p, u16_t offset, u8_t data);
+TERN_API u16_t pbuf_memcmp(const struct pbuf *p, u16_t offset, const void *s2, u16_t n);
+TERN_API u16_t pbuf_memfind(const struct pbuf *p, const void *mem, u16_t mem_len, u16_t start_offset);
+TERN_API u16_t pbuf_strstr(const struct pbuf *p, const char *substr);
 
 #ifdef __cplusplus
 }

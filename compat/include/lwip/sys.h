@@ -7,14 +7,15 @@
 
 #include "lwip/opt.h"
 #include "lwip/arch.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-u32_t sys_now(void);
+TERN_API u32_t sys_now(void);
 /* Milliseconds as a 32-bit value that wraps, like sys_now (lwIP's sys_jiffies). */
-u32_t sys_jiffies(void);
+TERN_API u32_t sys_jiffies(void);
 
 /* tern runs in the caller's thread: the protection macros are empty. */
 typedef int sys_prot_t;

@@ -4,6 +4,7 @@
 #define LWIP_HDR_TCPBASE_H
 
 #include "lwip/opt.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,7 +45,7 @@ enum tcp_state {
 #define TCP_PRIO_MAX 127
 
 /* "CLOSED", "LISTEN", ... "TIME_WAIT" (lwIP's names). */
-const char *tcp_debug_state_str(enum tcp_state s);
+TERN_API const char *tcp_debug_state_str(enum tcp_state s);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tern/export.h"
 
 /* Allocation types: the same values as lwIP's pbuf_type. */
 #define TERN_PBUF_RAM 0x0280u  /* header and data in one heap block */
@@ -78,52 +79,52 @@ typedef struct tern_pbuf_custom {
 /* Allocates a pbuf of `length` payload bytes with `headroom` bytes reserved in
  * front of the payload (ignored for ROM and REF).  NULL when out of memory or
  * when headroom + length does not fit the type. */
-tern_pbuf *tern_pbuf_alloc(uint16_t headroom, uint16_t length, unsigned type);
-tern_pbuf *tern_pbuf_alloc_reference(void *payload, uint16_t length, unsigned type);
-tern_pbuf *tern_pbuf_alloced_custom(uint16_t headroom, uint16_t length, unsigned type,
+TERN_API tern_pbuf *tern_pbuf_alloc(uint16_t headroom, uint16_t length, unsigned type);
+TERN_API tern_pbuf *tern_pbuf_alloc_reference(void *payload, uint16_t length, unsigned type);
+TERN_API tern_pbuf *tern_pbuf_alloced_custom(uint16_t headroom, uint16_t length, unsigned type,
                                     tern_pbuf_custom *p, void *payload_mem, uint16_t payload_mem_len);
 /* Drops one reference from each segment of the chain until one survives;
  * returns the number of segments freed.  A segment whose ref is already 0
  * (freed, or never allocated) stops the walk untouched. */
-uint8_t tern_pbuf_free(tern_pbuf *p);
+TERN_API uint8_t tern_pbuf_free(tern_pbuf *p);
 /* The u8 count saturates at 255 instead of wrapping to 0 (lwIP asserts). */
-void tern_pbuf_ref(tern_pbuf *p);
-uint16_t tern_pbuf_clen(const tern_pbuf *p);
-void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
-void tern_pbuf_chain(tern_pbuf *head, tern_pbuf *tail);
-tern_pbuf *tern_pbuf_dechain(tern_pbuf *p);
-void tern_pbuf_realloc(tern_pbuf *p, uint16_t size);
+TERN_API void tern_pbuf_ref(tern_pbuf *p);
+TERN_API uint16_t tern_pbuf_clen(const tern_pbuf *p);
+TERN_API void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
+TERN_API void tern_pbuf_chain(tern_pbuf *head, tern_pbuf *tail);
+TERN_API tern_pbuf *tern_pbuf_dechain(tern_pbuf *p);
+TERN_API void tern_pbuf_realloc(tern_pbuf *p, uint16_t size);
 /* 0 on success, nonzero (and p unchanged) on failure. */
-int tern_pbuf_add_header(tern_pbuf *p, size_t n);
-int tern_pbuf_add_header_force(tern_pbuf *p, size_t n);
-int tern_pbuf_remove_header(tern_pbuf *p, size_t n);
-int tern_pbuf_header(tern_pbuf *p, int16_t delta);
-int tern_pbuf_header_force(tern_pbuf *p, int16_t delta);
-tern_pbuf *tern_pbuf_free_header(tern_pbuf *q, uint16_t size);
+TERN_API int tern_pbuf_add_header(tern_pbuf *p, size_t n);
+TERN_API int tern_pbuf_add_header_force(tern_pbuf *p, size_t n);
+TERN_API int tern_pbuf_remove_header(tern_pbuf *p, size_t n);
+TERN_API int tern_pbuf_header(tern_pbuf *p, int16_t delta);
+TERN_API int tern_pbuf_header_force(tern_pbuf *p, int16_t delta);
+TERN_API tern_pbuf *tern_pbuf_free_header(tern_pbuf *q, uint16_t size);
 /* Copy functions return 0 on success, nonzero on a size or argument error
  * (lwIP's err_t values: -16 ERR_ARG, -6 ERR_VAL, -1 ERR_MEM). */
-int tern_pbuf_copy(tern_pbuf *to, const tern_pbuf *from);
+TERN_API int tern_pbuf_copy(tern_pbuf *to, const tern_pbuf *from);
 /* Copies copy_len bytes of `from` into `to` starting at `offset` of `to`. */
-int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t copy_len, uint16_t offset);
-uint16_t tern_pbuf_copy_partial(const tern_pbuf *p, void *dst, uint16_t len, uint16_t offset);
-void *tern_pbuf_get_contiguous(const tern_pbuf *p, void *buffer, size_t bufsize, uint16_t len, uint16_t offset);
-int tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len);
-int tern_pbuf_take_at(tern_pbuf *p, const void *src, uint16_t len, uint16_t offset);
-uint8_t tern_pbuf_get_at(const tern_pbuf *p, uint16_t offset);
-int tern_pbuf_try_get_at(const tern_pbuf *p, uint16_t offset); /* -1 past the end */
-void tern_pbuf_put_at(tern_pbuf *p, uint16_t offset, uint8_t data);
-tern_pbuf *tern_pbuf_skip(tern_pbuf *in, uint16_t in_offset, uint16_t *out_offset);
+TERN_API int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t copy_len, uint16_t offset);
+TERN_API uint16_t tern_pbuf_copy_partial(const tern_pbuf *p, void *dst, uint16_t len, uint16_t offset);
+TERN_API void *tern_pbuf_get_contiguous(const tern_pbuf *p, void *buffer, size_t bufsize, uint16_t len, uint16_t offset);
+TERN_API int tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len);
+TERN_API int tern_pbuf_take_at(tern_pbuf *p, const void *src, uint16_t len, uint16_t offset);
+TERN_API uint8_t tern_pbuf_get_at(const tern_pbuf *p, uint16_t offset);
+TERN_API int tern_pbuf_try_get_at(const tern_pbuf *p, uint16_t offset); /* -1 past the end */
+TERN_API void tern_pbuf_put_at(tern_pbuf *p, uint16_t offset, uint8_t data);
+TERN_API tern_pbuf *tern_pbuf_skip(tern_pbuf *in, uint16_t in_offset, uint16_t *out_offset);
 /* Returns p itself when it is one segment, else a new single-segment copy
  * (freeing p), or p unchanged when memory is short. */
-tern_pbuf *tern_pbuf_coalesce(tern_pbuf *p, uint16_t headroom);
-tern_pbuf *tern_pbuf_clone(uint16_t headroom, unsigned type, tern_pbuf *p);
-uint16_t tern_pbuf_memcmp(const tern_pbuf *p, uint16_t offset, const void *s2, uint16_t n);
-uint16_t tern_pbuf_memfind(const tern_pbuf *p, const void *mem, uint16_t mem_len, uint16_t start_offset);
-uint16_t tern_pbuf_strstr(const tern_pbuf *p, const char *substr);
+TERN_API tern_pbuf *tern_pbuf_coalesce(tern_pbuf *p, uint16_t headroom);
+TERN_API tern_pbuf *tern_pbuf_clone(uint16_t headroom, unsigned type, tern_pbuf *p);
+TERN_API uint16_t tern_pbuf_memcmp(const tern_pbuf *p, uint16_t offset, const void *s2, uint16_t n);
+TERN_API uint16_t tern_pbuf_memfind(const tern_pbuf *p, const void *mem, uint16_t mem_len, uint16_t start_offset);
+TERN_API uint16_t tern_pbuf_strstr(const tern_pbuf *p, const char *substr);
 /* Cuts a chain whose tot_len wrapped past 64K (pbuf_cat does not check) after
  * its longest prefix that fits in 16 bits; the remainder goes to *rest (NULL
  * when nothing was cut).  Used for TCP's out-of-sequence queue. */
-void tern_pbuf_split_64k(tern_pbuf *p, tern_pbuf **rest);
+TERN_API void tern_pbuf_split_64k(tern_pbuf *p, tern_pbuf **rest);
 
 /* Allocator accounting, for tests and the bounded-memory guarantees.  Custom
  * pbufs are the application's memory and are not counted. */
@@ -134,11 +135,11 @@ typedef struct tern_pbuf_stats {
     uint64_t alloc_failures; /* allocations refused for lack of memory (cap or system) */
 } tern_pbuf_stats;
 
-void tern_pbuf_get_stats(tern_pbuf_stats *out);
+TERN_API void tern_pbuf_get_stats(tern_pbuf_stats *out);
 /* Caps the bytes live pbufs may hold in total (0: no cap).  Allocations past
  * the cap fail cleanly, so floods cannot grow memory without bound. */
-void tern_pbuf_set_limit(uint64_t max_live_bytes);
+TERN_API void tern_pbuf_set_limit(uint64_t max_live_bytes);
 /* Releases the free lists back to the system. */
-void tern_pbuf_trim(void);
+TERN_API void tern_pbuf_trim(void);
 
 #endif

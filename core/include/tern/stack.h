@@ -8,6 +8,7 @@
 #define TERN_STACK_H
 
 #include <stdint.h>
+#include "tern/export.h"
 
 typedef struct tern_stack tern_stack;
 
@@ -24,17 +25,17 @@ typedef struct tern_config {
     uint64_t seed;              /* secret for ISNs, hashing and ports (RFC 6528); random please */
 } tern_config;
 
-tern_stack *tern_stack_new(const tern_config *cfg);
+TERN_API tern_stack *tern_stack_new(const tern_config *cfg);
 /* Frees the stack and everything it still owns (interfaces, sockets, timers,
  * queued packets).  Sockets' callbacks are not called. */
-void tern_stack_free(tern_stack *s);
+TERN_API void tern_stack_free(tern_stack *s);
 
-uint32_t tern_stack_now(const tern_stack *s);
+TERN_API uint32_t tern_stack_now(const tern_stack *s);
 /* Runs every timer that is due.  Call whenever tern_stack_next_timeout says. */
-void tern_stack_poll(tern_stack *s);
+TERN_API void tern_stack_poll(tern_stack *s);
 /* Milliseconds until the next timer is due (0 if one is due now),
  * UINT32_MAX when no timer is armed. */
-uint32_t tern_stack_next_timeout(tern_stack *s);
+TERN_API uint32_t tern_stack_next_timeout(tern_stack *s);
 
 /* Counters: every drop has a reason, so hostile traffic is visible. */
 typedef struct tern_stats {
@@ -53,6 +54,6 @@ typedef struct tern_stats {
     uint64_t tcp_cookies_sent, tcp_cookies_ok; /* SYN cookies answered / completed */
 } tern_stats;
 
-const tern_stats *tern_stack_stats(const tern_stack *s);
+TERN_API const tern_stats *tern_stack_stats(const tern_stack *s);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tern/export.h"
 
 #include "tern/addr.h"
 #include "tern/iface.h"
@@ -66,41 +67,41 @@ typedef struct tern_tcp_config {
     uint32_t time_wait_ms; /* 2 MSL */
 } tern_tcp_config;
 
-void tern_tcp_default_config(tern_tcp_config *c);
+TERN_API void tern_tcp_default_config(tern_tcp_config *c);
 /* The settings new sockets of this stack start with. */
-void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c);
+TERN_API void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c);
 
-tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
-void tern_tcp_set_arg(tern_tcp *t, void *arg);
-void *tern_tcp_get_arg(const tern_tcp *t);
-void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err);
-void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
-void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
+TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
+TERN_API void tern_tcp_set_arg(tern_tcp *t, void *arg);
+TERN_API void *tern_tcp_get_arg(const tern_tcp *t);
+TERN_API void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err);
+TERN_API void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
+TERN_API void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
 
-int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
-void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc);
+TERN_API int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
+TERN_API void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc);
 /* Turns t into a listener (t stays the same object).  backlog bounds
  * connections not yet accepted plus handshakes in progress. */
-int tern_tcp_listen(tern_tcp *t, uint8_t backlog);
+TERN_API int tern_tcp_listen(tern_tcp *t, uint8_t backlog);
 /* Listener that accepts SYNs to any address and port (catch-all). */
-void tern_tcp_set_catch_all(tern_tcp *t, bool on);
-void tern_tcp_backlog_delayed(tern_tcp *t);
-void tern_tcp_backlog_accepted(tern_tcp *t);
-int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected);
+TERN_API void tern_tcp_set_catch_all(tern_tcp *t, bool on);
+TERN_API void tern_tcp_backlog_delayed(tern_tcp *t);
+TERN_API void tern_tcp_backlog_accepted(tern_tcp *t);
+TERN_API int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected);
 
 #define TERN_TCP_WRITE_COPY 0x01u
 #define TERN_TCP_WRITE_MORE 0x02u
 /* Queues len bytes (always copied).  TERN_ERR_MEM when the send buffer or
  * queue is full: try again from the sent callback. */
-int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags);
-int tern_tcp_output(tern_tcp *t);
-void tern_tcp_recved(tern_tcp *t, uint32_t len);
-int tern_tcp_process_refused(tern_tcp *t);
+TERN_API int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags);
+TERN_API int tern_tcp_output(tern_tcp *t);
+TERN_API void tern_tcp_recved(tern_tcp *t, uint32_t len);
+TERN_API int tern_tcp_process_refused(tern_tcp *t);
 /* Graceful close: FIN after queued data.  TERN_ERR_MEM means "try again". */
-int tern_tcp_close(tern_tcp *t);
-int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
+TERN_API int tern_tcp_close(tern_tcp *t);
+TERN_API int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
 /* Sends RST (when synchronized), frees t, calls err(TERN_ERR_ABRT). */
-void tern_tcp_abort(tern_tcp *t);
+TERN_API void tern_tcp_abort(tern_tcp *t);
 
 /* For a layer that keeps state of its own per socket (the lwIP
  * compatibility layer): fn(ctx, err) runs exactly once when t is freed,
@@ -109,19 +110,19 @@ void tern_tcp_abort(tern_tcp *t);
  * over, tern_stack_free) and err() is not called.  t must not be used
  * from fn on.  Children of a listener do not inherit the hook. */
 typedef void (*tern_tcp_destroy_fn)(void *ctx, int err);
-void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
+TERN_API void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
 /* Same use: fn(ctx, t) runs after every change of t's state, so a mirror
  * of the socket's fields stays current between callbacks.  fn may read t
  * (tern_tcp_get_info) but must not call anything that changes it. */
 typedef void (*tern_tcp_state_fn)(void *ctx, tern_tcp *t);
-void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx);
+TERN_API void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx);
 
 /* Options and state. */
-void tern_tcp_set_nodelay(tern_tcp *t, bool on);
-void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
-void tern_tcp_set_reuse(tern_tcp *t, bool on);
-void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
-void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);
+TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);
+TERN_API void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
+TERN_API void tern_tcp_set_reuse(tern_tcp *t, bool on);
+TERN_API void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
+TERN_API void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);
 
 typedef struct tern_tcp_info {
     tern_tcp_state state;
@@ -144,7 +145,7 @@ typedef struct tern_tcp_info {
     uint8_t snd_wscale, rcv_wscale;
 } tern_tcp_info;
 
-void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *out);
+TERN_API void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *out);
 
 /* The figures that change with every segment, cheaply (for layers that
  * mirror them after each event, as the lwIP compatibility layer does). */
@@ -156,8 +157,8 @@ typedef struct tern_tcp_live {
     const void *refused_data;
 } tern_tcp_live;
 
-void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);
-tern_tcp_state tern_tcp_get_state(const tern_tcp *t);
-const char *tern_tcp_state_name(tern_tcp_state s);
+TERN_API void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);
+TERN_API tern_tcp_state tern_tcp_get_state(const tern_tcp *t);
+TERN_API const char *tern_tcp_state_name(tern_tcp_state s);
 
 #endif

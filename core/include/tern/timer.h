@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tern/export.h"
 
 #include "tern/stack.h"
 
@@ -22,11 +23,11 @@ typedef struct tern_timer {
     void *arg;
 } tern_timer;
 
-void tern_timer_init(tern_timer *t, tern_timer_fn fn, void *arg);
+TERN_API void tern_timer_init(tern_timer *t, tern_timer_fn fn, void *arg);
 /* (Re)arms t to fire delay_ms from now.  Returns false only when the heap
  * cannot grow (out of memory). */
-bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms);
-void tern_timer_stop(tern_stack *s, tern_timer *t);
+TERN_API bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms);
+TERN_API void tern_timer_stop(tern_stack *s, tern_timer *t);
 static inline bool tern_timer_armed(const tern_timer *t) { return t->heap_index != 0; }
 
 #endif

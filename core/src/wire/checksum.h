@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tern/checksum.h" /* tern_csum */
 #include "tern/pbuf.h"
 
-/* Partial sums are 64-bit accumulators of 16-bit big-endian words, as if
- * the data started at an even offset.  Combine partial sums of pieces that
- * start at odd offsets with tern__csum_shift. */
-typedef uint64_t tern_csum;
+/* Partial sums (tern_csum) are 64-bit accumulators of 16-bit big-endian
+ * words, as if the data started at an even offset.  Combine partial sums of
+ * pieces that start at odd offsets with tern__csum_shift. */
 
 tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len);
 /* The folded sum of a 20-byte IPv4 header (no options): five word loads,

@@ -6,6 +6,6 @@
 
 /* Fills buf; falls back to a clock-derived value if the OS has no entropy
  * to give (never fails). */
-void tern_port_random(void *buf, size_t len);
+void tern__port_random(void *buf, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/tcp.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,9 +16,9 @@ extern "C" {
 /* Each runs every TCP timer that is due (tern's timers keep their own
  * deadlines: calling these more or less often than lwIP expects only
  * changes how late a timer fires, as sys_check_timeouts). */
-void tcp_tmr(void);
-void tcp_slowtmr(void);
-void tcp_fasttmr(void);
+TERN_API void tcp_tmr(void);
+TERN_API void tcp_slowtmr(void);
+TERN_API void tcp_fasttmr(void);
 
 #define TCP_SEQ_LT(a, b) ((s32_t)((u32_t)(a) - (u32_t)(b)) < 0)
 #define TCP_SEQ_LEQ(a, b) ((s32_t)((u32_t)(a) - (u32_t)(b)) <= 0)
@@ -41,8 +42,8 @@ void tcp_fasttmr(void);
 #define TCPWND_MIN16(x) ((u16_t)LWIP_MIN((x), 0xFFFF))
 
 /* Declared by lwip/tcp.h as well (tun2socks programs expect them there). */
-err_t tcp_process_refused_data(struct tcp_pcb *pcb);
-err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+TERN_API err_t tcp_process_refused_data(struct tcp_pcb *pcb);
+TERN_API err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 
 #ifdef __cplusplus
 }
