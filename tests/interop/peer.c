@@ -19,6 +19,9 @@
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#ifdef INTEROP_TERN
+#include "tern/tcp.h"
+#endif
 
 #define PORT 5001
 
@@ -29,6 +32,35 @@ static unsigned long sent, received;
 static int bad, done, failed;
 static struct tcp_pcb *conn;
 
+/* INTEROP_PCAP=PREFIX records what this peer wrote (PREFIX.<role>.out),
+ * what the socketpair refused (.drop) and what it read (.in), for tshark. */
+static FILE *cap_out, *cap_drop, *cap_in;
+
+static FILE *cap_open(const char *prefix, const char *what)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s.%s.%s", prefix, is_server ? "server" : "client", what);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        /* pcap global header, LINKTYPE_RAW (101) */
+        unsigned int h[6] = {0xa1b2c3d4u, 0x00040002u, 0, 0, 65535, 101};
+        fwrite(h, sizeof(h), 1, f);
+    }
+    return f;
+}
+
+static void cap_write(FILE *f, const unsigned char *buf, size_t len)
+{
+    if (!f)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned int r[4] = {(unsigned int)ts.tv_sec, (unsigned int)(ts.tv_nsec / 1000), (unsigned int)len,
+                         (unsigned int)len};
+    fwrite(r, sizeof(r), 1, f);
+    fwrite(buf, len, 1, f);
+}
+
 static unsigned char pattern(int dir, unsigned long i) { return (unsigned char)((i * 2654435761u >> 11) ^ (unsigned)(dir * 77)); }
 
 static err_t out_packet(struct netif *n, struct pbuf *p)
@@ -36,7 +68,9 @@ static err_t out_packet(struct netif *n, struct pbuf *p)
     (void)n;
     unsigned char buf[65536];
     u16_t len = pbuf_copy_partial(p, buf, (u16_t)(sizeof(buf) - 1), 0);
-    if (write(fd, buf, len) != (ssize_t)len && errno != EAGAIN)
+    ssize_t w = write(fd, buf, len);
+    cap_write(w == (ssize_t)len ? cap_out : cap_drop, buf, len);
+    if (w != (ssize_t)len && errno != EAGAIN)
         return ERR_IF;
     return ERR_OK;
 }
@@ -168,6 +202,12 @@ int main(int argc, char **argv)
     is_server = strcmp(argv[1], "server") == 0;
     fd = atoi(argv[2]);
     total = strtoul(argv[3], NULL, 10);
+    const char *cap = getenv("INTEROP_PCAP");
+    if (cap) {
+        cap_out = cap_open(cap, "out");
+        cap_drop = cap_open(cap, "drop");
+        cap_in = cap_open(cap, "in");
+    }
     lwip_init();
     static struct netif nif;
     ip4_addr_t me, mask, gw;
@@ -212,6 +252,7 @@ int main(int argc, char **argv)
                 if (!p)
                     break;
                 pbuf_take(p, buf, (u16_t)n);
+                cap_write(cap_in, buf, (size_t)n);
                 if (nif.input(p, &nif) != ERR_OK)
                     pbuf_free(p);
             }
@@ -223,5 +264,18 @@ int main(int argc, char **argv)
     int ok = done && !bad && !failed && received == total;
     fprintf(stderr, "%s: sent %lu received %lu %s\n", is_server ? "server" : "client", sent, received,
             ok ? "ok" : "FAILED");
+#ifdef INTEROP_TERN
+    if (!ok && conn && conn->tern) {
+        /* What tern's socket looked like when the transfer stopped. */
+        tern_tcp_info ti;
+        tern_tcp_get_info(conn->tern, &ti);
+        fprintf(stderr,
+                "%s: tern %s snd_wnd %u cwnd %u ssthresh %u rto %u srtt %u rcv_wnd %u unsent %d unacked %d "
+                "rtx %u fast %u rto_timeouts %u sack_rec %u dupacks %u challenge %u\n",
+                is_server ? "server" : "client", tern_tcp_state_name(ti.state), ti.snd_wnd, ti.cwnd, ti.ssthresh,
+                ti.rto_ms, ti.srtt_ms, ti.rcv_wnd, ti.has_unsent, ti.has_unacked, ti.retransmits,
+                ti.fast_retransmits, ti.rto_timeouts, ti.sack_recoveries, ti.dupacks_in, ti.challenge_acks);
+    }
+#endif
     return ok ? 0 : 1;
 }

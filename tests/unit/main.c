@@ -1,6 +1,7 @@
 /* tests/unit/main.c: runs every CUnit suite of the unit tests. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "suites.h"
@@ -13,7 +14,18 @@ int main(int argc, char **argv)
     TERN_UNIT_SUITES
 #undef SUITE
     CU_basic_set_mode(argc > 1 && strcmp(argv[1], "-v") == 0 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
-    CU_basic_run_tests();
+    /* TERN_UNIT_SUITE=name runs one suite (e.g. "tcp/stall"). */
+    const char *only = getenv("TERN_UNIT_SUITE");
+    CU_pSuite one = only && *only ? CU_get_suite(only) : NULL;
+    if (only && *only && !one) {
+        fprintf(stderr, "unit: no suite named %s\n", only);
+        CU_cleanup_registry();
+        return 1;
+    }
+    if (one)
+        CU_basic_run_suite(one);
+    else
+        CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
     unsigned run = CU_get_number_of_tests_run();
     CU_cleanup_registry();

@@ -12,6 +12,7 @@
     SUITE(ip)                                                                                              \
     SUITE(compat_tcp)                                                                                      \
     SUITE(tcp_link)                                                                                        \
+    SUITE(tcp_stall)                                                                                       \
     SUITE(hostile_ipv4)                                                                                    \
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \

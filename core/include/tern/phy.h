@@ -7,8 +7,10 @@
 #ifndef TERN_PHY_H
 #define TERN_PHY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "tern/export.h"
 
 #include "tern/iface.h"
 #include "tern/pbuf.h"
@@ -31,27 +33,34 @@ typedef struct tern_fault_config {
 typedef struct tern_link_stats {
     uint64_t sent, delivered, lost, duplicated, reordered, corrupted, queue_drops;
     uint64_t gso_bursts; /* offloaded packets the link cut into segments (each segment counts in sent) */
+    uint64_t filtered;   /* dropped by the test's filter (tern_link_set_filter) */
 } tern_link_stats;
 
 /* Joins two stacks: creates an interface on each, wired to the other.
  * Both stacks must run on the same clock.  Faults apply in both directions. */
-tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *faults);
-tern_iface *tern_link_iface(tern_link *l, int side); /* side 0: stack a, 1: stack b */
+TERN_API tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *faults);
+TERN_API tern_iface *tern_link_iface(tern_link *l, int side); /* side 0: stack a, 1: stack b */
 /* Delivers every packet whose time has come; returns how many. */
-unsigned tern_link_pump(tern_link *l);
+TERN_API unsigned tern_link_pump(tern_link *l);
 /* Milliseconds until the next packet is due (UINT32_MAX: none queued). */
-uint32_t tern_link_next(const tern_link *l);
-void tern_link_get_stats(const tern_link *l, tern_link_stats *out);
+TERN_API uint32_t tern_link_next(const tern_link *l);
+TERN_API void tern_link_get_stats(const tern_link *l, tern_link_stats *out);
+/* A test's hand on the wire: fn sees every packet about to enter the link
+ * (after segmentation offload, before the random faults), from side
+ * from_side (0: stack a), as IP bytes, and returns true to drop it.  This
+ * is how a test loses exactly the packets a scenario needs. */
+typedef bool (*tern_link_filter_fn)(void *ctx, int from_side, const uint8_t *pkt, uint32_t len, uint32_t now_ms);
+TERN_API void tern_link_set_filter(tern_link *l, tern_link_filter_fn fn, void *ctx);
 typedef struct tern_pcap tern_pcap;
 /* Records every packet put on the link (before faults) into pc. */
-void tern_link_set_pcap(tern_link *l, tern_pcap *pc);
-void tern_link_free(tern_link *l);
+TERN_API void tern_link_set_pcap(tern_link *l, tern_pcap *pc);
+TERN_API void tern_link_free(tern_link *l);
 
 /* pcap files with raw IP packets (LINKTYPE_RAW), readable by tshark. */
-tern_pcap *tern_pcap_open(const char *path);
+TERN_API tern_pcap *tern_pcap_open(const char *path);
 /* ts_us: microseconds since the epoch (or any origin). */
-int tern_pcap_write(tern_pcap *pc, const tern_pbuf *p, uint64_t ts_us);
-int tern_pcap_write_bytes(tern_pcap *pc, const void *data, uint32_t len, uint64_t ts_us);
-void tern_pcap_close(tern_pcap *pc);
+TERN_API int tern_pcap_write(tern_pcap *pc, const tern_pbuf *p, uint64_t ts_us);
+TERN_API int tern_pcap_write_bytes(tern_pcap *pc, const void *data, uint32_t len, uint64_t ts_us);
+TERN_API void tern_pcap_close(tern_pcap *pc);
 
 #endif

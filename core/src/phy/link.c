@@ -34,7 +34,33 @@ struct tern_link {
     uint64_t rng;
     tern_link_stats stats;
     tern_pcap *pcap;
+    tern_link_filter_fn filter;
+    void *filter_ctx;
 };
+
+void tern_link_set_filter(tern_link *l, tern_link_filter_fn fn, void *ctx)
+{
+    l->filter = fn;
+    l->filter_ctx = ctx;
+}
+
+/* The test's filter sees the packet as contiguous bytes. */
+static bool filtered(tern_link *l, int from, const tern_pbuf *p, uint32_t now)
+{
+    if (!l->filter)
+        return false;
+    uint8_t stackbuf[2048];
+    uint8_t *buf = p->tot_len <= sizeof(stackbuf) ? stackbuf : malloc(p->tot_len);
+    if (!buf)
+        return false;
+    tern_pbuf_copy_partial(p, buf, p->tot_len, 0);
+    bool drop = l->filter(l->filter_ctx, from, buf, p->tot_len, now);
+    if (buf != stackbuf)
+        free(buf);
+    if (drop)
+        l->stats.filtered++;
+    return drop;
+}
 
 void tern_link_set_pcap(tern_link *l, tern_pcap *pc) { l->pcap = pc; }
 
@@ -156,6 +182,9 @@ static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
     l->stats.sent++;
     if (l->pcap)
         tern_pcap_write(l->pcap, p, (uint64_t)tern_stack_now(from->stack) * 1000u);
+    uint32_t now = tern_stack_now(from->stack);
+    if (filtered(l, from->index, p, now))
+        return 0;
     if (chance(l, l->cfg.loss_ppm)) {
         l->stats.lost++;
         return 0;
@@ -163,7 +192,6 @@ static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
     int copies = chance(l, l->cfg.dup_ppm) ? 2 : 1;
     if (copies == 2)
         l->stats.duplicated++;
-    uint32_t now = tern_stack_now(from->stack);
     for (int c = 0; c < copies; c++) {
         tern_pbuf *q = tern_pbuf_alloc(0, p->tot_len, TERN_PBUF_RAM);
         if (!q)

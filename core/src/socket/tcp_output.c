@@ -184,10 +184,17 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     return err;
 }
 
+/* A pure ACK carries the sequence number of the next new byte, SND.MAX,
+ * not SND.NXT: after a retransmission timeout SND.NXT goes back to SND.UNA
+ * (RFC 5681 3.1) and may lie below the peer's RCV.NXT, which then finds the
+ * ACK unacceptable (RFC 9293 3.10.7.4), drops it unread and answers with an
+ * ACK.  Two such senders answer each other forever and neither sees an
+ * acknowledgment again.  (BSD's tcp_output does the same: "for ACK only
+ * packets ... we want the sequence number of the next unsent octet".) */
 void tern__tcp_send_ack(tern_tcp *t)
 {
     tern_tcp_repr r;
-    base_repr(t, &r, t->snd_nxt, TERN_TCP_ACK);
+    base_repr(t, &r, SEQ_MAX(t->snd_nxt, t->snd_max), TERN_TCP_ACK);
     transmit(t, &r, NULL);
 }
 
@@ -230,10 +237,13 @@ void tern__tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, co
     s->stats.tcp_rst_out++;
 }
 
+/* SND.MAX for the same reason as a pure ACK: a reset sent when
+ * retransmissions give up (SND.NXT back at SND.UNA) must still fall in the
+ * peer's window, or RFC 5961 3.2 has the peer ignore it. */
 void tern__tcp_send_rst_for(tern_tcp *t)
 {
-    tern__tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port, t->snd_nxt,
-                 t->rcv_nxt, true);
+    tern__tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port,
+                 SEQ_MAX(t->snd_nxt, t->snd_max), t->rcv_nxt, true);
 }
 
 void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)

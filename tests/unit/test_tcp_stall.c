@@ -1,0 +1,89 @@
+/* tests/unit/test_tcp_stall.c: transfers that once stopped for good.
+ *
+ * Both directions carry data; every pure ACK is lost for a while, so each
+ * side's retransmission timer fires although the peer holds all its data.
+ * After the timeout a sender goes back to SND.UNA (RFC 5681 3.1), so
+ * SND.NXT lies below the peer's RCV.NXT.  A pure ACK that carried that
+ * SND.NXT was "unacceptable" to the peer (RFC 9293 3.10.7.4: SEG.SEQ <
+ * RCV.NXT), which dropped it unread and answered with an ACK of its own,
+ * just as unacceptable the other way: an endless ACK ping-pong in which no
+ * acknowledgment was ever processed.  This is the interop test's standstill
+ * (tern <-> tern, burst losses on a congested socketpair) made exact. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+
+#include "tcp_pair.h"
+
+typedef struct ack_blackout {
+    bool active;
+    uint32_t until_ms;
+    uint64_t dropped;
+} ack_blackout;
+
+/* Drops pure ACKs (no payload, no SYN/FIN/RST) while the blackout lasts. */
+static bool drop_pure_acks(void *ctx, int from, const uint8_t *pkt, uint32_t len, uint32_t now)
+{
+    (void)from;
+    ack_blackout *b = ctx;
+    if (!b->active || (int32_t)(now - b->until_ms) >= 0 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+        return false;
+    uint32_t ihl = (pkt[0] & 15u) * 4u, tot = (uint32_t)pkt[2] << 8 | pkt[3];
+    if (tot > len || ihl + 20 > tot)
+        return false;
+    const uint8_t *tcp = pkt + ihl;
+    uint32_t thl = (tcp[12] >> 4) * 4u;
+    if (tot != ihl + thl || (tcp[13] & 0x17u) != 0x10u)
+        return false;
+    b->dropped++;
+    return true;
+}
+
+static void run_blackout(uint32_t bytes, uint32_t blackout_ms)
+{
+    static tcp_pair tp;
+    static ack_blackout bo;
+    tern_fault_config f = {.delay_ms = 10, .seed = 21};
+    tp_setup(&tp, &f, NULL, NULL);
+    bo = (ack_blackout){0};
+    tern_link_set_filter(tp.link, drop_pure_acks, &bo);
+    tp.paused = true;
+    tp_start(&tp, bytes, bytes);
+    tp_run(&tp, 200, 0); /* handshake, no data yet */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
+    /* Both sides write in the same instant, so their data crosses and
+     * neither data segment acknowledges the other's data. */
+    bo.active = true;
+    bo.until_ms = tp.now_ms + blackout_ms;
+    tp.paused = false;
+    bool done = tp_run(&tp, 30000, 0);
+    tern_link_stats ls;
+    tern_link_get_stats(tp.link, &ls);
+    tern_tcp_info ci, si;
+    tp_info(&tp, &tp.client, &ci);
+    tp_info(&tp, &tp.server, &si);
+    printf("\n    %u bytes each way, pure ACKs lost for %u ms: %s at %.3f s, %llu packets, %llu ACKs dropped, "
+           "rto %u/%u",
+           bytes, blackout_ms, done ? "done" : "STALLED", (tp.now_ms - 1000) / 1000.0, (unsigned long long)ls.sent,
+           (unsigned long long)bo.dropped, ci.rto_timeouts, si.rto_timeouts);
+    CU_ASSERT_TRUE(bo.dropped > 0);
+    CU_ASSERT_TRUE(done);
+    CU_ASSERT_FALSE(tp.client.bad_byte || tp.server.bad_byte);
+    CU_ASSERT_EQUAL(tp.client.received, bytes);
+    CU_ASSERT_EQUAL(tp.server.received, bytes);
+    /* Recovery is one timeout and a few round trips, not a storm: a
+     * handful of packets beyond the data itself. */
+    CU_ASSERT(ls.sent < 2u * (bytes / 1000u) + 60u);
+    CU_ASSERT(ci.rto_timeouts <= 2 && si.rto_timeouts <= 2);
+    tp_teardown(&tp);
+}
+
+/* The ACKs of both crossing bursts are lost; the timeouts' retransmissions
+ * reach peers that already hold them. */
+static void test_crossing_bursts_acks_lost(void) { run_blackout(40u * 1448u, 150); }
+
+void tern_test_register_tcp_stall(void)
+{
+    CU_pSuite s = CU_add_suite("tcp/stall", NULL, NULL);
+    CU_add_test(s, "both sides time out while the peer holds their data (ACK ping-pong)",
+                test_crossing_bursts_acks_lost);
+}
