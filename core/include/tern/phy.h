@@ -28,12 +28,20 @@ typedef struct tern_fault_config {
     uint32_t queue_max;     /* packets in flight per direction (tail drop); 0: 4096 */
     uint64_t seed;
     uint32_t tso_max;       /* segmentation offload on both interfaces (segmented on the link); 0: off */
+    /* A drop-tail bottleneck in each direction, as a router's output port:
+     * packets leave at rate_bytes_per_s (virtual time; 0: no limit) and at
+     * most rate_queue_pkts wait or are being sent (0: 100); an arrival that
+     * finds the queue full is dropped.  The delay is added after it. */
+    uint32_t rate_bytes_per_s;
+    uint32_t rate_queue_pkts;
 } tern_fault_config;
 
 typedef struct tern_link_stats {
     uint64_t sent, delivered, lost, duplicated, reordered, corrupted, queue_drops;
     uint64_t gso_bursts; /* offloaded packets the link cut into segments (each segment counts in sent) */
     uint64_t filtered;   /* dropped by the test's filter (tern_link_set_filter) */
+    uint64_t rate_drops; /* tail drops at the bottleneck queue (rate_bytes_per_s) */
+    uint64_t bytes_to[2]; /* IP bytes delivered to side 0 and to side 1 */
 } tern_link_stats;
 
 /* Joins two stacks: creates an interface on each, wired to the other.

@@ -18,6 +18,14 @@ typedef struct pkt {
     uint32_t due;
 } pkt;
 
+/* The bottleneck in front of one side: when each packet still in the
+ * queue finishes leaving (virtual microseconds, rising), as a ring. */
+typedef struct bottleneck {
+    uint64_t *finish_us;
+    uint32_t cap, head, count;
+    uint64_t busy_until_us; /* the last packet queued finishes then */
+} bottleneck;
+
 typedef struct side {
     tern_stack *stack;
     tern_iface *ifc;
@@ -26,6 +34,7 @@ typedef struct side {
     uint32_t queued;
     struct tern_link *link;
     int index;
+    bottleneck bn;
 } side;
 
 struct tern_link {
@@ -109,6 +118,30 @@ static void enqueue(tern_link *l, side *dst, tern_pbuf *p, uint32_t due)
 
 static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, void *user);
 
+/* Drop-tail queue at rate_bytes_per_s: returns false when the packet finds
+ * the queue full, else sets *due_ms to when its last bit has left. */
+static bool bottleneck_admit(tern_link *l, side *to, uint32_t len, uint32_t now_ms, uint32_t *due_ms)
+{
+    bottleneck *b = &to->bn;
+    uint64_t now_us = (uint64_t)now_ms * 1000u;
+    while (b->count && b->finish_us[b->head] <= now_us) {
+        b->head = (b->head + 1) % b->cap;
+        b->count--;
+    }
+    if (b->count >= b->cap) {
+        l->stats.rate_drops++;
+        return false;
+    }
+    uint64_t start = b->busy_until_us > now_us ? b->busy_until_us : now_us;
+    uint64_t finish = start + ((uint64_t)len * 1000000u + l->cfg.rate_bytes_per_s - 1) / l->cfg.rate_bytes_per_s;
+    b->finish_us[(b->head + b->count) % b->cap] = finish;
+    b->count++;
+    b->busy_until_us = finish;
+    /* Whole milliseconds, rounded up: a packet never arrives early. */
+    *due_ms = (uint32_t)((finish + 999u) / 1000u);
+    return true;
+}
+
 /* Segmentation offload done in software, as a NIC or the kernel's GSO
  * would: the burst (IP + TCP header, n * gso bytes) becomes n segments with
  * their own lengths, sequence numbers, IPv4 ids and full checksums; FIN and
@@ -189,6 +222,9 @@ static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
         l->stats.lost++;
         return 0;
     }
+    uint32_t left_ms = now;
+    if (l->cfg.rate_bytes_per_s && !bottleneck_admit(l, to, p->tot_len, now, &left_ms))
+        return 0;
     int copies = chance(l, l->cfg.dup_ppm) ? 2 : 1;
     if (copies == 2)
         l->stats.duplicated++;
@@ -201,7 +237,7 @@ static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
             ((uint8_t *)q->payload)[rnd(l) % q->len] ^= (uint8_t)(1u << (rnd(l) % 8));
             l->stats.corrupted++;
         }
-        uint32_t due = now + l->cfg.delay_ms;
+        uint32_t due = left_ms + l->cfg.delay_ms;
         if (chance(l, l->cfg.reorder_ppm)) {
             due += l->cfg.reorder_ms ? l->cfg.reorder_ms : 1;
             l->stats.reordered++;
@@ -231,6 +267,15 @@ tern_link *tern_link_new(tern_stack *a, tern_stack *b, const tern_fault_config *
         }
         tern_iface_set_up(l->s[i].ifc, true);
         tern_iface_set_tso(l->s[i].ifc, l->cfg.tso_max);
+        if (l->cfg.rate_bytes_per_s) {
+            bottleneck *bn = &l->s[i].bn;
+            bn->cap = l->cfg.rate_queue_pkts ? l->cfg.rate_queue_pkts : 100;
+            bn->finish_us = calloc(bn->cap, sizeof(*bn->finish_us));
+            if (!bn->finish_us) {
+                tern_link_free(l);
+                return NULL;
+            }
+        }
     }
     return l;
 }
@@ -253,6 +298,7 @@ unsigned tern_link_pump(tern_link *l)
             tern_pbuf *p = k->p;
             free(k);
             l->stats.delivered++;
+            l->stats.bytes_to[i] += p->tot_len;
             n++;
             tern_iface_input(sd->ifc, p);
         }
@@ -290,6 +336,7 @@ void tern_link_free(tern_link *l)
         }
         if (l->s[i].ifc)
             tern_iface_remove(l->s[i].ifc);
+        free(l->s[i].bn.finish_us);
     }
     free(l);
 }
