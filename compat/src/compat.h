@@ -15,6 +15,14 @@
 /* The program's lwipopts.h settings (see lwip/priv/tern_opts.h). */
 extern struct tern_lwipopts tern_compat_opts;
 
+/* The IPv6 address slots of a netif the program uses: its
+ * LWIP_IPV6_NUM_ADDRESSES (struct netif has TERN_IPV6_NUM_ADDRESSES_MAX). */
+static inline s8_t tern_compat_ipv6_slots(void)
+{
+    unsigned n = tern_compat_opts.ipv6_num_addresses;
+    return (s8_t)(n >= 1 && n <= TERN_IPV6_NUM_ADDRESSES_MAX ? n : TERN_IPV6_NUM_ADDRESSES_MAX);
+}
+
 /* The process's stack, created by lwip_init (NULL before). */
 extern tern_stack *tern_compat_stack;
 /* Set by the TUN2SOCKS variants of lwip_init: every destination is local. */
@@ -32,6 +40,8 @@ static inline const ip_addr_t *tern_compat_ipaddr(const tern_addr *a)
 void tern_compat_netif_sync(struct netif *netif);
 struct netif *tern_compat_netif_of(const struct tern_iface *ifc);
 void tern_compat_netif_reset(void);
+/* Leaves the IGMP/MLD groups of a netif being removed (multicast.c). */
+void tern_compat_multicast_netif_removed(struct netif *netif);
 void tern_compat_udp_reset(void);
 void tern_compat_timeouts_reset(void);
 /* Pushes what applications wrote into every TCP pcb (so_options, keep_*,

@@ -6,6 +6,7 @@
 #include "compat.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
+#include "lwip/tcp.h"
 #include "tern/iface.h"
 #include "tern/timer.h"
 
@@ -63,6 +64,12 @@ void tern_compat_netif_sync(struct netif *n)
     if (!ifc)
         return;
     tern_iface_set_up(ifc, (n->flags & (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP)) == (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP));
+    /* Programs set the pretend flags with netif_set_flags, a macro that
+     * writes n->flags: every destination becomes local to the interface
+     * (badvpn's and heiher's forks: "every host"), picked up here on each
+     * packet as mtu is. */
+    tern_iface_set_catch_all(ifc, tern_compat_tun2socks || netif_is_flag_set(n, NETIF_FLAG_PRETEND) ||
+                                      netif_is_flag_set(n, NETIF_FLAG_PRETEND_ICMP));
     tern_iface_set_mtu(ifc, n->mtu);
 #if LWIP_IPV4
     tern_iface_set_ipv4(ifc, ip_2_ip4(&n->ip_addr)->addr, ip_2_ip4(&n->netmask)->addr, ip_2_ip4(&n->gw)->addr);
@@ -142,14 +149,17 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif->output = null_output4;
 #endif
 #if LWIP_IPV6
-    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+    for (int i = 0; i < TERN_IPV6_NUM_ADDRESSES_MAX; i++) {
         ip_addr_set_zero_ip6(&netif->ip6_addr[i]);
         netif->ip6_addr_state[i] = IP6_ADDR_INVALID;
+        netif->ip6_addr_valid_life[i] = netif->ip6_addr_pref_life[i] = 0;
     }
     netif->output_ip6 = null_output6;
 #endif
     netif->mtu = 0;
     netif->flags = 0;
+    netif->ext_flags = 0;
+    memset(netif->client_data, 0, sizeof(netif->client_data));
 #if LWIP_NETIF_STATUS_CALLBACK
     netif->status_callback = NULL;
 #endif
@@ -172,8 +182,6 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     }
     netif->num = pick_num();
     netif_num = (u8_t)(netif->num == 254 ? 0 : netif->num + 1);
-    if (tern_compat_tun2socks)
-        tern_iface_set_catch_all(netif->tern_iface, true);
     /* CHECKSUM_CHECK_* 0: the program vouches for its device's checksums. */
     if (!tern_compat_opts.checksum_check_tcp && !tern_compat_opts.checksum_check_udp &&
         !tern_compat_opts.checksum_check_ip)
@@ -181,6 +189,7 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif->next = netif_list; /* lwIP puts new interfaces first */
     netif_list = netif;
     tern_compat_netif_sync(netif);
+    netif_invoke_ext_callback(netif, LWIP_NSC_NETIF_ADDED, NULL);
     return netif;
 }
 
@@ -188,10 +197,12 @@ void netif_remove(struct netif *netif)
 {
     if (!netif || !netif->tern_iface)
         return;
+    netif_invoke_ext_callback(netif, LWIP_NSC_NETIF_REMOVED, NULL);
 #if LWIP_NETIF_REMOVE_CALLBACK
     if (netif->remove_callback)
         netif->remove_callback(netif);
 #endif
+    tern_compat_multicast_netif_removed(netif);
     for (struct netif **pp = &netif_list; *pp; pp = &(*pp)->next) {
         if (*pp == netif) {
             *pp = netif->next;
@@ -238,10 +249,25 @@ void netif_set_gw(struct netif *netif, const ip4_addr_t *gw)
 
 void netif_set_addr(struct netif *netif, const ip4_addr_t *ipaddr, const ip4_addr_t *netmask, const ip4_addr_t *gw)
 {
+    ip_addr_t old_addr = netif->ip_addr, old_mask = netif->netmask, old_gw = netif->gw;
     ip_addr_set_ip4_u32_val(netif->ip_addr, ipaddr ? ipaddr->addr : 0);
     ip_addr_set_ip4_u32_val(netif->netmask, netmask ? netmask->addr : 0);
     ip_addr_set_ip4_u32_val(netif->gw, gw ? gw->addr : 0);
     tern_compat_netif_sync(netif);
+    netif_nsc_reason_t why = LWIP_NSC_NONE;
+    if (!ip_addr_cmp(&old_addr, &netif->ip_addr))
+        why |= LWIP_NSC_IPV4_ADDRESS_CHANGED;
+    if (!ip_addr_cmp(&old_mask, &netif->netmask))
+        why |= LWIP_NSC_IPV4_NETMASK_CHANGED;
+    if (!ip_addr_cmp(&old_gw, &netif->gw))
+        why |= LWIP_NSC_IPV4_GATEWAY_CHANGED;
+    if (why != LWIP_NSC_NONE) {
+        netif_ext_callback_args_t args;
+        args.ipv4_changed.old_address = &old_addr;
+        args.ipv4_changed.old_netmask = &old_mask;
+        args.ipv4_changed.old_gw = &old_gw;
+        netif_invoke_ext_callback(netif, (netif_nsc_reason_t)(why | LWIP_NSC_IPV4_SETTINGS_CHANGED), &args);
+    }
 }
 
 u8_t ip4_addr_isbroadcast_u32(u32_t addr, const struct netif *netif)
@@ -274,6 +300,9 @@ void netif_set_up(struct netif *netif)
     if (netif->status_callback)
         netif->status_callback(netif);
 #endif
+    netif_ext_callback_args_t args;
+    args.status_changed.state = netif_is_up(netif);
+    netif_invoke_ext_callback(netif, LWIP_NSC_STATUS_CHANGED, &args);
 }
 
 void netif_set_down(struct netif *netif)
@@ -286,6 +315,9 @@ void netif_set_down(struct netif *netif)
     if (netif->status_callback)
         netif->status_callback(netif);
 #endif
+    netif_ext_callback_args_t args;
+    args.status_changed.state = netif_is_up(netif);
+    netif_invoke_ext_callback(netif, LWIP_NSC_STATUS_CHANGED, &args);
 }
 
 void netif_set_link_up(struct netif *netif)
@@ -298,6 +330,9 @@ void netif_set_link_up(struct netif *netif)
     if (netif->link_callback)
         netif->link_callback(netif);
 #endif
+    netif_ext_callback_args_t args;
+    args.link_changed.state = netif_is_link_up(netif);
+    netif_invoke_ext_callback(netif, LWIP_NSC_LINK_CHANGED, &args);
 }
 
 void netif_set_link_down(struct netif *netif)
@@ -310,6 +345,9 @@ void netif_set_link_down(struct netif *netif)
     if (netif->link_callback)
         netif->link_callback(netif);
 #endif
+    netif_ext_callback_args_t args;
+    args.link_changed.state = netif_is_link_up(netif);
+    netif_invoke_ext_callback(netif, LWIP_NSC_LINK_CHANGED, &args);
 }
 
 #if LWIP_NETIF_STATUS_CALLBACK
@@ -430,7 +468,7 @@ void netif_poll_all(void) { netif_poll(NULL); }
 #if LWIP_IPV6
 void netif_ip6_addr_set(struct netif *netif, s8_t idx, const ip6_addr_t *addr6)
 {
-    if (!netif || !addr6 || idx < 0 || idx >= LWIP_IPV6_NUM_ADDRESSES)
+    if (!netif || !addr6 || idx < 0 || idx >= tern_compat_ipv6_slots())
         return;
     ip_addr_copy_from_ip6(netif->ip6_addr[idx], *addr6);
     tern_iface_set_ipv6(netif->tern_iface, idx, (const uint8_t *)addr6->addr, netif->ip6_addr_state[idx]);
@@ -445,7 +483,7 @@ void netif_ip6_addr_set_parts(struct netif *netif, s8_t idx, u32_t i0, u32_t i1,
 
 void netif_ip6_addr_set_state(struct netif *netif, s8_t idx, u8_t state)
 {
-    if (!netif || idx < 0 || idx >= LWIP_IPV6_NUM_ADDRESSES)
+    if (!netif || idx < 0 || idx >= tern_compat_ipv6_slots())
         return;
     netif->ip6_addr_state[idx] = state;
     tern_iface_set_ipv6(netif->tern_iface, idx, (const uint8_t *)ip_2_ip6(&netif->ip6_addr[idx])->addr, state);
@@ -453,7 +491,7 @@ void netif_ip6_addr_set_state(struct netif *netif, s8_t idx, u8_t state)
 
 s8_t netif_get_ip6_addr_match(struct netif *netif, const ip6_addr_t *ip6addr)
 {
-    for (s8_t i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+    for (s8_t i = 0; i < tern_compat_ipv6_slots(); i++)
         if (!ip6_addr_isinvalid(netif_ip6_addr_state(netif, i)) &&
             ip6_addr_cmp_zoneless(netif_ip6_addr(netif, i), ip6addr))
             return i;
@@ -494,7 +532,7 @@ err_t netif_add_ip6_address(struct netif *netif, const ip6_addr_t *ip6addr, s8_t
             *chosen_idx = i;
         return ERR_OK;
     }
-    for (i = 1; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+    for (i = 1; i < tern_compat_ipv6_slots(); i++) {
         if (ip6_addr_isinvalid(netif_ip6_addr_state(netif, i))) {
             netif_ip6_addr_set(netif, i, ip6addr);
             netif_ip6_addr_set_state(netif, i, IP6_ADDR_PREFERRED);
@@ -518,4 +556,77 @@ void netif_tern_set_tso(struct netif *netif, u32_t max_bytes)
 u16_t netif_tern_tx_gso_size(const struct netif *netif)
 {
     return netif && netif->tern_iface ? tern_iface_tx_gso_size(netif->tern_iface) : 0;
+}
+
+/* ---- client data, extended callbacks, forks' pretend flag ---- */
+
+static u8_t client_data_ids = LWIP_NETIF_CLIENT_DATA_INDEX_MAX;
+
+u8_t netif_alloc_client_data_id(void)
+{
+    /* lwIP hands out ids for the life of the process, as here. */
+    if (client_data_ids >= TERN_NETIF_CLIENT_DATA_SLOTS)
+        return 0xff;
+    return client_data_ids++;
+}
+
+void netif_set_pretend_tcp(struct netif *netif, u8_t pretend)
+{
+    if (!netif)
+        return;
+    if (pretend)
+        netif_set_flags(netif, NETIF_FLAG_PRETEND_TCP);
+    else
+        netif_clear_flags(netif, NETIF_FLAG_PRETEND_TCP);
+    tern_compat_netif_sync(netif);
+}
+
+static netif_ext_callback_t *ext_callbacks;
+
+void netif_add_ext_callback(netif_ext_callback_t *callback, netif_ext_callback_fn fn)
+{
+    if (!callback || !fn)
+        return;
+    for (netif_ext_callback_t *c = ext_callbacks; c; c = c->next)
+        if (c == callback)
+            return; /* lwIP asserts; adding twice would loop the list */
+    callback->callback_fn = fn;
+    callback->next = ext_callbacks;
+    ext_callbacks = callback;
+}
+
+void netif_remove_ext_callback(netif_ext_callback_t *callback)
+{
+    for (netif_ext_callback_t **pp = &ext_callbacks; *pp; pp = &(*pp)->next) {
+        if (*pp == callback) {
+            *pp = callback->next;
+            return;
+        }
+    }
+}
+
+void netif_invoke_ext_callback(struct netif *netif, netif_nsc_reason_t reason, const netif_ext_callback_args_t *args)
+{
+    netif_ext_callback_t *c = ext_callbacks;
+    while (c) {
+        netif_ext_callback_t *next = c->next; /* the callback may remove itself */
+        c->callback_fn(netif, reason, args);
+        c = next;
+    }
+}
+
+err_t tcp_bind_to_netif(struct tcp_pcb *pcb, const char ifname[3])
+{
+    if (!pcb || !ifname || pcb->state != CLOSED)
+        return ERR_VAL;
+    struct netif *n;
+    for (n = netif_list; n; n = n->next)
+        if (n->name[0] == ifname[0] && n->name[1] == ifname[1] && ifname[2] == (char)('0' + n->num))
+            break;
+    if (!n)
+        return ERR_VAL;
+    /* Bound to the netif first: the address (none) and port (0) then make
+     * the listener take every connection on it (tcp.c's pretend rule). */
+    tcp_bind_netif(pcb, n);
+    return tcp_bind(pcb, NULL, 0);
 }

@@ -727,10 +727,19 @@ void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
 
 /* ---- binding, listening, connecting ---- */
 
+/* heiher's fork: a pcb bound to a netif with NETIF_FLAG_PRETEND_TCP, then
+ * to no address and port 0, listens for every connection on that netif. */
+static bool pretend_listener(struct tcp_pcb *pcb)
+{
+    struct netif *n = pcb->netif_idx != NETIF_NO_INDEX ? netif_get_by_index(pcb->netif_idx) : NULL;
+    return n && netif_is_flag_set(n, NETIF_FLAG_PRETEND_TCP) && of(pcb)->port_zero && ip_addr_isany(&pcb->local_ip);
+}
+
 err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
+    /* The fork keeps the pcb's family for (NULL, 0) on a pretend netif. */
     if (!ipaddr)
-        ipaddr = IP4_ADDR_ANY;
+        ipaddr = pcb && !dead(pcb) && port == 0 && pcb->netif_idx != NETIF_NO_INDEX ? &pcb->local_ip : IP4_ADDR_ANY;
     if (!pcb)
         return ERR_ARG;
     /* lwIP would bind a freed pcb (it is CLOSED); a dead one stays out of
@@ -803,7 +812,8 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     /* TUN2SOCKS: a listener on any address that never asked for a port
      * takes every connection (the original destination becomes the new
      * pcb's local address and port). */
-    bool catch_all = tern_compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip);
+    bool catch_all = (tern_compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip)) ||
+                     pretend_listener(pcb);
     if (catch_all)
         tern_tcp_set_catch_all(c->t, true);
     res = (err_t)tern_tcp_listen(c->t, backlog);

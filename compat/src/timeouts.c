@@ -7,6 +7,14 @@
 #include "compat.h"
 #include "lwip/timeouts.h"
 #include "tern/timer.h"
+#include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/igmp.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/ip6_frag.h"
+#include "lwip/mld6.h"
+#include "lwip/nd6.h"
+#include "lwip/priv/tcp_priv.h"
 
 typedef struct app_timeout {
     tern_timer timer;
@@ -114,3 +122,26 @@ void tern_compat_timeouts_reset(void)
     }
     last_check = 0;
 }
+
+/* ---- the stack's periodic timers, for programs that drive time ----
+ *
+ * lwIP's programs with LWIP_TIMERS 0 call each module's timer at its
+ * interval (badvpn-tun2socks: tcp_tmr every TCP_TMR_INTERVAL, then
+ * ip_reass_tmr, nd6_tmr and ip6_reass_tmr every fourth tick).  tern's
+ * timers keep their own deadlines on one heap, so each of these runs
+ * whatever is due (reassembly expiry included), as sys_check_timeouts. */
+void ip_reass_tmr(void) { sys_check_timeouts(); }
+void ip6_reass_tmr(void) { sys_check_timeouts(); }
+void nd6_tmr(void) { sys_check_timeouts(); }
+
+const struct lwip_cyclic_timer lwip_cyclic_timers[] = {
+    {TCP_TMR_INTERVAL, tcp_tmr},
+    {IP_TMR_INTERVAL, ip_reass_tmr},
+    {ARP_TMR_INTERVAL, etharp_tmr},
+    {IGMP_TMR_INTERVAL, igmp_tmr},
+    {DNS_TMR_INTERVAL, dns_tmr},
+    {ND6_TMR_INTERVAL, nd6_tmr},
+    {IP6_REASS_TMR_INTERVAL, ip6_reass_tmr},
+    {MLD6_TMR_INTERVAL, mld6_tmr},
+};
+const int lwip_num_cyclic_timers = (int)(sizeof(lwip_cyclic_timers) / sizeof(lwip_cyclic_timers[0]));

@@ -31,6 +31,8 @@ typedef struct compat_udp {
     tern_pool_slot slot; /* says whether the pcb is live; survives free */
     struct udp_pcb pcb;
     bool tun2socks;
+    bool flow_listener; /* heiher's fork: takes the new flows of a pretend netif */
+    bool flow;          /* one such flow: its addresses are the pcb's own, not its socket's */
 } compat_udp;
 
 static tern_pool pool = TERN_POOL_INIT(compat_udp);
@@ -57,6 +59,8 @@ static void push(struct udp_pcb *pcb)
 
 static void pull(struct udp_pcb *pcb)
 {
+    if (of(pcb)->flow)
+        return;
     ip_addr_copy(pcb->local_ip, *tern_compat_ipaddr(tern_udp_local_addr(pcb->tern)));
     ip_addr_copy(pcb->remote_ip, *tern_compat_ipaddr(tern_udp_remote_addr(pcb->tern)));
     pcb->local_port = tern_udp_local_port(pcb->tern);
@@ -86,6 +90,10 @@ static void list_remove(struct udp_pcb *pcb)
     }
 }
 
+static struct udp_pcb *pcb_new(u8_t type, bool tun2socks);
+static void flow_input(compat_udp *l, struct pbuf *p, const tern_addr *src, uint16_t sport, const tern_addr *dst,
+                       uint16_t dport);
+
 static void on_recv(void *arg, tern_udp *u, tern_pbuf *tp, const tern_addr *src, uint16_t sport,
                     const tern_addr *dst, uint16_t dport)
 {
@@ -93,6 +101,10 @@ static void on_recv(void *arg, tern_udp *u, tern_pbuf *tp, const tern_addr *src,
     compat_udp *c = arg;
     struct udp_pcb *pcb = &c->pcb;
     struct pbuf *p = (struct pbuf *)tp;
+    if (c->flow_listener) {
+        flow_input(c, p, src, sport, dst, dport);
+        return;
+    }
     if (!pcb->recv) {
         pbuf_free(p);
         return;
@@ -149,10 +161,32 @@ void udp_remove(struct udp_pcb *pcb)
 /* memp_free(MEMP_UDP_PCB, pcb) is lwIP's udp_remove without the list. */
 void tern__compat_udp_memp_free(void *pcb) { udp_remove(pcb); }
 
+/* heiher's fork: bound to a NETIF_FLAG_PRETEND_UDP netif, then to no
+ * address and port 0 (see lwip/udp.h). */
+static bool pretend_netif(const struct udp_pcb *pcb)
+{
+    struct netif *n = pcb->netif_idx != NETIF_NO_INDEX ? netif_get_by_index(pcb->netif_idx) : NULL;
+    return n && netif_is_flag_set(n, NETIF_FLAG_PRETEND_UDP);
+}
+
 err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
     if (invalid(pcb))
         return ERR_VAL;
+    if (!ipaddr && port == 0 && pretend_netif(pcb)) {
+        for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+            if (of(q)->flow_listener && q->netif_idx == pcb->netif_idx && q != pcb)
+                return ERR_USE; /* one flow listener per netif, as the fork */
+        /* The socket takes an ephemeral port so the stack lists it; the
+         * pcb keeps port 0, as the fork's does. */
+        err_t err = (err_t)tern_udp_bind(pcb->tern, tern_compat_addr(&pcb->local_ip), 0);
+        if (err != ERR_OK)
+            return err;
+        of(pcb)->flow_listener = true;
+        tern_udp_set_catch_all(pcb->tern, true);
+        list_add(pcb);
+        return ERR_OK;
+    }
     if (!ipaddr)
         ipaddr = IP4_ADDR_ANY;
     /* lwIP 2.1 checks no family here: the address becomes the pcb's. */
@@ -210,6 +244,8 @@ static err_t send_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst
     if (!pcb_type_matches(pcb, dst) || !pcb_type_matches(pcb, src))
         return ERR_VAL;
     push(pcb);
+    if (pcb->mcast_ttl && ip_addr_ismulticast(dst)) /* LWIP_MULTICAST_TX_OPTIONS */
+        tern_udp_set_ttl_tos(pcb->tern, pcb->mcast_ttl, pcb->tos);
     tern_compat_netif_sync(netif);
     err_t err = (err_t)tern_udp_send(pcb->tern, (tern_pbuf *)p, tern_compat_addr(dst), dst_port, netif->tern_iface,
                                      tern_compat_addr(src), src_port);
@@ -266,6 +302,8 @@ static struct netif *route(const struct udp_pcb *pcb, const ip_addr_t *dst)
 {
     if (pcb->netif_idx != NETIF_NO_INDEX)
         return netif_get_by_index(pcb->netif_idx);
+    if (pcb->mcast_ifindex != NETIF_NO_INDEX && ip_addr_ismulticast(dst))
+        return netif_get_by_index(pcb->mcast_ifindex);
     for (struct netif *n = netif_list; n; n = n->next)
         tern_compat_netif_sync(n);
     return tern_compat_netif_of(tern_stack_route(tern_compat_stack, tern_compat_addr(dst)));
@@ -290,8 +328,9 @@ static err_t t2s_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *ds
     return send_from(pcb, p, dst_ip, dst_port, netif_list, src_ip, src_port);
 }
 
-/* udp.h binds the 6-argument udp_sendto of TUN2SOCKS programs here. */
-err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
+/* udp.h binds the 6-argument udp_sendto of TUN2SOCKS programs here
+ * (exported: programs call it under udp_sendto's name). */
+TERN_API err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                           const ip_addr_t *src_ip, u16_t src_port);
 err_t tern_t2s_udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                           const ip_addr_t *src_ip, u16_t src_port)
@@ -316,4 +355,105 @@ void tern_compat_udp_reset(void)
      * to forget, as after lwIP's re-initialisation. */
     udp_pcbs = NULL;
     tern__pool_reset(&pool);
+}
+
+/* ---- heiher's fork: one pcb per UDP flow ----
+ *
+ * A flow is a source address and port seen on the listener's netif; its
+ * pcb is connected to that source.  The listener's callback learns of a
+ * new flow with the datagram (UDP header included) and the destination;
+ * the datagram itself then goes to the flow's pcb, as later ones do. */
+
+static struct udp_pcb *find_flow(u8_t netif_idx, const ip_addr_t *src, u16_t sport)
+{
+    for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+        if (of(q)->flow && q->netif_idx == netif_idx && q->remote_port == sport && ip_addr_cmp(&q->remote_ip, src))
+            return q;
+    return NULL;
+}
+
+/* The datagram as the fork hands it to the listener: header in front. */
+static struct pbuf *with_header(struct pbuf *p, uint16_t sport, uint16_t dport)
+{
+    u16_t len = (u16_t)(p->tot_len + UDP_HLEN);
+    struct pbuf *q = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+    if (!q)
+        return NULL;
+    struct udp_hdr h;
+    h.src = lwip_htons(sport);
+    h.dest = lwip_htons(dport);
+    h.len = lwip_htons(len);
+    h.chksum = 0;
+    memcpy(q->payload, &h, UDP_HLEN);
+    pbuf_copy_partial(p, (u8_t *)q->payload + UDP_HLEN, p->tot_len, 0);
+    return q;
+}
+
+static void deliver_flow(struct udp_pcb *f, struct pbuf *p, const ip_addr_t *src, u16_t sport,
+                         const ip_addr_t *dst, u16_t dport)
+{
+    if (!f->recv) {
+        pbuf_free(p);
+        return;
+    }
+    ip_addr_copy(f->local_ip, *dst); /* where this datagram was going */
+    f->local_port = dport;
+    ((udp_recv5_fn)(void (*)(void))f->recv)(f->recv_arg, f, p, src, sport);
+}
+
+static void flow_input(compat_udp *l, struct pbuf *p, const tern_addr *src, uint16_t sport, const tern_addr *dst,
+                       uint16_t dport)
+{
+    struct udp_pcb *lp = &l->pcb;
+    const ip_addr_t *s = tern_compat_ipaddr(src), *d = tern_compat_ipaddr(dst);
+    /* The datagram's arrival interface must be the listener's. */
+    const tern_ip_current *cur = tern_ip_current_get(tern_compat_stack);
+    if (lp->netif_idx != NETIF_NO_INDEX && cur && cur->iface && tern_iface_index(cur->iface) != lp->netif_idx) {
+        pbuf_free(p);
+        return;
+    }
+    struct udp_pcb *f = find_flow(lp->netif_idx, s, sport);
+    if (f) {
+        deliver_flow(f, p, s, sport, d, dport);
+        return;
+    }
+    if (!lp->recv) {
+        pbuf_free(p);
+        return;
+    }
+    f = pcb_new(IP_GET_TYPE(d), false);
+    struct pbuf *whole = f ? with_header(p, sport, dport) : NULL;
+    if (!whole) {
+        if (f)
+            udp_remove(f);
+        pbuf_free(p);
+        return;
+    }
+    of(f)->flow = true;
+    ip_addr_copy(f->remote_ip, *s);
+    f->remote_port = sport;
+    ip_addr_copy(f->local_ip, *d);
+    f->local_port = dport;
+    f->flags |= UDP_FLAGS_CONNECTED;
+    f->netif_idx = lp->netif_idx;
+    list_add(f);
+    ((udp_recv5_fn)(void (*)(void))lp->recv)(lp->recv_arg, f, whole, d, dport);
+    pbuf_free(whole); /* the stack's, as in the fork: the callback does not free it */
+    if (invalid(f) || !of(f)->flow) { /* removed inside the callback */
+        pbuf_free(p);
+        return;
+    }
+    deliver_flow(f, p, s, sport, d, dport);
+}
+
+err_t udp_sendfrom(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *src_ip, u16_t src_port)
+{
+    if (invalid(pcb) || !p || !src_ip || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
+        return ERR_VAL;
+    struct netif *netif = route(pcb, &pcb->remote_ip);
+    if (!netif)
+        return ERR_RTE;
+    /* Copies: src_ip may point into the pcb (hev passes &pcb->local_ip). */
+    ip_addr_t dst = pcb->remote_ip, src = *src_ip;
+    return send_from(pcb, p, &dst, pcb->remote_port, netif, &src, src_port);
 }

@@ -48,6 +48,19 @@ void tern_iface_set_catch_all(tern_iface *ifc, bool on);
  * set to 0). */
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on);
 
+/* Multicast group membership: datagrams sent to a joined group (IPv4
+ * 224.0.0.0/4, IPv6 ff00::/8) are accepted on this interface and reach
+ * UDP sockets bound to the group or to the any-address on that port.
+ * 224.0.0.1 and ff02::1 (all hosts, RFC 1112 section 4, RFC 4291 2.7.1)
+ * are always accepted.  Join returns 0, TERN_ERR_VAL for a non-multicast
+ * address, TERN_ERR_MEM past TERN_IFACE_MAX_GROUPS; joining twice is one
+ * membership (callers count their own joins).  Leave returns 0 or
+ * TERN_ERR_VAL when not a member.  No IGMP/MLD messages are sent: the
+ * interfaces are point-to-point IP devices. */
+#define TERN_IFACE_MAX_GROUPS 32
+int tern_iface_join_group(tern_iface *ifc, const tern_addr *group);
+int tern_iface_leave_group(tern_iface *ifc, const tern_addr *group);
+
 /* TCP segmentation offload.  With max_bytes > 0 the device promises to cut
  * TCP packets longer than the MTU into segments itself (a TUN with a
  * virtio-net header, a NIC with TSO): TCP then hands it up to max_bytes of

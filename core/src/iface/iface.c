@@ -103,6 +103,14 @@ static bool v4_is_local(const tern_iface *i, uint32_t dst, bool *bcast)
         return false;
     if (dst == i->v4_addr)
         return true;
+    const uint8_t *b = (const uint8_t *)&dst;
+    if ((b[0] & 0xf0) == 0xe0) { /* 224.0.0.0/4 */
+        static const uint8_t all_hosts[4] = {224, 0, 0, 1};
+        tern_addr g;
+        tern_addr_set_v4(&g, dst);
+        *bcast = true;
+        return memcmp(b, all_hosts, 4) == 0 || tern__iface_in_group(i, &g);
+    }
     /* Directed broadcast of the interface's subnet (not for /31 and /32). */
     uint32_t host = ~i->v4_mask;
     if (host > 1 && (dst & i->v4_mask) == (i->v4_addr & i->v4_mask) && (dst & host) == host) {
@@ -118,6 +126,14 @@ static bool v6_is_local(const tern_iface *i, const uint8_t *dst, bool *mcast)
     if (memcmp(dst, all_nodes, 16) == 0) {
         *mcast = true;
         return true;
+    }
+    if (dst[0] == 0xff) {
+        tern_addr g = {.type = TERN_ADDR_V6};
+        memcpy(g.u.v6.w, dst, 16);
+        if (tern__iface_in_group(i, &g)) {
+            *mcast = true;
+            return true;
+        }
     }
     for (int k = 0; k < TERN_IFACE_MAX_IPV6; k++) {
         if (!v6_valid(i->v6_state[k]))

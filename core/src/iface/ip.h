@@ -37,7 +37,13 @@ struct tern_iface {
     uint32_t v4_addr, v4_mask, v4_gw; /* network byte order */
     uint8_t v6_addr[TERN_IFACE_MAX_IPV6][16];
     uint8_t v6_state[TERN_IFACE_MAX_IPV6];
+    /* Multicast groups joined (iface/groups.c). */
+    uint8_t n_groups;
+    tern_addr groups[TERN_IFACE_MAX_GROUPS];
 };
+
+/* Has the interface joined multicast group dst? */
+bool tern__iface_in_group(const tern_iface *ifc, const tern_addr *dst);
 
 /* Where a received datagram came from and went to; `p` handed to the
  * transport has its payload at the transport header. */
