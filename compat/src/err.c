@@ -2,6 +2,16 @@
 #include <errno.h>
 
 #include "lwip/err.h"
+#include "tern/err.h"
+
+/* The core's tern_err codes reach lwIP programs as err_t unchanged. */
+#define SAME(code) ((int)TERN_##code == (int)code)
+_Static_assert(SAME(ERR_MEM) && SAME(ERR_BUF) && SAME(ERR_TIMEOUT) && SAME(ERR_RTE) && SAME(ERR_INPROGRESS) &&
+                   SAME(ERR_VAL) && SAME(ERR_WOULDBLOCK) && SAME(ERR_USE) && SAME(ERR_ALREADY) && SAME(ERR_ISCONN) &&
+                   SAME(ERR_CONN) && SAME(ERR_IF) && SAME(ERR_ABRT) && SAME(ERR_RST) && SAME(ERR_CLSD) &&
+                   SAME(ERR_ARG) && (int)TERN_OK == (int)ERR_OK,
+               "tern_err codes are lwIP's err_t values");
+#undef SAME
 
 /* lwIP 2.1's texts, indexed by -err. */
 static const char *const err_text[] = {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf/pbuf_err.h"
+#include "tern/err.h"
 #include "tern/pbuf.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -149,7 +149,7 @@ static void test_lwip_copy_zero_pbuf(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(p3);
     CU_ASSERT_PTR_NOT_NULL(p3->next);
     /* p1's len equals its tot_len yet it has a successor: a packet queue. */
-    CU_ASSERT_EQUAL(tern_pbuf_copy(p3, p1), TERN_PBUF_ERR_VAL);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(p3, p1), TERN_ERR_VAL);
 
     tern_pbuf_free(p1);
     tern_pbuf_free(p3);
@@ -183,9 +183,9 @@ static void test_lwip_queueing_bigger_than_64k(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(p1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p3);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p1, testbuf_1, TESTBUFSIZE_1), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p2, testbuf_2, TESTBUFSIZE_2), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p3, testbuf_3, TESTBUFSIZE_3), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p1, testbuf_1, TESTBUFSIZE_1), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p2, testbuf_2, TESTBUFSIZE_2), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p3, testbuf_3, TESTBUFSIZE_3), TERN_OK);
 
     tern_pbuf_cat(p1, p2);
     tern_pbuf_cat(p1, p3);
@@ -223,14 +223,14 @@ static void test_lwip_take_at_edge(void)
     memset(p->payload, 0, p->len);
     memset(q->payload, 0, q->len);
 
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, 0), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, 0), TERN_OK);
     CU_ASSERT(memcmp(p->payload, testdata, sizeof testdata) == 0);
 
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, (uint16_t)(p->len - 1)), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, (uint16_t)(p->len - 1)), TERN_OK);
     CU_ASSERT_EQUAL(((uint8_t *)p->payload)[p->len - 1], testdata[0]);
     CU_ASSERT(memcmp(q->payload, testdata + 1, sizeof testdata - 1) == 0);
 
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, p->len), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, testdata, sizeof testdata, p->len), TERN_OK);
     CU_ASSERT(memcmp(q->payload, testdata, sizeof testdata) == 0);
     tern_pbuf_free(p);
 }
@@ -718,7 +718,7 @@ static tern_pbuf *mixed_chain(uint8_t *want)
     tern_pbuf_cat(p, q);
     tern_pbuf_cat(p, r);
     fill_pattern(want, 2150, 3);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, want, 2150), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, want, 2150), TERN_OK);
     return p;
 }
 
@@ -785,26 +785,26 @@ static void test_copy(void)
 
     /* pbuf to pbuf: the target must hold the source */
     tern_pbuf *small = tern_pbuf_alloc(0, 2149, TERN_PBUF_POOL);
-    CU_ASSERT_EQUAL(tern_pbuf_copy(small, p), TERN_PBUF_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(small, p), TERN_ERR_ARG);
     tern_pbuf_free(small);
     tern_pbuf *big = tern_pbuf_alloc(0, 4000, TERN_PBUF_POOL);
-    CU_ASSERT_EQUAL(tern_pbuf_copy(big, p), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(big, p), TERN_OK);
     CU_ASSERT(tern_pbuf_memcmp(big, 0, want, 2150) == 0);
 
     /* copy_partial_pbuf into the middle of a later segment of the target */
     static uint8_t ee[4000];
     memset(ee, 0xee, sizeof ee);
-    CU_ASSERT_EQUAL(tern_pbuf_take(big, ee, sizeof ee), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 1000, 1700), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(big, ee, sizeof ee), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 1000, 1700), TERN_OK);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(big, 1700, want, 1000), 0);
     CU_ASSERT_EQUAL(tern_pbuf_get_at(big, 1699), 0xee);
     CU_ASSERT_EQUAL(tern_pbuf_get_at(big, 2700), 0xee);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 1000), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 1000), TERN_OK);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(big, 1000, want, 2000), 0);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2151, 0), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 2001), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 2000), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 0, 4000), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2151, 0), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 2001), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 2000, 2000), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 0, 4000), TERN_OK);
     tern_pbuf_free(big);
 
     /* get_contiguous: a pointer into one segment, or a copy across borders */
@@ -829,22 +829,22 @@ static void test_take(void)
     static uint8_t data[5000];
     fill_pattern(data, sizeof data, 9);
     tern_pbuf *p = tern_pbuf_alloc(0, 4000, TERN_PBUF_POOL);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, data, 4001), TERN_PBUF_ERR_MEM);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, data, 4000), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, data, 4001), TERN_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, data, 4000), TERN_OK);
     CU_ASSERT(content_is(p, data, 4000));
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, data + 1, 10), TERN_PBUF_OK); /* a prefix only */
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, data + 1, 10), TERN_OK); /* a prefix only */
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(p, 0, data + 1, 10), 0);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(p, 10, data + 10, 100), 0);
 
     /* take_at spanning three segments */
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data + 7, 2000, POOL_BUF - 100), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data + 7, 2000, POOL_BUF - 100), TERN_OK);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(p, POOL_BUF - 100, data + 7, 2000), 0);
     CU_ASSERT_EQUAL(tern_pbuf_get_at(p, POOL_BUF - 101), data[POOL_BUF - 101]);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 1, 3999), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 2, 3999), TERN_PBUF_ERR_MEM);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 0, 4000), TERN_PBUF_ERR_MEM); /* offset must be inside */
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 0, 3999), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 10, 65535), TERN_PBUF_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 1, 3999), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 2, 3999), TERN_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 0, 4000), TERN_ERR_MEM); /* offset must be inside */
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 0, 3999), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, data, 10, 65535), TERN_ERR_MEM);
     tern_pbuf_free(p);
 }
 
@@ -966,18 +966,18 @@ static void test_misuse(void)
     CU_ASSERT_EQUAL(tern_pbuf_header(NULL, -1), 1);
     CU_ASSERT_EQUAL(tern_pbuf_header_force(NULL, 1), 1);
     CU_ASSERT_PTR_NULL(tern_pbuf_free_header(NULL, 5));
-    CU_ASSERT_EQUAL(tern_pbuf_copy(NULL, p), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_copy(p, NULL), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(NULL, p, 1, 0), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, NULL, 1, 0), TERN_PBUF_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(NULL, p), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(p, NULL), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(NULL, p, 1, 0), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, NULL, 1, 0), TERN_ERR_ARG);
     CU_ASSERT_EQUAL(tern_pbuf_copy_partial(NULL, b, 1, 0), 0);
     CU_ASSERT_EQUAL(tern_pbuf_copy_partial(p, NULL, 1, 0), 0);
     CU_ASSERT_PTR_NULL(tern_pbuf_get_contiguous(NULL, b, 8, 1, 0));
     CU_ASSERT_PTR_NULL(tern_pbuf_get_contiguous(p, NULL, 8, 1, 0));
-    CU_ASSERT_EQUAL(tern_pbuf_take(NULL, b, 1), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, NULL, 1), TERN_PBUF_ERR_ARG);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(NULL, b, 1, 0), TERN_PBUF_ERR_MEM);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, NULL, 1, 0), TERN_PBUF_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_take(NULL, b, 1), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, NULL, 1), TERN_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(NULL, b, 1, 0), TERN_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, NULL, 1, 0), TERN_ERR_ARG);
     CU_ASSERT_EQUAL(tern_pbuf_get_at(NULL, 0), 0);
     CU_ASSERT_EQUAL(tern_pbuf_try_get_at(NULL, 0), -1);
     tern_pbuf_put_at(NULL, 0, 1);
@@ -1047,19 +1047,19 @@ static void test_inconsistent_chains(void)
     fill_pattern(src, sizeof src, 1);
     tern_pbuf *p = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
     tern_pbuf_cat(p, tern_pbuf_alloc(0, 10, TERN_PBUF_RAM));
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 20), TERN_PBUF_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 20), TERN_OK);
     p->tot_len = 30;
 
     tern_pbuf_realloc(p, 25);
     CU_ASSERT_EQUAL(p->tot_len, 30);
     CU_ASSERT_EQUAL(tern_pbuf_clen(p), 2);
     tern_pbuf *big = tern_pbuf_alloc(0, 64, TERN_PBUF_RAM);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 30, 0), TERN_PBUF_ERR_ARG); /* source ends */
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 30, 0), TERN_PBUF_ERR_ARG); /* target ends */
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 5, 25), TERN_PBUF_ERR_ARG);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(big, p, 30, 0), TERN_ERR_ARG); /* source ends */
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 30, 0), TERN_ERR_ARG); /* target ends */
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(p, big, 5, 25), TERN_ERR_ARG);
     CU_ASSERT_EQUAL(tern_pbuf_memcmp(p, 15, src + 15, 10), 0xffff);
-    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 30), TERN_PBUF_ERR_MEM);
-    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, src, 10, 15), TERN_PBUF_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take(p, src, 30), TERN_ERR_MEM);
+    CU_ASSERT_EQUAL(tern_pbuf_take_at(p, src, 10, 15), TERN_ERR_MEM);
     CU_ASSERT_PTR_NULL(tern_pbuf_clone(0, TERN_PBUF_RAM, p));
     CU_ASSERT_PTR_EQUAL(tern_pbuf_coalesce(p, 0), p);
     p->tot_len = 20;
@@ -1071,9 +1071,9 @@ static void test_inconsistent_chains(void)
     tern_pbuf *c = tern_pbuf_alloc(0, 10, TERN_PBUF_RAM);
     tern_pbuf_cat(a, b);
     b->next = c;
-    CU_ASSERT_EQUAL(tern_pbuf_take(big, src, 64), TERN_PBUF_OK);
-    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(a, big, 15, 0), TERN_PBUF_ERR_VAL);
-    CU_ASSERT_EQUAL(tern_pbuf_copy(big, a), TERN_PBUF_ERR_VAL); /* from either side */
+    CU_ASSERT_EQUAL(tern_pbuf_take(big, src, 64), TERN_OK);
+    CU_ASSERT_EQUAL(tern_pbuf_copy_partial_pbuf(a, big, 15, 0), TERN_ERR_VAL);
+    CU_ASSERT_EQUAL(tern_pbuf_copy(big, a), TERN_ERR_VAL); /* from either side */
     b->next = NULL;
     tern_pbuf_free(a);
     tern_pbuf_free(c);
@@ -1306,7 +1306,7 @@ static tern_pbuf *random_round(tern_pbuf *p, int round)
             for (uint16_t i = 0; i < len; i++)
                 buf[i] = (uint8_t)rnd();
             int ok = off < mlen && off + len <= mlen;
-            RCHECK(tern_pbuf_take_at(p, buf, len, off) == (ok ? TERN_PBUF_OK : TERN_PBUF_ERR_MEM));
+            RCHECK(tern_pbuf_take_at(p, buf, len, off) == (ok ? TERN_OK : TERN_ERR_MEM));
             if (ok)
                 memcpy(model + off, buf, len);
             break;
@@ -1446,7 +1446,7 @@ static tern_pbuf *random_round(tern_pbuf *p, int round)
             RCHECK(d != NULL);
             int at = (int)rnd_below(3001);
             int rc = tern_pbuf_copy_partial_pbuf(d, p, n, (uint16_t)at);
-            int same = rc == TERN_PBUF_OK && tern_pbuf_memcmp(d, (uint16_t)at, model, n) == 0;
+            int same = rc == TERN_OK && tern_pbuf_memcmp(d, (uint16_t)at, model, n) == 0;
             tern_pbuf_free(d);
             RCHECK(same);
             break;

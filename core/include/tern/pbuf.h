@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tern/err.h"
 #include "tern/export.h"
 
 /* Allocation types: the same values as lwIP's pbuf_type. */
@@ -101,15 +102,15 @@ TERN_API int tern_pbuf_remove_header(tern_pbuf *p, size_t n);
 TERN_API int tern_pbuf_header(tern_pbuf *p, int16_t delta);
 TERN_API int tern_pbuf_header_force(tern_pbuf *p, int16_t delta);
 TERN_API tern_pbuf *tern_pbuf_free_header(tern_pbuf *q, uint16_t size);
-/* Copy functions return 0 on success, nonzero on a size or argument error
- * (lwIP's err_t values: -16 ERR_ARG, -6 ERR_VAL, -1 ERR_MEM). */
-TERN_API int tern_pbuf_copy(tern_pbuf *to, const tern_pbuf *from);
+/* Copy functions return TERN_OK, or on a size or argument error
+ * TERN_ERR_ARG, TERN_ERR_VAL or TERN_ERR_MEM (tern/err.h). */
+TERN_API tern_err tern_pbuf_copy(tern_pbuf *to, const tern_pbuf *from);
 /* Copies copy_len bytes of `from` into `to` starting at `offset` of `to`. */
-TERN_API int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t copy_len, uint16_t offset);
+TERN_API tern_err tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t copy_len, uint16_t offset);
 TERN_API uint16_t tern_pbuf_copy_partial(const tern_pbuf *p, void *dst, uint16_t len, uint16_t offset);
 TERN_API void *tern_pbuf_get_contiguous(const tern_pbuf *p, void *buffer, size_t bufsize, uint16_t len, uint16_t offset);
-TERN_API int tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len);
-TERN_API int tern_pbuf_take_at(tern_pbuf *p, const void *src, uint16_t len, uint16_t offset);
+TERN_API tern_err tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len);
+TERN_API tern_err tern_pbuf_take_at(tern_pbuf *p, const void *src, uint16_t len, uint16_t offset);
 TERN_API uint8_t tern_pbuf_get_at(const tern_pbuf *p, uint16_t offset);
 TERN_API int tern_pbuf_try_get_at(const tern_pbuf *p, uint16_t offset); /* -1 past the end */
 TERN_API void tern_pbuf_put_at(tern_pbuf *p, uint16_t offset, uint8_t data);

@@ -12,12 +12,13 @@
  * - A callback that aborted its socket returns TERN_ERR_ABRT; the stack
  *   then never touches the socket again.
  * - err(arg, err) runs after the socket is freed (reset, abort, timeout).
- * Error values are lwIP's err_t numbers. */
+ * Errors are tern_err codes (tern/err.h), lwIP's err_t numbers. */
 #ifndef TERN_TCP_H
 #define TERN_TCP_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tern/err.h"
 #include "tern/export.h"
 
 #include "tern/addr.h"
@@ -42,12 +43,12 @@ typedef enum tern_tcp_state {
     TERN_TCP_TIME_WAIT = 10,
 } tern_tcp_state;
 
-typedef int (*tern_tcp_accept_fn)(void *arg, tern_tcp *child, int err);
-typedef int (*tern_tcp_connected_fn)(void *arg, tern_tcp *t, int err);
-typedef int (*tern_tcp_recv_fn)(void *arg, tern_tcp *t, tern_pbuf *p, int err);
-typedef int (*tern_tcp_sent_fn)(void *arg, tern_tcp *t, uint32_t len);
-typedef int (*tern_tcp_poll_fn)(void *arg, tern_tcp *t);
-typedef void (*tern_tcp_err_fn)(void *arg, int err);
+typedef tern_err (*tern_tcp_accept_fn)(void *arg, tern_tcp *child, tern_err err);
+typedef tern_err (*tern_tcp_connected_fn)(void *arg, tern_tcp *t, tern_err err);
+typedef tern_err (*tern_tcp_recv_fn)(void *arg, tern_tcp *t, tern_pbuf *p, tern_err err);
+typedef tern_err (*tern_tcp_sent_fn)(void *arg, tern_tcp *t, uint32_t len);
+typedef tern_err (*tern_tcp_poll_fn)(void *arg, tern_tcp *t);
+typedef void (*tern_tcp_err_fn)(void *arg, tern_err err);
 
 typedef enum tern_tcp_cc { TERN_TCP_CC_CUBIC = 0, TERN_TCP_CC_NEWRENO = 1 } tern_tcp_cc;
 
@@ -78,28 +79,28 @@ TERN_API void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tc
 TERN_API void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
 TERN_API void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
 
-TERN_API int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
+TERN_API tern_err tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
 TERN_API void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc);
 /* Turns t into a listener (t stays the same object).  backlog bounds
  * connections not yet accepted plus handshakes in progress. */
-TERN_API int tern_tcp_listen(tern_tcp *t, uint8_t backlog);
+TERN_API tern_err tern_tcp_listen(tern_tcp *t, uint8_t backlog);
 /* Listener that accepts SYNs to any address and port (catch-all). */
 TERN_API void tern_tcp_set_catch_all(tern_tcp *t, bool on);
 TERN_API void tern_tcp_backlog_delayed(tern_tcp *t);
 TERN_API void tern_tcp_backlog_accepted(tern_tcp *t);
-TERN_API int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected);
+TERN_API tern_err tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected);
 
 #define TERN_TCP_WRITE_COPY 0x01u
 #define TERN_TCP_WRITE_MORE 0x02u
 /* Queues len bytes (always copied).  TERN_ERR_MEM when the send buffer or
  * queue is full: try again from the sent callback. */
-TERN_API int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags);
-TERN_API int tern_tcp_output(tern_tcp *t);
+TERN_API tern_err tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags);
+TERN_API tern_err tern_tcp_output(tern_tcp *t);
 TERN_API void tern_tcp_recved(tern_tcp *t, uint32_t len);
-TERN_API int tern_tcp_process_refused(tern_tcp *t);
+TERN_API tern_err tern_tcp_process_refused(tern_tcp *t);
 /* Graceful close: FIN after queued data.  TERN_ERR_MEM means "try again". */
-TERN_API int tern_tcp_close(tern_tcp *t);
-TERN_API int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
+TERN_API tern_err tern_tcp_close(tern_tcp *t);
+TERN_API tern_err tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx);
 /* Sends RST (when synchronized), frees t, calls err(TERN_ERR_ABRT). */
 TERN_API void tern_tcp_abort(tern_tcp *t);
 
@@ -109,7 +110,7 @@ TERN_API void tern_tcp_abort(tern_tcp *t);
  * gets, or 0 when the socket ended quietly (close completed, TIME-WAIT
  * over, tern_stack_free) and err() is not called.  t must not be used
  * from fn on.  Children of a listener do not inherit the hook. */
-typedef void (*tern_tcp_destroy_fn)(void *ctx, int err);
+typedef void (*tern_tcp_destroy_fn)(void *ctx, tern_err err);
 TERN_API void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
 /* Same use: fn(ctx, t) runs after every change of t's state, so a mirror
  * of the socket's fields stays current between callbacks.  fn may read t

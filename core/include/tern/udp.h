@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tern/err.h"
 #include "tern/export.h"
 
 #include "tern/addr.h"
@@ -25,10 +26,11 @@ typedef void (*tern_udp_recv_fn)(void *arg, tern_udp *u, tern_pbuf *p,
 TERN_API tern_udp *tern_udp_new(tern_stack *s, uint8_t type);
 TERN_API void tern_udp_free(tern_udp *u);
 TERN_API void tern_udp_set_recv(tern_udp *u, tern_udp_recv_fn fn, void *arg);
-/* Errors are lwIP's: -8 (ERR_USE) port in use, -6 (ERR_VAL) bad family, -1 no port left. */
-TERN_API int tern_udp_bind(tern_udp *u, const tern_addr *addr, uint16_t port);
+/* TERN_ERR_USE: port in use; TERN_ERR_VAL: wrong family; TERN_ERR_MEM: no
+ * free port left. */
+TERN_API tern_err tern_udp_bind(tern_udp *u, const tern_addr *addr, uint16_t port);
 TERN_API void tern_udp_bind_iface(tern_udp *u, tern_iface *ifc);
-TERN_API int tern_udp_connect(tern_udp *u, const tern_addr *addr, uint16_t port);
+TERN_API tern_err tern_udp_connect(tern_udp *u, const tern_addr *addr, uint16_t port);
 TERN_API void tern_udp_disconnect(tern_udp *u);
 /* Receives every datagram no other socket claims, whatever its destination
  * (tun2socks-style catch-all). */
@@ -41,7 +43,7 @@ TERN_API void tern_udp_set_ttl_tos(tern_udp *u, uint8_t ttl, uint8_t tos);
 /* Sends `p` (payload; the stack adds headers, p is not freed).  src may be
  * NULL (socket's or interface's address); ifc may be NULL (route).  A
  * nonzero src_port overrides the socket's port (catch-all replies). */
-TERN_API int tern_udp_send(tern_udp *u, tern_pbuf *p, const tern_addr *dst, uint16_t dst_port,
+TERN_API tern_err tern_udp_send(tern_udp *u, tern_pbuf *p, const tern_addr *dst, uint16_t dst_port,
                   tern_iface *ifc, const tern_addr *src, uint16_t src_port);
 
 /* Socket fields (read-only views). */

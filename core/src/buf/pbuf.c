@@ -6,7 +6,7 @@
  * return an error or do nothing; the differences are noted where they are. */
 #include "tern/pbuf.h"
 
-#include "buf/pbuf_err.h"
+#include "tern/err.h"
 
 #include <string.h>
 
@@ -250,9 +250,9 @@ void tern_pbuf_put_at(tern_pbuf *p, uint16_t offset, uint8_t data)
 int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t copy_len, uint16_t offset)
 {
     if (from == NULL || from->tot_len < copy_len)
-        return TERN_PBUF_ERR_ARG;
+        return TERN_ERR_ARG;
     if (to == NULL || to->tot_len < (uint32_t)offset + copy_len)
-        return TERN_PBUF_ERR_ARG;
+        return TERN_ERR_ARG;
     /* Start in the segment of `to` that holds offset: lwIP 2.1.3 applies the
      * offset to the first segment and overruns it when offset >= its len. */
     size_t off_to = offset, off_from = 0;
@@ -261,7 +261,7 @@ int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t c
         to = to->next;
     }
     if (off_to > to->len)
-        return TERN_PBUF_ERR_ARG; /* the chain is shorter than its tot_len */
+        return TERN_ERR_ARG; /* the chain is shorter than its tot_len */
     do {
         size_t n = to->len - off_to;
         if (n > from->len - off_from)
@@ -276,28 +276,28 @@ int tern_pbuf_copy_partial_pbuf(tern_pbuf *to, const tern_pbuf *from, uint16_t c
             off_from = 0;
             from = from->next;
             if (from == NULL && copy_len > 0)
-                return TERN_PBUF_ERR_ARG;
+                return TERN_ERR_ARG;
         }
         if (off_to == to->len) {
             off_to = 0;
             to = to->next;
             if (to == NULL && copy_len > 0)
-                return TERN_PBUF_ERR_ARG;
+                return TERN_ERR_ARG;
         }
         /* A segment whose len is its tot_len ends a packet; anything behind
          * it is another packet of a queue, which one copy must not cross. */
         if (from != NULL && from->len == from->tot_len && from->next != NULL)
-            return TERN_PBUF_ERR_VAL;
+            return TERN_ERR_VAL;
         if (to != NULL && to->len == to->tot_len && to->next != NULL)
-            return TERN_PBUF_ERR_VAL;
+            return TERN_ERR_VAL;
     } while (copy_len > 0);
-    return TERN_PBUF_OK;
+    return TERN_OK;
 }
 
 int tern_pbuf_copy(tern_pbuf *to, const tern_pbuf *from)
 {
     if (from == NULL)
-        return TERN_PBUF_ERR_ARG;
+        return TERN_ERR_ARG;
     return tern_pbuf_copy_partial_pbuf(to, from, from->tot_len, 0);
 }
 
@@ -338,9 +338,9 @@ void *tern_pbuf_get_contiguous(const tern_pbuf *p, void *buffer, size_t bufsize,
 int tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len)
 {
     if (p == NULL || src == NULL)
-        return TERN_PBUF_ERR_ARG;
+        return TERN_ERR_ARG;
     if (p->tot_len < len)
-        return TERN_PBUF_ERR_MEM;
+        return TERN_ERR_MEM;
     size_t done = 0;
     for (; done < len && p != NULL; p = p->next) {
         size_t n = len - done;
@@ -350,24 +350,24 @@ int tern_pbuf_take(tern_pbuf *p, const void *src, uint16_t len)
         done += n;
     }
     /* Short only if the chain holds less than its tot_len says. */
-    return done == len ? TERN_PBUF_OK : TERN_PBUF_ERR_MEM;
+    return done == len ? TERN_OK : TERN_ERR_MEM;
 }
 
 int tern_pbuf_take_at(tern_pbuf *p, const void *src, uint16_t len, uint16_t offset)
 {
     if (src == NULL)
-        return TERN_PBUF_ERR_ARG;
+        return TERN_ERR_ARG;
     uint16_t off;
     tern_pbuf *q = tern_pbuf_skip(p, offset, &off);
     if (q == NULL || q->tot_len < (uint32_t)off + len)
-        return TERN_PBUF_ERR_MEM;
+        return TERN_ERR_MEM;
     uint16_t first = (uint16_t)(q->len - off);
     if (first > len)
         first = len;
     copy_bytes((uint8_t *)q->payload + off, src, first);
     if (len > first)
         return tern_pbuf_take(q->next, (const uint8_t *)src + first, (uint16_t)(len - first));
-    return TERN_PBUF_OK;
+    return TERN_OK;
 }
 
 tern_pbuf *tern_pbuf_clone(uint16_t headroom, unsigned type, tern_pbuf *p)
@@ -380,7 +380,7 @@ tern_pbuf *tern_pbuf_clone(uint16_t headroom, unsigned type, tern_pbuf *p)
         return NULL;
     /* Fails only for a packet queue or a chain shorter than its tot_len;
      * lwIP asserts and returns the partial copy, tern returns nothing. */
-    if (tern_pbuf_copy(q, p) != TERN_PBUF_OK) {
+    if (tern_pbuf_copy(q, p) != TERN_OK) {
         tern_pbuf_free(q);
         return NULL;
     }

@@ -2,6 +2,7 @@
 #ifndef TERN_STACK_IMPL_H
 #define TERN_STACK_IMPL_H
 
+#include "tern/err.h"
 #include "tern/iface.h"
 #include "tern/stack.h"
 #include "tern/timer.h"
@@ -9,24 +10,6 @@
 struct tern_reass;
 struct tern_udp;
 struct tern_tcp_table;
-
-/* lwIP-compatible error values used inside the core. */
-enum {
-    TERN_OK = 0,
-    TERN_ERR_MEM = -1,
-    TERN_ERR_BUF = -2,
-    TERN_ERR_RTE = -4,
-    TERN_ERR_INPROGRESS = -5,
-    TERN_ERR_VAL = -6,
-    TERN_ERR_USE = -8,
-    TERN_ERR_ISCONN = -10,
-    TERN_ERR_CONN = -11,
-    TERN_ERR_IF = -12,
-    TERN_ERR_ABRT = -13,
-    TERN_ERR_RST = -14,
-    TERN_ERR_CLSD = -15,
-    TERN_ERR_ARG = -16,
-};
 
 struct tern_stack {
     tern_config cfg;
