@@ -52,7 +52,7 @@ if [ "$DO_LOSS" = 1 ]; then
                     gbps=n/a cpu=n/a runs=
                     [ -n "$reason" ] || reason="failed: not run"
                 fi
-                [ "$row" = kernel ] && cpu=-
+                case $row in kernel*) cpu=- ;; esac
                 reason=${reason:--} runs=${runs:--}
                 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$cell" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" >>"$LSUM"
             done
@@ -236,25 +236,34 @@ if [ "$DO_LOSS" = 1 ]; then
     echo "   'kernel', the server: kernel TCP end to end) through the impairment bridge"
     echo "   (bench/impair: userspace, both directions impaired alike, seeded by the run number);"
     echo "   the relay's upstream leg is clean.  1 stream, MTU $MTU, $LOSS_SECS s per run, median of $LOSS_RUNS run(s)."
-    echo "   kernel congestion control: $KERNEL_CC (client, server and forwarding namespaces alike)."
-    printf '   %-44s %-15s %-11s %9s %8s %10s\n' cell direction stack Mbit/s /kernel "relay CPU%"
+    echo "   kernel congestion control: $KERNEL_CC (the namespaces' default, client and server alike;"
+    echo "   'kernel-cubic': the same with CUBIC on both data sockets, iperf3 -C cubic).  /kernel is"
+    echo "   relative to the default's row; a relay's lossy leg has the kernel client on one end."
+    printf '   %-49s %-15s %-12s %9s %8s %10s\n' cell direction stack Mbit/s /kernel "relay CPU%"
     for cell in $LOSS_CELLS; do
         for dir in $LOSS_DIRS; do
             kern=$(lget kernel "$dir" "$cell" 4)
             while IFS=$'\t' read -r row d c gbps cpu nok nruns reason runs; do
                 [ "$d" = "$dir" ] && [ "$c" = "$cell" ] || continue
                 if [ "$gbps" = n/a ]; then
-                    printf '   %-44s %-15s %-11s %9s   %s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" failed "${reason#failed: }"
+                    printf '   %-49s %-15s %-12s %9s   %s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" failed "${reason#failed: }"
                     continue
                 fi
                 note=""
                 [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
-                printf '   %-44s %-15s %-11s %9.1f %8s %10s%s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" \
+                printf '   %-49s %-15s %-12s %9.1f %8s %10s%s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" \
                     "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(ratio "$gbps" "$kern")" "$cpu" "$note"
             done <"$LSUM"
         done
     done
-    echo "   (bridge counters per run, packets lost and tail-dropped: $LOGS/impair.CELL.RUN.log)"
+    for cell in $LOSS_CELLS; do
+        # both directions, every row and run of the cell
+        cat "$LOGS"/impair.$cell.*.log 2>/dev/null | awk -v l="$(loss_cell_label "$cell")" '
+            / in [0-9]/ {for (i = 1; i < NF; i++) {if ($i == "in") n += $(i + 1); if ($i == "lost") lo += $(i + 1); if ($i == "tail_drops") td += $(i + 1)}}
+            /tun_queue_drops/ {q += $3}
+            END {printf "   bridge, %s: %d packets in, %d lost, %d tail-dropped; %d dropped at its TUN queues (it fell behind)\n", l, n, lo, td, q}'
+    done
+    echo "   (bridge counters per run: $LOGS/impair.CELL.RUN.log)"
     echo "loss: tern/kernel $loss_t, lwip-tuned/kernel $loss_l (1% loss, ${LOSS_RTT_MS} ms RTT, server to client)"
 fi
 
