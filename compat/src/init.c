@@ -1,5 +1,6 @@
-/* compat/src/init.c: lwip_init, in the variants lwipopts.h selects
- * (see lwip/priv/tern_abi.h). */
+/* compat/src/init.c: lwip_init with the program's lwipopts.h (registered
+ * through lwip/priv/tern_opts.h); it first refuses a program whose
+ * structures are laid out differently from libtern's (compat/src/layout.c). */
 #include <string.h>
 
 #include "compat.h"
@@ -9,8 +10,9 @@
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "tern/iface.h"
+#include "layout.h"
 #include "pool.h"
-#include "port/random.h"
+#include "platform.h"
 
 tern_stack *tern_compat_stack;
 int tern_compat_tun2socks;
@@ -74,7 +76,7 @@ static void init(int loopif, int tun2socks)
     tern_compat_udp_reset();
     tern_compat_timeouts_reset();
     tern_config cfg = {.clock = compat_clock};
-    tern_port_random(&cfg.seed, sizeof(cfg.seed));
+    tern__port_random(&cfg.seed, sizeof(cfg.seed));
     tern_compat_stack = tern_stack_new(&cfg);
     tern_compat_tun2socks = tun2socks;
     if (loopif)
@@ -100,6 +102,7 @@ struct tern_lwipopts tern_compat_opts = {
     .udp_ttl = 255,
     .tcp_maxrtx = 12,
     .tcp_synmaxrtx = 6,
+    .ipv6_num_addresses = 3,
 };
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts)
@@ -108,4 +111,8 @@ void tern_compat_register_opts(const struct tern_lwipopts *opts)
         tern_compat_opts = *opts;
 }
 
-void lwip_init(void) { init(tern_compat_opts.have_loopif, tern_compat_opts.tun2socks); }
+void lwip_init(void)
+{
+    tern__compat_check_layouts(); /* aborts with a message on a mismatch */
+    init(tern_compat_opts.have_loopif, tern_compat_opts.tun2socks);
+}

@@ -57,6 +57,7 @@
 #include "lwip/memp.h" /* lwIP's tcp.h reaches it too (programs call memp_free) */
 #include "lwip/pbuf.h"
 #include "lwip/priv/tern_opts.h"
+#include "tern/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -137,6 +138,15 @@ struct tcp_pcb_listen {
     struct tern_tcp *tern; /* tern's socket behind this pcb (private) */
 };
 
+/* Layouts checked by lwip_init (lwip/priv/tern_opts.h). */
+#define TERN_LAYOUT_TCP_PCB_COMMON(X, T)                                                                   \
+    TERN_LAYOUT_IP_PCB(X, T) X(T, next, "") X(T, callback_arg, "") X(T, state, "") X(T, prio, "")          \
+    X(T, local_port, "")
+#define TERN_LAYOUT_TCP_PCB_LISTEN(X, T)                                                                   \
+    TERN_LAYOUT_TCP_PCB_COMMON(X, T) X(T, accept, "") X(T, backlog, "") X(T, accepts_pending, "")          \
+    X(T, tern, "")
+TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAYOUT_TCP_PCB_LISTEN)
+
 /* struct tcp_pcb's members with the window type as a parameter: libtern
  * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
  * the program's LWIP_WND_SCALE selects.  Programs see a plain struct. */
@@ -200,17 +210,34 @@ struct tcp_pcb {
     TERN_TCP_PCB_MEMBERS(tcpwnd_size_t);
 };
 
-/* Application program's interface. */
-struct tcp_pcb *tcp_new(void);
-struct tcp_pcb *tcp_new_ip_type(u8_t type);
+/* Compared with libtern's u16_t or u32_t layout, after LWIP_WND_SCALE. */
+#define TERN_LAYOUT_TCP_PCB(X, T)                                                                          \
+    TERN_LAYOUT_TCP_PCB_COMMON(X, T) X(T, remote_port, "") X(T, flags, "") X(T, polltmr, "")              \
+    X(T, pollinterval, "") X(T, last_timer, "") X(T, tmr, "") X(T, rcv_nxt, "")                            \
+    X(T, rcv_wnd, "LWIP_WND_SCALE") X(T, rcv_ann_wnd, "LWIP_WND_SCALE") X(T, rcv_ann_right_edge, "")       \
+    X(T, rtime, "") X(T, mss, "") X(T, rttest, "") X(T, rtseq, "") X(T, sa, "") X(T, sv, "") X(T, rto, "") \
+    X(T, nrtx, "") X(T, dupacks, "") X(T, lastack, "") X(T, cwnd, "LWIP_WND_SCALE")                       \
+    X(T, ssthresh, "LWIP_WND_SCALE") X(T, rto_end, "") X(T, snd_nxt, "") X(T, snd_wl1, "")                 \
+    X(T, snd_wl2, "") X(T, snd_lbb, "") X(T, snd_wnd, "LWIP_WND_SCALE") X(T, snd_wnd_max, "LWIP_WND_SCALE") \
+    X(T, snd_buf, "LWIP_WND_SCALE") X(T, snd_queuelen, "") X(T, unsent_oversize, "")                       \
+    X(T, bytes_acked, "LWIP_WND_SCALE") X(T, unsent, "") X(T, unacked, "") X(T, ooseq, "")                 \
+    X(T, refused_data, "") X(T, listener, "") X(T, sent, "") X(T, recv, "") X(T, connected, "")            \
+    X(T, poll, "") X(T, errf, "") X(T, ts_lastacksent, "") X(T, ts_recent, "") X(T, keep_idle, "")        \
+    X(T, keep_intvl, "") X(T, keep_cnt, "") X(T, persist_cnt, "") X(T, persist_backoff, "")                \
+    X(T, persist_probe, "") X(T, keep_cnt_sent, "") X(T, snd_scale, "") X(T, rcv_scale, "") X(T, tern, "")
+TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB, struct tcp_pcb, TERN_LAYOUT_TCP_PCB)
 
-void tcp_arg(struct tcp_pcb *pcb, void *arg);
-void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv);
-void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent);
-void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err);
-void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept);
+/* Application program's interface. */
+TERN_API struct tcp_pcb *tcp_new(void);
+TERN_API struct tcp_pcb *tcp_new_ip_type(u8_t type);
+
+TERN_API void tcp_arg(struct tcp_pcb *pcb, void *arg);
+TERN_API void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv);
+TERN_API void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent);
+TERN_API void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err);
+TERN_API void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept);
 /* interval in 500 ms ticks */
-void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval);
+TERN_API void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval);
 
 #define tcp_set_flags(pcb, set_flags)                                                                      \
     do {                                                                                                   \
@@ -235,35 +262,35 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval);
     do {                                                                                                   \
         ((struct tcp_pcb_listen *)(pcb))->backlog = ((new_backlog) ? (new_backlog) : 1);                   \
     } while (0)
-void tcp_backlog_delayed(struct tcp_pcb *pcb);
-void tcp_backlog_accepted(struct tcp_pcb *pcb);
+TERN_API void tcp_backlog_delayed(struct tcp_pcb *pcb);
+TERN_API void tcp_backlog_accepted(struct tcp_pcb *pcb);
 #define tcp_accepted(pcb)                                                                                  \
     do {                                                                                                   \
         LWIP_UNUSED_ARG(pcb);                                                                              \
     } while (0) /* compatibility define, not needed any more */
 
-void tcp_recved(struct tcp_pcb *pcb, u16_t len);
-err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
-void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif);
-err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected);
+TERN_API void tcp_recved(struct tcp_pcb *pcb, u16_t len);
+TERN_API err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
+TERN_API void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif);
+TERN_API err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected);
 
-struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err);
-struct tcp_pcb *tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog);
+TERN_API struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err);
+TERN_API struct tcp_pcb *tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog);
 #define tcp_listen(pcb) tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG)
 
-void tcp_abort(struct tcp_pcb *pcb);
-err_t tcp_close(struct tcp_pcb *pcb);
-err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx);
+TERN_API void tcp_abort(struct tcp_pcb *pcb);
+TERN_API err_t tcp_close(struct tcp_pcb *pcb);
+TERN_API err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx);
 
 /* Always copies (TCP_WRITE_FLAG_COPY or not); all or nothing: ERR_MEM
  * queues no byte. */
-err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags);
+TERN_API err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags);
 
-void tcp_setprio(struct tcp_pcb *pcb, u8_t prio);
+TERN_API void tcp_setprio(struct tcp_pcb *pcb, u8_t prio);
 
-err_t tcp_output(struct tcp_pcb *pcb);
+TERN_API err_t tcp_output(struct tcp_pcb *pcb);
 
-err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, u16_t *port);
+TERN_API err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, u16_t *port);
 
 #define tcp_dbg_get_tcp_state(pcb) ((pcb)->state)
 
@@ -272,8 +299,8 @@ err_t tcp_tcp_get_tcp_addrinfo(struct tcp_pcb *pcb, int local, ip_addr_t *addr, 
 
 /* lwIP keeps these in lwip/priv/tcp_priv.h; tun2socks programs call them,
  * and their patched lwIP declares them here. */
-err_t tcp_process_refused_data(struct tcp_pcb *pcb);
-err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+TERN_API err_t tcp_process_refused_data(struct tcp_pcb *pcb);
+TERN_API err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 
 #ifdef __cplusplus
 }
