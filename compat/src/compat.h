@@ -13,39 +13,39 @@
 #include "lwip/priv/tern_opts.h"
 
 /* The program's lwipopts.h settings (see lwip/priv/tern_opts.h). */
-extern struct tern_lwipopts tern_compat_opts;
+extern struct tern_lwipopts tern__compat_opts;
 
 /* The IPv6 address slots of a netif the program uses: its
  * LWIP_IPV6_NUM_ADDRESSES (struct netif has TERN_IPV6_NUM_ADDRESSES_MAX). */
-static inline s8_t tern_compat_ipv6_slots(void)
+static inline s8_t tern__compat_ipv6_slots(void)
 {
-    unsigned n = tern_compat_opts.ipv6_num_addresses;
+    unsigned n = tern__compat_opts.ipv6_num_addresses;
     return (s8_t)(n >= 1 && n <= TERN_IPV6_NUM_ADDRESSES_MAX ? n : TERN_IPV6_NUM_ADDRESSES_MAX);
 }
 
 /* The process's stack, created by lwip_init (NULL before). */
-extern tern_stack *tern_compat_stack;
+extern tern_stack *tern__compat_stack;
 /* Set by the TUN2SOCKS variants of lwip_init: every destination is local. */
-extern int tern_compat_tun2socks;
+extern int tern__compat_tun2socks;
 
 /* Dual-stack ip_addr_t is tern_addr (same layout, checked in ip_addr.c). */
-static inline const tern_addr *tern_compat_addr(const ip_addr_t *a) { return (const tern_addr *)(const void *)a; }
-static inline const ip_addr_t *tern_compat_ipaddr(const tern_addr *a)
+static inline const tern_addr *tern__compat_addr(const ip_addr_t *a) { return (const tern_addr *)(const void *)a; }
+static inline const ip_addr_t *tern__compat_ipaddr(const tern_addr *a)
 {
     return (const ip_addr_t *)(const void *)a;
 }
 
 /* Brings a netif's fields that applications write directly (mtu, flags,
  * IPv4 addresses) into its tern interface. */
-void tern_compat_netif_sync(struct netif *netif);
-struct netif *tern_compat_netif_of(const struct tern_iface *ifc);
-void tern_compat_netif_reset(void);
+void tern__compat_netif_sync(struct netif *netif);
+struct netif *tern__compat_netif_of(const struct tern_iface *ifc);
+void tern__compat_netif_reset(void);
 /* Leaves the IGMP/MLD groups of a netif being removed (multicast.c). */
-void tern_compat_multicast_netif_removed(struct netif *netif);
-void tern_compat_udp_reset(void);
-void tern_compat_timeouts_reset(void);
+void tern__compat_multicast_netif_removed(struct netif *netif);
+void tern__compat_udp_reset(void);
+void tern__compat_timeouts_reset(void);
 /* Pushes what applications wrote into every TCP pcb (so_options, keep_*,
  * flags, ttl, tos) to its socket; run before timers. */
-void tern_compat_tcp_sync(void);
+void tern__compat_tcp_sync(void);
 
 #endif

@@ -232,16 +232,16 @@ static void on_response(void *arg, struct udp_pcb *upcb, struct pbuf *p, const i
 
 static bool ensure_pcb(void)
 {
-    if (pcb && pcb_stack == tern_compat_stack)
+    if (pcb && pcb_stack == tern__compat_stack)
         return true;
-    if (pcb_stack != tern_compat_stack) {
+    if (pcb_stack != tern__compat_stack) {
         /* lwip_init made a new stack: its pcbs and timeouts are gone. */
         memset(pending, 0, sizeof(pending));
         timer_armed = false;
         next_id = (u16_t)(sys_now() * 2654435761u >> 16); /* unpredictable-ish ids (RFC 5452 9.2) */
     }
     pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
-    pcb_stack = tern_compat_stack;
+    pcb_stack = tern__compat_stack;
     if (!pcb)
         return false;
     udp_bind(pcb, IP_ANY_TYPE, 0);
@@ -428,7 +428,7 @@ err_t dns_gethostbyname_addrtype(const char *hostname, ip_addr_t *addr, dns_foun
     if (dns_local_lookup(hostname, addr, dns_addrtype) == ERR_OK || cache_lookup(hostname, addr, dns_addrtype))
         return ERR_OK;
     u8_t scratch[TERN_DNS_MAX_NAME_LENGTH + 2];
-    if (!have_server() || encode_name(scratch, sizeof(scratch), hostname) < 0 || !tern_compat_stack)
+    if (!have_server() || encode_name(scratch, sizeof(scratch), hostname) < 0 || !tern__compat_stack)
         return ERR_ARG;
     if (!ensure_pcb())
         return ERR_MEM;

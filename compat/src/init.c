@@ -14,8 +14,8 @@
 #include "pool.h"
 #include "platform.h"
 
-tern_stack *tern_compat_stack;
-int tern_compat_tun2socks;
+tern_stack *tern__compat_stack;
+int tern__compat_tun2socks;
 
 static uint32_t compat_clock(void *arg)
 {
@@ -67,18 +67,18 @@ static void add_loopif(void)
 
 static void init(int loopif, int tun2socks)
 {
-    if (tern_compat_stack) {
-        tern_stack_free(tern_compat_stack);
-        tern_compat_stack = NULL;
+    if (tern__compat_stack) {
+        tern_stack_free(tern__compat_stack);
+        tern__compat_stack = NULL;
     }
-    tern_compat_netif_reset();
+    tern__compat_netif_reset();
     tern__compat_tcp_reset(); /* the pcb pools go with the old stack */
-    tern_compat_udp_reset();
-    tern_compat_timeouts_reset();
+    tern__compat_udp_reset();
+    tern__compat_timeouts_reset();
     tern_config cfg = {.clock = compat_clock};
     tern__port_random(&cfg.seed, sizeof(cfg.seed));
-    tern_compat_stack = tern_stack_new(&cfg);
-    tern_compat_tun2socks = tun2socks;
+    tern__compat_stack = tern_stack_new(&cfg);
+    tern__compat_tun2socks = tun2socks;
     if (loopif)
         add_loopif();
 }
@@ -86,7 +86,7 @@ static void init(int loopif, int tun2socks)
 /* The program's lwipopts.h, registered by lwip/priv/tern_opts.h before
  * main; lwIP's defaults when nothing registered (a program that includes
  * no tern header at all, which cannot call lwip_init anyway). */
-struct tern_lwipopts tern_compat_opts = {
+struct tern_lwipopts tern__compat_opts = {
     .abi = TERN_LWIPOPTS_ABI,
     .tcp_wnd = 4 * 1460,
     .tcp_snd_buf = 2 * 1460,
@@ -108,11 +108,11 @@ struct tern_lwipopts tern_compat_opts = {
 void tern_compat_register_opts(const struct tern_lwipopts *opts)
 {
     if (opts && opts->abi == TERN_LWIPOPTS_ABI)
-        tern_compat_opts = *opts;
+        tern__compat_opts = *opts;
 }
 
 void lwip_init(void)
 {
     tern__compat_check_layouts(); /* aborts with a message on a mismatch */
-    init(tern_compat_opts.have_loopif, tern_compat_opts.tun2socks);
+    init(tern__compat_opts.have_loopif, tern__compat_opts.tun2socks);
 }

@@ -13,7 +13,7 @@ err_t ip_input(struct pbuf *p, struct netif *inp)
     }
     /* Applications write mtu and flags directly (tun2socks programs
      * overwrite the loopback's mtu): pick them up on every packet. */
-    tern_compat_netif_sync(inp);
+    tern__compat_netif_sync(inp);
     p->if_idx = netif_get_index(inp);
     tern_iface_input(inp->tern_iface, (tern_pbuf *)p);
     return ERR_OK;
@@ -28,13 +28,13 @@ err_t ip6_input(struct pbuf *p, struct netif *inp) { return ip_input(p, inp); }
 
 static const tern_ip_current *current(void)
 {
-    return tern_compat_stack ? tern_ip_current_get(tern_compat_stack) : NULL;
+    return tern__compat_stack ? tern_ip_current_get(tern__compat_stack) : NULL;
 }
 
 struct netif *ip_current_netif(void)
 {
     const tern_ip_current *c = current();
-    return c ? tern_compat_netif_of(c->iface) : NULL;
+    return c ? tern__compat_netif_of(c->iface) : NULL;
 }
 
 struct netif *ip_current_input_netif(void) { return ip_current_netif(); }
@@ -42,13 +42,13 @@ struct netif *ip_current_input_netif(void) { return ip_current_netif(); }
 const ip_addr_t *ip_current_src_addr(void)
 {
     const tern_ip_current *c = current();
-    return c ? tern_compat_ipaddr(&c->src) : NULL;
+    return c ? tern__compat_ipaddr(&c->src) : NULL;
 }
 
 const ip_addr_t *ip_current_dest_addr(void)
 {
     const tern_ip_current *c = current();
-    return c ? tern_compat_ipaddr(&c->dst) : NULL;
+    return c ? tern__compat_ipaddr(&c->dst) : NULL;
 }
 
 u16_t ip_current_header_tot_len(void)

@@ -71,7 +71,7 @@ static struct expected_layout expected(int which)
         return (struct expected_layout){"struct udp_pcb", sizeof(struct udp_pcb), udp_pcb_members,
                                         COUNT(udp_pcb_members)};
     case TERN_LAYOUT_TCP_PCB:
-        if (tern_compat_opts.wnd_scale)
+        if (tern__compat_opts.wnd_scale)
             return (struct expected_layout){"struct tcp_pcb (LWIP_WND_SCALE 1)", sizeof(struct layout_tcp_pcb_w32),
                                             tcp_pcb_w32_members, COUNT(tcp_pcb_w32_members)};
         return (struct expected_layout){"struct tcp_pcb (LWIP_WND_SCALE 0)", sizeof(struct layout_tcp_pcb_w16),

@@ -241,7 +241,7 @@ void mld6_tmr(void) { sys_check_timeouts(); }
 #endif
 
 /* netif_remove: the interface's groups go with it. */
-void tern_compat_multicast_netif_removed(struct netif *netif)
+void tern__compat_multicast_netif_removed(struct netif *netif)
 {
 #if LWIP_IPV4
     igmp_stop(netif);

@@ -26,7 +26,7 @@ static u8_t netif_num;
 static tern_timer loop_timer;
 static void loop_deliver(tern_timer *t, void *arg);
 
-struct netif *tern_compat_netif_of(const struct tern_iface *ifc)
+struct netif *tern__compat_netif_of(const struct tern_iface *ifc)
 {
     return ifc ? tern_iface_user(ifc) : NULL;
 }
@@ -58,7 +58,7 @@ static int iface_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *hop, v
     return ERR_VAL;
 }
 
-void tern_compat_netif_sync(struct netif *n)
+void tern__compat_netif_sync(struct netif *n)
 {
     tern_iface *ifc = n->tern_iface;
     if (!ifc)
@@ -68,7 +68,7 @@ void tern_compat_netif_sync(struct netif *n)
      * writes n->flags: every destination becomes local to the interface
      * (badvpn's and heiher's forks: "every host"), picked up here on each
      * packet as mtu is. */
-    tern_iface_set_catch_all(ifc, tern_compat_tun2socks || netif_is_flag_set(n, NETIF_FLAG_PRETEND) ||
+    tern_iface_set_catch_all(ifc, tern__compat_tun2socks || netif_is_flag_set(n, NETIF_FLAG_PRETEND) ||
                                       netif_is_flag_set(n, NETIF_FLAG_PRETEND_ICMP));
     tern_iface_set_mtu(ifc, n->mtu);
 #if LWIP_IPV4
@@ -76,7 +76,7 @@ void tern_compat_netif_sync(struct netif *n)
 #endif
 }
 
-void tern_compat_netif_reset(void)
+void tern__compat_netif_reset(void)
 {
     while (loop_head) {
         loop_entry *e = loop_head;
@@ -139,7 +139,7 @@ struct netif *netif_add(struct netif *netif, const ip4_addr_t *ipaddr, const ip4
 struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, netif_input_fn input)
 #endif
 {
-    if (!netif || !init || !tern_compat_stack)
+    if (!netif || !init || !tern__compat_stack)
         return NULL;
     /* What lwIP resets; name, hwaddr and the rest stay as the caller set them. */
 #if LWIP_IPV4
@@ -169,7 +169,7 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif->state = state;
     netif->input = input;
     netif->next = NULL;
-    netif->tern_iface = tern_iface_add(tern_compat_stack, iface_output, netif);
+    netif->tern_iface = tern_iface_add(tern__compat_stack, iface_output, netif);
     if (!netif->tern_iface)
         return NULL;
 #if LWIP_IPV4
@@ -183,12 +183,12 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif->num = pick_num();
     netif_num = (u8_t)(netif->num == 254 ? 0 : netif->num + 1);
     /* CHECKSUM_CHECK_* 0: the program vouches for its device's checksums. */
-    if (!tern_compat_opts.checksum_check_tcp && !tern_compat_opts.checksum_check_udp &&
-        !tern_compat_opts.checksum_check_ip)
+    if (!tern__compat_opts.checksum_check_tcp && !tern__compat_opts.checksum_check_udp &&
+        !tern__compat_opts.checksum_check_ip)
         tern_iface_set_rx_csum_trusted(netif->tern_iface, true);
     netif->next = netif_list; /* lwIP puts new interfaces first */
     netif_list = netif;
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
     netif_invoke_ext_callback(netif, LWIP_NSC_NETIF_ADDED, NULL);
     return netif;
 }
@@ -202,7 +202,7 @@ void netif_remove(struct netif *netif)
     if (netif->remove_callback)
         netif->remove_callback(netif);
 #endif
-    tern_compat_multicast_netif_removed(netif);
+    tern__compat_multicast_netif_removed(netif);
     for (struct netif **pp = &netif_list; *pp; pp = &(*pp)->next) {
         if (*pp == netif) {
             *pp = netif->next;
@@ -232,19 +232,19 @@ void netif_remove(struct netif *netif)
 void netif_set_ipaddr(struct netif *netif, const ip4_addr_t *ipaddr)
 {
     ip_addr_set_ip4_u32_val(netif->ip_addr, ipaddr ? ipaddr->addr : 0);
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 }
 
 void netif_set_netmask(struct netif *netif, const ip4_addr_t *netmask)
 {
     ip_addr_set_ip4_u32_val(netif->netmask, netmask ? netmask->addr : 0);
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 }
 
 void netif_set_gw(struct netif *netif, const ip4_addr_t *gw)
 {
     ip_addr_set_ip4_u32_val(netif->gw, gw ? gw->addr : 0);
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 }
 
 void netif_set_addr(struct netif *netif, const ip4_addr_t *ipaddr, const ip4_addr_t *netmask, const ip4_addr_t *gw)
@@ -253,7 +253,7 @@ void netif_set_addr(struct netif *netif, const ip4_addr_t *ipaddr, const ip4_add
     ip_addr_set_ip4_u32_val(netif->ip_addr, ipaddr ? ipaddr->addr : 0);
     ip_addr_set_ip4_u32_val(netif->netmask, netmask ? netmask->addr : 0);
     ip_addr_set_ip4_u32_val(netif->gw, gw ? gw->addr : 0);
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
     netif_nsc_reason_t why = LWIP_NSC_NONE;
     if (!ip_addr_cmp(&old_addr, &netif->ip_addr))
         why |= LWIP_NSC_IPV4_ADDRESS_CHANGED;
@@ -286,8 +286,8 @@ u8_t ip4_addr_isbroadcast_u32(u32_t addr, const struct netif *netif)
 void netif_set_default(struct netif *netif)
 {
     netif_default = netif;
-    if (tern_compat_stack)
-        tern_stack_set_default_iface(tern_compat_stack, netif ? netif->tern_iface : NULL);
+    if (tern__compat_stack)
+        tern_stack_set_default_iface(tern__compat_stack, netif ? netif->tern_iface : NULL);
 }
 
 void netif_set_up(struct netif *netif)
@@ -295,7 +295,7 @@ void netif_set_up(struct netif *netif)
     if (!netif || (netif->flags & NETIF_FLAG_UP))
         return;
     netif->flags |= NETIF_FLAG_UP;
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 #if LWIP_NETIF_STATUS_CALLBACK
     if (netif->status_callback)
         netif->status_callback(netif);
@@ -310,7 +310,7 @@ void netif_set_down(struct netif *netif)
     if (!netif || !(netif->flags & NETIF_FLAG_UP))
         return;
     netif->flags &= (u8_t)~NETIF_FLAG_UP;
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 #if LWIP_NETIF_STATUS_CALLBACK
     if (netif->status_callback)
         netif->status_callback(netif);
@@ -325,7 +325,7 @@ void netif_set_link_up(struct netif *netif)
     if (!netif || (netif->flags & NETIF_FLAG_LINK_UP))
         return;
     netif->flags |= NETIF_FLAG_LINK_UP;
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 #if LWIP_NETIF_LINK_CALLBACK
     if (netif->link_callback)
         netif->link_callback(netif);
@@ -340,7 +340,7 @@ void netif_set_link_down(struct netif *netif)
     if (!netif || !(netif->flags & NETIF_FLAG_LINK_UP))
         return;
     netif->flags &= (u8_t)~NETIF_FLAG_LINK_UP;
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 #if LWIP_NETIF_LINK_CALLBACK
     if (netif->link_callback)
         netif->link_callback(netif);
@@ -420,7 +420,7 @@ static void loop_deliver(tern_timer *t, void *arg)
 
 err_t netif_loop_output(struct netif *netif, struct pbuf *p)
 {
-    if (!netif || !p || !tern_compat_stack)
+    if (!netif || !p || !tern__compat_stack)
         return ERR_ARG;
     /* A copy: the sender keeps its buffer, as with any output. */
     struct pbuf *copy = pbuf_clone(PBUF_LINK, PBUF_RAM, p);
@@ -436,7 +436,7 @@ err_t netif_loop_output(struct netif *netif, struct pbuf *p)
     *loop_tail = e;
     loop_tail = &e->next;
     if (!tern_timer_armed(&loop_timer))
-        tern_timer_start(tern_compat_stack, &loop_timer, 0);
+        tern_timer_start(tern__compat_stack, &loop_timer, 0);
     return ERR_OK;
 }
 
@@ -468,7 +468,7 @@ void netif_poll_all(void) { netif_poll(NULL); }
 #if LWIP_IPV6
 void netif_ip6_addr_set(struct netif *netif, s8_t idx, const ip6_addr_t *addr6)
 {
-    if (!netif || !addr6 || idx < 0 || idx >= tern_compat_ipv6_slots())
+    if (!netif || !addr6 || idx < 0 || idx >= tern__compat_ipv6_slots())
         return;
     ip_addr_copy_from_ip6(netif->ip6_addr[idx], *addr6);
     tern_iface_set_ipv6(netif->tern_iface, idx, (const uint8_t *)addr6->addr, netif->ip6_addr_state[idx]);
@@ -483,7 +483,7 @@ void netif_ip6_addr_set_parts(struct netif *netif, s8_t idx, u32_t i0, u32_t i1,
 
 void netif_ip6_addr_set_state(struct netif *netif, s8_t idx, u8_t state)
 {
-    if (!netif || idx < 0 || idx >= tern_compat_ipv6_slots())
+    if (!netif || idx < 0 || idx >= tern__compat_ipv6_slots())
         return;
     netif->ip6_addr_state[idx] = state;
     tern_iface_set_ipv6(netif->tern_iface, idx, (const uint8_t *)ip_2_ip6(&netif->ip6_addr[idx])->addr, state);
@@ -491,7 +491,7 @@ void netif_ip6_addr_set_state(struct netif *netif, s8_t idx, u8_t state)
 
 s8_t netif_get_ip6_addr_match(struct netif *netif, const ip6_addr_t *ip6addr)
 {
-    for (s8_t i = 0; i < tern_compat_ipv6_slots(); i++)
+    for (s8_t i = 0; i < tern__compat_ipv6_slots(); i++)
         if (!ip6_addr_isinvalid(netif_ip6_addr_state(netif, i)) &&
             ip6_addr_cmp_zoneless(netif_ip6_addr(netif, i), ip6addr))
             return i;
@@ -532,7 +532,7 @@ err_t netif_add_ip6_address(struct netif *netif, const ip6_addr_t *ip6addr, s8_t
             *chosen_idx = i;
         return ERR_OK;
     }
-    for (i = 1; i < tern_compat_ipv6_slots(); i++) {
+    for (i = 1; i < tern__compat_ipv6_slots(); i++) {
         if (ip6_addr_isinvalid(netif_ip6_addr_state(netif, i))) {
             netif_ip6_addr_set(netif, i, ip6addr);
             netif_ip6_addr_set_state(netif, i, IP6_ADDR_PREFERRED);
@@ -578,7 +578,7 @@ void netif_set_pretend_tcp(struct netif *netif, u8_t pretend)
         netif_set_flags(netif, NETIF_FLAG_PRETEND_TCP);
     else
         netif_clear_flags(netif, NETIF_FLAG_PRETEND_TCP);
-    tern_compat_netif_sync(netif);
+    tern__compat_netif_sync(netif);
 }
 
 static netif_ext_callback_t *ext_callbacks;

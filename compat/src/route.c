@@ -10,11 +10,11 @@
 
 static struct netif *route_to(const tern_addr *dst)
 {
-    if (!tern_compat_stack)
+    if (!tern__compat_stack)
         return NULL;
     for (struct netif *n = netif_list; n; n = n->next)
-        tern_compat_netif_sync(n); /* mtu and flags the program wrote */
-    return tern_compat_netif_of(tern_stack_route(tern_compat_stack, dst));
+        tern__compat_netif_sync(n); /* mtu and flags the program wrote */
+    return tern__compat_netif_of(tern_stack_route(tern__compat_stack, dst));
 }
 
 #if LWIP_IPV4

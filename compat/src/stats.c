@@ -7,11 +7,11 @@
 
 void stats_display(void)
 {
-    if (!tern_compat_stack) {
+    if (!tern__compat_stack) {
         printf("tern: no stack (lwip_init not called)\n");
         return;
     }
-    const tern_stats *s = tern_stack_stats(tern_compat_stack);
+    const tern_stats *s = tern_stack_stats(tern__compat_stack);
     printf("IP in %llu out %llu drop malformed %llu checksum %llu not-local %llu proto %llu nomem %llu\n",
            (unsigned long long)s->ip_in, (unsigned long long)s->ip_out, (unsigned long long)s->ip_drop_malformed,
            (unsigned long long)s->ip_drop_checksum, (unsigned long long)s->ip_drop_not_local,

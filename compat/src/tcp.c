@@ -170,12 +170,12 @@ static void watch_arm(uint32_t now)
         }
     }
     if (!any) {
-        tern_timer_stop(tern_compat_stack, &watch_timer);
+        tern_timer_stop(tern__compat_stack, &watch_timer);
         return;
     }
     int32_t wait = (int32_t)(first - now);
     if (!tern_timer_armed(&watch_timer) || watch_timer.deadline != now + (uint32_t)(wait > 0 ? wait : 0))
-        tern_timer_start(tern_compat_stack, &watch_timer, wait > 0 ? (uint32_t)wait : 0);
+        tern_timer_start(tern__compat_stack, &watch_timer, wait > 0 ? (uint32_t)wait : 0);
 }
 
 static void watch_add(compat_tcp *c)
@@ -184,11 +184,11 @@ static void watch_add(compat_tcp *c)
         tern_timer_init(&watch_timer, watch_fire, NULL);
         watch_timer_ready = true;
     }
-    uint32_t now = tern_stack_now(tern_compat_stack);
+    uint32_t now = tern_stack_now(tern__compat_stack);
     watch_append(c, 0, now);
     /* The new pcb is due no later than anything but level 0's older pcbs. */
     if (!tern_timer_armed(&watch_timer) || (int32_t)(c->watch_due - watch_timer.deadline) < 0)
-        tern_timer_start(tern_compat_stack, &watch_timer, WATCH_BASE_MS);
+        tern_timer_start(tern__compat_stack, &watch_timer, WATCH_BASE_MS);
 }
 
 /* What unsent and unacked point to when not NULL. */
@@ -274,9 +274,9 @@ static void push(compat_tcp *c)
     bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
     bool keep = (so & SOF_KEEPALIVE) != 0;
     bool reuse = (so & SOF_REUSEADDR) != 0;
-    uint32_t idle = c->listening ? (uint32_t)tern_compat_opts.keep_idle : F(c, keep_idle);
-    uint32_t intvl = c->listening ? (uint32_t)tern_compat_opts.keep_intvl : F(c, keep_intvl);
-    uint32_t cnt = c->listening ? (uint32_t)tern_compat_opts.keep_cnt : F(c, keep_cnt);
+    uint32_t idle = c->listening ? (uint32_t)tern__compat_opts.keep_idle : F(c, keep_idle);
+    uint32_t intvl = c->listening ? (uint32_t)tern__compat_opts.keep_intvl : F(c, keep_intvl);
+    uint32_t cnt = c->listening ? (uint32_t)tern__compat_opts.keep_cnt : F(c, keep_cnt);
     u8_t ttl = P(c)->ttl, tos = P(c)->tos;
     if (!c->pushed || nodelay != c->nodelay)
         tern_tcp_set_nodelay(c->t, nodelay);
@@ -304,8 +304,8 @@ static void pull_full(compat_tcp *c)
     tern_tcp_info in;
     tern_tcp_get_info(c->t, &in);
     P(c)->state = (enum tcp_state)in.state;
-    ip_addr_copy(P(c)->local_ip, *tern_compat_ipaddr(&in.local));
-    ip_addr_copy(P(c)->remote_ip, *tern_compat_ipaddr(&in.remote));
+    ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&in.local));
+    ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&in.remote));
     P(c)->local_port = in.local_port;
     if (c->listening) {
         c->u.l.tern = c->t;
@@ -515,13 +515,13 @@ static compat_tcp *pcb_alloc(void)
     if (!c)
         return NULL;
     c->stale = true;
-    c->wide = tern_compat_opts.wnd_scale != 0;
+    c->wide = tern__compat_opts.wnd_scale != 0;
     /* lwIP's tcp_alloc defaults. */
     P(c)->prio = TCP_PRIO_NORMAL;
-    P(c)->ttl = (u8_t)tern_compat_opts.tcp_ttl; /* the program's TCP_TTL */
-    F(c, keep_idle) = (u32_t)tern_compat_opts.keep_idle;
-    F(c, keep_intvl) = (u32_t)tern_compat_opts.keep_intvl;
-    F(c, keep_cnt) = (u32_t)tern_compat_opts.keep_cnt;
+    P(c)->ttl = (u8_t)tern__compat_opts.tcp_ttl; /* the program's TCP_TTL */
+    F(c, keep_idle) = (u32_t)tern__compat_opts.keep_idle;
+    F(c, keep_intvl) = (u32_t)tern__compat_opts.keep_intvl;
+    F(c, keep_cnt) = (u32_t)tern__compat_opts.keep_cnt;
     c->recv = tcp_recv_null;
     F(c, recv) = tcp_recv_null;
     watch_add(c);
@@ -536,7 +536,7 @@ static void watch_fire(tern_timer *tm, void *arg)
 {
     (void)tm;
     (void)arg;
-    uint32_t now = tern_stack_now(tern_compat_stack);
+    uint32_t now = tern_stack_now(tern__compat_stack);
     /* Highest level first: a pcb moved up is due later than now anyway. */
     for (int k = WATCH_LEVELS - 1; k >= 0; k--) {
         compat_tcp *c;
@@ -597,26 +597,26 @@ static void apply_config(void)
 {
     tern_tcp_config cfg;
     tern_tcp_default_config(&cfg);
-    if (tern_compat_opts.tcp_wnd) {
+    if (tern__compat_opts.tcp_wnd) {
         /* The window never grows past TCP_WND, as in lwIP: programs size
          * their memory by it and compute unread bytes from rcv_wnd. */
-        cfg.rcv_buf = (uint32_t)tern_compat_opts.tcp_wnd;
+        cfg.rcv_buf = (uint32_t)tern__compat_opts.tcp_wnd;
         cfg.rcv_buf_max = cfg.rcv_buf;
     }
-    if (tern_compat_opts.tcp_snd_buf)
-        cfg.snd_buf = (uint32_t)tern_compat_opts.tcp_snd_buf;
-    if (tern_compat_opts.tcp_mss)
-        cfg.mss = (uint16_t)tern_compat_opts.tcp_mss;
-    if (tern_compat_opts.tcp_maxrtx)
-        cfg.max_rtx = (uint8_t)tern_compat_opts.tcp_maxrtx;
-    if (tern_compat_opts.tcp_synmaxrtx)
-        cfg.max_syn_rtx = (uint8_t)tern_compat_opts.tcp_synmaxrtx;
-    tern_stack_set_tcp_config(tern_compat_stack, &cfg);
+    if (tern__compat_opts.tcp_snd_buf)
+        cfg.snd_buf = (uint32_t)tern__compat_opts.tcp_snd_buf;
+    if (tern__compat_opts.tcp_mss)
+        cfg.mss = (uint16_t)tern__compat_opts.tcp_mss;
+    if (tern__compat_opts.tcp_maxrtx)
+        cfg.max_rtx = (uint8_t)tern__compat_opts.tcp_maxrtx;
+    if (tern__compat_opts.tcp_synmaxrtx)
+        cfg.max_syn_rtx = (uint8_t)tern__compat_opts.tcp_synmaxrtx;
+    tern_stack_set_tcp_config(tern__compat_stack, &cfg);
 }
 
 struct tcp_pcb *tcp_new_ip_type(u8_t type)
 {
-    if (!tern_compat_stack)
+    if (!tern__compat_stack)
         return NULL;
     if (type != IPADDR_TYPE_V4 && type != IPADDR_TYPE_V6 && type != IPADDR_TYPE_ANY)
         return NULL;
@@ -624,7 +624,7 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
     if (!c)
         return NULL;
     apply_config();
-    c->t = tern_tcp_new(tern_compat_stack, type);
+    c->t = tern_tcp_new(tern__compat_stack, type);
     if (!c->t) {
         watch_unlink(c);
         release(c);
@@ -649,7 +649,7 @@ static err_t retype(compat_tcp *c, u8_t type)
     if (c->core_type == type)
         return ERR_OK;
     apply_config();
-    tern_tcp *n = tern_tcp_new(tern_compat_stack, type);
+    tern_tcp *n = tern_tcp_new(tern__compat_stack, type);
     if (!n)
         return ERR_MEM;
     tern_tcp *old = c->t;
@@ -760,7 +760,7 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
     if (err != ERR_OK)
         return err;
     push(c);
-    err = (err_t)tern_tcp_bind(c->t, tern_compat_addr(&local), port);
+    err = (err_t)tern_tcp_bind(c->t, tern__compat_addr(&local), port);
     c->stale = true;
     if (err == ERR_OK)
         c->port_zero = port == 0;
@@ -812,7 +812,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     /* TUN2SOCKS: a listener on any address that never asked for a port
      * takes every connection (the original destination becomes the new
      * pcb's local address and port). */
-    bool catch_all = (tern_compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip)) ||
+    bool catch_all = (tern__compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip)) ||
                      pretend_listener(pcb);
     if (catch_all)
         tern_tcp_set_catch_all(c->t, true);
@@ -895,11 +895,11 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
         }
     }
     for (struct netif *n = netif_list; n; n = n->next)
-        tern_compat_netif_sync(n);
+        tern__compat_netif_sync(n);
     c->connected = connected;
     F(c, connected) = connected;
     push(c);
-    err_t err = (err_t)tern_tcp_connect(c->t, tern_compat_addr(ipaddr), port, core_connected);
+    err_t err = (err_t)tern_tcp_connect(c->t, tern__compat_addr(ipaddr), port, core_connected);
     c->stale = true;
     /* lwIP polls a connecting pcb too (programs time out their connects
      * that way); tern arms the poll timer of open sockets only. */
@@ -952,7 +952,7 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
     /* lwIP's limits: the send buffer and the number of queued segments
      * (the segments a write needs are counted as if none of it fit in
      * the last queued one). */
-    uint32_t q = tern_compat_opts.tcp_snd_queuelen ? tern_compat_opts.tcp_snd_queuelen : 0xffffu;
+    uint32_t q = tern__compat_opts.tcp_snd_queuelen ? tern__compat_opts.tcp_snd_queuelen : 0xffffu;
     uint32_t q_now = q < TCP_SNDQUEUELEN_OVERFLOW + 1 ? q : TCP_SNDQUEUELEN_OVERFLOW + 1;
     uint32_t q_after = q < TCP_SNDQUEUELEN_OVERFLOW ? q : TCP_SNDQUEUELEN_OVERFLOW;
     uint32_t mss = in.mss ? in.mss : 536;
@@ -1131,8 +1131,8 @@ const char *tcp_debug_state_str(enum tcp_state s) { return tern_tcp_state_name((
 
 void tcp_tmr(void)
 {
-    if (tern_compat_stack)
-        tern_stack_poll(tern_compat_stack);
+    if (tern__compat_stack)
+        tern_stack_poll(tern__compat_stack);
 }
 
 void tcp_slowtmr(void) { tcp_tmr(); }

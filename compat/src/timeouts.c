@@ -49,7 +49,7 @@ static void fire(tern_timer *timer, void *arg)
 
 void sys_timeout(u32_t msecs, sys_timeout_handler handler, void *arg)
 {
-    if (!handler || !tern_compat_stack)
+    if (!handler || !tern__compat_stack)
         return;
     app_timeout *t = malloc(sizeof(*t));
     if (!t)
@@ -57,7 +57,7 @@ void sys_timeout(u32_t msecs, sys_timeout_handler handler, void *arg)
     tern_timer_init(&t->timer, fire, t);
     t->handler = handler;
     t->arg = arg;
-    if (!tern_timer_start(tern_compat_stack, &t->timer, msecs)) {
+    if (!tern_timer_start(tern__compat_stack, &t->timer, msecs)) {
         free(t);
         return;
     }
@@ -78,41 +78,41 @@ void sys_untimeout(sys_timeout_handler handler, void *arg)
     }
     if (!best)
         return;
-    tern_timer_stop(tern_compat_stack, &best->timer);
+    tern_timer_stop(tern__compat_stack, &best->timer);
     unlink_timeout(best);
     free(best);
 }
 
 void sys_check_timeouts(void)
 {
-    if (!tern_compat_stack)
+    if (!tern__compat_stack)
         return;
     last_check = sys_now();
     /* Due timers only: pcbs refresh on their own events and timers
      * (compat/src/tcp.c), so the cost does not grow with idle pcbs. */
-    tern_stack_poll(tern_compat_stack);
+    tern_stack_poll(tern__compat_stack);
 }
 
 void sys_restart_timeouts(void)
 {
-    if (!tern_compat_stack)
+    if (!tern__compat_stack)
         return;
     u32_t now = sys_now();
     for (app_timeout *t = pending; t; t = t->next) {
         int32_t left = (int32_t)(t->timer.deadline - last_check);
-        tern_timer_start(tern_compat_stack, &t->timer, left > 0 ? (u32_t)left : 0);
+        tern_timer_start(tern__compat_stack, &t->timer, left > 0 ? (u32_t)left : 0);
     }
     last_check = now;
 }
 
 u32_t sys_timeouts_sleeptime(void)
 {
-    return tern_compat_stack ? tern_stack_next_timeout(tern_compat_stack) : SYS_TIMEOUTS_SLEEPTIME_INFINITE;
+    return tern__compat_stack ? tern_stack_next_timeout(tern__compat_stack) : SYS_TIMEOUTS_SLEEPTIME_INFINITE;
 }
 
 void sys_timeouts_init(void) {}
 
-void tern_compat_timeouts_reset(void)
+void tern__compat_timeouts_reset(void)
 {
     /* The old stack (and its heap) is freed by lwip_init. */
     while (pending) {

@@ -61,8 +61,8 @@ static void pull(struct udp_pcb *pcb)
 {
     if (of(pcb)->flow)
         return;
-    ip_addr_copy(pcb->local_ip, *tern_compat_ipaddr(tern_udp_local_addr(pcb->tern)));
-    ip_addr_copy(pcb->remote_ip, *tern_compat_ipaddr(tern_udp_remote_addr(pcb->tern)));
+    ip_addr_copy(pcb->local_ip, *tern__compat_ipaddr(tern_udp_local_addr(pcb->tern)));
+    ip_addr_copy(pcb->remote_ip, *tern__compat_ipaddr(tern_udp_remote_addr(pcb->tern)));
     pcb->local_port = tern_udp_local_port(pcb->tern);
     pcb->remote_port = tern_udp_remote_port(pcb->tern);
     if (tern_udp_flags(pcb->tern) & TERN_UDP_CONNECTED)
@@ -110,27 +110,27 @@ static void on_recv(void *arg, tern_udp *u, tern_pbuf *tp, const tern_addr *src,
         return;
     }
     if (c->tun2socks)
-        ((udp_recv7_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern_compat_ipaddr(src), sport,
-                                                  tern_compat_ipaddr(dst), dport);
+        ((udp_recv7_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern__compat_ipaddr(src), sport,
+                                                  tern__compat_ipaddr(dst), dport);
     else
-        ((udp_recv5_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern_compat_ipaddr(src), sport);
+        ((udp_recv5_fn)(void (*)(void))pcb->recv)(pcb->recv_arg, pcb, p, tern__compat_ipaddr(src), sport);
 }
 
 static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
 {
-    if (!tern_compat_stack)
+    if (!tern__compat_stack)
         return NULL;
     compat_udp *c = (compat_udp *)(void *)tern__pool_get(&pool);
     if (!c)
         return NULL;
     struct udp_pcb *pcb = &c->pcb;
-    pcb->tern = tern_udp_new(tern_compat_stack, type);
+    pcb->tern = tern_udp_new(tern__compat_stack, type);
     if (!pcb->tern) {
         tern__pool_put(&pool, &c->slot);
         return NULL;
     }
     c->tun2socks = tun2socks;
-    pcb->ttl = (u8_t)tern_compat_opts.udp_ttl; /* the program's UDP_TTL */
+    pcb->ttl = (u8_t)tern__compat_opts.udp_ttl; /* the program's UDP_TTL */
     tern_udp_set_recv(pcb->tern, on_recv, c);
     if (tun2socks)
         tern_udp_set_catch_all(pcb->tern, true);
@@ -141,10 +141,10 @@ static struct udp_pcb *pcb_new(u8_t type, bool tun2socks)
 struct udp_pcb *udp_new(void)
 {
     /* tun2socks programs create one pcb for every family. */
-    return pcb_new(tern_compat_tun2socks ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4, tern_compat_tun2socks);
+    return pcb_new(tern__compat_tun2socks ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4, tern__compat_tun2socks);
 }
 
-struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, tern_compat_tun2socks); }
+struct udp_pcb *udp_new_ip_type(u8_t type) { return pcb_new(type, tern__compat_tun2socks); }
 
 void udp_remove(struct udp_pcb *pcb)
 {
@@ -179,7 +179,7 @@ err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
                 return ERR_USE; /* one flow listener per netif, as the fork */
         /* The socket takes an ephemeral port so the stack lists it; the
          * pcb keeps port 0, as the fork's does. */
-        err_t err = (err_t)tern_udp_bind(pcb->tern, tern_compat_addr(&pcb->local_ip), 0);
+        err_t err = (err_t)tern_udp_bind(pcb->tern, tern__compat_addr(&pcb->local_ip), 0);
         if (err != ERR_OK)
             return err;
         of(pcb)->flow_listener = true;
@@ -191,7 +191,7 @@ err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
         ipaddr = IP4_ADDR_ANY;
     /* lwIP 2.1 checks no family here: the address becomes the pcb's. */
     push(pcb);
-    err_t err = (err_t)tern_udp_bind(pcb->tern, tern_compat_addr(ipaddr), port);
+    err_t err = (err_t)tern_udp_bind(pcb->tern, tern__compat_addr(ipaddr), port);
     if (err == ERR_OK)
         list_add(pcb);
     pull(pcb);
@@ -211,7 +211,7 @@ err_t udp_connect(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
     if (invalid(pcb) || !ipaddr)
         return ERR_ARG;
     push(pcb);
-    err_t err = (err_t)tern_udp_connect(pcb->tern, tern_compat_addr(ipaddr), port);
+    err_t err = (err_t)tern_udp_connect(pcb->tern, tern__compat_addr(ipaddr), port);
     if (err == ERR_OK)
         list_add(pcb);
     pull(pcb);
@@ -246,9 +246,9 @@ static err_t send_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst
     push(pcb);
     if (pcb->mcast_ttl && ip_addr_ismulticast(dst)) /* LWIP_MULTICAST_TX_OPTIONS */
         tern_udp_set_ttl_tos(pcb->tern, pcb->mcast_ttl, pcb->tos);
-    tern_compat_netif_sync(netif);
-    err_t err = (err_t)tern_udp_send(pcb->tern, (tern_pbuf *)p, tern_compat_addr(dst), dst_port, netif->tern_iface,
-                                     tern_compat_addr(src), src_port);
+    tern__compat_netif_sync(netif);
+    err_t err = (err_t)tern_udp_send(pcb->tern, (tern_pbuf *)p, tern__compat_addr(dst), dst_port, netif->tern_iface,
+                                     tern__compat_addr(src), src_port);
     if (pcb->local_port == 0 && tern_udp_local_port(pcb->tern) != 0)
         list_add(pcb); /* sending bound it to an ephemeral port */
     pull(pcb);
@@ -273,7 +273,7 @@ err_t udp_sendto_if(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip
     if (IP_IS_V6(dst_ip)) {
         if (ip_addr_isany(&pcb->local_ip)) {
             tern_addr chosen;
-            if (!tern_iface_source_for(netif->tern_iface, tern_compat_addr(dst_ip), &chosen))
+            if (!tern_iface_source_for(netif->tern_iface, tern__compat_addr(dst_ip), &chosen))
                 return ERR_RTE;
             memcpy(&src, &chosen, sizeof(src));
         } else {
@@ -305,8 +305,8 @@ static struct netif *route(const struct udp_pcb *pcb, const ip_addr_t *dst)
     if (pcb->mcast_ifindex != NETIF_NO_INDEX && ip_addr_ismulticast(dst))
         return netif_get_by_index(pcb->mcast_ifindex);
     for (struct netif *n = netif_list; n; n = n->next)
-        tern_compat_netif_sync(n);
-    return tern_compat_netif_of(tern_stack_route(tern_compat_stack, tern_compat_addr(dst)));
+        tern__compat_netif_sync(n);
+    return tern__compat_netif_of(tern_stack_route(tern__compat_stack, tern__compat_addr(dst)));
 }
 
 err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port)
@@ -342,14 +342,14 @@ err_t udp_send(struct udp_pcb *pcb, struct pbuf *p)
 {
     if (invalid(pcb) || IP_IS_ANY_TYPE_VAL(pcb->remote_ip))
         return ERR_VAL;
-    if (tern_compat_tun2socks)
+    if (tern__compat_tun2socks)
         return t2s_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port, &pcb->local_ip, pcb->local_port);
     return udp_sendto(pcb, p, &pcb->remote_ip, pcb->remote_port);
 }
 
 void udp_init(void) {}
 
-void tern_compat_udp_reset(void)
+void tern__compat_udp_reset(void)
 {
     /* The sockets died with the old stack; the pcbs are the application's
      * to forget, as after lwIP's re-initialisation. */
@@ -405,9 +405,9 @@ static void flow_input(compat_udp *l, struct pbuf *p, const tern_addr *src, uint
                        uint16_t dport)
 {
     struct udp_pcb *lp = &l->pcb;
-    const ip_addr_t *s = tern_compat_ipaddr(src), *d = tern_compat_ipaddr(dst);
+    const ip_addr_t *s = tern__compat_ipaddr(src), *d = tern__compat_ipaddr(dst);
     /* The datagram's arrival interface must be the listener's. */
-    const tern_ip_current *cur = tern_ip_current_get(tern_compat_stack);
+    const tern_ip_current *cur = tern_ip_current_get(tern__compat_stack);
     if (lp->netif_idx != NETIF_NO_INDEX && cur && cur->iface && tern_iface_index(cur->iface) != lp->netif_idx) {
         pbuf_free(p);
         return;

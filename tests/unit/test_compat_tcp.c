@@ -611,11 +611,11 @@ static struct tern_lwipopts saved_opts;
 
 static void world_up(void)
 {
-    saved_opts = tern_compat_opts;
+    saved_opts = tern__compat_opts;
     lwip_init();
     /* The compat stack runs on the test's clock from here on. */
     vnow = sys_now();
-    tern_compat_stack->cfg.clock = vclock;
+    tern__compat_stack->cfg.clock = vclock;
     q_init(&to_peer);
     q_init(&to_compat);
     blackhole = false;
@@ -662,8 +662,8 @@ static void world_down(void)
     /* The compat stack (and every pcb still alive) goes with the next
      * lwip_init; restore the program's options and mode. */
     netif_remove(&nif);
-    tern_compat_opts = saved_opts;
-    tern_compat_tun2socks = saved_opts.tun2socks;
+    tern__compat_opts = saved_opts;
+    tern__compat_tun2socks = saved_opts.tun2socks;
 }
 
 /* A connection: the compat pcb is the client (active open). */
@@ -1512,8 +1512,8 @@ static void test_write_limits(void)
 {
     world_up();
     /* A small send buffer and queue, as a program's lwipopts.h sets them. */
-    tern_compat_opts.tcp_snd_buf = 4000;
-    tern_compat_opts.tcp_snd_queuelen = 3;
+    tern__compat_opts.tcp_snd_buf = 4000;
+    tern__compat_opts.tcp_snd_queuelen = 3;
     struct tcp_pcb *pcb = connect_to_peer(8700);
     CU_ASSERT_EQUAL(pcb->snd_buf, 4000);
     blackhole = true; /* nothing gets acknowledged */
@@ -1681,7 +1681,7 @@ static void test_tun2socks_catch_all(void)
 {
     world_up();
     netif_remove(&nif);
-    tern_compat_tun2socks = 1; /* as lwip_init does for TUN2SOCKS programs */
+    tern__compat_tun2socks = 1; /* as lwip_init does for TUN2SOCKS programs */
     memset(&nif, 0, sizeof(nif));
     ip4_addr_t a, m, g;
     IP4_ADDR(&a, 10, 0, 0, 1);
@@ -1739,9 +1739,9 @@ struct pcb16 {
 static void test_narrow_window_layout(void)
 {
     world_up();
-    tern_compat_opts.wnd_scale = 0;
-    tern_compat_opts.tcp_wnd = 46720; /* netstack-lwip's */
-    tern_compat_opts.tcp_snd_buf = 23360;
+    tern__compat_opts.wnd_scale = 0;
+    tern__compat_opts.tcp_wnd = 46720; /* netstack-lwip's */
+    tern__compat_opts.tcp_snd_buf = 23360;
     peer_listen(9100);
     struct tcp_pcb *raw = tcp_new();
     struct pcb16 *pcb = (struct pcb16 *)(void *)raw;
