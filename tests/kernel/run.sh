@@ -60,7 +60,11 @@ for stack in tern lwip; do
     ip netns exec "$ns" timeout 120 python3 "$here/kernel_echo_server.py" 9000 &
     ks=$!
     pids="$pids $ks"
-    sleep 0.3
+    # Wait until it listens (python's start-up takes seconds on a loaded machine).
+    for _ in $(seq 100); do
+        ip netns exec "$ns" ss -Htln 'sport = :9000' 2>/dev/null | grep -q . && break
+        sleep 0.1
+    done
     ip netns exec "$ns" timeout 90 "$bin" --tun tk1 --addr 198.18.0.2 --connect 198.18.0.1:9000 \
         --bytes 2000000 2>"/tmp/echoc.$$"
     rc=$?
