@@ -15,11 +15,13 @@
 #include "compat.h"
 #include "lwip/init.h"
 #include "lwip/ip.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#include "lwip/udp.h"
 #include "stack/stack_impl.h" /* to put the compat stack on the virtual clock */
 #include "tern/iface.h"
 #include "tern/stack.h"
@@ -1785,6 +1787,138 @@ static void test_narrow_window_layout(void)
     world_down();
 }
 
+/* ---- freed pcbs: type-stable pools ---- */
+
+/* A pcb the peer's reset freed, used again the way go-tun2socks does:
+ * every call answers as lwIP does for a CLOSED pcb and runs no callback. */
+static void test_freed_pcb_answers_as_closed(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = connect_to_peer(8500);
+    tcp_poll(pcb, a_poll, 1);
+    tern_tcp_abort(pb.t); /* the peer resets */
+    pb.t = NULL;
+    run(100);
+    CU_ASSERT_EQUAL_FATAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_RST);
+    CU_ASSERT(FREED(pcb));
+    CU_ASSERT_EQUAL(pcb->state, CLOSED);
+    CU_ASSERT_PTR_NULL(pcb->errf);
+    unsigned sent = sent_to_peer;
+    CU_ASSERT_EQUAL(tcp_shutdown(pcb, 0, 1), ERR_CONN);
+    CU_ASSERT_EQUAL(tcp_shutdown(pcb, 1, 0), ERR_OK);
+    CU_ASSERT_EQUAL(tcp_shutdown(pcb, 1, 1), ERR_OK);
+    CU_ASSERT_EQUAL(tcp_write(pcb, "x", 1, TCP_WRITE_FLAG_COPY), ERR_CONN);
+    CU_ASSERT_EQUAL(tcp_output(pcb), ERR_OK);
+    CU_ASSERT_EQUAL(tcp_process_refused_data(pcb), ERR_OK);
+    tcp_recved(pcb, 100);
+    tcp_arg(pcb, NULL);
+    tcp_err(pcb, a_err);
+    tcp_poll(pcb, a_poll, 1);
+    tcp_abort(pcb);
+    CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
+    ip_addr_t dst;
+    CU_ASSERT_EQUAL(tcp_bind(pcb, IP4_ADDR_ANY, 8501), ERR_CLSD);
+    CU_ASSERT_EQUAL(tcp_connect(pcb, peer4(&dst), 8500, NULL), ERR_CLSD);
+    err_t e = ERR_OK;
+    CU_ASSERT_PTR_NULL(tcp_listen_with_backlog_and_err(pcb, 1, &e));
+    CU_ASSERT_EQUAL(e, ERR_CLSD);
+    run(2000);
+    CU_ASSERT_EQUAL(sent_to_peer, sent); /* nothing reached the wire */
+    CU_ASSERT_EQUAL(A.err_calls, 1);      /* no callback ran again */
+    CU_ASSERT_EQUAL(A.poll_calls, 0);
+    CU_ASSERT(FREED(pcb));
+    /* The port is free for a new pcb, which works normally. */
+    struct tcp_pcb *n = tcp_new();
+    CU_ASSERT_EQUAL(tcp_bind(n, IP4_ADDR_ANY, 8501), ERR_OK);
+    struct tcp_pcb *l = tcp_listen(n);
+    CU_ASSERT_PTR_NOT_NULL(l);
+    CU_ASSERT(FREED(n)); /* tcp_listen frees the pcb it was given */
+    CU_ASSERT_EQUAL(tcp_close(n), ERR_OK);
+    CU_ASSERT_EQUAL(l->state, LISTEN); /* untouched by the call on n */
+    CU_ASSERT_EQUAL(tcp_close(l), ERR_OK);
+    CU_ASSERT(FREED(l));
+    world_down();
+}
+
+/* Freed pcbs are reused oldest first, after memory never used. */
+static void test_pool_reuse_is_fifo(void)
+{
+    world_up();
+    enum { N = 100 };
+    struct tcp_pcb *old[N], *fresh[N];
+    for (int i = 0; i < N; i++)
+        old[i] = tcp_new();
+    for (int i = 0; i < N; i++)
+        CU_ASSERT_EQUAL(tcp_close(old[i]), ERR_OK); /* CLOSED: freed at once */
+    int last = -1, reused = 0;
+    bool in_order = true;
+    for (int i = 0; i < N; i++) {
+        fresh[i] = tcp_new();
+        for (int j = 0; j < N; j++) {
+            if (fresh[i] == old[j]) {
+                if (j <= last)
+                    in_order = false;
+                if (reused == 0)
+                    CU_ASSERT_EQUAL(j, 0); /* the oldest goes first */
+                last = j;
+                reused++;
+            }
+        }
+    }
+    CU_ASSERT(in_order);
+    CU_ASSERT(reused > 0 && reused < N); /* unused memory went first */
+    for (int i = 0; i < N; i++)
+        tcp_abort(fresh[i]);
+    world_down();
+}
+
+/* go-tun2socks: memp_free(MEMP_TCP_PCB, pcb) after a failed tcp_bind. */
+static void test_memp_free_tcp_and_udp(void)
+{
+    world_up();
+    struct tcp_pcb *a = tcp_new();
+    CU_ASSERT_EQUAL(tcp_bind(a, IP4_ADDR_ANY, 8510), ERR_OK);
+    struct tcp_pcb *b = tcp_new();
+    CU_ASSERT_EQUAL(tcp_bind(b, IP4_ADDR_ANY, 8510), ERR_USE);
+    memp_free(MEMP_TCP_PCB, b);
+    CU_ASSERT(FREED(b));
+    memp_free(MEMP_TCP_PCB, b); /* twice: nothing */
+    memp_free(MEMP_TCP_PCB, a); /* a bound pcb: its port goes too */
+    CU_ASSERT(FREED(a));
+    struct tcp_pcb *c = memp_malloc(MEMP_TCP_PCB);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(tcp_bind(c, IP4_ADDR_ANY, 8510), ERR_OK);
+    tcp_close(c);
+    CU_ASSERT_PTR_NULL(memp_malloc(MEMP_TCP_PCB_LISTEN));
+    CU_ASSERT_PTR_NULL(memp_malloc(MEMP_MAX));
+    struct pbuf *p = memp_malloc(MEMP_PBUF);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(p->tot_len, 0); /* zeroed */
+    memp_free(MEMP_PBUF_POOL, p); /* the wrong type: kept */
+    memp_free(MEMP_PBUF, p);
+    void *t = memp_malloc(MEMP_SYS_TIMEOUT);
+    CU_ASSERT_PTR_NOT_NULL(t);
+    memp_free(MEMP_SYS_TIMEOUT, t);
+
+    struct udp_pcb *u = udp_new();
+    CU_ASSERT_EQUAL(udp_bind(u, IP4_ADDR_ANY, 8520), ERR_OK);
+    memp_free(MEMP_UDP_PCB, u);
+    /* a freed udp_pcb answers as a NULL one */
+    CU_ASSERT_EQUAL(udp_bind(u, IP4_ADDR_ANY, 8521), ERR_VAL);
+    ip_addr_t dst;
+    struct pbuf *q = pbuf_alloc(PBUF_TRANSPORT, 4, PBUF_RAM);
+    CU_ASSERT_EQUAL(udp_sendto(u, q, peer4(&dst), 9), ERR_VAL);
+    pbuf_free(q);
+    udp_recv(u, NULL, NULL);
+    udp_disconnect(u);
+    udp_remove(u);
+    struct udp_pcb *v = udp_new();
+    CU_ASSERT_EQUAL(udp_bind(v, IP4_ADDR_ANY, 8520), ERR_OK); /* the port was released */
+    udp_remove(v);
+    world_down();
+}
+
 /* ---- fields written between calls, without a walk over every pcb ---- */
 
 /* Keepalive switched on, and its timing, written by the application with
@@ -1930,6 +2064,9 @@ void tern_test_register_compat_tcp(void)
     CU_add_test(s, "2 MB each way, byte-exact", test_bulk_both_ways);
     CU_add_test(s, "TUN2SOCKS catch-all listener", test_tun2socks_catch_all);
     CU_add_test(s, "16-bit window layout (no LWIP_WND_SCALE)", test_narrow_window_layout);
+    CU_add_test(s, "a freed pcb answers as a CLOSED one", test_freed_pcb_answers_as_closed);
+    CU_add_test(s, "freed pcbs are reused oldest first", test_pool_reuse_is_fifo);
+    CU_add_test(s, "memp_free of tcp and udp pcbs, memp_malloc", test_memp_free_tcp_and_udp);
     CU_add_test(s, "keepalive written between calls takes effect", test_keepalive_written_between_calls);
     CU_add_test(s, "keep_idle changed between calls takes effect", test_keep_idle_changed_between_calls);
     CU_add_test(s, "timer ticks cost the same with 20 or 400 idle pcbs", test_timer_cost_independent_of_idle_pcbs);
