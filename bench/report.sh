@@ -374,7 +374,7 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         "$(jnum "$sl_t")" "$(jnum "$sl_s")" "$(jnum "$sl_k")" "$MTU"
     printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"},\n' \
         "$(jnum "$loss_t")" "$(jnum "$loss_l")" "$LOSS_RTT_MS"
-    printf '    "udp": {"tern_vs_lwip_tuned": %s, "cell": "%s-byte datagrams, client to server, highest rate under 1%% loss"},\n' "$(jnum "$udp_t")" "$UDP_LEN"
+    printf '    "udp": {"tern_vs_lwip_tuned": %s, "cell": "%s-byte datagrams, client to server, the step under 1%% loss that delivered most"},\n' "$(jnum "$udp_t")" "$UDP_LEN"
     printf '    "cost": {"tern_vs_lwip_tuned": {"receive_instr_per_byte": %s, "send_instr_per_byte": %s, "idle_heap_bytes_per_conn": %s, "churn_conn_per_s": %s, "send_offload_instr_per_byte": %s}, "tern_receive_idle_beside_vs_none": %s, "idle_beside": %s}}\n' \
         "$(jnum "$cost_r")" "$(jnum "$cost_s")" "$(jnum "$cost_h")" "$(jnum "$cost_c")" "$(jnum "$cost_so")" "$(jnum "$cost_ri")" "$IDLE_BESIDE"
     echo "}"
