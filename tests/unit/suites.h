@@ -13,6 +13,7 @@
     SUITE(compat_tcp)                                                                                      \
     SUITE(tcp_link)                                                                                        \
     SUITE(tcp_stall)                                                                                       \
+    SUITE(tcp_rack)                                                                                        \
     SUITE(hostile_ipv4)                                                                                    \
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \

@@ -2,6 +2,8 @@
 #include "tcp_pair.h"
 
 #include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tern/iface.h"
@@ -125,6 +127,14 @@ void tp_setup(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *c
         tern_stack_set_tcp_config(tp->sb, cb);
     tp->link = tern_link_new(tp->sa, tp->sb, f);
     CU_ASSERT_FATAL(tp->link != NULL);
+    const char *pcap = getenv("TERN_TEST_PCAP");
+    if (pcap && *pcap) {
+        static unsigned runs; /* one file per transfer: FILE.1, FILE.2, ... */
+        char path[512];
+        snprintf(path, sizeof(path), "%s.%u", pcap, ++runs);
+        if ((tp->pcap = tern_pcap_open(path)) != NULL)
+            tern_link_set_pcap(tp->link, tp->pcap);
+    }
     tern_iface_set_ipv4(tern_link_iface(tp->link, 0), TP_CLIENT_ADDR, 0x0000feffu, 0);
     tern_iface_set_ipv4(tern_link_iface(tp->link, 1), TP_SERVER_ADDR, 0x0000feffu, 0);
     tp->client.dir = 0;
@@ -192,6 +202,8 @@ void tp_info(tcp_pair *tp, tp_end *e, tern_tcp_info *out)
 
 void tp_teardown(tcp_pair *tp)
 {
+    if (tp->pcap)
+        tern_pcap_close(tp->pcap);
     tern_link_free(tp->link);
     tern_stack_free(tp->sa);
     tern_stack_free(tp->sb);

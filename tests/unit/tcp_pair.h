@@ -32,6 +32,7 @@ typedef struct tcp_pair {
     tp_end client, server;
     uint64_t steps;         /* loop iterations run (a bound on work done) */
     bool paused;            /* the applications neither write nor close */
+    tern_pcap *pcap;        /* TERN_TEST_PCAP=file: the link's packets in file.N, for tshark */
     /* Called once per loop iteration when set (sampling, scripted events). */
     void (*on_step)(struct tcp_pair *tp, void *ctx);
     void *step_ctx;

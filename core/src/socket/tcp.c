@@ -66,6 +66,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->keep_cnt = 9;
     t->state_since_ms = tern_stack_now(s);
     tern__tcp_timers_init(t);
+    tern__tcp_rack_init(t);
     tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }

@@ -55,6 +55,28 @@ typedef struct tcp_ooo {
     bool fin;
 } tcp_ooo;
 
+/* RACK (RFC 8985 6): losses are inferred from time, not from counting
+ * duplicate ACKs: a segment is lost when a segment sent after it has been
+ * delivered and more than an RTT plus a reordering window has passed. */
+typedef struct tcp_rack {
+    uint32_t xmit_ms;    /* send time of the most recently sent segment known delivered */
+    uint32_t end_seq;    /* that segment's end */
+    uint32_t rtt_ms;     /* its round-trip time */
+    uint32_t min_rtt_ms; /* smallest RTT seen (UINT32_MAX: none yet) */
+    uint32_t fack;       /* highest sequence known delivered */
+    uint32_t fack_before; /* fack before the ACK being processed */
+    bool valid;          /* a delivered segment was seen */
+    bool reord;          /* the peer reordered segments: use a reordering window */
+} tcp_rack;
+
+/* Tail loss probe (RFC 8985 7): one probe per episode, before the RTO. */
+typedef struct tcp_tlp {
+    uint32_t end_seq;    /* SND.MAX when the probe left */
+    bool active;         /* a probe is outstanding */
+    bool retrans;        /* the probe resent data (rather than new data) */
+    bool armed;          /* the rtx timer runs as the probe timeout (PTO) */
+} tcp_tlp;
+
 typedef struct tcp_cubic {
     uint32_t w_max;      /* cwnd (bytes) at the last reduction */
     uint32_t k_ms;       /* time to regain w_max */
@@ -133,6 +155,8 @@ struct tern_tcp {
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */
     tcp_cubic cubic;
+    tcp_rack rack;
+    tcp_tlp tlp;
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
     int32_t srtt8, rttvar4;
@@ -169,12 +193,14 @@ struct tern_tcp {
     tern_timer rtx_timer;      /* retransmission / persist / SYN */
     tern_timer ack_timer;      /* delayed ACK */
     tern_timer slow_timer;     /* poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
+    tern_timer rack_timer;     /* RACK reordering timeout (RFC 8985 6.2 step 5) */
     uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
     uint32_t state_since_ms;
 
     /* Counters. */
     uint64_t bytes_acked, bytes_received;
     uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries, dupacks_in, challenge_acks;
+    uint32_t tlp_probes, rack_marked_lost;
 };
 
 /* The stack's TCP state. */
@@ -240,6 +266,9 @@ void tern__tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *s
 int tern__tcp_send_syn(tern_tcp *t);
 int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags);
 void tern__tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
+/* Sends the first unsent segment if the peer's window allows, whatever
+ * the congestion window (a tail loss probe); false when it cannot. */
+bool tern__tcp_send_one_new(tern_tcp *t);
 void tern__tcp_send_probe(tern_tcp *t, bool keepalive);
 void tern__tcp_seg_free(tcp_seg *seg);
 /* Puts seg at the end of the send queue (and of the unsent part). */
@@ -257,6 +286,26 @@ void tern__tcp_arm_rtx(tern_tcp *t);
 void tern__tcp_arm_delack(tern_tcp *t);
 void tern__tcp_arm_slow(tern_tcp *t);
 void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
+
+/* tcp_rack.c: RACK-TLP (RFC 8985), for connections with SACK. */
+void tern__tcp_rack_init(tern_tcp *t);
+/* An ACK is about to be processed (before its SACK blocks). */
+static inline void tern__tcp_rack_ack_begin(tern_tcp *t) { t->rack.fack_before = t->rack.fack; }
+/* A segment was newly acknowledged or SACKed by the segment h. */
+void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_repr *h);
+/* Marks segments RACK deems lost; returns how many were newly marked and
+ * arms the reordering timer for those not yet due. */
+uint32_t tern__tcp_rack_detect(tern_tcp *t);
+/* How long the rtx timer waits as a probe timeout, or 0 when no probe is
+ * allowed now (RFC 8985 7.2). */
+uint32_t tern__tcp_tlp_timeout(const tern_tcp *t);
+/* The probe timeout fired: send one probe (RFC 8985 7.3). */
+void tern__tcp_tlp_fire(tern_tcp *t);
+/* An ACK arrived: does it end the probe's episode, and was a loss
+ * repaired by it (RFC 8985 7.4)? */
+void tern__tcp_tlp_on_ack(tern_tcp *t, const tern_tcp_repr *h, bool advanced);
+/* Loss recovery by RACK: enters recovery when a loss is newly marked. */
+void tern__tcp_rack_recover(tern_tcp *t);
 
 /* tcp_cc.c */
 void tern__tcp_cc_init(tern_tcp *t);

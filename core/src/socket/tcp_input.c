@@ -243,6 +243,7 @@ static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
                 s->sacked = true;
                 s->lost = false;
                 t->sacked_bytes += s->len;
+                tern__tcp_rack_delivered(t, s, h);
             }
         }
         if (SEQ_GT(r, t->high_sacked) || t->high_sacked == 0)
@@ -268,6 +269,7 @@ static void mark_losses(tern_tcp *t)
     (void)any;
 }
 
+/* Without SACK: NewReno's fast retransmit on three duplicate ACKs. */
 static void enter_recovery(tern_tcp *t)
 {
     tern__tcp_cc_on_loss(t);
@@ -301,6 +303,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             tern_timer_stop(t->stack, &t->rtx_timer);
         }
     }
+    tern__tcp_rack_ack_begin(t);
     if (t->sack_ok && h->sack_count)
         take_sack(t, h);
 
@@ -316,6 +319,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
             data_acked += seg->len;
             if (seg->sacked)
                 t->sacked_bytes -= seg->len;
+            else
+                tern__tcp_rack_delivered(t, seg, h);
             t->snd_queuelen--;
             tern__tcp_seg_free(seg);
         }
@@ -356,35 +361,38 @@ static bool take_ack(tern_tcp *t, segment *sg)
         if (t->in_recovery) {
             if (SEQ_GEQ(ack, t->recover)) {
                 tern__tcp_cc_exit_recovery(t);
-            } else {
-                /* Partial ACK (RFC 6582 3.2 / RFC 6675): the next hole goes now. */
+            } else if (!t->sack_ok) {
+                /* Partial ACK (RFC 6582 3.2): the next hole goes now. */
                 mark_losses(t);
-                if (!t->sack_ok) {
-                    t->cwnd = t->cwnd > data_acked ? t->cwnd - data_acked : 0;
-                    t->cwnd += t->mss;
-                }
+                t->cwnd = t->cwnd > data_acked ? t->cwnd - data_acked : 0;
+                t->cwnd += t->mss;
             }
         } else {
             tern__tcp_cc_on_ack(t, data_acked);
         }
         t->dupacks = 0;
+        tern__tcp_tlp_on_ack(t, h, true);
         tern__tcp_arm_rtx(t);
     } else if (ack == t->snd_una && sg->len == 0 && !(h->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) &&
                !win_update && t->snd_una != t->snd_max) {
         /* A duplicate ACK (RFC 5681 2). */
         t->dupacks++;
         t->dupacks_in++;
-        if (t->in_recovery) {
-            if (!t->sack_ok)
-                t->cwnd += t->mss; /* NewReno inflation */
-            else
-                mark_losses(t);
-        } else if (t->dupacks >= 3 || (t->sack_ok && t->sacked_bytes >= 3u * t->mss)) {
+        tern__tcp_tlp_on_ack(t, h, false);
+        if (t->sack_ok) {
+            /* RACK below decides (RFC 8985). */
+        } else if (t->in_recovery) {
+            t->cwnd += t->mss; /* NewReno inflation */
+        } else if (t->dupacks >= 3) {
             /* One fast retransmit per window (RFC 6582 4.1). */
             if (SEQ_GT(t->snd_una, t->recover) || t->recover == 0 || t->recover == t->iss)
                 enter_recovery(t);
         }
     }
+    /* With SACK, losses are RACK's to find, after every ACK (RFC 8985 6.2);
+     * segments it marks go out from tern__tcp_send_queued. */
+    if (t->sack_ok && t->state >= TERN_TCP_ESTABLISHED)
+        tern__tcp_rack_recover(t);
 
     while (t->sent_pending && t->sent) {
         uint32_t n = t->sent_pending;

@@ -303,7 +303,8 @@ static void after_sent(tern_tcp *t, uint32_t end)
 {
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
-    if (!tern_timer_armed(&t->rtx_timer) || t->persist)
+    /* A probe timeout restarts with every new transmission (RFC 8985 7.2). */
+    if (!tern_timer_armed(&t->rtx_timer) || t->persist || t->tlp.armed)
         tern__tcp_arm_rtx(t);
 }
 
@@ -388,6 +389,21 @@ static unsigned burst_len(tern_tcp *t, tern_iface *ifc, tcp_seg *seg, uint32_t w
 }
 
 void tern__tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg) { send_seg(t, seg); }
+
+static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss);
+
+bool tern__tcp_send_one_new(tern_tcp *t)
+{
+    tcp_seg *seg = t->snd_next_seg;
+    if (!seg || (seg->len > t->mss && !split_seg(t, seg, t->mss)))
+        return false;
+    if (SEQ_GT(seg->seq + seg->len, t->snd_una + t->snd_wnd))
+        return false;
+    send_seg(t, seg);
+    t->snd_next_seg = seg->next;
+    t->snd_nxt = seg->seq + seg_seqlen(seg);
+    return true;
+}
 
 int tern__tcp_send_syn(tern_tcp *t)
 {

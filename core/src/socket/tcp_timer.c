@@ -21,6 +21,7 @@ void tern__tcp_timers_stop(tern_tcp *t)
     tern_timer_stop(t->stack, &t->rtx_timer);
     tern_timer_stop(t->stack, &t->ack_timer);
     tern_timer_stop(t->stack, &t->slow_timer);
+    tern_timer_stop(t->stack, &t->rack_timer);
 }
 
 static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
@@ -36,10 +37,15 @@ void tern__tcp_arm_rtx(tern_tcp *t)
         return;
     }
     if (t->snd_una == t->snd_max) {
+        t->tlp.armed = false;
         tern_timer_stop(t->stack, &t->rtx_timer);
         return;
     }
-    tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->nrtx));
+    uint32_t rto = backed_off(t, t->rto, t->nrtx);
+    /* A tail loss probe first when it comes before the RTO (RFC 8985 7.2). */
+    uint32_t pto = tern__tcp_tlp_timeout(t);
+    t->tlp.armed = pto && pto < rto;
+    tern_timer_start(t->stack, &t->rtx_timer, t->tlp.armed ? pto : rto);
 }
 
 void tern__tcp_arm_delack(tern_tcp *t)
@@ -122,6 +128,10 @@ static void rtx_fire(tern_timer *tm, void *arg)
     }
     if (t->snd_una == t->snd_max)
         return;
+    if (t->tlp.armed) {
+        tern__tcp_tlp_fire(t);
+        return;
+    }
     bool handshake = t->state == TERN_TCP_SYN_SENT || t->state == TERN_TCP_SYN_RCVD;
     uint8_t limit = handshake ? t->cfg.max_syn_rtx : t->cfg.max_rtx;
     /* RFC 9293 3.8.3 (MUST-23): an active open retries its SYN for at least
@@ -151,6 +161,8 @@ static void rtx_fire(tern_timer *tm, void *arg)
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->sacked = s->lost = false;
     t->sacked_bytes = 0;
+    t->tlp.active = false;
+    tern_timer_stop(t->stack, &t->rack_timer);
     t->snd_next_seg = t->snd_q;
     t->snd_nxt = t->snd_una;
     tern__tcp_send_queued(t);

@@ -1,0 +1,152 @@
+/* tests/unit/test_tcp_rack.c: RACK-TLP (RFC 8985) on the simulated link.
+ *
+ * The filter loses exactly the segments a scenario names (by their
+ * position in the stream and the how-many-th transmission it is), so each
+ * test shows one mechanism: a tail loss repaired by a probe about two
+ * round trips after the last send instead of by the RTO, a lost
+ * retransmission found by RACK's clock instead of by the RTO, and a
+ * connection without SACK keeping its RTO (no probes). */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+
+#include "socket/tcp_impl.h"
+#include "tcp_pair.h"
+
+#define MSS_TS 1448u /* payload of a full segment with timestamps */
+
+typedef struct loss_plan {
+    uint32_t isn;            /* client's ISN, learnt from its SYN */
+    bool have_isn;
+    uint32_t drop_off[4];    /* stream offsets of segments to lose */
+    uint32_t drop_times[4];  /* ... their first drop_times transmissions */
+    uint32_t seen[4];
+    unsigned n;
+    uint64_t dropped;
+} loss_plan;
+
+/* Client -> server data segments whose stream offset is planned lose
+ * their first drop_times transmissions. */
+static bool planned_loss(void *ctx, int from, const uint8_t *pkt, uint32_t len, uint32_t now)
+{
+    (void)now;
+    loss_plan *lp = ctx;
+    if (from != 0 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+        return false;
+    uint32_t ihl = (pkt[0] & 15u) * 4u, tot = (uint32_t)pkt[2] << 8 | pkt[3];
+    const uint8_t *tcp = pkt + ihl;
+    uint32_t seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];
+    if (tcp[13] & 0x02) {
+        lp->isn = seq;
+        lp->have_isn = true;
+        return false;
+    }
+    uint32_t thl = (tcp[12] >> 4) * 4u;
+    if (!lp->have_isn || tot <= ihl + thl)
+        return false;
+    uint32_t off = seq - lp->isn - 1;
+    for (unsigned i = 0; i < lp->n; i++) {
+        if (off == lp->drop_off[i] && lp->seen[i]++ < lp->drop_times[i]) {
+            lp->dropped++;
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct rack_result {
+    bool done;
+    uint32_t done_ms;      /* virtual ms from the first data to the last byte received */
+    uint32_t tlp, rto, rack_lost, retransmits;
+    uint64_t dropped;
+} rack_result;
+
+/* The client sends `bytes` to the server after the handshake (one RTT of
+ * 40 ms measured on it), losing what plan says. */
+static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 20, .seed = 41};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.sack = sack;
+    tp_setup(&tp, &f, &c, &c);
+    tern_link_set_filter(tp.link, planned_loss, plan);
+    tp.paused = true;
+    tp_start(&tp, bytes, 0);
+    tp_run(&tp, 200, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.client.t);
+    uint32_t start = tp.now_ms;
+    tern_tcp *ct = tp.client.t;
+    tp.paused = false;
+    rack_result r = {0};
+    /* Stop at the last byte: what matters is how the loss was repaired. */
+    while (tp.server.received < bytes && tp.now_ms - start < 20000)
+        tp_run(&tp, 1, 0);
+    r.done = tp.server.received == bytes && !tp.server.bad_byte;
+    r.done_ms = tp.now_ms - start;
+    r.tlp = ct->tlp_probes;
+    r.rto = ct->rto_timeouts;
+    r.rack_lost = ct->rack_marked_lost;
+    r.retransmits = ct->retransmits;
+    r.dropped = plan->dropped;
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    tp_teardown(&tp);
+    return r;
+}
+
+static void print_result(const char *name, const rack_result *r)
+{
+    printf("\n    %-44s last byte after %4u ms, %llu lost on purpose: probes %u, RACK-marked %u, rtx %u, rto %u", name,
+           r->done_ms, (unsigned long long)r->dropped, r->tlp, r->rack_lost, r->retransmits, r->rto);
+}
+
+/* The last two of ten segments are lost: nothing after them can show the
+ * loss.  The probe (the last segment again, ~2 RTT after it left) is
+ * answered with a SACK that lets RACK resend the other one. */
+static void test_tail_loss_probe(void)
+{
+    loss_plan plan = {.n = 2, .drop_off = {8 * MSS_TS, 9 * MSS_TS}, .drop_times = {1, 1}};
+    rack_result r = run_plan(&plan, 10 * MSS_TS, true);
+    print_result("tail loss, SACK: probe", &r);
+    CU_ASSERT_TRUE(r.done);
+    CU_ASSERT_EQUAL(r.dropped, 2);
+    CU_ASSERT_EQUAL(r.tlp, 1);
+    CU_ASSERT_EQUAL(r.rto, 0);
+    /* RTT 40 ms: probe after ~80 ms, repair one RTT later; the RTO would
+     * wait at least 200 ms before resending anything. */
+    CU_ASSERT(r.done_ms < 200);
+}
+
+/* Without SACK there are no probes (RFC 8985 7.2); the RTO repairs it. */
+static void test_tail_loss_no_sack_rto(void)
+{
+    loss_plan plan = {.n = 1, .drop_off = {9 * MSS_TS}, .drop_times = {1}};
+    rack_result r = run_plan(&plan, 10 * MSS_TS, false);
+    print_result("tail loss, no SACK: RTO", &r);
+    CU_ASSERT_TRUE(r.done);
+    CU_ASSERT_EQUAL(r.tlp, 0);
+    CU_ASSERT_EQUAL(r.rto, 1);
+    CU_ASSERT(r.done_ms >= 200);
+}
+
+/* A hole whose retransmission is lost too: RACK sees segments sent after
+ * the retransmission delivered and resends it once an RTT has passed. */
+static void test_lost_retransmission(void)
+{
+    loss_plan plan = {.n = 1, .drop_off = {2 * MSS_TS}, .drop_times = {2}};
+    rack_result r = run_plan(&plan, 60 * MSS_TS, true);
+    print_result("lost retransmission, SACK: RACK", &r);
+    CU_ASSERT_TRUE(r.done);
+    CU_ASSERT_EQUAL(r.dropped, 2);
+    CU_ASSERT_EQUAL(r.rto, 0);
+    CU_ASSERT(r.rack_lost >= 2);
+    CU_ASSERT(r.done_ms < 400);
+}
+
+void tern_test_register_tcp_rack(void)
+{
+    CU_pSuite s = CU_add_suite("tcp/rack", NULL, NULL);
+    CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);
+    CU_add_test(s, "no SACK: no probe, the RTO repairs a tail loss", test_tail_loss_no_sack_rto);
+    CU_add_test(s, "lost retransmission found by RACK, not the RTO", test_lost_retransmission);
+}
