@@ -33,7 +33,7 @@ for row in $ALL_ROWS; do
     done
 done
 # The loss section's cells, summarised the same way (KEY = the cell name).
-LSUM=$LOGS/loss-summary.tsv # row dir cell gbps cpu n_ok n_runs reason runs
+LSUM=$LOGS/loss-summary.tsv # row dir cell gbps cpu n_ok n_runs reason runs bridge-cpu
 : >"$LSUM"
 if [ "$DO_LOSS" = 1 ]; then
     for cell in $LOSS_CELLS; do
@@ -48,13 +48,14 @@ if [ "$DO_LOSS" = 1 ]; then
                     gbps=$(printf '%s\n' "$okrecs" | cut -f5 | median)
                     cpu=$(printf '%s\n' "$okrecs" | cut -f6 | grep -v '^-$' | median)
                     runs=$(printf '%s\n' "$okrecs" | cut -f5 | paste -sd, -)
+                    bcpu=$(printf '%s\n' "$okrecs" | cut -f8 | grep . | median)
                 else
-                    gbps=n/a cpu=n/a runs=
+                    gbps=n/a cpu=n/a runs= bcpu=n/a
                     [ -n "$reason" ] || reason="failed: not run"
                 fi
                 case $row in kernel*) cpu=- ;; esac
                 reason=${reason:--} runs=${runs:--}
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$cell" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" >>"$LSUM"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$dir" "$cell" "$gbps" "$cpu" "$nok" "$nruns" "$reason" "$runs" "$bcpu" >>"$LSUM"
             done
         done
     done
@@ -239,11 +240,13 @@ if [ "$DO_LOSS" = 1 ]; then
     echo "   kernel congestion control: $KERNEL_CC (the namespaces' default, client and server alike;"
     echo "   'kernel-cubic': the same with CUBIC on both data sockets, iperf3 -C cubic).  /kernel is"
     echo "   relative to the default's row; a relay's lossy leg has the kernel client on one end."
-    printf '   %-49s %-15s %-12s %9s %8s %10s\n' cell direction stack Mbit/s /kernel "relay CPU%"
+    echo "   bridge CPU% = the impairment bridge's CPU over the run: near 100% means the bridge,"
+    echo "   not the modelled link, set the pace."
+    printf '   %-49s %-15s %-12s %9s %8s %10s %11s\n' cell direction stack Mbit/s /kernel "relay CPU%" "bridge CPU%"
     for cell in $LOSS_CELLS; do
         for dir in $LOSS_DIRS; do
             kern=$(lget kernel "$dir" "$cell" 4)
-            while IFS=$'\t' read -r row d c gbps cpu nok nruns reason runs; do
+            while IFS=$'\t' read -r row d c gbps cpu nok nruns reason runs bcpu; do
                 [ "$d" = "$dir" ] && [ "$c" = "$cell" ] || continue
                 if [ "$gbps" = n/a ]; then
                     printf '   %-49s %-15s %-12s %9s   %s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" failed "${reason#failed: }"
@@ -251,8 +254,8 @@ if [ "$DO_LOSS" = 1 ]; then
                 fi
                 note=""
                 [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
-                printf '   %-49s %-15s %-12s %9.1f %8s %10s%s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" \
-                    "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(ratio "$gbps" "$kern")" "$cpu" "$note"
+                printf '   %-49s %-15s %-12s %9.1f %8s %10s %11s%s\n' "$(loss_cell_label "$cell")" "$(dirname_of "$dir")" "$row" \
+                    "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(ratio "$gbps" "$kern")" "$cpu" "$bcpu" "$note"
             done <"$LSUM"
         done
     done
@@ -356,13 +359,13 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     echo '  ],'
     echo '  "loss": ['
     first=1
-    while IFS=$'\t' read -r row dir cell gbps cpu nok nruns reason runs; do
+    while IFS=$'\t' read -r row dir cell gbps cpu nok nruns reason runs bcpu; do
         [ $first = 1 ] || echo ","
         first=0
-        printf '    {"stack": "%s", "direction": "%s", "cell": "%s", "impairment": %s, "bridge_options": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "error": %s}' \
+        printf '    {"stack": "%s", "direction": "%s", "cell": "%s", "impairment": %s, "bridge_options": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "bridge_cpu_percent": %s, "error": %s}' \
             "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$cell" \
             "$(loss_cell_label "$cell" | jq -Rs 'rtrimstr("\n")')" "$(loss_cell_args "$cell" | jq -Rs 'rtrimstr("\n")')" \
-            "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" "$(jnum "$(ratio "$gbps" "$(lget kernel "$dir" "$cell" 4)")")" "$(jnum "$cpu")" \
+            "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" "$(jnum "$(ratio "$gbps" "$(lget kernel "$dir" "$cell" 4)")")" "$(jnum "$cpu")" "$(jnum "$bcpu")" \
             "$([ "$reason" != - ] && printf '%s' "$reason" | jq -Rs . || echo null)"
     done <"$LSUM"
     echo
