@@ -44,8 +44,5 @@ void tern__compat_netif_reset(void);
 void tern__compat_multicast_netif_removed(struct netif *netif);
 void tern__compat_udp_reset(void);
 void tern__compat_timeouts_reset(void);
-/* Pushes what applications wrote into every TCP pcb (so_options, keep_*,
- * flags, ttl, tos) to its socket; run before timers. */
-void tern__compat_tcp_sync(void);
 
 #endif
