@@ -14,6 +14,7 @@
     SUITE(tcp_link)                                                                                        \
     SUITE(tcp_stall)                                                                                       \
     SUITE(tcp_rack)                                                                                        \
+    SUITE(tcp_bottleneck)                                                                                  \
     SUITE(hostile_ipv4)                                                                                    \
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \

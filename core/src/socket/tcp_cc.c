@@ -10,8 +10,71 @@
 #define CUBIC_C 0.4         /* RFC 9438 4.2 */
 #define CUBIC_BETA 0.7      /* multiplicative decrease */
 
+/* RFC 9406 4.3 constants. */
+#define HS_MIN_RTT_THRESH 4u
+#define HS_MAX_RTT_THRESH 16u
+#define HS_MIN_RTT_DIVISOR 8u
+#define HS_N_RTT_SAMPLE 8u
+#define HS_CSS_GROWTH_DIVISOR 4u
+#define HS_CSS_ROUNDS 5u
+
+static void hystart_reset(tern_tcp *t)
+{
+    t->hystart = (tcp_hystart){.last_min_rtt = UINT32_MAX, .cur_min_rtt = UINT32_MAX};
+}
+
+void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt)
+{
+    tcp_hystart *h = &t->hystart;
+    if (t->cwnd >= t->ssthresh)
+        return;
+    if (rtt < h->cur_min_rtt)
+        h->cur_min_rtt = rtt;
+    if (h->samples < 0xffff)
+        h->samples++;
+    if (h->css || h->samples < HS_N_RTT_SAMPLE || h->last_min_rtt == UINT32_MAX)
+        return;
+    uint32_t thresh = h->last_min_rtt / HS_MIN_RTT_DIVISOR;
+    if (thresh > HS_MAX_RTT_THRESH)
+        thresh = HS_MAX_RTT_THRESH;
+    if (thresh < HS_MIN_RTT_THRESH)
+        thresh = HS_MIN_RTT_THRESH;
+    if (h->cur_min_rtt >= h->last_min_rtt + thresh) {
+        /* The round trip grew: a queue is building.  Slow down (4.2). */
+        h->css = true;
+        h->css_baseline = h->cur_min_rtt;
+        h->css_rounds = 0;
+    }
+}
+
+/* A new round starts when the data sent at the start of the last one is
+ * acknowledged (RFC 9406 4.2). */
+static void hystart_round(tern_tcp *t)
+{
+    tcp_hystart *h = &t->hystart;
+    if (h->round_open && SEQ_LT(t->snd_una, h->window_end))
+        return;
+    if (h->round_open) {
+        if (h->css) {
+            if (h->cur_min_rtt < h->css_baseline) {
+                h->css = false; /* the delay increase was spurious */
+            } else if (++h->css_rounds >= HS_CSS_ROUNDS) {
+                /* Five rounds of it: slow start is over. */
+                t->ssthresh = t->cwnd;
+                h->css = false;
+            }
+        }
+        h->last_min_rtt = h->cur_min_rtt;
+    }
+    h->round_open = true;
+    h->window_end = t->snd_max;
+    h->cur_min_rtt = UINT32_MAX;
+    h->samples = 0;
+}
+
 void tern__tcp_cc_init(tern_tcp *t)
 {
+    hystart_reset(t);
     /* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
     t->cwnd = 10u * t->mss;
     t->ssthresh = UINT32_MAX / 2;
@@ -67,8 +130,13 @@ void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
     if (!acked)
         return;
     if (t->cwnd < t->ssthresh) {
-        /* Slow start with appropriate byte counting (RFC 3465, L = 2). */
-        t->cwnd += acked < 2u * t->mss ? acked : 2u * t->mss;
+        /* Slow start with appropriate byte counting (RFC 3465, L = 2),
+         * a quarter of it in HyStart++'s conservative phase. */
+        uint32_t inc = acked < 2u * t->mss ? acked : 2u * t->mss;
+        hystart_round(t);
+        if (t->hystart.css)
+            inc /= HS_CSS_GROWTH_DIVISOR;
+        t->cwnd += inc ? inc : 1;
         return;
     }
     if (t->cfg.cc == TERN_TCP_CC_CUBIC)
@@ -87,10 +155,12 @@ static uint32_t reduced_window(tern_tcp *t)
     if (t->cfg.cc == TERN_TCP_CC_CUBIC) {
         /* Fast convergence (RFC 9438 4.7). */
         tcp_cubic *c = &t->cubic;
-        c->w_max = t->cwnd < c->w_max ? (uint32_t)(t->cwnd * (1.0 + CUBIC_BETA) / 2.0) : t->cwnd;
+        c->w_max = base < c->w_max ? (uint32_t)(base * (1.0 + CUBIC_BETA) / 2.0) : base;
         c->epoch_ms = 0;
         c->ack_bytes = 0;
-        w = (uint32_t)(t->cwnd * CUBIC_BETA);
+        /* RFC 9438 4.6: from the flight, not a cwnd the flow never used
+         * (a receiver's window or the application held it back). */
+        w = (uint32_t)(base * CUBIC_BETA);
     } else {
         w = base / 2; /* RFC 5681 (4) */
     }
@@ -105,6 +175,7 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
 
 void tern__tcp_cc_on_timeout(tern_tcp *t)
 {
+    hystart_reset(t); /* slow start again from one segment (RFC 9406 4.3) */
     if (!t->in_recovery || t->nrtx <= 1)
         t->ssthresh = reduced_window(t);
     t->cwnd = t->mss; /* loss window (RFC 5681 3.1) */
@@ -117,7 +188,15 @@ void tern__tcp_cc_on_timeout(tern_tcp *t)
 void tern__tcp_cc_exit_recovery(tern_tcp *t)
 {
     t->in_recovery = false;
-    t->cwnd = t->ssthresh;
+    /* RFC 6582 3.2 step 3, option (1): min(ssthresh, max(FlightSize,
+     * SMSS) + SMSS), and slow start up to ssthresh from there.  A full ACK
+     * often covers much more than what is in flight (a hole filled at a
+     * receiver without SACK acknowledges everything held behind it);
+     * cwnd = ssthresh would let a whole window leave at once and overflow
+     * the very queue that caused the loss. */
+    uint32_t flight = t->snd_nxt - t->snd_una;
+    uint32_t w = (flight > t->mss ? flight : t->mss) + t->mss;
+    t->cwnd = w < t->ssthresh ? w : t->ssthresh;
     t->dupacks = 0;
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->lost = false;

@@ -77,6 +77,19 @@ typedef struct tcp_tlp {
     bool armed;          /* the rtx timer runs as the probe timeout (PTO) */
 } tcp_tlp;
 
+/* HyStart++ (RFC 9406): slow start ends when the round trip grows, i.e.
+ * when a queue starts to build, not when it overflows. */
+typedef struct tcp_hystart {
+    uint32_t window_end;   /* the current round ends when this is acknowledged */
+    uint32_t last_min_rtt; /* minimum RTT of the previous round (UINT32_MAX: none) */
+    uint32_t cur_min_rtt;  /* ... of this round */
+    uint32_t css_baseline; /* cur_min_rtt when conservative slow start began */
+    uint16_t samples;      /* RTT samples this round */
+    uint8_t css_rounds;    /* rounds spent in conservative slow start */
+    bool css;              /* in conservative slow start */
+    bool round_open;       /* window_end is set */
+} tcp_hystart;
+
 typedef struct tcp_cubic {
     uint32_t w_max;      /* cwnd (bytes) at the last reduction */
     uint32_t k_ms;       /* time to regain w_max */
@@ -155,6 +168,7 @@ struct tern_tcp {
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */
     tcp_cubic cubic;
+    tcp_hystart hystart;
     tcp_rack rack;
     tcp_tlp tlp;
 
@@ -313,6 +327,8 @@ void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
 void tern__tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
 void tern__tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
 void tern__tcp_cc_exit_recovery(tern_tcp *t);
+/* An RTT sample from this ACK (one per ACK, for HyStart++). */
+void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
 
 /* tcp_cookie.c: SYN cookies (RFC 4987 3.6) once half-open connections
  * reach their bound, so a SYN flood costs no memory. */

@@ -309,6 +309,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
 
     if (SEQ_GT(ack, t->snd_una)) {
         uint32_t data_acked = 0;
+        uint32_t newest_rtt = UINT32_MAX;
         tcp_seg *seg;
         while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;
@@ -321,6 +322,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 t->sacked_bytes -= seg->len;
             else
                 tern__tcp_rack_delivered(t, seg, h);
+            if (!seg->rtx && seg->len)
+                newest_rtt = tern_stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
             t->snd_queuelen--;
             tern__tcp_seg_free(seg);
         }
@@ -357,6 +360,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
             tern__tcp_rtt_sample(t, now - t->rtt_start);
         }
         t->nrtx = 0;
+        if (newest_rtt != UINT32_MAX)
+            tern__tcp_cc_rtt_sample(t, newest_rtt);
 
         if (t->in_recovery) {
             if (SEQ_GEQ(ack, t->recover)) {
