@@ -1,0 +1,200 @@
+/* tun_io.c: the TUN device and the netif (tunrelay).
+ *
+ * Packets the stack sends leave through tun_output (one writev per packet,
+ * with the virtio-net header's GSO fields for the stack's TSO bursts);
+ * packets read from the TUN go to the netif's input.  Optionally every
+ * packet both ways is written to a pcap file. */
+#include "relay.h"
+
+/* ------------------------------------------------------------------ */
+/* pcap (LINKTYPE_RAW)                                                 */
+
+FILE *pcap_fp;
+
+void pcap_open(const char *path)
+{
+    pcap_fp = fopen(path, "wb");
+    if (!pcap_fp) {
+        fprintf(stderr, "tunrelay: cannot write %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    setvbuf(pcap_fp, NULL, _IOFBF, 1 << 20);
+    struct {
+        uint32_t magic;
+        uint16_t major, minor;
+        int32_t zone;
+        uint32_t sigfigs, snaplen, linktype;
+    } h = {0xa1b2c3d4u, 2, 4, 0, 0, 65535, 101 /* LINKTYPE_RAW */};
+    fwrite(&h, sizeof(h), 1, pcap_fp);
+}
+
+static void pcap_write(const struct iovec *iov, int n)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += iov[i].iov_len;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    size_t cap = len > 65535 ? 65535 : len;
+    uint32_t rec[4] = {(uint32_t)ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000), (uint32_t)cap, (uint32_t)len};
+    fwrite(rec, sizeof(rec), 1, pcap_fp);
+    for (int i = 0; i < n && cap; i++) {
+        size_t l = iov[i].iov_len < cap ? iov[i].iov_len : cap;
+        fwrite(iov[i].iov_base, 1, l, pcap_fp);
+        cap -= l;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* TUN <-> netif                                                       */
+
+static err_t tun_output(struct netif *n, struct pbuf *p)
+{
+    (void)n;
+    struct iovec iov[TERN_TUN_MAX_IOV];
+    int cnt = 0;
+    struct pbuf *q;
+    tern_tun_meta *mp = NULL;
+#ifdef TERN_HAVE_TSO
+    tern_tun_meta meta;
+    u16_t gso = netif_tern_tx_gso_size(n);
+    if (gso) {
+        /* One TCP packet of many segments: the kernel cuts it (and
+         * completes each checksum). */
+        const u8_t *ip = p->payload;
+        u16_t iphl = (ip[0] >> 4) == 4 ? (u16_t)((ip[0] & 15) * 4) : 40;
+        memset(&meta, 0, sizeof(meta));
+        meta.flags = TERN_TUN_META_NEEDS_CSUM;
+        meta.gso_type = (ip[0] >> 4) == 4 ? TERN_TUN_GSO_TCPV4 : TERN_TUN_GSO_TCPV6;
+        meta.gso_size = gso;
+        meta.csum_start = iphl;
+        meta.csum_offset = 16;
+        meta.hdr_len = (u16_t)(iphl + (p->len > iphl + 12 ? (((const u8_t *)p->payload)[iphl + 12] >> 4) * 4 : 20));
+        mp = &meta;
+    }
+#endif
+    for (q = p; q && cnt < TERN_TUN_MAX_IOV; q = q->next)
+        if (q->len)
+            iov[cnt++] = (struct iovec){q->payload, q->len};
+    if (q) { /* a very long chain: flatten it */
+        u16_t l = pbuf_copy_partial(p, relay_buf, p->tot_len, 0);
+        iov[0] = (struct iovec){relay_buf, l};
+        cnt = 1;
+    }
+    if (pcap_fp)
+        pcap_write(iov, cnt);
+    if (tern_tun_write(tun, 0, iov, cnt, mp) < 0)
+        ctr.tun_drops++;
+    return ERR_OK;
+}
+
+err_t tun_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *a)
+{
+    (void)a;
+    return tun_output(n, p);
+}
+
+err_t tun_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *a)
+{
+    (void)a;
+    return tun_output(n, p);
+}
+
+static struct pbuf *rx_pbufs[TUN_BATCH];
+
+int offload_on;
+
+/* Keeps the receive buffers a batch did not use at the front of the ring. */
+static void compact_rx(int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (rx_pbufs[i]) {
+            struct pbuf *t = rx_pbufs[i];
+            rx_pbufs[i] = NULL;
+            rx_pbufs[k++] = t;
+        }
+}
+
+/* A received packet, handed to the stack (which then owns p). */
+static void tun_deliver(struct pbuf *p)
+{
+    if (pcap_fp) {
+        struct iovec v = {p->payload, p->len};
+        pcap_write(&v, 1);
+    }
+    if (nif->input(p, nif) != ERR_OK) {
+        pbuf_free(p);
+        ctr.input_drops++;
+    }
+}
+
+/* With offloads, the batch reads into a few 64 KiB pbufs: a large packet
+ * is handed over in its buffer (one syscall for up to 44 segments), a
+ * small one (ACKs, requests) is copied into a pbuf of its size, so the
+ * big buffers are reused and memory stays small. */
+
+/* Reads the TUN in batches straight into pbufs and hands each packet to the
+ * stack, then runs the service pass: up to 64 batches per wake-up.
+ * Without offloads, TUN_BATCH pbufs of the MTU's size take one packet each.
+ * With offloads, OFFLOAD_BATCH 64 KiB pbufs: a large packet is handed over
+ * in its buffer (one syscall for up to 44 segments), a small one (ACKs,
+ * requests) is copied into a pbuf of its size, so the big buffers are
+ * reused and memory stays small. */
+#define OFFLOAD_BATCH 8
+void tun_readable(void)
+{
+    int batch = offload_on ? OFFLOAD_BATCH : TUN_BATCH;
+    u16_t cap = offload_on ? OFFLOAD_RX_MAX : (u16_t)(tern_tun_mtu(tun) > 65535 ? 65535 : tern_tun_mtu(tun));
+    size_t copy_max = offload_on ? OFFLOAD_RX_COPY : 0;
+    tern_tun_packet pk[TUN_BATCH];
+    for (int round = 0; round < 64 && !quit; round++) {
+        int have = 0;
+        for (int i = 0; i < batch; i++) {
+            if (!rx_pbufs[i])
+                rx_pbufs[i] = pbuf_alloc(PBUF_RAW, cap, PBUF_RAM);
+            if (!rx_pbufs[i])
+                break;
+            pk[i].data = rx_pbufs[i]->payload;
+            pk[i].cap = cap;
+            have++;
+        }
+        if (!have)
+            return;
+        int n = tern_tun_read_batch(tun, 0, pk, have);
+        if (n < 0) {
+            fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            struct pbuf *p;
+            if (copy_max && pk[i].len <= copy_max) {
+                p = pbuf_alloc(PBUF_RAW, (u16_t)pk[i].len, PBUF_RAM);
+                if (!p) {
+                    ctr.input_drops++;
+                    continue;
+                }
+                memcpy(p->payload, pk[i].data, pk[i].len);
+            } else {
+                p = rx_pbufs[i];
+                rx_pbufs[i] = NULL;
+                pbuf_realloc(p, (u16_t)pk[i].len);
+            }
+            tun_deliver(p);
+        }
+        compact_rx(batch);
+        run_service();
+        if (n < have)
+            return;
+    }
+}
+
+/* Frees the receive buffers (at exit). */
+void tun_rx_release(void)
+{
+    for (int i = 0; i < TUN_BATCH; i++)
+        if (rx_pbufs[i]) {
+            pbuf_free(rx_pbufs[i]);
+            rx_pbufs[i] = NULL;
+        }
+}
