@@ -18,7 +18,9 @@
 #define LWIP_RAW 0
 #define LWIP_SOCKET 0
 #define LWIP_NETCONN 0
-#define LWIP_ALTCP 0
+#ifndef LWIP_ALTCP
+#define LWIP_ALTCP 0 /* run.sh builds httpd with 1 as well */
+#endif
 #define LWIP_NUM_NETIF_CLIENT_DATA 1
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 1

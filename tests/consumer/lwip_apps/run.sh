@@ -8,7 +8,7 @@
 # namespace made here (removed on exit), with the kernel on the other side:
 #
 #   namespace la$$: kernel 198.18.0.2/24 on TUN ta0  <->  apps_host (tern 198.18.0.1)
-#     httpd    GET /index.html byte-exact against lwIP's fs/index.html, 404 for /nope
+#     httpd    (over altcp_tcp, LWIP_ALTCP 1) GET /index.html byte-exact against lwIP's fs/index.html, 404 for /nope
 #     lwiperf  100000 bytes up (server report must count them all), then
 #              lwiperf's own client sends for 1 s (kernel count == its report)
 #     tftp     put and get of 300 KB, byte-exact (UDP)
@@ -133,16 +133,20 @@ for f in "$APPS"/snmp/*.c; do
     SNMP_SRCS+=("snmp/$(basename "$f")")
 done
 build_app snmp "-DLWIP_SNMP=1 -DSNMP_LWIP_MIB2=0" "${SNMP_SRCS[@]}"
+# altcp (LWIP_ALTCP 1): httpd over tern's altcp_tcp layer (the one that
+# runs below), and the proxy-connect layer.
+build_app httpd_altcp "-DLWIP_ALTCP=1" http/httpd.c http/fs.c
+build_app altcp_proxyconnect "-DLWIP_ALTCP=1" http/altcp_proxyconnect.c
 
 # The driver links every app that runs below.
 if ! $CC $CFLAGS -c "$HERE/apps_host.c" -o "$W/obj/apps_host.o" >"$W/obj/host.log" 2>&1 ||
-    ! $CC $SAN -o "$W/apps_host" "$W/obj/apps_host.o" "$W"/obj/lwiperf-*.o "$W"/obj/httpd-*.o \
+    ! $CC $SAN -o "$W/apps_host" "$W/obj/apps_host.o" "$W"/obj/lwiperf-*.o "$W"/obj/httpd_altcp-*.o \
         "$W"/obj/tftp-*.o "$W"/obj/sntp-*.o "$W"/obj/mdns-*.o $LIBS_TERN -Wl,-rpath,"$LIBDIR" -lm \
         >>"$W/obj/host.log" 2>&1; then
     bad "link apps_host" "$(grep -m1 -E 'error|undefined' "$W/obj/host.log")"
     finish
 fi
-ok "link apps_host" "lwiperf, httpd, tftp, sntp and mdns linked against -ltern"
+ok "link apps_host" "lwiperf, httpd (LWIP_ALTCP 1), tftp, sntp and mdns linked against -ltern"
 
 # ------------------------------------------------------------ run them on a TUN
 if [ "$(id -u)" != 0 ]; then
