@@ -42,10 +42,11 @@ void tern__tcp_arm_rtx(tern_tcp *t)
         return;
     }
     uint32_t rto = backed_off(t, t->rto, t->nrtx);
-    /* A tail loss probe first when it comes before the RTO (RFC 8985 7.2). */
+    /* A tail loss probe first, at the latest when the RTO would fire
+     * (RFC 8985 7.2: PTO = min(PTO, RTO)). */
     uint32_t pto = tern__tcp_tlp_timeout(t);
-    t->tlp.armed = pto && pto < rto;
-    tern_timer_start(t->stack, &t->rtx_timer, t->tlp.armed ? pto : rto);
+    t->tlp.armed = pto != 0;
+    tern_timer_start(t->stack, &t->rtx_timer, t->tlp.armed && pto < rto ? pto : rto);
 }
 
 void tern__tcp_arm_delack(tern_tcp *t)
