@@ -34,10 +34,12 @@
 static int tun_fd = -1;
 static const char *tftp_dir;
 static volatile sig_atomic_t stop;
+static int sntp_done;
 
 void apps_host_sntp_set(unsigned long sec)
 {
     printf("SNTP sec=%lu\n", sec);
+    sntp_done = 1;
     fflush(stdout);
 }
 
@@ -46,6 +48,25 @@ static void iperf_report(void *arg, enum lwiperf_report_type type, const ip_addr
 {
     (void)arg, (void)local_addr, (void)local_port, (void)remote_addr, (void)remote_port, (void)ms, (void)kbps;
     printf("LWIPERF type=%d bytes=%u\n", (int)type, (unsigned)bytes);
+    fflush(stdout);
+}
+
+/* ---- lwIP's DNS API beyond SNTP's use: unknown and malformed answers ---- */
+static void dns_found(const char *name, const ip_addr_t *addr, void *arg)
+{
+    (void)arg;
+    printf("DNS %s -> %s\n", name, addr ? ipaddr_ntoa(addr) : "none");
+    fflush(stdout);
+}
+
+static void dns_lookup(const char *name)
+{
+    ip_addr_t a;
+    err_t e = dns_gethostbyname_addrtype(name, &a, dns_found, NULL, LWIP_DNS_ADDRTYPE_IPV4);
+    if (e == ERR_OK)
+        printf("DNS %s -> %s (at once)\n", name, ipaddr_ntoa(&a));
+    else if (e != ERR_INPROGRESS)
+        printf("DNS %s -> error %d\n", name, (int)e);
     fflush(stdout);
 }
 
@@ -192,6 +213,7 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     time_t end = time(NULL) + secs;
+    int dns_done = 0;
     static unsigned char buf[65536];
     while (!stop && time(NULL) < end) {
         u32_t wait = sys_timeouts_sleeptime();
@@ -209,6 +231,13 @@ int main(int argc, char **argv)
                 pbuf_free(p);
         }
         sys_check_timeouts();
+        if (!dns_done && sntp_done) { /* SNTP's lookup has filled the cache */
+            dns_done = 1;
+            dns_lookup("nx.tern.test");  /* NXDOMAIN */
+            dns_lookup("bad.tern.test"); /* answered with a malformed message */
+            dns_lookup("ntp.tern.test"); /* cached from SNTP's lookup */
+            dns_lookup("198.18.0.7");    /* numeric */
+        }
     }
     sntp_stop();
     tftp_cleanup();

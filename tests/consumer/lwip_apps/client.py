@@ -143,7 +143,8 @@ def tftp(d, name):
 
 
 def dns_answer(q):
-    """An A answer for ntp.tern.test, NXDOMAIN for anything else."""
+    """An A answer for ntp.tern.test, a malformed one for bad.tern.test,
+    NXDOMAIN for anything else."""
     qid, flags, qd = struct.unpack("!HHH", q[:6])
     o = 12
     labels = []
@@ -153,6 +154,10 @@ def dns_answer(q):
     qtype, qclass = struct.unpack("!HH", q[o + 1:o + 5])
     question = q[12:o + 5]
     name = ".".join(labels)
+    if name == "bad.tern.test":
+        # an answer count of 5 but one truncated record: the resolver must
+        # drop it (and give up after its retries), reading nothing past it
+        return struct.pack("!HHHHHH", qid, 0x8180, 1, 5, 0, 0) + question + b"\xc0\x0c\x00\x01\x00", name, qtype
     if name != "ntp.tern.test" or qtype != 1:
         return struct.pack("!HHHHHH", qid, 0x8183, 1, 0, 0, 0) + question, name, qtype
     ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("198.18.0.2")
@@ -166,6 +171,7 @@ def dnsntp(secs):
     n.bind(("198.18.0.2", 123))
     d.settimeout(0.1)
     n.settimeout(0.1)
+    print("DNSNTP READY", flush=True)
     end = time.time() + secs
     queries = 0
     answered = 0

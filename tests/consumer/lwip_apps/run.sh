@@ -15,6 +15,7 @@
 #     sntp     server found through lwIP's DNS API (our DNS server on the
 #              kernel side), the time it sets == the time our NTP server sent
 #     mdns     query to 224.0.0.251 answered: IGMP membership and client data
+#     dns      lwIP's DNS API: NXDOMAIN, a malformed answer, cache, numeric
 #
 # The lwIP source comes from LWIP_SRC (a directory with src/apps) or
 # `apt-get source lwip` into BUILD_DIR/lwip-src (scripts/deps enables
@@ -165,6 +166,10 @@ head -c 300000 /dev/urandom >"$W/tftp/blob.bin"
 # kept are theirs.
 ip netns exec "$NS" python3 "$HERE/client.py" dnsntp 30 >"$W/dns.log" 2>&1 &
 DNS_PID=$!
+for _ in $(seq 50); do
+    grep -q "DNSNTP READY" "$W/dns.log" && break
+    sleep 0.1
+done
 ip netns exec "$NS" "$W/apps_host" ta0 "$W/tftp" 50 >"$W/host.log" 2>&1 &
 HOST_PID=$!
 for _ in $(seq 50); do
@@ -215,6 +220,21 @@ if grep -q "^SNTP sec=1691011200$" "$W/host.log" && grep -q "DNS query ntp.tern.
     ok sntp "server name resolved through dns_gethostbyname, time set to 1691011200 as served"
 else
     bad sntp "host: $(grep SNTP "$W/host.log" | head -1) dns: $(head -2 "$W/dns.log" | tr '\n' ' ')"
+fi
+
+# lwIP's DNS API itself: NXDOMAIN gives NULL, a malformed answer is
+# dropped (NULL after the retries), a name SNTP resolved comes from the
+# cache at once, a numeric name needs no query.
+for _ in $(seq 150); do
+    grep -q "^DNS bad.tern.test" "$W/host.log" && break
+    sleep 0.1
+done
+if grep -q "^DNS nx.tern.test -> none$" "$W/host.log" && grep -q "^DNS bad.tern.test -> none$" "$W/host.log" &&
+    grep -q "^DNS ntp.tern.test -> 198.18.0.2 (at once)$" "$W/host.log" &&
+    grep -q "^DNS 198.18.0.7 -> 198.18.0.7 (at once)$" "$W/host.log"; then
+    ok dns "NXDOMAIN and a malformed answer give NULL, cached and numeric names resolve at once"
+else
+    bad dns "$(grep '^DNS' "$W/host.log" | tr '\n' ' ')"
 fi
 
 kill -TERM "$HOST_PID" 2>/dev/null
