@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lwip/inet_chksum.h"
 #include "lwip/init.h"
+#include "lwip/mem.h"
 #include "lwip/ip.h"
 #include "lwip/ip4_frag.h"
 #include "lwip/ip6_frag.h"
@@ -441,8 +443,43 @@ static void hev(void)
     tcp_close(t);
 }
 
+/* The helpers these programs (and lwIP's apps) reach through lwIP's
+ * headers: checksums against this file's own, mem_* on the heap. */
+static void helpers(void)
+{
+    printf("-- lwIP helpers: inet_chksum.h, mem.h\n");
+    unsigned char b[200];
+    static const unsigned char dst[4] = {192, 0, 2, 1};
+    int tot = udp4(b, client, 1234, dst, 53, "odd-length payload", 18);
+    CHECK(inet_chksum(b, 20) == 0, "inet_chksum over a valid IPv4 header is 0");
+    unsigned short h = (unsigned short)(b[10] << 8 | b[11]);
+    b[10] = b[11] = 0;
+    u16_t c = inet_chksum(b, 20);
+    CHECK(memcmp(&c, (unsigned char[]){(unsigned char)(h >> 8), (unsigned char)h}, 2) == 0,
+          "inet_chksum gives the header checksum in network order (0x%04x)", h);
+    put16(b + 10, h);
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(tot - 20), PBUF_RAM);
+    pbuf_take(p, b + 20, (u16_t)(tot - 20));
+    ip_addr_t s4, d4;
+    IP_ADDR4(&s4, 198, 18, 7, 2);
+    IP_ADDR4(&d4, 192, 0, 2, 1);
+    CHECK(ip_chksum_pseudo(p, IP_PROTO_UDP, p->tot_len, &s4, &d4) == 0,
+          "ip_chksum_pseudo over a valid UDP datagram (odd length) is 0");
+    pbuf_free(p);
+    char *m = mem_malloc(100);
+    char *z = mem_calloc(10, 10);
+    int zero = 1;
+    for (int i = 0; z && i < 100; i++)
+        zero &= z[i] == 0;
+    CHECK(m && z && zero && mem_trim(m, 50) == m && mem_trim(m, 1000) == NULL, "mem_malloc, mem_calloc (zeroed), mem_trim");
+    CHECK(mem_calloc((mem_size_t)-1, 16) == NULL, "mem_calloc refuses a size that overflows");
+    mem_free(m);
+    mem_free(z);
+}
+
 int main(void)
 {
+    helpers();
     badvpn();
     hev();
     printf("forks: %d passed, %d failed\n", passes, failures);

@@ -13,6 +13,7 @@ Every socket has a timeout; nothing loops without a bound.
                   on 198.18.0.2 answering SNTP with a fixed time, for SECS seconds
   mdns            an mDNS query for ternapps.local sent to 224.0.0.251 (multicast),
                   answered with tern's address (legacy unicast reply, RFC 6762 6.7)
+  mdns6 IFNAME    the same query to ff02::fb through IFNAME
 """
 import socket
 import struct
@@ -208,6 +209,13 @@ def mdns():
     s.settimeout(1)
     name = b"".join(bytes([len(l)]) + l for l in b"ternapps.local".split(b".")) + b"\0"
     q = struct.pack("!HHHHHH", 0x1234, 0, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
+    # A group nobody joined must not reach the responder's pcb.
+    s.sendto(q, ("224.0.0.250", 5353))
+    try:
+        r, peer = s.recvfrom(1500)
+        return out(False, "mdns", "a query to 224.0.0.250 (not joined) was answered by %s" % peer[0])
+    except socket.timeout:
+        pass
     for _ in range(5):
         s.sendto(q, ("224.0.0.251", 5353))
         try:
@@ -215,9 +223,30 @@ def mdns():
         except socket.timeout:
             continue
         if socket.inet_aton(TERN4) in r and r[:2] == b"\x12\x34":
-            return out(True, "mdns", "ternapps.local -> %s from %s (query to 224.0.0.251)" % (TERN4, peer[0]))
+            return out(True, "mdns", "ternapps.local -> %s from %s (query to 224.0.0.251; 224.0.0.250, not joined, unanswered)" % (TERN4, peer[0]))
         return out(False, "mdns", "unexpected answer %r" % r[:40])
     return out(False, "mdns", "no answer to 5 queries")
+
+
+def mdns6(ifname):
+    """The same query over IPv6 to ff02::fb: MLD membership (mld6_joingroup)."""
+    idx = socket.if_nametoindex(ifname)
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+    s.bind(("fd00:18::2", 0))
+    s.settimeout(1)
+    name = b"".join(bytes([len(l)]) + l for l in b"ternapps.local".split(b".")) + b"\0"
+    q = struct.pack("!HHHHHH", 0x4321, 0, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
+    for _ in range(5):
+        s.sendto(q, ("ff02::fb", 5353, 0, idx))
+        try:
+            r, peer = s.recvfrom(1500)
+        except socket.timeout:
+            continue
+        if socket.inet_aton(TERN4) in r and r[:2] == b"\x43\x21":
+            return out(True, "mdns6", "ternapps.local -> %s, query to ff02::fb answered from %s" % (TERN4, peer[0]))
+        return out(False, "mdns6", "unexpected answer %r" % r[:40])
+    return out(False, "mdns6", "no answer to 5 queries")
 
 
 def main():
@@ -232,6 +261,8 @@ def main():
         return dnsntp(float(sys.argv[2]))
     if cmd == "mdns":
         return mdns()
+    if cmd == "mdns6":
+        return mdns6(sys.argv[2])
     print("unknown command " + cmd)
     return 2
 

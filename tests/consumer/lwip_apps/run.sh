@@ -14,7 +14,8 @@
 #     tftp     put and get of 300 KB, byte-exact (UDP)
 #     sntp     server found through lwIP's DNS API (our DNS server on the
 #              kernel side), the time it sets == the time our NTP server sent
-#     mdns     query to 224.0.0.251 answered: IGMP membership and client data
+#     mdns     query to 224.0.0.251 answered: IGMP membership and client data;
+#              to ff02::fb: MLD membership
 #     dns      lwIP's DNS API: NXDOMAIN, a malformed answer, cache, numeric
 #
 # The lwIP source comes from LWIP_SRC (a directory with src/apps) or
@@ -160,6 +161,7 @@ ip -n "$NS" tuntap add mode tun dev ta0 || { bad run "no TUN device"; finish; }
 ip -n "$NS" addr add 198.18.0.2/24 dev ta0
 ip -n "$NS" link set ta0 up
 ip -n "$NS" route add 224.0.0.0/4 dev ta0
+ip -n "$NS" addr add fd00:18::2/64 dev ta0 nodad
 head -c 300000 /dev/urandom >"$W/tftp/blob.bin"
 
 # Both bound their own run time; `ip netns exec` execs them, so the PIDs
@@ -194,6 +196,7 @@ check() { # name timeout client.py args...
 check httpd 20 http "$APPS/http/fs"
 check tftp 30 tftp "$W/tftp" blob.bin
 check mdns 15 mdns
+check mdns6 15 mdns6 ta0
 
 out=$(ip netns exec "$NS" timeout -k 2 30 python3 "$HERE/client.py" iperf 100000 2>&1 | tail -1)
 sent=$(echo "$out" | sed -n 's/^IPERF sent=\([0-9]*\) received=\([0-9]*\)$/\1/p')
