@@ -85,12 +85,14 @@ static struct expected_layout expected(int which)
 }
 
 /* What the program's constructors registered (one per source file that
- * includes the header: all must agree). */
+ * includes the header: all must agree).  Copied, so that a registering
+ * object unloaded later (dlclose) leaves nothing dangling. */
+#define MAX_MEMBERS 128
 static struct registered_layout {
     int seen, conflicting;
     size_t size;
-    const struct tern_layout_member *members; /* the program's static table */
-    unsigned count;
+    struct tern_layout_member members[MAX_MEMBERS];
+    unsigned count; /* as registered; above MAX_MEMBERS, only that many kept */
 } registered[TERN_LAYOUT_COUNT];
 
 void tern_compat_register_layout(int which, size_t size, const struct tern_layout_member *members, unsigned count)
@@ -98,12 +100,16 @@ void tern_compat_register_layout(int which, size_t size, const struct tern_layou
     if (which < 0 || which >= TERN_LAYOUT_COUNT || !members)
         return;
     struct registered_layout *r = &registered[which];
+    unsigned kept = count < MAX_MEMBERS ? count : MAX_MEMBERS;
     if (r->seen) {
-        if (r->size != size || r->count != count || memcmp(r->members, members, count * sizeof(*members)))
+        if (r->size != size || r->count != count || memcmp(r->members, members, kept * sizeof(*members)))
             r->conflicting = 1;
         return;
     }
-    *r = (struct registered_layout){1, 0, size, members, count};
+    r->seen = 1;
+    r->size = size;
+    r->count = count;
+    memcpy(r->members, members, kept * sizeof(*members));
 }
 
 /* The option named for member i: its own, or the nearest before it (a
@@ -136,6 +142,7 @@ static void check_one(int which)
         return;
     if (r->conflicting)
         refuse(e.name, "the program's source files registered different layouts", "any layout option");
+    _Static_assert(sizeof(tcp_pcb_w32_members) / sizeof(tcp_pcb_w32_members[0]) <= MAX_MEMBERS, "MAX_MEMBERS");
     if (r->count != e.count) {
         snprintf(detail, sizeof(detail), "%u members in the program's header, %u in libtern's", r->count, e.count);
         refuse(e.name, detail, "none");
