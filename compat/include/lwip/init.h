@@ -25,7 +25,10 @@ extern "C" {
 #define LWIP_VERSION_STRING "2.1.3"
 
 /* Creates the stack (and, with LWIP_HAVE_LOOPIF, the loopback interface).
- * Calling it again discards the previous stack and everything in it. */
+ * Calling it again discards the previous stack and everything in it.
+ * First it compares the structure layouts the program's headers registered
+ * with libtern's (the ABI rule, lwip/priv/tern_opts.h): on a difference it
+ * names the structure, member and option on stderr and calls abort(). */
 TERN_API void lwip_init(void);
 
 #ifdef __cplusplus
