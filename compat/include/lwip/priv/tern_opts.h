@@ -12,9 +12,9 @@
  * array in struct netif, struct pbuf, the pcbs and ip_addr_t has its largest
  * size whatever lwipopts.h says (TERN_IPV6_NUM_ADDRESSES_MAX IPv6 address
  * slots whatever LWIP_IPV6_NUM_ADDRESSES, TERN_NETIF_CLIENT_DATA_SLOTS
- * client data slots whatever LWIP_NUM_NETIF_CLIENT_DATA); the one exception is struct tcp_pcb's
- * window fields (u16_t or u32_t after LWIP_WND_SCALE), which libtern lays
- * out both ways.  Each public header registers the program's sizeof and
+ * client data slots whatever LWIP_NUM_NETIF_CLIENT_DATA); the one
+ * exception is struct tcp_pcb's window fields (u16_t or u32_t after
+ * LWIP_WND_SCALE), which libtern lays out both ways.  Each public header registers the program's sizeof and
  * offsetof of its structures (TERN_LAYOUT_REGISTER below); lwip_init()
  * compares them with libtern's and, on any difference (headers of another
  * tern version, or edited ones), prints which structure, member and option
