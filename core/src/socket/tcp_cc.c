@@ -26,7 +26,9 @@ static void hystart_reset(tern_tcp *t)
 void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt)
 {
     tcp_hystart *h = &t->hystart;
-    if (t->cwnd >= t->ssthresh)
+    /* Only the initial slow start (RFC 9406 4.2): after a loss ssthresh
+     * already says where the queue overflowed. */
+    if (t->cwnd >= t->ssthresh || t->ssthresh != UINT32_MAX / 2)
         return;
     if (rtt < h->cur_min_rtt)
         h->cur_min_rtt = rtt;

@@ -605,8 +605,14 @@ static bool established_from_syn_rcvd(tern_tcp *t)
 static bool seq_acceptable(const tern_tcp *t, const segment *sg, uint32_t wnd)
 {
     uint32_t seq = sg->h.seq, space = seg_space(sg);
+    /* A bare ACK may sit at the right edge itself: a peer that filled our
+     * window sends its ACKs with SEQ = RCV.NXT + RCV.WND while its data is
+     * still on the way.  RFC 9293's test (SEG.SEQ < RCV.NXT + RCV.WND)
+     * would drop them unread and answer with an ACK; two peers that both
+     * filled each other's windows would do that to each other forever.
+     * BSD and Linux accept the edge (SEG.SEQ <= RCV.NXT + RCV.WND). */
     if (space == 0)
-        return wnd == 0 ? seq == t->rcv_nxt : SEQ_GEQ(seq, t->rcv_nxt) && SEQ_LT(seq, t->rcv_nxt + wnd);
+        return wnd == 0 ? seq == t->rcv_nxt : SEQ_GEQ(seq, t->rcv_nxt) && SEQ_LEQ(seq, t->rcv_nxt + wnd);
     if (wnd == 0)
         return false;
     return (SEQ_GEQ(seq, t->rcv_nxt) && SEQ_LT(seq, t->rcv_nxt + wnd)) ||

@@ -87,7 +87,11 @@ static uint32_t reo_wnd(const tern_tcp *t)
         return 0;
     uint32_t w = t->rack.min_rtt_ms == UINT32_MAX ? 0 : t->rack.min_rtt_ms / 4;
     uint32_t srtt = (uint32_t)(t->srtt8 >> 3);
-    return w < srtt ? w : srtt;
+    if (w > srtt)
+        w = srtt;
+    /* The clock ticks in milliseconds: on a sub-millisecond path that has
+     * reordered, a zero window would call every reordering a loss. */
+    return t->rack.reord && w < 1 ? 1 : w;
 }
 
 uint32_t tern__tcp_rack_detect(tern_tcp *t)
