@@ -203,6 +203,10 @@ static void usage(FILE *f)
             "  --pcap FILE           record every packet crossing the TUN\n"
             "  --offload auto|on|off kernel TSO/checksum offloads on the TUN (auto: on when\n"
             "                        the stack leaves received checksums unchecked)\n"
+            "  --offload-uso on|off  with --offload: UDP segmentation offload on the TUN,\n"
+            "                        UDP trains both ways (default on where the kernel has it)\n"
+            "  --udp-segment on|off  UDP_SEGMENT: a flow's datagrams leave in one sendmsg (on)\n"
+            "  --udp-gro on|off      UDP_GRO on the upstream sockets' receives (on)\n"
             "  --stats               print a stats line every second\n"
             "  -v                    verbose\n"
             "signals: SIGUSR1 prints counters; SIGTERM/SIGINT exit cleanly\n",
@@ -300,22 +304,36 @@ static int parse_listen(const char *s, listen_spec *l)
     return l->nports ? 0 : -1;
 }
 
+static int on_off(const char *v, const char *opt)
+{
+    if (!strcmp(v, "on"))
+        return 1;
+    if (!strcmp(v, "off"))
+        return 0;
+    fprintf(stderr, "tunrelay: bad %s '%s' (on or off)\n", opt, v);
+    exit(2);
+}
+
 static void parse_args(int argc, char **argv)
 {
     enum { O_TUN = 256, O_ADDR, O_PEER, O_ADDR6, O_MTU, O_NOCONF, O_LISTEN, O_UP, O_SOCKS, O_MARK, O_UDPTO,
-           O_PCAP, O_STATS, O_HELP, O_TXQ, O_OFFLOAD };
+           O_PCAP, O_STATS, O_HELP, O_TXQ, O_OFFLOAD, O_USO, O_UDPSEG, O_UDPGRO };
     static const struct option opts[] = {
         {"tun", 1, 0, O_TUN},       {"tun-addr", 1, 0, O_ADDR},   {"tun-peer", 1, 0, O_PEER},
         {"tun-addr6", 1, 0, O_ADDR6}, {"mtu", 1, 0, O_MTU},       {"no-config", 0, 0, O_NOCONF},
         {"listen", 1, 0, O_LISTEN}, {"upstream", 1, 0, O_UP},     {"socks5", 1, 0, O_SOCKS},
         {"mark", 1, 0, O_MARK},     {"udp-timeout", 1, 0, O_UDPTO}, {"pcap", 1, 0, O_PCAP},
         {"txqueuelen", 1, 0, O_TXQ}, {"stats", 0, 0, O_STATS},   {"help", 0, 0, O_HELP},       {"offload", 1, 0, O_OFFLOAD},
+        {"offload-uso", 1, 0, O_USO}, {"udp-segment", 1, 0, O_UDPSEG}, {"udp-gro", 1, 0, O_UDPGRO},
         {0, 0, 0, 0},
     };
     cfg.tun.name = "tern0";
     cfg.tun.up = 1;
     cfg.udp_timeout_ms = 60000;
     cfg.offload = -1;
+    cfg.offload_uso = 1;
+    cfg.udp_segment = 1;
+    cfg.udp_gro = 1;
     int o;
     while ((o = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         u16_t port;
@@ -350,6 +368,9 @@ static void parse_args(int argc, char **argv)
             else
                 die("bad --offload (auto, on or off)");
             break;
+        case O_USO: cfg.offload_uso = on_off(optarg, "--offload-uso"); break;
+        case O_UDPSEG: cfg.udp_segment = on_off(optarg, "--udp-segment"); break;
+        case O_UDPGRO: cfg.udp_gro = on_off(optarg, "--udp-gro"); break;
         case O_LISTEN:
             if (cfg.nlisten == MAX_LISTEN || parse_listen(optarg, &cfg.listen[cfg.nlisten]) < 0)
                 die("bad --listen (ADDR:PORT[,PORT...], IPv6 as [ADDR]:PORT)");
@@ -395,10 +416,11 @@ static void print_counters(const char *tag)
     fprintf(stderr,
             "%s: open_conns=%ld open_fds=%ld live_pcbs=%ld udp_sessions=%ld proc_fds=%d proc_fds_baseline=%d "
             "conns_total=%llu conns_failed=%llu conns_reset=%llu up_bytes=%llu down_bytes=%llu udp_total=%llu "
-            "udp_up=%llu udp_down=%llu drops=%llu\n",
+            "udp_up=%llu udp_down=%llu drops=%llu trains_in=%llu trains_out=%llu seg_sends=%llu gro_reads=%llu\n",
             tag, ctr.conns_open, ctr.fds_open, ctr.pcbs_live, ctr.udp_open, count_proc_fds(), proc_fds_baseline,
             ctr.conns_total, ctr.conns_failed, ctr.conns_reset, ctr.up_bytes, ctr.down_bytes, ctr.udp_total,
-            ctr.udp_up, ctr.udp_down, ctr.udp_drops + ctr.tun_drops + ctr.input_drops);
+            ctr.udp_up, ctr.udp_down, ctr.udp_drops + ctr.tun_drops + ctr.input_drops, ctr.trains_in,
+            ctr.trains_out, ctr.seg_sends, ctr.gro_reads);
 }
 
 static void print_stats(void)
@@ -441,11 +463,14 @@ int main(int argc, char **argv)
     offload_on = cfg.offload < 0 ? STACK_TAKES_PARTIAL_CSUM : cfg.offload;
     if (offload_on)
         cfg.tun.flags |= TERN_TUN_F_VNET_HDR; /* netif_tern_set_tso follows once the netif exists */
+    if (offload_on && cfg.offload_uso)
+        cfg.tun.flags |= TERN_TUN_F_USO;
     int r = tern_tun_open(&cfg.tun, &tun);
     if (r < 0) {
         fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
         return 1;
     }
+    uso_on = tern_tun_has_uso(tun);
     if (cfg.pcap)
         pcap_open(cfg.pcap);
 
@@ -466,7 +491,7 @@ int main(int argc, char **argv)
     proc_fds_baseline = count_proc_fds();
     fprintf(stderr, "tunrelay-%s: ready on %s mtu %u (%s%s) proc_fds=%d\n", TUN2SOCKS ? "tern" : "lwip",
             tern_tun_name(tun), tern_tun_mtu(tun), TUN2SOCKS ? "catch-all" : "listen",
-            offload_on ? ", offloads" : "", proc_fds_baseline);
+            offload_on ? (uso_on ? ", offloads with uso" : ", offloads") : "", proc_fds_baseline);
 
     u32_t next_tick = sys_now() + 1000;
     struct epoll_event evs[256];
@@ -496,6 +521,7 @@ int main(int argc, char **argv)
         }
         sys_check_timeouts();
         run_service();
+        relay_flush();
         conn_reap();
         now = sys_now();
         if ((s32_t)(now - next_tick) >= 0) {

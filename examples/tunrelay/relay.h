@@ -7,6 +7,8 @@
  *               kernel socket by the service pass
  *  socks5.c     the SOCKS5 CONNECT handshake (RFC 1928)
  *  udp_relay.c  UDP sessions: one connected kernel socket per flow
+ *               (UDP_SEGMENT sends, UDP_GRO receives)
+ *  udp_train.c  UDP segmentation offload trains on the TUN
  *  main.c       options, stack setup, the epoll loop, counters
  * tunrelay.c's opening comment (main.c) explains the design. */
 #ifndef TUNRELAY_RELAY_H
@@ -94,6 +96,9 @@ struct relay_config {
     unsigned udp_timeout_ms;
     int verbose;
     int offload; /* -1 auto, 0 off, 1 on */
+    int offload_uso;  /* with offload: UDP trains on the TUN (TUN_F_USO4/6) */
+    int udp_segment;  /* UDP_SEGMENT on the upstream sockets' sends */
+    int udp_gro;      /* UDP_GRO on the upstream sockets' receives */
 };
 extern struct relay_config cfg;
 
@@ -117,6 +122,9 @@ struct relay_counters {
     long conns_open, pcbs_live, fds_open, udp_open;
     unsigned long long conns_total, conns_failed, conns_reset, up_bytes, down_bytes;
     unsigned long long udp_total, udp_up, udp_down, udp_drops, tun_drops, input_drops;
+    /* UDP offloads: trains read from / written to the TUN, UDP_SEGMENT
+     * sendmsgs of more than one datagram, UDP_GRO reads of more than one */
+    unsigned long long trains_in, trains_out, seg_sends, gro_reads;
 };
 extern struct relay_counters ctr;
 
@@ -195,6 +203,15 @@ err_t tun_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *a);
 err_t tun_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *a);
 void tun_readable(void);
 void tun_rx_release(void);
+void tun_write_raw(const struct iovec *iov, const tern_tun_meta *meta);
+/* Writes what is gathered: UDP trains to the TUN, UDP_SEGMENT sends. */
+void relay_flush(void);
+
+/* udp_train.c */
+extern int uso_on; /* the TUN hands and takes UDP trains */
+int train_split(const u8_t *pkt, size_t len, u16_t seg, void (*deliver)(struct pbuf *p));
+int train_add(struct pbuf *p);
+void train_flush(void);
 
 /* sockets.c */
 socklen_t ip_to_sockaddr(const ip_addr_t *ip, u16_t port, struct sockaddr_storage *ss);

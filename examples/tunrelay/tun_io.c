@@ -88,16 +88,40 @@ static err_t tun_output(struct netif *n, struct pbuf *p)
     return ERR_OK;
 }
 
+/* One packet (or UDP train) from udp_train.c. */
+void tun_write_raw(const struct iovec *iov, const tern_tun_meta *meta)
+{
+    if (pcap_fp)
+        pcap_write(iov, 1);
+    if (tern_tun_write(tun, 0, iov, 1, meta) < 0)
+        ctr.tun_drops++;
+}
+
+/* With USO, UDP datagrams are gathered into trains (udp_train.c); any
+ * other packet first writes the pending train, so the order on the TUN
+ * stays the stack's. */
+static err_t tun_output_any(struct netif *n, struct pbuf *p)
+{
+    if (uso_on) {
+        const u8_t *ip = p->payload;
+        int udp = p->len >= 10 && (((ip[0] >> 4) == 4 && ip[9] == 17) || ((ip[0] >> 4) == 6 && ip[6] == 17));
+        if (udp && train_add(p))
+            return ERR_OK;
+        train_flush();
+    }
+    return tun_output(n, p);
+}
+
 err_t tun_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *a)
 {
     (void)a;
-    return tun_output(n, p);
+    return tun_output_any(n, p);
 }
 
 err_t tun_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *a)
 {
     (void)a;
-    return tun_output(n, p);
+    return tun_output_any(n, p);
 }
 
 static struct pbuf *rx_pbufs[TUN_BATCH];
@@ -168,6 +192,14 @@ void tun_readable(void)
         }
         for (int i = 0; i < n; i++) {
             struct pbuf *p;
+            if (pk[i].meta.gso_type == TERN_TUN_GSO_UDP_L4) {
+                /* a UDP train: one pbuf per datagram, the buffer stays */
+                if (train_split(pk[i].data, pk[i].len, pk[i].meta.gso_size, tun_deliver) < 0)
+                    ctr.input_drops++;
+                else
+                    ctr.trains_in++;
+                continue;
+            }
             if (copy_max && pk[i].len <= copy_max) {
                 p = pbuf_alloc(PBUF_RAW, (u16_t)pk[i].len, PBUF_RAM);
                 if (!p) {
@@ -184,6 +216,7 @@ void tun_readable(void)
         }
         compact_rx(batch);
         run_service();
+        relay_flush();
         if (n < have)
             return;
     }

@@ -3,6 +3,17 @@
  * first after --udp-timeout. */
 #include "relay.h"
 
+/* <netinet/udp.h> would clash with lwIP's UDP names: its constants */
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* Linux 4.18 */
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104 /* Linux 5.0 */
+#endif
+
 /* ------------------------------------------------------------------ */
 /* UDP sessions                                                        */
 
@@ -59,8 +70,103 @@ static void lru_append(usess *s)
     lru_tail = s;
 }
 
+/* ------------------------------------------------------------------ */
+/* client -> server: UDP_SEGMENT                                       */
+
+/* Datagrams of one session that the stack delivers back to back, all of
+ * one size but the last, leave in one sendmsg with UDP_SEGMENT (Linux's
+ * UDP GSO): one syscall and one trip through the kernel's UDP stack for up
+ * to UP_SEGS datagrams.  The segment size must fit the route's MTU (the
+ * kernel answers EINVAL otherwise): then they go one by one. */
+#define UP_SEGS 64
+#define UP_MAX 65000u
+#define UP_SEG_MAX 1452u /* IPv6 + UDP in a 1500-byte MTU */
+static usess *up_s;
+static u8_t up_buf[UP_MAX];
+static unsigned up_len, up_seg, up_n;
+static int up_closed;
+
+static void up_send_one(usess *s, const void *d, size_t l)
+{
+    if (send(s->fd, d, l, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        ctr.udp_drops++;
+    else
+        ctr.udp_up++;
+}
+
+static void up_flush(void)
+{
+    if (!up_n)
+        return;
+    usess *s = up_s;
+    unsigned n = up_n;
+    up_n = 0;
+    up_s = NULL;
+    if (n == 1) {
+        up_send_one(s, up_buf, up_len);
+        return;
+    }
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof(u));
+    struct iovec iov = {up_buf, up_len};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t seg = (uint16_t)up_seg;
+    memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+    if (sendmsg(s->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0) {
+        ctr.udp_up += n;
+        ctr.seg_sends++;
+        return;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+        ctr.udp_drops += n;
+        return;
+    }
+    /* EINVAL (segment larger than the path MTU), EIO (no checksum offload
+     * on the route's device): one by one */
+    for (unsigned off = 0; off < up_len; off += up_seg)
+        up_send_one(s, up_buf + off, up_len - off < up_seg ? up_len - off : up_seg);
+}
+
+static void up_queue(usess *s, struct pbuf *p)
+{
+    unsigned l = p->tot_len;
+    if (up_n && up_s == s && !up_closed && l && l <= up_seg && up_n < UP_SEGS && up_len + l <= UP_MAX) {
+        pbuf_copy_partial(p, up_buf + up_len, (u16_t)l, 0);
+        up_len += l;
+        up_n++;
+        up_closed = l < up_seg;
+        return;
+    }
+    up_flush();
+    if (!l || l > UP_SEG_MAX) {
+        u16_t c = pbuf_copy_partial(p, up_buf, (u16_t)(l < UP_MAX ? l : UP_MAX), 0);
+        up_send_one(s, up_buf, c);
+        return;
+    }
+    pbuf_copy_partial(p, up_buf, (u16_t)l, 0);
+    up_s = s;
+    up_len = up_seg = l;
+    up_n = 1;
+    up_closed = 0;
+}
+
+void relay_flush(void)
+{
+    up_flush();
+    train_flush();
+}
+
 static void usess_free(usess *s)
 {
+    if (up_s == s)
+        up_flush();
     unsigned h = usess_hash(&s->cli_ip, s->cli_port, &s->dst_ip, s->dst_port);
     for (usess **pp = &uhash[h]; *pp; pp = &(*pp)->hnext)
         if (*pp == s) {
@@ -100,6 +206,12 @@ static usess *usess_get(struct udp_pcb *pcb, const ip_addr_t *ci, u16_t cp, cons
         free(s);
         return NULL;
     }
+    if (cfg.udp_gro) {
+        /* the kernel may hand us several datagrams of one sender as one
+         * read, their size in a cmsg (udp_readable cuts them again) */
+        int on = 1;
+        setsockopt(s->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
+    }
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &s->src};
     epoll_ctl(epfd, EPOLL_CTL_ADD, s->fd, &ev);
     if (cfg.verbose) {
@@ -124,15 +236,19 @@ static void udp_from_client(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t
         pbuf_free(p);
         return;
     }
-    struct iovec iov[16];
-    int cnt = 0;
-    for (struct pbuf *q = p; q && cnt < 16; q = q->next)
-        iov[cnt++] = (struct iovec){q->payload, q->len};
-    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)cnt};
-    if (sendmsg(s->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-        ctr.udp_drops++;
-    else
-        ctr.udp_up++;
+    if (cfg.udp_segment) {
+        up_queue(s, p);
+    } else {
+        struct iovec iov[16];
+        int cnt = 0;
+        for (struct pbuf *q = p; q && cnt < 16; q = q->next)
+            iov[cnt++] = (struct iovec){q->payload, q->len};
+        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)cnt};
+        if (sendmsg(s->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+            ctr.udp_drops++;
+        else
+            ctr.udp_up++;
+    }
     s->last = sys_now();
     lru_unlink(s);
     lru_append(s);
@@ -156,30 +272,57 @@ void on_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *add
 }
 #endif
 
+/* One datagram from the server to the client, through the stack. */
+static void udp_to_client(usess *s, const u8_t *d, size_t n)
+{
+    if (n > 0xffff - 48)
+        return;
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
+    if (!p) {
+        ctr.udp_drops++;
+        return;
+    }
+    pbuf_take(p, d, (u16_t)n);
+#if TUN2SOCKS
+    err_t e = udp_sendto(s->pcb, p, &s->cli_ip, s->cli_port, &s->dst_ip, s->dst_port);
+#else
+    err_t e = udp_sendto(s->pcb, p, &s->cli_ip, s->cli_port);
+#endif
+    pbuf_free(p);
+    if (e == ERR_OK)
+        ctr.udp_down++;
+    else
+        ctr.udp_drops++;
+}
+
 void udp_readable(usess *s)
 {
     for (int i = 0; i < 64; i++) {
-        ssize_t n = recv(s->fd, relay_buf, sizeof(relay_buf), 0);
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } u;
+        struct iovec iov = {relay_buf, sizeof(relay_buf)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+        ssize_t n = recvmsg(s->fd, &mh, 0);
         if (n < 0)
             break; /* EAGAIN, or an ICMP error reported on the connected socket */
-        if (n > 0xffff - 48)
-            continue;
-        struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
-        if (!p) {
-            ctr.udp_drops++;
+        size_t seg = (size_t)n;
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+            if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+                int g;
+                memcpy(&g, CMSG_DATA(cm), sizeof(g));
+                if (g > 0 && (size_t)g < (size_t)n) {
+                    seg = (size_t)g; /* several datagrams of g bytes, the last maybe shorter */
+                    ctr.gro_reads++;
+                }
+            }
+        if (n == 0) {
+            udp_to_client(s, relay_buf, 0);
             continue;
         }
-        pbuf_take(p, relay_buf, (u16_t)n);
-#if TUN2SOCKS
-        err_t e = udp_sendto(s->pcb, p, &s->cli_ip, s->cli_port, &s->dst_ip, s->dst_port);
-#else
-        err_t e = udp_sendto(s->pcb, p, &s->cli_ip, s->cli_port);
-#endif
-        pbuf_free(p);
-        if (e == ERR_OK)
-            ctr.udp_down++;
-        else
-            ctr.udp_drops++;
+        for (size_t off = 0; off < (size_t)n; off += seg)
+            udp_to_client(s, relay_buf + off, (size_t)n - off < seg ? (size_t)n - off : seg);
     }
     s->last = sys_now();
     lru_unlink(s);
@@ -188,6 +331,7 @@ void udp_readable(usess *s)
 
 void udp_expire(int all)
 {
+    relay_flush();
     u32_t now = sys_now();
     while (lru_head && (all || (u32_t)(now - lru_head->last) >= cfg.udp_timeout_ms))
         usess_free(lru_head);

@@ -22,12 +22,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Older uapi headers lack UDP segmentation offload (Linux 6.2). */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6 0x40
+#endif
+
 struct tern_tun {
     char name[IFNAMSIZ];
     unsigned nqueues;
     int fds[TERN_TUN_MAX_QUEUES];
     unsigned mtu;
     uint32_t flags;
+    int uso; /* the kernel took TUN_F_USO4|TUN_F_USO6 */
     tern_tun_stats st;
 };
 
@@ -45,9 +54,10 @@ __attribute__((format(printf, 2, 3))) static int fail(int err, const char *fmt, 
 }
 
 #define KNOWN_FLAGS \
-    (TERN_TUN_F_ATTACH_ONLY | TERN_TUN_F_NO_CONFIG | TERN_TUN_F_PERSIST | TERN_TUN_F_VNET_HDR | TERN_TUN_F_MULTI_QUEUE)
+    (TERN_TUN_F_ATTACH_ONLY | TERN_TUN_F_NO_CONFIG | TERN_TUN_F_PERSIST | TERN_TUN_F_VNET_HDR | TERN_TUN_F_MULTI_QUEUE | \
+     TERN_TUN_F_USO)
 
-static int open_queue(const tern_tun_options *opt, char *name, int multi, int *fd_out)
+static int open_queue(const tern_tun_options *opt, char *name, int multi, int *uso, int *fd_out)
 {
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
@@ -104,7 +114,12 @@ static int open_queue(const tern_tun_options *opt, char *name, int multi, int *f
             close(fd);
             return fail(e, "TUNSETVNETHDRSZ on %s: %s", name, strerror(e));
         }
-        if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) {
+        unsigned long base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+        /* USO first when asked for; a kernel before 6.2 answers EINVAL to
+         * the unknown bits, and the device then runs with TSO only. */
+        if (*uso && ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) < 0)
+            *uso = 0;
+        if (!*uso && ioctl(fd, TUNSETOFFLOAD, base) < 0) {
             int e = errno;
             close(fd);
             return fail(e, "TUNSETOFFLOAD on %s: %s: the kernel refuses checksum/TSO offloads on TUN", name,
@@ -247,8 +262,9 @@ int tern_tun_open(const tern_tun_options *opt, tern_tun **out)
     if (opt->name)
         memcpy(t->name, opt->name, strlen(opt->name) + 1);
     int r = 0;
+    t->uso = (opt->flags & TERN_TUN_F_VNET_HDR) && (opt->flags & TERN_TUN_F_USO);
     for (unsigned q = 0; q < nq; q++) {
-        if ((r = open_queue(opt, t->name, multi, &t->fds[q])) < 0)
+        if ((r = open_queue(opt, t->name, multi, &t->uso, &t->fds[q])) < 0)
             goto err;
         t->nqueues = q + 1;
     }
@@ -293,6 +309,7 @@ const char *tern_tun_name(const tern_tun *t) { return t->name; }
 unsigned tern_tun_queues(const tern_tun *t) { return t->nqueues; }
 int tern_tun_fd(const tern_tun *t, unsigned queue) { return queue < t->nqueues ? t->fds[queue] : -1; }
 unsigned tern_tun_mtu(const tern_tun *t) { return t->mtu; }
+int tern_tun_has_uso(const tern_tun *t) { return t->uso; }
 
 int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int n)
 {

@@ -140,8 +140,8 @@ start_relay() {
     local args=(--tun tr0 --tun-addr 198.18.0.2/32 --tun-peer 198.18.0.1 --tun-addr6 fd00:1::2/64
         --mtu 1500 --mark 1 --udp-timeout 2 "$@")
     if [ "$kind" = lwip ]; then
-        args+=(--listen 198.18.0.1:8080,40000,40001,40002,40003,40004,40005,40009,53
-            --listen "[fd00:1::1]:8080,40000,40001,40002,40003,40004,40005,40009,53")
+        args+=(--listen 198.18.0.1:8080,40000,40001,40002,40003,40004,40005,40009,40010,53
+            --listen "[fd00:1::1]:8080,40000,40001,40002,40003,40004,40005,40009,40010,53")
         args+=(--upstream 198.18.1.2)
     fi
     : >"$log"
@@ -192,6 +192,53 @@ leak_check() {
         sleep 0.5
     done
     bad "$name" "counters did not return to zero: ${line#counters: }"
+}
+
+# offload_counters NAME LOG KIND: with offloads (the tern build), trains
+# crossed the TUN both ways and the upstream sockets sent with UDP_SEGMENT
+# and read coalesced datagrams with UDP_GRO; without (lwip), no train
+offload_counters() {
+    local name=$1 log=$2 kind=$3 line ti to ss gr
+    line=$(counters "$log")
+    ti=$(field "$line" trains_in) to=$(field "$line" trains_out)
+    ss=$(field "$line" seg_sends) gr=$(field "$line" gro_reads)
+    if grep -q 'offloads with uso' "$log"; then
+        if [ "${ti:-0}" -gt 0 ] && [ "${to:-0}" -gt 0 ] && [ "${ss:-0}" -gt 0 ] && [ "${gr:-0}" -gt 0 ]; then
+            ok "$name" "trains_in=$ti trains_out=$to seg_sends=$ss gro_reads=$gr"
+        else
+            bad "$name" "an offload was not used: trains_in=$ti trains_out=$to seg_sends=$ss gro_reads=$gr"
+        fi
+    elif [ "$kind" = lwip ] || grep -q 'offload off' <<<"$name"; then
+        if [ "${ti:-1}" = 0 ] && [ "${to:-1}" = 0 ]; then
+            ok "$name" "no TUN offloads (stack checks checksums or --offload off): no trains on the TUN, seg_sends=$ss gro_reads=$gr"
+        else
+            bad "$name" "trains without USO: trains_in=$ti trains_out=$to"
+        fi
+    else
+        bad "$name" "the tern build started without USO: $(grep ready "$log")"
+    fi
+}
+
+# the tern build with every offload off: the same trains, cut by the kernel
+offload_off_suite() {
+    local log=$TMP/relay-tern-nooffload.log
+    [ -x "$BUILD/examples/tunrelay/tunrelay-tern" ] || return
+    if ! start_relay tern "$log" --offload off --udp-segment off --udp-gro off; then
+        bad "tern/offload-off-start" "relay did not start: $(head -3 "$log" | tr '\n' ' ')"
+        return
+    fi
+    check "tern/offload-off-udp-trains-v4" 60 udp-trains 198.18.1.2 40010
+    check "tern/offload-off-udp-trains-v6" 60 udp-trains fd00:1:1::2 40010
+    check "tern/offload-off-udp-echo-v4" 30 udp-echo 198.18.1.2 40000
+    local line
+    line=$(counters "$log")
+    if [ "$(field "$line" trains_in)" = 0 ] && [ "$(field "$line" trains_out)" = 0 ] &&
+        [ "$(field "$line" seg_sends)" = 0 ] && [ "$(field "$line" gro_reads)" = 0 ]; then
+        ok "tern/offload-off-unused" "no train, no UDP_SEGMENT send, no UDP_GRO read"
+    else
+        bad "tern/offload-off-unused" "${line#counters: }"
+    fi
+    stop_relay "tern/offload-off-exit" "$log"
 }
 
 stop_relay() {
@@ -259,6 +306,11 @@ suite() {
     check "$kind/udp-echo-v6" 30 udp-echo "$v6" 40000
     check "$kind/dns-v4" 30 dns "$v4" 53
     check "$kind/dns-v6" 30 dns "$v6" 53
+    # UDP trains (UDP_SEGMENT / UDP_GRO at both ends): datagram boundaries
+    # and bytes kept; the tern build runs with the TUN's USO, lwIP's without
+    check "$kind/udp-trains-v4" 60 udp-trains "$v4" 40010
+    check "$kind/udp-trains-v6" 60 udp-trains "$v6" 40010
+    offload_counters "$kind/udp-offloads-used" "$log" "$kind"
     if [ "$kind" = tern ]; then
         # catch-all: the original destination address and port reach the server
         check "$kind/original-dst-v4" 20 whoami 198.18.1.2 40003 "198.18.1.2 40003"
@@ -375,8 +427,8 @@ elif ! start_servers; then
 else
     case $WHICH in
     lwip) suite lwip; tun_errors lwip ;;
-    tern) suite tern; tun_errors tern ;;
-    *) suite lwip; suite tern; tun_errors lwip; tun_errors tern ;;
+    tern) suite tern; offload_off_suite; tun_errors tern ;;
+    *) suite lwip; suite tern; offload_off_suite; tun_errors lwip; tun_errors tern ;;
     esac
 fi
 echo "relay: $PASS passed, $FAIL failed"

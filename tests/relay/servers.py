@@ -19,6 +19,10 @@ each address of --udp-addrs (replies leave from the address asked).
               to 5 s for it
   UDP   40000  echo
         53    DNS: any A question gets 198.18.9.9, AAAA gets fd00:9::9
+        40010  train echo: reads with UDP_GRO and sends every read back as it
+              came: a train of datagrams (several equal ones, the last maybe
+              shorter) leaves as one sendmsg with UDP_SEGMENT, so trains
+              cross the relay both ways
 """
 import argparse
 import asyncio
@@ -208,6 +212,24 @@ class UdpEcho(asyncio.DatagramProtocol):
         self.t.sendto(data, addr)
 
 
+SOL_UDP, UDP_SEGMENT, UDP_GRO = 17, 103, 104
+
+
+def train_echo(sock):
+    sock.setblocking(True)
+    sock.setsockopt(SOL_UDP, UDP_GRO, 1)
+    while True:
+        data, anc, _, addr = sock.recvmsg(65535, socket.CMSG_SPACE(4))
+        seg = 0
+        for level, kind, val in anc:
+            if level == SOL_UDP and kind == UDP_GRO:
+                seg = struct.unpack("i", val[:4])[0]
+        if seg and seg < len(data):
+            sock.sendmsg([data], [(SOL_UDP, UDP_SEGMENT, struct.pack("H", seg))], 0, addr)
+        else:
+            sock.sendto(data, addr)
+
+
 class Dns(asyncio.DatagramProtocol):
     def connection_made(self, transport):
         self.t = transport
@@ -296,6 +318,7 @@ async def main(args):
     for addr in args.udp_addrs.split(","):
         await loop.create_datagram_endpoint(UdpEcho, sock=udp_socket(addr, 40000))
         await loop.create_datagram_endpoint(Dns, sock=udp_socket(addr, 53))
+        threading.Thread(target=train_echo, args=(udp_socket(addr, 40010),), daemon=True).start()
     open(args.ready, "w").write("ready\n")
     await asyncio.Event().wait()
 

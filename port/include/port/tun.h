@@ -41,6 +41,14 @@ extern "C" {
  * the same (meta), so the kernel segments and checksums for us. */
 #define TERN_TUN_F_VNET_HDR 0x0100u
 #define TERN_TUN_F_MULTI_QUEUE 0x0200u /* IFF_MULTI_QUEUE; implied when queues > 1 */
+/* With TERN_TUN_F_VNET_HDR: also UDP segmentation offload (TUN_F_USO4 and
+ * TUN_F_USO6, Linux >= 6.2).  Reads may then return UDP "trains": one IP +
+ * UDP header and up to 64 KiB of payload, cut by the reader into datagrams
+ * of meta.gso_size bytes (the last one may be shorter); writes may pass
+ * trains the same way (meta.gso_type TERN_TUN_GSO_UDP_L4).  Where the
+ * kernel refuses USO the device opens without it: tern_tun_has_uso() says
+ * which happened. */
+#define TERN_TUN_F_USO 0x0400u
 
 #define TERN_TUN_MAX_QUEUES 16
 
@@ -71,6 +79,7 @@ typedef struct tern_tun_options {
 #define TERN_TUN_GSO_NONE 0u
 #define TERN_TUN_GSO_TCPV4 1u
 #define TERN_TUN_GSO_TCPV6 4u
+#define TERN_TUN_GSO_UDP_L4 5u /* UDP datagrams of gso_size bytes, IPv4 or IPv6 */
 typedef struct tern_tun_meta {
     uint8_t flags;      /* TERN_TUN_META_* */
     uint8_t gso_type;   /* TERN_TUN_GSO_* */
@@ -105,6 +114,8 @@ const char *tern_tun_name(const tern_tun *t);
 unsigned tern_tun_queues(const tern_tun *t);
 /* The (non-blocking) fd of a queue, to wait on with epoll/poll. */
 int tern_tun_fd(const tern_tun *t, unsigned queue);
+/* 1 when the kernel accepted TERN_TUN_F_USO on every queue, else 0. */
+int tern_tun_has_uso(const tern_tun *t);
 /* The device MTU (read back from the kernel at open). */
 unsigned tern_tun_mtu(const tern_tun *t);
 
