@@ -103,6 +103,8 @@ struct tern_lwipopts tern__compat_opts = {
     .tcp_maxrtx = 12,
     .tcp_synmaxrtx = 6,
     .ipv6_num_addresses = 3,
+    .autotune_max = 4UL * 1024 * 1024,
+    .autotune_budget = 64UL * 1024 * 1024,
 };
 
 void tern_compat_register_opts(const struct tern_lwipopts *opts)

@@ -298,6 +298,21 @@ static void push(compat_tcp *c)
     c->pushed = true;
 }
 
+/* rcv_wnd and rcv_ann_wnd keep lwIP's meaning whatever autotuning does:
+ * TCP_WND minus the bytes delivered and not yet tcp_recved (0 at the
+ * least), and never more than the window the socket has room for.  The
+ * window on the wire may be larger (autotuning, README); a program that
+ * computes its unread bytes as TCP_WND - rcv_wnd still gets them right
+ * while they are at most TCP_WND. */
+static uint32_t mirror_rcv_wnd(uint32_t wnd, uint32_t unread)
+{
+    uint32_t tcp_wnd = (uint32_t)tern__compat_opts.tcp_wnd;
+    if (!tcp_wnd)
+        return wnd;
+    uint32_t lwip = unread >= tcp_wnd ? 0 : tcp_wnd - unread;
+    return wnd < lwip ? wnd : lwip;
+}
+
 /* Everything: after a state change, a bind, a connect, a listen. */
 static void pull_full(compat_tcp *c)
 {
@@ -326,8 +341,10 @@ static void pull_full(compat_tcp *c)
     F(c, mss) = (u16_t)(in.mss + (in.ts_ok ? 12 : 0));
     uint32_t rto = in.rto_ms / 500;
     F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
-    WND_SET(c, rcv_wnd, in.rcv_wnd);
-    WND_SET(c, rcv_ann_wnd, in.rcv_wnd);
+    tern_tcp_live lv;
+    tern_tcp_get_live(c->t, &lv);
+    WND_SET(c, rcv_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
+    WND_SET(c, rcv_ann_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
     WND_SET(c, cwnd, in.cwnd);
     WND_SET(c, ssthresh, in.ssthresh);
     WND_SET(c, snd_wnd, in.snd_wnd);
@@ -356,7 +373,7 @@ static void pull(compat_tcp *c)
      * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
     if (c->wide) {
         struct pcb_w32 *w = &c->u.w32;
-        w->rcv_wnd = w->rcv_ann_wnd = lv.rcv_wnd;
+        w->rcv_wnd = w->rcv_ann_wnd = mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread);
         w->snd_buf = lv.snd_buf;
         w->snd_queuelen = lv.snd_queuelen;
         w->unsent = lv.has_unsent ? MARKER : NULL;
@@ -364,7 +381,8 @@ static void pull(compat_tcp *c)
         w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
     } else {
         struct pcb_w16 *w = &c->u.w16;
-        w->rcv_wnd = w->rcv_ann_wnd = (u16_t)(lv.rcv_wnd > 0xffff ? 0xffff : lv.rcv_wnd);
+        uint32_t rw = mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread);
+        w->rcv_wnd = w->rcv_ann_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw);
         w->snd_buf = (u16_t)(lv.snd_buf > 0xffff ? 0xffff : lv.snd_buf);
         w->snd_queuelen = lv.snd_queuelen;
         w->unsent = lv.has_unsent ? MARKER : NULL;
@@ -592,19 +610,40 @@ static int core_accept(void *arg, tern_tcp *child, int err)
 
 /* ---- creating ---- */
 
+/* Buffer autotuning: -1 until tern_lwip_autotune is called, then the
+ * program's choice (lwipopts.h's TERN_AUTOTUNE before that). */
+static int autotune_override = -1;
+
+void tern_lwip_autotune(int on) { autotune_override = on != 0; }
+
+static bool autotune_on(void)
+{
+    return autotune_override >= 0 ? autotune_override != 0 : tern__compat_opts.autotune != 0;
+}
+
 /* The program's lwipopts.h sizes every new socket. */
 static void apply_config(void)
 {
     tern_tcp_config cfg;
     tern_tcp_default_config(&cfg);
+    bool tune = autotune_on();
+    uint32_t tune_max = (uint32_t)(tern__compat_opts.autotune_max ? tern__compat_opts.autotune_max : 4u << 20);
     if (tern__compat_opts.tcp_wnd) {
-        /* The window never grows past TCP_WND, as in lwIP: programs size
-         * their memory by it and compute unread bytes from rcv_wnd. */
+        /* TCP_WND is the starting and the minimum window.  Without
+         * autotuning it is also the largest, as in lwIP; with it, the
+         * window grows up to TERN_AUTOTUNE_MAX and window scaling is
+         * offered for that size (RFC 7323), whatever LWIP_WND_SCALE says:
+         * the mirror fields keep their lwIP meaning (mirror_rcv_wnd). */
         cfg.rcv_buf = (uint32_t)tern__compat_opts.tcp_wnd;
-        cfg.rcv_buf_max = cfg.rcv_buf;
+        cfg.rcv_buf_max = tune && tune_max > cfg.rcv_buf ? tune_max : cfg.rcv_buf;
     }
     if (tern__compat_opts.tcp_snd_buf)
         cfg.snd_buf = (uint32_t)tern__compat_opts.tcp_snd_buf;
+    /* tcp_sndbuf() follows the congestion window up to TERN_AUTOTUNE_MAX
+     * (a u16_t snd_buf field shows at most 0xffff of it per call). */
+    cfg.snd_buf_max = tune && tune_max > cfg.snd_buf ? tune_max : cfg.snd_buf;
+    if (tune)
+        tern_stack_set_tcp_budget(tern__compat_stack, tern__compat_opts.autotune_budget);
     if (tern__compat_opts.tcp_mss)
         cfg.mss = (uint16_t)tern__compat_opts.tcp_mss;
     if (tern__compat_opts.tcp_maxrtx)

@@ -15,6 +15,7 @@
     SUITE(tcp_stall)                                                                                       \
     SUITE(tcp_rack)                                                                                        \
     SUITE(tcp_bottleneck)                                                                                  \
+    SUITE(tcp_autotune)                                                                                    \
     SUITE(hostile_ipv4)                                                                                    \
     SUITE(hostile_tcp)                                                                                     \
     SUITE(hostile_udp)                                                                                     \

@@ -405,6 +405,24 @@
 #ifndef TCP_WND
 #define TCP_WND (4 * TCP_MSS)
 #endif
+/* tern's buffer autotuning (README, "Window and buffer autotuning"): the
+ * receive window grows from TCP_WND (the starting and the minimum window)
+ * while the application drains quickly, with window scaling offered to
+ * every peer, and tcp_sndbuf() grows from TCP_SND_BUF with the congestion
+ * window; both up to TERN_AUTOTUNE_MAX bytes per connection and
+ * TERN_AUTOTUNE_BUDGET bytes beyond the configured sizes for all
+ * connections together.  On by default in TUN2SOCKS mode; 0 keeps lwIP's
+ * fixed TCP_WND and TCP_SND_BUF.  tern_lwip_autotune() changes it at run
+ * time, for connections made afterwards. */
+#ifndef TERN_AUTOTUNE
+#define TERN_AUTOTUNE TUN2SOCKS
+#endif
+#ifndef TERN_AUTOTUNE_MAX
+#define TERN_AUTOTUNE_MAX (4UL * 1024 * 1024)
+#endif
+#ifndef TERN_AUTOTUNE_BUDGET
+#define TERN_AUTOTUNE_BUDGET (64UL * 1024 * 1024)
+#endif
 #ifndef TCP_MAXRTX
 #define TCP_MAXRTX 12
 #endif

@@ -57,6 +57,7 @@ typedef struct tern_tcp_config {
     uint32_t rcv_buf;     /* receive window the application is offered, bytes */
     uint32_t rcv_buf_max; /* autotuning cap for rcv_buf */
     uint32_t snd_buf;     /* bytes tern_tcp_write may queue */
+    uint32_t snd_buf_max; /* autotuning cap for snd_buf (<= snd_buf: no send autotuning) */
     uint16_t mss;         /* our MSS before clamping to the interface MTU */
     bool wscale, timestamps, sack;
     tern_tcp_cc cc;
@@ -71,6 +72,16 @@ typedef struct tern_tcp_config {
 TERN_API void tern_tcp_default_config(tern_tcp_config *c);
 /* The settings new sockets of this stack start with. */
 TERN_API void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c);
+/* Buffer autotuning's stack-wide budget: the bytes all sockets together may
+ * hold beyond their configured rcv_buf and snd_buf (receive buffers grown
+ * by autotuning, send data queued past snd_buf).  Growth stops when it is
+ * used up; under pressure sockets holding more than an equal share shrink
+ * back toward their configured sizes, never below.  Default
+ * TERN_TCP_TUNE_BUDGET_DEFAULT. */
+#define TERN_TCP_TUNE_BUDGET_DEFAULT (64u * 1024 * 1024)
+TERN_API void tern_stack_set_tcp_budget(tern_stack *s, uint64_t bytes);
+/* Bytes currently granted beyond the configured sizes, all sockets. */
+TERN_API uint64_t tern_stack_tcp_budget_used(tern_stack *s);
 
 TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
 TERN_API void tern_tcp_set_arg(tern_tcp *t, void *arg);
@@ -156,6 +167,7 @@ typedef struct tern_tcp_live {
     uint16_t snd_queuelen, mss;
     bool has_unsent, has_unacked;
     const void *refused_data;
+    uint32_t rcv_unread; /* bytes delivered and not yet tern_tcp_recved */
 } tern_tcp_live;
 
 TERN_API void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);

@@ -11,6 +11,7 @@ void tern_tcp_default_config(tern_tcp_config *c)
         .rcv_buf = 256 * 1024,
         .rcv_buf_max = 4 * 1024 * 1024,
         .snd_buf = 256 * 1024,
+        .snd_buf_max = 256 * 1024, /* send autotuning off unless asked for */
         .mss = 1460,
         .wscale = true,
         .timestamps = true,
@@ -82,6 +83,8 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     t->state = st;
     t->state_since_ms = tern_stack_now(t->stack);
+    if (st == TERN_TCP_TIME_WAIT)
+        tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     tern__tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
     if (t->on_state)
         t->on_state(t->state_ctx, t);
@@ -145,7 +148,11 @@ void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t int
     tern__tcp_arm_slow(t);
 }
 
-uint32_t tern__tcp_sndbuf(const tern_tcp *t) { return t->snd_queued >= t->cfg.snd_buf ? 0 : t->cfg.snd_buf - t->snd_queued; }
+uint32_t tern__tcp_sndbuf(const tern_tcp *t)
+{
+    uint32_t limit = tern__tcp_snd_limit(t); /* cfg.snd_buf, or more with send autotuning */
+    return t->snd_queued >= limit ? 0 : limit - t->snd_queued;
+}
 
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
 
@@ -163,6 +170,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->has_unsent = t->snd_next_seg != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
     o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
+    o->rcv_unread = t->rcv_app_unread;
 }
 
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
@@ -417,6 +425,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
         t->snd_end = saved_end;
         t->snd_queued = saved_queued;
     }
+    tern__tcp_tune_snd(t); /* data queued past cfg.snd_buf counts in the budget (tcp_tune.c) */
     return err;
 }
 
@@ -513,6 +522,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
         code = t->accepted ? code : 0; /* nobody knows a child never accepted */
     }
     tern__tcp_timers_stop(t);
+    tern__tcp_tune_release(t); /* its share of the autotuning budget */
     tern__tcp_table_unlink(t);
     tern__tcp_free_queues(t);
     tern_tcp_err_fn errf = t->err;

@@ -202,6 +202,8 @@ struct tern_tcp {
     bool ack_now;
     uint32_t last_rx_ms;
     uint32_t autotune_ms, autotune_bytes;
+    uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
+    bool tuned;                /* holds a share of the budget */
 
     /* Timers. */
     tern_timer rtx_timer;      /* retransmission / persist / SYN */
@@ -229,6 +231,13 @@ typedef struct tern_tcp_table {
     uint32_t challenge_window_ms, challenge_count; /* RFC 5961 7 rate limit */
     uint32_t half_open;        /* SYN-RECEIVED children, all listeners */
     uint32_t cookie_ts_offset; /* TSval clock of SYN cookie SYN-ACKs */
+    /* Autotuning's budget (tcp_tune.c): bytes granted beyond the
+     * configured buffers, the sockets holding some, the last time a
+     * growth was refused. */
+    bool tune_budget_set;
+    uint64_t tune_budget, tune_granted;
+    uint32_t tune_count, tune_pressure_ms;
+    bool tune_pressure;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
@@ -250,6 +259,12 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st);
 void tern__tcp_destroy(tern_tcp *t, int code);
 tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type);
 uint32_t tern__tcp_sndbuf(const tern_tcp *t);
+
+/* tcp_tune.c: receive and send buffer autotuning under the stack budget. */
+void tern__tcp_autotune(tern_tcp *t);        /* after in-order data */
+void tern__tcp_tune_snd(tern_tcp *t);        /* after snd_queued changed */
+uint32_t tern__tcp_snd_limit(const tern_tcp *t);
+void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */
 
 /* Application callbacks may close or abort the socket they are given;
  * wrap each call so the memory outlives it.  tern__tcp_leave returns false when

@@ -200,27 +200,6 @@ int tern_tcp_process_refused(tern_tcp *t)
     return r;
 }
 
-/* Receive-buffer autotuning: when the peer filled more than half the
- * buffer within one round trip and the application keeps up, double the
- * buffer, up to the configured cap. */
-static void autotune(tern_tcp *t)
-{
-    uint32_t now = tern_stack_now(t->stack);
-    uint32_t rtt = t->srtt8 ? (uint32_t)(t->srtt8 >> 3) : 100;
-    if (now - t->autotune_ms < (rtt ? rtt : 1))
-        return;
-    if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg.rcv_buf_max &&
-        t->rcv_app_unread < t->rcv_buf / 2) {
-        uint32_t grow = t->rcv_buf;
-        if (t->rcv_buf + grow > t->cfg.rcv_buf_max)
-            grow = t->cfg.rcv_buf_max - t->rcv_buf;
-        t->rcv_buf += grow;
-        t->rcv_wnd += grow;
-    }
-    t->autotune_ms = now;
-    t->autotune_bytes = 0;
-}
-
 /* ---- the send side: acknowledgments ---- */
 
 static uint32_t seg_seqlen(const tcp_seg *s)
@@ -343,6 +322,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
         if (SEQ_LT(t->snd_nxt, ack))
             t->snd_nxt = ack;
         t->snd_queued -= data_acked > t->snd_queued ? t->snd_queued : data_acked;
+        tern__tcp_tune_snd(t);
         t->bytes_acked += data_acked;
         t->sent_pending += data_acked;
         if (SEQ_GT(ack, t->high_sacked))
@@ -822,7 +802,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
                 }
                 t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
             }
-            autotune(t);
+            tern__tcp_autotune(t); /* receive-buffer autotuning (tcp_tune.c) */
             if (h->flags & TERN_TCP_PSH && t->unacked_segs)
                 t->ack_now = t->ack_now || t->unacked_segs >= 2;
         } else if (sg->len || (h->flags & TERN_TCP_FIN)) {

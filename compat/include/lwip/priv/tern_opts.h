@@ -58,9 +58,11 @@ struct tern_lwipopts {
     unsigned tcp_ttl, udp_ttl, tcp_maxrtx, tcp_synmaxrtx;
     unsigned ipv6_num_addresses; /* slots of netif->ip6_addr[] in use */
     unsigned num_netif_client_data;
+    int autotune;
+    unsigned long autotune_max, autotune_budget;
 };
 
-#define TERN_LWIPOPTS_ABI 4
+#define TERN_LWIPOPTS_ABI 5
 
 TERN_API void tern_compat_register_opts(const struct tern_lwipopts *opts);
 
@@ -111,6 +113,7 @@ __attribute__((constructor, used)) static void tern_lwipopts_register_(void)
         LWIP_WND_SCALE, TCP_RCV_SCALE, LWIP_TCP_KEEPALIVE, TCP_KEEPIDLE_DEFAULT, TCP_KEEPINTVL_DEFAULT,
         TCP_KEEPCNT_DEFAULT, CHECKSUM_CHECK_IP, CHECKSUM_CHECK_UDP, CHECKSUM_CHECK_TCP, TCP_TTL, UDP_TTL,
         TCP_MAXRTX, TCP_SYNMAXRTX, LWIP_IPV6_NUM_ADDRESSES, LWIP_NUM_NETIF_CLIENT_DATA,
+        TERN_AUTOTUNE, TERN_AUTOTUNE_MAX, TERN_AUTOTUNE_BUDGET,
     };
     tern_compat_register_opts(&opts);
 }
