@@ -58,11 +58,44 @@ static int iface_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *hop, v
     return ERR_VAL;
 }
 
-void tern__compat_netif_sync(struct netif *n)
+/* What tern__compat_netif_sync last pushed into the core, for one
+ * interface: ip_input syncs on every packet (programs write mtu, flags
+ * and addresses straight into struct netif, where lwIP reads them), and
+ * comparing these few fields is much cheaper than pushing them again.
+ * netif_add and netif_remove forget it, since a freed netif and its core
+ * interface may come back at the same addresses. */
+static struct {
+    const struct netif *netif;
+    const tern_iface *ifc;
+    int catch_all;
+    u8_t flags;
+    u16_t mtu;
+    u32_t addr, mask, gw;
+} pushed;
+
+static void forget_pushed(void) { memset(&pushed, 0, sizeof(pushed)); }
+
+static u32_t v4_of(const ip_addr_t *a)
 {
-    tern_iface *ifc = n->tern_iface;
-    if (!ifc)
-        return;
+#if LWIP_IPV4
+    return ip_2_ip4(a)->addr;
+#else
+    (void)a;
+    return 0;
+#endif
+}
+
+/* Kept out of line, so the per-packet check stays a few compares. */
+__attribute__((noinline)) static void push(struct netif *n, tern_iface *ifc)
+{
+    pushed.netif = n;
+    pushed.ifc = ifc;
+    pushed.flags = n->flags;
+    pushed.mtu = n->mtu;
+    pushed.catch_all = tern__compat_tun2socks;
+    pushed.addr = v4_of(&n->ip_addr);
+    pushed.mask = v4_of(&n->netmask);
+    pushed.gw = v4_of(&n->gw);
     tern_iface_set_up(ifc, (n->flags & (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP)) == (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP));
     /* Programs set the pretend flags with netif_set_flags, a macro that
      * writes n->flags: every destination becomes local to the interface
@@ -74,6 +107,18 @@ void tern__compat_netif_sync(struct netif *n)
 #if LWIP_IPV4
     tern_iface_set_ipv4(ifc, ip_2_ip4(&n->ip_addr)->addr, ip_2_ip4(&n->netmask)->addr, ip_2_ip4(&n->gw)->addr);
 #endif
+}
+
+void tern__compat_netif_sync(struct netif *n)
+{
+    tern_iface *ifc = n->tern_iface;
+    if (!ifc)
+        return;
+    if (pushed.netif == n && pushed.ifc == ifc && pushed.flags == n->flags && pushed.mtu == n->mtu &&
+        pushed.catch_all == tern__compat_tun2socks && pushed.addr == v4_of(&n->ip_addr) &&
+        pushed.mask == v4_of(&n->netmask) && pushed.gw == v4_of(&n->gw))
+        return; /* nothing changed since the last push */
+    push(n, ifc);
 }
 
 void tern__compat_netif_reset(void)
@@ -169,6 +214,7 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif->state = state;
     netif->input = input;
     netif->next = NULL;
+    forget_pushed();
     netif->tern_iface = tern_iface_add(tern__compat_stack, iface_output, netif);
     if (!netif->tern_iface)
         return NULL;
@@ -176,6 +222,7 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     netif_set_addr(netif, ipaddr, netmask, gw);
 #endif
     if (init(netif) != ERR_OK) {
+        forget_pushed();
         tern_iface_remove(netif->tern_iface);
         netif->tern_iface = NULL;
         return NULL;
@@ -224,6 +271,7 @@ void netif_remove(struct netif *netif)
     loop_tail = &loop_head;
     while (*loop_tail)
         loop_tail = &(*loop_tail)->next;
+    forget_pushed();
     tern_iface_remove(netif->tern_iface);
     netif->tern_iface = NULL;
 }
