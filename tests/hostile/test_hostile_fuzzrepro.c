@@ -10,6 +10,7 @@
 
 #include "hassert.h"
 #include "hostile_drivers.h"
+#include "unit_suite.h"
 
 #define H_RUN(fn, bytes, len)                                                                              \
     do {                                                                                                   \
@@ -110,7 +111,7 @@ static void test_repro_shutdown_twice(void)
     H_RUN(hf_tcp_stateful, repro_shutdown_twice, sizeof(repro_shutdown_twice));
 }
 
-void tern_test_register_hostile_fuzzrepro(void)
+TERN_UNIT_SUITE(hostile_fuzzrepro)
 {
     CU_pSuite s = CU_add_suite("hostile/fuzz drivers and reproducers", NULL, NULL);
     CU_add_test(s, "fuzz_ip_input driver", test_ip_driver_smoke);

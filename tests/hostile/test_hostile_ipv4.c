@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 #define US H_US4
 #define PEER H_PEER4
@@ -566,7 +567,7 @@ static void test_broadcast_destinations(void)
     H_END();
 }
 
-void tern_test_register_hostile_ipv4(void)
+TERN_UNIT_SUITE(hostile_ipv4)
 {
     CU_pSuite s = CU_add_suite("hostile/ipv4", NULL, NULL);
     CU_add_test(s, "IHL below 5", test_ihl_below_5);

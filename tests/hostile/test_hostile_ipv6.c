@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 static uint8_t pkt[70000];
 static uint8_t pay[70000];
@@ -412,7 +413,7 @@ static void test_echo_lengths(void)
     echo_edges(65535);
 }
 
-void tern_test_register_hostile_ipv6(void)
+TERN_UNIT_SUITE(hostile_ipv6)
 {
     CU_pSuite s = CU_add_suite("hostile/ipv6", NULL, NULL);
     CU_add_test(s, "payload length past or short of the buffer", test_lengths);

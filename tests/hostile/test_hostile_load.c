@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 #define A_ADDR hp_v4(10, 0, 0, 1)
 #define B_ADDR hp_v4(10, 0, 0, 2)
@@ -523,7 +524,7 @@ static void test_churn(void)
         CU_ASSERT(heap.uordblks <= heap0.uordblks + 65536);
 }
 
-void tern_test_register_hostile_load(void)
+TERN_UNIT_SUITE(hostile_load)
 {
     static char churn_name[64];
     CU_pSuite s = CU_add_suite("hostile/load", NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 static uint8_t pkt[2048];
 
@@ -170,7 +171,7 @@ static void test_split_everywhere(void)
     }
 }
 
-void tern_test_register_hostile_split(void)
+TERN_UNIT_SUITE(hostile_split)
 {
     CU_pSuite s = CU_add_suite("hostile/split", NULL, NULL);
     CU_add_test(s, "packets cut into chains at every offset", test_split_everywhere);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 static uint8_t pkt[70000];
 static h_peer P;
@@ -699,7 +700,7 @@ static void test_fin_cases(void)
     finish();
 }
 
-void tern_test_register_hostile_tcp(void)
+TERN_UNIT_SUITE(hostile_tcp)
 {
     CU_pSuite s = CU_add_suite("hostile/tcp", NULL, NULL);
     CU_add_test(s, "data offset below 5 or beyond the segment", test_data_offset);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hassert.h"
+#include "unit_suite.h"
 
 static uint8_t pkt[2048];
 
@@ -172,7 +173,7 @@ static void test_port_unreachable(void)
     H_END();
 }
 
-void tern_test_register_hostile_udp(void)
+TERN_UNIT_SUITE(hostile_udp)
 {
     CU_pSuite s = CU_add_suite("hostile/udp", NULL, NULL);
     CU_add_test(s, "length below 8 or beyond the IP payload", test_length_field);

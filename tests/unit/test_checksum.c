@@ -10,8 +10,7 @@
 
 #include "wire/bytes.h"
 #include "wire/checksum.h"
-
-void tern_test_register_checksum(void);
+#include "unit_suite.h"
 
 /* ---- helpers ---- */
 
@@ -421,7 +420,7 @@ static void test_pseudo_vs_reference(void)
     }
 }
 
-void tern_test_register_checksum(void)
+TERN_UNIT_SUITE(checksum)
 {
     CU_pSuite s = CU_add_suite("wire/checksum", NULL, NULL);
     if (s == NULL)

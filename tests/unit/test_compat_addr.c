@@ -14,8 +14,7 @@
 #include "lwip/err.h"
 #include "lwip/ip_addr.h"
 #include "tern/addr.h"
-
-void tern_test_register_compat_addr(void);
+#include "unit_suite.h"
 
 /* Declared by lwip/err.h only when NO_SYS is 0; libtern always has it. */
 int err_to_errno(err_t err);
@@ -715,7 +714,7 @@ static void test_def_strings(void)
     CU_ASSERT_PTR_NULL(lwip_strnstr("ab", "abc", 100));
 }
 
-void tern_test_register_compat_addr(void)
+TERN_UNIT_SUITE(compat_addr)
 {
     CU_pSuite s = CU_add_suite("compat/addr", NULL, NULL);
     if (s == NULL)

@@ -28,12 +28,11 @@
 #include "tern/tcp.h"
 
 #include "pool.h"
+#include "unit_suite.h"
 
 /* Freed pcbs go back to their pool (the slot says so), not to malloc. */
 #define FREED(p) (tern__compat_tcp_freed(p) != 0)
 #define HAVE_FREED 1
-
-void tern_test_register_compat_tcp(void);
 
 /* ---- the virtual clock ---- */
 
@@ -2029,7 +2028,7 @@ static void test_timer_cost_independent_of_idle_pcbs(void)
     CU_ASSERT(l_large <= 400);
 }
 
-void tern_test_register_compat_tcp(void)
+TERN_UNIT_SUITE(compat_tcp)
 {
     CU_pSuite s = CU_add_suite("compat_tcp", NULL, NULL);
     CU_add_test(s, "constants and layout", test_constants);

@@ -10,6 +10,7 @@
 #include "wire/bytes.h"
 #include "wire/checksum.h"
 #include "wire/wire.h"
+#include "unit_suite.h"
 
 #define MAXPKT 16
 static uint8_t captured[MAXPKT][2048];
@@ -223,7 +224,7 @@ static void test_udp_demux_and_unreachable(void)
     teardown();
 }
 
-void tern_test_register_ip(void)
+TERN_UNIT_SUITE(ip)
 {
     CU_pSuite s = CU_add_suite("iface/ip", NULL, NULL);
     CU_add_test(s, "ICMPv4 echo", test_echo_v4);

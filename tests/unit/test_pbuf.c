@@ -13,6 +13,7 @@
 
 #include "tern/err.h"
 #include "tern/pbuf.h"
+#include "unit_suite.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -1475,9 +1476,7 @@ static void test_randomized_against_model(void)
 
 /* ----------------------------------------------------------- register */
 
-void tern_test_register_pbuf(void);
-
-void tern_test_register_pbuf(void)
+TERN_UNIT_SUITE(pbuf)
 {
     static const struct {
         const char *name;

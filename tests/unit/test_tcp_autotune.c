@@ -11,6 +11,7 @@
 
 #include "socket/tcp_impl.h"
 #include "tcp_pair.h"
+#include "unit_suite.h"
 
 #define AT_BYTES (20u * 1000 * 1000)
 #define AT_WND (32u * 1460)     /* TCP_WND */
@@ -168,7 +169,7 @@ static void test_autotune_budget_small(void)
     CU_ASSERT_TRUE(w.max_used <= 2 * budget);
 }
 
-void tern_test_register_tcp_autotune(void)
+TERN_UNIT_SUITE(tcp_autotune)
 {
     CU_pSuite s = CU_add_suite("tcp_autotune", NULL, NULL);
     CU_add_test(s, "20 MB at 20 ms RTT: the window grows past TCP_WND; off: it never does", test_autotune_grows);

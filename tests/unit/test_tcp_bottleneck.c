@@ -16,6 +16,7 @@
 
 #include "socket/tcp_impl.h"
 #include "tcp_pair.h"
+#include "unit_suite.h"
 
 #define BN_RATE 400000u   /* bytes per virtual second */
 #define BN_DELAY_MS 30u   /* one way */
@@ -157,7 +158,7 @@ static void test_one_bdp_newreno(void)
     CU_ASSERT(u >= 0.90);
 }
 
-void tern_test_register_tcp_bottleneck(void)
+TERN_UNIT_SUITE(tcp_bottleneck)
 {
     CU_pSuite s = CU_add_suite("tcp/bottleneck", NULL, NULL);
     CU_add_test(s, "1-BDP drop-tail queue, tern receiver: >= 90% after warm-up, no RTO", test_one_bdp_sack);

@@ -11,6 +11,7 @@
 #include "tern/phy.h"
 #include "tern/stack.h"
 #include "tern/tcp.h"
+#include "unit_suite.h"
 
 static uint32_t now_ms;
 static uint32_t clock_fn(void *arg)
@@ -386,7 +387,7 @@ static void test_bind_rules_and_teardown(void)
     tern_stack_free(s);
 }
 
-void tern_test_register_tcp_link(void)
+TERN_UNIT_SUITE(tcp_link)
 {
     CU_pSuite s = CU_add_suite("tcp/link", NULL, NULL);
     CU_add_test(s, "transfer, clean link", test_clean);

@@ -11,6 +11,7 @@
 
 #include "socket/tcp_impl.h"
 #include "tcp_pair.h"
+#include "unit_suite.h"
 
 #define MSS_TS 1448u /* payload of a full segment with timestamps */
 
@@ -143,7 +144,7 @@ static void test_lost_retransmission(void)
     CU_ASSERT(r.done_ms < 400);
 }
 
-void tern_test_register_tcp_rack(void)
+TERN_UNIT_SUITE(tcp_rack)
 {
     CU_pSuite s = CU_add_suite("tcp/rack", NULL, NULL);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "tcp_pair.h"
+#include "unit_suite.h"
 
 typedef struct ack_blackout {
     bool active;
@@ -155,7 +156,7 @@ static void test_full_windows_acks_at_edge(void)
     tp_teardown(&tp);
 }
 
-void tern_test_register_tcp_stall(void)
+TERN_UNIT_SUITE(tcp_stall)
 {
     CU_pSuite s = CU_add_suite("tcp/stall", NULL, NULL);
     CU_add_test(s, "both sides time out while the peer holds their data (ACK ping-pong)",

@@ -5,6 +5,7 @@
 #include "stack/stack_impl.h"
 #include "tern/stack.h"
 #include "tern/timer.h"
+#include "unit_suite.h"
 
 static uint32_t fake_now;
 static uint32_t clock_fn(void *arg)
@@ -179,7 +180,7 @@ static void test_many_random(void)
     tern_stack_free(s);
 }
 
-void tern_test_register_timer(void)
+TERN_UNIT_SUITE(timer)
 {
     CU_pSuite s = CU_add_suite("stack/timer", NULL, NULL);
     CU_add_test(s, "order and ties", test_order_and_ties);

@@ -12,8 +12,7 @@
 #include "wire/bytes.h"
 #include "wire/checksum.h"
 #include "wire/wire.h"
-
-void tern_test_register_wire(void);
+#include "unit_suite.h"
 
 /* ---- helpers ---- */
 
@@ -980,7 +979,7 @@ static void test_random_input(void)
     }
 }
 
-void tern_test_register_wire(void)
+TERN_UNIT_SUITE(wire)
 {
     CU_pSuite s = CU_add_suite("wire/headers", NULL, NULL);
     if (s == NULL)
