@@ -11,8 +11,9 @@
 #include "pool.h"
 
 struct tern_pool_slab {
-    struct tern_pool_slab *next;
-    size_t count;
+    size_t count; /* slots */
+    size_t used;  /* slots handed out at least once (the first `used`) */
+    size_t live;  /* slots in use now */
     /* slots follow, max_align_t aligned */
 };
 
@@ -21,6 +22,11 @@ struct tern_pool_slab {
 static size_t slot_stride(const tern_pool *p)
 {
     return (p->slot_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+}
+
+static tern_pool_slot *slot_at(const tern_pool *p, tern_pool_slab *b, size_t i)
+{
+    return (tern_pool_slot *)(void *)((char *)b + SLAB_HDR + i * slot_stride(p));
 }
 
 /* Slabs grow with the pool (an eighth of what it holds, 4 to 64 slots), so
@@ -32,66 +38,187 @@ static size_t next_slab_count(const tern_pool *p)
     return n < 4 ? 4 : n > 64 ? 64 : n;
 }
 
-tern_pool_slot *tern__pool_get(tern_pool *p)
+/* ---- the registry: slabs sorted by address ---- */
+
+/* Index of the first slab whose address is above a (nslabs if none). */
+static size_t reg_upper(const tern_pool *p, uintptr_t a)
 {
-    tern_pool_slot *s;
-    uint32_t gen = 0;
-    size_t stride = slot_stride(p);
-    if (p->slab_left) {
-        /* Memory never used yet goes first: a freed slot waits longer. */
-        tern_pool_slab *b = p->slabs;
-        s = (tern_pool_slot *)(void *)((char *)b + SLAB_HDR + (b->count - p->slab_left) * stride);
-        p->slab_left--;
-    } else if (p->free_head) {
-        s = p->free_head;
-        p->free_head = s->next_free;
-        if (!p->free_head)
-            p->free_tail = NULL;
-        gen = s->gen;
-    } else {
-        size_t n = next_slab_count(p);
-        tern_pool_slab *b = malloc(SLAB_HDR + n * stride);
-        if (!b)
-            return NULL;
-        b->next = p->slabs;
-        b->count = n;
-        p->slabs = b;
-        p->slots += n;
-        p->slab_left = n - 1;
-        s = (tern_pool_slot *)(void *)((char *)b + SLAB_HDR);
+    size_t lo = 0, hi = p->nslabs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)p->reg[mid] <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    memset(s, 0, p->slot_size);
-    s->live = TERN_POOL_LIVE;
-    s->gen = gen;
-    p->in_use++;
-    return s;
+    return lo;
 }
 
-void tern__pool_put(tern_pool *p, tern_pool_slot *s)
+static int reg_insert(tern_pool *p, tern_pool_slab *b)
 {
-    if (!s || s->live != TERN_POOL_LIVE)
+    if (p->nslabs == p->reg_cap) {
+        size_t cap = p->reg_cap ? p->reg_cap * 2 : 16;
+        tern_pool_slab **r = realloc(p->reg, cap * sizeof(*r));
+        if (!r)
+            return -1;
+        p->reg = r;
+        p->reg_cap = cap;
+    }
+    size_t i = reg_upper(p, (uintptr_t)b);
+    memmove(p->reg + i + 1, p->reg + i, (p->nslabs - i) * sizeof(*p->reg));
+    p->reg[i] = b;
+    p->nslabs++;
+    return 0;
+}
+
+static void reg_remove(tern_pool *p, tern_pool_slab *b)
+{
+    size_t i = reg_upper(p, (uintptr_t)b);
+    if (i == 0 || p->reg[i - 1] != b)
         return;
-    s->live = TERN_POOL_FREE;
-    s->gen++;
+    i--;
+    memmove(p->reg + i, p->reg + i + 1, (p->nslabs - i - 1) * sizeof(*p->reg));
+    p->nslabs--;
+}
+
+/* The slab and slot index s names, from addresses alone (nothing read
+ * through s): NULL when s is not at a handed-out slot of a held slab. */
+static tern_pool_slab *find(tern_pool *p, const void *s, size_t *index)
+{
+    uintptr_t a = (uintptr_t)s;
+    size_t stride = slot_stride(p);
+    tern_pool_slab *b = p->hit;
+    if (!b || a < (uintptr_t)b + SLAB_HDR || a >= (uintptr_t)b + SLAB_HDR + b->count * stride) {
+        size_t i = reg_upper(p, a);
+        if (i == 0)
+            return NULL;
+        b = p->reg[i - 1];
+        if (a < (uintptr_t)b + SLAB_HDR || a >= (uintptr_t)b + SLAB_HDR + b->count * stride)
+            return NULL;
+        p->hit = b;
+    }
+    uintptr_t off = a - (uintptr_t)b - SLAB_HDR;
+    if (off % stride || off / stride >= b->used)
+        return NULL; /* inside a slot, or a slot never handed out */
+    *index = off / stride;
+    return b;
+}
+
+int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s)
+{
+    size_t i;
+    return s && find(p, s, &i) && s->live == TERN_POOL_LIVE;
+}
+
+/* ---- the free queue, oldest first ---- */
+
+static void queue_unlink(tern_pool *p, tern_pool_slot *s)
+{
+    if (s->prev_free)
+        s->prev_free->next_free = s->next_free;
+    else
+        p->free_head = s->next_free;
+    if (s->next_free)
+        s->next_free->prev_free = s->prev_free;
+    else
+        p->free_tail = s->prev_free;
+    s->next_free = s->prev_free = NULL;
+    p->free_slots--;
+}
+
+static void queue_append(tern_pool *p, tern_pool_slot *s)
+{
     s->next_free = NULL;
+    s->prev_free = p->free_tail;
     if (p->free_tail)
         p->free_tail->next_free = s;
     else
         p->free_head = s;
     p->free_tail = s;
+    p->free_slots++;
+}
+
+tern_pool_slot *tern__pool_get(tern_pool *p)
+{
+    tern_pool_slot *s;
+    tern_pool_slab *b;
+    uint32_t gen = 0;
+    size_t i;
+    if (p->bump) {
+        /* Memory never used yet goes first: a freed slot waits longer. */
+        b = p->bump;
+        s = slot_at(p, b, b->used++);
+        if (b->used == b->count)
+            p->bump = NULL;
+    } else if (p->free_head) {
+        s = p->free_head;
+        queue_unlink(p, s);
+        gen = s->gen;
+        b = find(p, s, &i);
+    } else {
+        size_t n = next_slab_count(p);
+        b = malloc(SLAB_HDR + n * slot_stride(p));
+        if (!b)
+            return NULL;
+        if (reg_insert(p, b) != 0) {
+            free(b);
+            return NULL;
+        }
+        b->count = n;
+        b->used = 1;
+        b->live = 0;
+        p->slots += n;
+        p->bump = n > 1 ? b : NULL;
+        s = slot_at(p, b, 0);
+    }
+    memset(s, 0, p->slot_size);
+    s->live = TERN_POOL_LIVE;
+    s->gen = gen;
+    b->live++;
+    p->in_use++;
+    return s;
+}
+
+/* Gives an entirely free slab back (its slots leave the free queue). */
+static void release(tern_pool *p, tern_pool_slab *b)
+{
+    for (size_t i = 0; i < b->used; i++)
+        queue_unlink(p, slot_at(p, b, i));
+    reg_remove(p, b);
+    if (p->hit == b)
+        p->hit = NULL;
+    if (p->bump == b)
+        p->bump = NULL;
+    p->slots -= b->count;
+    p->slabs_released++;
+    free(b);
+}
+
+void tern__pool_put(tern_pool *p, tern_pool_slot *s)
+{
+    size_t i;
+    tern_pool_slab *b = s ? find(p, s, &i) : NULL;
+    if (!b || s->live != TERN_POOL_LIVE)
+        return;
+    s->live = TERN_POOL_FREE;
+    s->gen++;
+    queue_append(p, s);
     p->in_use--;
+    b->live--;
+    if (b->live == 0 && p->slots - b->count >= TERN_POOL_CACHE_SLOTS)
+        release(p, b);
 }
 
 void tern__pool_reset(tern_pool *p)
 {
-    while (p->slabs) {
-        tern_pool_slab *b = p->slabs;
-        p->slabs = b->next;
-        free(b);
-    }
-    p->slab_left = 0;
+    for (size_t i = 0; i < p->nslabs; i++)
+        free(p->reg[i]);
+    free(p->reg);
+    p->reg = NULL;
+    p->nslabs = p->reg_cap = 0;
+    p->bump = p->hit = NULL;
     p->free_head = p->free_tail = NULL;
-    p->in_use = p->slots = 0;
+    p->in_use = p->slots = p->free_slots = 0;
 }
 
 /* ---- lwIP's memp API ---- */

@@ -3,12 +3,27 @@
  * lwIP programs keep pcb pointers after the pcb is gone and call the API
  * with them (go-tun2socks shuts down a pcb its other thread has closed).
  * lwIP's pcbs come from static pools, so such a pointer still points at a
- * pcb-shaped object and the call finds a CLOSED pcb.  These pools give the
- * same guarantee: a slot's memory goes back to the allocator only when the
- * pool is torn down (lwip_init starting a new stack), so the pool holds at
- * most as many slots as were ever in use at once; a freed slot keeps its
- * header, which says it is free, and freed slots are reused oldest first,
- * so a stale pointer stays dead for as long as possible. */
+ * pcb-shaped object and the call finds a CLOSED pcb.  These pools give that
+ * guarantee within a bounded cache:
+ *
+ * - Slots live in slabs of 4 to 64.  A freed slot keeps its header, which
+ *   says it is free, and freed slots are reused oldest first.
+ * - A slab whose every slot is free goes back to the allocator, unless the
+ *   pool would then hold fewer than TERN_POOL_CACHE_SLOTS slots.  With no
+ *   pcb in use a pool holds fewer than TERN_POOL_CACHE_SLOTS + 64 slots.
+ * - Every slab is in a registry sorted by address
+ *   (tern__pool_owns_live): a pointer is looked up there before anything
+ *   is read through it, so a pointer into a slab given back is recognised
+ *   as dead without touching freed memory.
+ *
+ * So a stale pointer is safe (reads as a freed pcb, the call answers as
+ * lwIP does for a CLOSED pcb) while its slot is neither reused nor given
+ * back, and still safe, though no longer readable by the program itself,
+ * once its slab is given back.  It names a new pcb when its slot was
+ * reused, or when a later slab of the same pool landed at the same address
+ * and put a slot where it points (as in lwIP, where a reused pool element
+ * is the new pcb).  A program that reads a freed pcb's fields itself (not
+ * through the API) reads valid memory only while the slab is held. */
 #ifndef TERN_COMPAT_POOL_H
 #define TERN_COMPAT_POOL_H
 
@@ -17,22 +32,29 @@
 
 /* The first member of every pooled object. */
 typedef struct tern_pool_slot {
-    struct tern_pool_slot *next_free; /* free queue link (while free) */
-    uint32_t live;                    /* TERN_POOL_LIVE while in use */
-    uint32_t gen;                     /* times this slot was freed */
+    struct tern_pool_slot *next_free, *prev_free; /* free queue links (while free) */
+    uint32_t live;                                /* TERN_POOL_LIVE while in use */
+    uint32_t gen;                                 /* times this slot was freed */
 } tern_pool_slot;
 
 #define TERN_POOL_LIVE 0x4c495645u /* "LIVE"; anything else: free */
 #define TERN_POOL_FREE 0x46524545u /* "FREE" */
 
+/* Slots a pool keeps before it gives entirely free slabs back. */
+#define TERN_POOL_CACHE_SLOTS 64u
+
 typedef struct tern_pool_slab tern_pool_slab;
 
 typedef struct tern_pool {
-    size_t slot_size;    /* bytes per slot, the tern_pool_slot included */
-    tern_pool_slab *slabs;
-    size_t slab_left;    /* never-used slots at the end of the newest slab */
+    size_t slot_size;        /* bytes per slot, the tern_pool_slot included */
+    tern_pool_slab **reg;    /* every slab, sorted by address */
+    size_t nslabs, reg_cap;
+    tern_pool_slab *bump;    /* the newest slab while it has never-used slots */
+    tern_pool_slab *hit;     /* the slab found last (lookups cluster) */
     tern_pool_slot *free_head, *free_tail;
-    size_t in_use, slots; /* slots handed out now; slots held */
+    size_t in_use, slots;    /* slots handed out now; slots held */
+    size_t free_slots;       /* slots in the free queue */
+    size_t slabs_released;   /* slabs given back so far (tests) */
 } tern_pool;
 
 #define TERN_POOL_INIT(type) {.slot_size = sizeof(type)}
@@ -44,7 +66,9 @@ void tern__pool_put(tern_pool *p, tern_pool_slot *s);
 /* Gives every slab back to the allocator: every slot is gone. */
 void tern__pool_reset(tern_pool *p);
 
-static inline int tern__pool_live(const tern_pool_slot *s) { return s->live == TERN_POOL_LIVE; }
+/* Whether s is a live slot of p; reads s only when it lies at a slot of a
+ * slab p holds, so any stale pointer may be asked about. */
+int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s);
 
 /* Frees a TCP or UDP pcb for memp_free (tcp.c, udp.c). */
 void tern__compat_tcp_memp_free(void *pcb);

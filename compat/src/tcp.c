@@ -14,12 +14,14 @@
  * on the pcb, the destruction marks the frames dead, and the dispatcher
  * touches nothing after its callback when its frame is dead.
  *
- * Type-stable pcbs.  Pcbs (listening ones too) live in a pool (pool.h)
- * whose memory goes back to the allocator only when lwip_init starts a new
- * stack: a pointer the application kept after its pcb was freed still
- * points at a pcb-shaped slot that says it is free, and every entry point
- * checks that first (dead()), answering as lwIP 2.1.3 answers for a pcb in
- * CLOSED state and touching nothing else.  Freed slots are reused oldest
+ * Type-stable pcbs.  Pcbs (listening ones too) live in a pool (pool.h): a
+ * pointer the application kept after its pcb was freed still points at a
+ * pcb-shaped slot that says it is free while its slab is held, and every
+ * entry point checks first (dead()), answering as lwIP 2.1.3 answers for a
+ * pcb in CLOSED state and touching nothing else.  dead() asks the pool's
+ * slab registry before reading anything, so a pointer into a slab already
+ * given back (the pool keeps a bounded cache of free slots, pool.h) is
+ * dead without its memory being read.  Freed slots are reused oldest
  * first, so a stale pointer stays dead as long as the pool allows; once
  * its slot is reused, the pointer names the new connection (as in lwIP).
  *
@@ -215,7 +217,7 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
 
 /* A pcb already freed (its slot's header says so): the caller answers as
  * lwIP does for a CLOSED pcb and touches nothing. */
-static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_live(&of(pcb)->slot); }
+static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool, &of(pcb)->slot); }
 
 /* Back to the pool.  What a program may still read through a stale
  * pointer says CLOSED, nothing queued, no callbacks. */

@@ -43,7 +43,7 @@ static compat_udp *of(const struct udp_pcb *pcb)
 }
 
 /* NULL or freed: the entry points' "invalid pcb". */
-static bool invalid(const struct udp_pcb *pcb) { return !pcb || !tern__pool_live(&of(pcb)->slot); }
+static bool invalid(const struct udp_pcb *pcb) { return !pcb || !tern__pool_owns_live(&pool, &of(pcb)->slot); }
 
 static bool pcb_type_matches(const struct udp_pcb *pcb, const ip_addr_t *a)
 {

@@ -11,6 +11,7 @@
     SUITE(timer)                                                                                           \
     SUITE(ip)                                                                                              \
     SUITE(compat_tcp)                                                                                      \
+    SUITE(compat_pool)                                                                                     \
     SUITE(tcp_link)                                                                                        \
     SUITE(tcp_stall)                                                                                       \
     SUITE(tcp_rack)                                                                                        \

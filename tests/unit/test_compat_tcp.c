@@ -1840,7 +1840,9 @@ static void test_freed_pcb_answers_as_closed(void)
     world_down();
 }
 
-/* Freed pcbs are reused oldest first, after memory never used. */
+/* Freed pcbs are reused oldest first, after memory never used.  (The
+ * oldest ones' slabs may have gone back already, pool.h: the order among
+ * the ones still held is what counts.) */
 static void test_pool_reuse_is_fifo(void)
 {
     world_up();
@@ -1858,8 +1860,6 @@ static void test_pool_reuse_is_fifo(void)
             if (fresh[i] == old[j]) {
                 if (j <= last)
                     in_order = false;
-                if (reused == 0)
-                    CU_ASSERT_EQUAL(j, 0); /* the oldest goes first */
                 last = j;
                 reused++;
             }

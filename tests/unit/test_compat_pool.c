@@ -1,0 +1,122 @@
+/* tests/unit/test_compat_pool.c: the pcb pools (compat/src/pool.h): what
+ * closed pcbs leave behind goes back to the allocator beyond a bounded
+ * cache, and a stale pointer is answered from the slab registry without
+ * reading memory given back (ASan builds fail on any such read). */
+#include <CUnit/Basic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lwip/init.h"
+#include "lwip/tcp.h"
+#include "pool.h"
+
+typedef struct obj {
+    tern_pool_slot slot;
+    char body[200];
+} obj;
+
+enum { N = 1000 };
+
+static void test_pool_gives_back_empty_slabs(void)
+{
+    tern_pool p = TERN_POOL_INIT(obj);
+    static obj *o[N];
+    for (int i = 0; i < N; i++) {
+        o[i] = (obj *)(void *)tern__pool_get(&p);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o[i]);
+        memset(o[i]->body, 0xab, sizeof(o[i]->body));
+    }
+    CU_ASSERT_EQUAL(p.in_use, N);
+    CU_ASSERT(p.slots >= N);
+    for (int i = 0; i < N; i++)
+        CU_ASSERT(tern__pool_owns_live(&p, &o[i]->slot));
+    for (int i = 0; i < N; i++)
+        tern__pool_put(&p, &o[i]->slot);
+    CU_ASSERT_EQUAL(p.in_use, 0);
+    /* The documented bound: with nothing in use, fewer than
+     * TERN_POOL_CACHE_SLOTS + 64 slots stay. */
+    CU_ASSERT(p.slots < TERN_POOL_CACHE_SLOTS + 64);
+    CU_ASSERT(p.slots >= TERN_POOL_CACHE_SLOTS);
+    CU_ASSERT(p.slabs_released > 0);
+    CU_ASSERT(p.free_slots <= p.slots);
+    /* Every stale pointer reads as not live; for the ones in slabs given
+     * back nothing is read (ASan would report it). */
+    for (int i = 0; i < N; i++)
+        CU_ASSERT_FALSE(tern__pool_owns_live(&p, &o[i]->slot));
+    /* put on a stale pointer: nothing happens. */
+    for (int i = 0; i < N; i++)
+        tern__pool_put(&p, &o[i]->slot);
+    CU_ASSERT_EQUAL(p.in_use, 0);
+    /* The pool works on: N more, all live, then reset. */
+    for (int i = 0; i < N; i++) {
+        o[i] = (obj *)(void *)tern__pool_get(&p);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o[i]);
+    }
+    for (int i = 0; i < N; i++)
+        CU_ASSERT(tern__pool_owns_live(&p, &o[i]->slot));
+    CU_ASSERT_EQUAL(p.in_use, N);
+    tern__pool_reset(&p);
+    CU_ASSERT_EQUAL(p.slots, 0);
+    CU_ASSERT_EQUAL(p.nslabs, 0);
+}
+
+static void test_pool_stale_pointers(void)
+{
+    tern_pool p = TERN_POOL_INIT(obj);
+    obj *a = (obj *)(void *)tern__pool_get(&p);
+    obj *b = (obj *)(void *)tern__pool_get(&p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    /* A freed slot in a held slab: its header says free and stays readable. */
+    tern__pool_put(&p, &a->slot);
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, &a->slot));
+    CU_ASSERT_EQUAL(a->slot.live, TERN_POOL_FREE);
+    CU_ASSERT(tern__pool_owns_live(&p, &b->slot));
+    /* Not at a slot boundary, or a slot never handed out, or memory the
+     * pool never held (a heap block already freed): not live, and not read. */
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, (tern_pool_slot *)(void *)((char *)b + 8)));
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, (tern_pool_slot *)(void *)((char *)b + (b - a) * sizeof(obj))));
+    void *block = malloc(sizeof(obj));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(block);
+    uintptr_t gone = (uintptr_t)block;
+    free(block);
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, (const tern_pool_slot *)gone));
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, NULL));
+    tern__pool_reset(&p);
+    /* After a reset every former slot is unknown, and nothing is read. */
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, &b->slot));
+}
+
+/* Through lwIP's API: 1000 pcbs made and closed, then every stale pointer
+ * used again (go-tun2socks' late calls); ASan checks nothing freed is read. */
+static void test_pool_stale_pcbs_after_give_back(void)
+{
+    lwip_init();
+    static struct tcp_pcb *pcb[N];
+    for (int i = 0; i < N; i++) {
+        pcb[i] = tcp_new();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(pcb[i]);
+    }
+    for (int i = 0; i < N; i++)
+        CU_ASSERT_EQUAL(tcp_close(pcb[i]), ERR_OK); /* CLOSED: freed at once */
+    for (int i = 0; i < N; i++) {
+        CU_ASSERT(tern__compat_tcp_freed(pcb[i]));
+        CU_ASSERT_EQUAL(tcp_close(pcb[i]), ERR_OK);
+        CU_ASSERT_EQUAL(tcp_write(pcb[i], "x", 1, TCP_WRITE_FLAG_COPY), ERR_CONN);
+        tcp_arg(pcb[i], NULL);
+        tcp_abort(pcb[i]);
+    }
+    struct tcp_pcb *n = tcp_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    CU_ASSERT_FALSE(tern__compat_tcp_freed(n));
+    CU_ASSERT_EQUAL(tcp_close(n), ERR_OK);
+}
+
+void tern_test_register_compat_pool(void)
+{
+    CU_pSuite s = CU_add_suite("compat_pool", NULL, NULL);
+    CU_add_test(s, "entirely free slabs go back beyond the cache", test_pool_gives_back_empty_slabs);
+    CU_add_test(s, "stale pointers are answered without reading freed memory", test_pool_stale_pointers);
+    CU_add_test(s, "1000 stale pcbs used again after their slabs went back", test_pool_stale_pcbs_after_give_back);
+}
