@@ -37,6 +37,7 @@ int tern_iface_join_group(tern_iface *ifc, const tern_addr *group)
     tern_addr g = {.type = group->type};
     memcpy(&g.u, &group->u, sizeof(g.u)); /* no zone or padding carried over */
     ifc->groups[ifc->n_groups++] = g;
+    ifc->stack->iface_gen++;
     return TERN_OK;
 }
 
@@ -46,5 +47,6 @@ int tern_iface_leave_group(tern_iface *ifc, const tern_addr *group)
     if (k < 0)
         return TERN_ERR_VAL;
     ifc->groups[k] = ifc->groups[--ifc->n_groups];
+    ifc->stack->iface_gen++;
     return TERN_OK;
 }

@@ -33,6 +33,7 @@ tern_iface *tern_iface_add(tern_stack *s, tern_iface_output_fn output, void *use
     while (*tail)
         tail = &(*tail)->next;
     *tail = ifc;
+    s->iface_gen++;
     return ifc;
 }
 
@@ -49,6 +50,7 @@ void tern_iface_remove(tern_iface *ifc)
     }
     if (s->default_iface == ifc)
         s->default_iface = NULL;
+    s->iface_gen++;
     tern__udp_iface_removed(s, ifc);
     free(ifc);
 }
@@ -64,15 +66,28 @@ tern_iface *tern_iface_by_index(tern_stack *s, uint8_t index)
     return NULL;
 }
 
-void tern_iface_set_up(tern_iface *ifc, bool up) { ifc->up = up; }
+/* Every setter that changes which addresses are ours bumps iface_gen. */
+void tern_iface_set_up(tern_iface *ifc, bool up)
+{
+    ifc->up = up;
+    ifc->stack->iface_gen++;
+}
 bool tern_iface_is_up(const tern_iface *ifc) { return ifc->up; }
 void tern_iface_set_mtu(tern_iface *ifc, uint16_t mtu) { ifc->mtu = mtu; }
 uint16_t tern_iface_mtu(const tern_iface *ifc) { return ifc->mtu; }
-void tern_iface_set_catch_all(tern_iface *ifc, bool on) { ifc->catch_all = on; }
+void tern_iface_set_catch_all(tern_iface *ifc, bool on)
+{
+    ifc->catch_all = on;
+    ifc->stack->iface_gen++;
+}
 void tern_iface_set_rx_csum_trusted(tern_iface *ifc, bool on) { ifc->rx_csum_trusted = on; }
 void tern_iface_set_tso(tern_iface *ifc, uint32_t max_bytes) { ifc->tso_max = max_bytes > 65535 ? 65535 : max_bytes; }
 uint16_t tern_iface_tx_gso_size(const tern_iface *ifc) { return ifc->tx_gso_size; }
-void tern_iface_set_loopback(tern_iface *ifc, bool on) { ifc->loopback = on; }
+void tern_iface_set_loopback(tern_iface *ifc, bool on)
+{
+    ifc->loopback = on;
+    ifc->stack->iface_gen++;
+}
 
 void tern_stack_set_default_iface(tern_stack *s, tern_iface *ifc) { s->default_iface = ifc; }
 
@@ -81,6 +96,7 @@ void tern_iface_set_ipv4(tern_iface *ifc, uint32_t addr_be, uint32_t mask_be, ui
     ifc->v4_addr = addr_be;
     ifc->v4_mask = mask_be;
     ifc->v4_gw = gw_be;
+    ifc->stack->iface_gen++;
 }
 
 void tern_iface_set_ipv6(tern_iface *ifc, int slot, const uint8_t addr[16], uint8_t state)
@@ -90,6 +106,7 @@ void tern_iface_set_ipv6(tern_iface *ifc, int slot, const uint8_t addr[16], uint
     if (addr)
         memcpy(ifc->v6_addr[slot], addr, 16);
     ifc->v6_state[slot] = state;
+    ifc->stack->iface_gen++;
 }
 
 static bool v6_valid(uint8_t state)

@@ -7,6 +7,7 @@
  * first (a rare path: devices deliver one buffer per packet). */
 #include "iface/ip.h"
 #include "wire/bytes.h"
+#include "wire/checksum.h"
 #include "wire/wire.h"
 
 /* Makes the first n bytes contiguous.  NULL (p freed) when p is shorter
@@ -53,7 +54,13 @@ static void deliver(tern_stack *s, tern_pbuf *p, tern_ip_meta *m)
     cur->dst = m->dst;
     cur->header = p->payload;
     cur->header_len = m->ip_hlen;
-    tern_pbuf_remove_header(p, m->ip_hlen);
+    /* tern_pbuf_remove_header, in place: the header is within the first
+     * buffer (pulled up by the callers). */
+    if (m->ip_hlen <= p->len) {
+        p->payload = (uint8_t *)p->payload + m->ip_hlen;
+        p->len = (uint16_t)(p->len - m->ip_hlen);
+        p->tot_len = (uint16_t)(p->tot_len - m->ip_hlen);
+    }
     switch (m->proto) {
     case TERN_PROTO_ICMP:
         tern__icmp4_input(s, p, m);
@@ -88,6 +95,38 @@ static bool bad_v4_source(uint32_t src_be)
     return src_be == 0xffffffffu || (first & 0xf0) == 0xe0;
 }
 
+/* The address checks of a received IPv4 datagram: not from a broadcast,
+ * multicast or own source (unless looped back), and to one of ours.  The
+ * last pair that passed is remembered until the interfaces change
+ * (s->iface_gen), so a flow's segments do not walk every interface. */
+static bool v4_addresses_ok(tern_stack *s, tern_iface *ifc, tern_ip_meta *m)
+{
+    uint32_t src = m->src.u.v4, dst = m->dst.u.v4;
+    if (s->v4_accepted.valid && s->v4_accepted.ifc == ifc && s->v4_accepted.gen == s->iface_gen &&
+        s->v4_accepted.src == src && s->v4_accepted.dst == dst) {
+        m->dst_is_broadcast = s->v4_accepted.broadcast;
+        return true;
+    }
+    if (bad_v4_source(src) || (!ifc->loopback && tern__ip_is_own_address(s, &m->src))) {
+        drop(s, NULL, &s->stats.ip_drop_malformed);
+        return false;
+    }
+    if (!tern__ip_is_local(s, ifc, &m->dst, &m->dst_is_broadcast)) {
+        drop(s, NULL, &s->stats.ip_drop_not_local);
+        return false;
+    }
+    s->v4_accepted.valid = true;
+    s->v4_accepted.ifc = ifc;
+    s->v4_accepted.gen = s->iface_gen;
+    s->v4_accepted.src = src;
+    s->v4_accepted.dst = dst;
+    s->v4_accepted.broadcast = m->dst_is_broadcast;
+    return true;
+}
+
+/* The header is read in place, once (RFC 791 3.1), with the checks of
+ * tern__ipv4_parse: header and total lengths within the received bytes,
+ * header checksum unless the device vouches for it. */
 static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
 {
     if (!(p = pullup(p, TERN_IPV4_HLEN)))
@@ -97,25 +136,33 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
         return drop(s, p, &s->stats.ip_drop_malformed);
     if (!(p = pullup(p, hlen)))
         return drop(s, NULL, &s->stats.ip_drop_malformed);
-    tern_ipv4_repr ip;
-    tern_wire_err e = tern__ipv4_parse(p->payload, p->tot_len, !ifc->rx_csum_trusted, &ip);
-    if (e != TERN_WIRE_OK)
-        return drop(s, p, e == TERN_WIRE_BAD_CHECKSUM ? &s->stats.ip_drop_checksum : &s->stats.ip_drop_malformed);
-    if (ip.tot_len < p->tot_len)
-        tern_pbuf_realloc(p, ip.tot_len); /* link-layer padding */
-
-    tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
-    tern_addr_set_v4(&m.src, ip.src);
-    tern_addr_set_v4(&m.dst, ip.dst);
-    if (bad_v4_source(ip.src) || (!ifc->loopback && tern__ip_is_own_address(s, &m.src)))
+    const uint8_t *b = p->payload;
+    uint16_t tot_len = tern_rd16(b + 2);
+    if (tot_len < hlen || tot_len > p->tot_len)
         return drop(s, p, &s->stats.ip_drop_malformed);
-    if (!tern__ip_is_local(s, ifc, &m.dst, &m.dst_is_broadcast))
-        return drop(s, p, &s->stats.ip_drop_not_local);
-    uint8_t first = (uint8_t)(ip.dst & 0xff);
+    if (!ifc->rx_csum_trusted) {
+        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern__csum_ipv4_header(b) : tern__csum_add(0, b, hlen);
+        if (tern__csum_finish(hsum) != 0)
+            return drop(s, p, &s->stats.ip_drop_checksum);
+    }
+    if (tot_len < p->tot_len)
+        tern_pbuf_realloc(p, tot_len); /* link-layer padding */
+    /* The reserved flag bit (0x8000) is ignored, as RFC 791 asks. */
+    uint16_t frag = tern_rd16(b + 6);
+    uint32_t dst = tern_rdbe32(b + 16);
+
+    tern_ip_meta m = {.iface = ifc, .proto = b[9], .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
+    tern_addr_set_v4(&m.src, tern_rdbe32(b + 12));
+    tern_addr_set_v4(&m.dst, dst);
+    if (!v4_addresses_ok(s, ifc, &m)) {
+        tern_pbuf_free(p);
+        return;
+    }
+    uint8_t first = (uint8_t)(dst & 0xff);
     if ((first & 0xf0) == 0xe0)
         m.dst_is_broadcast = true;
 
-    if (ip.more_frags || ip.frag_off) {
+    if (frag & (TERN_IPV4_FLAG_MF | TERN_IPV4_OFFMASK)) {
         s->current.iface = ifc;
         p = tern__reass_ipv4(s, p, hlen);
         s->current.iface = NULL;

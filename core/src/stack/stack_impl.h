@@ -23,6 +23,17 @@ struct tern_stack {
     /* Interfaces, in the order they were added. */
     tern_iface *ifaces;
     tern_iface *default_iface;
+    /* Bumped by every change to the interfaces, their addresses, flags or
+     * groups (iface/iface.c, iface/groups.c); keys v4_accepted. */
+    uint32_t iface_gen;
+    /* The last IPv4 (source, destination) pair that passed the address
+     * checks of iface/ip_input.c on `ifc` under generation `gen`: the
+     * segments of one flow skip the walks over every interface. */
+    struct {
+        const tern_iface *ifc;
+        uint32_t gen, src, dst;
+        bool valid, broadcast;
+    } v4_accepted;
 
     /* The packet being delivered (lwIP's ip_current_*). */
     tern_ip_current current;
