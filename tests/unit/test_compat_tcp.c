@@ -1786,6 +1786,63 @@ static void test_narrow_window_layout(void)
     world_down();
 }
 
+/* Buffer autotuning in a program without LWIP_WND_SCALE: tcp_sndbuf()
+ * follows the congestion window past TCP_SND_BUF in the socket, while the
+ * program's u16_t snd_buf shows at most 0xffff per call; every byte
+ * written arrives. */
+static void test_autotune_narrow_sndbuf(void)
+{
+    world_up();
+    tern__compat_opts.wnd_scale = 0;
+    tern__compat_opts.tcp_wnd = 46720;
+    tern__compat_opts.tcp_snd_buf = 23360;
+    tern__compat_opts.tcp_mss = 1460;
+    tern__compat_opts.tcp_snd_queuelen = 0; /* no queue-length limit here */
+    tern__compat_opts.autotune = 1;
+    tern__compat_opts.autotune_max = 4u << 20;
+    tern__compat_opts.autotune_budget = 64u << 20;
+    peer_listen(9150);
+    struct tcp_pcb *raw = tcp_new();
+    struct pcb16 *pcb = (struct pcb16 *)(void *)raw;
+    A.pcb = raw;
+    tcp_arg(raw, &A);
+    tcp_err(raw, a_err);
+    ip_addr_t dst;
+    CU_ASSERT_EQUAL_FATAL(tcp_connect(raw, peer4(&dst), 9150, NULL), ERR_OK);
+    run(100);
+    CU_ASSERT_EQUAL_FATAL(pcb->state, ESTABLISHED);
+    static uint8_t buf[65535];
+    memset(buf, 'a', sizeof(buf));
+    uint64_t written = 0;
+    uint32_t most_room = 0;
+    bool u16_ok = true;
+    for (int i = 0; i < 400 && written < (8u << 20); i++) {
+        u16_t room;
+        while ((room = pcb->snd_buf) > 0) { /* tcp_sndbuf() at this layout */
+            if (tcp_write(raw, buf, room, TCP_WRITE_FLAG_COPY) != ERR_OK)
+                break;
+            written += room;
+        }
+        run(5);
+        tcp_output(raw); /* the mirror is pulled here */
+        tern_tcp_info in;
+        tern_tcp_get_info(pcb->tern, &in);
+        if (in.snd_buf > most_room)
+            most_room = in.snd_buf;
+        /* The u16_t field is the socket's room, clamped to 0xffff. */
+        if (pcb->snd_buf != (in.snd_buf > 0xffff ? 0xffff : in.snd_buf))
+            u16_ok = false;
+    }
+    run(1000);
+    CU_ASSERT_TRUE(u16_ok);
+    CU_ASSERT_TRUE(written > (1u << 20));
+    CU_ASSERT_EQUAL(pb.rx, written); /* every byte arrived */
+    /* The socket offered more than 0xffff at once: the clamp was used. */
+    CU_ASSERT_TRUE(most_room > 0xffff);
+    tcp_abort(raw);
+    world_down();
+}
+
 /* ---- freed pcbs: type-stable pools ---- */
 
 /* A pcb the peer's reset freed, used again the way go-tun2socks does:
@@ -2063,6 +2120,7 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "2 MB each way, byte-exact", test_bulk_both_ways);
     CU_add_test(s, "TUN2SOCKS catch-all listener", test_tun2socks_catch_all);
     CU_add_test(s, "16-bit window layout (no LWIP_WND_SCALE)", test_narrow_window_layout);
+    CU_add_test(s, "autotuning with 16-bit windows: snd_buf shows at most 0xffff", test_autotune_narrow_sndbuf);
     CU_add_test(s, "a freed pcb answers as a CLOSED one", test_freed_pcb_answers_as_closed);
     CU_add_test(s, "freed pcbs are reused oldest first", test_pool_reuse_is_fifo);
     CU_add_test(s, "memp_free of tcp and udp pcbs, memp_malloc", test_memp_free_tcp_and_udp);
