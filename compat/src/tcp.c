@@ -994,6 +994,15 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
      * (the segments a write needs are counted as if none of it fit in
      * the last queued one). */
     uint32_t q = tern__compat_opts.tcp_snd_queuelen ? tern__compat_opts.tcp_snd_queuelen : 0xffffu;
+    /* With send autotuning the buffer may outgrow TCP_SND_BUF: the
+     * segment limit grows in proportion (TCP_SND_QUEUELEN per TCP_SND_BUF
+     * of buffer), so the larger buffer can be filled. */
+    uint64_t limit = (uint64_t)in.snd_buf + in.snd_queued;
+    uint64_t snd_buf_cfg = tern__compat_opts.tcp_snd_buf;
+    if (snd_buf_cfg && limit > snd_buf_cfg && q < 0xffffu) {
+        uint64_t scaled = (uint64_t)q * limit / snd_buf_cfg;
+        q = scaled > 0xffffu ? 0xffffu : (uint32_t)scaled;
+    }
     uint32_t q_now = q < TCP_SNDQUEUELEN_OVERFLOW + 1 ? q : TCP_SNDQUEUELEN_OVERFLOW + 1;
     uint32_t q_after = q < TCP_SNDQUEUELEN_OVERFLOW ? q : TCP_SNDQUEUELEN_OVERFLOW;
     uint32_t mss = in.mss ? in.mss : 536;

@@ -1788,8 +1788,8 @@ static void test_narrow_window_layout(void)
 
 /* Buffer autotuning in a program without LWIP_WND_SCALE: tcp_sndbuf()
  * follows the congestion window past TCP_SND_BUF in the socket, while the
- * program's u16_t snd_buf shows at most 0xffff per call; every byte
- * written arrives. */
+ * program's u16_t snd_buf shows at most 0xffff per call; the segment limit
+ * grows with the buffer; every byte written arrives. */
 static void test_autotune_narrow_sndbuf(void)
 {
     world_up();
@@ -1797,7 +1797,7 @@ static void test_autotune_narrow_sndbuf(void)
     tern__compat_opts.tcp_wnd = 46720;
     tern__compat_opts.tcp_snd_buf = 23360;
     tern__compat_opts.tcp_mss = 1460;
-    tern__compat_opts.tcp_snd_queuelen = 0; /* no queue-length limit here */
+    tern__compat_opts.tcp_snd_queuelen = 64; /* 4 x TCP_SND_BUF / TCP_MSS, netstack-lwip's */
     tern__compat_opts.autotune = 1;
     tern__compat_opts.autotune_max = 4u << 20;
     tern__compat_opts.autotune_budget = 64u << 20;
@@ -1814,7 +1814,7 @@ static void test_autotune_narrow_sndbuf(void)
     static uint8_t buf[65535];
     memset(buf, 'a', sizeof(buf));
     uint64_t written = 0;
-    uint32_t most_room = 0;
+    uint32_t most_room = 0, most_segs = 0;
     bool u16_ok = true;
     for (int i = 0; i < 400 && written < (8u << 20); i++) {
         u16_t room;
@@ -1822,6 +1822,8 @@ static void test_autotune_narrow_sndbuf(void)
             if (tcp_write(raw, buf, room, TCP_WRITE_FLAG_COPY) != ERR_OK)
                 break;
             written += room;
+            if (pcb->snd_queuelen > most_segs)
+                most_segs = pcb->snd_queuelen;
         }
         run(5);
         tcp_output(raw); /* the mirror is pulled here */
@@ -1839,6 +1841,8 @@ static void test_autotune_narrow_sndbuf(void)
     CU_ASSERT_EQUAL(pb.rx, written); /* every byte arrived */
     /* The socket offered more than 0xffff at once: the clamp was used. */
     CU_ASSERT_TRUE(most_room > 0xffff);
+    /* TCP_SND_QUEUELEN grew with the buffer (per TCP_SND_BUF of it). */
+    CU_ASSERT_TRUE(most_segs > 64);
     tcp_abort(raw);
     world_down();
 }

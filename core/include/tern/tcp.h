@@ -168,6 +168,7 @@ typedef struct tern_tcp_live {
     bool has_unsent, has_unacked;
     const void *refused_data;
     uint32_t rcv_unread; /* bytes delivered and not yet tern_tcp_recved */
+    uint32_t snd_queued; /* bytes written and not yet acknowledged */
 } tern_tcp_live;
 
 TERN_API void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);

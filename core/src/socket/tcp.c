@@ -171,6 +171,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
     o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
+    o->snd_queued = t->snd_queued;
 }
 
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
