@@ -612,11 +612,11 @@ static int core_accept(void *arg, tern_tcp *child, int err)
 
 /* ---- creating ---- */
 
-/* Buffer autotuning: -1 until tern_lwip_autotune is called, then the
- * program's choice (lwipopts.h's TERN_AUTOTUNE before that). */
+/* Buffer autotuning: -1 (lwipopts.h's TERN_AUTOTUNE) until
+ * tern_lwip_autotune chooses. */
 static int autotune_override = -1;
 
-void tern_lwip_autotune(int on) { autotune_override = on != 0; }
+void tern_lwip_autotune(int on) { autotune_override = on < 0 ? -1 : on != 0; }
 
 static bool autotune_on(void)
 {

@@ -1847,6 +1847,31 @@ static void test_autotune_narrow_sndbuf(void)
     world_down();
 }
 
+/* The switch: with autotuning the SYN offers window scaling for
+ * TERN_AUTOTUNE_MAX (shift 7 for 4 MiB) although TCP_WND fits 16 bits;
+ * tern_lwip_autotune(0) keeps lwIP's fixed window (shift 0). */
+static void test_autotune_switch(void)
+{
+    for (int on = 1; on >= 0; on--) {
+        world_up();
+        tern__compat_opts.tcp_wnd = 46720;
+        tern__compat_opts.autotune = 1;
+        tern__compat_opts.autotune_max = 4u << 20;
+        tern__compat_opts.autotune_budget = 64u << 20;
+        tern_lwip_autotune(on);
+        struct tcp_pcb *pcb = connect_to_peer((uint16_t)(9160 + on));
+        CU_ASSERT_EQUAL(pcb->state, ESTABLISHED);
+        CU_ASSERT_EQUAL(pcb->rcv_scale, on ? 7 : 0);
+        CU_ASSERT_EQUAL(pcb->rcv_wnd, 46720); /* lwIP's meaning either way */
+        tern_tcp_info in;
+        tern_tcp_get_info(pb.t, &in);
+        CU_ASSERT_EQUAL(in.snd_wscale, on ? 7 : 0); /* what the peer read in our SYN */
+        tcp_abort(pcb);
+        tern_lwip_autotune(-1);
+        world_down();
+    }
+}
+
 /* ---- freed pcbs: type-stable pools ---- */
 
 /* A pcb the peer's reset freed, used again the way go-tun2socks does:
@@ -2125,6 +2150,7 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "TUN2SOCKS catch-all listener", test_tun2socks_catch_all);
     CU_add_test(s, "16-bit window layout (no LWIP_WND_SCALE)", test_narrow_window_layout);
     CU_add_test(s, "autotuning with 16-bit windows: snd_buf shows at most 0xffff", test_autotune_narrow_sndbuf);
+    CU_add_test(s, "autotuning switch: scaling offered when on, lwIP's window when off", test_autotune_switch);
     CU_add_test(s, "a freed pcb answers as a CLOSED one", test_freed_pcb_answers_as_closed);
     CU_add_test(s, "freed pcbs are reused oldest first", test_pool_reuse_is_fifo);
     CU_add_test(s, "memp_free of tcp and udp pcbs, memp_malloc", test_memp_free_tcp_and_udp);

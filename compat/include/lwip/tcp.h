@@ -229,7 +229,7 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB, struct tcp_pcb, TERN_LAYOUT_TCP_PCB)
 
 /* Application program's interface. */
 /* tern extension: buffer autotuning on (1) or off (0) for connections made
- * from now on; lwipopts.h's TERN_AUTOTUNE sets it before lwip_init. */
+ * from now on, or back to lwipopts.h's TERN_AUTOTUNE (-1). */
 TERN_API void tern_lwip_autotune(int on);
 TERN_API struct tcp_pcb *tcp_new(void);
 TERN_API struct tcp_pcb *tcp_new_ip_type(u8_t type);
