@@ -206,6 +206,16 @@ static usess *usess_get(struct udp_pcb *pcb, const ip_addr_t *ci, u16_t cp, cons
         free(s);
         return NULL;
     }
+    /* Room for about 20 ms of a fast flow (1 MiB: some 450 datagrams of
+     * 1200 bytes at the kernel's per-buffer overhead), like the 500
+     * packets the TUN queues the other way: the default (about 200 KiB)
+     * overflows whenever a loaded machine leaves the relay without a CPU
+     * for a few milliseconds.  FORCE passes rmem_max (the relay has
+     * CAP_NET_ADMIN for the TUN anyway); memory is charged only while
+     * datagrams wait. */
+    int rcv = 1 << 20;
+    if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+        setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
     if (cfg.udp_gro) {
         /* the kernel may hand us several datagrams of one sender as one
          * read, their size in a cmsg (udp_readable cuts them again) */
