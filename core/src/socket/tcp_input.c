@@ -631,70 +631,74 @@ static void trim(tern_tcp *t, segment *sg, uint32_t wnd)
     }
 }
 
-static void synchronized_input(tern_tcp *t, segment *sg)
+/* ---- synchronized states, in RFC 9293 3.10.7.4's order ---- */
+
+/* SYN-RECEIVED and the peer repeats its SYN: our SYN-ACK was lost. */
+static bool syn_repeated(tern_tcp *t, segment *sg)
+{
+    const tern_tcp_repr *h = &sg->h;
+    if (t->state != TERN_TCP_SYN_RCVD || !(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_ACK) ||
+        h->seq != t->irs)
+        return false;
+    drop(sg);
+    tern__tcp_retransmit_seg(t, t->snd_q);
+    return true;
+}
+
+/* First: PAWS (RFC 7323 5.3) and the sequence number.  Returns false when
+ * the segment was dropped (answered with an ACK where the RFC says so);
+ * *wnd is the receive window the segment was judged against. */
+static bool check_sequence(tern_tcp *t, segment *sg, uint32_t now, uint32_t *wnd)
 {
     tern_tcp_repr *h = &sg->h;
-    uint32_t now = tern_stack_now(t->stack);
-
-    if (t->state == TERN_TCP_SYN_RCVD && (h->flags & TERN_TCP_SYN) && !(h->flags & TERN_TCP_ACK) &&
-        h->seq == t->irs) {
-        /* Our SYN-ACK was lost: the peer repeats its SYN. */
-        drop(sg);
-        tern__tcp_retransmit_seg(t, t->snd_q);
-        return;
-    }
-    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
-        return drop(sg);
-
-    /* PAWS (RFC 7323 5.3): an old timestamp means an old duplicate. */
+    /* An old timestamp means an old duplicate. */
     if (t->ts_ok && h->has_ts && !(h->flags & TERN_TCP_RST) && SEQ_LT(h->ts_val, t->ts_recent) &&
         now - t->ts_recent_ms < 24u * 24 * 3600 * 1000) {
         drop(sg);
         tern__tcp_send_ack(t);
+        return false;
+    }
+    *wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    if (seq_acceptable(t, sg, *wnd))
+        return true;
+    bool zero_window_probe = *wnd == 0 && h->seq == t->rcv_nxt && (h->flags & TERN_TCP_ACK);
+    if (!zero_window_probe) {
+        bool rst = (h->flags & TERN_TCP_RST) != 0;
+        if (t->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN))
+            t->state_since_ms = now; /* a repeated FIN restarts 2MSL */
+        drop(sg);
+        if (!rst)
+            tern__tcp_send_ack(t);
+        return false;
+    }
+    /* Accept the ACK of a probe into a closed window, not its data. */
+    drop(sg);
+    sg->len = 0;
+    h->flags &= (uint8_t)~TERN_TCP_FIN;
+    t->ack_now = true;
+    return true;
+}
+
+/* Second: RST (RFC 5961 3.2: only the exact sequence number resets). */
+static void rst_arrives(tern_tcp *t, segment *sg)
+{
+    drop(sg);
+    if (sg->h.seq != t->rcv_nxt) {
+        challenge_ack(t);
         return;
     }
+    /* No err callback where lwIP has none: a handshake the application
+     * never saw, and TIME-WAIT, which the application left when it
+     * closed (lwIP keeps TIME-WAIT pcbs without callbacks). */
+    bool silent = (t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted) || t->state == TERN_TCP_TIME_WAIT;
+    tern__tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
+}
 
-    uint32_t wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-    if (!seq_acceptable(t, sg, wnd)) {
-        bool zero_window_probe = wnd == 0 && h->seq == t->rcv_nxt && (h->flags & TERN_TCP_ACK);
-        if (!zero_window_probe) {
-            bool rst = (h->flags & TERN_TCP_RST) != 0;
-            if (t->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN))
-                t->state_since_ms = now; /* a repeated FIN restarts 2MSL */
-            drop(sg);
-            if (!rst)
-                tern__tcp_send_ack(t);
-            return;
-        }
-        /* Accept the ACK of a probe into a closed window, not its data. */
-        drop(sg);
-        sg->len = 0;
-        h->flags &= (uint8_t)~TERN_TCP_FIN;
-        t->ack_now = true;
-    }
-
-    if (h->flags & TERN_TCP_RST) {
-        drop(sg);
-        if (h->seq != t->rcv_nxt) {
-            challenge_ack(t); /* RFC 5961 3.2 */
-            return;
-        }
-        /* No err callback where lwIP has none: a handshake the application
-         * never saw, and TIME-WAIT, which the application left when it
-         * closed (lwIP keeps TIME-WAIT pcbs without callbacks). */
-        bool silent = (t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted) ||
-                      t->state == TERN_TCP_TIME_WAIT;
-        tern__tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
-        return;
-    }
-    if (h->flags & TERN_TCP_SYN) {
-        drop(sg);
-        challenge_ack(t); /* RFC 5961 4.2 */
-        return;
-    }
-    if (!(h->flags & TERN_TCP_ACK))
-        return drop(sg);
-
+/* Fifth: the ACK field.  Returns false when the segment is done with (the
+ * socket may be gone). */
+static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
+{
+    const tern_tcp_repr *h = &sg->h;
     /* RFC 5961 5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.MAX]. */
     if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd ? t->max_snd_wnd : 65535))) {
         drop(sg);
@@ -703,7 +707,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
                          false);
         else
             challenge_ack(t);
-        return;
+        return false;
     }
     if (t->ts_ok && h->has_ts && SEQ_LEQ(h->seq, t->rcv_nxt)) {
         t->ts_recent = h->ts_val;
@@ -719,7 +723,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             drop(sg);
             tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
-            return;
+            return false;
         }
         t->snd_wnd = (uint32_t)h->window << t->snd_wscale;
         t->max_snd_wnd = t->snd_wnd;
@@ -727,11 +731,16 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         t->snd_wl2 = h->ack;
         tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     }
-    if (!take_ack(t, sg))
-        return drop(sg);
-    if (was_syn_rcvd && !established_from_syn_rcvd(t))
-        return drop(sg);
+    if (!take_ack(t, sg)) {
+        drop(sg);
+        return false;
+    }
+    if (was_syn_rcvd && !established_from_syn_rcvd(t)) {
+        drop(sg);
+        return false;
+    }
 
+    /* Our FIN acknowledged: the closing states move on. */
     bool fin_acked = t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end);
     switch (t->state) {
     case TERN_TCP_FIN_WAIT_1:
@@ -742,22 +751,30 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         if (fin_acked) {
             drop(sg);
             enter_time_wait(t);
-            return;
+            return false;
         }
         break;
     case TERN_TCP_LAST_ACK:
         if (fin_acked) {
             drop(sg);
             tern__tcp_destroy(t, t->rx_shut ? 0 : TERN_ERR_CLSD);
-            return;
+            return false;
         }
         break;
     default:
         break;
     }
+    return true;
+}
 
-    /* Data. */
-    bool fin_in_order = false;
+/* Seventh: the segment text.  In order, it goes to the application with
+ * whatever the out-of-order queue now joins to it; ahead of a hole, it
+ * waits in that queue.  Returns false when the socket died; *fin tells
+ * whether a FIN is now in order. */
+static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
+{
+    tern_tcp_repr *h = &sg->h;
+    *fin = false;
     if (sg->len || (h->flags & TERN_TCP_FIN)) {
         if (t->state != TERN_TCP_ESTABLISHED && t->state != TERN_TCP_FIN_WAIT_1 &&
             t->state != TERN_TCP_FIN_WAIT_2) {
@@ -768,44 +785,14 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             /* Data for an application that closed its receive side: lwIP resets. */
             drop(sg);
             tern_tcp_abort(t);
-            return;
+            return false;
         }
     }
-    if (sg->len || (h->flags & TERN_TCP_FIN)) {
-        trim(t, sg, wnd);
-        if (h->seq == t->rcv_nxt) {
-            bool had_ooo = t->ooo != NULL;
-            t->rcv_nxt += sg->len;
-            fin_in_order = (h->flags & TERN_TCP_FIN) != 0;
-            if (sg->len)
-                t->unacked_segs++;
-            tern_pbuf *p = sg->p;
-            sg->p = NULL;
-            if (fin_in_order && had_ooo) {
-                /* Nothing follows a FIN: data held beyond it is bogus. */
-                tern__tcp_ooo_free(t);
-                had_ooo = false;
-            }
-            if (p && !deliver(t, p))
-                return;
-            if (had_ooo) {
-                bool fin = false;
-                tern_pbuf *more;
-                while (!fin && (more = tern__tcp_ooo_take(t, &fin)) != NULL) {
-                    t->rcv_nxt += more->tot_len;
-                    if (!deliver(t, more))
-                        return;
-                }
-                if (fin) {
-                    fin_in_order = true;
-                    tern__tcp_ooo_free(t); /* anything held past the FIN */
-                }
-                t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
-            }
-            tern__tcp_autotune(t); /* receive-buffer autotuning (tcp_tune.c) */
-            if (h->flags & TERN_TCP_PSH && t->unacked_segs)
-                t->ack_now = t->ack_now || t->unacked_segs >= 2;
-        } else if (sg->len || (h->flags & TERN_TCP_FIN)) {
+    if (!sg->len && !(h->flags & TERN_TCP_FIN))
+        return true;
+    trim(t, sg, wnd);
+    if (h->seq != t->rcv_nxt) {
+        if (sg->len || (h->flags & TERN_TCP_FIN)) {
             /* Out of order: hold it and send a duplicate ACK with SACK. */
             if (sg->p && t->ooo_count < t->cfg.ooo_max_segs) {
                 tern__tcp_ooo_insert(t, sg->p, h->seq, (h->flags & TERN_TCP_FIN) != 0);
@@ -814,33 +801,100 @@ static void synchronized_input(tern_tcp *t, segment *sg)
             drop(sg);
             t->ack_now = true;
         }
+        return true;
     }
-
-    if (fin_in_order) {
-        t->rcv_nxt++;
-        t->fin_rcvd = true;
-        t->ack_now = true;
-        switch (t->state) {
-        case TERN_TCP_ESTABLISHED:
-            tern__tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
-            break;
-        case TERN_TCP_FIN_WAIT_1:
-            if (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end))
-                enter_time_wait(t);
-            else
-                tern__tcp_set_state(t, TERN_TCP_CLOSING);
-            break;
-        case TERN_TCP_FIN_WAIT_2:
-            enter_time_wait(t);
-            break;
-        default:
-            break;
+    bool had_ooo = t->ooo != NULL;
+    t->rcv_nxt += sg->len;
+    *fin = (h->flags & TERN_TCP_FIN) != 0;
+    if (sg->len)
+        t->unacked_segs++;
+    tern_pbuf *p = sg->p;
+    sg->p = NULL;
+    if (*fin && had_ooo) {
+        /* Nothing follows a FIN: data held beyond it is bogus. */
+        tern__tcp_ooo_free(t);
+        had_ooo = false;
+    }
+    if (p && !deliver(t, p))
+        return false;
+    if (had_ooo) {
+        bool ooo_fin = false;
+        tern_pbuf *more;
+        while (!ooo_fin && (more = tern__tcp_ooo_take(t, &ooo_fin)) != NULL) {
+            t->rcv_nxt += more->tot_len;
+            if (!deliver(t, more))
+                return false;
         }
-        /* The ACK waits for the application's answer to the FIN, so a
-         * close in the callback sends FIN+ACK as one segment. */
-        if (!t->rx_shut && !deliver_fin(t))
-            return;
+        if (ooo_fin) {
+            *fin = true;
+            tern__tcp_ooo_free(t); /* anything held past the FIN */
+        }
+        t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
     }
+    tern__tcp_autotune(t); /* receive-buffer autotuning (tcp_tune.c) */
+    if (h->flags & TERN_TCP_PSH && t->unacked_segs)
+        t->ack_now = t->ack_now || t->unacked_segs >= 2;
+    return true;
+}
+
+/* Eighth: a FIN in order.  Returns false when the socket died. */
+static bool fin_arrives(tern_tcp *t)
+{
+    t->rcv_nxt++;
+    t->fin_rcvd = true;
+    t->ack_now = true;
+    switch (t->state) {
+    case TERN_TCP_ESTABLISHED:
+        tern__tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
+        break;
+    case TERN_TCP_FIN_WAIT_1:
+        if (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end))
+            enter_time_wait(t);
+        else
+            tern__tcp_set_state(t, TERN_TCP_CLOSING);
+        break;
+    case TERN_TCP_FIN_WAIT_2:
+        enter_time_wait(t);
+        break;
+    default:
+        break;
+    }
+    /* The ACK waits for the application's answer to the FIN, so a
+     * close in the callback sends FIN+ACK as one segment. */
+    return t->rx_shut || deliver_fin(t);
+}
+
+static void synchronized_input(tern_tcp *t, segment *sg)
+{
+    tern_tcp_repr *h = &sg->h;
+    uint32_t now = tern_stack_now(t->stack);
+    uint32_t wnd;
+
+    if (syn_repeated(t, sg))
+        return;
+    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
+        return drop(sg);
+    if (!check_sequence(t, sg, now, &wnd))
+        return;
+    if (h->flags & TERN_TCP_RST)
+        return rst_arrives(t, sg);
+    /* (Third, security and precedence, does not apply.)  Fourth: a SYN
+     * here is answered with a challenge ACK (RFC 5961 4.2). */
+    if (h->flags & TERN_TCP_SYN) {
+        drop(sg);
+        challenge_ack(t);
+        return;
+    }
+    if (!(h->flags & TERN_TCP_ACK))
+        return drop(sg);
+    if (!ack_arrives(t, sg, now))
+        return;
+    /* (Sixth, the URG bit, is ignored: lwIP delivers urgent data inline.) */
+    bool fin_in_order;
+    if (!text_arrives(t, sg, wnd, &fin_in_order))
+        return;
+    if (fin_in_order && !fin_arrives(t))
+        return;
     if (t->unacked_segs >= 2)
         t->ack_now = true;
     else if (t->unacked_segs)
