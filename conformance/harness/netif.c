@@ -12,7 +12,7 @@
 #include "lwip/netif.h"
 
 #include "expect.h"
-#include "pcap.h"
+#include "pcap_file.h"
 #include "trace.h"
 
 #define MAX_CAP 4096
@@ -24,7 +24,7 @@ static struct netif the_netif;
 static struct cap caps[MAX_CAP];
 static size_t n_caps, n_taken;
 static unsigned n_ignored;
-static int pcap_on;
+static kit_pcap *pcap;
 
 /* Router solicitations, neighbour discovery and MLD reports are emitted by
  * lwIP's IPv6 autoconfiguration on its own timers; they would make every
@@ -71,8 +71,9 @@ static void capture(struct pbuf *p, int v, const uint8_t *nexthop)
     wire_describe(data, got, 1, &h_wire_ctx, line, sizeof(line));
     trace("out %s%s%s", line, c->nexthop_is_dst ? "" : " NEXTHOP!=DST",
           (size_t)p->tot_len == got ? "" : " SHORT-COPY");
-    if (pcap_on) {
-        pcap_write(data, got, c->t);
+    if (pcap) {
+        kit_pcap_write_bytes(pcap, data, got, (uint64_t)c->t * 1000u);
+        kit_pcap_flush(pcap); /* the child may crash later */
     }
 }
 
@@ -123,7 +124,10 @@ void h_stack_start(void)
 
 void cap_pcap_open(const char *path)
 {
-    pcap_on = pcap_open(path) == 0;
+    pcap = kit_pcap_open(path, 0);
+    if (pcap) {
+        kit_pcap_flush(pcap);
+    }
 }
 
 size_t cap_pending(void)

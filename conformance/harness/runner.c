@@ -19,7 +19,7 @@
 
 #include "api_check.h"
 #include "child.h"
-#include "pcap.h"
+#include "pcap_file.h"
 #include "scenario.h"
 
 #ifndef CONF_BACKEND
@@ -293,7 +293,7 @@ static void merge_pcaps(const struct options *o, const struct result *res, size_
         }
     }
     snprintf(path, sizeof(path), "%s/all.pcap", o->dir);
-    if (pcap_concat(path, (const char *const *)files, k, counts) == 0) {
+    if (kit_pcap_concat(path, (const char *const *)files, k, counts) == 0) {
         snprintf(path, sizeof(path), "%s/pcap-index.tsv", o->dir);
         idx = fopen(path, "w");
         for (i = 0; idx && i < k; i++) {

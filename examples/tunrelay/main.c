@@ -529,14 +529,13 @@ int main(int argc, char **argv)
             udp_expire(0);
             if (cfg.stats)
                 print_stats();
-            if (pcap_fp)
-                fflush(pcap_fp);
+            if (pcap_out)
+                kit_pcap_flush(pcap_out);
         }
     }
 
     stack_teardown();
-    if (pcap_fp)
-        fclose(pcap_fp);
+    kit_pcap_close(pcap_out);
     print_counters("exit");
     tern_tun_close(tun);
     close(epfd);

@@ -47,6 +47,7 @@
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 
+#include "pcap_file.h" /* tests/kit: the project's one pcap writer */
 #include "port/tun.h"
 
 #ifndef TUN2SOCKS
@@ -196,7 +197,7 @@ typedef struct usess {
 void die(const char *what);
 
 /* tun_io.c */
-extern FILE *pcap_fp;
+extern kit_pcap *pcap_out;
 extern int offload_on;
 void pcap_open(const char *path);
 err_t tun_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *a);

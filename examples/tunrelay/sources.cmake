@@ -9,5 +9,7 @@ set(TUNRELAY_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/socks5.c
   ${CMAKE_CURRENT_LIST_DIR}/udp_relay.c
   ${CMAKE_CURRENT_LIST_DIR}/udp_train.c
-  ${CMAKE_CURRENT_LIST_DIR}/../../port/linux/tun.c)
-set(TUNRELAY_INCLUDES ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/../../port/include)
+  ${CMAKE_CURRENT_LIST_DIR}/../../port/linux/tun.c
+  ${CMAKE_CURRENT_LIST_DIR}/../../tests/kit/pcap_file.c)
+set(TUNRELAY_INCLUDES ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/../../port/include
+  ${CMAKE_CURRENT_LIST_DIR}/../../tests/kit)

@@ -9,40 +9,23 @@
 /* ------------------------------------------------------------------ */
 /* pcap (LINKTYPE_RAW)                                                 */
 
-FILE *pcap_fp;
+kit_pcap *pcap_out;
 
 void pcap_open(const char *path)
 {
-    pcap_fp = fopen(path, "wb");
-    if (!pcap_fp) {
+    /* a large buffer: the main loop flushes once a second */
+    pcap_out = kit_pcap_open(path, 1 << 20);
+    if (!pcap_out) {
         fprintf(stderr, "tunrelay: cannot write %s: %s\n", path, strerror(errno));
         exit(2);
     }
-    setvbuf(pcap_fp, NULL, _IOFBF, 1 << 20);
-    struct {
-        uint32_t magic;
-        uint16_t major, minor;
-        int32_t zone;
-        uint32_t sigfigs, snaplen, linktype;
-    } h = {0xa1b2c3d4u, 2, 4, 0, 0, 65535, 101 /* LINKTYPE_RAW */};
-    fwrite(&h, sizeof(h), 1, pcap_fp);
 }
 
 static void pcap_write(const struct iovec *iov, int n)
 {
-    size_t len = 0;
-    for (int i = 0; i < n; i++)
-        len += iov[i].iov_len;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    size_t cap = len > 65535 ? 65535 : len;
-    uint32_t rec[4] = {(uint32_t)ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000), (uint32_t)cap, (uint32_t)len};
-    fwrite(rec, sizeof(rec), 1, pcap_fp);
-    for (int i = 0; i < n && cap; i++) {
-        size_t l = iov[i].iov_len < cap ? iov[i].iov_len : cap;
-        fwrite(iov[i].iov_base, 1, l, pcap_fp);
-        cap -= l;
-    }
+    kit_pcap_write(pcap_out, iov, n, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 }
 
 /* ------------------------------------------------------------------ */
@@ -81,7 +64,7 @@ static err_t tun_output(struct netif *n, struct pbuf *p)
         iov[0] = (struct iovec){relay_buf, l};
         cnt = 1;
     }
-    if (pcap_fp)
+    if (pcap_out)
         pcap_write(iov, cnt);
     if (tern_tun_write(tun, 0, iov, cnt, mp) < 0)
         ctr.tun_drops++;
@@ -91,7 +74,7 @@ static err_t tun_output(struct netif *n, struct pbuf *p)
 /* One packet (or UDP train) from udp_train.c. */
 void tun_write_raw(const struct iovec *iov, const tern_tun_meta *meta)
 {
-    if (pcap_fp)
+    if (pcap_out)
         pcap_write(iov, 1);
     if (tern_tun_write(tun, 0, iov, 1, meta) < 0)
         ctr.tun_drops++;
@@ -143,7 +126,7 @@ static void compact_rx(int n)
 /* A received packet, handed to the stack (which then owns p). */
 static void tun_deliver(struct pbuf *p)
 {
-    if (pcap_fp) {
+    if (pcap_out) {
         struct iovec v = {p->payload, p->len};
         pcap_write(&v, 1);
     }
