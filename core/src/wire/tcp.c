@@ -73,17 +73,19 @@ tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out
     if (hlen > len)
         return TERN_WIRE_TRUNCATED;
 
-    tern_tcp_repr r;
-    memset(&r, 0, sizeof r);
-    r.src_port = tern_rd16(buf);
-    r.dst_port = tern_rd16(buf + 2);
-    r.seq = tern_rd32(buf + 4);
-    r.ack = tern_rd32(buf + 8);
-    r.hlen = (uint16_t)hlen;
-    r.flags = buf[13];
-    r.window = tern_rd16(buf + 14);
-    r.checksum = tern_rd16(buf + 16);
-    r.urgent = tern_rd16(buf + 18);
+    /* Filled in place (no copy of the whole repr per segment); on an error
+     * *out holds what was read so far, which callers do not use. */
+    tern_tcp_repr *r = out;
+    memset(r, 0, sizeof *r);
+    r->src_port = tern_rd16(buf);
+    r->dst_port = tern_rd16(buf + 2);
+    r->seq = tern_rd32(buf + 4);
+    r->ack = tern_rd32(buf + 8);
+    r->hlen = (uint16_t)hlen;
+    r->flags = buf[13];
+    r->window = tern_rd16(buf + 14);
+    r->checksum = tern_rd16(buf + 16);
+    r->urgent = tern_rd16(buf + 18);
 
     /* Every read below is of o[0..olen) with olen <= hlen - i, so nothing
      * past the header is touched, whatever the length bytes say. */
@@ -103,12 +105,11 @@ tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out
         uint8_t olen = buf[i + 1];
         if (olen < 2 || olen > hlen - i)
             return TERN_WIRE_BAD_OPTION;
-        tern_wire_err e = parse_option(buf + i, kind, olen, &r);
+        tern_wire_err e = parse_option(buf + i, kind, olen, r);
         if (e != TERN_WIRE_OK)
             return e;
         i += olen;
     }
-    *out = r;
     return TERN_WIRE_OK;
 }
 

@@ -183,7 +183,8 @@ typedef struct tern_tcp_repr {
  * the list, kind 1 is a pad, any other kind needs a length byte >= 2 that
  * stays inside the header; MSS must have length 4, window scale 3,
  * SACK-permitted 2, timestamps 10, SACK 2+8n.  A malformed option list is
- * TERN_WIRE_BAD_OPTION.  Unknown well-formed options are skipped. */
+ * TERN_WIRE_BAD_OPTION.  Unknown well-formed options are skipped.  On an
+ * error *out is partly written and must not be used. */
 tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out);
 /* Header length emit() will write for this repr: 20 plus the options it
  * carries, padded to a multiple of 4. */
