@@ -1,8 +1,8 @@
 /* tests/hostile/test_hostile_pending.c: hostile-input tests that FAIL on
- * the current core, one per known bug.  The suite is deliberately NOT in
- * tests/unit/suites.h: each test moves to its topic's suite (and this
- * suite's line goes in) once the bug is fixed.  To run them anyway, add
- * SUITE(hostile_pending) to suites.h.
+ * the current core, one per known bug.  The suite deliberately does not
+ * register itself: each test moves to its topic's suite once the bug is
+ * fixed.  To run them anyway, replace the register function's header at
+ * the end of this file with TERN_UNIT_SUITE(hostile_pending).
  *
  * Each test names the bug it demonstrates; the report that came with them
  * has the minimal reproduction. */

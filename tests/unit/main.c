@@ -4,18 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "suites.h"
 #include "unit_suite.h"
 
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
-    /* Suites register themselves (unit_suite.h); the names still listed in
-     * suites.h are recorded too, once each, until that list is empty. */
-#define SUITE(name) tern_unit_suite_record(#name, tern_test_register_##name);
-    TERN_UNIT_SUITES
-#undef SUITE
+    /* Suites register themselves (unit_suite.h). */
     tern_unit_suites_add();
     CU_basic_set_mode(argc > 1 && strcmp(argv[1], "-v") == 0 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
     /* TERN_UNIT_SUITE=name runs one suite (e.g. "tcp/stall"). */

@@ -10,6 +10,7 @@
 #include "lwip/init.h"
 #include "lwip/tcp.h"
 #include "pool.h"
+#include "unit_suite.h"
 
 typedef struct obj {
     tern_pool_slot slot;
@@ -113,7 +114,7 @@ static void test_pool_stale_pcbs_after_give_back(void)
     CU_ASSERT_EQUAL(tcp_close(n), ERR_OK);
 }
 
-void tern_test_register_compat_pool(void)
+TERN_UNIT_SUITE(compat_pool)
 {
     CU_pSuite s = CU_add_suite("compat_pool", NULL, NULL);
     CU_add_test(s, "entirely free slabs go back beyond the cache", test_pool_gives_back_empty_slabs);
