@@ -149,6 +149,19 @@ static tern_pbuf *alloc_ram(uint16_t headroom, uint16_t length)
     uint16_t cls = CLS_RAM_FIRST;
     while (cls < CLS_COUNT && class_bytes[cls] < need)
         cls++;
+    block_hdr *b = cls < CLS_COUNT && st.limit == 0 ? st.free_list[cls] : NULL;
+    if (b != NULL) {
+        /* block_get's cached case, inline: one per segment and ACK. */
+        st.free_list[cls] = b->link;
+        st.stats.cached_bytes -= b->size;
+        UNPOISON(block_pbuf(b), b->size - sizeof *b);
+        b->link = NULL;
+        st.stats.live_pbufs++;
+        st.stats.live_bytes += b->size;
+        tern_pbuf *p = block_pbuf(b);
+        init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + ALIGN_UP(headroom), length, length, TERN_PBUF_RAM, 0);
+        return p;
+    }
     tern_pbuf *p = cls < CLS_COUNT ? block_get(cls, class_bytes[cls]) : block_get(CLS_DIRECT, need);
     if (p != NULL)
         init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + ALIGN_UP(headroom), length, length, TERN_PBUF_RAM, 0);
@@ -230,7 +243,9 @@ static void release(tern_pbuf *p)
     block_put(p);
 }
 
-uint8_t tern_pbuf_free(tern_pbuf *p)
+/* The general case of tern_pbuf_free, out of line so the common case
+ * needs no stack frame. */
+__attribute__((noinline)) static uint8_t free_chain(tern_pbuf *p)
 {
     uint8_t count = 0;
     while (p != NULL) {
@@ -246,6 +261,28 @@ uint8_t tern_pbuf_free(tern_pbuf *p)
         p = next;
     }
     return count;
+}
+
+uint8_t tern_pbuf_free(tern_pbuf *p)
+{
+    /* The common case first (a segment or an ACK done with): one block of
+     * ours, last reference, nothing chained, going back to its cache.
+     * Everything else takes the loop below, which checks the same. */
+    if (p != NULL && p->ref == 1 && p->next == NULL && !(p->flags & TERN_PBUF_FLAG_IS_CUSTOM)) {
+        block_hdr *b = pbuf_block(p);
+        if (b->magic == BLOCK_MAGIC && b->cls != CLS_DIRECT && st.cache_on > 0 &&
+            st.stats.cached_bytes + b->size <= TERN_PBUF_CACHE_MAX_BYTES) {
+            p->ref = 0; /* so a second tern_pbuf_free of p is refused */
+            st.stats.live_pbufs--;
+            st.stats.live_bytes -= b->size;
+            b->link = st.free_list[b->cls];
+            st.free_list[b->cls] = b;
+            st.stats.cached_bytes += b->size;
+            POISON(p, b->size - sizeof *b);
+            return 1;
+        }
+    }
+    return free_chain(p);
 }
 
 void tern_pbuf_get_stats(tern_pbuf_stats *out)
