@@ -197,7 +197,10 @@ tern_pbuf *tern_pbuf_free_header(tern_pbuf *q, uint16_t size)
             f->next = NULL;
             tern_pbuf_free(f);
         } else {
-            tern_pbuf_remove_header(p, left);
+            /* tern_pbuf_remove_header in place (left < p->len here). */
+            p->payload = (uint8_t *)p->payload + left;
+            p->len = (uint16_t)(p->len - left);
+            p->tot_len = (uint16_t)(p->tot_len - left);
             left = 0;
         }
     }
