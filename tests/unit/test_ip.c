@@ -9,6 +9,7 @@
 #include "tern/udp.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 #include "unit_suite.h"
 
@@ -115,7 +116,7 @@ static void test_reassembly_out_of_order(void)
     uint8_t reply[3000];
     uint32_t got = 0;
     for (int i = 0; i < ncaptured; i++) {
-        tern_ipv4_repr r;
+        tern_ipv4_repr r = {0};
         CU_ASSERT_EQUAL_FATAL(tern__ipv4_parse(captured[i], captured_len[i], true, &r), TERN_WIRE_OK);
         memcpy(reply + r.frag_off, captured[i] + 20, r.tot_len - 20u);
         got += r.tot_len - 20u;

@@ -11,6 +11,7 @@
 
 #include "wire/bytes.h"
 #include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 #include "unit_suite.h"
 

@@ -8,6 +8,7 @@
 #include "iface/ip.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 
 #define ICMP4_QUOTE_DATA 8u     /* RFC 792: IP header + 64 bits of data */

@@ -7,7 +7,7 @@
  * first (a rare path: devices deliver one buffer per packet). */
 #include "iface/ip.h"
 #include "wire/bytes.h"
-#include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 
 /* Makes the first n bytes contiguous.  NULL (p freed) when p is shorter
@@ -124,9 +124,6 @@ static bool v4_addresses_ok(tern_stack *s, tern_iface *ifc, tern_ip_meta *m)
     return true;
 }
 
-/* The header is read in place, once (RFC 791 3.1), with the checks of
- * tern__ipv4_parse: header and total lengths within the received bytes,
- * header checksum unless the device vouches for it. */
 static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
 {
     if (!(p = pullup(p, TERN_IPV4_HLEN)))
@@ -136,33 +133,25 @@ static void ipv4_input(tern_stack *s, tern_iface *ifc, tern_pbuf *p)
         return drop(s, p, &s->stats.ip_drop_malformed);
     if (!(p = pullup(p, hlen)))
         return drop(s, NULL, &s->stats.ip_drop_malformed);
-    const uint8_t *b = p->payload;
-    uint16_t tot_len = tern_rd16(b + 2);
-    if (tot_len < hlen || tot_len > p->tot_len)
-        return drop(s, p, &s->stats.ip_drop_malformed);
-    if (!ifc->rx_csum_trusted) {
-        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern__csum_ipv4_header(b) : tern__csum_add(0, b, hlen);
-        if (tern__csum_finish(hsum) != 0)
-            return drop(s, p, &s->stats.ip_drop_checksum);
-    }
-    if (tot_len < p->tot_len)
-        tern_pbuf_realloc(p, tot_len); /* link-layer padding */
-    /* The reserved flag bit (0x8000) is ignored, as RFC 791 asks. */
-    uint16_t frag = tern_rd16(b + 6);
-    uint32_t dst = tern_rdbe32(b + 16);
+    tern_ipv4_repr ip;
+    tern_wire_err e = tern__ipv4_parse(p->payload, p->tot_len, !ifc->rx_csum_trusted, &ip);
+    if (e != TERN_WIRE_OK)
+        return drop(s, p, e == TERN_WIRE_BAD_CHECKSUM ? &s->stats.ip_drop_checksum : &s->stats.ip_drop_malformed);
+    if (ip.tot_len < p->tot_len)
+        tern_pbuf_realloc(p, ip.tot_len); /* link-layer padding */
 
-    tern_ip_meta m = {.iface = ifc, .proto = b[9], .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
-    tern_addr_set_v4(&m.src, tern_rdbe32(b + 12));
-    tern_addr_set_v4(&m.dst, dst);
+    tern_ip_meta m = {.iface = ifc, .proto = ip.proto, .ip_hlen = hlen, .csum_trusted = ifc->rx_csum_trusted};
+    tern_addr_set_v4(&m.src, ip.src);
+    tern_addr_set_v4(&m.dst, ip.dst);
     if (!v4_addresses_ok(s, ifc, &m)) {
         tern_pbuf_free(p);
         return;
     }
-    uint8_t first = (uint8_t)(dst & 0xff);
+    uint8_t first = (uint8_t)(ip.dst & 0xff);
     if ((first & 0xf0) == 0xe0)
         m.dst_is_broadcast = true;
 
-    if (frag & (TERN_IPV4_FLAG_MF | TERN_IPV4_OFFMASK)) {
+    if (ip.more_frags || ip.frag_off) {
         s->current.iface = ifc;
         p = tern__reass_ipv4(s, p, hlen);
         s->current.iface = NULL;

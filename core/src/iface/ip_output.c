@@ -9,6 +9,7 @@
 #include "iface/ip.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 
 uint16_t tern__ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_addr *src, const tern_addr *dst)
@@ -25,20 +26,16 @@ static void write_header(tern_stack *s, uint8_t *b, const tern_addr *src, const 
                          uint8_t ttl, uint8_t tos, uint16_t payload_len, uint16_t id, uint16_t frag_field)
 {
     if (src->type == TERN_ADDR_V4) {
-        /* What tern__ipv4_emit writes, without a repr in between: this
-         * runs for every segment and ACK (RFC 791 3.1; no options, DF
-         * clear). */
-        b[0] = 0x45;
-        b[1] = tos;
-        tern_wr16(b + 2, (uint16_t)(TERN_IPV4_HLEN + payload_len));
-        tern_wr16(b + 4, id);
-        tern_wr16(b + 6, (uint16_t)(frag_field & (TERN_IPV4_OFFMASK | TERN_IPV4_FLAG_MF)));
-        b[8] = ttl;
-        b[9] = proto;
-        tern_wr16(b + 10, 0);
-        memcpy(b + 12, &src->u.v4, 4);
-        memcpy(b + 16, &dst->u.v4, 4);
-        tern_wr16(b + 10, tern__csum_finish(tern__csum_ipv4_header(b)));
+        tern_ipv4_repr r = {.src = src->u.v4,
+                            .dst = dst->u.v4,
+                            .tot_len = (uint16_t)(TERN_IPV4_HLEN + payload_len),
+                            .id = id,
+                            .frag_off = (uint16_t)((frag_field & TERN_IPV4_OFFMASK) * 8),
+                            .more_frags = (frag_field & TERN_IPV4_FLAG_MF) != 0,
+                            .tos = tos,
+                            .ttl = ttl,
+                            .proto = proto};
+        tern__ipv4_emit(b, &r);
     } else {
         tern_ipv6_repr r = {.payload_len = payload_len, .tclass = tos, .next_header = proto, .hop_limit = ttl};
         memcpy(r.src, src->u.v6.w, 16);

@@ -16,6 +16,7 @@
 #include "iface/ip.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 
 #define REASS_V6_TIMEOUT_MS 60000u

@@ -42,12 +42,7 @@ typedef struct tern_ipv4_repr {
     uint8_t tos, ttl, proto;
 } tern_ipv4_repr;
 
-/* Validates version, IHL (>= 5 and within len), total length (>= IHL and
- * <= len; bytes past tot_len are padding the caller trims) and, when
- * verify_csum, the header checksum. */
-tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out);
-/* Writes a 20-byte header (hlen in the repr is ignored) with its checksum. */
-void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r);
+/* tern__ipv4_parse and tern__ipv4_emit are inline, in wire/ipv4.h. */
 
 /* ---- IPv6 (RFC 8200) ---- */
 #define TERN_IPV6_HLEN 40u

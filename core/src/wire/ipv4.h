@@ -1,11 +1,21 @@
-/* wire/ipv4.c: the IPv4 header view (RFC 791). */
+/* wire/ipv4.h: the IPv4 header view (RFC 791): parse and emit.
+ *
+ * Inline because they run for every packet in and every segment and ACK
+ * out: the compiler keeps the repr in registers instead of building it in
+ * memory and copying it across a call. */
+#ifndef TERN_WIRE_IPV4_H
+#define TERN_WIRE_IPV4_H
+
 #include <string.h>
 
 #include "wire/bytes.h"
 #include "wire/checksum.h"
 #include "wire/wire.h"
 
-tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out)
+/* Validates version, IHL (>= 5 and within len), total length (>= IHL and
+ * <= len; bytes past tot_len are padding the caller trims) and, when
+ * verify_csum, the header checksum. */
+static inline tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum, tern_ipv4_repr *out)
 {
     if (len < TERN_IPV4_HLEN)
         return TERN_WIRE_TRUNCATED;
@@ -43,7 +53,8 @@ tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, bool verify_csum,
     return TERN_WIRE_OK;
 }
 
-void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
+/* Writes a 20-byte header (hlen in the repr is ignored) with its checksum. */
+static inline void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
 {
     /* frag_off is in bytes; the field counts 8-byte units, so a
      * non-multiple of 8 is rounded down (only the last fragment may have
@@ -66,3 +77,5 @@ void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
     memcpy(buf + 16, &r->dst, 4);
     tern_wr16(buf + 10, tern__csum_finish(tern__csum_ipv4_header(buf)));
 }
+
+#endif
