@@ -77,6 +77,6 @@ void tern__compat_tcp_reset(void);
 /* Whether a TCP pcb (connection or listening) was freed: for tests. */
 int tern__compat_tcp_freed(const void *pcb);
 /* Pcbs the refresh watch looked at so far (compat/src/tcp.c): for tests. */
-extern unsigned long tern__compat_tcp_watch_visits;
+extern _Thread_local unsigned long tern__compat_tcp_watch_visits;
 
 #endif

@@ -109,10 +109,10 @@ typedef struct compat_tcp {
     } u;
 } compat_tcp;
 
-static tern_pool pool = TERN_POOL_INIT(compat_tcp);
+static _Thread_local tern_pool pool = TERN_POOL_INIT(compat_tcp);
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
-static compat_tcp *listeners;
+static _Thread_local compat_tcp *listeners;
 /* The refresh watch: one FIFO queue per interval, so each queue is in due
  * order and a tick looks at queue heads only. */
 #define WATCH_BASE_MS 500u
@@ -121,11 +121,11 @@ static compat_tcp *listeners;
 typedef struct watch_queue {
     struct compat_tcp *head, *tail;
 } watch_queue;
-static watch_queue watch[WATCH_LEVELS];
-static tern_timer watch_timer;
-static bool watch_timer_ready;
+static _Thread_local watch_queue watch[WATCH_LEVELS];
+static _Thread_local tern_timer watch_timer;
+static _Thread_local bool watch_timer_ready;
 /* Pcbs the watch has looked at (tests count them: a tick's cost). */
-unsigned long tern__compat_tcp_watch_visits;
+_Thread_local unsigned long tern__compat_tcp_watch_visits;
 
 static void watch_append(compat_tcp *c, uint8_t level, uint32_t now)
 {
@@ -614,7 +614,7 @@ static int core_accept(void *arg, tern_tcp *child, int err)
 
 /* Buffer autotuning: -1 (lwipopts.h's TERN_AUTOTUNE) until
  * tern_lwip_autotune chooses. */
-static int autotune_override = -1;
+static _Thread_local int autotune_override = -1;
 
 void tern_lwip_autotune(int on) { autotune_override = on < 0 ? -1 : on != 0; }
 
