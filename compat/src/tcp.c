@@ -275,6 +275,12 @@ static void push(compat_tcp *c)
     u8_t so = P(c)->so_options;
     bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
     bool keep = (so & SOF_KEEPALIVE) != 0;
+    /* Called after every callback: the common case, nothing written, is
+     * decided on the one-byte fields; the keepalive figures matter only
+     * while keepalive is (or was) on. */
+    if (c->pushed && nodelay == c->nodelay && keep == c->keepalive && !keep &&
+        ((so & SOF_REUSEADDR) != 0) == c->reuse && P(c)->ttl == c->ttl && P(c)->tos == c->tos)
+        return;
     bool reuse = (so & SOF_REUSEADDR) != 0;
     uint32_t idle = c->listening ? (uint32_t)tern__compat_opts.keep_idle : F(c, keep_idle);
     uint32_t intvl = c->listening ? (uint32_t)tern__compat_opts.keep_intvl : F(c, keep_intvl);
@@ -390,6 +396,24 @@ static void pull(compat_tcp *c)
         w->unsent = lv.has_unsent ? MARKER : NULL;
         w->unacked = lv.has_unacked ? MARKER : NULL;
         w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
+    }
+}
+
+/* After tcp_recved: only the receive window moved (the stack may have
+ * sent a window update, which changes nothing else a program reads). */
+static void pull_rcv(compat_tcp *c)
+{
+    if (c->stale) {
+        pull(c);
+        return;
+    }
+    uint32_t wnd, unread;
+    tern_tcp_get_rcv(c->t, &wnd, &unread);
+    uint32_t rw = mirror_rcv_wnd(wnd, unread);
+    if (c->wide) {
+        c->u.w32.rcv_wnd = c->u.w32.rcv_ann_wnd = rw;
+    } else {
+        c->u.w16.rcv_wnd = c->u.w16.rcv_ann_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw);
     }
 }
 
@@ -1041,7 +1065,7 @@ void tcp_recved(struct tcp_pcb *pcb, u16_t len)
         return;
     compat_tcp *c = of(pcb);
     tern_tcp_recved(c->t, len);
-    pull(c);
+    pull_rcv(c);
 }
 
 err_t tcp_process_refused_data(struct tcp_pcb *pcb)

@@ -172,6 +172,9 @@ typedef struct tern_tcp_live {
 } tern_tcp_live;
 
 TERN_API void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);
+/* The receive side of tern_tcp_live alone (free window, unread bytes):
+ * what tern_tcp_recved changes. */
+TERN_API void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread);
 TERN_API tern_tcp_state tern_tcp_get_state(const tern_tcp *t);
 TERN_API const char *tern_tcp_state_name(tern_tcp_state s);
 

@@ -174,6 +174,12 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->snd_queued = t->snd_queued;
 }
 
+void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread)
+{
+    *rcv_wnd = t->rcv_wnd;
+    *rcv_unread = t->rcv_app_unread;
+}
+
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 {
     *o = (tern_tcp_info){

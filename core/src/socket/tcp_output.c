@@ -177,9 +177,11 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
         tern_pbuf_free(p);
     s->stats.tcp_out++;
     if (r->flags & TERN_TCP_ACK) {
+        /* The delayed-ACK timer is left to run out: stopping and restarting
+         * it for every second segment costs two timer-heap operations; a
+         * firing that finds nothing owed does nothing (ack_fire). */
         t->unacked_segs = 0;
         t->ack_now = false;
-        tern_timer_stop(s, &t->ack_timer);
     }
     return err;
 }
@@ -365,8 +367,7 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
     tern_pbuf_free(h);
     t->stack->stats.tcp_out++;
     t->unacked_segs = 0;
-    t->ack_now = false;
-    tern_timer_stop(t->stack, &t->ack_timer);
+    t->ack_now = false; /* the delayed-ACK timer runs out (transmit) */
     after_sent(t, seg ? seg->seq : first->seq + (uint32_t)n * first->len);
 }
 

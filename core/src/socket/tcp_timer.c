@@ -174,7 +174,10 @@ static void ack_fire(tern_timer *tm, void *arg)
 {
     (void)tm;
     tern_tcp *t = arg;
-    if (t->state >= TERN_TCP_SYN_RCVD)
+    /* Armed by an earlier segment whose ACK has left since: nothing owed.
+     * (A segment arriving just before a stale expiry is acknowledged early,
+     * which RFC 9293 3.8.6.3 allows: the delay is an upper bound.) */
+    if (t->state >= TERN_TCP_SYN_RCVD && (t->unacked_segs || t->ack_now))
         tern__tcp_send_ack(t);
 }
 
