@@ -7,7 +7,7 @@
 
 ip_addr_t h_ip(const char *text)
 {
-    waddr w = WA(text);
+    pkt_addr w = pkt_addr_of(text);
     ip_addr_t a;
     memset(&a, 0, sizeof(a));
     if (w.v == 4) {
@@ -40,7 +40,7 @@ const char *h_ipstr(const ip_addr_t *a, char *buf)
 int h_ip_is(const ip_addr_t *a, const char *text)
 {
     char buf[48];
-    waddr w = WA(text), got;
+    pkt_addr w = pkt_addr_of(text), got;
     h_ipstr(a, buf);
-    return waddr_parse(buf, &got) && waddr_eq(&w, &got);
+    return pkt_addr_parse(buf, &got) && pkt_addr_eq(&w, &got);
 }

@@ -23,6 +23,6 @@
 #include "scenario.h"
 #include "stack.h"
 #include "trace.h"
-#include "wire.h"
+#include "pkt.h"
 
 #endif

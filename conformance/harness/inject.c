@@ -112,7 +112,7 @@ err_t inject_mode(const uint8_t *pkt, size_t n, enum inj_mode mode, size_t split
     err_t err;
 
     dump_injected(pkt, n);
-    wire_describe(pkt, n, 0, &h_wire_ctx, line, sizeof(line));
+    pkt_describe(pkt, n, 0, &h_wire_ctx, line, sizeof(line));
     switch (mode) {
     case INJ_RAM:
         p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);

@@ -18,7 +18,7 @@
 #define MAX_CAP 4096
 
 struct netif *h_netif;
-struct wire_ctx h_wire_ctx;
+struct pkt_ctx h_wire_ctx;
 static struct netif the_netif;
 
 static struct cap caps[MAX_CAP];
@@ -29,9 +29,9 @@ static kit_pcap *pcap;
 /* Router solicitations, neighbour discovery and MLD reports are emitted by
  * lwIP's IPv6 autoconfiguration on its own timers; they would make every
  * time-based scenario depend on that machinery. */
-static int is_nd_noise(const struct wire_info *wi)
+static int is_nd_noise(const struct pkt_info *wi)
 {
-    if (wi->v != 6 || wi->proto != WIRE_ICMP6) {
+    if (wi->v != 6 || wi->proto != PKT_ICMP6) {
         return 0;
     }
     return (wi->type >= 130 && wi->type <= 137) || wi->type == 143;
@@ -58,7 +58,7 @@ static void capture(struct pbuf *p, int v, const uint8_t *nexthop)
     c->data = data;
     c->len = got;
     c->t = h_now();
-    wire_parse(data, got, &c->wi, 0);
+    pkt_parse(data, got, &c->wi, 0);
     if (is_nd_noise(&c->wi)) {
         n_ignored++;
         free(data);
@@ -68,7 +68,7 @@ static void capture(struct pbuf *p, int v, const uint8_t *nexthop)
     /* On a link without neighbours the next hop is the destination for
      * on-link peers; anything else is worth seeing in the trace. */
     c->nexthop_is_dst = memcmp(nexthop, c->wi.dst.a, v == 4 ? 4 : 16) == 0;
-    wire_describe(data, got, 1, &h_wire_ctx, line, sizeof(line));
+    pkt_describe(data, got, 1, &h_wire_ctx, line, sizeof(line));
     trace("out %s%s%s", line, c->nexthop_is_dst ? "" : " NEXTHOP!=DST",
           (size_t)p->tot_len == got ? "" : " SHORT-COPY");
     if (pcap) {

@@ -12,7 +12,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
-#include "wire.h"
+#include "pkt.h"
 
 /* The scenario's world: one pure IP netif (no link layer), 198.18.0.1/15
  * and 2001:db8::1/64; peers live in the same prefixes. */
@@ -27,7 +27,7 @@
 
 extern struct netif *h_netif;
 /* Normalization state shared by the traces of packets in and out. */
-extern struct wire_ctx h_wire_ctx;
+extern struct pkt_ctx h_wire_ctx;
 
 /* lwip_init() and the netif; run in the child before each scenario. */
 void h_stack_start(void);
@@ -47,7 +47,7 @@ struct cap {
     uint8_t *data;
     size_t len;
     u32_t t;
-    struct wire_info wi;    /* parsed by the harness's own parser */
+    struct pkt_info wi;    /* parsed by the harness's own parser */
     int nexthop_is_dst;     /* the output callback's address argument */
 };
 size_t cap_pending(void);            /* captured and not yet taken */

@@ -31,37 +31,37 @@ size_t h_peer_build(struct h_peer *p, uint8_t *out, uint32_t seq, uint32_t ack, 
                     uint16_t win, const void *data, size_t n)
 {
     uint8_t opt[40];
-    struct wire_tcp_opts o;
-    struct wire_tcp h;
+    struct pkt_tcp_opts o;
+    struct pkt_tcp h;
     memset(&h, 0, sizeof(h));
     h.sport = p->port;
     h.dport = p->lport;
     h.seq = seq;
-    h.ack = (flags & WIRE_ACK) ? ack : 0;
+    h.ack = (flags & PKT_ACK) ? ack : 0;
     h.flags = flags;
     h.win = win;
-    if (flags & WIRE_SYN) {
+    if (flags & PKT_SYN) {
         o = p->syn_opts;
         if (o.has_ts) {
             o.tsval = h_now() + 1000;
-            o.tsecr = (flags & WIRE_ACK) ? p->st_tsval : 0;
+            o.tsecr = (flags & PKT_ACK) ? p->st_tsval : 0;
         }
-        h.optlen = wire_tcp_options(opt, &o);
+        h.optlen = pkt_tcp_options(opt, &o);
     } else if (p->ts_on) {
         memset(&o, 0, sizeof(o));
         o.has_ts = 1;
         o.tsval = h_now() + 1000;
         o.tsecr = p->st_tsval;
-        h.optlen = wire_tcp_options(opt, &o);
+        h.optlen = pkt_tcp_options(opt, &o);
     }
     h.opt = opt;
-    return wire_tcp_packet(out, p->addr, p->local, &h, data, n);
+    return pkt_tcp_packet(out, p->addr, p->local, &h, data, n);
 }
 
 err_t h_peer_inject(struct h_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
                     size_t n)
 {
-    static uint8_t pkt[WIRE_MAX];
+    static uint8_t pkt[PKT_MAX];
     size_t len = h_peer_build(p, pkt, seq, ack, flags, p->win, data, n);
     return inject(pkt, len);
 }
@@ -69,33 +69,33 @@ err_t h_peer_inject(struct h_peer *p, uint32_t seq, uint32_t ack, uint8_t flags,
 err_t h_peer_send(struct h_peer *p, uint8_t flags, const void *data, size_t n)
 {
     uint32_t seq = p->snd_nxt;
-    p->snd_nxt += (uint32_t)n + ((flags & WIRE_SYN) ? 1u : 0u) + ((flags & WIRE_FIN) ? 1u : 0u);
+    p->snd_nxt += (uint32_t)n + ((flags & PKT_SYN) ? 1u : 0u) + ((flags & PKT_FIN) ? 1u : 0u);
     return h_peer_inject(p, seq, p->rcv_nxt, flags, data, n);
 }
 
 err_t h_peer_ack(struct h_peer *p)
 {
-    return h_peer_send(p, WIRE_ACK, NULL, 0);
+    return h_peer_send(p, PKT_ACK, NULL, 0);
 }
 
 static void learn(struct h_peer *p, const struct cap *c)
 {
-    const struct wire_info *wi = &c->wi;
+    const struct pkt_info *wi = &c->wi;
     uint32_t seq = wi->tcp.seq;
     uint32_t len = (uint32_t)wi->pl_len;
     uint8_t fl = wi->tcp.flags;
     if (wi->tcp.ts) {
         p->st_tsval = wi->tcp.tsval;
     }
-    if (fl & WIRE_RST) {
+    if (fl & PKT_RST) {
         return;
     }
     p->st_win = wi->tcp.win;
-    if (fl & WIRE_ACK) {
+    if (fl & PKT_ACK) {
         p->st_ack = wi->tcp.ack;
         p->st_acked = 1;
     }
-    if (fl & WIRE_SYN) {
+    if (fl & PKT_SYN) {
         if (!p->have_irs || p->irs != seq) {
             p->have_irs = 1;
             p->irs = seq;
@@ -111,26 +111,26 @@ static void learn(struct h_peer *p, const struct cap *c)
     /* In order (or overlapping what we have): take the new part, unless
      * the peer's window is closed (then it keeps nothing, as a receiver
      * with a full buffer). */
-    if (p->win == 0 && !(fl & WIRE_SYN)) {
+    if (p->win == 0 && !(fl & PKT_SYN)) {
         return;
     }
     if (p->have_irs && (int32_t)(seq - p->rcv_nxt) <= 0 &&
-        (int32_t)(seq + len + ((fl & WIRE_FIN) ? 1u : 0u) - p->rcv_nxt) > 0) {
-        p->rcv_nxt = seq + len + ((fl & WIRE_FIN) ? 1u : 0u);
+        (int32_t)(seq + len + ((fl & PKT_FIN) ? 1u : 0u) - p->rcv_nxt) > 0) {
+        p->rcv_nxt = seq + len + ((fl & PKT_FIN) ? 1u : 0u);
     }
 }
 
 static int ours(const struct h_peer *p, const struct cap *c)
 {
-    waddr a = WA(p->addr), l = WA(p->local);
-    return c->wi.proto == WIRE_TCP && waddr_eq(&c->wi.dst, &a) && waddr_eq(&c->wi.src, &l) &&
+    pkt_addr a = pkt_addr_of(p->addr), l = pkt_addr_of(p->local);
+    return c->wi.proto == PKT_TCP && pkt_addr_eq(&c->wi.dst, &a) && pkt_addr_eq(&c->wi.src, &l) &&
            c->wi.dport == p->port && (p->lport == 0 || c->wi.sport == p->lport);
 }
 
 struct cap *h_peer_recv_(const char *file, int line, struct h_peer *p)
 {
     struct cap *c = cap_expect_(file, line);
-    expect_record(c->wi.proto == WIRE_TCP, 1, file, line, "expected a TCP segment, got protocol %u",
+    expect_record(c->wi.proto == PKT_TCP, 1, file, line, "expected a TCP segment, got protocol %u",
                   c->wi.proto);
     expect_record(ours(p, c), 1, file, line, "segment of another connection (ports %u>%u)",
                   c->wi.sport, c->wi.dport);
@@ -194,7 +194,7 @@ err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags)
 {
     static uint8_t buf[65536];
     uint32_t seq = p->iss + rel;
-    uint32_t end = seq + (uint32_t)n + ((flags & WIRE_FIN) ? 1u : 0u);
+    uint32_t end = seq + (uint32_t)n + ((flags & PKT_FIN) ? 1u : 0u);
     if (n > sizeof(buf)) {
         abort();
     }
@@ -202,7 +202,7 @@ err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags)
     if ((int32_t)(end - p->snd_nxt) > 0) {
         p->snd_nxt = end;
     }
-    return h_peer_inject(p, seq, p->rcv_nxt, (uint8_t)(flags | WIRE_ACK), buf, n);
+    return h_peer_inject(p, seq, p->rcv_nxt, (uint8_t)(flags | PKT_ACK), buf, n);
 }
 
 size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
@@ -222,7 +222,7 @@ size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
             break;
         }
         h_stream_fill(buf, p->snd_nxt - p->iss - 1, k);
-        h_peer_send(p, WIRE_ACK, buf, k);
+        h_peer_send(p, PKT_ACK, buf, k);
         sent += k;
         h_peer_drain(p);
     }
@@ -265,7 +265,7 @@ void h_seg_check_(const char *file, int line, const struct h_peer *p, const stru
                       h_seq(p, c), seq);
     }
     if (ack != H_ANY) {
-        expect_record((c->wi.tcp.flags & WIRE_ACK) && h_ack(p, c) == (uint32_t)ack, 0, file, line,
+        expect_record((c->wi.tcp.flags & PKT_ACK) && h_ack(p, c) == (uint32_t)ack, 0, file, line,
                       "segment ack %u, want %lld", h_ack(p, c), ack);
     }
     if (len != H_ANY) {
@@ -304,7 +304,7 @@ static uint32_t pbuf_fnv(const struct pbuf *p)
 {
     static uint8_t buf[65536];
     u16_t n = pbuf_copy_partial(p, buf, p->tot_len, 0);
-    return wire_fnv(buf, n);
+    return pkt_fnv(buf, n);
 }
 
 static void rx_append(struct h_conn *c, struct pbuf *p)
@@ -375,7 +375,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         rx_append(c, p);
         c->recv_calls++;
         trace("tcp recv #%d len=%u data=%08x (total %zu)", c->tag, p->tot_len,
-              wire_fnv(c->rx + before, p->tot_len), c->rx_len);
+              pkt_fnv(c->rx + before, p->tot_len), c->rx_len);
     }
     if (!c->no_recved) {
         tcp_recved(pcb, p->tot_len);
@@ -436,7 +436,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     }
     c->connected_calls++;
     c->connected_err = err;
-    if (pcb->local_port >= WIRE_EPHEMERAL_MIN) {
+    if (pcb->local_port >= PKT_EPHEMERAL_MIN) {
         snprintf(port, sizeof(port), "eph");
     } else {
         snprintf(port, sizeof(port), "%u", pcb->local_port);
@@ -530,10 +530,10 @@ struct h_conn *h_passive_open(struct h_peer *p)
     struct cap *c;
     struct h_conn *conn;
     int calls = n_accept_calls;
-    h_peer_send(p, WIRE_SYN, NULL, 0);
+    h_peer_send(p, PKT_SYN, NULL, 0);
     c = h_peer_recv(p);
-    EXPECT_SEG(c, p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
-    REQUIRE(c->wi.tcp.flags == (WIRE_SYN | WIRE_ACK));
+    EXPECT_SEG(c, p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    REQUIRE(c->wi.tcp.flags == (PKT_SYN | PKT_ACK));
     EXPECT(c->wi.tcp.mss > 0);
     cap_expect_none();
     REQUIRE(n_accept_calls == calls); /* not before the handshake completes */
@@ -567,16 +567,16 @@ struct h_conn *h_active_open(struct h_peer *p)
     trace("tcp_connect #%d -> %s", conn->tag, expect_errname(e));
     REQUIRE(e == ERR_OK);
     c = h_peer_recv(p);
-    REQUIRE(c->wi.tcp.flags == WIRE_SYN);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
     EXPECT_EQ(c->wi.pl_len, 0);
     EXPECT(c->wi.tcp.mss > 0);
     cap_expect_none();
     EXPECT_EQ(conn->connected_calls, 0);
-    h_peer_send(p, WIRE_SYN | WIRE_ACK, NULL, 0);
+    h_peer_send(p, PKT_SYN | PKT_ACK, NULL, 0);
     REQUIRE(conn->connected_calls == 1);
     EXPECT_ERR(conn->connected_err, ERR_OK);
     c = h_peer_recv(p);
-    EXPECT_SEG(c, p, WIRE_ACK, 1, 1, 0);
+    EXPECT_SEG(c, p, PKT_ACK, 1, 1, 0);
     cap_expect_none();
     return conn;
 }

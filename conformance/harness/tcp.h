@@ -24,7 +24,7 @@
 #include "lwip/tcp.h"
 
 #include "stack.h"
-#include "wire.h"
+#include "pkt.h"
 
 /* ---- the peer ---- */
 
@@ -35,7 +35,7 @@ struct h_peer {
     uint32_t irs, rcv_nxt;        /* the stack's: its ISN, next byte expected */
     int have_irs;
     uint16_t win;                 /* window field the peer sends */
-    struct wire_tcp_opts syn_opts; /* options on the peer's SYN or SYN-ACK */
+    struct pkt_tcp_opts syn_opts; /* options on the peer's SYN or SYN-ACK */
     /* learned from the stack's SYN or SYN-ACK (-1 / 0 when absent) */
     int st_mss, st_wscale, st_sack, st_ts;
     uint32_t st_tsval;            /* the stack's latest TSval, echoed */

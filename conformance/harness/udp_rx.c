@@ -46,7 +46,7 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
     r->cur_in_netif_ok = ip_current_input_netif() == h_netif;
     r->cur_v6 = ip_current_is_v6() ? 1 : 0;
     trace("udp_recv #%d len=%zu data=%08x from=%s:%u cur_src=%s cur_dst=%s netif=%s",
-          r->tag, r->len, wire_fnv(r->data, r->len), h_ipstr(addr, a), port,
+          r->tag, r->len, pkt_fnv(r->data, r->len), h_ipstr(addr, a), port,
           h_ipstr(&r->cur_src, s), h_ipstr(&r->cur_dst, d),
           r->cur_netif_ok && r->cur_in_netif_ok ? "ok" : "WRONG");
     pbuf_free(p);

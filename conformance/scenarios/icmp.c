@@ -1,7 +1,7 @@
 /* icmp.c: ICMP and ICMPv6 echo, and the ICMP errors IP itself sends. */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX];
+static uint8_t pkt[PKT_MAX];
 static uint8_t payload[2048];
 
 /* Injects an echo request from peer to dst and checks the reply field by
@@ -11,15 +11,15 @@ static void echo_roundtrip(const char *peer, const char *dst, size_t n, uint16_t
 {
     struct cap *c;
     size_t len;
-    waddr p = WA(peer), d = WA(dst);
+    pkt_addr p = pkt_addr_of(peer), d = pkt_addr_of(dst);
 
     h_pattern(payload, n, (unsigned)(n + seq));
-    len = wire_echo_packet(pkt, peer, dst, id, seq, payload, n);
+    len = pkt_echo_packet(pkt, peer, dst, id, seq, payload, n);
     EXPECT_ERR(inject_mode(pkt, len, mode, split), ERR_OK);
     c = cap_expect();
-    EXPECT(waddr_eq(&c->wi.src, &d));
-    EXPECT(waddr_eq(&c->wi.dst, &p));
-    EXPECT_EQ(c->wi.proto, p.v == 4 ? WIRE_ICMP : WIRE_ICMP6);
+    EXPECT(pkt_addr_eq(&c->wi.src, &d));
+    EXPECT(pkt_addr_eq(&c->wi.dst, &p));
+    EXPECT_EQ(c->wi.proto, p.v == 4 ? PKT_ICMP : PKT_ICMP6);
     EXPECT_EQ(c->wi.type, p.v == 4 ? 0 : 129);
     EXPECT_EQ(c->wi.code, 0);
     EXPECT_EQ(c->wi.echo_id, id);
@@ -90,9 +90,9 @@ SCENARIO(icmp_echo_v6_chained, "ICMPv6 echo request split over two pbufs")
 
 SCENARIO(icmp_echo_not_local_v4, "ICMP echo to an address that is not ours gets no reply")
 {
-    size_t len = wire_echo_packet(pkt, PEER4, OTHER4, 1, 1, "abc", 3);
+    size_t len = pkt_echo_packet(pkt, PEER4, OTHER4, 1, 1, "abc", 3);
     inject(pkt, len);
-    len = wire_echo_packet(pkt, PEER4, OFFLINK4, 1, 2, "abc", 3);
+    len = pkt_echo_packet(pkt, PEER4, OFFLINK4, 1, 2, "abc", 3);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -100,7 +100,7 @@ SCENARIO(icmp_echo_not_local_v4, "ICMP echo to an address that is not ours gets 
 
 SCENARIO(icmp_echo_not_local_v6, "ICMPv6 echo to an address that is not ours gets no reply")
 {
-    size_t len = wire_echo_packet(pkt, PEER6, NONLOCAL6, 1, 1, "abc", 3);
+    size_t len = pkt_echo_packet(pkt, PEER6, NONLOCAL6, 1, 1, "abc", 3);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -108,13 +108,13 @@ SCENARIO(icmp_echo_not_local_v6, "ICMPv6 echo to an address that is not ours get
 
 SCENARIO(icmp_echo_bad_checksum, "ICMP and ICMPv6 echo requests with a bad checksum are ignored")
 {
-    waddr p4 = WA(PEER4), l4 = WA(LOCAL4), p6 = WA(PEER6), l6 = WA(LOCAL6);
+    pkt_addr p4 = pkt_addr_of(PEER4), l4 = pkt_addr_of(LOCAL4), p6 = pkt_addr_of(PEER6), l6 = pkt_addr_of(LOCAL6);
     uint8_t seg[64];
-    size_t n = wire_echo(seg, &p4, &l4, 1, 1, 1, "hello", 5, WCS_BAD);
-    size_t len = wire_ip_packet(pkt, PEER4, LOCAL4, WIRE_ICMP, seg, n);
+    size_t n = pkt_echo(seg, &p4, &l4, 1, 1, 1, "hello", 5, PKT_CSUM_BAD);
+    size_t len = pkt_ip_packet(pkt, PEER4, LOCAL4, PKT_ICMP, seg, n);
     inject(pkt, len);
-    n = wire_echo(seg, &p6, &l6, 1, 1, 1, "hello", 5, WCS_BAD);
-    len = wire_ip_packet(pkt, PEER6, LOCAL6, WIRE_ICMP6, seg, n);
+    n = pkt_echo(seg, &p6, &l6, 1, 1, 1, "hello", 5, PKT_CSUM_BAD);
+    len = pkt_ip_packet(pkt, PEER6, LOCAL6, PKT_ICMP6, seg, n);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -122,11 +122,11 @@ SCENARIO(icmp_echo_bad_checksum, "ICMP and ICMPv6 echo requests with a bad check
 
 SCENARIO(icmp_echo_broadcast_multicast, "no echo reply to broadcast or multicast destinations")
 {
-    size_t len = wire_echo_packet(pkt, PEER4, "255.255.255.255", 1, 1, "abc", 3);
+    size_t len = pkt_echo_packet(pkt, PEER4, "255.255.255.255", 1, 1, "abc", 3);
     inject(pkt, len);
-    len = wire_echo_packet(pkt, PEER4, "224.0.0.1", 1, 2, "abc", 3);
+    len = pkt_echo_packet(pkt, PEER4, "224.0.0.1", 1, 2, "abc", 3);
     inject(pkt, len);
-    len = wire_echo_packet(pkt, PEER6, "ff02::1", 1, 3, "abc", 3);
+    len = pkt_echo_packet(pkt, PEER6, "ff02::1", 1, 3, "abc", 3);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -134,13 +134,13 @@ SCENARIO(icmp_echo_broadcast_multicast, "no echo reply to broadcast or multicast
 
 SCENARIO(icmp_echo_reply_ignored, "an unsolicited echo reply produces nothing")
 {
-    waddr p4 = WA(PEER4), l4 = WA(LOCAL4), p6 = WA(PEER6), l6 = WA(LOCAL6);
+    pkt_addr p4 = pkt_addr_of(PEER4), l4 = pkt_addr_of(LOCAL4), p6 = pkt_addr_of(PEER6), l6 = pkt_addr_of(LOCAL6);
     uint8_t seg[64];
-    size_t n = wire_echo(seg, &p4, &l4, 0, 1, 1, "x", 1, WCS_OK);
-    size_t len = wire_ip_packet(pkt, PEER4, LOCAL4, WIRE_ICMP, seg, n);
+    size_t n = pkt_echo(seg, &p4, &l4, 0, 1, 1, "x", 1, PKT_CSUM_OK);
+    size_t len = pkt_ip_packet(pkt, PEER4, LOCAL4, PKT_ICMP, seg, n);
     inject(pkt, len);
-    n = wire_echo(seg, &p6, &l6, 0, 1, 1, "x", 1, WCS_OK);
-    len = wire_ip_packet(pkt, PEER6, LOCAL6, WIRE_ICMP6, seg, n);
+    n = pkt_echo(seg, &p6, &l6, 0, 1, 1, "x", 1, PKT_CSUM_OK);
+    len = pkt_ip_packet(pkt, PEER6, LOCAL6, PKT_ICMP6, seg, n);
     inject(pkt, len);
     cap_expect_none();
 }
@@ -148,15 +148,15 @@ SCENARIO(icmp_echo_reply_ignored, "an unsolicited echo reply produces nothing")
 SCENARIO(ip4_unknown_protocol, "IPv4 with an unknown protocol: ICMP protocol unreachable quoting it")
 {
     static const uint8_t body[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-    size_t len = wire_ip_packet(pkt, PEER4, LOCAL4, 253, body, sizeof(body));
+    size_t len = pkt_ip_packet(pkt, PEER4, LOCAL4, 253, body, sizeof(body));
     struct cap *c;
     inject(pkt, len);
     c = cap_expect();
-    EXPECT_EQ(c->wi.proto, WIRE_ICMP);
+    EXPECT_EQ(c->wi.proto, PKT_ICMP);
     EXPECT_EQ(c->wi.type, 3);
     EXPECT_EQ(c->wi.code, 2);
-    EXPECT(c->wi.dst.v == 4 && memcmp(c->wi.dst.a, WA(PEER4).a, 4) == 0);
-    EXPECT(memcmp(c->wi.src.a, WA(LOCAL4).a, 4) == 0);
+    EXPECT(c->wi.dst.v == 4 && memcmp(c->wi.dst.a, pkt_addr_of(PEER4).a, 4) == 0);
+    EXPECT(memcmp(c->wi.src.a, pkt_addr_of(LOCAL4).a, 4) == 0);
     /* RFC 792: the quote is the IP header plus the first 8 data bytes */
     EXPECT(c->wi.pl_len >= 28);
     if (c->wi.pl_len >= 28) {
@@ -168,11 +168,11 @@ SCENARIO(ip4_unknown_protocol, "IPv4 with an unknown protocol: ICMP protocol unr
 SCENARIO(ip6_unknown_next_header, "IPv6 with an unknown next header: ICMPv6 parameter problem")
 {
     static const uint8_t body[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-    size_t len = wire_ip_packet(pkt, PEER6, LOCAL6, 253, body, sizeof(body));
+    size_t len = pkt_ip_packet(pkt, PEER6, LOCAL6, 253, body, sizeof(body));
     struct cap *c;
     inject(pkt, len);
     c = cap_expect();
-    EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
+    EXPECT_EQ(c->wi.proto, PKT_ICMP6);
     EXPECT_EQ(c->wi.type, 4);        /* parameter problem */
     EXPECT_EQ(c->wi.code, 1);        /* unrecognized next header */
     EXPECT_EQ(c->wi.icmp_word, 6);   /* pointer: the next header field */

@@ -2,12 +2,12 @@
  * should be, errors when RFC 8200 asks for them. */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX], seg[WIRE_MAX];
+static uint8_t pkt[PKT_MAX], seg[PKT_MAX];
 static const char msg[] = "behind extension headers";
 
 /* One extension header in a chain being built. */
 struct ext {
-    uint8_t type;          /* WIRE_HOPOPT, WIRE_DSTOPTS or WIRE_ROUTING */
+    uint8_t type;          /* PKT_HOPOPT, PKT_DSTOPTS or PKT_ROUTING */
     size_t len;            /* multiple of 8 */
     const uint8_t *opt;    /* options (or routing type/segments left) */
     size_t optlen;
@@ -16,26 +16,26 @@ struct ext {
 /* Builds PEER6 -> LOCAL6 with the extension headers, then UDP 1 -> 7. */
 static size_t build(const struct ext *e, int k)
 {
-    waddr s = WA(PEER6), d = WA(LOCAL6);
-    struct wire_udp u = {.sport = 1, .dport = 7};
-    struct wire_ip6 h = {.src = s, .dst = d, .hlim = 64};
+    pkt_addr s = pkt_addr_of(PEER6), d = pkt_addr_of(LOCAL6);
+    struct pkt_udp u = {.sport = 1, .dport = 7};
+    struct pkt_ip6 h = {.src = s, .dst = d, .hlim = 64};
     size_t off = 0;
     int i;
-    h.nh = k ? e[0].type : WIRE_UDP;
+    h.nh = k ? e[0].type : PKT_UDP;
     for (i = 0; i < k; i++) {
-        uint8_t nh = i + 1 < k ? e[i + 1].type : WIRE_UDP;
-        if (e[i].type == WIRE_ROUTING) {
+        uint8_t nh = i + 1 < k ? e[i + 1].type : PKT_UDP;
+        if (e[i].type == PKT_ROUTING) {
             memset(seg + off, 0, e[i].len);
             seg[off] = nh;
             seg[off + 1] = (uint8_t)(e[i].len / 8 - 1);
             memcpy(seg + off + 2, e[i].opt, e[i].optlen);
             off += e[i].len;
         } else {
-            off += wire_ip6_opthdr(seg + off, nh, e[i].len, e[i].opt, e[i].optlen);
+            off += pkt_ip6_opthdr(seg + off, nh, e[i].len, e[i].opt, e[i].optlen);
         }
     }
-    off += wire_udp(seg + off, &s, &d, &u, msg, sizeof(msg) - 1);
-    return wire_ip6(pkt, &h, seg, off);
+    off += pkt_udp(seg + off, &s, &d, &u, msg, sizeof(msg) - 1);
+    return pkt_ip6(pkt, &h, seg, off);
 }
 
 static void listen7(void)
@@ -63,7 +63,7 @@ static void expect_delivered(void)
 static void expect_param_problem(uint8_t code, uint32_t pointer, size_t len, int quote)
 {
     struct cap *c = cap_expect();
-    EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
+    EXPECT_EQ(c->wi.proto, PKT_ICMP6);
     EXPECT_EQ(c->wi.type, 4);
     EXPECT_EQ(c->wi.code, code);
     EXPECT_EQ(c->wi.icmp_word, pointer);
@@ -79,7 +79,7 @@ static void expect_param_problem(uint8_t code, uint32_t pointer, size_t len, int
 
 SCENARIO(ip6_ext_hop_by_hop, "a hop-by-hop header before UDP is skipped and the datagram delivered")
 {
-    struct ext e[] = {{WIRE_HOPOPT, 8, NULL, 0}};
+    struct ext e[] = {{PKT_HOPOPT, 8, NULL, 0}};
     listen7();
     inject(pkt, build(e, 1));
     expect_delivered();
@@ -88,7 +88,7 @@ SCENARIO(ip6_ext_hop_by_hop, "a hop-by-hop header before UDP is skipped and the 
 SCENARIO(ip6_ext_dest_options, "destination options (Pad1, PadN) before UDP are skipped")
 {
     static const uint8_t pads[] = {0, 0, 1, 3, 0, 0, 0}; /* Pad1 Pad1 PadN(3) */
-    struct ext e[] = {{WIRE_DSTOPTS, 16, pads, sizeof(pads)}};
+    struct ext e[] = {{PKT_DSTOPTS, 16, pads, sizeof(pads)}};
     listen7();
     inject(pkt, build(e, 1));
     expect_delivered();
@@ -97,9 +97,9 @@ SCENARIO(ip6_ext_dest_options, "destination options (Pad1, PadN) before UDP are 
 SCENARIO(ip6_ext_chain, "hop-by-hop, destination options and a routing header with no segments left")
 {
     static const uint8_t route[] = {0, 0}; /* type 0, segments left 0: ignored */
-    struct ext e[] = {{WIRE_HOPOPT, 8, NULL, 0},
-                      {WIRE_DSTOPTS, 24, NULL, 0},
-                      {WIRE_ROUTING, 8, route, sizeof(route)}};
+    struct ext e[] = {{PKT_HOPOPT, 8, NULL, 0},
+                      {PKT_DSTOPTS, 24, NULL, 0},
+                      {PKT_ROUTING, 8, route, sizeof(route)}};
     listen7();
     inject(pkt, build(e, 3));
     expect_delivered();
@@ -108,7 +108,7 @@ SCENARIO(ip6_ext_chain, "hop-by-hop, destination options and a routing header wi
 SCENARIO(ip6_ext_unknown_option_skip, "an unknown option with action 00 is skipped")
 {
     static const uint8_t opt[] = {0x1e, 2, 0xaa, 0xbb};
-    struct ext e[] = {{WIRE_DSTOPTS, 8, opt, sizeof(opt)}};
+    struct ext e[] = {{PKT_DSTOPTS, 8, opt, sizeof(opt)}};
     listen7();
     inject(pkt, build(e, 1));
     expect_delivered();
@@ -117,7 +117,7 @@ SCENARIO(ip6_ext_unknown_option_skip, "an unknown option with action 00 is skipp
 SCENARIO(ip6_ext_unknown_option_discard, "an unknown option with action 01 discards the packet silently")
 {
     static const uint8_t opt[] = {0x5e, 2, 0xaa, 0xbb};
-    struct ext e[] = {{WIRE_HOPOPT, 8, opt, sizeof(opt)}};
+    struct ext e[] = {{PKT_HOPOPT, 8, opt, sizeof(opt)}};
     listen7();
     inject(pkt, build(e, 1));
     rx_expect_none();
@@ -129,7 +129,7 @@ static void unknown_option_error(int quote)
 {
     static const uint8_t opt10[] = {0x9e, 2, 0xaa, 0xbb};
     static const uint8_t opt11[] = {0xde, 2, 0xaa, 0xbb};
-    struct ext e[] = {{WIRE_DSTOPTS, 8, opt10, sizeof(opt10)}};
+    struct ext e[] = {{PKT_DSTOPTS, 8, opt10, sizeof(opt10)}};
     size_t len;
     len = build(e, 1);
     inject(pkt, len);
@@ -142,7 +142,7 @@ static void unknown_option_error(int quote)
 
 static void hop_by_hop_not_first(int quote)
 {
-    struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}, {WIRE_HOPOPT, 8, NULL, 0}};
+    struct ext e[] = {{PKT_DSTOPTS, 8, NULL, 0}, {PKT_HOPOPT, 8, NULL, 0}};
     size_t len;
     len = build(e, 2);
     inject(pkt, len);
@@ -152,7 +152,7 @@ static void hop_by_hop_not_first(int quote)
 static void routing_unknown_type(int quote)
 {
     static const uint8_t route[] = {253, 1};
-    struct ext e[] = {{WIRE_ROUTING, 8, route, sizeof(route)}};
+    struct ext e[] = {{PKT_ROUTING, 8, route, sizeof(route)}};
     size_t len;
     len = build(e, 1);
     inject(pkt, len);
@@ -189,10 +189,10 @@ SCENARIO_LWIP_DEVIATES(ip6_ext_error_quotes_packet, "parameter problems about ex
 
 SCENARIO(ip6_ext_no_next_header, "next header 59 (no next header) is dropped silently")
 {
-    struct ext e[] = {{WIRE_DSTOPTS, 8, NULL, 0}};
+    struct ext e[] = {{PKT_DSTOPTS, 8, NULL, 0}};
     size_t len = build(e, 1);
     listen7();
-    pkt[40] = WIRE_NONE6; /* the destination options header points at nothing */
+    pkt[40] = PKT_NONE6; /* the destination options header points at nothing */
     inject(pkt, len);
     rx_expect_none();
     cap_expect_none();

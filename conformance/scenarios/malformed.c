@@ -3,8 +3,8 @@
  * end (the guard page or ASan turns one into a crash). */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX];
-static uint8_t work[WIRE_MAX];
+static uint8_t pkt[PKT_MAX];
+static uint8_t work[PKT_MAX];
 
 /* A listener on port 7 for both families, so a wrongly accepted datagram
  * shows up as a callback. */
@@ -35,26 +35,26 @@ static void inject_variant(size_t n, void (*fix)(uint8_t *p, size_t n, int arg),
 
 static size_t udp4(void)
 {
-    return wire_udp_packet(pkt, PEER4, 1234, LOCAL4, 7, "hello", 5);
+    return pkt_udp_packet(pkt, PEER4, 1234, LOCAL4, 7, "hello", 5);
 }
 
 static size_t udp6(void)
 {
-    return wire_udp_packet(pkt, PEER6, 1234, LOCAL6, 7, "hello", 5);
+    return pkt_udp_packet(pkt, PEER6, 1234, LOCAL6, 7, "hello", 5);
 }
 
 static void set_ihl(uint8_t *p, size_t n, int ihl)
 {
     (void)n;
     p[0] = (uint8_t)((p[0] & 0xf0) | ihl);
-    wire_ip4_fix_csum(p);
+    pkt_ip4_fix_csum(p);
 }
 
 static void set_tot_len(uint8_t *p, size_t n, int len)
 {
     (void)n;
-    wire_put16(p + 2, (uint16_t)len);
-    wire_ip4_fix_csum(p);
+    pkt_put16(p + 2, (uint16_t)len);
+    pkt_ip4_fix_csum(p);
 }
 
 static void set_version(uint8_t *p, size_t n, int v)
@@ -62,7 +62,7 @@ static void set_version(uint8_t *p, size_t n, int v)
     (void)n;
     p[0] = (uint8_t)((p[0] & 0x0f) | v << 4);
     if (v != 6 && (p[0] & 0x0f) >= 5) {
-        wire_ip4_fix_csum(p);
+        pkt_ip4_fix_csum(p);
     }
 }
 
@@ -71,13 +71,13 @@ static void set_src4(uint8_t *p, size_t n, int which)
     static const uint8_t bcast[4] = {255, 255, 255, 255}, mcast[4] = {224, 0, 0, 5};
     (void)n;
     memcpy(p + 12, which ? mcast : bcast, 4);
-    wire_ip4_fix_csum(p);
+    pkt_ip4_fix_csum(p);
 }
 
 static void set_plen(uint8_t *p, size_t n, int plen)
 {
     (void)n;
-    wire_put16(p + 4, (uint16_t)plen);
+    pkt_put16(p + 4, (uint16_t)plen);
 }
 
 SCENARIO(ip4_ihl_too_small, "IPv4 with IHL 0..4 is dropped")
@@ -128,7 +128,7 @@ SCENARIO(ip4_bad_header_checksum, "IPv4 with a wrong header checksum is dropped"
     work[10] ^= 0x01;
     inject(work, len);
     memcpy(work, pkt, len);
-    wire_put16(work + 10, 0); /* zero is not "no checksum" in IPv4 */
+    pkt_put16(work + 10, 0); /* zero is not "no checksum" in IPv4 */
     inject(work, len);
     expect_dropped();
 }
@@ -234,7 +234,7 @@ SCENARIO(ip6_udp_header_truncated, "IPv6 whose payload is shorter than a UDP hea
 
 SCENARIO(ip6_bad_addresses, "IPv6 from a multicast source or with v4-mapped addresses is dropped")
 {
-    waddr mc = WA("ff02::1"), mapped = WA("::ffff:198.18.0.1");
+    pkt_addr mc = pkt_addr_of("ff02::1"), mapped = pkt_addr_of("::ffff:198.18.0.1");
     size_t len = udp6();
     listen7();
     memcpy(work, pkt, len);
@@ -255,26 +255,26 @@ SCENARIO(ip6_bad_addresses, "IPv6 from a multicast source or with v4-mapped addr
 SCENARIO(ip6_ext_header_overruns, "IPv6 extension headers longer than the packet are dropped")
 {
     static uint8_t seg[64];
-    waddr s = WA(PEER6), d = WA(LOCAL6);
-    struct wire_udp u = {.sport = 1, .dport = 7};
-    struct wire_ip6 h = {.src = s, .dst = d, .nh = WIRE_HOPOPT, .hlim = 64};
+    pkt_addr s = pkt_addr_of(PEER6), d = pkt_addr_of(LOCAL6);
+    struct pkt_udp u = {.sport = 1, .dport = 7};
+    struct pkt_ip6 h = {.src = s, .dst = d, .nh = PKT_HOPOPT, .hlim = 64};
     size_t n, len;
     listen7();
     /* hop-by-hop then destination options, each claiming 48 bytes */
-    n = wire_ip6_opthdr(seg, WIRE_UDP, 8, NULL, 0);
-    n += wire_udp(seg + n, &s, &d, &u, "x", 1);
-    len = wire_ip6(pkt, &h, seg, n);
+    n = pkt_ip6_opthdr(seg, PKT_UDP, 8, NULL, 0);
+    n += pkt_udp(seg + n, &s, &d, &u, "x", 1);
+    len = pkt_ip6(pkt, &h, seg, n);
     memcpy(work, pkt, len);
     work[41] = 5;
     inject(work, len);
-    h.nh = WIRE_DSTOPTS;
-    len = wire_ip6(pkt, &h, seg, n);
+    h.nh = PKT_DSTOPTS;
+    len = pkt_ip6(pkt, &h, seg, n);
     memcpy(work, pkt, len);
     work[41] = 5;
     inject(work, len);
     /* a fragment header cut short */
-    h.nh = WIRE_FRAGMENT;
-    len = wire_ip6(pkt, &h, seg, 4);
+    h.nh = PKT_FRAGMENT;
+    len = pkt_ip6(pkt, &h, seg, 4);
     inject(pkt, len);
     expect_dropped();
 }

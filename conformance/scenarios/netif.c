@@ -2,7 +2,7 @@
  * interface that is down does with traffic. */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX];
+static uint8_t pkt[PKT_MAX];
 
 SCENARIO(netif_fields, "netif addresses, state and flags as set up by netif_add and friends")
 {
@@ -26,18 +26,18 @@ SCENARIO(netif_fields, "netif addresses, state and flags as set up by netif_add 
 
 SCENARIO(netif_down_drops, "a netif that is down accepts nothing; up again it answers")
 {
-    size_t len = wire_echo_packet(pkt, PEER4, LOCAL4, 1, 1, "up?", 3);
+    size_t len = pkt_echo_packet(pkt, PEER4, LOCAL4, 1, 1, "up?", 3);
     netif_set_down(h_netif);
     EXPECT(!netif_is_up(h_netif));
     inject(pkt, len);
-    len = wire_echo_packet(pkt, PEER6, LOCAL6, 1, 2, "up?", 3);
+    len = pkt_echo_packet(pkt, PEER6, LOCAL6, 1, 2, "up?", 3);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
     netif_set_up(h_netif);
     inject(pkt, len);
     EXPECT_EQ(cap_expect()->wi.type, 129);
-    len = wire_echo_packet(pkt, PEER4, LOCAL4, 1, 3, "up!", 3);
+    len = pkt_echo_packet(pkt, PEER4, LOCAL4, 1, 3, "up!", 3);
     inject(pkt, len);
     EXPECT_EQ(cap_expect()->wi.type, 0);
     cap_expect_none();
@@ -49,16 +49,16 @@ SCENARIO(netif_address_change, "after netif_set_ipaddr the stack answers on the 
     size_t len;
     IP4_ADDR(&na, 198, 18, 0, 9);
     netif_set_ipaddr(h_netif, &na);
-    len = wire_echo_packet(pkt, PEER4, LOCAL4, 1, 1, "old", 3);
+    len = pkt_echo_packet(pkt, PEER4, LOCAL4, 1, 1, "old", 3);
     inject(pkt, len);
     cap_expect_none();
-    len = wire_echo_packet(pkt, PEER4, "198.18.0.9", 1, 2, "new", 3);
+    len = pkt_echo_packet(pkt, PEER4, "198.18.0.9", 1, 2, "new", 3);
     inject(pkt, len);
     {
         struct cap *c = cap_expect();
-        waddr want = WA("198.18.0.9");
+        pkt_addr want = pkt_addr_of("198.18.0.9");
         EXPECT_EQ(c->wi.type, 0);
-        EXPECT(waddr_eq(&c->wi.src, &want));
+        EXPECT(pkt_addr_eq(&c->wi.src, &want));
     }
     cap_expect_none();
 }

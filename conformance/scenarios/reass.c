@@ -2,7 +2,7 @@
  * output, and what happens when reassembly times out. */
 #include "conformance.h"
 
-static uint8_t full[WIRE_MAX], frag[WIRE_MAX], out[WIRE_MAX];
+static uint8_t full[PKT_MAX], frag[PKT_MAX], out[PKT_MAX];
 static uint8_t data[4096];
 static size_t full_len, full_hlen;
 
@@ -13,19 +13,19 @@ struct piece {
 /* Builds a UDP datagram from the peer to port 7 with n payload bytes. */
 static void udp_dgram(int v, size_t n, uint16_t id, unsigned seed)
 {
-    static uint8_t seg[WIRE_MAX];
-    waddr s = WA(v == 4 ? PEER4 : PEER6), d = WA(v == 4 ? LOCAL4 : LOCAL6);
-    struct wire_udp u = {.sport = 4000, .dport = 7};
+    static uint8_t seg[PKT_MAX];
+    pkt_addr s = pkt_addr_of(v == 4 ? PEER4 : PEER6), d = pkt_addr_of(v == 4 ? LOCAL4 : LOCAL6);
+    struct pkt_udp u = {.sport = 4000, .dport = 7};
     size_t len;
     h_pattern(data, n, seed);
-    len = wire_udp(seg, &s, &d, &u, data, n);
+    len = pkt_udp(seg, &s, &d, &u, data, n);
     if (v == 4) {
-        struct wire_ip4 h = {.src = s, .dst = d, .proto = WIRE_UDP, .ttl = 64, .id = id};
-        full_len = wire_ip4(full, &h, seg, len);
+        struct pkt_ip4 h = {.src = s, .dst = d, .proto = PKT_UDP, .ttl = 64, .id = id};
+        full_len = pkt_ip4(full, &h, seg, len);
         full_hlen = 20;
     } else {
-        struct wire_ip6 h = {.src = s, .dst = d, .nh = WIRE_UDP, .hlim = 64};
-        full_len = wire_ip6(full, &h, seg, len);
+        struct pkt_ip6 h = {.src = s, .dst = d, .nh = PKT_UDP, .hlim = 64};
+        full_len = pkt_ip6(full, &h, seg, len);
         full_hlen = 40;
     }
 }
@@ -34,7 +34,7 @@ static void udp_dgram(int v, size_t n, uint16_t id, unsigned seed)
 static void echo_dgram(int v, size_t n)
 {
     h_pattern(data, n, 77);
-    full_len = wire_echo_packet(full, v == 4 ? PEER4 : PEER6, v == 4 ? LOCAL4 : LOCAL6,
+    full_len = pkt_echo_packet(full, v == 4 ? PEER4 : PEER6, v == 4 ? LOCAL4 : LOCAL6,
                                 0x77, 1, data, n);
     full_hlen = v == 4 ? 20 : 40;
 }
@@ -44,9 +44,9 @@ static void send_piece(const struct piece *p, uint32_t ident)
     int more = full_hlen + p->off + p->n < full_len;
     size_t len;
     if (full[0] >> 4 == 4) {
-        len = wire_ip4_fragment(frag, full, full_len, p->off, p->n, more);
+        len = pkt_ip4_fragment(frag, full, full_len, p->off, p->n, more);
     } else {
-        len = wire_ip6_fragment(frag, full, full_len, ident, p->off, p->n, more);
+        len = pkt_ip6_fragment(frag, full, full_len, ident, p->off, p->n, more);
     }
     inject(frag, len);
 }
@@ -106,7 +106,7 @@ static size_t collect_fragments(int v)
     }
     trace("%d fragments out", k);
     EXPECT(k >= 2);
-    return wire_reassemble(out, frags, lens, k);
+    return pkt_reassemble(out, frags, lens, k);
 }
 
 /* ---------------- IPv4 ---------------- */
@@ -153,7 +153,7 @@ SCENARIO(ip4_reass_duplicate, "a duplicated IPv4 fragment does not duplicate or 
 SCENARIO(ip4_reass_overlap_conflict, "an overlapping IPv4 fragment with other data never reaches the application")
 {
     static const struct piece a = {0, 512}, b = {256, 512}, c = {512, 496};
-    uint8_t saved[WIRE_MAX];
+    uint8_t saved[PKT_MAX];
     size_t i;
     listen7();
     udp_dgram(4, 1000, 0x300, 4);
@@ -178,7 +178,7 @@ SCENARIO(ip4_reass_overlap_conflict, "an overlapping IPv4 fragment with other da
 SCENARIO(ip4_reass_interleaved, "two IPv4 datagrams with different IDs reassembled side by side")
 {
     static const struct piece p[] = {{0, 504}, {504, 504}};
-    static uint8_t d1[WIRE_MAX], pay1[1000], d2[WIRE_MAX];
+    static uint8_t d1[PKT_MAX], pay1[1000], d2[PKT_MAX];
     size_t len;
     struct rx *r;
     listen7();
@@ -208,7 +208,7 @@ SCENARIO(ip4_reass_interleaved, "two IPv4 datagrams with different IDs reassembl
 SCENARIO(ip4_reass_timeout_first_fragment, "IPv4 reassembly timeout with the first fragment: ICMP time exceeded")
 {
     static const struct piece p = {0, 256};
-    waddr peer = WA(PEER4);
+    pkt_addr peer = pkt_addr_of(PEER4);
     struct cap *c;
     listen7();
     udp_dgram(4, 1000, 0x400, 7);
@@ -217,10 +217,10 @@ SCENARIO(ip4_reass_timeout_first_fragment, "IPv4 reassembly timeout with the fir
     cap_expect_none();
     h_advance(10000);
     c = cap_expect();
-    EXPECT_EQ(c->wi.proto, WIRE_ICMP);
+    EXPECT_EQ(c->wi.proto, PKT_ICMP);
     EXPECT_EQ(c->wi.type, 11); /* time exceeded */
     EXPECT_EQ(c->wi.code, 1);  /* fragment reassembly time exceeded */
-    EXPECT(waddr_eq(&c->wi.dst, &peer));
+    EXPECT(pkt_addr_eq(&c->wi.dst, &peer));
     EXPECT(c->wi.pl_len >= 28);
     if (c->wi.pl_len >= 28) {
         EXPECT_MEM(c->data + c->wi.pl_off, frag, 28); /* the fragment's header + 8 */
@@ -246,13 +246,13 @@ SCENARIO(ip4_reass_timeout_later_fragment, "IPv4 reassembly timeout without the 
 SCENARIO(ip4_reass_echo_large, "a fragmented 3000-byte ping is answered by a fragmented reply")
 {
     static const struct piece p[] = {{0, 1480}, {1480, 1480}, {2960, 48}};
-    struct wire_info wi;
+    struct pkt_info wi;
     size_t n;
     echo_dgram(4, 3000);
     send_all(p, NULL, 3, 0);
     n = collect_fragments(4);
     REQUIRE(n > 0);
-    wire_parse(out, n, &wi, 0);
+    pkt_parse(out, n, &wi, 0);
     EXPECT(wi.ok);
     EXPECT_EQ(wi.type, 0);
     EXPECT_EQ(wi.echo_id, 0x77);
@@ -268,7 +268,7 @@ SCENARIO(ip4_frag_udp_send, "udp_sendto of 3000 bytes over IPv4 is fragmented to
 {
     struct udp_pcb *pcb = udp_new();
     ip_addr_t dst = h_ip(PEER4);
-    struct wire_info wi;
+    struct pkt_info wi;
     struct pbuf *pb;
     size_t n;
     REQUIRE(pcb != NULL);
@@ -279,9 +279,9 @@ SCENARIO(ip4_frag_udp_send, "udp_sendto of 3000 bytes over IPv4 is fragmented to
     pbuf_free(pb);
     n = collect_fragments(4);
     REQUIRE(n > 0);
-    wire_parse(out, n, &wi, 0);
+    pkt_parse(out, n, &wi, 0);
     EXPECT(wi.ok);
-    EXPECT_EQ(wi.proto, WIRE_UDP);
+    EXPECT_EQ(wi.proto, PKT_UDP);
     EXPECT_EQ(wi.l4_csum, 1);
     EXPECT_EQ(wi.sport, 4000);
     EXPECT_EQ(wi.pl_len, 3000);
@@ -385,7 +385,7 @@ SCENARIO(ip6_reass_interleaved, "two IPv6 datagrams with different identificatio
 static struct cap *ip6_timeout_icmp(void)
 {
     static const struct piece p = {0, 256};
-    waddr peer = WA(PEER6);
+    pkt_addr peer = pkt_addr_of(PEER6);
     struct cap *c;
     listen7();
     udp_dgram(6, 1000, 0, 16);
@@ -394,10 +394,10 @@ static struct cap *ip6_timeout_icmp(void)
     cap_expect_none();
     h_advance(20000);
     c = cap_expect();
-    EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
+    EXPECT_EQ(c->wi.proto, PKT_ICMP6);
     EXPECT_EQ(c->wi.type, 3); /* time exceeded */
     EXPECT_EQ(c->wi.code, 1); /* fragment reassembly time exceeded */
-    EXPECT(waddr_eq(&c->wi.dst, &peer));
+    EXPECT(pkt_addr_eq(&c->wi.dst, &peer));
     cap_expect_none();
     rx_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -452,13 +452,13 @@ SCENARIO(ip6_atomic_fragment, "an IPv6 atomic fragment (offset 0, no more fragme
 SCENARIO(ip6_reass_echo_large, "a fragmented 3000-byte ICMPv6 echo is answered by a fragmented reply")
 {
     static const struct piece p[] = {{0, 1448}, {1448, 1448}, {2896, 112}};
-    struct wire_info wi;
+    struct pkt_info wi;
     size_t n;
     echo_dgram(6, 3000);
     send_all(p, NULL, 3, 0x55);
     n = collect_fragments(6);
     REQUIRE(n > 0);
-    wire_parse(out, n, &wi, 0);
+    pkt_parse(out, n, &wi, 0);
     EXPECT(wi.ok);
     EXPECT_EQ(wi.type, 129);
     EXPECT_EQ(wi.echo_id, 0x77);
@@ -474,7 +474,7 @@ SCENARIO(ip6_frag_udp_send, "udp_sendto of 3000 bytes over IPv6 is fragmented to
 {
     struct udp_pcb *pcb = udp_new_ip_type(IPADDR_TYPE_V6);
     ip_addr_t dst = h_ip(PEER6);
-    struct wire_info wi;
+    struct pkt_info wi;
     struct pbuf *pb;
     size_t n;
     REQUIRE(pcb != NULL);
@@ -485,9 +485,9 @@ SCENARIO(ip6_frag_udp_send, "udp_sendto of 3000 bytes over IPv6 is fragmented to
     pbuf_free(pb);
     n = collect_fragments(6);
     REQUIRE(n > 0);
-    wire_parse(out, n, &wi, 0);
+    pkt_parse(out, n, &wi, 0);
     EXPECT(wi.ok);
-    EXPECT_EQ(wi.proto, WIRE_UDP);
+    EXPECT_EQ(wi.proto, PKT_UDP);
     EXPECT_EQ(wi.l4_csum, 1);
     EXPECT_EQ(wi.pl_len, 3000);
     if (wi.pl_len == 3000) {

@@ -19,13 +19,13 @@ SCENARIO(tcp_abort_rst,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 1, 7, WIRE_PSH);
+    h_peer_data(&p, 1, 7, PKT_PSH);
     h_write(conn, "abc", 3, TCP_WRITE_FLAG_COPY);
     h_output(conn);
     h_peer_drain(&p);
     h_abort(conn);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags, WIRE_RST | WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags, PKT_RST | PKT_ACK);
     EXPECT_EQ(h_seq(&p, c), 4);
     EXPECT_EQ(h_ack(&p, c), 8);
     EXPECT_EQ(c->wi.sport, LPORT);
@@ -56,9 +56,9 @@ SCENARIO(tcp_write_in_syn_sent,
     EXPECT_ERR(h_write(conn, "early data", 10, TCP_WRITE_FLAG_COPY), ERR_OK);
     h_output(conn);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN, 0, H_ANY, 0);
+    EXPECT_SEG(c, &p, PKT_SYN, 0, H_ANY, 0);
     cap_expect_none();
-    h_peer_send(&p, WIRE_SYN | WIRE_ACK, NULL, 0);
+    h_peer_send(&p, PKT_SYN | PKT_ACK, NULL, 0);
     while (cap_pending()) {
         c = h_peer_recv(&p);
         got += c->wi.pl_len;
@@ -120,8 +120,8 @@ SCENARIO(tcp_listen_both_families,
     c6 = h_passive_open(&p6);
     EXPECT(h_ip_is(&c4->pcb->remote_ip, PEER4));
     EXPECT(h_ip_is(&c6->pcb->remote_ip, PEER6));
-    h_peer_send(&p6, WIRE_ACK | WIRE_PSH, "six", 3);
-    h_peer_send(&p4, WIRE_ACK | WIRE_PSH, "four", 4);
+    h_peer_send(&p6, PKT_ACK | PKT_PSH, "six", 3);
+    h_peer_send(&p4, PKT_ACK | PKT_PSH, "four", 4);
     EXPECT_EQ(c6->rx_len, 3);
     EXPECT_EQ(c4->rx_len, 4);
 }
@@ -137,10 +137,10 @@ SCENARIO(tcp_isn_varies,
     h_listen(LPORT, 4);
     for (i = 0; i < 3; i++) {
         h_peer_init(&p, PEER4, PPORT + i, LOCAL4, LPORT, 1000);
-        h_peer_send(&p, WIRE_SYN, NULL, 0);
+        h_peer_send(&p, PKT_SYN, NULL, 0);
         h_peer_recv(&p);
         isn[i] = p.irs;
-        h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+        h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
         h_advance(1000);
         h_peer_drain(&p);
     }
@@ -182,9 +182,9 @@ SCENARIO(tcp_listener_close,
     conn = h_passive_open(&p);
     EXPECT_ERR(tcp_close(l), ERR_OK);
     h_peer_init(&q, PEER4, PPORT + 1, LOCAL4, LPORT, 5000);
-    h_peer_send(&q, WIRE_SYN, NULL, 0);
+    h_peer_send(&q, PKT_SYN, NULL, 0);
     c = h_peer_recv(&q);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "still here", 10);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "still here", 10);
     EXPECT_EQ(conn->rx_len, 10);
 }

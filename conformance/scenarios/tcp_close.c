@@ -19,13 +19,13 @@ SCENARIO(tcp_passive_close,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(h_state(conn), CLOSE_WAIT);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     EXPECT_EQ(h_state(conn), LAST_ACK);
     cap_expect_none();
     h_peer_ack(&p);
@@ -34,9 +34,9 @@ SCENARIO(tcp_passive_close,
     h_advance(1000);
     cap_expect_none();
     /* the connection is gone */
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "late", 4);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "late", 4);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(conn->recv_calls, 0);
 }
 
@@ -49,15 +49,15 @@ SCENARIO(tcp_passive_close_fin_retransmit,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     while (!cap_pending() && h_now() < 10000) {
         h_advance(50);
     }
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     h_peer_ack(&p);
     h_advance(20000);
     cap_expect_none();
@@ -75,27 +75,27 @@ SCENARIO(tcp_active_close,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 1, 10, WIRE_PSH);
+    h_peer_data(&p, 1, 10, PKT_PSH);
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 11, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 11, 0);
     EXPECT_EQ(h_state(conn), FIN_WAIT_1);
     h_peer_ack(&p);
     cap_expect_none();
     EXPECT_EQ(h_state(conn), FIN_WAIT_2);
     h_advance(1000);
     cap_expect_none();
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 2, 12, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 12, 0);
     EXPECT_EQ(h_state(conn), TIME_WAIT);
     /* the peer did not get our ACK and sends its FIN again */
     h_advance(5000);
-    h_peer_inject(&p, H_PSEQ(&p, 11), p.rcv_nxt, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_inject(&p, H_PSEQ(&p, 11), p.rcv_nxt, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 2, 12, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 12, 0);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 0);
     /* lwIP still calls recv(NULL) after tcp_close, tern does not */
@@ -115,19 +115,19 @@ SCENARIO(tcp_time_wait_duration,
     conn = h_established(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     h_peer_recv(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 2, 2, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 2, 0);
     h_advance(59000);
     cap_expect_none();
-    h_peer_inject(&p, H_PSEQ(&p, 1), p.rcv_nxt, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_inject(&p, H_PSEQ(&p, 1), p.rcv_nxt, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 2, 2, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 2, 0);
     h_advance(240000);
     cap_expect_none();
-    h_peer_inject(&p, H_PSEQ(&p, 1), p.rcv_nxt, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_inject(&p, H_PSEQ(&p, 1), p.rcv_nxt, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(conn->err_calls, 0);
 }
 
@@ -143,12 +143,12 @@ SCENARIO(tcp_simultaneous_close,
     conn = h_established(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 1, 0);
     /* the peer's FIN, sent before ours arrived: it acknowledges only the SYN */
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1), WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1), PKT_ACK | PKT_FIN, NULL, 0);
     p.snd_nxt++;
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & (WIRE_ACK | WIRE_RST), WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags & (PKT_ACK | PKT_RST), PKT_ACK);
     EXPECT_EQ(h_ack(&p, c), 2);
     EXPECT_EQ(h_state(conn), CLOSING);
     h_peer_ack(&p);
@@ -170,21 +170,21 @@ SCENARIO(tcp_half_close,
     conn = h_established(&p);
     EXPECT_ERR(h_shutdown(conn, 0, 1), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 1, 0);
     EXPECT_EQ(h_state(conn), FIN_WAIT_1);
-    h_peer_data(&p, 1, 100, WIRE_PSH); /* also acknowledges our FIN */
+    h_peer_data(&p, 1, 100, PKT_PSH); /* also acknowledges our FIN */
     EXPECT_EQ(conn->rx_len, 100);
     EXPECT_EQ(h_state(conn), FIN_WAIT_2);
-    h_peer_data(&p, 101, 200, WIRE_PSH);
+    h_peer_data(&p, 101, 200, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 300);
     EXPECT(h_stream_check(conn->rx, 0, 300));
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(p.st_ack - p.iss, 301);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 2, 302, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 302, 0);
     EXPECT_EQ(h_state(conn), TIME_WAIT);
     EXPECT_EQ(conn->err_calls, 0);
     /* writing after shutdown(tx) fails */
@@ -202,12 +202,12 @@ SCENARIO(tcp_close_unread_rst,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & (WIRE_RST | WIRE_FIN), WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & (PKT_RST | PKT_FIN), PKT_RST);
     EXPECT_EQ(h_seq(&p, c), 1);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 0); /* the application closed it */
@@ -225,11 +225,11 @@ SCENARIO(tcp_data_after_close_rst,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
-    h_peer_data(&p, 1, 50, WIRE_PSH); /* acknowledges our FIN too */
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
+    h_peer_data(&p, 1, 50, PKT_PSH); /* acknowledges our FIN too */
     while (cap_pending()) {
         c = h_peer_recv(&p);
-        if (c->wi.tcp.flags & WIRE_RST) {
+        if (c->wi.tcp.flags & PKT_RST) {
             rst++;
         }
     }
@@ -261,7 +261,7 @@ SCENARIO(tcp_close_with_unsent_data,
         }
         while (cap_pending()) {
             c = h_peer_recv(&p);
-            if (c->wi.tcp.flags & WIRE_FIN) {
+            if (c->wi.tcp.flags & PKT_FIN) {
                 fin = 1;
                 EXPECT_EQ(h_seq(&p, c) + c->wi.pl_len, 1 + sizeof(data));
             }
@@ -292,9 +292,9 @@ SCENARIO(tcp_fin_wait_2_orphan,
     h_advance(600000);
     cap_expect_none();
     /* in FIN_WAIT_2 a FIN would be acknowledged; for no connection, a RST */
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     /* lwIP tells the application: err(ERR_ABRT) at the timeout */
     trace("err callbacks: %d", conn->err_calls);
 }

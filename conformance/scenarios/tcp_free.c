@@ -23,10 +23,10 @@
 static int held(struct h_peer *p)
 {
     int rst = 0;
-    h_peer_inject(p, p->snd_nxt, H_SSEQ(p, 1), WIRE_ACK, NULL, 0);
+    h_peer_inject(p, p->snd_nxt, H_SSEQ(p, 1), PKT_ACK, NULL, 0);
     while (cap_pending()) {
         struct cap *c = h_peer_recv(p);
-        if (c->wi.tcp.flags & WIRE_RST) {
+        if (c->wi.tcp.flags & PKT_RST) {
             rst = 1;
         }
     }
@@ -44,12 +44,12 @@ SCENARIO(tcp_free_peer_fin_then_close,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     EXPECT_EQ(held(&p), 1);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
     h_peer_drain(&p);
     EXPECT_EQ(held(&p), 1);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
     EXPECT_EQ(held(&p), 0);
@@ -67,12 +67,12 @@ SCENARIO(tcp_free_close_unread,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
     EXPECT_EQ(conn->recv_calls, 1);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(held(&p), 0);
     EXPECT_EQ(conn->err_calls, 0);
 }
@@ -88,12 +88,12 @@ SCENARIO(tcp_free_close_refused,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->refuse = -1;
-    h_peer_data(&p, 1, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
     EXPECT_EQ(conn->refused, 1);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(held(&p), 0);
     EXPECT_EQ(conn->err_calls, 0);
 }
@@ -107,10 +107,10 @@ SCENARIO(tcp_free_shutdown_after_close_last_ack,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     EXPECT_ERR(h_shutdown(conn, 0, 1), ERR_CONN);
     cap_expect_none();
     EXPECT_EQ(held(&p), 1);
@@ -136,14 +136,14 @@ SCENARIO_LWIP_DEVIATES(tcp_free_shutdown_after_close_fin_wait,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
     EXPECT_ERR(h_shutdown(conn, 0, 1), ERR_CONN);
     cap_expect_none();
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
     EXPECT_EQ(held(&p), 1);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK, 2, 2, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK, 2, 2, 0);
     EXPECT_EQ(held(&p), 1);
     h_advance(30000);
     EXPECT_EQ(held(&p), 1);
@@ -165,7 +165,7 @@ SCENARIO(tcp_free_rst_after_close,
     EXPECT_ERR(h_close(conn), ERR_OK);
     h_peer_drain(&p);
     EXPECT_EQ(held(&p), 1);
-    h_peer_send(&p, WIRE_RST, NULL, 0);
+    h_peer_send(&p, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
@@ -181,11 +181,11 @@ SCENARIO(tcp_free_rst_in_last_ack,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
     h_peer_drain(&p);
-    h_peer_send(&p, WIRE_RST, NULL, 0);
+    h_peer_send(&p, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
@@ -227,13 +227,13 @@ SCENARIO_LWIP_DEVIATES(tcp_free_close_in_recv,
     conn = h_established(&p);
     cb_conn = conn;
     tcp_recv(conn->pcb, close_in_recv);
-    h_peer_data(&p, 1, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
     EXPECT_EQ(conn->recv_calls, 1);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 101, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 101, 0);
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
     EXPECT_EQ(held(&p), 1);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_EQ(held(&p), 1);
     EXPECT_EQ(conn->err_calls, 0);
@@ -250,9 +250,9 @@ SCENARIO(tcp_free_close_on_fin_in_recv,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->close_on_fin = 1;
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 2, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 2, 0);
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
     EXPECT_EQ(held(&p), 0);
@@ -283,10 +283,10 @@ SCENARIO(tcp_free_close_in_sent,
     tcp_sent(conn->pcb, close_in_sent);
     EXPECT_ERR(h_write(conn, "0123456789", 10, TCP_WRITE_FLAG_COPY), ERR_OK);
     EXPECT_ERR(h_output(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_PSH, 1, 1, 10);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_PSH, 1, 1, 10);
     h_peer_ack(&p);
     EXPECT_EQ(conn->sent_calls, 1);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 11, 1, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 11, 1, 0);
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
     EXPECT_EQ(held(&p), 1);
@@ -306,11 +306,11 @@ SCENARIO(tcp_free_close_in_poll,
     h_conn_poll(conn, 2);
     h_advance(1500);
     EXPECT(conn->poll_calls >= 1);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
     h_peer_drain(&p);
     EXPECT_EQ(held(&p), 1);
     h_peer_ack(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_EQ(held(&p), 1);
     h_advance(270000);

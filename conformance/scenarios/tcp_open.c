@@ -22,9 +22,9 @@ SCENARIO(tcp_passive_open_v4,
     l = h_listen(LPORT, 4);
     EXPECT_EQ(l->state, LISTEN);
 
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
     EXPECT_EQ(c->wi.tcp.mss, 1460); /* MTU 1500 - 40 */
     EXPECT_EQ(c->wi.ttl, 255);       /* lwIP's TCP_TTL default */
     EXPECT_NE(c->wi.tcp.win, 0);
@@ -43,7 +43,7 @@ SCENARIO(tcp_passive_open_v4,
     cap_expect_none(); /* nothing to say after the final ACK */
 
     /* data flows: a payload from the peer reaches the application */
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "hello", 5);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "hello", 5);
     EXPECT_EQ(conn->rx_len, 5);
     EXPECT_MEM(conn->rx, "hello", 5);
     EXPECT_EQ(inject_outstanding(), 0);
@@ -59,9 +59,9 @@ SCENARIO(tcp_passive_open_v6,
 
     h_peer_init(&p, PEER6, PPORT, LOCAL6, LPORT, 77);
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
     EXPECT_EQ(c->wi.v, 6);
     EXPECT_EQ(c->wi.tcp.mss, 1440);
     h_peer_ack(&p);
@@ -70,7 +70,7 @@ SCENARIO(tcp_passive_open_v6,
     EXPECT(h_ip_is(&conn->pcb->local_ip, LOCAL6));
     EXPECT(h_ip_is(&conn->pcb->remote_ip, PEER6));
     EXPECT_EQ(conn->pcb->remote_port, PPORT);
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "v6 data", 7);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "v6 data", 7);
     EXPECT_EQ(conn->rx_len, 7);
 }
 
@@ -83,7 +83,7 @@ SCENARIO(tcp_active_open,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, 0, 5000);
     conn = h_active_open(&p);
-    EXPECT(p.lport >= WIRE_EPHEMERAL_MIN);
+    EXPECT(p.lport >= PKT_EPHEMERAL_MIN);
     EXPECT_EQ(p.st_mss, 1460);
     EXPECT_EQ(h_state(conn), ESTABLISHED);
     EXPECT(h_ip_is(&conn->pcb->local_ip, LOCAL4));
@@ -92,7 +92,7 @@ SCENARIO(tcp_active_open,
     /* and data goes out */
     EXPECT_ERR(h_write(conn, "abc", 3, TCP_WRITE_FLAG_COPY), ERR_OK);
     EXPECT_ERR(h_output(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_PSH, 1, 1, 3);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_PSH, 1, 1, 3);
 }
 
 SCENARIO(tcp_active_open_v6, "[MUST-14] tcp_connect over IPv6: SYN with MSS 1440, connected callback")
@@ -115,9 +115,9 @@ SCENARIO(tcp_synack_options_mirror,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1);
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags, WIRE_SYN | WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags, PKT_SYN | PKT_ACK);
     EXPECT(c->wi.tcp.mss > 0);
     EXPECT_EQ(c->wi.tcp.wscale, -1);
     EXPECT_EQ(c->wi.tcp.sack_perm, 0);
@@ -140,9 +140,9 @@ SCENARIO(tcp_synack_options_offered,
     p.syn_opts.sack_perm = 1;
     p.syn_opts.has_ts = 1;
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags, WIRE_SYN | WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags, PKT_SYN | PKT_ACK);
     EXPECT_EQ(c->wi.tcp.mss, 1460);
     EXPECT(c->wi.tcp.wscale >= 0 && c->wi.tcp.wscale <= 14);
     trace("stack offers: wscale=%d sackok=%d ts=%d", c->wi.tcp.wscale, c->wi.tcp.sack_perm,
@@ -151,7 +151,7 @@ SCENARIO(tcp_synack_options_offered,
     conn = h_accepted();
     REQUIRE(conn != NULL);
     /* the connection works with whatever was agreed */
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "xyz", 3);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "xyz", 3);
     EXPECT_EQ(conn->rx_len, 3);
     h_peer_drain(&p); /* an ACK or window update, perhaps */
     EXPECT_ERR(h_write(conn, "0123456789", 10, TCP_WRITE_FLAG_COPY), ERR_OK);
@@ -230,7 +230,7 @@ SCENARIO(tcp_mss_netif_mtu,
     h_netif->mtu = 1000;
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1);
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
     EXPECT_EQ(c->wi.tcp.mss, 960);
     h_peer_ack(&p);
@@ -256,20 +256,20 @@ SCENARIO(tcp_closed_port_rst,
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, 30999, 1000);
-    h_peer_inject(&p, 1000, 0, WIRE_SYN, NULL, 0);
+    h_peer_inject(&p, 1000, 0, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags, WIRE_RST | WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags, PKT_RST | PKT_ACK);
     EXPECT_EQ(c->wi.tcp.seq, 0);
     EXPECT_EQ(c->wi.tcp.ack, 1001);
     EXPECT_EQ(c->wi.pl_len, 0);
 
-    h_peer_inject(&p, 2000, 123456, WIRE_ACK, "data", 4);
+    h_peer_inject(&p, 2000, 123456, PKT_ACK, "data", 4);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(c->wi.tcp.seq, 123456);
 
-    h_peer_inject(&p, 3000, 5, WIRE_RST | WIRE_ACK, NULL, 0);
-    h_peer_inject(&p, 3000, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, 3000, 5, PKT_RST | PKT_ACK, NULL, 0);
+    h_peer_inject(&p, 3000, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
 }
@@ -283,13 +283,13 @@ SCENARIO(tcp_listen_ack_rst,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_listen(LPORT, 4);
-    h_peer_inject(&p, 1000, 777777, WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, 1000, 777777, PKT_ACK, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(c->wi.tcp.seq, 777777);
     EXPECT_EQ(h_accept_calls(), 0);
     /* a RST to a listener is ignored */
-    h_peer_inject(&p, 1000, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, 1000, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(h_accept_calls(), 0);
 }
@@ -304,15 +304,15 @@ SCENARIO(tcp_syn_rcvd_rst,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(h_accept_calls(), 0);
     h_peer_ack(&p);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(c->wi.tcp.seq, p.rcv_nxt);
     EXPECT_EQ(h_accept_calls(), 0);
 
@@ -337,16 +337,16 @@ SCENARIO(tcp_syn_sent_rst,
     conn = h_conn_attach(pcb);
     EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
     c = h_peer_recv(&p);
-    REQUIRE(c->wi.tcp.flags == WIRE_SYN);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
     EXPECT_EQ(h_state(conn), SYN_SENT);
 
     /* unacceptable: ACK of something never sent */
-    h_peer_inject(&p, 0, p.irs + 1000, WIRE_RST | WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, 0, p.irs + 1000, PKT_RST | PKT_ACK, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 0);
     EXPECT_EQ(h_state(conn), SYN_SENT);
 
-    h_peer_inject(&p, 0, p.irs + 1, WIRE_RST | WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, 0, p.irs + 1, PKT_RST | PKT_ACK, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     EXPECT_EQ(conn->connected_calls, 0);
@@ -369,23 +369,23 @@ SCENARIO(tcp_syn_sent_bad_synack,
     conn = h_conn_attach(pcb);
     EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
     c = h_peer_recv(&p);
-    REQUIRE(c->wi.tcp.flags == WIRE_SYN);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
 
-    h_peer_inject(&p, p.iss, p.irs + 500, WIRE_SYN | WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.iss, p.irs + 500, PKT_SYN | PKT_ACK, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & (WIRE_RST | WIRE_SYN | WIRE_FIN), WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & (PKT_RST | PKT_SYN | PKT_FIN), PKT_RST);
     EXPECT_EQ(c->wi.tcp.seq, p.irs + 500);
     /* lwIP also retransmits its SYN at once; tern waits for its timer */
     while (cap_pending()) {
         c = h_peer_recv(&p);
-        EXPECT_SEG(c, &p, WIRE_SYN, 0, H_ANY, 0);
+        EXPECT_SEG(c, &p, PKT_SYN, 0, H_ANY, 0);
     }
     EXPECT_EQ(conn->err_calls, 0);
     EXPECT_EQ(h_state(conn), SYN_SENT);
 
-    h_peer_send(&p, WIRE_SYN | WIRE_ACK, NULL, 0);
+    h_peer_send(&p, PKT_SYN | PKT_ACK, NULL, 0);
     EXPECT_EQ(h_state(conn), ESTABLISHED);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK, 1, 1, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK, 1, 1, 0);
 }
 
 /* Times (ms from the first SYN) of every SYN sent until the err callback. */
@@ -413,7 +413,7 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_retransmit_giveup,
     while (conn->err_calls == 0 && h_now() - start < 900000) {
         while (cap_pending()) {
             c = h_peer_recv(&p);
-            EXPECT_SEG(c, &p, WIRE_SYN, 0, H_ANY, 0);
+            EXPECT_SEG(c, &p, PKT_SYN, 0, H_ANY, 0);
             if (n < 32) {
                 times[n++] = c->t - start;
             }
@@ -450,18 +450,18 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
     EXPECT_ERR(tcp_bind(pcb, IP_ANY_TYPE, 30010), ERR_OK);
     EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
     c = h_peer_recv(&p);
-    REQUIRE(c->wi.tcp.flags == WIRE_SYN);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
     /* the peer's own SYN (it has not seen ours) */
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
     /* the peer answers our SYN, then acknowledges our SYN-ACK */
-    h_peer_inject(&p, p.iss, p.irs + 1, WIRE_SYN | WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.iss, p.irs + 1, PKT_SYN | PKT_ACK, NULL, 0);
     h_peer_drain(&p);
     h_peer_ack(&p);
     h_peer_drain(&p);
     EXPECT_EQ(h_state(conn), ESTABLISHED);
-    h_peer_send(&p, WIRE_ACK | WIRE_PSH, "sim", 3);
+    h_peer_send(&p, PKT_ACK | PKT_PSH, "sim", 3);
     EXPECT_EQ(conn->rx_len, 3);
 }
 
@@ -478,11 +478,11 @@ SCENARIO(tcp_backlog_second_syn,
     h_peer_init(&a, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_peer_init(&b, PEER4, PPORT + 1, LOCAL4, LPORT, 9000);
     h_listen(LPORT, 1);
-    h_peer_send(&a, WIRE_SYN, NULL, 0);
-    EXPECT_SEG(h_peer_recv(&a), &a, WIRE_SYN | WIRE_ACK, 0, 1, 0);
-    h_peer_send(&b, WIRE_SYN, NULL, 0);
+    h_peer_send(&a, PKT_SYN, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&a), &a, PKT_SYN | PKT_ACK, 0, 1, 0);
+    h_peer_send(&b, PKT_SYN, NULL, 0);
     c = h_peer_recv(&b);
-    EXPECT_SEG(c, &b, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    EXPECT_SEG(c, &b, PKT_SYN | PKT_ACK, 0, 1, 0);
     trace("second SYN-ACK: mss=%d", c->wi.tcp.mss);
     h_peer_ack(&b);
     cb = h_accepted();
@@ -492,8 +492,8 @@ SCENARIO(tcp_backlog_second_syn,
     ca = h_accepted();
     REQUIRE(ca != NULL);
     EXPECT_EQ(ca->pcb->remote_port, PPORT);
-    h_peer_send(&b, WIRE_ACK | WIRE_PSH, "bbb", 3);
-    h_peer_send(&a, WIRE_ACK | WIRE_PSH, "aa", 2);
+    h_peer_send(&b, PKT_ACK | PKT_PSH, "bbb", 3);
+    h_peer_send(&a, PKT_ACK | PKT_PSH, "aa", 2);
     EXPECT_EQ(cb->rx_len, 3);
     EXPECT_EQ(ca->rx_len, 2);
 }
@@ -508,12 +508,12 @@ SCENARIO(tcp_accept_abort,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_listen(LPORT, 4);
     h_accept_abort = 1;
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     h_peer_recv(&p);
     h_peer_ack(&p);
     EXPECT_EQ(h_accept_calls(), 1);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(h_seq(&p, c), 1);
     cap_expect_none();
     EXPECT(h_accepted() == NULL);
@@ -525,13 +525,13 @@ SCENARIO(tcp_accept_abort,
 SCENARIO(tcp_syn_to_broadcast_dropped,
          "[MUST-57] a SYN to the subnet broadcast address is silently discarded")
 {
-    static uint8_t pkt[WIRE_MAX];
+    static uint8_t pkt[PKT_MAX];
     struct h_peer p;
     size_t n;
 
     h_peer_init(&p, PEER4, PPORT, "198.19.255.255", LPORT, 1000);
     h_listen(LPORT, 4);
-    n = h_peer_build(&p, pkt, 1000, 0, WIRE_SYN, 65535, NULL, 0);
+    n = h_peer_build(&p, pkt, 1000, 0, PKT_SYN, 65535, NULL, 0);
     inject(pkt, n);
     cap_expect_none();
     EXPECT_EQ(h_accept_calls(), 0);

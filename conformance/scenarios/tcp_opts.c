@@ -23,7 +23,7 @@ SCENARIO(tcp_wscale_send_window,
     p.syn_opts.has_wscale = 1;
     p.syn_opts.wscale = 2;
     h_listen(LPORT, 4);
-    h_peer_send(&p, WIRE_SYN, NULL, 0);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
     h_peer_recv(&p);
     REQUIRE(p.st_wscale >= 0); /* both stacks scale */
     p.win = 730;
@@ -62,7 +62,7 @@ SCENARIO(tcp_sack_blocks,
     trace("SACK agreed: %d", p.st_sack);
     h_peer_data(&p, 201, 100, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 1, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 1, 0);
     if (p.st_sack) {
         EXPECT_EQ(c->wi.tcp.nsack, 1);
         EXPECT_EQ(c->wi.tcp.sack[0][0], H_PSEQ(&p, 201));
@@ -72,7 +72,7 @@ SCENARIO(tcp_sack_blocks,
     }
     h_peer_data(&p, 501, 100, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 1, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 1, 0);
     if (p.st_sack) {
         EXPECT_EQ(c->wi.tcp.nsack, 2);
         EXPECT_EQ(c->wi.tcp.sack[0][0], H_PSEQ(&p, 501));
@@ -86,7 +86,7 @@ SCENARIO(tcp_sack_blocks,
     while (cap_pending()) {
         c = h_peer_recv(&p); /* the last ACK counts */
     }
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 301, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 301, 0);
     if (p.st_sack) {
         EXPECT_EQ(c->wi.tcp.nsack, 1);
         EXPECT_EQ(c->wi.tcp.sack[0][0], H_PSEQ(&p, 501));
@@ -114,7 +114,7 @@ SCENARIO(tcp_timestamps_echo,
         h_advance(10);
     }
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 101, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 101, 0);
     EXPECT_EQ(c->wi.tcp.ts, p.ts_on);
     if (p.ts_on) {
         EXPECT_EQ(c->wi.tcp.tsecr, peer_ts);

@@ -16,10 +16,10 @@ static uint8_t data[4 * SEG];
 /* An ACK from the peer carrying one SACK block (absolute numbers). */
 static err_t ack_with_sack(struct h_peer *p, uint32_t ack, uint32_t left, uint32_t right)
 {
-    static uint8_t pkt[WIRE_MAX];
+    static uint8_t pkt[PKT_MAX];
     uint8_t opt[40];
-    struct wire_tcp_opts o;
-    struct wire_tcp h;
+    struct pkt_tcp_opts o;
+    struct pkt_tcp h;
     memset(&o, 0, sizeof(o));
     o.nsack = 1;
     o.sack[0][0] = left;
@@ -29,11 +29,11 @@ static err_t ack_with_sack(struct h_peer *p, uint32_t ack, uint32_t left, uint32
     h.dport = p->lport;
     h.seq = p->snd_nxt;
     h.ack = ack;
-    h.flags = WIRE_ACK;
+    h.flags = PKT_ACK;
     h.win = p->win;
-    h.optlen = wire_tcp_options(opt, &o);
+    h.optlen = pkt_tcp_options(opt, &o);
     h.opt = opt;
-    return inject(pkt, wire_tcp_packet(pkt, p->addr, p->local, &h, NULL, 0));
+    return inject(pkt, pkt_tcp_packet(pkt, p->addr, p->local, &h, NULL, 0));
 }
 
 SCENARIO_LWIP_DEVIATES(tcp_tail_loss_probe,
@@ -77,7 +77,7 @@ SCENARIO_LWIP_DEVIATES(tcp_tail_loss_probe,
     trace("%d segments sent", segs);
     EXPECT_EQ(segs, 3);
     h_advance(50);
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1001 + SEG), WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1001 + SEG), PKT_ACK, NULL, 0);
     t_ack = h_now();
 
     /* The probe: the last segment again, ~2 SRTT later, before 200 ms. */
@@ -106,7 +106,7 @@ SCENARIO_LWIP_DEVIATES(tcp_tail_loss_probe,
     cap_expect_none();
 
     /* Everything arrived. */
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1001 + 3 * SEG), WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1001 + 3 * SEG), PKT_ACK, NULL, 0);
     h_advance(1000);
     cap_expect_none();
     EXPECT_EQ(conn->sent, 1000 + 3 * SEG);

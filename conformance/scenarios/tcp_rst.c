@@ -14,7 +14,7 @@ static struct h_conn *open_conn(struct h_peer *p)
     struct h_conn *conn;
     h_peer_init(p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(p);
-    h_peer_data(p, 1, 10, WIRE_PSH);
+    h_peer_data(p, 1, 10, PKT_PSH);
     h_advance(500);
     h_peer_drain(p);
     return conn;
@@ -27,16 +27,16 @@ static void expect_gone(struct h_peer *p)
     struct cap *c;
     h_advance(2000);
     cap_expect_none();
-    h_peer_send(p, WIRE_ACK | WIRE_PSH, "x", 1);
+    h_peer_send(p, PKT_ACK | PKT_PSH, "x", 1);
     c = h_peer_recv(p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
 }
 
 /* The connection still works: new data is delivered. */
 static void expect_alive(struct h_peer *p, struct h_conn *conn)
 {
     size_t before = conn->rx_len;
-    h_peer_data(p, p->snd_nxt - p->iss, 5, WIRE_PSH);
+    h_peer_data(p, p->snd_nxt - p->iss, 5, PKT_PSH);
     EXPECT_EQ(conn->rx_len, before + 5);
     EXPECT_EQ(conn->err_calls, 0);
 }
@@ -48,7 +48,7 @@ SCENARIO(tcp_rst_established_exact,
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
 
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     cap_expect_none();
@@ -63,14 +63,14 @@ SCENARIO(tcp_rst_established_in_window,
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
 
-    h_peer_inject(&p, p.snd_nxt + 100, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt + 100, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 11, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 11, 0);
     expect_alive(&p, conn);
     h_advance(500);
     h_peer_drain(&p);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
 }
@@ -81,8 +81,8 @@ SCENARIO(tcp_rst_outside_window,
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
 
-    h_peer_inject(&p, p.snd_nxt - 5000, 0, WIRE_RST, NULL, 0);
-    h_peer_inject(&p, p.snd_nxt + 0x40000000u, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt - 5000, 0, PKT_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt + 0x40000000u, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     expect_alive(&p, conn);
 }
@@ -93,10 +93,10 @@ SCENARIO(tcp_rst_close_wait,
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
 
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_EQ(h_state(conn), CLOSE_WAIT);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     expect_gone(&p);
@@ -110,9 +110,9 @@ SCENARIO(tcp_rst_fin_wait_1,
     struct h_conn *conn = open_conn(&p);
 
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 11, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 11, 0);
     EXPECT_EQ(h_state(conn), FIN_WAIT_1);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     h_advance(10000);
@@ -129,7 +129,7 @@ SCENARIO(tcp_rst_fin_wait_2,
     h_peer_recv(&p);
     h_peer_ack(&p);
     EXPECT_EQ(h_state(conn), FIN_WAIT_2);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     expect_gone(&p);
@@ -144,10 +144,10 @@ SCENARIO(tcp_rst_time_wait,
 
     EXPECT_ERR(h_close(conn), ERR_OK);
     h_peer_recv(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK, 2, 12, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK, 2, 12, 0);
     EXPECT_EQ(h_state(conn), TIME_WAIT);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 0);
     h_advance(1000);
@@ -160,11 +160,11 @@ SCENARIO(tcp_rst_last_ack,
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
 
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     h_peer_drain(&p);
     EXPECT_ERR(h_close(conn), ERR_OK);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_FIN, 1, 12, 0);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_RST, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 12, 0);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     h_advance(10000);
     cap_expect_none();
     trace("err callbacks %d", conn->err_calls);
@@ -178,13 +178,13 @@ SCENARIO(tcp_syn_in_established,
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
 
-    h_peer_inject(&p, p.snd_nxt + 10, 0, WIRE_SYN, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt + 10, 0, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 11, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 11, 0);
     cap_expect_none();
-    h_peer_inject(&p, p.iss, 0, WIRE_SYN, NULL, 0);
+    h_peer_inject(&p, p.iss, 0, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 11, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 11, 0);
     EXPECT_EQ(conn->err_calls, 0);
     expect_alive(&p, conn);
 }
@@ -200,9 +200,9 @@ SCENARIO_LWIP_DEVIATES(tcp_ack_of_unsent_data,
     static uint8_t buf[20];
 
     h_stream_fill(buf, 10, 20);
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 5000), WIRE_ACK | WIRE_PSH, buf, 20);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 5000), PKT_ACK | PKT_PSH, buf, 20);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 11, 0);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 11, 0);
     EXPECT_EQ(conn->rx_len, 10);
     expect_alive(&p, conn);
 }
@@ -217,7 +217,7 @@ SCENARIO_LWIP_DEVIATES(tcp_no_ack_flag_dropped,
     static uint8_t buf[20];
 
     h_stream_fill(buf, 10, 20);
-    h_peer_inject(&p, p.snd_nxt, 0, WIRE_PSH, buf, 20);
+    h_peer_inject(&p, p.snd_nxt, 0, PKT_PSH, buf, 20);
     EXPECT_EQ(conn->rx_len, 10);
     h_advance(500);
     h_peer_drain(&p);
@@ -229,14 +229,14 @@ SCENARIO(tcp_bad_checksum,
          "[MUST-3] a segment with a wrong checksum is dropped: no delivery, no ACK; the same "
          "segment with a correct checksum is delivered")
 {
-    static uint8_t pkt[WIRE_MAX], payload[40];
+    static uint8_t pkt[PKT_MAX], payload[40];
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
     size_t n;
     int ok;
 
     h_stream_fill(payload, 10, 40);
-    n = h_peer_build(&p, pkt, p.snd_nxt, p.rcv_nxt, WIRE_ACK | WIRE_PSH, p.win, payload, 40);
+    n = h_peer_build(&p, pkt, p.snd_nxt, p.rcv_nxt, PKT_ACK | PKT_PSH, p.win, payload, 40);
     /* flip a payload bit: the checksum no longer matches */
     pkt[n - 1] ^= 0x01;
     inject(pkt, n);
@@ -254,17 +254,17 @@ SCENARIO(tcp_bad_checksum,
 /* Injects a data segment whose data offset field is doff words. */
 static void inject_doff(struct h_peer *p, int doff, size_t n)
 {
-    static uint8_t pkt[WIRE_MAX], payload[64];
+    static uint8_t pkt[PKT_MAX], payload[64];
     size_t len;
     h_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
-    len = h_peer_build(p, pkt, p->snd_nxt, p->rcv_nxt, WIRE_ACK | WIRE_PSH, p->win, payload, n);
+    len = h_peer_build(p, pkt, p->snd_nxt, p->rcv_nxt, PKT_ACK | PKT_PSH, p->win, payload, n);
     /* pkt: IPv4 header (20 bytes), then TCP; the checksum stays correct */
     {
-        waddr s = WA(p->addr), d = WA(p->local);
+        pkt_addr s = pkt_addr_of(p->addr), d = pkt_addr_of(p->local);
         pkt[20 + 12] = (uint8_t)((doff & 0xf) << 4);
-        wire_put16(pkt + 20 + 16, 0);
-        wire_put16(pkt + 20 + 16, wire_fold(wire_sum(pkt + 20, len - 20,
-                   wire_pseudo(&s, &d, WIRE_TCP, (uint32_t)(len - 20)))));
+        pkt_put16(pkt + 20 + 16, 0);
+        pkt_put16(pkt + 20 + 16, pkt_fold(pkt_sum(pkt + 20, len - 20,
+                   pkt_pseudo(&s, &d, PKT_TCP, (uint32_t)(len - 20)))));
     }
     inject(pkt, len);
 }
@@ -294,20 +294,20 @@ SCENARIO(tcp_bad_data_offset,
 /* A data segment carrying raw option bytes opt[0..optlen) (a multiple of 4). */
 static void inject_opts(struct h_peer *p, const uint8_t *opt, size_t optlen, size_t n)
 {
-    static uint8_t pkt[WIRE_MAX], payload[64];
-    struct wire_tcp h;
+    static uint8_t pkt[PKT_MAX], payload[64];
+    struct pkt_tcp h;
     size_t len;
     memset(&h, 0, sizeof(h));
     h.sport = p->port;
     h.dport = p->lport;
     h.seq = p->snd_nxt;
     h.ack = p->rcv_nxt;
-    h.flags = WIRE_ACK | WIRE_PSH;
+    h.flags = PKT_ACK | PKT_PSH;
     h.win = p->win;
     h.opt = opt;
     h.optlen = optlen;
     h_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
-    len = wire_tcp_packet(pkt, p->addr, p->local, &h, payload, n);
+    len = pkt_tcp_packet(pkt, p->addr, p->local, &h, payload, n);
     inject(pkt, len);
 }
 
@@ -346,9 +346,9 @@ SCENARIO(tcp_options_unknown_unaligned,
     static const uint8_t opts[16] = {1, 253, 6, 0xde, 0xad, 0xbe, 0xef, /* unknown, 6 bytes */
                                      2, 4, 0x02, 0xbc,                  /* MSS 700 at offset 7 */
                                      1, 1, 1, 0, 0};
-    static uint8_t pkt[WIRE_MAX], data[2000];
+    static uint8_t pkt[PKT_MAX], data[2000];
     struct h_peer p;
-    struct wire_tcp h;
+    struct pkt_tcp h;
     struct h_conn *conn;
     struct cap *c;
     size_t len;
@@ -359,14 +359,14 @@ SCENARIO(tcp_options_unknown_unaligned,
     h.sport = PPORT;
     h.dport = LPORT;
     h.seq = p.snd_nxt++;
-    h.flags = WIRE_SYN;
+    h.flags = PKT_SYN;
     h.win = 65535;
     h.opt = opts;
     h.optlen = sizeof(opts);
-    len = wire_tcp_packet(pkt, PEER4, LOCAL4, &h, NULL, 0);
+    len = pkt_tcp_packet(pkt, PEER4, LOCAL4, &h, NULL, 0);
     inject(pkt, len);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_SYN | WIRE_ACK, 0, 1, 0);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
     h_peer_ack(&p);
     conn = h_accepted();
     REQUIRE(conn != NULL);
@@ -385,9 +385,9 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_option_kind_at_end,
          "packet (the guard page faults); fixed upstream after 2.1.3")
 {
     static const uint8_t opts[4] = {1, 1, 1, 2};
-    static uint8_t pkt[WIRE_MAX];
+    static uint8_t pkt[PKT_MAX];
     struct h_peer p;
-    struct wire_tcp h;
+    struct pkt_tcp h;
     size_t len;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -396,15 +396,15 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_option_kind_at_end,
     h.sport = PPORT;
     h.dport = LPORT;
     h.seq = p.snd_nxt++;
-    h.flags = WIRE_SYN;
+    h.flags = PKT_SYN;
     h.win = 65535;
     h.opt = opts;
     h.optlen = sizeof(opts);
-    len = wire_tcp_packet(pkt, PEER4, LOCAL4, &h, NULL, 0);
+    len = pkt_tcp_packet(pkt, PEER4, LOCAL4, &h, NULL, 0);
     inject(pkt, len);
     while (cap_pending()) {
         struct cap *c = h_peer_recv(&p);
-        EXPECT_EQ(c->wi.tcp.flags, WIRE_SYN | WIRE_ACK);
+        EXPECT_EQ(c->wi.tcp.flags, PKT_SYN | PKT_ACK);
     }
     EXPECT_EQ(inject_outstanding(), 0);
 }
@@ -413,7 +413,7 @@ SCENARIO(tcp_icmp_unreachable_no_abort,
          "[MUST-56] an ICMP port/host unreachable quoting one of our segments does not abort an "
          "established connection")
 {
-    static uint8_t pkt[WIRE_MAX], icmp[600];
+    static uint8_t pkt[PKT_MAX], icmp[600];
     struct h_peer p;
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
@@ -429,8 +429,8 @@ SCENARIO(tcp_icmp_unreachable_no_abort,
         icmp[0] = 3;
         icmp[1] = (uint8_t)code;
         memcpy(icmp + 8, c->data, qlen);
-        wire_put16(icmp + 2, wire_fold(wire_sum(icmp, 8 + qlen, 0)));
-        n = wire_ip_packet(pkt, PEER4, LOCAL4, WIRE_ICMP, icmp, 8 + qlen);
+        pkt_put16(icmp + 2, pkt_fold(pkt_sum(icmp, 8 + qlen, 0)));
+        n = pkt_ip_packet(pkt, PEER4, LOCAL4, PKT_ICMP, icmp, 8 + qlen);
         inject(pkt, n);
     }
     EXPECT_EQ(conn->err_calls, 0);

@@ -17,7 +17,7 @@
 static uint32_t expect_ack(struct h_peer *p)
 {
     struct cap *c = h_peer_recv(p);
-    EXPECT_EQ(c->wi.tcp.flags & (WIRE_SYN | WIRE_FIN | WIRE_RST | WIRE_ACK), WIRE_ACK);
+    EXPECT_EQ(c->wi.tcp.flags & (PKT_SYN | PKT_FIN | PKT_RST | PKT_ACK), PKT_ACK);
     EXPECT_EQ(c->wi.pl_len, 0);
     return h_ack(p, c);
 }
@@ -57,7 +57,7 @@ SCENARIO(tcp_recv_inseq,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 1, 4, WIRE_PSH);
+    h_peer_data(&p, 1, 4, PKT_PSH);
     EXPECT_EQ(conn->recv_calls, 1);
     EXPECT_EQ(conn->rx_len, 4);
     EXPECT(h_stream_check(conn->rx, 0, 4));
@@ -83,12 +83,12 @@ SCENARIO(tcp_recv_trim_overlap,
     h_peer_data(&p, 1, 100, 0);
     EXPECT_EQ(conn->rx_len, 100);
     /* 300 bytes from sequence 1: 100 old, 200 new */
-    h_peer_data(&p, 1, 300, WIRE_PSH);
+    h_peer_data(&p, 1, 300, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 300);
     EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(conn->recv_calls, 2);
     /* one that starts inside what was received and ends later */
-    h_peer_data(&p, 251, 150, WIRE_PSH);
+    h_peer_data(&p, 251, 150, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 400);
     EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
     h_advance(500);
@@ -105,11 +105,11 @@ SCENARIO(tcp_recv_duplicate,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 1, 200, WIRE_PSH);
+    h_peer_data(&p, 1, 200, PKT_PSH);
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(conn->rx_len, 200);
-    h_peer_data(&p, 1, 200, WIRE_PSH);
+    h_peer_data(&p, 1, 200, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 200);
     EXPECT_EQ(conn->recv_calls, 1);
     EXPECT_EQ(expect_ack(&p), 201); /* no timer needed */
@@ -125,21 +125,21 @@ SCENARIO(tcp_recv_fin,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 1, 10, WIRE_PSH);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_data(&p, 1, 10, PKT_PSH);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(conn->rx_len, 10);
     EXPECT_EQ(last_ack(&p), 12); /* perhaps after an ACK of the data */
     EXPECT_EQ(h_state(conn), CLOSE_WAIT);
     /* the same FIN again */
-    h_peer_inject(&p, H_PSEQ(&p, 11), p.rcv_nxt, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_inject(&p, H_PSEQ(&p, 11), p.rcv_nxt, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(ack_within(&p, 500), 12);
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(h_state(conn), CLOSE_WAIT);
     /* the application can still send in CLOSE_WAIT */
     EXPECT_ERR(h_write(conn, "bye", 3, TCP_WRITE_FLAG_COPY), ERR_OK);
     h_output(conn);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK | WIRE_PSH, 1, 12, 3);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_PSH, 1, 12, 3);
 }
 
 SCENARIO(tcp_recv_data_fin,
@@ -154,16 +154,16 @@ SCENARIO(tcp_recv_data_fin,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->close_on_fin = 1;
-    h_peer_data(&p, 1, 1, WIRE_FIN | WIRE_PSH);
+    h_peer_data(&p, 1, 1, PKT_FIN | PKT_PSH);
     EXPECT_EQ(conn->rx_len, 1);
     EXPECT_EQ(conn->fin, 1);
     /* ACK of the FIN and our FIN, possibly in one segment */
     c = h_peer_recv(&p);
-    if (!(c->wi.tcp.flags & WIRE_FIN)) {
-        EXPECT_SEG(c, &p, WIRE_ACK, 1, 3, 0);
+    if (!(c->wi.tcp.flags & PKT_FIN)) {
+        EXPECT_SEG(c, &p, PKT_ACK, 1, 3, 0);
         c = h_peer_recv(&p);
     }
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 3, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 3, 0);
     EXPECT_EQ(h_state(conn), LAST_ACK);
     h_peer_ack(&p);
     cap_expect_none();
@@ -185,7 +185,7 @@ SCENARIO(tcp_window_recved,
     gran = 1u << (p.st_wscale > 0 ? p.st_wscale : 0);
     trace("stack window scale %d", p.st_wscale);
 
-    h_peer_data(&p, 1, 1000, WIRE_PSH);
+    h_peer_data(&p, 1, 1000, PKT_PSH);
     ack_within(&p, 500);
     w1 = h_peer_wnd(&p);
     h_peer_stream(&p, 10000, 1460);
@@ -213,7 +213,7 @@ SCENARIO(tcp_refused_data_timer,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->refuse = 1;
-    h_peer_data(&p, 1, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
     EXPECT_EQ(conn->refused, 1);
     EXPECT_EQ(conn->rx_len, 0);
     EXPECT(conn->pcb->refused_data != NULL);
@@ -239,7 +239,7 @@ SCENARIO(tcp_refused_data_process,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->refuse = 2;
-    h_peer_data(&p, 1, 50, WIRE_PSH);
+    h_peer_data(&p, 1, 50, PKT_PSH);
     EXPECT_EQ(conn->refused, 1);
     e = tcp_process_refused_data(conn->pcb);
     trace("tcp_process_refused_data -> %s", expect_errname(e));
@@ -265,9 +265,9 @@ SCENARIO(tcp_refused_then_more,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->refuse = 3;
-    h_peer_data(&p, 1, 100, WIRE_PSH);
-    h_peer_data(&p, 101, 100, WIRE_PSH);
-    h_peer_data(&p, 201, 100, WIRE_PSH);
+    h_peer_data(&p, 1, 100, PKT_PSH);
+    h_peer_data(&p, 101, 100, PKT_PSH);
+    h_peer_data(&p, 201, 100, PKT_PSH);
     h_peer_drain(&p);
     /* the peer retransmits what the stack has not acknowledged */
     for (round = 0; round < 10 && conn->rx_len < 300; round++) {
@@ -275,7 +275,7 @@ SCENARIO(tcp_refused_then_more,
         h_peer_drain(&p);
         if (p.st_acked && p.st_ack - p.iss < 301) {
             uint32_t from = p.st_ack - p.iss;
-            h_peer_data(&p, from, 301 - from, WIRE_PSH);
+            h_peer_data(&p, from, 301 - from, PKT_PSH);
             h_peer_drain(&p);
         }
     }
@@ -296,7 +296,7 @@ SCENARIO(tcp_refused_data_fin,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->refuse = 1;
-    h_peer_data(&p, 1, 20, WIRE_PSH | WIRE_FIN);
+    h_peer_data(&p, 1, 20, PKT_PSH | PKT_FIN);
     EXPECT_EQ(conn->fin, 0);
     EXPECT_EQ(conn->rx_len, 0);
     h_advance(1000);
@@ -320,18 +320,18 @@ SCENARIO(tcp_abort_in_recv,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->abort_in_recv = 1;
-    h_peer_data(&p, 1, 10, WIRE_PSH);
+    h_peer_data(&p, 1, 10, PKT_PSH);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(h_seq(&p, c), 1);
     cap_expect_none();
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_ABRT);
     h_advance(1000);
     cap_expect_none();
-    h_peer_data(&p, 11, 10, WIRE_PSH);
+    h_peer_data(&p, 11, 10, PKT_PSH);
     c = h_peer_recv(&p);
-    EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, WIRE_RST);
+    EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);
     EXPECT_EQ(inject_outstanding(), 0);
 }
 
@@ -347,7 +347,7 @@ SCENARIO(tcp_ooseq_fin,
     conn = h_established(&p);
     h_peer_data(&p, 101, 100, 0);
     EXPECT_EQ(expect_ack(&p), 1);
-    h_peer_data(&p, 301, 100, WIRE_FIN);
+    h_peer_data(&p, 301, 100, PKT_FIN);
     EXPECT_EQ(expect_ack(&p), 1);
     h_peer_data(&p, 201, 100, 0);
     EXPECT_EQ(expect_ack(&p), 1);
@@ -422,7 +422,7 @@ SCENARIO(tcp_ooseq_beyond_fin,
     h_peer_data(&p, 101, 100, 0); /* at and beyond the FIN that comes next */
     h_peer_data(&p, 201, 100, 0);
     h_peer_drain(&p);
-    h_peer_data(&p, 1, 100, WIRE_FIN); /* data 1..100, FIN at 101 */
+    h_peer_data(&p, 1, 100, PKT_FIN); /* data 1..100, FIN at 101 */
     EXPECT_EQ(conn->rx_len, 100);
     EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(conn->fin, 1);
@@ -443,7 +443,7 @@ SCENARIO(tcp_ooseq_data_after_held_fin,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
-    h_peer_data(&p, 101, 100, WIRE_FIN); /* data 101..200, FIN at 201 */
+    h_peer_data(&p, 101, 100, PKT_FIN); /* data 101..200, FIN at 201 */
     h_peer_data(&p, 201, 100, 0);        /* bogus: from the FIN's own number on */
     h_peer_drain(&p);
     h_peer_data(&p, 1, 100, 0);
@@ -469,7 +469,7 @@ SCENARIO(tcp_ooseq_overrun_rxwin,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 1, WIRE_PSH); /* learn the window from an ACK */
+    h_peer_data(&p, 1, 1, PKT_PSH); /* learn the window from an ACK */
     ack_within(&p, 500);
     wnd = h_peer_wnd(&p) + 1; /* from sequence 1 */
     trace("advertised window %u", wnd - 1);
@@ -498,7 +498,7 @@ SCENARIO(tcp_rx_window_overrun,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 1, WIRE_PSH);
+    h_peer_data(&p, 1, 1, PKT_PSH);
     ack_within(&p, 500);
     /* fill the window until less than 2000 bytes are left */
     for (;;) {
@@ -512,7 +512,7 @@ SCENARIO(tcp_rx_window_overrun,
     room = h_peer_room(&p);
     trace("room left %u", room);
     EXPECT(room >= 100);
-    h_peer_data(&p, p.snd_nxt - p.iss, room + 500, WIRE_PSH);
+    h_peer_data(&p, p.snd_nxt - p.iss, room + 500, PKT_PSH);
     ack_within(&p, 500);
     EXPECT_EQ(p.st_ack - p.iss, conn->rx_len + 1);
     EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
@@ -531,12 +531,12 @@ SCENARIO(tcp_rx_wraparound,
     h_peer_data(&p, 1, 200, 0);        /* 0xffffff01 .. 0xffffffc8 */
     h_peer_data(&p, 401, 300, 0);      /* past the wrap, out of order */
     h_peer_drain(&p);
-    h_peer_data(&p, 201, 200, WIRE_PSH); /* crosses 2^32 */
+    h_peer_data(&p, 201, 200, PKT_PSH); /* crosses 2^32 */
     EXPECT_EQ(conn->rx_len, 700);
     EXPECT(h_stream_check(conn->rx, 0, 700));
     EXPECT_EQ(ack_within(&p, 500), 701);
     EXPECT_EQ(p.st_ack, (uint32_t)(0xffffff00u + 701));
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
     EXPECT_EQ(conn->fin, 1);
 }
 
@@ -551,7 +551,7 @@ SCENARIO(tcp_delayed_ack,
     h_established(&p);
     h_advance(100);
     sent = h_now();
-    h_peer_data(&p, 1, 10, WIRE_PSH);
+    h_peer_data(&p, 1, 10, PKT_PSH);
     EXPECT_EQ(ack_within(&p, 490), 11);
     trace("acknowledged %u ms later", h_now() - sent);
     EXPECT(h_now() - sent < 500);
@@ -585,7 +585,7 @@ SCENARIO(tcp_zero_window,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 1, WIRE_PSH);
+    h_peer_data(&p, 1, 1, PKT_PSH);
     ack_within(&p, 500);
     while (h_peer_room(&p) > 0 && conn->rx_len < 1000000) {
         h_peer_stream(&p, h_peer_room(&p), 1460);
@@ -602,7 +602,7 @@ SCENARIO(tcp_zero_window,
     EXPECT_EQ(conn->rx_len, held);
     EXPECT(h_stream_check(conn->rx, 0, held));
     /* RST at RCV.NXT */
-    h_peer_inject(&p, H_PSEQ(&p, held + 1), 0, WIRE_RST, NULL, 0);
+    h_peer_inject(&p, H_PSEQ(&p, held + 1), 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_RST);
     cap_expect_none();
@@ -619,7 +619,7 @@ SCENARIO(tcp_zero_window_reopen,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     conn = h_established(&p);
     conn->no_recved = 1;
-    h_peer_data(&p, 1, 1, WIRE_PSH);
+    h_peer_data(&p, 1, 1, PKT_PSH);
     ack_within(&p, 500);
     while (h_peer_room(&p) > 0 && conn->rx_len < 1000000) {
         h_peer_stream(&p, h_peer_room(&p), 1460);

@@ -43,11 +43,11 @@ SCENARIO(tcp_poll_close,
     h_advance(1500);
     EXPECT(conn->poll_calls >= 1);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK | WIRE_FIN, 1, 1, 0);
+    EXPECT_SEG(c, &p, PKT_ACK | PKT_FIN, 1, 1, 0);
     h_peer_drain(&p); /* a retransmission of the FIN, perhaps */
     h_peer_ack(&p);
-    h_peer_send(&p, WIRE_ACK | WIRE_FIN, NULL, 0);
-    EXPECT_SEG(h_peer_recv(&p), &p, WIRE_ACK, 2, 2, 0);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK, 2, 2, 0);
     EXPECT_EQ(conn->err_calls, 0);
 }
 
@@ -84,7 +84,7 @@ static struct h_conn *keepalive_conn(struct h_peer *p)
     h_accept_hook = set_keepalive;
     conn = h_established(p);
     h_accept_hook = NULL;
-    h_peer_data(p, 1, 10, WIRE_PSH);
+    h_peer_data(p, 1, 10, PKT_PSH);
     return conn;
 }
 
@@ -103,7 +103,7 @@ SCENARIO(tcp_keepalive_abort,
         h_advance(100);
         while (cap_pending()) {
             c = h_peer_recv(&p);
-            if (c->wi.tcp.flags & WIRE_RST) {
+            if (c->wi.tcp.flags & PKT_RST) {
                 rst++;
                 continue;
             }
@@ -144,7 +144,7 @@ SCENARIO(tcp_keepalive_answered,
         h_advance(100);
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
-            EXPECT_EQ(c->wi.tcp.flags & WIRE_RST, 0);
+            EXPECT_EQ(c->wi.tcp.flags & PKT_RST, 0);
             if (h_seq(&p, c) == 0) {
                 probes++;
                 h_peer_ack(&p);
@@ -154,7 +154,7 @@ SCENARIO(tcp_keepalive_answered,
     trace("%d probes answered", probes);
     EXPECT(probes >= 10);
     EXPECT_EQ(conn->err_calls, 0);
-    h_peer_data(&p, 11, 5, WIRE_PSH);
+    h_peer_data(&p, 11, 5, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 15);
 }
 
@@ -170,7 +170,7 @@ SCENARIO(tcp_keepalive_data_resets_idle,
     h_peer_drain(&p);
     for (i = 0; i < 10; i++) {
         h_advance(700);
-        h_peer_data(&p, p.snd_nxt - p.iss, 1, WIRE_PSH);
+        h_peer_data(&p, p.snd_nxt - p.iss, 1, PKT_PSH);
         h_advance(300); /* let a delayed ACK go */
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
@@ -200,7 +200,7 @@ SCENARIO(tcp_keepalive_set_later,
         h_advance(100);
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
-            if (!(c->wi.tcp.flags & WIRE_RST)) {
+            if (!(c->wi.tcp.flags & PKT_RST)) {
                 probes++;
             }
         }

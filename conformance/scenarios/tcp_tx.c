@@ -75,7 +75,7 @@ SCENARIO(tcp_sent_counts,
     EXPECT_EQ(take_data(&p, NULL), 1500);
     EXPECT_EQ(conn->sent_calls, 0);
     /* acknowledge 600 bytes, then the rest, then a duplicate */
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 601), WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 601), PKT_ACK, NULL, 0);
     EXPECT(conn->sent <= 600);
     trace("after 600 acknowledged: sent callbacks report %lu", conn->sent);
     h_peer_ack(&p);
@@ -144,15 +144,15 @@ SCENARIO(tcp_write_more_psh,
     h_write(conn, data, 100, TCP_WRITE_FLAG_COPY | TCP_WRITE_FLAG_MORE);
     h_output(conn);
     c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, WIRE_ACK, 1, 1, 100);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 1, 100);
     h_write(conn, data, 3000, TCP_WRITE_FLAG_COPY);
     h_output(conn);
     for (i = 0; cap_pending(); i++) {
         c = h_peer_recv(&p);
         if (h_seq(&p, c) + c->wi.pl_len == 3101) {
-            EXPECT_EQ(c->wi.tcp.flags, WIRE_ACK | WIRE_PSH);
+            EXPECT_EQ(c->wi.tcp.flags, PKT_ACK | PKT_PSH);
         } else {
-            EXPECT_EQ(c->wi.tcp.flags & WIRE_FIN, 0);
+            EXPECT_EQ(c->wi.tcp.flags & PKT_FIN, 0);
         }
         if (!cap_pending() && h_seq(&p, c) + c->wi.pl_len < 3101) {
             h_peer_ack(&p); /* congestion window: let the rest go */
@@ -203,18 +203,18 @@ SCENARIO(tcp_fast_retransmit,
     trace("%d segments in the first flight", segs);
     EXPECT(segs >= 3);
     /* segment 1 arrives, segment 2 is lost, segments 3.. arrive: dupacks */
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1461), WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1461), PKT_ACK, NULL, 0);
     take_data(&p, NULL); /* cwnd grew: maybe the 4th */
     for (i = 0; i < 3; i++) {
         EXPECT_EQ(cap_pending(), 0);
-        h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1461), WIRE_ACK, NULL, 0);
+        h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1461), PKT_ACK, NULL, 0);
     }
     c = h_peer_recv(&p);
     EXPECT_SEG(c, &p, H_ANY, 1461, 1, 1460);
     take_data(&p, NULL);
     EXPECT_EQ(h_now(), 0); /* no timer was needed */
     /* everything arrives */
-    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 4 * 1460 + 1), WIRE_ACK, NULL, 0);
+    h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 4 * 1460 + 1), PKT_ACK, NULL, 0);
     h_advance(100);
     EXPECT_EQ(take_data(&p, NULL), 0);
     EXPECT_EQ(conn->sent, 4 * 1460);
@@ -281,7 +281,7 @@ SCENARIO(tcp_rto_giveup,
         h_advance(10000);
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
-            if (c->wi.tcp.flags & WIRE_RST) {
+            if (c->wi.tcp.flags & PKT_RST) {
                 trace("RST at %u ms", c->t);
             } else {
                 EXPECT_SEG(c, &p, H_ANY, 1, 1, 100);
@@ -309,7 +309,7 @@ SCENARIO(tcp_rto_wraparound,
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 0xfffffff0u);
     conn = h_established(&p);
     tcp_nagle_disable(conn->pcb);
-    h_peer_data(&p, 1, 100, WIRE_PSH); /* 0xfffffff1 .. past 2^32 */
+    h_peer_data(&p, 1, 100, PKT_PSH); /* 0xfffffff1 .. past 2^32 */
     EXPECT_EQ(conn->rx_len, 100);
     h_write(conn, "retransmit me", 13, TCP_WRITE_FLAG_COPY);
     h_output(conn);
@@ -382,7 +382,7 @@ SCENARIO(tcp_zero_window_indefinite,
         h_advance(1000);
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
-            if (c->wi.tcp.flags & WIRE_RST) {
+            if (c->wi.tcp.flags & PKT_RST) {
                 trace("RST at %u ms", c->t);
             } else {
                 h_peer_ack(&p);
@@ -411,7 +411,7 @@ SCENARIO(tcp_zero_window_probe_timeout,
         h_advance(10000);
         while (cap_pending()) {
             struct cap *c = h_peer_recv(&p);
-            if (!(c->wi.tcp.flags & WIRE_RST)) {
+            if (!(c->wi.tcp.flags & PKT_RST)) {
                 probes++;
             }
         }

@@ -2,7 +2,7 @@
  * and length checks, port unreachable. */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX];
+static uint8_t pkt[PKT_MAX];
 
 static struct udp_pcb *bound(u8_t type, const ip_addr_t *addr, u16_t port, int tag)
 {
@@ -29,35 +29,35 @@ static void check_rx(struct rx *r, int tag, const void *data, size_t n, const ch
     EXPECT(h_ip_is(&r->cur_dst, dst));
     EXPECT(r->cur_netif_ok);
     EXPECT(r->cur_in_netif_ok);
-    EXPECT_EQ(r->cur_v6, WA(src).v == 6);
+    EXPECT_EQ(r->cur_v6, pkt_addr_of(src).v == 6);
 }
 
 static void send_udp(const char *src, u16_t sport, const char *dst, u16_t dport,
                      const void *data, size_t n)
 {
-    size_t len = wire_udp_packet(pkt, src, sport, dst, dport, data, n);
+    size_t len = pkt_udp_packet(pkt, src, sport, dst, dport, data, n);
     EXPECT_ERR(inject(pkt, len), ERR_OK);
 }
 
 /* A checksum-less or tampered UDP packet: (src, dst) addresses, the UDP
  * header from h, then wrapped in IP. */
-static size_t udp_custom(const char *src, const char *dst, const struct wire_udp *h,
+static size_t udp_custom(const char *src, const char *dst, const struct pkt_udp *h,
                          const void *data, size_t n)
 {
-    static uint8_t seg[WIRE_MAX];
-    waddr s = WA(src), d = WA(dst);
-    size_t len = wire_udp(seg, &s, &d, h, data, n);
-    return wire_ip_packet(pkt, src, dst, WIRE_UDP, seg, len);
+    static uint8_t seg[PKT_MAX];
+    pkt_addr s = pkt_addr_of(src), d = pkt_addr_of(dst);
+    size_t len = pkt_udp(seg, &s, &d, h, data, n);
+    return pkt_ip_packet(pkt, src, dst, PKT_UDP, seg, len);
 }
 
 /* Expects an ICMP/ICMPv6 port unreachable quoting the packet in pkt. */
 static void expect_port_unreachable(const char *peer, size_t orig_len)
 {
     struct cap *c = cap_expect();
-    waddr p = WA(peer);
-    EXPECT(waddr_eq(&c->wi.dst, &p));
+    pkt_addr p = pkt_addr_of(peer);
+    EXPECT(pkt_addr_eq(&c->wi.dst, &p));
     if (p.v == 4) {
-        EXPECT_EQ(c->wi.proto, WIRE_ICMP);
+        EXPECT_EQ(c->wi.proto, PKT_ICMP);
         EXPECT_EQ(c->wi.type, 3);
         EXPECT_EQ(c->wi.code, 3);
         EXPECT(c->wi.pl_len >= 28); /* IP header + 8 bytes (RFC 792) */
@@ -65,7 +65,7 @@ static void expect_port_unreachable(const char *peer, size_t orig_len)
             EXPECT_MEM(c->data + c->wi.pl_off, pkt, 28);
         }
     } else {
-        EXPECT_EQ(c->wi.proto, WIRE_ICMP6);
+        EXPECT_EQ(c->wi.proto, PKT_ICMP6);
         EXPECT_EQ(c->wi.type, 1);
         EXPECT_EQ(c->wi.code, 4);
         /* RFC 4443: as much as fits in the minimum MTU */
@@ -110,7 +110,7 @@ SCENARIO(udp_recv_family_mismatch, "a v4-only pcb does not get IPv6 datagrams (p
 {
     size_t len;
     bound(IPADDR_TYPE_V4, IP4_ADDR_ANY, 7, 1);
-    len = wire_udp_packet(pkt, PEER6, 1234, LOCAL6, 7, "x", 1);
+    len = pkt_udp_packet(pkt, PEER6, 1234, LOCAL6, 7, "x", 1);
     inject(pkt, len);
     rx_expect_none();
     expect_port_unreachable(PEER6, len);
@@ -125,7 +125,7 @@ SCENARIO(udp_recv_specific_address, "a pcb bound to another address does not mat
     bound(IPADDR_TYPE_V4, &other, 8, 2);
     send_udp(PEER4, 1234, LOCAL4, 7, "a", 1);
     check_rx(rx_expect(), 1, "a", 1, PEER4, 1234, LOCAL4);
-    len = wire_udp_packet(pkt, PEER4, 1234, LOCAL4, 8, "b", 1);
+    len = pkt_udp_packet(pkt, PEER4, 1234, LOCAL4, 8, "b", 1);
     inject(pkt, len);
     rx_expect_none();
     expect_port_unreachable(PEER4, len);
@@ -146,11 +146,11 @@ SCENARIO(udp_recv_chained, "UDP datagrams split over two pbufs inside the payloa
     static const char msg[] = "chained payload of a udp datagram";
     size_t n = sizeof(msg) - 1, len;
     bound(IPADDR_TYPE_ANY, IP_ANY_TYPE, 7, 1);
-    len = wire_udp_packet(pkt, PEER4, 1, LOCAL4, 7, msg, n);
+    len = pkt_udp_packet(pkt, PEER4, 1, LOCAL4, 7, msg, n);
     inject_mode(pkt, len, INJ_CHAIN, 28);      /* right after the UDP header */
     inject_mode(pkt, len, INJ_CHAIN, 40);
     inject_mode(pkt, len, INJ_RAM, 0);
-    len = wire_udp_packet(pkt, PEER6, 2, LOCAL6, 7, msg, n);
+    len = pkt_udp_packet(pkt, PEER6, 2, LOCAL6, 7, msg, n);
     inject_mode(pkt, len, INJ_CHAIN, 48);
     inject_mode(pkt, len, INJ_CHAIN, len - 1);
     inject_mode(pkt, len, INJ_RAM, 0);
@@ -181,10 +181,10 @@ SCENARIO_LWIP_DEVIATES(udp_recv_split_headers, "UDP datagrams whose IP or UDP he
 {
     size_t len;
     bound(IPADDR_TYPE_ANY, IP_ANY_TYPE, 7, 1);
-    len = wire_udp_packet(pkt, PEER4, 1, LOCAL4, 7, "split", 5);
+    len = pkt_udp_packet(pkt, PEER4, 1, LOCAL4, 7, "split", 5);
     split_delivered(len, 10, PEER4, 1, LOCAL4, "split"); /* inside the IPv4 header */
     split_delivered(len, 24, PEER4, 1, LOCAL4, "split"); /* inside the UDP header */
-    len = wire_udp_packet(pkt, PEER6, 2, LOCAL6, 7, "split", 5);
+    len = pkt_udp_packet(pkt, PEER6, 2, LOCAL6, 7, "split", 5);
     split_delivered(len, 20, PEER6, 2, LOCAL6, "split"); /* inside the IPv6 header */
     split_delivered(len, 44, PEER6, 2, LOCAL6, "split");
     cap_expect_none();
@@ -195,13 +195,13 @@ SCENARIO(udp_recv_ip4_options, "UDP in an IPv4 packet carrying options is delive
 {
     static const uint8_t nops[4] = {1, 1, 1, 0}; /* NOP NOP NOP EOL */
     static uint8_t seg[64];
-    waddr s = WA(PEER4), d = WA(LOCAL4);
-    struct wire_udp u = {.sport = 5, .dport = 7};
-    struct wire_ip4 ip = {.src = s, .dst = d, .proto = WIRE_UDP, .ttl = 64,
+    pkt_addr s = pkt_addr_of(PEER4), d = pkt_addr_of(LOCAL4);
+    struct pkt_udp u = {.sport = 5, .dport = 7};
+    struct pkt_ip4 ip = {.src = s, .dst = d, .proto = PKT_UDP, .ttl = 64,
                           .opt = nops, .optlen = sizeof(nops)};
-    size_t n = wire_udp(seg, &s, &d, &u, "opt", 3), len;
+    size_t n = pkt_udp(seg, &s, &d, &u, "opt", 3), len;
     bound(IPADDR_TYPE_V4, IP4_ADDR_ANY, 7, 1);
-    len = wire_ip4(pkt, &ip, seg, n);
+    len = pkt_ip4(pkt, &ip, seg, n);
     inject(pkt, len);
     check_rx(rx_expect(), 1, "opt", 3, PEER4, 5, LOCAL4);
     cap_expect_none();
@@ -209,7 +209,7 @@ SCENARIO(udp_recv_ip4_options, "UDP in an IPv4 packet carrying options is delive
 
 SCENARIO(udp_closed_port_v4, "UDP/IPv4 to a closed port: ICMP port unreachable quoting the datagram")
 {
-    size_t len = wire_udp_packet(pkt, PEER4, 1234, LOCAL4, 9, "nobody", 6);
+    size_t len = pkt_udp_packet(pkt, PEER4, 1234, LOCAL4, 9, "nobody", 6);
     inject(pkt, len);
     expect_port_unreachable(PEER4, len);
     cap_expect_none();
@@ -218,7 +218,7 @@ SCENARIO(udp_closed_port_v4, "UDP/IPv4 to a closed port: ICMP port unreachable q
 
 SCENARIO(udp_closed_port_v6, "UDP/IPv6 to a closed port: ICMPv6 port unreachable quoting the packet")
 {
-    size_t len = wire_udp_packet(pkt, PEER6, 1234, LOCAL6, 9, "nobody", 6);
+    size_t len = pkt_udp_packet(pkt, PEER6, 1234, LOCAL6, 9, "nobody", 6);
     inject(pkt, len);
     expect_port_unreachable(PEER6, len);
     cap_expect_none();
@@ -227,11 +227,11 @@ SCENARIO(udp_closed_port_v6, "UDP/IPv6 to a closed port: ICMPv6 port unreachable
 
 SCENARIO(udp_closed_port_broadcast, "no port unreachable for broadcast or multicast destinations")
 {
-    size_t len = wire_udp_packet(pkt, PEER4, 1234, "255.255.255.255", 9, "b", 1);
+    size_t len = pkt_udp_packet(pkt, PEER4, 1234, "255.255.255.255", 9, "b", 1);
     inject(pkt, len);
-    len = wire_udp_packet(pkt, PEER4, 1234, "224.0.0.1", 9, "m", 1);
+    len = pkt_udp_packet(pkt, PEER4, 1234, "224.0.0.1", 9, "m", 1);
     inject(pkt, len);
-    len = wire_udp_packet(pkt, PEER6, 1234, "ff02::1", 9, "m", 1);
+    len = pkt_udp_packet(pkt, PEER6, 1234, "ff02::1", 9, "m", 1);
     inject(pkt, len);
     cap_expect_none();
     EXPECT_EQ(inject_outstanding(), 0);
@@ -247,7 +247,7 @@ SCENARIO(udp_broadcast_delivered, "UDP to 255.255.255.255 reaches a pcb bound to
 
 SCENARIO(udp_checksum_zero_v4, "UDP/IPv4 without checksum (zero) is accepted")
 {
-    struct wire_udp h = {.sport = 1, .dport = 7, .csum = WCS_ZERO};
+    struct pkt_udp h = {.sport = 1, .dport = 7, .csum = PKT_CSUM_ZERO};
     size_t len = udp_custom(PEER4, LOCAL4, &h, "nosum", 5);
     bound(IPADDR_TYPE_V4, IP4_ADDR_ANY, 7, 1);
     inject(pkt, len);
@@ -258,7 +258,7 @@ SCENARIO(udp_checksum_zero_v4, "UDP/IPv4 without checksum (zero) is accepted")
 SCENARIO_LWIP_DEVIATES(udp_checksum_zero_v6, "UDP/IPv6 with a zero checksum is dropped (RFC 8200 8.1)",
     "2.1.3 udp_input skips verification whenever the checksum field is 0, also over IPv6")
 {
-    struct wire_udp h = {.sport = 1, .dport = 7, .csum = WCS_ZERO};
+    struct pkt_udp h = {.sport = 1, .dport = 7, .csum = PKT_CSUM_ZERO};
     size_t len = udp_custom(PEER6, LOCAL6, &h, "nosum", 5);
     bound(IPADDR_TYPE_V6, IP6_ADDR_ANY, 7, 1);
     inject(pkt, len);
@@ -269,8 +269,8 @@ SCENARIO_LWIP_DEVIATES(udp_checksum_zero_v6, "UDP/IPv6 with a zero checksum is d
 
 SCENARIO(udp_checksum_bad, "UDP with a wrong checksum is dropped silently (v4 and v6, open and closed port)")
 {
-    struct wire_udp h = {.sport = 1, .dport = 7, .csum = WCS_BAD};
-    struct wire_udp closed = {.sport = 1, .dport = 9, .csum = WCS_BAD};
+    struct pkt_udp h = {.sport = 1, .dport = 7, .csum = PKT_CSUM_BAD};
+    struct pkt_udp closed = {.sport = 1, .dport = 9, .csum = PKT_CSUM_BAD};
     size_t len;
     bound(IPADDR_TYPE_ANY, IP_ANY_TYPE, 7, 1);
     len = udp_custom(PEER4, LOCAL4, &h, "bad", 3);
@@ -289,7 +289,7 @@ SCENARIO(udp_checksum_bad, "UDP with a wrong checksum is dropped silently (v4 an
 SCENARIO_LWIP_DEVIATES(udp_length_beyond_payload, "UDP whose length field exceeds the IP payload is dropped",
     "2.1.3 udp_input never compares the UDP length field with the IP payload length")
 {
-    struct wire_udp h = {.sport = 1, .dport = 7, .len_adj = 10};
+    struct pkt_udp h = {.sport = 1, .dport = 7, .len_adj = 10};
     size_t len;
     bound(IPADDR_TYPE_ANY, IP_ANY_TYPE, 7, 1);
     len = udp_custom(PEER4, LOCAL4, &h, "short", 5);

@@ -2,7 +2,7 @@
  * the port-conflict rules of lwIP 2.1.3 (cases from lwIP's test_udp.c). */
 #include "conformance.h"
 
-static uint8_t pkt[WIRE_MAX];
+static uint8_t pkt[PKT_MAX];
 
 /* Binds a fresh pcb of type to addr:port and returns the result. */
 static err_t try_bind(struct udp_pcb **out, u8_t type, const ip_addr_t *addr, u16_t port)
@@ -106,7 +106,7 @@ SCENARIO(udp_bind_rebind, "binding a bound pcb again moves it to the new port")
     h_udp_record(a, 1);
     h_udp_record(b, 2);
     {
-        size_t len = wire_udp_packet(pkt, PEER4, 1, LOCAL4, 3001, "r", 1);
+        size_t len = pkt_udp_packet(pkt, PEER4, 1, LOCAL4, 3001, "r", 1);
         inject(pkt, len);
     }
     EXPECT_EQ(rx_expect()->tag, 1);
@@ -125,14 +125,14 @@ SCENARIO(udp_connect_filters_source, "a connected pcb only receives from its rem
     EXPECT_EQ(pcb->remote_port, 1234);
     EXPECT_EQ(pcb->local_port, 7);
 
-    len = wire_udp_packet(pkt, PEER4, 1234, LOCAL4, 7, "ok", 2);
+    len = pkt_udp_packet(pkt, PEER4, 1234, LOCAL4, 7, "ok", 2);
     inject(pkt, len);
     EXPECT_EQ(rx_expect()->len, 2);
     /* wrong source address, then wrong source port: no delivery, and as no
      * pcb matches, a port unreachable */
-    len = wire_udp_packet(pkt, OTHER4, 1234, LOCAL4, 7, "no", 2);
+    len = pkt_udp_packet(pkt, OTHER4, 1234, LOCAL4, 7, "no", 2);
     inject(pkt, len);
-    len = wire_udp_packet(pkt, PEER4, 999, LOCAL4, 7, "no", 2);
+    len = pkt_udp_packet(pkt, PEER4, 999, LOCAL4, 7, "no", 2);
     inject(pkt, len);
     rx_expect_none();
     EXPECT_EQ(cap_expect()->wi.type, 3);
@@ -142,7 +142,7 @@ SCENARIO(udp_connect_filters_source, "a connected pcb only receives from its rem
     udp_disconnect(pcb);
     EXPECT_EQ(pcb->remote_port, 0);
     EXPECT(ip_addr_isany(&pcb->remote_ip));
-    len = wire_udp_packet(pkt, OTHER4, 1234, LOCAL4, 7, "now", 3);
+    len = pkt_udp_packet(pkt, OTHER4, 1234, LOCAL4, 7, "now", 3);
     inject(pkt, len);
     EXPECT_EQ(rx_expect()->len, 3);
     cap_expect_none();
@@ -166,9 +166,9 @@ SCENARIO(udp_remove_stops_delivery, "after udp_remove the port is closed: no cal
     EXPECT_ERR(try_bind(&pcb, IPADDR_TYPE_ANY, IP_ANY_TYPE, 7), ERR_OK);
     h_udp_record(pcb, 1);
     udp_remove(pcb);
-    len = wire_udp_packet(pkt, PEER4, 1, LOCAL4, 7, "gone", 4);
+    len = pkt_udp_packet(pkt, PEER4, 1, LOCAL4, 7, "gone", 4);
     inject(pkt, len);
-    len = wire_udp_packet(pkt, PEER6, 1, LOCAL6, 7, "gone", 4);
+    len = pkt_udp_packet(pkt, PEER6, 1, LOCAL6, 7, "gone", 4);
     inject(pkt, len);
     rx_expect_none();
     EXPECT_EQ(cap_expect()->wi.type, 3);

@@ -7,11 +7,11 @@ static void expect_udp_out(const char *src, int sport, const char *dst, u16_t dp
                            const void *data, size_t n)
 {
     struct cap *c = cap_expect();
-    waddr s = WA(src), d = WA(dst);
+    pkt_addr s = pkt_addr_of(src), d = pkt_addr_of(dst);
     EXPECT_EQ(c->wi.v, s.v);
-    EXPECT(waddr_eq(&c->wi.src, &s));
-    EXPECT(waddr_eq(&c->wi.dst, &d));
-    EXPECT_EQ(c->wi.proto, WIRE_UDP);
+    EXPECT(pkt_addr_eq(&c->wi.src, &s));
+    EXPECT(pkt_addr_eq(&c->wi.dst, &d));
+    EXPECT_EQ(c->wi.proto, PKT_UDP);
     if (sport >= 0) {
         EXPECT_EQ(c->wi.sport, sport);
     }

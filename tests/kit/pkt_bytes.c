@@ -1,12 +1,12 @@
 /* bytes.c: addresses, network-order access and the Internet checksum. */
-#include "wire.h"
+#include "pkt.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int waddr_parse(const char *text, waddr *out)
+int pkt_addr_parse(const char *text, pkt_addr *out)
 {
     memset(out, 0, sizeof(*out));
     if (inet_pton(AF_INET, text, out->a) == 1) {
@@ -20,17 +20,17 @@ int waddr_parse(const char *text, waddr *out)
     return 0;
 }
 
-waddr WA(const char *text)
+pkt_addr pkt_addr_of(const char *text)
 {
-    waddr a;
-    if (!waddr_parse(text, &a)) {
+    pkt_addr a;
+    if (!pkt_addr_parse(text, &a)) {
         fprintf(stderr, "harness bug: bad address literal '%s'\n", text);
         abort();
     }
     return a;
 }
 
-const char *waddr_str(const waddr *a, char *buf)
+const char *pkt_addr_str(const pkt_addr *a, char *buf)
 {
     if (!inet_ntop(a->v == 4 ? AF_INET : AF_INET6, a->a, buf, 48)) {
         strcpy(buf, "?");
@@ -38,28 +38,28 @@ const char *waddr_str(const waddr *a, char *buf)
     return buf;
 }
 
-int waddr_eq(const waddr *a, const waddr *b)
+int pkt_addr_eq(const pkt_addr *a, const pkt_addr *b)
 {
     return a->v == b->v && memcmp(a->a, b->a, a->v == 4 ? 4 : 16) == 0;
 }
 
-uint16_t wire_get16(const uint8_t *p)
+uint16_t pkt_get16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-uint32_t wire_get32(const uint8_t *p)
+uint32_t pkt_get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-void wire_put16(uint8_t *p, uint16_t v)
+void pkt_put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8);
     p[1] = (uint8_t)v;
 }
 
-void wire_put32(uint8_t *p, uint32_t v)
+void pkt_put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
@@ -69,7 +69,7 @@ void wire_put32(uint8_t *p, uint32_t v)
 
 /* Byte-wise on purpose: no alignment or endianness assumptions, and a
  * different algorithm from the stacks' word-at-a-time implementations. */
-uint32_t wire_sum(const void *data, size_t len, uint32_t acc)
+uint32_t pkt_sum(const void *data, size_t len, uint32_t acc)
 {
     const uint8_t *p = data;
     uint64_t sum = acc;
@@ -86,7 +86,7 @@ uint32_t wire_sum(const void *data, size_t len, uint32_t acc)
     return (uint32_t)sum;
 }
 
-uint16_t wire_fold(uint32_t acc)
+uint16_t pkt_fold(uint32_t acc)
 {
     while (acc >> 16) {
         acc = (acc & 0xffffu) + (acc >> 16);
@@ -94,19 +94,19 @@ uint16_t wire_fold(uint32_t acc)
     return (uint16_t)~acc;
 }
 
-uint32_t wire_pseudo(const waddr *src, const waddr *dst, uint8_t proto, uint32_t len)
+uint32_t pkt_pseudo(const pkt_addr *src, const pkt_addr *dst, uint8_t proto, uint32_t len)
 {
     uint32_t acc = 0;
     size_t alen = src->v == 4 ? 4 : 16;
-    acc = wire_sum(src->a, alen, acc);
-    acc = wire_sum(dst->a, alen, acc);
+    acc = pkt_sum(src->a, alen, acc);
+    acc = pkt_sum(dst->a, alen, acc);
     acc += proto;
     acc += len >> 16;
     acc += len & 0xffffu;
     return acc;
 }
 
-uint32_t wire_fnv(const void *data, size_t n)
+uint32_t pkt_fnv(const void *data, size_t n)
 {
     const uint8_t *p = data;
     uint32_t h = 2166136261u;

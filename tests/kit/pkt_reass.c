@@ -1,14 +1,14 @@
 /* reass.c: reassembly for checking fragmented output.  Simple and strict:
  * the harness only needs to accept well-formed fragment sets. */
-#include "wire.h"
+#include "pkt.h"
 
 #include <string.h>
 
 static uint8_t covered[65536];
 
-size_t wire_reassemble(uint8_t *out, const uint8_t *const *frags, const size_t *lens, int k)
+size_t pkt_reassemble(uint8_t *out, const uint8_t *const *frags, const size_t *lens, int k)
 {
-    struct wire_info wi;
+    struct pkt_info wi;
     size_t hlen = 0, total = 0, i;
     int v = 0, have_first = 0, have_last = 0;
 
@@ -16,7 +16,7 @@ size_t wire_reassemble(uint8_t *out, const uint8_t *const *frags, const size_t *
     for (i = 0; i < (size_t)k; i++) {
         const uint8_t *data;
         size_t n, off, j;
-        if (!wire_parse(frags[i], lens[i], &wi, 0)) {
+        if (!pkt_parse(frags[i], lens[i], &wi, 0)) {
             return 0;
         }
         if (!wi.is_frag || (v && wi.v != v)) {
@@ -64,11 +64,11 @@ size_t wire_reassemble(uint8_t *out, const uint8_t *const *frags, const size_t *
     }
     memmove(out + hlen, out + 60, total);
     if (v == 4) {
-        wire_put16(out + 2, (uint16_t)(hlen + total));
-        wire_put16(out + 6, 0);
-        wire_ip4_fix_csum(out);
+        pkt_put16(out + 2, (uint16_t)(hlen + total));
+        pkt_put16(out + 6, 0);
+        pkt_ip4_fix_csum(out);
     } else {
-        wire_put16(out + 4, (uint16_t)total);
+        pkt_put16(out + 4, (uint16_t)total);
     }
     return hlen + total;
 }
