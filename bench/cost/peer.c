@@ -1,6 +1,11 @@
 /* bench/cost/peer.c: the synthetic TCP peer of the cost benchmark (see
- * peer.h).  Plain C on bytes; no stack header. */
+ * peer.h).  Plain C on bytes; no stack header.  Byte order, checksums and
+ * TCP options go through the test kit's codec (tests/kit/pkt.h); the peer
+ * keeps only what makes it fast enough to drive millions of segments: the
+ * headers written in place and the data block's sum computed once. */
 #include "peer.h"
+
+#include "pkt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,32 +48,9 @@ static size_t owed_count;
 static int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static int seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 
-static void put16(unsigned char *p, uint32_t v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
-static void put32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
-}
-static uint32_t get16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t sum16(const unsigned char *p, size_t n, uint32_t s)
-{
-    for (; n > 1; n -= 2, p += 2)
-        s += (uint32_t)p[0] << 8 | p[1];
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)~s;
-}
+static void put16(unsigned char *p, uint32_t v) { pkt_put16(p, (uint16_t)v); }
+static uint32_t get16(const unsigned char *p) { return pkt_get16(p); }
+static uint32_t get32(const unsigned char *p) { return pkt_get32(p); }
 
 int peer_init(uint32_t ip, uint16_t port, size_t n, int verify_payload)
 {
@@ -76,7 +58,7 @@ int peer_init(uint32_t ip, uint16_t port, size_t n, int verify_payload)
         uint32_t o = (uint32_t)(i % PEER_PATTERN_PERIOD);
         peer_pattern[i] = (unsigned char)((o * 2654435761u) >> 13);
     }
-    block_sum = sum16(peer_pattern, PEER_MSS, 0);
+    block_sum = pkt_sum(peer_pattern, PEER_MSS, 0);
     stack_ip = ip;
     stack_port = port;
     verify = verify_payload;
@@ -130,9 +112,9 @@ static void build_ip(unsigned char *b, const peer_conn *c, uint32_t tot_len)
     b[8] = 64;
     b[9] = 6;
     put16(b + 10, 0);
-    put32(b + 12, c->ip);
-    put32(b + 16, stack_ip);
-    put16(b + 10, fold(sum16(b, 20, 0)));
+    pkt_put32(b + 12, c->ip);
+    pkt_put32(b + 16, stack_ip);
+    put16(b + 10, pkt_fold(pkt_sum(b, 20, 0)));
 }
 
 /* TCP header (and options) at t; payload_sum covers the payload after it. */
@@ -141,8 +123,8 @@ static void build_tcp(unsigned char *t, const peer_conn *c, uint32_t seq, unsign
 {
     put16(t, c->port);
     put16(t + 2, stack_port);
-    put32(t + 4, seq);
-    put32(t + 8, (flags & F_ACK) ? c->rcv_nxt : 0);
+    pkt_put32(t + 4, seq);
+    pkt_put32(t + 8, (flags & F_ACK) ? c->rcv_nxt : 0);
     t[12] = (unsigned char)(((20 + optlen) / 4) << 4);
     t[13] = (unsigned char)flags;
     put16(t + 14, 65535);
@@ -152,8 +134,8 @@ static void build_tcp(unsigned char *t, const peer_conn *c, uint32_t seq, unsign
         memcpy(t + 20, opt, optlen);
     uint32_t tcp_len = 20 + optlen + payload_len;
     uint32_t s = (c->ip >> 16) + (c->ip & 0xffff) + (stack_ip >> 16) + (stack_ip & 0xffff) + 6 + tcp_len;
-    s = sum16(t, 20 + optlen, s) + payload_sum;
-    put16(t + 16, fold(s));
+    s = pkt_sum(t, 20 + optlen, s) + payload_sum;
+    put16(t + 16, pkt_fold(s));
 }
 
 static void queue_ctrl(peer_conn *c, unsigned flags, const unsigned char *opt, unsigned optlen, uint32_t seq)
@@ -174,13 +156,15 @@ static void send_ack(peer_conn *c)
 
 void peer_connect(size_t i)
 {
-    static const unsigned char syn_opt[8] = {2, 4, PEER_MSS >> 8, PEER_MSS & 0xff, 1, 3, 3, PEER_WS};
+    static const struct pkt_tcp_opts want = {.mss = PEER_MSS, .has_wscale = 1, .wscale = PEER_WS};
+    unsigned char syn_opt[40];
+    size_t syn_optlen = pkt_tcp_options(syn_opt, &want); /* 8 bytes: MSS, NOP, window scale */
     peer_conn *c = &conns[i];
     c->iss = 1000000u + (uint32_t)i * 7919u;
     c->snd_una = c->iss;
     c->snd_nxt = c->iss + 1;
     c->state = PC_SYN_SENT;
-    queue_ctrl(c, F_SYN, syn_opt, sizeof(syn_opt), c->iss);
+    queue_ctrl(c, F_SYN, syn_opt, (unsigned)syn_optlen, c->iss);
 }
 
 void peer_close(size_t i)
@@ -231,7 +215,7 @@ void peer_fill_data(size_t i, void *dst, uint32_t len)
     unsigned char *b = dst;
     build_ip(b, c, PEER_HDR + len);
     memcpy(b + PEER_HDR, peer_pattern, len);
-    uint32_t psum = len == PEER_MSS ? block_sum : sum16(peer_pattern, len, 0);
+    uint32_t psum = len == PEER_MSS ? block_sum : pkt_sum(peer_pattern, len, 0);
     build_tcp(b + 20, c, c->snd_nxt, F_ACK, NULL, 0, len, psum);
     c->unacked_segs = 0; /* the segment carries the ACK */
     c->snd_nxt += len;
@@ -312,21 +296,11 @@ void peer_on_output(const peer_iov *v, int n, uint32_t gso_size)
     }
     if (flags & F_SYN) {
         if (c->state == PC_SYN_SENT && (flags & F_ACK) && ack == c->iss + 1) {
-            for (uint32_t o = 20; o < doff;) { /* options: window scale */
-                unsigned kind = t[o];
-                if (kind == 0)
-                    break;
-                if (kind == 1) {
-                    o++;
-                    continue;
-                }
-                if (o + 1 >= doff || t[o + 1] < 2)
-                    break;
-                if (kind == 3 && t[o + 1] == 3) {
-                    c->ws_ok = 1;
-                    c->stack_ws = t[o + 2] > 14 ? 14 : t[o + 2];
-                }
-                o += t[o + 1];
+            struct pkt_tcp_opts seen; /* options: window scale */
+            pkt_tcp_options_parse(t + 20, doff > 20 ? doff - 20 : 0, &seen);
+            if (seen.has_wscale) {
+                c->ws_ok = 1;
+                c->stack_ws = seen.wscale > 14 ? 14 : seen.wscale; /* RFC 7323 2.3 */
             }
             c->irs = seq;
             c->rcv_nxt = seq + 1;
