@@ -13,135 +13,49 @@
 
 /* ---- the peer ---- */
 
-void h_peer_init(struct h_peer *p, const char *addr, uint16_t port, const char *local,
+static uint32_t peer_tsval(void)
+{
+    return h_now() + 1000;
+}
+
+void h_peer_init(struct tcp_peer *p, const char *addr, uint16_t port, const char *local,
                  uint16_t lport, uint32_t iss)
 {
-    memset(p, 0, sizeof(*p));
-    snprintf(p->addr, sizeof(p->addr), "%s", addr);
-    snprintf(p->local, sizeof(p->local), "%s", local);
-    p->port = port;
-    p->lport = lport;
-    p->iss = p->snd_nxt = iss;
-    p->win = 65535;
-    p->syn_opts.mss = 1460;
-    p->st_mss = p->st_wscale = -1;
+    tcp_peer_init(p, addr, port, local, lport, iss);
+    p->tsval = peer_tsval;
 }
 
-size_t h_peer_build(struct h_peer *p, uint8_t *out, uint32_t seq, uint32_t ack, uint8_t flags,
-                    uint16_t win, const void *data, size_t n)
-{
-    uint8_t opt[40];
-    struct pkt_tcp_opts o;
-    struct pkt_tcp h;
-    memset(&h, 0, sizeof(h));
-    h.sport = p->port;
-    h.dport = p->lport;
-    h.seq = seq;
-    h.ack = (flags & PKT_ACK) ? ack : 0;
-    h.flags = flags;
-    h.win = win;
-    if (flags & PKT_SYN) {
-        o = p->syn_opts;
-        if (o.has_ts) {
-            o.tsval = h_now() + 1000;
-            o.tsecr = (flags & PKT_ACK) ? p->st_tsval : 0;
-        }
-        h.optlen = pkt_tcp_options(opt, &o);
-    } else if (p->ts_on) {
-        memset(&o, 0, sizeof(o));
-        o.has_ts = 1;
-        o.tsval = h_now() + 1000;
-        o.tsecr = p->st_tsval;
-        h.optlen = pkt_tcp_options(opt, &o);
-    }
-    h.opt = opt;
-    return pkt_tcp_packet(out, p->addr, p->local, &h, data, n);
-}
-
-err_t h_peer_inject(struct h_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+err_t h_peer_inject(struct tcp_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
                     size_t n)
 {
     static uint8_t pkt[PKT_MAX];
-    size_t len = h_peer_build(p, pkt, seq, ack, flags, p->win, data, n);
+    size_t len = tcp_peer_build(p, pkt, seq, ack, flags, p->win, data, n);
     return inject(pkt, len);
 }
 
-err_t h_peer_send(struct h_peer *p, uint8_t flags, const void *data, size_t n)
+err_t h_peer_send(struct tcp_peer *p, uint8_t flags, const void *data, size_t n)
 {
-    uint32_t seq = p->snd_nxt;
-    p->snd_nxt += (uint32_t)n + ((flags & PKT_SYN) ? 1u : 0u) + ((flags & PKT_FIN) ? 1u : 0u);
+    uint32_t seq = tcp_peer_advance(p, flags, n);
     return h_peer_inject(p, seq, p->rcv_nxt, flags, data, n);
 }
 
-err_t h_peer_ack(struct h_peer *p)
+err_t h_peer_ack(struct tcp_peer *p)
 {
     return h_peer_send(p, PKT_ACK, NULL, 0);
 }
 
-static void learn(struct h_peer *p, const struct cap *c)
-{
-    const struct pkt_info *wi = &c->wi;
-    uint32_t seq = wi->tcp.seq;
-    uint32_t len = (uint32_t)wi->pl_len;
-    uint8_t fl = wi->tcp.flags;
-    if (wi->tcp.ts) {
-        p->st_tsval = wi->tcp.tsval;
-    }
-    if (fl & PKT_RST) {
-        return;
-    }
-    p->st_win = wi->tcp.win;
-    if (fl & PKT_ACK) {
-        p->st_ack = wi->tcp.ack;
-        p->st_acked = 1;
-    }
-    if (fl & PKT_SYN) {
-        if (!p->have_irs || p->irs != seq) {
-            p->have_irs = 1;
-            p->irs = seq;
-            p->rcv_nxt = seq + 1;
-        }
-        p->st_mss = wi->tcp.mss;
-        p->st_wscale = wi->tcp.wscale;
-        p->st_sack = wi->tcp.sack_perm;
-        p->st_ts = wi->tcp.ts;
-        p->ts_on = p->syn_opts.has_ts && wi->tcp.ts;
-        seq++;
-    }
-    /* In order (or overlapping what we have): take the new part, unless
-     * the peer's window is closed (then it keeps nothing, as a receiver
-     * with a full buffer). */
-    if (p->win == 0 && !(fl & PKT_SYN)) {
-        return;
-    }
-    if (p->have_irs && (int32_t)(seq - p->rcv_nxt) <= 0 &&
-        (int32_t)(seq + len + ((fl & PKT_FIN) ? 1u : 0u) - p->rcv_nxt) > 0) {
-        p->rcv_nxt = seq + len + ((fl & PKT_FIN) ? 1u : 0u);
-    }
-}
-
-static int ours(const struct h_peer *p, const struct cap *c)
-{
-    pkt_addr a = pkt_addr_of(p->addr), l = pkt_addr_of(p->local);
-    return c->wi.proto == PKT_TCP && pkt_addr_eq(&c->wi.dst, &a) && pkt_addr_eq(&c->wi.src, &l) &&
-           c->wi.dport == p->port && (p->lport == 0 || c->wi.sport == p->lport);
-}
-
-struct cap *h_peer_recv_(const char *file, int line, struct h_peer *p)
+struct cap *h_peer_recv_(const char *file, int line, struct tcp_peer *p)
 {
     struct cap *c = cap_expect_(file, line);
     expect_record(c->wi.proto == PKT_TCP, 1, file, line, "expected a TCP segment, got protocol %u",
                   c->wi.proto);
-    expect_record(ours(p, c), 1, file, line, "segment of another connection (ports %u>%u)",
+    expect_record(tcp_peer_ours(p, &c->wi), 1, file, line, "segment of another connection (ports %u>%u)",
                   c->wi.sport, c->wi.dport);
-    if (p->lport == 0) {
-        p->lport = c->wi.sport;
-    }
-    learn(p, c);
+    tcp_peer_learn(p, &c->wi);
     return c;
 }
 
-int h_peer_drain(struct h_peer *p)
+int h_peer_drain(struct tcp_peer *p)
 {
     int n = 0;
     while (cap_pending()) {
@@ -151,46 +65,7 @@ int h_peer_drain(struct h_peer *p)
     return n;
 }
 
-uint32_t h_peer_wnd(const struct h_peer *p)
-{
-    int scaled = p->syn_opts.has_wscale && p->st_wscale >= 0;
-    return (uint32_t)p->st_win << (scaled ? p->st_wscale : 0);
-}
-
-uint32_t h_peer_room(const struct h_peer *p)
-{
-    uint32_t edge = p->st_ack + h_peer_wnd(p);
-    return (int32_t)(edge - p->snd_nxt) > 0 ? edge - p->snd_nxt : 0;
-}
-
-void h_stream_fill(uint8_t *buf, uint32_t off, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        uint32_t k = off + (uint32_t)i;
-        buf[i] = (uint8_t)(k * 7u + (k >> 8) * 13u + (k >> 16));
-    }
-}
-
-int h_stream_check(const uint8_t *buf, uint32_t off, size_t n)
-{
-    static uint8_t want[65536];
-    size_t done = 0;
-    if (!buf) {
-        return n == 0;
-    }
-    while (done < n) {
-        size_t k = n - done < sizeof(want) ? n - done : sizeof(want);
-        h_stream_fill(want, off + (uint32_t)done, k);
-        if (memcmp(buf + done, want, k) != 0) {
-            return 0;
-        }
-        done += k;
-    }
-    return 1;
-}
-
-err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags)
+err_t h_peer_data(struct tcp_peer *p, uint32_t rel, size_t n, uint8_t flags)
 {
     static uint8_t buf[65536];
     uint32_t seq = p->iss + rel;
@@ -198,20 +73,20 @@ err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags)
     if (n > sizeof(buf)) {
         abort();
     }
-    h_stream_fill(buf, rel - 1, n);
+    tcp_peer_stream_fill(buf, rel - 1, n);
     if ((int32_t)(end - p->snd_nxt) > 0) {
         p->snd_nxt = end;
     }
     return h_peer_inject(p, seq, p->rcv_nxt, (uint8_t)(flags | PKT_ACK), buf, n);
 }
 
-size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
+size_t h_peer_stream(struct tcp_peer *p, size_t n, size_t mss)
 {
     static uint8_t buf[65536];
     size_t sent = 0;
     while (sent < n) {
         size_t k = n - sent;
-        uint32_t room = h_peer_room(p);
+        uint32_t room = tcp_peer_room(p);
         if (k > mss) {
             k = mss;
         }
@@ -221,7 +96,7 @@ size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
         if (k == 0) {
             break;
         }
-        h_stream_fill(buf, p->snd_nxt - p->iss - 1, k);
+        tcp_peer_stream_fill(buf, p->snd_nxt - p->iss - 1, k);
         h_peer_send(p, PKT_ACK, buf, k);
         sent += k;
         h_peer_drain(p);
@@ -229,12 +104,12 @@ size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss)
     return sent;
 }
 
-uint32_t h_seq(const struct h_peer *p, const struct cap *c)
+uint32_t h_seq(const struct tcp_peer *p, const struct cap *c)
 {
     return c->wi.tcp.seq - p->irs;
 }
 
-uint32_t h_ack(const struct h_peer *p, const struct cap *c)
+uint32_t h_ack(const struct tcp_peer *p, const struct cap *c)
 {
     return c->wi.tcp.ack - p->iss;
 }
@@ -252,7 +127,7 @@ static const char *flag_str(int fl, char *buf)
     return buf;
 }
 
-void h_seg_check_(const char *file, int line, const struct h_peer *p, const struct cap *c,
+void h_seg_check_(const char *file, int line, const struct tcp_peer *p, const struct cap *c,
                   int flags, long long seq, long long ack, long long len)
 {
     char a[9], b[9];
@@ -525,7 +400,7 @@ struct tcp_pcb *h_listen(uint16_t port, u8_t backlog)
     return l;
 }
 
-struct h_conn *h_passive_open(struct h_peer *p)
+struct h_conn *h_passive_open(struct tcp_peer *p)
 {
     struct cap *c;
     struct h_conn *conn;
@@ -544,13 +419,13 @@ struct h_conn *h_passive_open(struct h_peer *p)
     return conn;
 }
 
-struct h_conn *h_established(struct h_peer *p)
+struct h_conn *h_established(struct tcp_peer *p)
 {
     h_listen(p->lport, 8);
     return h_passive_open(p);
 }
 
-struct h_conn *h_active_open(struct h_peer *p)
+struct h_conn *h_active_open(struct tcp_peer *p)
 {
     ip_addr_t dst = h_ip(p->addr);
     struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(&dst));

@@ -1,6 +1,6 @@
 /* tcp.h: what TCP scenarios add to the harness.
  *
- * - A scripted remote end, struct h_peer: it builds segments from its own
+ * - A scripted remote end, struct tcp_peer: it builds segments from its own
  *   sequence state (wire builders, not the stack's code), injects them, and
  *   takes what the stack sends for its connection, learning the stack's ISN,
  *   options and next sequence number as a real receiver would (in order
@@ -25,82 +25,52 @@
 
 #include "stack.h"
 #include "pkt.h"
+#include "tcp_peer.h"
 
-/* ---- the peer ---- */
+/* ---- the peer: the test kit's scripted peer (tests/kit/tcp_peer.h) ---- */
 
-struct h_peer {
-    char addr[48], local[48];     /* the peer's and the stack's address */
-    uint16_t port, lport;         /* lport 0: learned from the stack's SYN */
-    uint32_t iss, snd_nxt;        /* the peer's sequence space */
-    uint32_t irs, rcv_nxt;        /* the stack's: its ISN, next byte expected */
-    int have_irs;
-    uint16_t win;                 /* window field the peer sends */
-    struct pkt_tcp_opts syn_opts; /* options on the peer's SYN or SYN-ACK */
-    /* learned from the stack's SYN or SYN-ACK (-1 / 0 when absent) */
-    int st_mss, st_wscale, st_sack, st_ts;
-    uint32_t st_tsval;            /* the stack's latest TSval, echoed */
-    int ts_on;                    /* both SYNs carried timestamps */
-    uint16_t st_win;              /* latest window field from the stack */
-    uint32_t st_ack;              /* latest acknowledgment from the stack (absolute) */
-    int st_acked;                 /* one was seen */
-};
-
-/* A peer at addr:port talking to the stack's local:lport, ISN iss, window
- * 65535, MSS option 1460 and no other option on its SYN. */
-void h_peer_init(struct h_peer *p, const char *addr, uint16_t port, const char *local,
+/* tcp_peer_init plus the harness clock for the TSval the peer sends. */
+void h_peer_init(struct tcp_peer *p, const char *addr, uint16_t port, const char *local,
                  uint16_t lport, uint32_t iss);
-/* Builds one packet from the peer: explicit seq/ack (absolute), flags,
- * window field; options: syn_opts on a SYN, a timestamp when agreed. */
-size_t h_peer_build(struct h_peer *p, uint8_t *out, uint32_t seq, uint32_t ack, uint8_t flags,
-                    uint16_t win, const void *data, size_t n);
 /* Injects a segment with explicit (absolute) seq and ack; the peer's state
  * does not change. */
-err_t h_peer_inject(struct h_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+err_t h_peer_inject(struct tcp_peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
                     size_t n);
 /* Sends from the peer's state: seq = snd_nxt, ack = rcv_nxt; snd_nxt then
  * covers the data, SYN and FIN. */
-err_t h_peer_send(struct h_peer *p, uint8_t flags, const void *data, size_t n);
+err_t h_peer_send(struct tcp_peer *p, uint8_t flags, const void *data, size_t n);
 /* A bare ACK of everything received in order. */
-err_t h_peer_ack(struct h_peer *p);
+err_t h_peer_ack(struct tcp_peer *p);
 /* Relative forms of absolute numbers. */
-#define H_PSEQ(p, rel) ((uint32_t)((p)->iss + (uint32_t)(rel)))   /* the peer's space */
-#define H_SSEQ(p, rel) ((uint32_t)((p)->irs + (uint32_t)(rel)))   /* the stack's space */
+#define H_PSEQ(p, rel) TCP_PEER_PSEQ(p, rel)   /* the peer's space */
+#define H_SSEQ(p, rel) TCP_PEER_SSEQ(p, rel)   /* the stack's space */
 
-/* The stack's latest advertised window in bytes (scaled when both SYNs
- * carried a window scale), and how many bytes the peer may still send
- * (right edge minus snd_nxt, 0 if negative). */
-uint32_t h_peer_wnd(const struct h_peer *p);
-uint32_t h_peer_room(const struct h_peer *p);
-/* The peer's byte stream: byte k (k = 0 is sequence number ISN + 1) is a
- * fixed function of k, so data can be checked at any offset. */
-void h_stream_fill(uint8_t *buf, uint32_t off, size_t n);
-int h_stream_check(const uint8_t *buf, uint32_t off, size_t n);
 /* Injects n bytes of the peer's stream starting at relative sequence
  * number rel (1 = first byte), with ACK (of rcv_nxt) and flags; snd_nxt
  * moves forward if the segment ends past it. */
-err_t h_peer_data(struct h_peer *p, uint32_t rel, size_t n, uint8_t flags);
+err_t h_peer_data(struct tcp_peer *p, uint32_t rel, size_t n, uint8_t flags);
 /* Sends up to n bytes of the peer's stream (from snd_nxt on) in segments of at most mss bytes, never past the stack's
  * advertised window; takes what the stack sends after each segment.
  * Returns the bytes sent. */
-size_t h_peer_stream(struct h_peer *p, size_t n, size_t mss);
+size_t h_peer_stream(struct tcp_peer *p, size_t n, size_t mss);
 
 /* Takes the next packet the stack sent, REQUIRE-ing a well-formed TCP
  * segment of this connection; the peer learns from it. */
-struct cap *h_peer_recv_(const char *file, int line, struct h_peer *p);
+struct cap *h_peer_recv_(const char *file, int line, struct tcp_peer *p);
 #define h_peer_recv(p) h_peer_recv_(__FILE__, __LINE__, p)
 /* Takes every pending packet of the connection; returns how many. */
-int h_peer_drain(struct h_peer *p);
+int h_peer_drain(struct tcp_peer *p);
 
 /* Field checks on a captured segment.  seq is relative to the stack's ISN,
  * ack to the peer's; H_ANY skips a check. */
 #define H_ANY (-1LL)
-void h_seg_check_(const char *file, int line, const struct h_peer *p, const struct cap *c,
+void h_seg_check_(const char *file, int line, const struct tcp_peer *p, const struct cap *c,
                   int flags, long long seq, long long ack, long long len);
 #define EXPECT_SEG(c, p, flags, seq, ack, len) \
     h_seg_check_(__FILE__, __LINE__, p, c, flags, seq, ack, len)
 /* Relative numbers of a captured segment. */
-uint32_t h_seq(const struct h_peer *p, const struct cap *c);
-uint32_t h_ack(const struct h_peer *p, const struct cap *c);
+uint32_t h_seq(const struct tcp_peer *p, const struct cap *c);
+uint32_t h_ack(const struct tcp_peer *p, const struct cap *c);
 
 /* ---- the application ---- */
 
@@ -148,13 +118,13 @@ struct tcp_pcb *h_listen(uint16_t port, u8_t backlog);
 /* The full three-way handshake, checked on the wire: the peer's SYN (its
  * syn_opts), the stack's SYN-ACK (flags, ack, an MSS option), the final ACK
  * and the accept callback.  REQUIREs success. */
-struct h_conn *h_passive_open(struct h_peer *p);
+struct h_conn *h_passive_open(struct tcp_peer *p);
 /* Listener on p->lport plus a passive open. */
-struct h_conn *h_established(struct h_peer *p);
+struct h_conn *h_established(struct tcp_peer *p);
 /* tcp_new_ip_type + tcp_connect to the peer, checked on the wire: the
  * stack's SYN, the peer's SYN-ACK, the stack's ACK and the connected
  * callback. */
-struct h_conn *h_active_open(struct h_peer *p);
+struct h_conn *h_active_open(struct tcp_peer *p);
 
 /* tcp_write plus a trace line; returns its result. */
 err_t h_write(struct h_conn *c, const void *data, size_t n, u8_t flags);

@@ -13,7 +13,7 @@ SCENARIO(tcp_abort_rst,
          "<RST,ACK> between the connection's ports and runs err(ERR_ABRT) (lwIP "
          "test_tcp_active_abort)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -41,7 +41,7 @@ SCENARIO(tcp_write_in_syn_sent,
          "data written right after tcp_connect, before the SYN-ACK, is queued and sent once the "
          "connection is established (never on the SYN)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct tcp_pcb *pcb;
     ip_addr_t dst = h_ip(PEER4);
@@ -91,7 +91,7 @@ SCENARIO(tcp_addrinfo,
          "tcp_tcp_get_tcp_addrinfo reports the local and remote address and port of an accepted "
          "connection")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     ip_addr_t a;
     u16_t port = 0;
@@ -110,7 +110,7 @@ SCENARIO(tcp_listen_both_families,
          "[MUST-42] one listener bound to the dual-stack any address accepts an IPv4 and an IPv6 "
          "connection on the same port")
 {
-    struct h_peer p4, p6;
+    struct tcp_peer p4, p6;
     struct h_conn *c4, *c6;
 
     h_peer_init(&p4, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -130,7 +130,7 @@ SCENARIO(tcp_isn_varies,
          "[MUST-8] initial sequence numbers are not reused: connections opened one after the other "
          "(same ports, a second apart) get different ISNs")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     uint32_t isn[3];
     int i;
 
@@ -154,7 +154,7 @@ SCENARIO(tcp_ttl_tos,
          "[MUST-48][MUST-49] the TTL and TOS the application sets on a pcb are used for its "
          "segments")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -172,7 +172,7 @@ SCENARIO(tcp_ttl_tos,
 SCENARIO(tcp_listener_close,
          "closing a listener: new SYNs get a RST, established connections carry on")
 {
-    struct h_peer p, q;
+    struct tcp_peer p, q;
     struct tcp_pcb *l;
     struct h_conn *conn;
     struct cap *c;

@@ -13,7 +13,7 @@ SCENARIO(tcp_passive_close,
          "peer FIN -> CLOSE_WAIT; tcp_close sends our FIN (LAST_ACK); the final ACK ends the "
          "connection with no err callback and no RST; a later segment gets a RST")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -43,7 +43,7 @@ SCENARIO(tcp_passive_close,
 SCENARIO(tcp_passive_close_fin_retransmit,
          "in LAST_ACK our FIN is retransmitted until acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -69,7 +69,7 @@ SCENARIO(tcp_active_close,
          "acknowledged -> TIME_WAIT, no RST; a retransmitted FIN in TIME_WAIT is acknowledged "
          "again")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -107,7 +107,7 @@ SCENARIO(tcp_time_wait_duration,
          "is still acknowledged, lwIP keeps 2*TCP_MSL = 120 s, tern 60 s) and ends within 5 "
          "minutes (then a segment gets a RST)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -135,7 +135,7 @@ SCENARIO(tcp_simultaneous_close,
          "simultaneous close: our FIN and the peer's cross; the stack acknowledges the peer's FIN "
          "(CLOSING), the ACK of ours leads to TIME_WAIT; no RST, no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -162,7 +162,7 @@ SCENARIO(tcp_half_close,
          "[MAY-1] tcp_shutdown(tx): our FIN goes out, data from the peer is still delivered in "
          "FIN_WAIT_1/2, then its FIN gives recv(NULL) and is acknowledged (TIME_WAIT)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -177,7 +177,7 @@ SCENARIO(tcp_half_close,
     EXPECT_EQ(h_state(conn), FIN_WAIT_2);
     h_peer_data(&p, 101, 200, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 300);
-    EXPECT(h_stream_check(conn->rx, 0, 300));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 300));
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(p.st_ack - p.iss, 301);
@@ -195,7 +195,7 @@ SCENARIO(tcp_close_unread_rst,
          "[SHLD-3] tcp_close with received data the application never acknowledged (no "
          "tcp_recved) resets the connection instead of a FIN (RFC 9293 3.10.4, as lwIP does)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -217,7 +217,7 @@ SCENARIO(tcp_data_after_close_rst,
          "[SHLD-3] data arriving after tcp_close (receive side closed) resets the connection: "
          "the peer learns its data was lost")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     int rst = 0;
@@ -242,7 +242,7 @@ SCENARIO(tcp_close_with_unsent_data,
          "last data segment or alone), and everything is delivered to the peer")
 {
     static uint8_t data[8000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     int fin = 0, i;
@@ -279,7 +279,7 @@ SCENARIO(tcp_fin_wait_2_orphan,
          "a RST (lwIP: TCP_FIN_WAIT_TIMEOUT 20 s; RFC 9293 leaves the timeout to the "
          "implementation, Linux uses 60 s): its late FIN is not acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 

@@ -20,7 +20,7 @@
 #define PPORT 40016
 
 /* 1 while the stack still holds the connection (its pcb not freed). */
-static int held(struct h_peer *p)
+static int held(struct tcp_peer *p)
 {
     int rst = 0;
     h_peer_inject(p, p->snd_nxt, H_SSEQ(p, 1), PKT_ACK, NULL, 0);
@@ -38,7 +38,7 @@ SCENARIO(tcp_free_peer_fin_then_close,
          "peer FIN: recv(NULL), pcb held in CLOSE_WAIT; tcp_close: held in LAST_ACK; the ACK of "
          "our FIN frees it at once, with no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -60,7 +60,7 @@ SCENARIO(tcp_free_close_unread,
          "tcp_close with delivered data never tcp_recved: a RST, and the pcb is freed inside "
          "tcp_close, with no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -81,7 +81,7 @@ SCENARIO(tcp_free_close_refused,
          "tcp_close while received data is still refused: a RST, and the pcb is freed inside "
          "tcp_close, with no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -102,7 +102,7 @@ SCENARIO(tcp_free_shutdown_after_close_last_ack,
          "go-tun2socks' order: peer FIN, tcp_close (LAST_ACK), then tcp_shutdown(pcb, 0, 1) on the "
          "still-held pcb: ERR_CONN and nothing sent; the ACK of our FIN frees it, no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -130,7 +130,7 @@ SCENARIO_LWIP_DEVIATES(tcp_free_shutdown_after_close_fin_wait,
          "callback and no recv(NULL) for the peer's FIN",
          RECV_AFTER_CLOSE)
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -157,7 +157,7 @@ SCENARIO(tcp_free_rst_after_close,
          "tcp_close (FIN_WAIT_1), then a RST from the peer: the pcb is freed at once and the err "
          "callback, still installed, runs with ERR_RST")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -176,7 +176,7 @@ SCENARIO(tcp_free_rst_in_last_ack,
          "peer FIN, tcp_close (LAST_ACK), then a RST from the peer: the pcb is freed at once and "
          "the err callback runs with ERR_RST")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -220,7 +220,7 @@ SCENARIO_LWIP_DEVIATES(tcp_free_close_in_recv,
          "and TIME_WAIT, no err callback and no recv(NULL) for the peer's FIN",
          RECV_AFTER_CLOSE)
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -244,7 +244,7 @@ SCENARIO(tcp_free_close_on_fin_in_recv,
          "tcp_close inside recv(NULL): FIN+ACK, the pcb held in LAST_ACK, freed by the ACK of our "
          "FIN, no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -274,7 +274,7 @@ SCENARIO(tcp_free_close_in_sent,
          "tcp_close inside sent (our data acknowledged): FIN, the pcb held in FIN_WAIT_1/2, no err "
          "callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -297,7 +297,7 @@ SCENARIO(tcp_free_close_in_poll,
          "tcp_close inside poll: FIN, the pcb held in FIN_WAIT_1/2 and TIME_WAIT (no poll callback "
          "there: lwIP polls active pcbs only); after TIME_WAIT it is freed, no err callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);

@@ -13,7 +13,7 @@ SCENARIO(tcp_passive_open_v4,
          "[MUST-14][MUST-65] SYN -> SYN-ACK acknowledging it with an MSS option; "
          "accept runs only after the final ACK, with the connection's addresses and ports")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct tcp_pcb *l;
     struct cap *c;
     struct h_conn *conn;
@@ -53,7 +53,7 @@ SCENARIO(tcp_passive_open_v6,
          "[MUST-14][MUST-15] passive open over IPv6: SYN-ACK with MSS 1440 (MTU 1500 - 60); "
          "accept with the IPv6 addresses")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
     struct h_conn *conn;
 
@@ -78,7 +78,7 @@ SCENARIO(tcp_active_open,
          "[MUST-14][MUST-44] tcp_connect sends a SYN with an MSS option from an ephemeral port; "
          "connected(ERR_OK) after the SYN-ACK, which is acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, 0, 5000);
@@ -97,7 +97,7 @@ SCENARIO(tcp_active_open,
 
 SCENARIO(tcp_active_open_v6, "[MUST-14] tcp_connect over IPv6: SYN with MSS 1440, connected callback")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER6, PPORT, LOCAL6, 0, 5000);
@@ -110,7 +110,7 @@ SCENARIO(tcp_synack_options_mirror,
          "a SYN-ACK carries window scale, SACK-permitted and timestamps only if the SYN did "
          "(RFC 7323 1.3/2.2, RFC 2018 2): a SYN with the MSS option alone gets none of them")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1);
@@ -130,7 +130,7 @@ SCENARIO(tcp_synack_options_offered,
          "SYN-ACK itself is never scaled (tern also offers SACK and timestamps, lwIP 2.1.3 is built "
          "without them)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
     struct h_conn *conn;
 
@@ -167,7 +167,7 @@ SCENARIO(tcp_mss_default_536,
          "bytes (IPv4 default send MSS)")
 {
     static uint8_t data[3000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     size_t got = 0;
@@ -192,7 +192,7 @@ SCENARIO(tcp_mss_peer_option,
          "[MUST-14][MUST-16] the peer's MSS option (700) bounds the segments the stack sends")
 {
     static uint8_t data[4000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     size_t got = 0;
@@ -222,7 +222,7 @@ SCENARIO(tcp_mss_netif_mtu,
          "[MUST-67][SHLD-6] the MSS the stack announces and uses follows the netif MTU (1000 -> 960)")
 {
     static uint8_t data[3000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     size_t got = 0;
@@ -252,7 +252,7 @@ SCENARIO(tcp_closed_port_rst,
          "a segment for no connection gets a RST (RFC 9293 3.10.7.1): a SYN gets <SEQ=0><ACK=SEQ+1>"
          "<RST,ACK>, an ACK gets <SEQ=SEG.ACK><RST>, a RST gets nothing")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, 30999, 1000);
@@ -278,7 +278,7 @@ SCENARIO(tcp_listen_ack_rst,
          "an ACK (no SYN) arriving at a listener gets <SEQ=SEG.ACK><RST> and creates no "
          "connection (RFC 9293 3.10.7.2)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -299,7 +299,7 @@ SCENARIO(tcp_syn_rcvd_rst,
          "silently (no accept, listener unaffected); the final ACK then gets a RST; a new SYN "
          "from the same port is answered")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -325,7 +325,7 @@ SCENARIO(tcp_syn_sent_rst,
          "[MUST-12] in SYN-SENT a RST acknowledging the SYN refuses the connection: err(ERR_RST), "
          "no connected callback, nothing sent; a RST with a wrong ACK is ignored")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct tcp_pcb *pcb;
     ip_addr_t dst = h_ip(PEER4);
@@ -357,7 +357,7 @@ SCENARIO(tcp_syn_sent_bad_synack,
          "a SYN-ACK whose ACK does not acknowledge our SYN is answered with <SEQ=SEG.ACK><RST> "
          "(RFC 9293 3.10.7.3) and the connection stays in SYN-SENT; a good SYN-ACK then completes it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct tcp_pcb *pcb;
     ip_addr_t dst = h_ip(PEER4);
@@ -396,7 +396,7 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_retransmit_giveup,
          "2.1.3 never backs off a SYN (tcp_slowtmr doubles the RTO only outside SYN_SENT): it "
          "retransmits every 3 s and gives up after TCP_SYNMAXRTX = 6 retransmissions, at 18 s")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct tcp_pcb *pcb;
     ip_addr_t dst = h_ip(PEER4);
@@ -437,7 +437,7 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
          "2.1.3 has no simultaneous open: in SYN_SENT tcp_process handles only SYN+ACK and ACK, "
          "a bare SYN is silently ignored")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct tcp_pcb *pcb;
     ip_addr_t dst = h_ip(PEER4);
@@ -471,7 +471,7 @@ SCENARIO(tcp_backlog_second_syn,
          "tern answers with a SYN cookie once half-open connections reach min(backlog, 64)); "
          "both connections are accepted")
 {
-    struct h_peer a, b;
+    struct tcp_peer a, b;
     struct cap *c;
     struct h_conn *ca, *cb;
 
@@ -502,7 +502,7 @@ SCENARIO(tcp_accept_abort,
          "an accept callback that calls tcp_abort and returns ERR_ABRT: the connection is reset "
          "(RST to the peer), the listener keeps working")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct cap *c;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -526,12 +526,12 @@ SCENARIO(tcp_syn_to_broadcast_dropped,
          "[MUST-57] a SYN to the subnet broadcast address is silently discarded")
 {
     static uint8_t pkt[PKT_MAX];
-    struct h_peer p;
+    struct tcp_peer p;
     size_t n;
 
     h_peer_init(&p, PEER4, PPORT, "198.19.255.255", LPORT, 1000);
     h_listen(LPORT, 4);
-    n = h_peer_build(&p, pkt, 1000, 0, PKT_SYN, 65535, NULL, 0);
+    n = tcp_peer_build(&p, pkt, 1000, 0, PKT_SYN, 65535, NULL, 0);
     inject(pkt, n);
     cap_expect_none();
     EXPECT_EQ(h_accept_calls(), 0);

@@ -15,7 +15,7 @@ SCENARIO(tcp_wscale_send_window,
          "scale 2 lets exactly 2920 bytes (two full segments) be in flight, not 730")
 {
     static uint8_t data[20000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     size_t got = 0;
 
@@ -52,7 +52,7 @@ SCENARIO(tcp_sack_blocks,
          "[SHLD-31] when SACK-permitted was agreed, the duplicate ACKs for out-of-order data carry "
          "SACK blocks naming exactly what is held, the latest first (RFC 2018 4)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -98,7 +98,7 @@ SCENARIO(tcp_timestamps_echo,
          "when timestamps were agreed, every segment of the stack carries one and echoes the "
          "peer's latest TSval (RFC 7323 3.2, 4.3); not agreed, none is sent")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     uint32_t peer_ts;
@@ -108,7 +108,7 @@ SCENARIO(tcp_timestamps_echo,
     conn = h_established(&p);
     trace("timestamps agreed: %d", p.ts_on);
     h_advance(1000);
-    peer_ts = h_now() + 1000; /* h_peer_build's TSval */
+    peer_ts = h_now() + 1000; /* tcp_peer_build's TSval */
     h_peer_data(&p, 1, 100, 0);
     while (!cap_pending() && h_now() < 1500) {
         h_advance(10);
@@ -134,7 +134,7 @@ SCENARIO(tcp_timestamps_mss,
          "packet stays within the MTU")
 {
     static uint8_t data[5000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);

@@ -14,7 +14,7 @@
 static uint8_t data[4 * SEG];
 
 /* An ACK from the peer carrying one SACK block (absolute numbers). */
-static err_t ack_with_sack(struct h_peer *p, uint32_t ack, uint32_t left, uint32_t right)
+static err_t ack_with_sack(struct tcp_peer *p, uint32_t ack, uint32_t left, uint32_t right)
 {
     static uint8_t pkt[PKT_MAX];
     uint8_t opt[40];
@@ -44,7 +44,7 @@ SCENARIO_LWIP_DEVIATES(tcp_tail_loss_probe,
          "2.1.3 has no tail loss probe or RACK: nothing is sent until its retransmission timer "
          "(500 ms ticks) fires, and then the first unacknowledged segment goes again")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
     u32_t t_ack, waited = 0;

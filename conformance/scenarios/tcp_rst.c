@@ -9,7 +9,7 @@
 #define LPORT 30005
 #define PPORT 40005
 
-static struct h_conn *open_conn(struct h_peer *p)
+static struct h_conn *open_conn(struct tcp_peer *p)
 {
     struct h_conn *conn;
     h_peer_init(p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -22,7 +22,7 @@ static struct h_conn *open_conn(struct h_peer *p)
 
 /* After a reset: nothing more from the stack, and a new segment for the
  * old connection gets a RST. */
-static void expect_gone(struct h_peer *p)
+static void expect_gone(struct tcp_peer *p)
 {
     struct cap *c;
     h_advance(2000);
@@ -33,7 +33,7 @@ static void expect_gone(struct h_peer *p)
 }
 
 /* The connection still works: new data is delivered. */
-static void expect_alive(struct h_peer *p, struct h_conn *conn)
+static void expect_alive(struct tcp_peer *p, struct h_conn *conn)
 {
     size_t before = conn->rx_len;
     h_peer_data(p, p->snd_nxt - p->iss, 5, PKT_PSH);
@@ -45,7 +45,7 @@ SCENARIO(tcp_rst_established_exact,
          "[MUST-12] ESTABLISHED: a RST with SEQ = RCV.NXT resets the connection: err(ERR_RST), "
          "nothing sent")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
@@ -59,7 +59,7 @@ SCENARIO(tcp_rst_established_in_window,
          "ESTABLISHED: a RST inside the window but not at RCV.NXT gets a challenge ACK and the "
          "connection lives on (RFC 5961 3.2); the peer's answer with the exact number resets it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
 
@@ -78,7 +78,7 @@ SCENARIO(tcp_rst_established_in_window,
 SCENARIO(tcp_rst_outside_window,
          "a RST outside the receive window (old or far ahead) is dropped silently (RFC 5961 3.2)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     h_peer_inject(&p, p.snd_nxt - 5000, 0, PKT_RST, NULL, 0);
@@ -90,7 +90,7 @@ SCENARIO(tcp_rst_outside_window,
 SCENARIO(tcp_rst_close_wait,
          "[MUST-12] CLOSE_WAIT: an exact RST resets the connection, err(ERR_RST)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
@@ -106,7 +106,7 @@ SCENARIO(tcp_rst_fin_wait_1,
          "[MUST-12] FIN_WAIT_1 (after tcp_close): an exact RST ends the connection, err(ERR_RST); "
          "our FIN is not retransmitted")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     EXPECT_ERR(h_close(conn), ERR_OK);
@@ -122,7 +122,7 @@ SCENARIO(tcp_rst_fin_wait_1,
 SCENARIO(tcp_rst_fin_wait_2,
          "[MUST-12] FIN_WAIT_2: an exact RST ends the connection, err(ERR_RST)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     EXPECT_ERR(h_close(conn), ERR_OK);
@@ -139,7 +139,7 @@ SCENARIO(tcp_rst_time_wait,
          "TIME_WAIT: a RST draws no answer and no callback (lwIP ignores it, RFC 1337; tern ends "
          "TIME_WAIT early, RFC 9293 3.10.7.4 - either way nothing is sent)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     EXPECT_ERR(h_close(conn), ERR_OK);
@@ -157,7 +157,7 @@ SCENARIO(tcp_rst_time_wait,
 SCENARIO(tcp_rst_last_ack,
          "LAST_ACK: an exact RST ends the connection; nothing is retransmitted afterwards")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
 
     h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
@@ -174,7 +174,7 @@ SCENARIO(tcp_syn_in_established,
          "a SYN on an established connection (in window, or an old one) gets a challenge ACK and "
          "changes nothing (RFC 5961 4.2)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
 
@@ -194,12 +194,12 @@ SCENARIO_LWIP_DEVIATES(tcp_ack_of_unsent_data,
          "payload is not delivered, the connection lives on (RFC 9293 3.10.7.4, RFC 5961 5.2)",
          "2.1.3 tcp_receive sends the ACK but goes on to accept the segment's data")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
     static uint8_t buf[20];
 
-    h_stream_fill(buf, 10, 20);
+    tcp_peer_stream_fill(buf, 10, 20);
     h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 5000), PKT_ACK | PKT_PSH, buf, 20);
     c = h_peer_recv(&p);
     EXPECT_SEG(c, &p, PKT_ACK, 1, 11, 0);
@@ -212,11 +212,11 @@ SCENARIO_LWIP_DEVIATES(tcp_no_ack_flag_dropped,
          "3.10.7.4: if the ACK bit is off, drop the segment)",
          "2.1.3 tcp_receive processes the data of a segment without ACK flag and delivers it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     static uint8_t buf[20];
 
-    h_stream_fill(buf, 10, 20);
+    tcp_peer_stream_fill(buf, 10, 20);
     h_peer_inject(&p, p.snd_nxt, 0, PKT_PSH, buf, 20);
     EXPECT_EQ(conn->rx_len, 10);
     h_advance(500);
@@ -230,13 +230,13 @@ SCENARIO(tcp_bad_checksum,
          "segment with a correct checksum is delivered")
 {
     static uint8_t pkt[PKT_MAX], payload[40];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     size_t n;
     int ok;
 
-    h_stream_fill(payload, 10, 40);
-    n = h_peer_build(&p, pkt, p.snd_nxt, p.rcv_nxt, PKT_ACK | PKT_PSH, p.win, payload, 40);
+    tcp_peer_stream_fill(payload, 10, 40);
+    n = tcp_peer_build(&p, pkt, p.snd_nxt, p.rcv_nxt, PKT_ACK | PKT_PSH, p.win, payload, 40);
     /* flip a payload bit: the checksum no longer matches */
     pkt[n - 1] ^= 0x01;
     inject(pkt, n);
@@ -246,18 +246,18 @@ SCENARIO(tcp_bad_checksum,
     pkt[n - 1] ^= 0x01;
     inject(pkt, n);
     EXPECT_EQ(conn->rx_len, 50);
-    ok = h_stream_check(conn->rx, 0, conn->rx_len);
+    ok = tcp_peer_stream_check(conn->rx, 0, conn->rx_len);
     EXPECT(ok);
     EXPECT_EQ(inject_outstanding(), 0);
 }
 
 /* Injects a data segment whose data offset field is doff words. */
-static void inject_doff(struct h_peer *p, int doff, size_t n)
+static void inject_doff(struct tcp_peer *p, int doff, size_t n)
 {
     static uint8_t pkt[PKT_MAX], payload[64];
     size_t len;
-    h_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
-    len = h_peer_build(p, pkt, p->snd_nxt, p->rcv_nxt, PKT_ACK | PKT_PSH, p->win, payload, n);
+    tcp_peer_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
+    len = tcp_peer_build(p, pkt, p->snd_nxt, p->rcv_nxt, PKT_ACK | PKT_PSH, p->win, payload, n);
     /* pkt: IPv4 header (20 bytes), then TCP; the checksum stays correct */
     {
         pkt_addr s = pkt_addr_of(p->addr), d = pkt_addr_of(p->local);
@@ -274,7 +274,7 @@ SCENARIO(tcp_bad_data_offset,
          "24-byte segment, lwIP test_tcp_malformed_header) are dropped without reading past "
          "them; the connection is unaffected")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     int doff;
 
@@ -292,7 +292,7 @@ SCENARIO(tcp_bad_data_offset,
 }
 
 /* A data segment carrying raw option bytes opt[0..optlen) (a multiple of 4). */
-static void inject_opts(struct h_peer *p, const uint8_t *opt, size_t optlen, size_t n)
+static void inject_opts(struct tcp_peer *p, const uint8_t *opt, size_t optlen, size_t n)
 {
     static uint8_t pkt[PKT_MAX], payload[64];
     struct pkt_tcp h;
@@ -306,7 +306,7 @@ static void inject_opts(struct h_peer *p, const uint8_t *opt, size_t optlen, siz
     h.win = p->win;
     h.opt = opt;
     h.optlen = optlen;
-    h_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
+    tcp_peer_stream_fill(payload, p->snd_nxt - p->iss - 1, n);
     len = pkt_tcp_packet(pkt, p->addr, p->local, &h, payload, n);
     inject(pkt, len);
 }
@@ -320,7 +320,7 @@ SCENARIO(tcp_options_malformed,
     static const uint8_t one_len[4] = {2, 1, 1, 1};    /* MSS kind, length 1 */
     static const uint8_t overrun[4] = {1, 8, 40, 0};   /* timestamp, length 40 > 3 left */
     static const uint8_t tail[4] = {1, 1, 1, 2};       /* MSS kind as the last byte */
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     size_t want;
 
@@ -332,7 +332,7 @@ SCENARIO(tcp_options_malformed,
     h_peer_drain(&p);
     trace("delivered %zu of the 5 bytes", conn->rx_len - 10);
     EXPECT(conn->rx_len == 10 || conn->rx_len == 15);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     want = conn->rx_len;
     p.snd_nxt = p.iss + 1 + (uint32_t)want;
     expect_alive(&p, conn);
@@ -347,7 +347,7 @@ SCENARIO(tcp_options_unknown_unaligned,
                                      2, 4, 0x02, 0xbc,                  /* MSS 700 at offset 7 */
                                      1, 1, 1, 0, 0};
     static uint8_t pkt[PKT_MAX], data[2000];
-    struct h_peer p;
+    struct tcp_peer p;
     struct pkt_tcp h;
     struct h_conn *conn;
     struct cap *c;
@@ -386,7 +386,7 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_option_kind_at_end,
 {
     static const uint8_t opts[4] = {1, 1, 1, 2};
     static uint8_t pkt[PKT_MAX];
-    struct h_peer p;
+    struct tcp_peer p;
     struct pkt_tcp h;
     size_t len;
 
@@ -414,7 +414,7 @@ SCENARIO(tcp_icmp_unreachable_no_abort,
          "established connection")
 {
     static uint8_t pkt[PKT_MAX], icmp[600];
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = open_conn(&p);
     struct cap *c;
     size_t qlen, n;

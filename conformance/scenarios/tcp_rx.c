@@ -14,7 +14,7 @@
 
 /* The next packet, which must be a pure ACK (no data, SYN, FIN, RST);
  * returns its relative ack. */
-static uint32_t expect_ack(struct h_peer *p)
+static uint32_t expect_ack(struct tcp_peer *p)
 {
     struct cap *c = h_peer_recv(p);
     EXPECT_EQ(c->wi.tcp.flags & (PKT_SYN | PKT_FIN | PKT_RST | PKT_ACK), PKT_ACK);
@@ -24,7 +24,7 @@ static uint32_t expect_ack(struct h_peer *p)
 
 /* Takes every pending packet, all pure ACKs; returns the relative ack of
  * the last one (0 if none). */
-static uint32_t last_ack(struct h_peer *p)
+static uint32_t last_ack(struct tcp_peer *p)
 {
     uint32_t ack = 0;
     while (cap_pending()) {
@@ -35,7 +35,7 @@ static uint32_t last_ack(struct h_peer *p)
 
 /* Waits up to ms for the stack to acknowledge; returns the relative ack of
  * the last ACK seen, 0 if none came. */
-static uint32_t ack_within(struct h_peer *p, u32_t ms)
+static uint32_t ack_within(struct tcp_peer *p, u32_t ms)
 {
     uint32_t ack = 0;
     u32_t t;
@@ -52,7 +52,7 @@ SCENARIO(tcp_recv_inseq,
          "[MUST-40] in-order data is delivered once, byte-exact, to recv; it is acknowledged "
          "within 500 ms")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -60,12 +60,12 @@ SCENARIO(tcp_recv_inseq,
     h_peer_data(&p, 1, 4, PKT_PSH);
     EXPECT_EQ(conn->recv_calls, 1);
     EXPECT_EQ(conn->rx_len, 4);
-    EXPECT(h_stream_check(conn->rx, 0, 4));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 4));
     EXPECT_EQ(ack_within(&p, 500), 5);
     EXPECT(h_now() <= 500);
     h_peer_data(&p, 5, 1000, 0);
     EXPECT_EQ(conn->rx_len, 1004);
-    EXPECT(h_stream_check(conn->rx, 0, 1004));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 1004));
     EXPECT_EQ(ack_within(&p, 500), 1005);
     EXPECT_EQ(conn->err_calls, 0);
     EXPECT_EQ(inject_outstanding(), 0);
@@ -75,7 +75,7 @@ SCENARIO(tcp_recv_trim_overlap,
          "an overlapping retransmission (old bytes then new ones) delivers only the new part: "
          "every byte reaches the application exactly once (lwIP test_tcp_recv_inseq_trim)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -85,12 +85,12 @@ SCENARIO(tcp_recv_trim_overlap,
     /* 300 bytes from sequence 1: 100 old, 200 new */
     h_peer_data(&p, 1, 300, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 300);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(conn->recv_calls, 2);
     /* one that starts inside what was received and ends later */
     h_peer_data(&p, 251, 150, PKT_PSH);
     EXPECT_EQ(conn->rx_len, 400);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(p.st_ack - p.iss, 401);
@@ -100,7 +100,7 @@ SCENARIO(tcp_recv_duplicate,
          "a segment entirely below RCV.NXT is not delivered again and is acknowledged at once "
          "(RFC 9293 3.10.7.4: an unacceptable segment gets an ACK)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -120,7 +120,7 @@ SCENARIO(tcp_recv_fin,
          "a FIN after data: recv(NULL) once, state CLOSE_WAIT, the FIN is acknowledged at once; "
          "a retransmitted FIN is acknowledged again without a second recv(NULL) (double FIN)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -147,7 +147,7 @@ SCENARIO(tcp_recv_data_fin,
          "application closes from recv(NULL) and the stack answers the whole segment at once (no "
          "ACK of the data alone), LAST_ACK (lwIP test_tcp_passive_close)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -174,7 +174,7 @@ SCENARIO(tcp_window_recved,
          "[MUST-1][MUST-39] data the application holds shrinks the advertised window by its size; "
          "tcp_recved reopens it and the stack sends a window update")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     uint32_t w1, w2, w3, gran;
 
@@ -187,18 +187,18 @@ SCENARIO(tcp_window_recved,
 
     h_peer_data(&p, 1, 1000, PKT_PSH);
     ack_within(&p, 500);
-    w1 = h_peer_wnd(&p);
+    w1 = tcp_peer_wnd(&p);
     h_peer_stream(&p, 10000, 1460);
     ack_within(&p, 500);
     EXPECT_EQ(conn->rx_len, 11000);
     EXPECT_EQ(p.st_ack - p.iss, 11001);
-    w2 = h_peer_wnd(&p);
+    w2 = tcp_peer_wnd(&p);
     trace("window %u after 1000 bytes, %u after 11000", w1, w2);
     EXPECT(w2 + 10000 <= w1 + gran && w2 + 10000 + gran >= w1);
 
     h_recved(conn, 11000);
     ack_within(&p, 500);
-    w3 = h_peer_wnd(&p);
+    w3 = tcp_peer_wnd(&p);
     trace("window %u after tcp_recved", w3);
     EXPECT(w3 + gran >= w1 + 1000);
 }
@@ -207,7 +207,7 @@ SCENARIO(tcp_refused_data_timer,
          "recv returning ERR_CONN keeps the data; the stack offers it again on its own timer "
          "(within 1 s), and it is delivered once")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -221,7 +221,7 @@ SCENARIO(tcp_refused_data_timer,
     h_peer_drain(&p);
     EXPECT_EQ(conn->rx_len, 100);
     EXPECT_EQ(conn->recv_calls, 1);
-    EXPECT(h_stream_check(conn->rx, 0, 100));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 100));
     EXPECT(conn->pcb->refused_data == NULL);
     h_advance(2000);
     EXPECT_EQ(conn->recv_calls, 1);
@@ -232,7 +232,7 @@ SCENARIO(tcp_refused_data_process,
          "refused data is delivered by tcp_process_refused_data, which returns ERR_OK once the "
          "application takes it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     err_t e;
 
@@ -250,7 +250,7 @@ SCENARIO(tcp_refused_data_process,
     trace("tcp_process_refused_data -> %s", expect_errname(e));
     EXPECT_ERR(e, ERR_OK);
     EXPECT_EQ(conn->rx_len, 50);
-    EXPECT(h_stream_check(conn->rx, 0, 50));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 50));
     EXPECT(conn->pcb->refused_data == NULL);
 }
 
@@ -258,7 +258,7 @@ SCENARIO(tcp_refused_then_more,
          "data arriving while earlier data is refused: nothing is lost or duplicated (lwIP drops "
          "the new segment unacknowledged and the peer retransmits it, tern queues it)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     int round;
 
@@ -280,7 +280,7 @@ SCENARIO(tcp_refused_then_more,
         }
     }
     EXPECT_EQ(conn->rx_len, 300);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(p.st_ack - p.iss, 301);
@@ -290,7 +290,7 @@ SCENARIO(tcp_refused_data_fin,
          "a refused segment carrying data and FIN: the data, then recv(NULL), come later, in that "
          "order and once each")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -313,7 +313,7 @@ SCENARIO(tcp_abort_in_recv,
          "[MUST-12] tcp_abort inside recv, returning ERR_ABRT: a RST goes to the peer, err(ERR_ABRT) "
          "runs, the stack touches nothing afterwards; a later segment gets a RST")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -340,7 +340,7 @@ SCENARIO(tcp_ooseq_fin,
          "duplicate ACK; when the hole fills, all data is delivered in order, then recv(NULL) "
          "(lwIP test_tcp_recv_ooseq_FIN_OOSEQ)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -355,7 +355,7 @@ SCENARIO(tcp_ooseq_fin,
     EXPECT_EQ(conn->fin, 0);
     h_peer_data(&p, 1, 100, 0);
     EXPECT_EQ(conn->rx_len, 400);
-    EXPECT(h_stream_check(conn->rx, 0, 400));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 400));
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(ack_within(&p, 500), 402);
     EXPECT_EQ(h_state(conn), CLOSE_WAIT);
@@ -367,7 +367,7 @@ SCENARIO_LWIP_DEVIATES(tcp_ooseq_fill_acked_at_once,
          "2.1.3 treats the filling segment as any in-order one and delays its ACK to the 250 ms "
          "timer")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -386,7 +386,7 @@ SCENARIO(tcp_ooseq_fill_one_ack,
          "[MUST-58][MUST-59] when a segment fills the hole before queued out-of-order data, all of "
          "it is processed before any ACK is sent: a single ACK, covering everything, within 500 ms")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     int acks = 0;
     uint32_t ack = 0;
@@ -414,7 +414,7 @@ SCENARIO(tcp_ooseq_beyond_fin,
          "out-of-order data queued beyond a FIN that then arrives in order is never delivered: "
          "the stream ends at the FIN (lwIP test_tcp_recv_ooseq_FIN_INSEQ)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -424,7 +424,7 @@ SCENARIO(tcp_ooseq_beyond_fin,
     h_peer_drain(&p);
     h_peer_data(&p, 1, 100, PKT_FIN); /* data 1..100, FIN at 101 */
     EXPECT_EQ(conn->rx_len, 100);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(ack_within(&p, 500), 102);
     h_peer_data(&p, 102, 100, 0);
@@ -438,7 +438,7 @@ SCENARIO(tcp_ooseq_data_after_held_fin,
          "out-of-order data held after an out-of-order FIN is never delivered: when the hole "
          "fills, the stream ends at the FIN")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -448,7 +448,7 @@ SCENARIO(tcp_ooseq_data_after_held_fin,
     h_peer_drain(&p);
     h_peer_data(&p, 1, 100, 0);
     EXPECT_EQ(conn->rx_len, 200);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(conn->fin, 1);
     EXPECT_EQ(ack_within(&p, 500), 202);
     h_advance(500);
@@ -462,7 +462,7 @@ SCENARIO(tcp_ooseq_overrun_rxwin,
          "exactly the advertised window is delivered and acknowledged (lwIP "
          "test_tcp_recv_ooseq_overrun_rxwin)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     uint32_t wnd, rel;
 
@@ -471,7 +471,7 @@ SCENARIO(tcp_ooseq_overrun_rxwin,
     conn->no_recved = 1;
     h_peer_data(&p, 1, 1, PKT_PSH); /* learn the window from an ACK */
     ack_within(&p, 500);
-    wnd = h_peer_wnd(&p) + 1; /* from sequence 1 */
+    wnd = tcp_peer_wnd(&p) + 1; /* from sequence 1 */
     trace("advertised window %u", wnd - 1);
     /* everything from 1461 to 1461 + wnd + 2920, the first segment missing */
     for (rel = 1461; rel < 1 + wnd + 2920; rel += 1460) {
@@ -483,7 +483,7 @@ SCENARIO(tcp_ooseq_overrun_rxwin,
     h_advance(500);
     h_peer_drain(&p);
     EXPECT_EQ(conn->rx_len, wnd);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT_EQ(p.st_ack - p.iss, 1 + wnd);
 }
 
@@ -491,7 +491,7 @@ SCENARIO(tcp_rx_window_overrun,
          "an in-order segment crossing the right edge of the window is cut at the edge: the "
          "bytes inside are delivered, the rest is not acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     uint32_t room;
 
@@ -502,20 +502,20 @@ SCENARIO(tcp_rx_window_overrun,
     ack_within(&p, 500);
     /* fill the window until less than 2000 bytes are left */
     for (;;) {
-        room = h_peer_room(&p);
+        room = tcp_peer_room(&p);
         if (room <= 2000 || conn->rx_len > 1000000) {
             break;
         }
         h_peer_stream(&p, room - 1000, 1460);
         ack_within(&p, 500);
     }
-    room = h_peer_room(&p);
+    room = tcp_peer_room(&p);
     trace("room left %u", room);
     EXPECT(room >= 100);
     h_peer_data(&p, p.snd_nxt - p.iss, room + 500, PKT_PSH);
     ack_within(&p, 500);
     EXPECT_EQ(p.st_ack - p.iss, conn->rx_len + 1);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
     EXPECT(p.st_ack - p.iss <= p.snd_nxt - p.iss - 500);
 }
 
@@ -523,7 +523,7 @@ SCENARIO(tcp_rx_wraparound,
          "[MUST-1] sequence numbers of the peer wrapping past 2^32 (ISN 0xffffff00): in-order and "
          "out-of-order data across the wrap is delivered in order and acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 0xffffff00u);
@@ -533,7 +533,7 @@ SCENARIO(tcp_rx_wraparound,
     h_peer_drain(&p);
     h_peer_data(&p, 201, 200, PKT_PSH); /* crosses 2^32 */
     EXPECT_EQ(conn->rx_len, 700);
-    EXPECT(h_stream_check(conn->rx, 0, 700));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, 700));
     EXPECT_EQ(ack_within(&p, 500), 701);
     EXPECT_EQ(p.st_ack, (uint32_t)(0xffffff00u + 701));
     h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
@@ -544,7 +544,7 @@ SCENARIO(tcp_delayed_ack,
          "[MUST-40] a lone small segment may have its ACK delayed, but never by 500 ms or more "
          "(lwIP acknowledges on its 250 ms timer, tern after 40 ms)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     u32_t sent;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -562,7 +562,7 @@ SCENARIO(tcp_ack_every_second_segment,
          "usual pattern): the first of two full-sized segments is not acknowledged on its own, the "
          "second is at once, one ACK for both")
 {
-    struct h_peer p;
+    struct tcp_peer p;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_established(&p);
@@ -578,7 +578,7 @@ SCENARIO(tcp_zero_window,
          "window 0), a probe beyond it is answered with window 0 and not delivered; an exact RST "
          "is still processed with the window closed")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     size_t held;
 
@@ -587,20 +587,20 @@ SCENARIO(tcp_zero_window,
     conn->no_recved = 1;
     h_peer_data(&p, 1, 1, PKT_PSH);
     ack_within(&p, 500);
-    while (h_peer_room(&p) > 0 && conn->rx_len < 1000000) {
-        h_peer_stream(&p, h_peer_room(&p), 1460);
+    while (tcp_peer_room(&p) > 0 && conn->rx_len < 1000000) {
+        h_peer_stream(&p, tcp_peer_room(&p), 1460);
         ack_within(&p, 500);
     }
     held = conn->rx_len;
     trace("window closed after %zu bytes", held);
-    EXPECT_EQ(h_peer_wnd(&p), 0);
+    EXPECT_EQ(tcp_peer_wnd(&p), 0);
     EXPECT_EQ(p.st_ack - p.iss, held + 1);
     /* a one-byte probe */
     h_peer_data(&p, (uint32_t)held + 1, 1, 0);
     EXPECT_EQ(expect_ack(&p), held + 1);
-    EXPECT_EQ(h_peer_wnd(&p), 0);
+    EXPECT_EQ(tcp_peer_wnd(&p), 0);
     EXPECT_EQ(conn->rx_len, held);
-    EXPECT(h_stream_check(conn->rx, 0, held));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, held));
     /* RST at RCV.NXT */
     h_peer_inject(&p, H_PSEQ(&p, held + 1), 0, PKT_RST, NULL, 0);
     EXPECT_EQ(conn->err_calls, 1);
@@ -612,7 +612,7 @@ SCENARIO(tcp_zero_window_reopen,
          "after the window closed, tcp_recved of the held data sends a window update and the "
          "peer's next data is accepted")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     size_t held;
 
@@ -621,21 +621,21 @@ SCENARIO(tcp_zero_window_reopen,
     conn->no_recved = 1;
     h_peer_data(&p, 1, 1, PKT_PSH);
     ack_within(&p, 500);
-    while (h_peer_room(&p) > 0 && conn->rx_len < 1000000) {
-        h_peer_stream(&p, h_peer_room(&p), 1460);
+    while (tcp_peer_room(&p) > 0 && conn->rx_len < 1000000) {
+        h_peer_stream(&p, tcp_peer_room(&p), 1460);
         ack_within(&p, 500);
     }
     held = conn->rx_len;
-    EXPECT_EQ(h_peer_wnd(&p), 0);
+    EXPECT_EQ(tcp_peer_wnd(&p), 0);
     while (held > 0) {
         u16_t n = held > 60000 ? 60000 : (u16_t)held;
         h_recved(conn, n);
         held -= n;
     }
     ack_within(&p, 500);
-    EXPECT(h_peer_wnd(&p) > 0);
+    EXPECT(tcp_peer_wnd(&p) > 0);
     held = conn->rx_len;
     h_peer_stream(&p, 1000, 1460);
     EXPECT_EQ(conn->rx_len, held + 1000);
-    EXPECT(h_stream_check(conn->rx, 0, conn->rx_len));
+    EXPECT(tcp_peer_stream_check(conn->rx, 0, conn->rx_len));
 }

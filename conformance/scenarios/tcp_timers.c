@@ -11,7 +11,7 @@ SCENARIO(tcp_poll_interval,
          "tcp_poll(pcb, fn, 4): the poll callback runs every 4 x 500 ms, on idle and busy "
          "connections alike (9 or 10 calls in 20 s)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     int first;
 
@@ -32,7 +32,7 @@ SCENARIO(tcp_poll_interval,
 SCENARIO(tcp_poll_close,
          "tcp_close from the poll callback closes the connection gracefully (FIN)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -54,7 +54,7 @@ SCENARIO(tcp_poll_close,
 SCENARIO(tcp_keepalive_default_off,
          "[MUST-25] keepalives are off by default: an idle connection sends nothing for an hour")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -77,7 +77,7 @@ static void set_keepalive(struct tcp_pcb *pcb)
 /* A connection with keepalives (idle 2 s, interval 1 s, 3 probes), set in
  * the accept callback as applications do; the peer's last segment (10
  * bytes of data) arrives at t=0. */
-static struct h_conn *keepalive_conn(struct h_peer *p)
+static struct h_conn *keepalive_conn(struct tcp_peer *p)
 {
     struct h_conn *conn;
     h_peer_init(p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -93,7 +93,7 @@ SCENARIO(tcp_keepalive_abort,
          "after 2 s idle a probe (no new data, sequence SND.NXT-1), then one per second; after 3 "
          "unanswered the connection is reset and err(ERR_ABRT) runs")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = keepalive_conn(&p);
     struct cap *c;
     u32_t start = h_now(), times[8]; /* the peer's last segment */
@@ -136,7 +136,7 @@ SCENARIO(tcp_keepalive_answered,
          "[MUST-29] keepalive probes the peer answers keep the connection open: no abort after "
          "a minute of answered probes, and data still flows")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = keepalive_conn(&p);
     int probes = 0;
 
@@ -162,7 +162,7 @@ SCENARIO(tcp_keepalive_data_resets_idle,
          "[MUST-26] keepalives are sent only after the idle time: traffic from the peer every "
          "second keeps them away")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = keepalive_conn(&p);
     int i;
 
@@ -186,7 +186,7 @@ SCENARIO(tcp_keepalive_set_later,
          "connection is set up, with no API call afterwards) take effect: probes after the idle "
          "time, then err(ERR_ABRT)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     int probes = 0;
 

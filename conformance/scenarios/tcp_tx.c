@@ -14,7 +14,7 @@ static uint8_t data[65536];
 
 /* A connection ready to send: established by a passive open, Nagle off
  * unless nagle is set. */
-static struct h_conn *sender(struct h_peer *p, int nagle)
+static struct h_conn *sender(struct tcp_peer *p, int nagle)
 {
     struct h_conn *conn;
     h_peer_init(p, PEER4, PPORT, LOCAL4, LPORT, 1000);
@@ -29,7 +29,7 @@ static struct h_conn *sender(struct h_peer *p, int nagle)
 /* A sender whose peer closed its window: 10 bytes go out and the peer
  * acknowledges them with window 0 (a window update that comes with new
  * acknowledged data, which every stack takes). */
-static struct h_conn *zero_window_sender(struct h_peer *p)
+static struct h_conn *zero_window_sender(struct tcp_peer *p)
 {
     struct h_conn *conn = sender(p, 0);
     h_write(conn, "0123456789", 10, TCP_WRITE_FLAG_COPY);
@@ -42,7 +42,7 @@ static struct h_conn *zero_window_sender(struct h_peer *p)
 }
 
 /* Takes every pending data segment; returns the payload bytes. */
-static size_t take_data(struct h_peer *p, int *segs)
+static size_t take_data(struct tcp_peer *p, int *segs)
 {
     size_t n = 0;
     int k = 0;
@@ -64,7 +64,7 @@ SCENARIO(tcp_sent_counts,
          "up to all of them; snd_buf shrinks on tcp_write and grows back as data is acknowledged "
          "(lwIP reports a segment when all of it is acknowledged, tern every acknowledged byte)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     tcpwnd_size_t buf0 = conn->pcb->snd_buf;
 
@@ -91,7 +91,7 @@ SCENARIO(tcp_nagle,
          "[SHLD-7] with Nagle on, small writes wait while data is unacknowledged and go out "
          "together when the ACK comes")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 1);
     struct cap *c;
 
@@ -116,7 +116,7 @@ SCENARIO(tcp_nodelay,
          "[MUST-17] with TF_NODELAY every tcp_output sends what was written, even with data "
          "unacknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
 
     EXPECT(tcp_nagle_disabled(conn->pcb));
@@ -136,7 +136,7 @@ SCENARIO(tcp_write_more_psh,
          "[MUST-61][MAY-15] a write with TCP_WRITE_FLAG_MORE sends no PSH; the last segment of a "
          "write without it carries PSH")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     struct cap *c;
     int i;
@@ -165,7 +165,7 @@ SCENARIO(tcp_write_err_mem,
          "tcp_write beyond tcp_sndbuf fails with ERR_MEM and queues nothing; exactly tcp_sndbuf "
          "succeeds; after that any write fails until data is acknowledged")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     u16_t room;
     int guard = 0;
@@ -192,7 +192,7 @@ SCENARIO(tcp_fast_retransmit,
          "timeout; the ACK of everything ends recovery and no byte is sent twice more "
          "(lwIP test_tcp_fast_retx_recover)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     struct cap *c;
     int segs, i;
@@ -230,7 +230,7 @@ SCENARIO(tcp_rto_backoff,
          "(first within 200 ms..3.5 s), each next timeout at least as long as the previous; an ACK "
          "stops it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     struct cap *c;
     u32_t t0, last = 0, gap, prev_gap = 0;
@@ -270,7 +270,7 @@ SCENARIO(tcp_rto_giveup,
          "[MUST-20][MUST-12] data never acknowledged: after the retransmissions the connection is "
          "given up with err(ERR_ABRT) (within an hour), and nothing is sent afterwards")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
     int n = 0;
 
@@ -302,7 +302,7 @@ SCENARIO(tcp_rto_wraparound,
          "field is right across the wrap, and the peer's ACK that crosses 2^32 on its side is "
          "taken (lwIP test_tcp_rto_rexmit_wraparound, from the peer's side)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn;
     struct cap *c;
 
@@ -332,7 +332,7 @@ SCENARIO(tcp_zero_window_probe,
          "growing intervals; when a probe's answer opens the window, the data flows (lwIP probes "
          "with one byte of data, tern with a segment at SND.UNA-1)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = zero_window_sender(&p);
     struct cap *c;
     u32_t times[16];
@@ -373,7 +373,7 @@ SCENARIO(tcp_zero_window_indefinite,
          "[MUST-37] a receiver that keeps answering probes with a zero window may keep it closed "
          "indefinitely: the connection survives 30 minutes of it")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = zero_window_sender(&p);
 
     h_write(conn, data, 300, TCP_WRITE_FLAG_COPY);
@@ -401,7 +401,7 @@ SCENARIO(tcp_zero_window_probe_timeout,
          "[MUST-20] probes of a zero window that are never answered: the connection is given up "
          "like an unacknowledged retransmission, err(ERR_ABRT) (lwIP test_tcp_zwp_timeout)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = zero_window_sender(&p);
     int probes = 0;
 
@@ -426,7 +426,7 @@ SCENARIO(tcp_persist_window_opens_small,
          "[MUST-38] sender SWS avoidance: a window that opens to 100 bytes while 3000 wait and "
          "nothing is in flight gets 100 bytes (a window smaller than the MSS must still be used)")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = zero_window_sender(&p);
     int i;
 
@@ -454,7 +454,7 @@ SCENARIO_LWIP_DEVIATES(tcp_window_shrink_same_ack,
          "2.1.3 tcp_receive takes such an update only if it grows the window (snd_wl2 == ackno "
          "&& wnd > snd_wnd): the zero window is ignored and the data sent")
 {
-    struct h_peer p;
+    struct tcp_peer p;
     struct h_conn *conn = sender(&p, 0);
 
     p.win = 0;
