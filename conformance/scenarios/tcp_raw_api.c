@@ -1,7 +1,8 @@
 /* tcp_raw_api.c: what lwIP's raw API does around a pcb's life, judged by
  * lwIP itself: the fields of a new pcb, what tcp_listen hands back, what an
  * accept callback's return value and a closed listener do, tcp_abort in
- * TIME-WAIT, polling while connecting.  (These cases were unit tests of
+ * TIME-WAIT, polling while connecting, LAST-ACK after a shutdown of the
+ * sending side, tcp_abort inside sent.  (These cases were unit tests of
  * tern's compat layer, tests/unit/test_compat_tcp.c, whose expectation was
  * "what lwIP 2.1.3 does"; here lwIP runs them too.) */
 #include "conformance.h"
@@ -292,4 +293,66 @@ SCENARIO(tcp_poll_in_syn_sent,
     EXPECT_EQ(conn->err_calls, 1);
     EXPECT_ERR(conn->err, ERR_ABRT);
     EXPECT_EQ(conn->connected_calls, 0);
+}
+
+SCENARIO(tcp_shutdown_tx_last_ack_err_clsd,
+         "after the peer's FIN, tcp_shutdown of the sending side only: the stack sends its FIN "
+         "(LAST-ACK), and the peer's ACK of it ends the connection with err(ERR_CLSD), since the "
+         "application never closed the receiving side (lwIP tcp_input, TF_CLOSED)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn;
+    struct cap *c;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    conn = h_established(&p);
+    h_peer_send(&p, PKT_FIN | PKT_ACK, NULL, 0);
+    EXPECT_EQ(conn->fin, 1);
+    h_peer_drain(&p); /* the ACK of the FIN, if sent on its own */
+    EXPECT_ERR(h_shutdown(conn, 0, 1), ERR_OK);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_FIN | PKT_ACK, 1, 2, 0);
+    EXPECT_EQ(conn->pcb->state, LAST_ACK);
+    EXPECT_EQ(conn->err_calls, 0);
+    h_peer_ack(&p);
+    EXPECT_EQ(conn->err_calls, 1);
+    EXPECT_ERR(conn->err, ERR_CLSD);
+    cap_expect_none();
+}
+
+static struct h_conn *aborting_conn;
+static int aborting_sent_calls;
+
+static err_t sent_aborting(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)arg;
+    (void)len;
+    aborting_sent_calls++;
+    tcp_abort(pcb);
+    return ERR_ABRT;
+}
+
+SCENARIO(tcp_abort_in_sent,
+         "a sent callback that calls tcp_abort and returns ERR_ABRT: the connection is reset "
+         "(<RST,ACK> at SND.NXT to the peer) and err(ERR_ABRT) runs once")
+{
+    struct tcp_peer p;
+    struct cap *c;
+
+    aborting_sent_calls = 0;
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    aborting_conn = h_established(&p);
+    tcp_sent(aborting_conn->pcb, sent_aborting);
+    EXPECT_ERR(h_write(aborting_conn, "x", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+    h_output(aborting_conn);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, H_ANY, 1, 1, 1);
+    h_peer_ack(&p);
+    EXPECT_EQ(aborting_sent_calls, 1);
+    c = h_peer_recv(&p);
+    EXPECT_EQ(c->wi.tcp.flags, PKT_RST | PKT_ACK);
+    EXPECT_EQ(h_seq(&p, c), 2);
+    EXPECT_EQ(aborting_conn->err_calls, 1);
+    EXPECT_ERR(aborting_conn->err, ERR_ABRT);
+    cap_expect_none();
 }
