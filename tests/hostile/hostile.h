@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "hpkt.h"
+#include "tcp_peer.h"
 #include "tern/iface.h"
 #include "tern/pbuf.h"
 #include "tern/stack.h"
@@ -142,18 +143,14 @@ h_app *h_app_attach(tern_tcp *t);
 /* ---- the emulated TCP peer ---- */
 
 typedef struct h_peer {
+    /* Sequence state and what the stack told it (the test kit's peer,
+     * tests/kit/tcp_peer.h): tcp.port / tcp.lport (the peer's and the
+     * stack's port), tcp.iss, tcp.snd_nxt, tcp.irs (the stack's ISS),
+     * tcp.rcv_nxt (the stack's next byte), tcp.win (the window field the
+     * peer advertises), tcp.ts_on and tcp.st_tsval (timestamps). */
+    struct tcp_peer tcp;
     bool v6;
-    uint16_t port, lport; /* peer's port, the stack's port */
-    uint32_t iss;         /* peer's initial sequence number */
-    uint32_t nxt;         /* peer's SND.NXT */
-    uint32_t rcv;         /* peer's RCV.NXT: the stack's next byte */
-    uint32_t s_iss;       /* the stack's ISS, from its SYN-ACK */
-    uint8_t s_ws;         /* the stack's window scale (0 without the option) */
-    uint16_t s_mss;
-    uint16_t win;         /* window field the peer advertises */
-    bool ts;              /* timestamps agreed */
     uint32_t ts_val;      /* the peer's next TSval */
-    uint32_t ts_recent;   /* the stack's latest TSval */
     h_app *app;           /* the stack's accepted socket */
     uint8_t *got;         /* stack -> peer stream, in order */
     size_t gotlen, gotcap;
@@ -171,7 +168,7 @@ size_t h_peer_build(h_peer *pr, uint8_t *buf, uint8_t flags, uint32_t seq, uint3
                     size_t len, const uint8_t *opts, size_t optlen);
 /* Builds and delivers one segment. */
 void h_peer_send(h_peer *pr, uint8_t flags, uint32_t seq, uint32_t ack, const void *data, size_t len);
-/* In-order data (ACK|PSH at pr->nxt), advancing pr->nxt. */
+/* In-order data (ACK|PSH at pr->tcp.snd_nxt), advancing it. */
 void h_peer_data(h_peer *pr, const void *data, size_t len);
 /* Takes the stack's in-order data and FIN out of the captured packets
  * addressed to the peer (then clears the capture) and acknowledges it when

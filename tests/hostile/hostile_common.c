@@ -392,11 +392,7 @@ tern_tcp *h_listen(uint16_t port, uint8_t backlog)
 void h_peer_init(h_peer *pr, uint16_t lport, uint32_t isn)
 {
     memset(pr, 0, sizeof(*pr));
-    pr->port = 40000;
-    pr->lport = lport;
-    pr->iss = isn;
-    pr->nxt = isn;
-    pr->win = 65535;
+    tcp_peer_init(&pr->tcp, "198.19.0.2", 40000, "198.18.0.1", lport, isn);
     pr->ts_val = 1000;
 }
 
@@ -404,22 +400,17 @@ size_t h_peer_build(h_peer *pr, uint8_t *buf, uint8_t flags, uint32_t seq, uint3
                     size_t len, const uint8_t *opts, size_t optlen)
 {
     uint8_t tsopt[12];
-    if (!opts && pr->ts) {
-        tsopt[0] = 1;
-        tsopt[1] = 1;
-        tsopt[2] = 8;
-        tsopt[3] = 10;
-        hp_w32(tsopt + 4, pr->ts_val);
-        hp_w32(tsopt + 8, pr->ts_recent);
+    if (!opts && pr->tcp.ts_on) {
+        struct pkt_tcp_opts o = {.has_ts = 1, .tsval = pr->ts_val, .tsecr = pr->tcp.st_tsval};
+        optlen = pkt_tcp_options(tsopt, &o); /* NOP NOP TS (RFC 7323 appendix A) */
         opts = tsopt;
-        optlen = sizeof(tsopt);
     }
-    hp_tcp t = {.sport = pr->port,
-                .dport = pr->lport,
+    hp_tcp t = {.sport = pr->tcp.port,
+                .dport = pr->tcp.lport,
                 .seq = seq,
                 .ack = ack,
                 .flags = flags,
-                .win = pr->win,
+                .win = pr->tcp.win,
                 .opts = opts,
                 .optlen = optlen,
                 .data = data,
@@ -439,44 +430,43 @@ void h_peer_send(h_peer *pr, uint8_t flags, uint32_t seq, uint32_t ack, const vo
 
 void h_peer_data(h_peer *pr, const void *data, size_t len)
 {
-    h_peer_send(pr, HP_TCP_ACK | HP_TCP_PSH, pr->nxt, pr->rcv, data, len);
-    pr->nxt += (uint32_t)len;
+    h_peer_send(pr, HP_TCP_ACK | HP_TCP_PSH, pr->tcp.snd_nxt, pr->tcp.rcv_nxt, data, len);
+    pr->tcp.snd_nxt += (uint32_t)len;
+}
+
+/* Captured packet i as a segment from the stack to this peer (the strict
+ * output oracle must accept it). */
+static bool peer_segment(const h_peer *pr, int i, struct pkt_info *pi)
+{
+    return pkt_check_emitted(caps[i].b, caps[i].len, pi) == NULL && pi->proto == PKT_TCP && !pi->is_frag &&
+           pi->dport == pr->tcp.port && pi->sport == pr->tcp.lport;
 }
 
 int h_peer_connect(h_peer *pr, const uint8_t *opts, size_t optlen)
 {
     uint8_t buf[128];
     h_clear();
-    bool want_ts = false;
-    for (size_t i = 0; i < optlen;) {
-        if (opts[i] == 0)
-            break;
-        if (opts[i] == 1) {
-            i++;
-            continue;
-        }
-        if (i + 1 >= optlen || opts[i + 1] < 2)
-            break;
-        if (opts[i] == 8)
-            want_ts = true;
-        i += opts[i + 1];
+    if (pr->v6) {
+        snprintf(pr->tcp.addr, sizeof(pr->tcp.addr), "%s", "2001:db8::2");
+        snprintf(pr->tcp.local, sizeof(pr->tcp.local), "%s", "2001:db8::1");
     }
-    size_t n = h_peer_build(pr, buf, HP_TCP_SYN, pr->iss, 0, NULL, 0, opts, optlen);
+    /* What the SYN offers decides what the peer uses once the stack agrees
+     * (RFC 7323 2.2, 3.2: window scale and timestamps need both SYNs). */
+    pkt_tcp_options_parse(opts, optlen, &pr->tcp.syn_opts);
+    size_t n = h_peer_build(pr, buf, HP_TCP_SYN, pr->tcp.iss, 0, NULL, 0, opts, optlen);
     h_input(buf, n);
-    hp_pkt sa;
-    if (!h_last_tcp(&sa, HP_TCP_SYN | HP_TCP_ACK) || sa.ack != pr->iss + 1 || sa.dport != pr->port)
+    struct pkt_info sa;
+    int found = -1;
+    for (int i = ncaps - 1; i >= 0 && found < 0; i--)
+        if (peer_segment(pr, i, &sa) && (sa.tcp.flags & (PKT_SYN | PKT_ACK)) == (PKT_SYN | PKT_ACK))
+            found = i;
+    if (found < 0 || sa.tcp.ack != pr->tcp.iss + 1)
         return -1;
-    pr->s_iss = sa.seq;
-    pr->rcv = sa.seq + 1;
-    pr->nxt = pr->iss + 1;
-    pr->s_ws = sa.has_ws ? sa.ws : 0;
-    pr->s_mss = sa.has_mss ? sa.mss : 536;
-    pr->ts = want_ts && sa.has_ts;
-    if (pr->ts)
-        pr->ts_recent = sa.tsval;
+    pr->tcp.snd_nxt = pr->tcp.iss + 1;
+    tcp_peer_learn(&pr->tcp, &sa);
     h_clear();
     int before = h_accept_count;
-    h_peer_send(pr, HP_TCP_ACK, pr->nxt, pr->rcv, NULL, 0);
+    h_peer_send(pr, HP_TCP_ACK, pr->tcp.snd_nxt, pr->tcp.rcv_nxt, NULL, 0);
     if (h_accept_count != before + 1)
         return -2;
     pr->app = h_accepted;
@@ -488,16 +478,29 @@ size_t h_peer_absorb(h_peer *pr, bool ack)
     size_t taken = 0;
     bool any = false;
     for (int i = 0; i < ncaps; i++) {
-        hp_pkt p;
-        if (!h_cap_pkt(i, &p) || p.proto != HP_PROTO_TCP || p.dport != pr->port || p.sport != pr->lport)
+        struct pkt_info p;
+        if (!peer_segment(pr, i, &p))
             continue;
         any = true;
-        if (p.has_ts)
-            pr->ts_recent = p.tsval;
-        if (p.seq == pr->rcv && p.dlen) {
-            if (pr->gotlen + p.dlen > pr->gotcap) {
+        uint32_t seq = p.tcp.seq, before = pr->tcp.rcv_nxt;
+        tcp_peer_learn(&pr->tcp, &p);
+        /* the bytes the peer took in order: [before, rcv_nxt) of this segment */
+        uint32_t end = pr->tcp.rcv_nxt;
+        if ((p.tcp.flags & PKT_FIN) && end == seq + (uint32_t)p.pl_len + 1u && end != before) {
+            pr->got_fin = true;
+            end--;
+        }
+        /* only bytes of this segment's data (a SYN, a new incarnation,
+         * moves rcv_nxt without data to copy) */
+        uint32_t ds = seq + ((p.tcp.flags & PKT_SYN) ? 1u : 0u);
+        size_t k = 0;
+        if ((int32_t)(before - ds) >= 0 && (int32_t)(end - before) > 0 &&
+            (int32_t)(end - (ds + (uint32_t)p.pl_len)) <= 0)
+            k = end - before;
+        if (k) {
+            if (pr->gotlen + k > pr->gotcap) {
                 size_t cap = pr->gotcap ? pr->gotcap : 65536;
-                while (cap < pr->gotlen + p.dlen)
+                while (cap < pr->gotlen + k)
                     cap *= 2;
                 uint8_t *nb = realloc(pr->got, cap);
                 if (!nb)
@@ -505,20 +508,15 @@ size_t h_peer_absorb(h_peer *pr, bool ack)
                 pr->got = nb;
                 pr->gotcap = cap;
             }
-            memcpy(pr->got + pr->gotlen, p.data, p.dlen);
-            pr->gotlen += p.dlen;
-            pr->rcv += (uint32_t)p.dlen;
-            taken += p.dlen;
-        }
-        if ((p.flags & HP_TCP_FIN) && p.seq + p.dlen == pr->rcv && !pr->got_fin) {
-            pr->got_fin = true;
-            pr->rcv++;
+            memcpy(pr->got + pr->gotlen, caps[i].b + p.pl_off + (before - ds), k);
+            pr->gotlen += k;
+            taken += k;
         }
     }
     h_clear();
     if (ack && any) {
         pr->ts_val++;
-        h_peer_send(pr, HP_TCP_ACK, pr->nxt, pr->rcv, NULL, 0);
+        h_peer_send(pr, HP_TCP_ACK, pr->tcp.snd_nxt, pr->tcp.rcv_nxt, NULL, 0);
     }
     return taken;
 }

@@ -84,16 +84,16 @@ static void make_relative(uint8_t *b, size_t len)
         return;
     }
     uint8_t *t = b + off;
-    hp_w16(t, FP.port);
-    hp_w16(t + 2, FP.lport);
+    hp_w16(t, FP.tcp.port);
+    hp_w16(t + 2, FP.tcp.lport);
     uint32_t rel = hp_r32(t + 4);
-    hp_w32(t + 4, rel + FP.nxt);
-    hp_w32(t + 8, hp_r32(t + 8) + FP.rcv);
+    hp_w32(t + 4, rel + FP.tcp.snd_nxt);
+    hp_w32(t + 8, hp_r32(t + 8) + FP.tcp.rcv_nxt);
     hf_fix_packet(b, len);
     /* The peer moves on when it sent the next bytes in order. */
     size_t thl = (size_t)(t[12] >> 4) * 4;
     if (rel == 0 && thl >= 20 && off + thl <= len && !(t[13] & (HP_TCP_RST | HP_TCP_SYN)))
-        FP.nxt += (uint32_t)(len - off - thl) + ((t[13] & HP_TCP_FIN) ? 1u : 0u);
+        FP.tcp.snd_nxt += (uint32_t)(len - off - thl) + ((t[13] & HP_TCP_FIN) ? 1u : 0u);
 }
 
 static void app_action(unsigned code, unsigned arg)
@@ -154,7 +154,7 @@ static void app_action(unsigned code, unsigned arg)
             if (arg)
                 h_peer_data(&FP, pattern, arg);
         } else {
-            FP.win = (uint16_t)((arg & 0x7ff) << 5);
+            FP.tcp.win = (uint16_t)((arg & 0x7ff) << 5);
             h_peer_absorb(&FP, true);
         }
         break;

@@ -319,7 +319,7 @@ static void test_truncated_quotes(void)
     h_clear();
     /* The quoted IPv6 header of the connection's segment, cut at 0..60. */
     uint8_t quote[80];
-    hp_tcp t = {.sport = 80, .dport = p.port, .seq = p.rcv, .ack = p.nxt, .flags = HP_TCP_ACK, .win = 100};
+    hp_tcp t = {.sport = 80, .dport = p.tcp.port, .seq = p.tcp.rcv_nxt, .ack = p.tcp.snd_nxt, .flags = HP_TCP_ACK, .win = 100};
     hp_tcp6(quote, H_US6, H_PEER6, &t);
     static const uint8_t types[][2] = {{1, 4}, {2, 0}, {3, 0}, {4, 1}, {4, 0}};
     for (unsigned k = 0; k < sizeof(types) / sizeof(types[0]); k++) {

@@ -181,7 +181,7 @@ static void test_ooo_memory(void)
     tern_pbuf_get_stats(&s0);
     static uint8_t pkt[128];
     for (int i = 0; i < 3000; i++) {
-        size_t n = h_peer_build(&pr, pkt, HP_TCP_ACK, pr.nxt + 1 + 2u * (uint32_t)i, pr.rcv, "x", 1, NULL, 0);
+        size_t n = h_peer_build(&pr, pkt, HP_TCP_ACK, pr.tcp.snd_nxt + 1 + 2u * (uint32_t)i, pr.tcp.rcv_nxt, "x", 1, NULL, 0);
         tern_pbuf *p = tern_pbuf_alloc(0, (uint16_t)n, TERN_PBUF_POOL);
         CU_ASSERT_FATAL(p != NULL);
         memcpy(p->payload, pkt, n);
@@ -226,8 +226,8 @@ static void shut_both_then_wait(bool tx_first)
     tern_tcp_shutdown(t, tx_first, !tx_first);
     h_peer_absorb(&pr, true); /* the FIN is acknowledged: FIN-WAIT-2 */
     if (!tx_first) {
-        h_peer_send(&pr, HP_TCP_ACK | HP_TCP_FIN, pr.nxt, pr.rcv, NULL, 0); /* TIME-WAIT */
-        pr.nxt++;
+        h_peer_send(&pr, HP_TCP_ACK | HP_TCP_FIN, pr.tcp.snd_nxt, pr.tcp.rcv_nxt, NULL, 0); /* TIME-WAIT */
+        pr.tcp.snd_nxt++;
     }
     h_clear();
     h_advance(130000);

@@ -50,7 +50,7 @@ static void send_seg(const hp_tcp *t)
 /* A segment from the peer with its current numbers. */
 static hp_tcp peer_seg(uint8_t flags)
 {
-    hp_tcp t = {.sport = P.port, .dport = P.lport, .seq = P.nxt, .ack = P.rcv, .flags = flags, .win = P.win};
+    hp_tcp t = {.sport = P.tcp.port, .dport = P.tcp.lport, .seq = P.tcp.snd_nxt, .ack = P.tcp.rcv_nxt, .flags = flags, .win = P.tcp.win};
     return t;
 }
 
@@ -95,7 +95,7 @@ static void snap_conn(conn_snap *s)
         CU_ASSERT(memcmp(&now_, &(before), sizeof(now_)) == 0);                                            \
     } while (0)
 
-/* The connection still expects P.nxt: five bytes sent there are taken and
+/* The connection still expects P.tcp.snd_nxt: five bytes sent there are taken and
  * acknowledged (after the delayed-ACK timer). */
 static void still_alive(void)
 {
@@ -108,7 +108,7 @@ static void still_alive(void)
         CU_ASSERT(memcmp(P.app->rx + rx0, "alive", 5) == 0);
     hp_pkt a;
     CU_ASSERT(h_last_tcp(&a, HP_TCP_ACK));
-    H_EQ(a.ack, P.nxt);
+    H_EQ(a.ack, P.tcp.snd_nxt);
     H_EQ(tern_tcp_get_state(P.app->t), TERN_TCP_ESTABLISHED);
     h_clear();
 }
@@ -370,7 +370,7 @@ static void wscale_case(uint8_t ws)
     H_BEGIN(NULL);
     L = h_listen(80, 8);
     h_peer_init(&P, 80, 5000);
-    P.win = 2;
+    P.tcp.win = 2;
     CU_ASSERT_FATAL(h_peer_connect(&P, opts, sizeof(opts)) == 0);
     h_clear();
     tern_tcp_info info;
@@ -386,7 +386,7 @@ static void wscale_case(uint8_t ws)
     tern_tcp_output(P.app->t);
     uint32_t max_flight = 0;
     for (int round = 0; round < 10000 && P.gotlen < TOTAL; round++) {
-        uint32_t acked = P.rcv; /* everything up to here is acknowledged */
+        uint32_t acked = P.tcp.rcv_nxt; /* everything up to here is acknowledged */
         for (int i = 0; i < h_ncap(); i++) {
             hp_pkt p;
             if (h_cap_pkt(i, &p) && p.proto == HP_PROTO_TCP && p.dlen) {
@@ -427,25 +427,25 @@ static void test_sequence_wraparound(void)
         data[i] = (uint8_t)(i ^ 0x5a);
     h_peer_data(&P, data, 200); /* 0xffffff01 .. 0xffffffc9 */
     h_peer_data(&P, data + 200, 200); /* crosses 0 */
-    H_EQ(P.nxt, 0xffffff01u + 400);
+    H_EQ(P.tcp.snd_nxt, 0xffffff01u + 400);
     /* 800..1000 before 400..800: held across the wrap, then delivered. */
     hp_tcp t = peer_seg(HP_TCP_ACK | HP_TCP_PSH);
-    t.seq = P.nxt + 400;
+    t.seq = P.tcp.snd_nxt + 400;
     t.data = data + 800;
     t.dlen = 200;
     h_clear();
     send_seg(&t);
     hp_pkt r;
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt); /* a duplicate ACK for the hole */
+    H_EQ(r.ack, P.tcp.snd_nxt); /* a duplicate ACK for the hole */
     H_EQ(P.app->rxlen, 400);
-    t.seq = P.nxt + 200;
+    t.seq = P.tcp.snd_nxt + 200;
     t.data = data + 600;
     send_seg(&t);
-    t.seq = P.nxt;
+    t.seq = P.tcp.snd_nxt;
     t.data = data + 400;
     send_seg(&t);
-    P.nxt += 600;
+    P.tcp.snd_nxt += 600;
     H_EQ(P.app->rxlen, 1000);
     CU_ASSERT(P.app->rxlen == 1000 && memcmp(P.app->rx, data, 1000) == 0);
     h_advance(300);
@@ -453,7 +453,7 @@ static void test_sequence_wraparound(void)
     H_EQ(r.ack, 0xffffff01u + 1000);
     /* FIN right after the wrap. */
     h_clear();
-    h_peer_send(&P, HP_TCP_ACK | HP_TCP_FIN, P.nxt, P.rcv, NULL, 0);
+    h_peer_send(&P, HP_TCP_ACK | HP_TCP_FIN, P.tcp.snd_nxt, P.tcp.rcv_nxt, NULL, 0);
     H_EQ(P.app->fins, 1);
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
     H_EQ(r.ack, 0xffffff01u + 1001);
@@ -472,15 +472,15 @@ static void test_rst_and_syn_established(void)
         conn_snap c0;
         snap_conn(&c0);
         hp_tcp t = peer_seg(HP_TCP_RST);
-        t.seq = P.nxt + offs[i];
+        t.seq = P.tcp.snd_nxt + offs[i];
         H_SNAP(s0);
         send_seg(&t);
         H_MOVED(s0, "ip_in+1 ip_out+1 tcp_in+1 tcp_out+1");
         H_EQ(h_ncap(), 1);
         CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
         H_EQ(r.flags, HP_TCP_ACK);
-        H_EQ(r.ack, P.nxt);
-        H_EQ(r.seq, P.rcv);
+        H_EQ(r.ack, P.tcp.snd_nxt);
+        H_EQ(r.seq, P.tcp.rcv_nxt);
         H_EQ(P.app->errs, 0);
         H_EQ(tern_tcp_get_state(P.app->t), TERN_TCP_ESTABLISHED);
         c0.challenge_acks++;
@@ -489,13 +489,13 @@ static void test_rst_and_syn_established(void)
     }
     /* RST|ACK in window: the same. */
     hp_tcp ra = peer_seg(HP_TCP_RST | HP_TCP_ACK);
-    ra.seq = P.nxt + 10;
+    ra.seq = P.tcp.snd_nxt + 10;
     send_seg(&ra);
     H_EQ(h_ncap(), 1);
     H_EQ(P.app->errs, 0);
     h_clear();
     /* SYN in window, and an old duplicate of the peer's SYN. */
-    uint32_t sseq[] = {P.nxt + 5, P.nxt, P.iss};
+    uint32_t sseq[] = {P.tcp.snd_nxt + 5, P.tcp.snd_nxt, P.tcp.iss};
     for (int i = 0; i < 3; i++) {
         hp_tcp t = peer_seg(HP_TCP_SYN);
         t.seq = sseq[i];
@@ -504,7 +504,7 @@ static void test_rst_and_syn_established(void)
         H_EQ(h_ncap(), 1);
         CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
         H_EQ(r.flags, HP_TCP_ACK);
-        H_EQ(r.ack, P.nxt);
+        H_EQ(r.ack, P.tcp.snd_nxt);
         H_EQ(P.app->errs, 0);
         h_clear();
         hp_tcp sa = peer_seg(HP_TCP_SYN | HP_TCP_ACK);
@@ -515,7 +515,7 @@ static void test_rst_and_syn_established(void)
         h_clear();
     }
     /* Out of window: ignored without a word. */
-    uint32_t far[] = {P.nxt - 1, P.nxt - 70000, P.nxt + 0x80000000u, P.nxt + 300000};
+    uint32_t far[] = {P.tcp.snd_nxt - 1, P.tcp.snd_nxt - 70000, P.tcp.snd_nxt + 0x80000000u, P.tcp.snd_nxt + 300000};
     for (int i = 0; i < 4; i++) {
         conn_snap c0;
         snap_conn(&c0);
@@ -546,7 +546,7 @@ static void test_rst_and_syn_established(void)
 static void test_bad_ack_values(void)
 {
     established(NULL, NULL, 0);
-    uint32_t acks[] = {P.rcv + 1, P.rcv + 100000, P.rcv - 0x40000000u};
+    uint32_t acks[] = {P.tcp.rcv_nxt + 1, P.tcp.rcv_nxt + 100000, P.tcp.rcv_nxt - 0x40000000u};
     for (int i = 0; i < 3; i++) {
         conn_snap c0;
         snap_conn(&c0);
@@ -557,7 +557,7 @@ static void test_bad_ack_values(void)
         send_seg(&t);
         hp_pkt r;
         CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-        H_EQ(r.ack, P.nxt); /* the data was not taken */
+        H_EQ(r.ack, P.tcp.snd_nxt); /* the data was not taken */
         c0.challenge_acks++;
         SAME_CONN(c0);
         h_clear();
@@ -591,17 +591,17 @@ static void test_data_beyond_window(void)
     h_advance(300);
     hp_pkt r;
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt + 4096);
+    H_EQ(r.ack, P.tcp.snd_nxt + 4096);
     H_EQ(r.win, 0);
     h_clear();
     /* A segment wholly beyond the (now closed) window: refused, re-ACKed. */
-    t.seq = P.nxt + 4096;
+    t.seq = P.tcp.snd_nxt + 4096;
     t.data = data + 4096;
     t.dlen = 100;
     send_seg(&t);
     H_EQ(P.app->rxlen, 4096);
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt + 4096);
+    H_EQ(r.ack, P.tcp.snd_nxt + 4096);
     h_clear();
     /* A FIN beyond the window is not taken either. */
     t.flags = HP_TCP_ACK | HP_TCP_FIN;
@@ -610,7 +610,7 @@ static void test_data_beyond_window(void)
     H_EQ(P.app->fins, 0);
     /* The application reads: the rest fits again. */
     tern_tcp_recved(P.app->t, 4096);
-    P.nxt += 4096;
+    P.tcp.snd_nxt += 4096;
     h_clear();
     h_peer_data(&P, data + 4096, 1904);
     H_EQ(P.app->rxlen, 6000);
@@ -628,7 +628,7 @@ static void test_urgent_pointer(void)
     t.data = "0123456789";
     t.dlen = 10;
     send_seg(&t);
-    P.nxt += 10;
+    P.tcp.snd_nxt += 10;
     H_EQ(P.app->rxlen, 10);
     CU_ASSERT(memcmp(P.app->rx, "0123456789", 10) == 0);
     hp_tcp u = peer_seg(HP_TCP_ACK | HP_TCP_URG);
@@ -648,7 +648,7 @@ static void test_fin_cases(void)
         data[i] = (uint8_t)(i + 1);
     /* [100, 300) + FIN arrives first, then [0, 100). */
     hp_tcp t = peer_seg(HP_TCP_ACK | HP_TCP_FIN);
-    t.seq = P.nxt + 100;
+    t.seq = P.tcp.snd_nxt + 100;
     t.data = data + 100;
     t.dlen = 200;
     send_seg(&t);
@@ -657,7 +657,7 @@ static void test_fin_cases(void)
     H_EQ(tern_tcp_get_state(P.app->t), TERN_TCP_ESTABLISHED);
     /* A bare FIN inside the held data is bogus: ignored. */
     hp_tcp bogus = peer_seg(HP_TCP_ACK | HP_TCP_FIN);
-    bogus.seq = P.nxt + 150;
+    bogus.seq = P.tcp.snd_nxt + 150;
     send_seg(&bogus);
     H_EQ(P.app->fins, 0);
     h_clear();
@@ -668,34 +668,34 @@ static void test_fin_cases(void)
     H_EQ(tern_tcp_get_state(P.app->t), TERN_TCP_CLOSE_WAIT);
     hp_pkt r;
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt + 200 + 1);
-    P.nxt += 201;
+    H_EQ(r.ack, P.tcp.snd_nxt + 200 + 1);
+    P.tcp.snd_nxt += 201;
     /* The FIN again (a retransmission): ACKed, not delivered twice. */
     h_clear();
-    t.seq = P.nxt - 201;
+    t.seq = P.tcp.snd_nxt - 201;
     t.dlen = 200;
     send_seg(&t);
     H_EQ(P.app->fins, 1);
     H_EQ(P.app->rxlen, 300);
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt);
+    H_EQ(r.ack, P.tcp.snd_nxt);
     h_clear();
     hp_tcp again = peer_seg(HP_TCP_ACK | HP_TCP_FIN);
-    again.seq = P.nxt - 1;
+    again.seq = P.tcp.snd_nxt - 1;
     send_seg(&again);
     H_EQ(P.app->fins, 1);
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(r.ack, P.nxt);
+    H_EQ(r.ack, P.tcp.snd_nxt);
     /* Data after the FIN: not delivered. */
     h_clear();
-    h_peer_send(&P, HP_TCP_ACK | HP_TCP_PSH, P.nxt, P.rcv, "late", 4);
+    h_peer_send(&P, HP_TCP_ACK | HP_TCP_PSH, P.tcp.snd_nxt, P.tcp.rcv_nxt, "late", 4);
     H_EQ(P.app->rxlen, 300);
     H_EQ(tern_tcp_get_state(P.app->t), TERN_TCP_CLOSE_WAIT);
     /* The application closes: FIN, the peer's ACK ends it. */
     h_clear();
     H_EQ(tern_tcp_close(P.app->t), 0);
     CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_FIN));
-    h_peer_send(&P, HP_TCP_ACK, P.nxt, r.seq + 1, NULL, 0);
+    h_peer_send(&P, HP_TCP_ACK, P.tcp.snd_nxt, r.seq + 1, NULL, 0);
     H_EQ(h_tcp_socket_count(h_stack), 1);
     finish();
 }
