@@ -61,7 +61,7 @@ if [ "$DO_LOSS" = 1 ]; then
     done
 fi
 # UDP: per row and direction, the step with < 1% loss that delivered the
-# most (USUM: row dir offered gbps cpu loss packets status).
+# most (USUM: row dir offered gbps cpu loss packets status sender-cpu sent-gbps).
 USUM=$LOGS/udp-summary.tsv
 : >"$USUM"
 if [ "$DO_UDP" = 1 ]; then
@@ -71,13 +71,13 @@ if [ "$DO_UDP" = 1 ]; then
             # may offer less than asked)
             best=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 == "ok" && $8 < 1 && $5 + 0 > m {m = $5 + 0; line = $0} END {print line}' "$UDPT")
             if [ -n "$best" ]; then
-                printf '%s\n' "$best" | awk -F'\t' -v OFS='\t' '{print $1, $2, $3, $5, $6, $8, $9, "ok"}' >>"$USUM"
+                printf '%s\n' "$best" | awk -F'\t' -v OFS='\t' '{print $1, $2, $3, $5, $6, $8, $9, "ok", ($10 == "" ? "-" : $10), ($11 == "" ? "-" : $11)}' >>"$USUM"
                 continue
             fi
             why=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 != "ok" {print $7; exit}' "$UDPT")
             first=$(awk -F'\t' -v r="$row" -v d="$dir" '$1 == r && $2 == d && $7 == "ok" {print $3 " Mbit/s offered: " $8 "% lost"; exit}' "$UDPT")
             [ -n "$first" ] && why="no step under 1% loss (lowest, $first)"
-            printf '%s\t%s\t-\tn/a\tn/a\t-\t-\t%s\n' "$row" "$dir" "${why:-failed: not run}" >>"$USUM"
+            printf '%s\t%s\t-\tn/a\tn/a\t-\t-\t%s\t-\t-\n' "$row" "$dir" "${why:-failed: not run}" >>"$USUM"
         done
     done
 fi
@@ -274,20 +274,24 @@ udp_t=$(ratio "$(uget tern c2s 4)" "$(uget lwip-tuned c2s 4)")
 if [ "$DO_UDP" = 1 ]; then
     echo
     echo "5. UDP: iperf3 -u, ${UDP_LEN}-byte datagrams, through each relay ('kernel': straight over the"
-    echo "   veth); offered rate doubled from $(echo $UDP_STEPS | cut -d' ' -f1) Mbit/s until 1% or more is lost; of the steps"
-    echo "   under 1% loss, the one that delivered most is shown (Mbit/s and datagrams per second"
-    echo "   received; a loaded sender may offer less than asked).  $UDP_SECS s per step."
-    printf '   %-11s %-15s %9s %9s %10s %7s %10s\n' stack direction offered Mbit/s "datagr./s" "loss%" "relay CPU%"
+    echo "   veth); offered rate doubled from $(echo $UDP_STEPS | cut -d' ' -f1) Mbit/s until 1% or more is lost, then"
+    echo "   $UDP_BISECT bisection steps; of the steps under 1% loss, the one that delivered most is shown"
+    echo "   (Mbit/s and datagrams per second received; sent: what iperf3 really offered, and its"
+    echo "   CPU: near 100% the one-thread sender, not the relay, set the pace).  $UDP_SECS s per step."
+    echo "   relay us/dgr: the relay's CPU time per datagram carried (its cost, whatever the pace)."
+    printf '   %-11s %-15s %8s %8s %9s %10s %7s %10s %12s %8s\n' stack direction offered sent Mbit/s "datagr./s" "loss%" "relay CPU%" "relay us/dgr" "snd CPU%"
     for dir in $UDP_DIRS; do
-        while IFS=$'\t' read -r row d off gbps cpu loss pkts st; do
+        while IFS=$'\t' read -r row d off gbps cpu loss pkts st scpu sent; do
             [ "$d" = "$dir" ] || continue
             if [ "$gbps" = n/a ]; then
                 printf '   %-11s %-15s %9s   %s\n' "$row" "$(dirname_of "$dir")" - "${st#failed: }"
                 continue
             fi
             [ "$row" = kernel ] && cpu=-
-            printf '   %-11s %-15s %9s %9.1f %10.0f %7s %10s\n' "$row" "$(dirname_of "$dir")" "$off" \
-                "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {print p / t}')" "$loss" "$cpu"
+            printf '   %-11s %-15s %8s %8s %9.1f %10.0f %7s %10s %12s %8s\n' "$row" "$(dirname_of "$dir")" "$off" \
+                "$(awk -v g="$sent" 'BEGIN {if (g == "-") print "-"; else printf "%.0f", g * 1000}')" \
+                "$(awk -v g="$gbps" 'BEGIN {print g * 1000}')" "$(awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {print p / t}')" "$loss" "$cpu" \
+                "$(awk -v c="$cpu" -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {if (c == "-" || p + 0 == 0) print "-"; else printf "%.2f", c * 1e4 / (p / t)}')" "$scpu"
         done <"$USUM"
     done
     echo "   (every step: $LOGS/udp.tsv)"
@@ -347,12 +351,12 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     echo '  ],'
     echo '  "udp": ['
     first=1
-    while IFS=$'\t' read -r row dir off gbps cpu loss pkts st; do
+    while IFS=$'\t' read -r row dir off gbps cpu loss pkts st scpu sent; do
         [ $first = 1 ] || echo ","
         first=0
-        printf '    {"stack": "%s", "direction": "%s", "datagram_bytes": %s, "offered_mbit_per_s": %s, "gbit_per_s": %s, "datagrams_per_s": %s, "loss_percent": %s, "relay_cpu_percent": %s, "error": %s}' \
-            "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$UDP_LEN" "$(jnum "$off")" "$(jnum "$gbps")" \
-            "$(jnum "$([ "$pkts" != - ] && awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {printf "%.0f", p / t}')")" "$(jnum "$loss")" "$(jnum "$([ "$row" = kernel ] && echo - || echo "$cpu")")" \
+        printf '    {"stack": "%s", "direction": "%s", "datagram_bytes": %s, "offered_mbit_per_s": %s, "sent_gbit_per_s": %s, "gbit_per_s": %s, "datagrams_per_s": %s, "loss_percent": %s, "relay_cpu_percent": %s, "sender_cpu_percent": %s, "error": %s}' \
+            "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$UDP_LEN" "$(jnum "$off")" "$(jnum "${sent:--}")" "$(jnum "$gbps")" \
+            "$(jnum "$([ "$pkts" != - ] && awk -v p="$pkts" -v t="$UDP_SECS" 'BEGIN {printf "%.0f", p / t}')")" "$(jnum "$loss")" "$(jnum "$([ "$row" = kernel ] && echo - || echo "$cpu")")" "$(jnum "${scpu:--}")" \
             "$([ "$st" != ok ] && printf '%s' "$st" | jq -Rs . || echo null)"
     done <"$USUM"
     echo
