@@ -58,7 +58,7 @@ typedef struct rack_result {
     bool done;
     uint32_t done_ms;      /* virtual ms from the first data to the last byte received */
     uint32_t tlp, rto, rack_lost, retransmits;
-    uint64_t dropped;
+    uint64_t dropped, prr_sent;
 } rack_result;
 
 /* The client sends `bytes` to the server after the handshake (one RTT of
@@ -85,10 +85,14 @@ static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
         tp_run(&tp, 1, 0);
     r.done = tp.server.received == bytes && !tp.server.bad_byte;
     r.done_ms = tp.now_ms - start;
-    r.tlp = ct->tlp_probes;
-    r.rto = ct->rto_timeouts;
-    r.rack_lost = ct->rack_marked_lost;
-    r.retransmits = ct->retransmits;
+    /* Read as an application does, through tern_tcp_get_info. */
+    tern_tcp_info ci;
+    tern_tcp_get_info(ct, &ci);
+    r.tlp = ci.tlp_probes;
+    r.rto = ci.rto_timeouts;
+    r.rack_lost = ci.rack_marked_lost;
+    r.retransmits = ci.retransmits;
+    r.prr_sent = ci.prr_sent;
     r.dropped = plan->dropped;
     CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
     tp_teardown(&tp);
@@ -141,6 +145,8 @@ static void test_lost_retransmission(void)
     CU_ASSERT_EQUAL(r.dropped, 2);
     CU_ASSERT_EQUAL(r.rto, 0);
     CU_ASSERT(r.rack_lost >= 2);
+    /* Both retransmissions left in fast recovery, paced by PRR. */
+    CU_ASSERT(r.prr_sent >= 2u * MSS_TS);
     CU_ASSERT(r.done_ms < 400);
 }
 

@@ -149,6 +149,9 @@ typedef struct tern_tcp_info {
     uint64_t bytes_acked, bytes_received;
     uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries;
     uint32_t dupacks_in, challenge_acks;
+    uint32_t tlp_probes;       /* tail loss probes sent (RFC 8985 7) */
+    uint32_t rack_marked_lost; /* segments RACK deemed lost (RFC 8985 6) */
+    uint64_t prr_sent;         /* bytes sent in fast recovery, paced by PRR (RFC 6937) */
     bool has_refused_data;
     const tern_pbuf *refused_data; /* oldest payload the application refused (the stack's) */
     bool has_unsent;       /* queued data, SYN or FIN never sent */

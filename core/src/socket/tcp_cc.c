@@ -1,8 +1,9 @@
 /* socket/tcp_cc.c: congestion control.
  *
  * NewReno (RFC 5681 slow start and congestion avoidance, RFC 6582 fast
- * recovery) and CUBIC (RFC 9438), the default, chosen per socket.  Windows
- * are in bytes; time in milliseconds. */
+ * recovery) and CUBIC (RFC 9438), the default, chosen per socket; in fast
+ * recovery, with or without SACK, Proportional Rate Reduction (RFC 6937)
+ * sets what may leave.  Windows are in bytes; time in milliseconds. */
 #include <math.h>
 
 #include "socket/tcp_impl.h"
@@ -173,6 +174,68 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
 {
     t->ssthresh = reduced_window(t);
     t->cwnd = t->sack_ok ? t->ssthresh : t->ssthresh + 3u * t->mss;
+    /* PRR's episode starts (RFC 6937 3, "at the beginning of recovery").
+     * Without SACK the duplicate ACKs that called for it each stand for
+     * one segment delivered (RFC 6937 3, DeliveredData). */
+    uint32_t flight = t->snd_max - t->snd_una;
+    uint32_t dup = t->sack_ok ? 0 : (uint32_t)t->dupacks * t->mss;
+    t->prr = (tcp_prr){.recover_fs = flight ? flight : 1, .delivered = dup, .dup_est = dup < flight ? dup : flight};
+}
+
+/* RFC 6937 3: sndcnt, with the Slow Start Reduction Bound (PRR-SSRB).
+ * While the pipe is above ssthresh, send ssthresh/RecoverFS of what is
+ * delivered (CUBIC: 0.7 segment per segment, so the link never idles for
+ * half a window as with NewReno's inflation); below it, grow back towards
+ * ssthresh no faster than slow start. */
+void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack)
+{
+    tcp_prr *r = &t->prr;
+    uint32_t raw = t->snd_nxt - t->snd_una;
+    if (!t->sack_ok) {
+        /* No SACK: a duplicate ACK is one segment delivered; a partial ACK
+         * is what it covers, less the segments its duplicates already
+         * counted (all but the repaired hole). */
+        if (dupack) {
+            delivered = t->mss;
+            r->dup_est += t->mss;
+        } else {
+            uint32_t counted = delivered > t->mss ? delivered - t->mss : 0;
+            if (counted > r->dup_est)
+                counted = r->dup_est;
+            r->dup_est -= counted;
+            delivered -= counted;
+        }
+        if (r->dup_est > raw)
+            r->dup_est = raw;
+    }
+    r->delivered += delivered;
+    /* The pipe (RFC 6675): with SACK tern__tcp_flight is it; without,
+     * everything outstanding less what duplicate ACKs said has left. */
+    uint32_t pipe = t->sack_ok ? tern__tcp_flight(t) : raw - r->dup_est;
+    int64_t sndcnt;
+    if (pipe > t->ssthresh) {
+        uint64_t due = ((uint64_t)r->delivered * t->ssthresh + r->recover_fs - 1) / r->recover_fs;
+        sndcnt = (int64_t)due - r->out;
+    } else {
+        int64_t limit = (int64_t)r->delivered - r->out;
+        if (limit < (int64_t)delivered)
+            limit = delivered;
+        limit += t->mss;
+        sndcnt = (int64_t)(t->ssthresh - pipe);
+        if (sndcnt > limit)
+            sndcnt = limit;
+    }
+    if (sndcnt < 0)
+        sndcnt = 0;
+    /* tern__tcp_send_queued holds the flight it counts below cwnd.
+     * Without SACK that flight does not see a retransmission (it is
+     * inside SND.NXT - SND.UNA already), so the hole waiting to go again
+     * is taken out of sndcnt here; it leaves whatever cwnd says. */
+    if (!t->sack_ok && t->snd_q && t->snd_q->lost)
+        sndcnt = sndcnt > t->snd_q->len ? sndcnt - t->snd_q->len : 0;
+    t->cwnd = tern__tcp_flight(t) + (uint32_t)sndcnt;
+    if (t->cwnd < t->mss)
+        t->cwnd = t->mss;
 }
 
 void tern__tcp_cc_on_timeout(tern_tcp *t)

@@ -90,6 +90,16 @@ typedef struct tcp_hystart {
     bool round_open;       /* window_end is set */
 } tcp_hystart;
 
+/* Proportional Rate Reduction (RFC 6937): during fast recovery the data
+ * sent follows the data delivered, so the flight falls smoothly to
+ * ssthresh instead of stopping for half a window (NewReno) or bursting. */
+typedef struct tcp_prr {
+    uint32_t recover_fs; /* flight when recovery began (RecoverFS) */
+    uint32_t delivered;  /* bytes the peer received since then (prr_delivered) */
+    uint32_t out;        /* bytes sent since then (prr_out) */
+    uint32_t dup_est;    /* without SACK: bytes credited to duplicate ACKs, not yet acknowledged */
+} tcp_prr;
+
 typedef struct tcp_cubic {
     uint32_t w_max;      /* cwnd (bytes) at the last reduction */
     uint32_t k_ms;       /* time to regain w_max */
@@ -168,6 +178,7 @@ struct tern_tcp {
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */
     tcp_cubic cubic;
+    tcp_prr prr;
     tcp_hystart hystart;
     tcp_rack rack;
     tcp_tlp tlp;
@@ -217,6 +228,7 @@ struct tern_tcp {
     uint64_t bytes_acked, bytes_received;
     uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries, dupacks_in, challenge_acks;
     uint32_t tlp_probes, rack_marked_lost;
+    uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 };
 
 /* The stack's TCP state. */
@@ -342,6 +354,10 @@ void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
 void tern__tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
 void tern__tcp_cc_on_timeout(tern_tcp *t);  /* RTO */
 void tern__tcp_cc_exit_recovery(tern_tcp *t);
+/* An ACK arrived in fast recovery: delivered is what it newly acknowledged
+ * (cumulatively and by SACK), dupack whether it was a duplicate.  Sets cwnd
+ * to what PRR allows to leave now (RFC 6937 3). */
+void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack);
 /* An RTT sample from this ACK (one per ACK, for HyStart++). */
 void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
 

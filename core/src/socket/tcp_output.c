@@ -299,6 +299,10 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
         t->rtt_start = now;
     }
     seg->sent_ms = now;
+    if (t->in_recovery) {
+        t->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3) */
+        t->prr_sent += seg_seqlen(seg);
+    }
 }
 
 static void after_sent(tern_tcp *t, uint32_t end)
