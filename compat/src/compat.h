@@ -24,9 +24,9 @@ static inline s8_t tern__compat_ipv6_slots(void)
 }
 
 /* The process's stack, created by lwip_init (NULL before). */
-extern tern_stack *tern__compat_stack;
+extern _Thread_local tern_stack *tern__compat_stack;
 /* Set by the TUN2SOCKS variants of lwip_init: every destination is local. */
-extern int tern__compat_tun2socks;
+extern _Thread_local int tern__compat_tun2socks;
 
 /* Dual-stack ip_addr_t is tern_addr (same layout, checked in ip_addr.c). */
 static inline const tern_addr *tern__compat_addr(const ip_addr_t *a) { return (const tern_addr *)(const void *)a; }

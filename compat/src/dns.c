@@ -44,14 +44,15 @@ typedef struct host_entry {
     char name[];
 } host_entry;
 
-static ip_addr_t servers[TERN_DNS_MAX_SERVERS];
-static pending_query pending[MAX_PENDING];
-static cache_entry cache[MAX_CACHE];
-static host_entry *hosts;
-static struct udp_pcb *pcb;
-static tern_stack *pcb_stack; /* the stack pcb belongs to (lwip_init makes a new one) */
-static bool timer_armed;
-static u16_t next_id;
+/* Per thread, as the stack is (tern/stack.h: one stack per thread). */
+static _Thread_local ip_addr_t servers[TERN_DNS_MAX_SERVERS];
+static _Thread_local pending_query pending[MAX_PENDING];
+static _Thread_local cache_entry cache[MAX_CACHE];
+static _Thread_local host_entry *hosts;
+static _Thread_local struct udp_pcb *pcb;
+static _Thread_local tern_stack *pcb_stack; /* the stack pcb belongs to (lwip_init makes a new one) */
+static _Thread_local bool timer_armed;
+static _Thread_local u16_t next_id;
 
 static void retry_timer(void *arg);
 

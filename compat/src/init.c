@@ -4,18 +4,21 @@
 #include <string.h>
 
 #include "compat.h"
+#include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "tern/iface.h"
+#include "tern/pbuf.h"
 #include "layout.h"
 #include "pool.h"
 #include "platform.h"
 
-tern_stack *tern__compat_stack;
-int tern__compat_tun2socks;
+/* The calling thread's stack (tern/stack.h: one stack per thread). */
+_Thread_local tern_stack *tern__compat_stack;
+_Thread_local int tern__compat_tun2socks;
 
 static uint32_t compat_clock(void *arg)
 {
@@ -23,7 +26,7 @@ static uint32_t compat_clock(void *arg)
     return sys_now(); /* through the PLT: an application's sys_now wins */
 }
 
-static struct netif loop_netif;
+static _Thread_local struct netif loop_netif;
 
 static err_t loopif_init(struct netif *netif)
 {
@@ -65,7 +68,8 @@ static void add_loopif(void)
     netif_set_up(&loop_netif);
 }
 
-static void init(int loopif, int tun2socks)
+/* Frees the calling thread's stack and everything lwIP's API made in it. */
+static void release_stack(void)
 {
     if (tern__compat_stack) {
         tern_stack_free(tern__compat_stack);
@@ -75,6 +79,11 @@ static void init(int loopif, int tun2socks)
     tern__compat_tcp_reset(); /* the pcb pools go with the old stack */
     tern__compat_udp_reset();
     tern__compat_timeouts_reset();
+}
+
+static void init(int loopif, int tun2socks)
+{
+    release_stack();
     tern_config cfg = {.clock = compat_clock};
     tern__port_random(&cfg.seed, sizeof(cfg.seed));
     tern__compat_stack = tern_stack_new(&cfg);
@@ -111,6 +120,14 @@ void tern_compat_register_opts(const struct tern_lwipopts *opts)
 {
     if (opts && opts->abi == TERN_LWIPOPTS_ABI)
         tern__compat_opts = *opts;
+}
+
+void tern_lwip_release(void)
+{
+    release_stack();
+    dns_local_removehost(NULL, NULL);
+    tern__compat_tun2socks = 0;
+    tern_pbuf_trim();
 }
 
 void lwip_init(void)

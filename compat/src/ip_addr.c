@@ -203,7 +203,7 @@ char *ip4addr_ntoa_r(const ip4_addr_t *addr, char *buf, int buflen)
 
 char *ip4addr_ntoa(const ip4_addr_t *addr)
 {
-    static char str[IP4ADDR_STRLEN_MAX];
+    static _Thread_local char str[IP4ADDR_STRLEN_MAX];
     return ip4addr_ntoa_r(addr, str, IP4ADDR_STRLEN_MAX);
 }
 
@@ -395,7 +395,7 @@ char *ip6addr_ntoa_r(const ip6_addr_t *addr, char *buf, int buflen)
 
 char *ip6addr_ntoa(const ip6_addr_t *addr)
 {
-    static char str[IP6ADDR_STRLEN_MAX];
+    static _Thread_local char str[IP6ADDR_STRLEN_MAX];
     return ip6addr_ntoa_r(addr, str, IP6ADDR_STRLEN_MAX);
 }
 
@@ -484,7 +484,7 @@ char *tern_ipaddr_ntoa_r_nozone(const nozone_ip_addr_t *addr, char *buf, int buf
 
 char *tern_ipaddr_ntoa_nozone(const nozone_ip_addr_t *addr)
 {
-    static char str[IPADDR_STRLEN_MAX];
+    static _Thread_local char str[IPADDR_STRLEN_MAX];
     return tern_ipaddr_ntoa_r_nozone(addr, str, IPADDR_STRLEN_MAX);
 }
 

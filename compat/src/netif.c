@@ -10,8 +10,8 @@
 #include "tern/iface.h"
 #include "tern/timer.h"
 
-struct netif *netif_list;
-struct netif *netif_default;
+TERN_THREAD_LOCAL struct netif *netif_list;
+TERN_THREAD_LOCAL struct netif *netif_default;
 
 /* Packets sent to a loopback interface wait here until netif_poll or the
  * next sys_check_timeouts delivers them, as lwIP's loopif does. */
@@ -21,9 +21,12 @@ typedef struct loop_entry {
     struct pbuf *p;
 } loop_entry;
 
-static loop_entry *loop_head, **loop_tail = &loop_head;
-static u8_t netif_num;
-static tern_timer loop_timer;
+/* Per thread, as the stack is (tern/stack.h).  loop_tail points at
+ * loop_head from lwip_init on (tern__compat_netif_reset): a thread-local
+ * address is no constant initializer. */
+static _Thread_local loop_entry *loop_head, **loop_tail;
+static _Thread_local u8_t netif_num;
+static _Thread_local tern_timer loop_timer;
 static void loop_deliver(tern_timer *t, void *arg);
 
 struct netif *tern__compat_netif_of(const struct tern_iface *ifc)
@@ -64,7 +67,7 @@ static int iface_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *hop, v
  * comparing these few fields is much cheaper than pushing them again.
  * netif_add and netif_remove forget it, since a freed netif and its core
  * interface may come back at the same addresses. */
-static struct {
+static _Thread_local struct {
     const struct netif *netif;
     const tern_iface *ifc;
     int catch_all;
@@ -608,7 +611,7 @@ u16_t netif_tern_tx_gso_size(const struct netif *netif)
 
 /* ---- client data, extended callbacks, forks' pretend flag ---- */
 
-static u8_t client_data_ids = LWIP_NETIF_CLIENT_DATA_INDEX_MAX;
+static _Thread_local u8_t client_data_ids = LWIP_NETIF_CLIENT_DATA_INDEX_MAX;
 
 u8_t netif_alloc_client_data_id(void)
 {
@@ -629,7 +632,7 @@ void netif_set_pretend_tcp(struct netif *netif, u8_t pretend)
     tern__compat_netif_sync(netif);
 }
 
-static netif_ext_callback_t *ext_callbacks;
+static _Thread_local netif_ext_callback_t *ext_callbacks;
 
 void netif_add_ext_callback(netif_ext_callback_t *callback, netif_ext_callback_fn fn)
 {

@@ -23,8 +23,8 @@ typedef struct app_timeout {
     void *arg;
 } app_timeout;
 
-static app_timeout *pending;
-static u32_t last_check;
+static _Thread_local app_timeout *pending; /* per thread, as the stack is */
+static _Thread_local u32_t last_check;
 
 static void unlink_timeout(app_timeout *t)
 {

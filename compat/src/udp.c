@@ -19,7 +19,7 @@
 #include "tern/iface.h"
 #include "tern/udp.h"
 
-struct udp_pcb *udp_pcbs;
+TERN_THREAD_LOCAL struct udp_pcb *udp_pcbs;
 
 /* pcbs created through the TUN2SOCKS variants call the 7-argument recv. */
 typedef void (*udp_recv7_fn)(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port,
@@ -35,7 +35,7 @@ typedef struct compat_udp {
     bool flow;          /* one such flow: its addresses are the pcb's own, not its socket's */
 } compat_udp;
 
-static tern_pool pool = TERN_POOL_INIT(compat_udp);
+static _Thread_local tern_pool pool = TERN_POOL_INIT(compat_udp); /* per thread, as the stack is */
 
 static compat_udp *of(const struct udp_pcb *pcb)
 {

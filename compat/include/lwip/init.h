@@ -31,6 +31,17 @@ extern "C" {
  * names the structure, member and option on stderr and calls abort(). */
 TERN_API void lwip_init(void);
 
+/* tern's extension: ends the calling thread's stack.  Frees the stack
+ * lwip_init made in this thread, every pcb, timeout and loopback packet of
+ * it, the local host table (dns_local_addhost) and the thread's pbuf cache;
+ * the netifs' own memory is the program's.  lwIP has no such call (its
+ * pools are static): a program that runs one stack per thread
+ * (tern/stack.h) calls it before the thread ends, after freeing the pbufs
+ * it still holds.  Test TERN_HAVE_LWIP_RELEASE so the same source builds
+ * against lwIP. */
+TERN_API void tern_lwip_release(void);
+#define TERN_HAVE_LWIP_RELEASE 1
+
 #ifdef __cplusplus
 }
 #endif

@@ -136,11 +136,14 @@ typedef struct tern_pbuf_stats {
     uint64_t alloc_failures; /* allocations refused for lack of memory (cap or system) */
 } tern_pbuf_stats;
 
+/* Stats, cap and cache are the calling thread's (one stack per thread,
+ * tern/stack.h): a pbuf is counted and cached by the thread that frees it. */
 TERN_API void tern_pbuf_get_stats(tern_pbuf_stats *out);
 /* Caps the bytes live pbufs may hold in total (0: no cap).  Allocations past
  * the cap fail cleanly, so floods cannot grow memory without bound. */
 TERN_API void tern_pbuf_set_limit(uint64_t max_live_bytes);
-/* Releases the free lists back to the system. */
+/* Releases the calling thread's free lists back to the system (a thread
+ * that ran a stack calls it before it ends). */
 TERN_API void tern_pbuf_trim(void);
 
 #endif

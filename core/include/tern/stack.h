@@ -3,7 +3,32 @@
  * Everything the stack knows (interfaces, sockets, timers, counters) hangs
  * off a tern_stack, so several stacks can live in one process (two stacks
  * joined by a simulated wire is how TCP is tested under loss).  A stack is
- * single-threaded: call it from one thread at a time. */
+ * single-threaded: call it from one thread at a time.
+ *
+ * Several stacks, one per thread (how examples/tunrelay --queues N runs one
+ * stack per TUN queue):
+ *  - Each thread makes its own: tern_stack_new here, or, through lwIP's
+ *    API, lwip_init, netif_add, tcp_new, udp_new ... in that thread.  The
+ *    lwIP layer's state (the stack lwip_init made, netif_list,
+ *    netif_default, udp_pcbs, the pcb pools and their slab registries,
+ *    timeouts, DNS, the loopback queue) is per thread (_Thread_local), and
+ *    so is the pbuf cache (tern/pbuf.h).  Nothing mutable is shared: the
+ *    only process-wide state is written before main and only read after
+ *    (the lwipopts and structure layouts the program's constructors
+ *    register, constant tables).
+ *  - Pbufs and pcbs belong to the thread that made them.  Pass none to
+ *    another thread's stack: a pcb is looked up in its own thread's pool
+ *    registry (from another thread it reads as a freed pcb), and a pbuf
+ *    freed by another thread lands in that thread's cache and counters.
+ *    Move data between threads as bytes, or hand the packet to the owner.
+ *  - A thread that ran a stack frees what it holds (pbufs, its netifs'
+ *    memory), then calls tern_lwip_release() (lwIP API; lwip/init.h) or
+ *    tern_stack_free and tern_pbuf_trim() before it ends; a thread's
+ *    pools and caches are not freed by its end.
+ *  - A stack used from several threads (lwIP's NO_SYS programs that take
+ *    their own lock, as go-tun2socks) works only where every call finds
+ *    the state in the calling thread: calls from a thread that did not
+ *    make the stack see an empty one. */
 #ifndef TERN_STACK_H
 #define TERN_STACK_H
 

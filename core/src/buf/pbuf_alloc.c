@@ -10,8 +10,10 @@
  * calls malloc per packet; the lists together hold at most
  * TERN_PBUF_CACHE_MAX_BYTES, so memory goes back to the system after a burst.
  *
- * The state is process-global and unlocked, like lwIP's pools: one thread at a
- * time.  Under AddressSanitizer cached blocks are poisoned, so a use after
+ * The state is per thread (one stack per thread, tern/stack.h), unlocked:
+ * a pbuf goes back to the cache of the thread that frees it, so pbufs stay
+ * with the thread that made them, and a thread that ends calls
+ * tern_pbuf_trim() first or its cached blocks are lost.  Under AddressSanitizer cached blocks are poisoned, so a use after
  * tern_pbuf_free is still reported although the memory was never free()d. */
 #include "tern/pbuf.h"
 
@@ -65,7 +67,7 @@ static const uint32_t class_bytes[CLS_COUNT] = {
     65536 + 512,
 };
 
-static struct {
+static _Thread_local struct {
     block_hdr *free_list[CLS_COUNT];
     tern_pbuf_stats stats;
     uint64_t limit; /* cap on stats.live_bytes; 0: none */

@@ -109,7 +109,7 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
 uint32_t tern__tcp_random(tern_stack *s)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
-    static uint32_t counter;
+    static _Thread_local uint32_t counter; /* per thread: stacks run one per thread */
     counter++;
     uint32_t in[2] = {counter, tern_stack_now(s)};
     return (uint32_t)siphash(tb->secret, (const uint8_t *)in, sizeof(in));
