@@ -11,7 +11,12 @@
  *    destination, and one UDP pcb receives every datagram.
  * `#if TUN2SOCKS` marks the only places where the two APIs differ.
  *
- * Structure: one thread, one epoll loop.  Packets read from the TUN (in
+ * Structure: one thread per TUN queue (--queues N, IFF_MULTI_QUEUE; the
+ * kernel's flow hash keeps each flow on one queue), each with its own
+ * stack (lwip_init in that thread: tern's lwIP state is per thread), its
+ * own epoll loop and its own upstream sockets; they share nothing mutable
+ * but the pcap file (locked).  The main thread only waits for signals and
+ * gathers the threads' counters.  Within a thread:  Packets read from the TUN (in
  * batches, each read straight into a pbuf) go to the netif's input; the
  * netif's output callbacks write packets to the TUN.  lwIP callbacks never
  * do socket I/O: they queue data and mark the connection for service; the
@@ -28,7 +33,7 @@
 #include "relay.h"
 
 struct relay_config cfg;
-struct relay_counters ctr;
+_Thread_local struct relay_counters ctr;
 
 static int proc_fds_baseline;
 
@@ -46,21 +51,22 @@ static int count_proc_fds(void)
     return n - 1; /* the directory's own fd */
 }
 
-int epfd = -1;
+_Thread_local int epfd = -1;
 tern_tun *tun;
-struct netif *nif;
-static evsrc tun_src = {SRC_TUN}, sig_src = {SRC_SIG};
+_Thread_local unsigned tun_q;
+_Thread_local struct netif *nif;
+static evsrc tun_src = {SRC_TUN}, wake_src = {SRC_WAKE}; /* read only */
 static int sigfd = -1;
-volatile int quit;
-u8_t relay_buf[RELAY_BUF];
+_Atomic int quit;
+_Thread_local u8_t relay_buf[RELAY_BUF];
 
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-static struct udp_pcb *udp_pcbs_mine[MAX_LISTEN * MAX_PORTS + 1];
-static int n_udp_pcbs;
-static struct tcp_pcb *listen_pcbs[MAX_LISTEN * MAX_PORTS + 1];
-static int n_listen_pcbs;
+static _Thread_local struct udp_pcb *udp_pcbs_mine[MAX_LISTEN * MAX_PORTS + 1];
+static _Thread_local int n_udp_pcbs;
+static _Thread_local struct tcp_pcb *listen_pcbs[MAX_LISTEN * MAX_PORTS + 1];
+static _Thread_local int n_listen_pcbs;
 
 void die(const char *what)
 {
@@ -93,7 +99,7 @@ static void add_listener(const ip_addr_t *addr, u16_t port)
 #endif
 
 #if !LWIP_HAVE_LOOPIF
-static struct netif tun_netif;
+static _Thread_local struct netif tun_netif;
 
 static err_t tunif_init(struct netif *n)
 {
@@ -178,6 +184,9 @@ static void stack_teardown(void)
         udp_remove(udp_pcbs_mine[i]);
     n_listen_pcbs = n_udp_pcbs = 0;
     tun_rx_release();
+#ifdef TERN_HAVE_LWIP_RELEASE
+    tern_lwip_release(); /* this thread's stack, pools and pbuf cache */
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -207,6 +216,8 @@ static void usage(FILE *f)
             "                        UDP trains both ways (default on where the kernel has it)\n"
             "  --udp-segment on|off  UDP_SEGMENT: a flow's datagrams leave in one sendmsg (on)\n"
             "  --udp-gro on|off      UDP_GRO on the upstream sockets' receives (on)\n"
+            "  --queues N            TUN queues (IFF_MULTI_QUEUE), one thread and stack each (1;\n"
+            "                        the tern build only)\n"
             "  --stats               print a stats line every second\n"
             "  -v                    verbose\n"
             "signals: SIGUSR1 prints counters; SIGTERM/SIGINT exit cleanly\n",
@@ -317,14 +328,14 @@ static int on_off(const char *v, const char *opt)
 static void parse_args(int argc, char **argv)
 {
     enum { O_TUN = 256, O_ADDR, O_PEER, O_ADDR6, O_MTU, O_NOCONF, O_LISTEN, O_UP, O_SOCKS, O_MARK, O_UDPTO,
-           O_PCAP, O_STATS, O_HELP, O_TXQ, O_OFFLOAD, O_USO, O_UDPSEG, O_UDPGRO };
+           O_PCAP, O_STATS, O_HELP, O_TXQ, O_OFFLOAD, O_USO, O_UDPSEG, O_UDPGRO, O_QUEUES };
     static const struct option opts[] = {
         {"tun", 1, 0, O_TUN},       {"tun-addr", 1, 0, O_ADDR},   {"tun-peer", 1, 0, O_PEER},
         {"tun-addr6", 1, 0, O_ADDR6}, {"mtu", 1, 0, O_MTU},       {"no-config", 0, 0, O_NOCONF},
         {"listen", 1, 0, O_LISTEN}, {"upstream", 1, 0, O_UP},     {"socks5", 1, 0, O_SOCKS},
         {"mark", 1, 0, O_MARK},     {"udp-timeout", 1, 0, O_UDPTO}, {"pcap", 1, 0, O_PCAP},
         {"txqueuelen", 1, 0, O_TXQ}, {"stats", 0, 0, O_STATS},   {"help", 0, 0, O_HELP},       {"offload", 1, 0, O_OFFLOAD},
-        {"offload-uso", 1, 0, O_USO}, {"udp-segment", 1, 0, O_UDPSEG}, {"udp-gro", 1, 0, O_UDPGRO},
+        {"offload-uso", 1, 0, O_USO}, {"udp-segment", 1, 0, O_UDPSEG}, {"udp-gro", 1, 0, O_UDPGRO}, {"queues", 1, 0, O_QUEUES},
         {0, 0, 0, 0},
     };
     cfg.tun.name = "tern0";
@@ -334,6 +345,7 @@ static void parse_args(int argc, char **argv)
     cfg.offload_uso = 1;
     cfg.udp_segment = 1;
     cfg.udp_gro = 1;
+    cfg.queues = 1;
     int o;
     while ((o = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         u16_t port;
@@ -371,6 +383,14 @@ static void parse_args(int argc, char **argv)
         case O_USO: cfg.offload_uso = on_off(optarg, "--offload-uso"); break;
         case O_UDPSEG: cfg.udp_segment = on_off(optarg, "--udp-segment"); break;
         case O_UDPGRO: cfg.udp_gro = on_off(optarg, "--udp-gro"); break;
+        case O_QUEUES: {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || n < 1 || n > TERN_TUN_MAX_QUEUES)
+                die("bad --queues (1 to 16)");
+            cfg.queues = (unsigned)n;
+            break;
+        }
         case O_LISTEN:
             if (cfg.nlisten == MAX_LISTEN || parse_listen(optarg, &cfg.listen[cfg.nlisten]) < 0)
                 die("bad --listen (ADDR:PORT[,PORT...], IPv6 as [ADDR]:PORT)");
@@ -406,92 +426,136 @@ static void parse_args(int argc, char **argv)
     if (!cfg.have_upstream)
         die("the lwip build needs --upstream HOST[:PORT] (the original destination is the relay itself)");
 #endif
+#ifndef TERN_HAVE_LWIP_RELEASE
+    if (cfg.queues > 1)
+        die("--queues above 1 needs the tern build: lwIP keeps its stack in process-wide statics, so only one "
+            "thread may run it (tern's lwIP state is per thread)");
+#endif
 }
 
+
 /* ------------------------------------------------------------------ */
-/* main loop                                                           */
+/* threads and counters                                                */
+
+/* One per TUN queue.  The main thread reads a worker's counters only
+ * through snap, which the worker fills under wlock when asked (snap_req
+ * moved past snap_gen) and once more when it ends (done). */
+typedef struct worker {
+    pthread_t th;
+    unsigned q;
+    int wakefd; /* eventfd: the main thread asks for counters, or to quit */
+    evsrc src;
+    struct relay_counters snap;
+    unsigned snap_gen;
+    int ready, done;
+} worker;
+
+static worker workers[TERN_TUN_MAX_QUEUES];
+static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wcond = PTHREAD_COND_INITIALIZER;
+static _Atomic unsigned snap_req;
+
+static void publish(worker *w, unsigned gen, int done)
+{
+    pthread_mutex_lock(&wlock);
+    w->snap = ctr;
+    w->snap_gen = gen;
+    w->done |= done;
+    pthread_cond_broadcast(&wcond);
+    pthread_mutex_unlock(&wlock);
+}
+
+static void wake_all(void)
+{
+    uint64_t one = 1;
+    for (unsigned q = 0; q < cfg.queues; q++)
+        if (write(workers[q].wakefd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+            perror("tunrelay: eventfd");
+}
+
+/* Every worker's latest counters, summed; *used: queues that carried a flow. */
+static struct relay_counters gather(int *used)
+{
+    unsigned gen = atomic_fetch_add(&snap_req, 1) + 1;
+    wake_all();
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2; /* a worker stuck for 2 s: report what it last published */
+    struct relay_counters sum;
+    memset(&sum, 0, sizeof(sum));
+    pthread_mutex_lock(&wlock);
+    for (unsigned q = 0; q < cfg.queues; q++)
+        while (!workers[q].done && workers[q].snap_gen != gen &&
+               pthread_cond_timedwait(&wcond, &wlock, &until) == 0)
+            ;
+    *used = 0;
+    for (unsigned q = 0; q < cfg.queues; q++) {
+        const struct relay_counters *c = &workers[q].snap;
+        *used += c->conns_total + c->udp_total > 0;
+        sum.conns_open += c->conns_open, sum.pcbs_live += c->pcbs_live, sum.fds_open += c->fds_open;
+        sum.udp_open += c->udp_open, sum.conns_total += c->conns_total, sum.conns_failed += c->conns_failed;
+        sum.conns_reset += c->conns_reset, sum.up_bytes += c->up_bytes, sum.down_bytes += c->down_bytes;
+        sum.udp_total += c->udp_total, sum.udp_up += c->udp_up, sum.udp_down += c->udp_down;
+        sum.udp_drops += c->udp_drops, sum.tun_drops += c->tun_drops, sum.input_drops += c->input_drops;
+        sum.trains_in += c->trains_in, sum.trains_out += c->trains_out, sum.seg_sends += c->seg_sends;
+        sum.gro_reads += c->gro_reads;
+    }
+    pthread_mutex_unlock(&wlock);
+    return sum;
+}
 
 static void print_counters(const char *tag)
 {
+    int used;
+    struct relay_counters c = gather(&used);
     fprintf(stderr,
             "%s: open_conns=%ld open_fds=%ld live_pcbs=%ld udp_sessions=%ld proc_fds=%d proc_fds_baseline=%d "
             "conns_total=%llu conns_failed=%llu conns_reset=%llu up_bytes=%llu down_bytes=%llu udp_total=%llu "
-            "udp_up=%llu udp_down=%llu drops=%llu trains_in=%llu trains_out=%llu seg_sends=%llu gro_reads=%llu\n",
-            tag, ctr.conns_open, ctr.fds_open, ctr.pcbs_live, ctr.udp_open, count_proc_fds(), proc_fds_baseline,
-            ctr.conns_total, ctr.conns_failed, ctr.conns_reset, ctr.up_bytes, ctr.down_bytes, ctr.udp_total,
-            ctr.udp_up, ctr.udp_down, ctr.udp_drops + ctr.tun_drops + ctr.input_drops, ctr.trains_in,
-            ctr.trains_out, ctr.seg_sends, ctr.gro_reads);
+            "udp_up=%llu udp_down=%llu drops=%llu trains_in=%llu trains_out=%llu seg_sends=%llu gro_reads=%llu "
+            "queues=%u queues_used=%d\n",
+            tag, c.conns_open, c.fds_open, c.pcbs_live, c.udp_open, count_proc_fds(), proc_fds_baseline,
+            c.conns_total, c.conns_failed, c.conns_reset, c.up_bytes, c.down_bytes, c.udp_total, c.udp_up,
+            c.udp_down, c.udp_drops + c.tun_drops + c.input_drops, c.trains_in, c.trains_out, c.seg_sends,
+            c.gro_reads, cfg.queues, used);
 }
 
+/* One line a second per thread: its own counters and its queue's. */
 static void print_stats(void)
 {
-    static unsigned long long last_up, last_down;
+    static _Thread_local unsigned long long last_up, last_down;
     tern_tun_stats ts;
-    tern_tun_get_stats(tun, &ts);
+    tern_tun_get_queue_stats(tun, tun_q, &ts);
     fprintf(stderr,
             "stats: conns=%ld total=%llu up_bytes=%llu down_bytes=%llu up_mbps=%.1f down_mbps=%.1f udp=%ld "
-            "tun_rx=%llu tun_tx=%llu drops=%llu\n",
+            "tun_rx=%llu tun_tx=%llu drops=%llu queue=%u\n",
             ctr.conns_open, ctr.conns_total, ctr.up_bytes, ctr.down_bytes, (double)(ctr.up_bytes - last_up) * 8 / 1e6,
             (double)(ctr.down_bytes - last_down) * 8 / 1e6, ctr.udp_open, (unsigned long long)ts.rx_packets,
             (unsigned long long)ts.tx_packets,
-            ctr.udp_drops + ctr.tun_drops + ctr.input_drops + (unsigned long long)ts.rx_truncated);
+            ctr.udp_drops + ctr.tun_drops + ctr.input_drops + (unsigned long long)ts.rx_truncated, tun_q);
     last_up = ctr.up_bytes;
     last_down = ctr.down_bytes;
 }
 
-static void handle_signals(void)
+/* ------------------------------------------------------------------ */
+/* one queue's loop                                                    */
+
+static void *worker_main(void *arg)
 {
-    struct signalfd_siginfo si;
-    while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-        if (si.ssi_signo == SIGUSR1)
-            print_counters("counters");
-        else
-            quit = 1;
-    }
-}
-
-int main(int argc, char **argv)
-{
-    parse_args(argc, argv);
-    signal(SIGPIPE, SIG_IGN);
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-
-    offload_on = cfg.offload < 0 ? STACK_TAKES_PARTIAL_CSUM : cfg.offload;
-    if (offload_on)
-        cfg.tun.flags |= TERN_TUN_F_VNET_HDR; /* netif_tern_set_tso follows once the netif exists */
-    if (offload_on && cfg.offload_uso)
-        cfg.tun.flags |= TERN_TUN_F_USO;
-    int r = tern_tun_open(&cfg.tun, &tun);
-    if (r < 0) {
-        fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
-        return 1;
-    }
-    uso_on = tern_tun_has_uso(tun);
-    if (cfg.pcap)
-        pcap_open(cfg.pcap);
-
+    worker *w = arg;
+    tun_q = w->q;
     epfd = epoll_create1(EPOLL_CLOEXEC);
-    sigset_t ss;
-    sigemptyset(&ss);
-    sigaddset(&ss, SIGINT);
-    sigaddset(&ss, SIGTERM);
-    sigaddset(&ss, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &ss, NULL);
-    sigfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (epfd < 0)
+        die("epoll_create1 failed");
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &tun_src};
-    epoll_ctl(epfd, EPOLL_CTL_ADD, tern_tun_fd(tun, 0), &ev);
-    ev.data.ptr = &sig_src;
-    epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
-
+    epoll_ctl(epfd, EPOLL_CTL_ADD, tern_tun_fd(tun, tun_q), &ev);
+    ev.data.ptr = &wake_src;
+    epoll_ctl(epfd, EPOLL_CTL_ADD, w->wakefd, &ev);
     stack_setup();
-    proc_fds_baseline = count_proc_fds();
-    fprintf(stderr, "tunrelay-%s: ready on %s mtu %u (%s%s) proc_fds=%d\n", TUN2SOCKS ? "tern" : "lwip",
-            tern_tun_name(tun), tern_tun_mtu(tun), TUN2SOCKS ? "catch-all" : "listen",
-            offload_on ? (uso_on ? ", offloads with uso" : ", offloads") : "", proc_fds_baseline);
+    publish(w, 0, 0);
+    pthread_mutex_lock(&wlock);
+    w->ready = 1;
+    pthread_cond_broadcast(&wcond);
+    pthread_mutex_unlock(&wlock);
 
     u32_t next_tick = sys_now() + 1000;
     struct epoll_event evs[256];
@@ -508,7 +572,12 @@ int main(int argc, char **argv)
             evsrc *s = evs[i].data.ptr;
             switch (s->kind) {
             case SRC_TUN: tun_readable(); break;
-            case SRC_SIG: handle_signals(); break;
+            case SRC_WAKE: {
+                uint64_t v;
+                if (read(w->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                    die("eventfd read failed");
+                break;
+            }
             case SRC_CONN: {
                 conn *c = (conn *)s;
                 c->ev |= evs[i].events;
@@ -530,15 +599,97 @@ int main(int argc, char **argv)
             if (cfg.stats)
                 print_stats();
             if (pcap_out)
-                kit_pcap_flush(pcap_out);
+                pcap_flush();
         }
+        unsigned req = atomic_load(&snap_req);
+        if (req != w->snap_gen)
+            publish(w, req, 0);
+    }
+    stack_teardown();
+    close(epfd);
+    publish(w, atomic_load(&snap_req), 1);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* main: signals                                                       */
+
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    signal(SIGPIPE, SIG_IGN);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
     }
 
-    stack_teardown();
+    offload_on = cfg.offload < 0 ? STACK_TAKES_PARTIAL_CSUM : cfg.offload;
+    if (offload_on)
+        cfg.tun.flags |= TERN_TUN_F_VNET_HDR; /* netif_tern_set_tso follows once the netif exists */
+    if (offload_on && cfg.offload_uso)
+        cfg.tun.flags |= TERN_TUN_F_USO;
+    cfg.tun.queues = cfg.queues;
+    int r = tern_tun_open(&cfg.tun, &tun);
+    if (r < 0) {
+        fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
+        return 1;
+    }
+    uso_on = tern_tun_has_uso(tun);
+    if (cfg.pcap)
+        pcap_open(cfg.pcap);
+
+    /* Blocked before the threads start, so every thread inherits the mask
+     * and the signals wait for the main thread's signalfd. */
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGINT);
+    sigaddset(&ss, SIGTERM);
+    sigaddset(&ss, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &ss, NULL);
+    sigfd = signalfd(-1, &ss, SFD_CLOEXEC);
+    for (unsigned q = 0; q < cfg.queues; q++) {
+        worker *w = &workers[q];
+        w->q = q;
+        w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (sigfd < 0 || w->wakefd < 0)
+            die("signalfd/eventfd failed");
+        if (pthread_create(&w->th, NULL, worker_main, w) != 0)
+            die("pthread_create failed");
+    }
+    pthread_mutex_lock(&wlock);
+    for (unsigned q = 0; q < cfg.queues; q++)
+        while (!workers[q].ready)
+            pthread_cond_wait(&wcond, &wlock);
+    pthread_mutex_unlock(&wlock);
+    proc_fds_baseline = count_proc_fds();
+    char queues[32] = "";
+    if (cfg.queues > 1)
+        snprintf(queues, sizeof(queues), ", %u queues", cfg.queues);
+    fprintf(stderr, "tunrelay-%s: ready on %s mtu %u (%s%s%s) proc_fds=%d\n", TUN2SOCKS ? "tern" : "lwip",
+            tern_tun_name(tun), tern_tun_mtu(tun), TUN2SOCKS ? "catch-all" : "listen",
+            offload_on ? (uso_on ? ", offloads with uso" : ", offloads") : "", queues, proc_fds_baseline);
+
+    struct signalfd_siginfo si;
+    while (!quit) {
+        ssize_t n = read(sigfd, &si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != (ssize_t)sizeof(si))
+            die("signalfd read failed");
+        if (si.ssi_signo == SIGUSR1)
+            print_counters("counters");
+        else
+            quit = 1;
+    }
+    wake_all();
+    for (unsigned q = 0; q < cfg.queues; q++)
+        pthread_join(workers[q].th, NULL);
     kit_pcap_close(pcap_out);
     print_counters("exit");
+    for (unsigned q = 0; q < cfg.queues; q++)
+        close(workers[q].wakefd);
     tern_tun_close(tun);
-    close(epfd);
     close(sigfd);
     return 0;
 }

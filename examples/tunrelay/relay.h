@@ -1,4 +1,7 @@
-/* relay.h: what the parts of tunrelay share (one program, one thread).
+/* relay.h: what the parts of tunrelay share (one program; with --queues N,
+ * N threads, each with its own stack, epoll and sockets: the state below
+ * marked _Thread_local is one thread's, the rest is set before the
+ * threads start and only read after).
  *
  *  tun_io.c     TUN device <-> netif: packets in (batched reads into
  *               pbufs), packets out, the pcap writer
@@ -23,12 +26,15 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -100,6 +106,7 @@ struct relay_config {
     int offload_uso;  /* with offload: UDP trains on the TUN (TUN_F_USO4/6) */
     int udp_segment;  /* UDP_SEGMENT on the upstream sockets' sends */
     int udp_gro;      /* UDP_GRO on the upstream sockets' receives */
+    unsigned queues;  /* TUN queues, one thread (and one stack) each */
 };
 extern struct relay_config cfg;
 
@@ -127,21 +134,22 @@ struct relay_counters {
      * sendmsgs of more than one datagram, UDP_GRO reads of more than one */
     unsigned long long trains_in, trains_out, seg_sends, gro_reads;
 };
-extern struct relay_counters ctr;
+extern _Thread_local struct relay_counters ctr; /* this thread's */
 
 /* ------------------------------------------------------------------ */
 /* event sources                                                       */
 
-enum { SRC_TUN = 1, SRC_SIG, SRC_CONN, SRC_UDP, SRC_DEAD };
+enum { SRC_TUN = 1, SRC_SIG, SRC_CONN, SRC_UDP, SRC_DEAD, SRC_WAKE };
 typedef struct evsrc {
     int kind;
 } evsrc;
 
-extern int epfd;
-extern tern_tun *tun;
-extern struct netif *nif;
-extern volatile int quit;
-extern u8_t relay_buf[RELAY_BUF];
+extern _Thread_local int epfd;
+extern tern_tun *tun;                /* shared: each thread uses its own queue */
+extern _Thread_local unsigned tun_q; /* this thread's TUN queue */
+extern _Thread_local struct netif *nif;
+extern _Atomic int quit;
+extern _Thread_local u8_t relay_buf[RELAY_BUF];
 
 /* ------------------------------------------------------------------ */
 /* TCP connections                                                     */
@@ -200,6 +208,7 @@ void die(const char *what);
 extern kit_pcap *pcap_out;
 extern int offload_on;
 void pcap_open(const char *path);
+void pcap_flush(void);
 err_t tun_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *a);
 err_t tun_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *a);
 void tun_readable(void);
@@ -209,7 +218,7 @@ void tun_write_raw(const struct iovec *iov, const tern_tun_meta *meta);
 void relay_flush(void);
 
 /* udp_train.c */
-extern int uso_on; /* the TUN hands and takes UDP trains */
+extern int uso_on; /* the TUN hands and takes UDP trains (set before the threads) */
 int train_split(const u8_t *pkt, size_t len, u16_t seg, void (*deliver)(struct pbuf *p));
 int train_add(struct pbuf *p);
 void train_flush(void);
@@ -222,7 +231,7 @@ int new_socket(int family, int type);
 void close_socket(int fd, int rst);
 
 /* tcp_relay.c */
-extern conn *conns;
+extern _Thread_local conn *conns;
 void svc_mark(conn *c);
 void run_service(void);
 err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err);

@@ -11,8 +11,10 @@
 /* TCP connections                                                     */
 
 
-conn *conns;
-static conn *svc_head, **svc_tail = &svc_head;
+_Thread_local conn *conns;
+/* svc_tail is NULL until the first svc_mark (a thread-local address is no
+ * constant initializer). */
+static _Thread_local conn *svc_head, **svc_tail;
 
 void svc_mark(conn *c)
 {
@@ -20,6 +22,8 @@ void svc_mark(conn *c)
         return;
     c->in_svc = 1;
     c->svc_next = NULL;
+    if (!svc_tail)
+        svc_tail = &svc_head;
     *svc_tail = c;
     svc_tail = &c->svc_next;
 }
@@ -45,7 +49,7 @@ static void upq_free(conn *c)
 
 /* Unlinks c; the memory is released by conn_reap() at the end of the loop
  * iteration, because the epoll batch being processed may still name it. */
-static conn *graveyard;
+static _Thread_local conn *graveyard;
 
 void conn_free(conn *c)
 {

@@ -21,11 +21,23 @@ void pcap_open(const char *path)
     }
 }
 
+/* One file for every queue's thread: records are written whole under the lock. */
+static pthread_mutex_t pcap_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void pcap_write(const struct iovec *iov, int n)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    pthread_mutex_lock(&pcap_lock);
     kit_pcap_write(pcap_out, iov, n, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+    pthread_mutex_unlock(&pcap_lock);
+}
+
+void pcap_flush(void)
+{
+    pthread_mutex_lock(&pcap_lock);
+    kit_pcap_flush(pcap_out);
+    pthread_mutex_unlock(&pcap_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -66,7 +78,7 @@ static err_t tun_output(struct netif *n, struct pbuf *p)
     }
     if (pcap_out)
         pcap_write(iov, cnt);
-    if (tern_tun_write(tun, 0, iov, cnt, mp) < 0)
+    if (tern_tun_write(tun, tun_q, iov, cnt, mp) < 0)
         ctr.tun_drops++;
     return ERR_OK;
 }
@@ -76,7 +88,7 @@ void tun_write_raw(const struct iovec *iov, const tern_tun_meta *meta)
 {
     if (pcap_out)
         pcap_write(iov, 1);
-    if (tern_tun_write(tun, 0, iov, 1, meta) < 0)
+    if (tern_tun_write(tun, tun_q, iov, 1, meta) < 0)
         ctr.tun_drops++;
 }
 
@@ -107,7 +119,7 @@ err_t tun_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *a)
     return tun_output_any(n, p);
 }
 
-static struct pbuf *rx_pbufs[TUN_BATCH];
+static _Thread_local struct pbuf *rx_pbufs[TUN_BATCH]; /* this thread's queue's buffers */
 
 int offload_on;
 
@@ -168,7 +180,7 @@ void tun_readable(void)
         }
         if (!have)
             return;
-        int n = tern_tun_read_batch(tun, 0, pk, have);
+        int n = tern_tun_read_batch(tun, tun_q, pk, have);
         if (n < 0) {
             fprintf(stderr, "tunrelay: %s\n", tern_tun_last_error());
             return;

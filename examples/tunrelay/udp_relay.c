@@ -18,8 +18,8 @@
 /* UDP sessions                                                        */
 
 
-static usess *uhash[UDP_HASH];
-static usess *lru_head, *lru_tail;
+static _Thread_local usess *uhash[UDP_HASH]; /* this thread's sessions */
+static _Thread_local usess *lru_head, *lru_tail;
 
 static int ip_same(const ip_addr_t *a, const ip_addr_t *b)
 {
@@ -81,10 +81,10 @@ static void lru_append(usess *s)
 #define UP_SEGS 64
 #define UP_MAX 65000u
 #define UP_SEG_MAX 1452u /* IPv6 + UDP in a 1500-byte MTU */
-static usess *up_s;
-static u8_t up_buf[UP_MAX];
-static unsigned up_len, up_seg, up_n;
-static int up_closed;
+static _Thread_local usess *up_s;
+static _Thread_local u8_t up_buf[UP_MAX];
+static _Thread_local unsigned up_len, up_seg, up_n;
+static _Thread_local int up_closed;
 
 static void up_send_one(usess *s, const void *d, size_t l)
 {

@@ -125,9 +125,9 @@ int train_split(const u8_t *pkt, size_t len, u16_t seg, void (*deliver)(struct p
 #define TRAIN_MAX 65535u
 #define TRAIN_SEGS 64u /* the kernel's per-train limit is at least this (UDP_MAX_SEGMENTS) */
 
-static u8_t train_buf[TRAIN_MAX];
-static unsigned train_hl, train_len, train_seg, train_n;
-static int train_closed; /* a shorter datagram ended the run */
+static _Thread_local u8_t train_buf[TRAIN_MAX]; /* this thread's train */
+static _Thread_local unsigned train_hl, train_len, train_seg, train_n;
+static _Thread_local int train_closed; /* a shorter datagram ended the run */
 
 static int same_flow(const u8_t *a, const u8_t *b, unsigned hl)
 {

@@ -37,7 +37,7 @@ struct tern_tun {
     unsigned mtu;
     uint32_t flags;
     int uso; /* the kernel took TUN_F_USO4|TUN_F_USO6 */
-    tern_tun_stats st;
+    tern_tun_stats st[TERN_TUN_MAX_QUEUES]; /* per queue: queues may be served by different threads */
 };
 
 static __thread char last_error[320];
@@ -325,7 +325,7 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
             struct iovec v[2] = {{&vh, sizeof(vh)}, {pk->data, pk->cap}};
             r = readv(fd, v, 2);
             if (r >= 0 && (size_t)r < sizeof(vh)) {
-                t->st.rx_truncated++;
+                t->st[queue].rx_truncated++;
                 continue;
             }
             if (r >= 0)
@@ -338,13 +338,13 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
-            t->st.rx_errors++;
+            t->st[queue].rx_errors++;
             if (got)
                 break;
             return fail(errno, "reading %s: %s", t->name, strerror(errno));
         }
         if (r == 0) {
-            t->st.rx_truncated++;
+            t->st[queue].rx_truncated++;
             continue;
         }
         pk->len = (size_t)r;
@@ -358,8 +358,8 @@ int tern_tun_read_batch(tern_tun *t, unsigned queue, tern_tun_packet *pkts, int 
             pk->meta.csum_start = le16toh(vh.csum_start);
             pk->meta.csum_offset = le16toh(vh.csum_offset);
         }
-        t->st.rx_packets++;
-        t->st.rx_bytes += (uint64_t)r;
+        t->st[queue].rx_packets++;
+        t->st[queue].rx_bytes += (uint64_t)r;
         got++;
     }
     return got;
@@ -395,17 +395,17 @@ ssize_t tern_tun_write(tern_tun *t, unsigned queue, const struct iovec *iov, int
         if (r >= 0) {
             if (vnet)
                 r -= (ssize_t)sizeof(vh);
-            t->st.tx_packets++;
-            t->st.tx_bytes += (uint64_t)r;
+            t->st[queue].tx_packets++;
+            t->st[queue].tx_bytes += (uint64_t)r;
             return r;
         }
         if (errno == EINTR)
             continue;
         int e = errno;
         if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS)
-            t->st.tx_dropped++;
+            t->st[queue].tx_dropped++;
         else
-            t->st.tx_errors++;
+            t->st[queue].tx_errors++;
         return -e;
     }
 }
@@ -422,7 +422,24 @@ int tern_tun_write_batch(tern_tun *t, unsigned queue, const tern_tun_packet *pkt
     return done;
 }
 
-void tern_tun_get_stats(const tern_tun *t, tern_tun_stats *st) { *st = t->st; }
+void tern_tun_get_stats(const tern_tun *t, tern_tun_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    for (unsigned q = 0; q < t->nqueues; q++) {
+        const tern_tun_stats *s = &t->st[q];
+        st->rx_packets += s->rx_packets, st->rx_bytes += s->rx_bytes, st->rx_truncated += s->rx_truncated;
+        st->rx_errors += s->rx_errors, st->tx_packets += s->tx_packets, st->tx_bytes += s->tx_bytes;
+        st->tx_dropped += s->tx_dropped, st->tx_errors += s->tx_errors;
+    }
+}
+
+void tern_tun_get_queue_stats(const tern_tun *t, unsigned queue, tern_tun_stats *st)
+{
+    if (queue < t->nqueues)
+        *st = t->st[queue];
+    else
+        memset(st, 0, sizeof(*st));
+}
 
 static int parse_prefix(const char *slash, unsigned max, unsigned *out)
 {

@@ -246,6 +246,60 @@ def cmd_udp_echo(name, host, port):
     result(ok == total, name, "%d/%d datagrams echoed (sizes %s)" % (ok, total, sizes))
 
 
+
+def cmd_udp_flood(name, host, port, flows, per_flow):
+    """Many UDP flows at once (each its own source port, so the kernel's
+    flow hash spreads them over the relay's TUN queues), each sending
+    per_flow 1200-byte datagrams of its own content without waiting, to the
+    echo.  Every datagram must come back byte-exact (sha256 of each, per
+    flow: none corrupted, none from another flow); one lost on the way is
+    sent again, up to 4 rounds, so a loaded machine's drops are not
+    failures, but a datagram mangled or crossed between flows is."""
+    port, flows, per_flow = int(port), int(flows), int(per_flow)
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    socks = []
+    want = []
+    for f in range(flows):
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        s.connect((host, port))
+        s.setblocking(False)
+        socks.append(s)
+        want.append({hashlib.sha256(d).digest(): d for d in
+                     (struct.pack("!HH", f, i) + pattern("flood%d.%d" % (f, i), 1196) for i in range(per_flow))})
+    missing = [set(w) for w in want]
+    bad = 0
+    for rnd in range(4):
+        for f, s in enumerate(socks):
+            for h in missing[f]:
+                try:
+                    s.send(want[f][h])
+                except BlockingIOError:
+                    pass
+        deadline = time.time() + 3
+        while time.time() < deadline and any(missing):
+            got = False
+            for f, s in enumerate(socks):
+                while True:
+                    try:
+                        d = s.recv(65536)
+                    except BlockingIOError:
+                        break
+                    got = True
+                    h = hashlib.sha256(d).digest()
+                    if h in want[f]:
+                        missing[f].discard(h)
+                    else:
+                        bad += 1
+            if not got:
+                time.sleep(0.01)
+        if not any(missing):
+            break
+    lost = sum(len(m) for m in missing)
+    result(bad == 0 and lost == 0, name, "%d flows x %d datagrams of 1200 bytes echoed byte-exact; %d not back "
+           "after %d rounds, %d wrong" % (flows, per_flow, lost, rnd + 1, bad))
+
+
 SOL_UDP, UDP_SEGMENT, UDP_GRO = 17, 103, 104
 # (payload bytes per datagram, datagrams, bytes of the last one): full
 # trains, trains closed by a short datagram (down to 1 byte), a lone one

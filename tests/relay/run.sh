@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/relay/run.sh BUILD_DIR [lwip|tern|all]
+# tests/relay/run.sh BUILD_DIR [lwip|tern|mq|all]  (mq: only the --queues 4 suite)
 #
 # End-to-end tests of examples/tunrelay through a real TUN device, in two
 # private network namespaces created here and removed on exit (trap):
@@ -241,6 +241,35 @@ offload_off_suite() {
     stop_relay "tern/offload-off-exit" "$log"
 }
 
+# --queues 4 (tern build): one thread, stack and epoll per TUN queue; the
+# kernel's flow hash spreads the flows, each must arrive byte-exact, and
+# every thread must end cleanly on SIGTERM (the ASan build: no leak)
+multiqueue_suite() {
+    local log=$TMP/relay-tern-mq.log line used
+    [ -x "$BUILD/examples/tunrelay/tunrelay-tern" ] || return
+    say "--- tunrelay-tern --queues 4"
+    if ! start_relay tern "$log" --queues 4; then
+        bad "tern/mq-start" "relay did not start: $(head -3 "$log" | tr '\n' ' ')"
+        return
+    fi
+    check "tern/mq-concurrent-$CONNS" 150 echo-many 198.18.1.2 "$CONNS" 65536
+    check "tern/mq-download-v4" 120 download 198.18.1.2 big.bin "$BIG_SHA"
+    check "tern/mq-upload-v6" 120 upload fd00:1:1::2 $((10 * 1024 * 1024))
+    check "tern/mq-udp-flood-v4" 60 udp-flood 198.18.1.2 40000 64 50
+    check "tern/mq-udp-flood-v6" 60 udp-flood fd00:1:1::2 40000 32 50
+    check "tern/mq-udp-trains-v4" 60 udp-trains 198.18.1.2 40010
+    line=$(counters "$log")
+    used=$(field "$line" queues_used)
+    # 500 connections and 96 UDP flows all hashed to one queue of 4: 4^-595
+    if [ "$(field "$line" queues)" = 4 ] && [ "${used:-0}" -ge 2 ]; then
+        ok "tern/mq-queues-used" "$used of 4 queues carried flows (conns_total=$(field "$line" conns_total) udp_total=$(field "$line" udp_total))"
+    else
+        bad "tern/mq-queues-used" "${line#counters: }"
+    fi
+    leak_check "tern/mq-no-leaks" "$log" 1
+    stop_relay "tern/mq-exit" "$log"
+}
+
 stop_relay() {
     local name=$1 log=$2
     kill -TERM "$RELAY_PID" 2>/dev/null
@@ -388,6 +417,9 @@ tun_errors() {
     expect_error "$kind/tun-error-busy" "busy" ip netns exec "$NSA" "$bin" --tun trbusy "${a[@]}"
     kill "$holder"
     wait "$holder" 2>/dev/null
+    if [ "$kind" = lwip ]; then
+        expect_error "lwip/queues-refused" "needs the tern build" ip netns exec "$NSA" "$bin" --tun trq --queues 2 "${a[@]}"
+    fi
     # no /dev/net/tun (a private mount namespace hides it)
     expect_error "$kind/tun-error-no-device" "/dev/net/tun.*(missing|modprobe)" \
         ip netns exec "$NSA" unshare -m sh -c 'mount -t tmpfs none /dev/net && exec "$@"' sh "$bin" --tun trx "${a[@]}"
@@ -427,8 +459,9 @@ elif ! start_servers; then
 else
     case $WHICH in
     lwip) suite lwip; tun_errors lwip ;;
-    tern) suite tern; offload_off_suite; tun_errors tern ;;
-    *) suite lwip; suite tern; offload_off_suite; tun_errors lwip; tun_errors tern ;;
+    tern) suite tern; offload_off_suite; multiqueue_suite; tun_errors tern ;;
+    mq) multiqueue_suite ;;
+    *) suite lwip; suite tern; offload_off_suite; multiqueue_suite; tun_errors lwip; tun_errors tern ;;
     esac
 fi
 echo "relay: $PASS passed, $FAIL failed"

@@ -137,7 +137,12 @@ typedef struct tern_tun_stats {
     uint64_t rx_packets, rx_bytes, rx_truncated, rx_errors;
     uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
 } tern_tun_stats;
+/* The sum over every queue.  Each queue's counters are written by the
+ * thread that reads and writes that queue: with one thread per queue, a
+ * thread reads its own queue's with tern_tun_get_queue_stats, and the sum
+ * only when no queue is busy (at exit). */
 void tern_tun_get_stats(const tern_tun *t, tern_tun_stats *st);
+void tern_tun_get_queue_stats(const tern_tun *t, unsigned queue, tern_tun_stats *st);
 
 /* Explanation of the last failure of a tern_tun call in this thread. */
 const char *tern_tun_last_error(void);
