@@ -53,6 +53,8 @@
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 
+#include "pkt.h" /* the test kit's packet codec (tests/kit) */
+
 #define CONNS_DEFAULT 5000
 #define BATCH 50
 #define DATA_LEN 3000 /* more than one segment */
@@ -139,17 +141,6 @@ static void post(enum action a, int id, int off, int len)
 
 /* ---- the client's packets ---- */
 
-static uint16_t csum16(const unsigned char *b, int len, uint32_t sum)
-{
-    for (int i = 0; i + 1 < len; i += 2)
-        sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-    if (len & 1)
-        sum += (uint32_t)(b[len - 1] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 #define F_FIN 0x01
 #define F_SYN 0x02
 #define F_RST 0x04
@@ -165,48 +156,15 @@ static int ninject;
 
 static void send_at(conn *c, uint32_t seq, uint8_t flags, const unsigned char *data, int len)
 {
+    /* built by the test kit's codec (tests/kit/pkt.h) */
     unsigned char b[40 + MSS];
-    int tot = 40 + len;
-    memset(b, 0, 40);
-    b[0] = 0x45;
-    b[2] = (unsigned char)(tot >> 8);
-    b[3] = (unsigned char)tot;
-    b[8] = 64;
-    b[9] = 6;
-    memcpy(b + 12, client_ip, 4);
-    memcpy(b + 16, server_ip, 4);
-    uint16_t ck = csum16(b, 20, 0);
-    b[10] = (unsigned char)(ck >> 8);
-    b[11] = (unsigned char)ck;
-    unsigned char *t = b + 20;
-    uint16_t sport = (uint16_t)(CLIENT_PORT0 + c->id), dport = 80;
-    uint32_t ack = c->s_nxt;
-    t[0] = (unsigned char)(sport >> 8);
-    t[1] = (unsigned char)sport;
-    t[2] = (unsigned char)(dport >> 8);
-    t[3] = (unsigned char)dport;
-    uint32_t s = htonl(seq), a = htonl(ack);
-    memcpy(t + 4, &s, 4);
-    memcpy(t + 8, &a, 4);
-    t[12] = 5 << 4;
-    t[13] = flags;
-    t[14] = 0xff; /* window 65535 */
-    t[15] = 0xff;
-    if (len)
-        memcpy(t + 20, data, (size_t)len);
-    unsigned char ph[12];
-    memcpy(ph, client_ip, 4);
-    memcpy(ph + 4, server_ip, 4);
-    ph[8] = 0;
-    ph[9] = 6;
-    ph[10] = (unsigned char)((20 + len) >> 8);
-    ph[11] = (unsigned char)(20 + len);
-    uint32_t sum = 0;
-    for (int i = 0; i < 12; i += 2)
-        sum += (uint32_t)(ph[i] << 8 | ph[i + 1]);
-    ck = csum16(t, 20 + len, sum);
-    t[16] = (unsigned char)(ck >> 8);
-    t[17] = (unsigned char)ck;
+    pkt_addr src = {.v = 4}, dst = {.v = 4};
+    memcpy(src.a, client_ip, 4);
+    memcpy(dst.a, server_ip, 4);
+    struct pkt_tcp h = {.sport = (uint16_t)(CLIENT_PORT0 + c->id), .dport = 80, .seq = seq, .ack = c->s_nxt,
+                        .flags = flags, .win = 0xffff};
+    struct pkt_ip4 ip = {.src = src, .dst = dst, .proto = PKT_TCP, .ttl = 64};
+    int tot = (int)pkt_ip4(b, &ip, b + 20, pkt_tcp(b + 20, &src, &dst, &h, data, (size_t)len));
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)tot, PBUF_RAM);
     if (!p || ninject >= 4096) {
         fail(c->id, "no memory for a client packet");

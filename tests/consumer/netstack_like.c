@@ -17,6 +17,8 @@
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 
+#include "pkt.h" /* the test kit's packet codec (tests/kit) */
+
 static int failures, passes;
 #define CHECK(cond, what)                                                                                  \
     do {                                                                                                   \
@@ -49,50 +51,26 @@ static err_t out6(struct netif *n, struct pbuf *p, const ip6_addr_t *a)
     return capture(n, p);
 }
 
-static unsigned short csum(const unsigned char *b, int len, unsigned long sum)
-{
-    for (int i = 0; i + 1 < len; i += 2)
-        sum += (unsigned long)(b[i] << 8 | b[i + 1]);
-    if (len & 1)
-        sum += (unsigned long)(b[len - 1] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (unsigned short)~sum;
-}
-
 /* An IPv4 packet from 198.18.5.5:sport to dst:dport (any destination: the
- * stack is a catch-all). */
+ * stack is a catch-all), built by the test kit's codec. */
 static struct pbuf *v4(unsigned char proto, const unsigned char dst[4], unsigned short sport, unsigned short dport,
                        unsigned char flags, const char *payload)
 {
-    static unsigned char b[200];
-    int plen = (int)strlen(payload), l4 = proto == 6 ? 20 : 8, tot = 20 + l4 + plen;
-    memset(b, 0, sizeof(b));
-    b[0] = 0x45, b[2] = (unsigned char)(tot >> 8), b[3] = (unsigned char)tot, b[8] = 64, b[9] = proto;
-    b[12] = 198, b[13] = 18, b[14] = 5, b[15] = 5;
-    memcpy(b + 16, dst, 4);
-    unsigned short c = csum(b, 20, 0);
-    b[10] = (unsigned char)(c >> 8), b[11] = (unsigned char)c;
-    unsigned char *t = b + 20;
-    t[0] = (unsigned char)(sport >> 8), t[1] = (unsigned char)sport, t[2] = (unsigned char)(dport >> 8),
-    t[3] = (unsigned char)dport;
-    if (proto == 6) {
-        t[4] = 0x11, t[7] = 0x22; /* seq */
-        t[12] = 0x50, t[13] = flags, t[14] = 0xff, t[15] = 0xff;
+    static unsigned char seg[200], b[220];
+    size_t plen = strlen(payload), n;
+    pkt_addr s = pkt_addr_of("198.18.5.5"), d = {.v = 4};
+    memcpy(d.a, dst, 4);
+    if (proto == PKT_TCP) {
+        struct pkt_tcp t = {.sport = sport, .dport = dport, .seq = 0x11000022u, .flags = flags, .win = 0xffff};
+        n = pkt_tcp(seg, &s, &d, &t, payload, plen);
     } else {
-        t[4] = (unsigned char)((8 + plen) >> 8), t[5] = (unsigned char)(8 + plen);
+        struct pkt_udp u = {.sport = sport, .dport = dport};
+        n = pkt_udp(seg, &s, &d, &u, payload, plen);
     }
-    memcpy(t + l4, payload, (size_t)plen);
-    unsigned long ps = (unsigned long)(b[12] << 8 | b[13]) + (unsigned long)(b[14] << 8 | b[15]) +
-                       (unsigned long)(b[16] << 8 | b[17]) + (unsigned long)(b[18] << 8 | b[19]) + proto +
-                       (unsigned long)(l4 + plen);
-    c = csum(t, l4 + plen, ps);
-    if (proto == 6)
-        t[16] = (unsigned char)(c >> 8), t[17] = (unsigned char)c;
-    else
-        t[6] = (unsigned char)(c >> 8), t[7] = (unsigned char)c;
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)tot, PBUF_RAM);
-    pbuf_take(p, b, (u16_t)tot);
+    struct pkt_ip4 ip = {.src = s, .dst = d, .proto = proto, .ttl = 64};
+    n = pkt_ip4(b, &ip, seg, n);
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);
+    pbuf_take(p, b, (u16_t)n);
     return p;
 }
 

@@ -30,6 +30,8 @@
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 
+#include "pkt.h" /* the test kit's packet codec (tests/kit) */
+
 static int failures, passes;
 #define CHECK(cond, ...)                                                                                   \
     do {                                                                                                   \
@@ -80,69 +82,48 @@ static err_t nif_init(struct netif *n)
 }
 
 /* ---- packets in ---- */
-static unsigned sum16(const unsigned char *b, int len, unsigned sum)
+/* Packets come from the test kit's codec (tests/kit/pkt.h), which shares
+ * no code with the stack under test. */
+static pkt_addr a4(const unsigned char a[4])
 {
-    for (int i = 0; i + 1 < len; i += 2)
-        sum += (unsigned)(b[i] << 8 | b[i + 1]);
-    if (len & 1)
-        sum += (unsigned)(b[len - 1] << 8);
-    return sum;
-}
-static unsigned short fold(unsigned sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (unsigned short)~sum;
-}
-static void put16(unsigned char *b, unsigned v) { b[0] = (unsigned char)(v >> 8), b[1] = (unsigned char)v; }
-static void put32(unsigned char *b, unsigned v) { put16(b, v >> 16), put16(b + 2, v & 0xffff); }
-static unsigned get16(const unsigned char *b) { return (unsigned)(b[0] << 8 | b[1]); }
-static unsigned get32(const unsigned char *b) { return get16(b) << 16 | get16(b + 2); }
-
-/* Transport checksum of an IPv4 packet b (header 20 bytes), total len. */
-static unsigned short l4sum(const unsigned char *b, int tot)
-{
-    unsigned s = sum16(b + 12, 8, 0) + b[9] + (unsigned)(tot - 20);
-    return fold(sum16(b + 20, tot - 20, s));
+    pkt_addr r = {.v = 4};
+    memcpy(r.a, a, 4);
+    return r;
 }
 
-/* IPv4 header for proto with l4len bytes after it; frag: offset field. */
+/* The transport checksum of captured IPv4 packet b (total length tot)
+ * verifies: the whole packet parses and its sum is right. */
+static int l4sum_ok(const unsigned char *b, int tot)
+{
+    struct pkt_info pi;
+    return pkt_parse(b, (size_t)tot, &pi, 0) && pi.l4_csum == 1;
+}
+
+/* IPv4 header for proto with l4len bytes already after it; frag: the flags
+ * and offset field. */
 static int ip4(unsigned char *b, const unsigned char src[4], const unsigned char dst[4], int proto, int l4len,
                unsigned id, unsigned frag)
 {
-    memset(b, 0, 20);
-    b[0] = 0x45, b[8] = 64, b[9] = (unsigned char)proto;
-    put16(b + 2, (unsigned)(20 + l4len));
-    put16(b + 4, id);
-    put16(b + 6, frag);
-    memcpy(b + 12, src, 4), memcpy(b + 16, dst, 4);
-    put16(b + 10, fold(sum16(b, 20, 0)));
-    return 20 + l4len;
+    struct pkt_ip4 h = {.src = a4(src), .dst = a4(dst), .proto = (uint8_t)proto, .ttl = 64, .id = (uint16_t)id,
+                        .frag = (uint16_t)frag};
+    return (int)pkt_ip4(b, &h, b + 20, (size_t)l4len);
 }
 
 static int udp4(unsigned char *b, const unsigned char src[4], unsigned sport, const unsigned char dst[4],
                 unsigned dport, const void *data, int len)
 {
-    int tot = ip4(b, src, dst, 17, 8 + len, 1, 0);
-    unsigned char *u = b + 20;
-    put16(u, sport), put16(u + 2, dport), put16(u + 4, (unsigned)(8 + len)), put16(u + 6, 0);
-    memcpy(u + 8, data, (size_t)len);
-    put16(u + 6, l4sum(b, tot));
-    return tot;
+    pkt_addr s = a4(src), d = a4(dst);
+    struct pkt_udp u = {.sport = (uint16_t)sport, .dport = (uint16_t)dport};
+    return ip4(b, src, dst, PKT_UDP, (int)pkt_udp(b + 20, &s, &d, &u, data, (size_t)len), 1, 0);
 }
 
 static int tcp4(unsigned char *b, const unsigned char src[4], unsigned sport, const unsigned char dst[4],
                 unsigned dport, unsigned seq, unsigned ack, unsigned flags, const void *data, int len)
 {
-    int tot = ip4(b, src, dst, 6, 20 + len, 1, 0);
-    unsigned char *t = b + 20;
-    memset(t, 0, 20);
-    put16(t, sport), put16(t + 2, dport), put32(t + 4, seq), put32(t + 8, ack);
-    t[12] = 5 << 4, t[13] = (unsigned char)flags;
-    put16(t + 14, 65535);
-    memcpy(t + 20, data, (size_t)len);
-    put16(t + 16, l4sum(b, tot));
-    return tot;
+    pkt_addr s = a4(src), d = a4(dst);
+    struct pkt_tcp t = {.sport = (uint16_t)sport, .dport = (uint16_t)dport, .seq = seq, .ack = ack,
+                        .flags = (uint8_t)flags, .win = 65535};
+    return ip4(b, src, dst, PKT_TCP, (int)pkt_tcp(b + 20, &s, &d, &t, data, (size_t)len), 1, 0);
 }
 
 static void inject(const unsigned char *b, int len)
@@ -163,7 +144,7 @@ static int last_out(int proto)
 }
 
 /* A captured packet's transport checksum verifies. */
-static int l4_ok(int i) { return l4sum(out[i], outlen[i]) == 0; }
+static int l4_ok(int i) { return l4sum_ok(out[i], outlen[i]); }
 
 /* ---- the program's callbacks ---- */
 static struct tcp_pcb *accepted;
@@ -219,7 +200,7 @@ static int connect_and_send(const unsigned char dst[4], unsigned sport, unsigned
     int sa = last_out(6);
     if (sa < 0)
         return -1;
-    unsigned s = get32(out[sa] + 24);
+    unsigned s = pkt_get32(out[sa] + 24);
     inject(b, tcp4(b, client, sport, dst, dport, 1001, s + 1, 0x10, "", 0));
     inject(b, tcp4(b, client, sport, dst, dport, 1001, s + 1, 0x18, data, (int)strlen(data)));
     return sa;
@@ -262,8 +243,8 @@ static void badvpn(void)
     static const unsigned char far[4] = {203, 0, 113, 7};
     accepted = NULL, tcp_got_len = 0;
     int sa = connect_and_send(far, 40000, 443, "hello badvpn");
-    CHECK(sa >= 0 && memcmp(out[sa] + 12, far, 4) == 0 && get16(out[sa] + 20) == 443 && out[sa][33] == 0x12 &&
-              get32(out[sa] + 28) == 1001 && l4_ok(sa),
+    CHECK(sa >= 0 && memcmp(out[sa] + 12, far, 4) == 0 && pkt_get16(out[sa] + 20) == 443 && out[sa][33] == 0x12 &&
+              pkt_get32(out[sa] + 28) == 1001 && l4_ok(sa),
           "SYN to 203.0.113.7:443 (not our address) answered by a SYN-ACK from it");
     CHECK(accepted && ip4_addr_get_u32(ip_2_ip4(&accepted->local_ip)) == PP_HTONL(0xcb007107UL) &&
               accepted->local_port == 443 && accepted->remote_port == 40000,
@@ -357,7 +338,7 @@ static void on_new_flow(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
     (void)arg;
     listener_calls++;
     unsigned char h[8];
-    if (p && pbuf_copy_partial(p, h, 8, 0) == 8 && get16(h + 2) == port && get16(h + 4) == p->tot_len)
+    if (p && pbuf_copy_partial(p, h, 8, 0) == 8 && pkt_get16(h + 2) == port && pkt_get16(h + 4) == p->tot_len)
         listener_p_ok++;
     ip_addr_copy(listener_dst, *addr);
     listener_dport = port;
@@ -421,7 +402,7 @@ static void hev(void)
     pbuf_free(r);
     int o = last_out(17);
     CHECK(o >= 0 && memcmp(out[o] + 12, dns1, 4) == 0 && memcmp(out[o] + 16, client, 4) == 0 &&
-              get16(out[o] + 20) == 53 && get16(out[o] + 22) == 5000 && outlen[o] == 34 &&
+              pkt_get16(out[o] + 20) == 53 && pkt_get16(out[o] + 22) == 5000 && outlen[o] == 34 &&
               memcmp(out[o] + 28, "answer", 6) == 0 && l4_ok(o),
           "reply on the wire: 192.0.2.53:53 -> 198.18.7.2:5000, 6 bytes, checksum valid");
 
@@ -457,7 +438,7 @@ static void helpers(void)
     u16_t c = inet_chksum(b, 20);
     CHECK(memcmp(&c, (unsigned char[]){(unsigned char)(h >> 8), (unsigned char)h}, 2) == 0,
           "inet_chksum gives the header checksum in network order (0x%04x)", h);
-    put16(b + 10, h);
+    pkt_put16(b + 10, h);
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(tot - 20), PBUF_RAM);
     pbuf_take(p, b + 20, (u16_t)(tot - 20));
     ip_addr_t s4, d4;
