@@ -270,17 +270,11 @@ static void listeners_remove(compat_tcp *c)
 
 /* ---- mirroring ---- */
 
-static void push(compat_tcp *c)
+static __attribute__((noinline)) void push_changed(compat_tcp *c)
 {
     u8_t so = P(c)->so_options;
     bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
     bool keep = (so & SOF_KEEPALIVE) != 0;
-    /* Called after every callback: the common case, nothing written, is
-     * decided on the one-byte fields; the keepalive figures matter only
-     * while keepalive is (or was) on. */
-    if (c->pushed && nodelay == c->nodelay && keep == c->keepalive && !keep &&
-        ((so & SOF_REUSEADDR) != 0) == c->reuse && P(c)->ttl == c->ttl && P(c)->tos == c->tos)
-        return;
     bool reuse = (so & SOF_REUSEADDR) != 0;
     uint32_t idle = c->listening ? (uint32_t)tern__compat_opts.keep_idle : F(c, keep_idle);
     uint32_t intvl = c->listening ? (uint32_t)tern__compat_opts.keep_intvl : F(c, keep_intvl);
@@ -304,6 +298,19 @@ static void push(compat_tcp *c)
     c->ttl = ttl;
     c->tos = tos;
     c->pushed = true;
+}
+
+/* Called after every callback: the common case, nothing written, is
+ * decided inline on the one-byte fields (the keepalive figures matter only
+ * while keepalive is, or was, on). */
+static inline void push(compat_tcp *c)
+{
+    u8_t so = P(c)->so_options;
+    if (c->pushed && !(so & SOF_KEEPALIVE) && !c->keepalive && ((so & SOF_REUSEADDR) != 0) == c->reuse &&
+        P(c)->ttl == c->ttl && P(c)->tos == c->tos &&
+        (!c->listening && (P(c)->flags & TF_NODELAY) != 0) == c->nodelay)
+        return;
+    push_changed(c);
 }
 
 /* rcv_wnd and rcv_ann_wnd keep lwIP's meaning whatever autotuning does:

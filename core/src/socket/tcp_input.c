@@ -259,6 +259,7 @@ static void enter_recovery(tern_tcp *t)
     if (t->sack_ok)
         t->sack_recoveries++;
     mark_losses(t);
+    tern__tcp_prr_on_ack(t, 0, false); /* the fast retransmit, and what PRR allows beside it */
 }
 
 /* Processes the acknowledgment field.  Returns false when the socket died
@@ -283,6 +284,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
         }
     }
     tern__tcp_rack_ack_begin(t);
+    bool was_in_recovery = t->in_recovery, dupack = false;
+    uint32_t una_before = t->snd_una, sacked_before = t->sacked_bytes;
     if (t->sack_ok && h->sack_count)
         take_sack(t, h);
 
@@ -349,8 +352,6 @@ static bool take_ack(tern_tcp *t, segment *sg)
             } else if (!t->sack_ok) {
                 /* Partial ACK (RFC 6582 3.2): the next hole goes now. */
                 mark_losses(t);
-                t->cwnd = t->cwnd > data_acked ? t->cwnd - data_acked : 0;
-                t->cwnd += t->mss;
             }
         } else {
             tern__tcp_cc_on_ack(t, data_acked);
@@ -363,11 +364,10 @@ static bool take_ack(tern_tcp *t, segment *sg)
         /* A duplicate ACK (RFC 5681 2). */
         t->dupacks++;
         t->dupacks_in++;
+        dupack = true;
         tern__tcp_tlp_on_ack(t, h, false);
-        if (t->sack_ok) {
-            /* RACK below decides (RFC 8985). */
-        } else if (t->in_recovery) {
-            t->cwnd += t->mss; /* NewReno inflation */
+        if (t->sack_ok || t->in_recovery) {
+            /* RACK below decides (RFC 8985); in recovery PRR paces. */
         } else if (t->dupacks >= 3) {
             /* One fast retransmit per window (RFC 6582 4.1). */
             if (SEQ_GT(t->snd_una, t->recover) || t->recover == 0 || t->recover == t->iss)
@@ -378,6 +378,10 @@ static bool take_ack(tern_tcp *t, segment *sg)
      * segments it marks go out from tern__tcp_send_queued. */
     if (t->sack_ok && t->state >= TERN_TCP_ESTABLISHED)
         tern__tcp_rack_recover(t);
+    /* In fast recovery every ACK sets what may leave (RFC 6937):
+     * DeliveredData = change in SND.UNA + change in SACKed bytes. */
+    if (was_in_recovery && t->in_recovery)
+        tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (t->sacked_bytes - sacked_before), dupack);
 
     while (t->sent_pending && t->sent) {
         uint32_t n = t->sent_pending;
@@ -864,9 +868,76 @@ static bool fin_arrives(tern_tcp *t)
     return t->rx_shut || deliver_fin(t);
 }
 
+/* Sends what the segment's processing owes: an ACK now (every second
+ * full segment, a PSH, a filled hole), else the delayed-ACK timer; and
+ * whatever queued data the windows now allow. */
+static void input_done(tern_tcp *t)
+{
+    if (t->unacked_segs >= 2)
+        t->ack_now = true;
+    else if (t->unacked_segs)
+        tern__tcp_arm_delack(t);
+    tern__tcp_send_queued(t);
+}
+
+/* Header prediction (Van Jacobson's; Linux's tcp_rcv_established fast
+ * path): the next in-order data segment of an ESTABLISHED connection that
+ * acknowledges nothing new, with nothing of ours in flight, the peer's
+ * window unchanged, no SACK blocks, nothing held out of order or refused.
+ * For such a segment every step of RFC 9293 3.10.7.4 has a known outcome:
+ * the sequence number is acceptable (it is RCV.NXT and fits the window),
+ * PAWS passes (checked here), RST/SYN are absent, the ACK changes nothing
+ * but SND.WL1/WL2 and the timestamp to echo, and the text is delivered
+ * whole.  So it is delivered and acknowledged directly, with the same
+ * effects as the general path.  False: nothing was done, the general path
+ * judges the segment. */
+static bool predicted_input(tern_tcp *t, segment *sg)
+{
+    const tern_tcp_repr *h = &sg->h;
+    if (t->state != TERN_TCP_ESTABLISHED || (h->flags & (uint8_t)~TERN_TCP_PSH) != TERN_TCP_ACK ||
+        h->seq != t->rcv_nxt || h->ack != t->snd_una || t->snd_una != t->snd_max || sg->len == 0 ||
+        h->sack_count || t->ooo || t->refused || t->refused_fin || t->rx_shut || t->persist || t->in_recovery ||
+        ((uint32_t)h->window << t->snd_wscale) != t->snd_wnd)
+        return false;
+    uint32_t wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    if (sg->len > wnd)
+        return false;
+    uint32_t now = tern_stack_now(t->stack);
+    if (t->ts_ok) {
+        /* PAWS (RFC 7323 5.3): an older TSval takes the general path. */
+        if (!h->has_ts || SEQ_LT(h->ts_val, t->ts_recent))
+            return false;
+        t->ts_recent = h->ts_val;
+        t->ts_recent_ms = now;
+    }
+    /* The ACK: a window update in all but value (RFC 9293 3.10.7.4). */
+    if (SEQ_LT(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && SEQ_LEQ(t->snd_wl2, h->ack))) {
+        t->snd_wl1 = h->seq;
+        t->snd_wl2 = h->ack;
+    }
+    tern__tcp_rack_ack_begin(t);
+    t->last_rx_ms = now;
+    t->keep_sent = 0;
+    t->persist_unanswered = 0;
+    /* The text. */
+    t->rcv_nxt += sg->len;
+    t->unacked_segs++;
+    tern_pbuf *p = sg->p;
+    sg->p = NULL;
+    if (!deliver(t, p))
+        return true;
+    tern__tcp_autotune(t);
+    if (h->flags & TERN_TCP_PSH)
+        t->ack_now = t->ack_now || t->unacked_segs >= 2;
+    input_done(t);
+    return true;
+}
+
 static void synchronized_input(tern_tcp *t, segment *sg)
 {
     tern_tcp_repr *h = &sg->h;
+    if (predicted_input(t, sg))
+        return;
     uint32_t now = tern_stack_now(t->stack);
     uint32_t wnd;
 
@@ -895,11 +966,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         return;
     if (fin_in_order && !fin_arrives(t))
         return;
-    if (t->unacked_segs >= 2)
-        t->ack_now = true;
-    else if (t->unacked_segs)
-        tern__tcp_arm_delack(t);
-    tern__tcp_send_queued(t);
+    input_done(t);
 }
 
 /* A SYN for a connection in TIME-WAIT may start a new incarnation when
@@ -917,8 +984,15 @@ static bool time_wait_reusable(const tern_tcp *t, const tern_tcp_repr *h)
 void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 {
     s->stats.tcp_in++;
-    uint8_t hdr[TERN_TCP_MAX_HLEN];
-    uint16_t n = tern_pbuf_copy_partial(p, hdr, sizeof(hdr), 0);
+    /* The header is parsed where it lies when the first buffer holds all
+     * of it (every packet but a deliberately split one); else from a copy. */
+    uint8_t copy[TERN_TCP_MAX_HLEN];
+    const uint8_t *hdr = p->payload;
+    uint16_t n = p->len;
+    if (n < TERN_TCP_HLEN || n < (uint16_t)((hdr[12] >> 4) * 4u)) {
+        n = tern_pbuf_copy_partial(p, copy, sizeof(copy), 0);
+        hdr = copy;
+    }
     segment sg = {.p = p, .m = m};
     if (m->dst_is_broadcast || tern__tcp_parse(hdr, n, &sg.h) != TERN_WIRE_OK ||
         sg.h.dst_port == 0 || sg.h.src_port == 0 || sg.h.hlen > p->tot_len) {
