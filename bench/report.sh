@@ -298,6 +298,27 @@ if [ "$DO_UDP" = 1 ]; then
     echo "udp: tern/lwip-tuned $udp_t (${UDP_LEN}-byte datagrams, client to server)"
 fi
 
+# Multi-queue: tunrelay-tern with 1 and 2 TUN queues, 4 streams, the
+# median of the runs per cell, and the ratio 2 queues / 1 queue.
+mqget() { # ROW DIR FIELD(5=gbps 6=cpu): the median over the ok runs
+    awk -F'\t' -v r="$1" -v d="$2" -v f="$3" '$1 == r && $2 == d && $7 == "ok" {print $f}' "$MQ" 2>/dev/null | median
+}
+mq_c2s=n/a mq_s2c=n/a
+if [ "${DO_MQ:-0}" = 1 ] && [ -f "$MQ" ]; then
+    mq_c2s=$(ratio "$(mqget tern-q2 c2s 5)" "$(mqget tern-q1 c2s 5)")
+    mq_s2c=$(ratio "$(mqget tern-q2 s2c 5)" "$(mqget tern-q1 s2c 5)")
+    echo
+    echo "6. multi-queue: tunrelay-tern --queues 1 and 2 (one thread and stack per TUN queue), 4 streams, median of $RUNS"
+    printf '   %-9s %-15s %8s %9s\n' relay direction Gbit/s "relay CPU%"
+    for dir in c2s s2c; do
+        for row in tern-q1 tern-q2; do
+            printf '   %-9s %-15s %8s %9s\n' "$row" "$(dirname_of "$dir")" "$(mqget "$row" "$dir" 5)" "$(mqget "$row" "$dir" 6)"
+        done
+    done
+    echo "   (a 2-core machine: the kernel's TUN and veth work and iperf3 share the cores the relay's threads run on)"
+    echo "mq: tern 2 queues/1 queue $mq_c2s client to server, $mq_s2c server to client (4 streams)"
+fi
+
 echo
 echo "raw outputs: $LOGS"
 
@@ -382,6 +403,7 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     printf '    "loss": {"tern_vs_kernel": %s, "lwip_tuned_vs_kernel": %s, "cell": "1%% loss, %s ms RTT, server to client"},\n' \
         "$(jnum "$loss_t")" "$(jnum "$loss_l")" "$LOSS_RTT_MS"
     printf '    "udp": {"tern_vs_lwip_tuned": %s, "cell": "%s-byte datagrams, client to server, the step under 1%% loss that delivered most"},\n' "$(jnum "$udp_t")" "$UDP_LEN"
+    printf '    "mq": {"two_vs_one_queue_c2s": %s, "two_vs_one_queue_s2c": %s, "cell": "tunrelay-tern, 4 streams"},\n' "$(jnum "$mq_c2s")" "$(jnum "$mq_s2c")"
     printf '    "cost": {"tern_vs_lwip_tuned": {"receive_instr_per_byte": %s, "send_instr_per_byte": %s, "idle_heap_bytes_per_conn": %s, "churn_conn_per_s": %s, "send_offload_instr_per_byte": %s}, "tern_receive_idle_beside_vs_none": %s, "idle_beside": %s}}\n' \
         "$(jnum "$cost_r")" "$(jnum "$cost_s")" "$(jnum "$cost_h")" "$(jnum "$cost_c")" "$(jnum "$cost_so")" "$(jnum "$cost_ri")" "$IDLE_BESIDE"
     echo "}"
