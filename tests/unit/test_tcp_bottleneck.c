@@ -29,6 +29,8 @@ typedef struct bn_probe {
     uint32_t start_ms, warm_ms, done_ms;
     uint64_t warm_bytes, done_bytes; /* IP bytes delivered to the receiver */
     uint32_t warm_rto;               /* sender's timeouts after the first second */
+    bool trace;
+    uint32_t trace_ms;
 } bn_probe;
 
 static void bn_step(tcp_pair *tp, void *ctx)
@@ -38,6 +40,15 @@ static void bn_step(tcp_pair *tp, void *ctx)
     tern_tcp *ct = tp->client.t;
     if (ct && ct->in_recovery)
         pr->recovered_once = true;
+    /* TERN_BN_TRACE=1: the sender's windows every 10 ms of virtual time, to
+     * see what holds the link idle (the run is deterministic). */
+    if (ct && pr->trace && tp->now_ms - pr->trace_ms >= 10) {
+        tern_link_get_stats(tp->link, &ls);
+        pr->trace_ms = tp->now_ms;
+        printf("\n      t=%5u cwnd=%6u ssth=%6u flight=%6u wnd=%6u rec=%d dup=%u delivered=%llu", tp->now_ms - pr->start_ms,
+               ct->cwnd, ct->ssthresh < 0x7fffffff ? ct->ssthresh : 0, ct->snd_nxt - ct->snd_una, ct->snd_wnd,
+               ct->in_recovery, ct->dupacks, (unsigned long long)ls.bytes_to[1]);
+    }
     /* The rate is measured after warm-up: one second, and slow start's
      * overshoot repaired (without SACK, NewReno repairs one hole per round
      * trip, so that first recovery may outlast the second). */
@@ -89,7 +100,8 @@ static double bottleneck_flow(const char *name, uint32_t queue_pkts, bool lwip_l
         rcv.rcv_buf = rcv.rcv_buf_max = 65535;
     }
     tp_setup(&tp, &f, &snd, &rcv);
-    pr = (bn_probe){.start_ms = tp.now_ms};
+    const char *trace = getenv("TERN_BN_TRACE");
+    pr = (bn_probe){.start_ms = tp.now_ms, .trace = trace && *trace == '1'};
     tp.on_step = bn_step;
     tp.step_ctx = &pr;
     tp_start(&tp, bytes, 0);
@@ -102,22 +114,23 @@ static double bottleneck_flow(const char *name, uint32_t queue_pkts, bool lwip_l
     double util = pr.done_taken && pr.warm_taken && secs > 0 ? (double)(pr.done_bytes - pr.warm_bytes) / (BN_RATE * secs)
                                                              : 0.0;
     printf("\n    %-40s %5.1f MB in %6.2f s: utilisation %5.1f%% from %.2f s, %llu tail drops, "
-           "rtx %u fast %u rto %u (%u after 1 s)",
+           "rtx %u fast %u rto %u (%u after 1 s), %llu bytes sent under PRR",
            name, bytes / 1e6, (pr.done_ms - pr.start_ms) / 1000.0, util * 100.0, (pr.warm_ms - pr.start_ms) / 1000.0,
            (unsigned long long)ls.rate_drops, ci.retransmits, ci.fast_retransmits, ci.rto_timeouts,
-           ci.rto_timeouts - pr.warm_rto);
+           ci.rto_timeouts - pr.warm_rto, (unsigned long long)ci.prr_sent);
     CU_ASSERT_TRUE(done);
     CU_ASSERT_TRUE(pr.warm_taken && pr.done_taken);
     CU_ASSERT_FALSE(tp.server.bad_byte);
     CU_ASSERT_EQUAL(tp.server.received, bytes);
     /* The queue really overflowed: this is congestion, not a clean link. */
     CU_ASSERT(ls.rate_drops > 0);
-    /* A steady flow recovers every loss without a timeout.  Without SACK
-     * a retransmission lost again (the queue was full when it came) is
-     * seen by nothing but the RTO (RFC 6582); the 100 MB soak through a
-     * 4-packet queue meets that once. */
-    uint32_t allowed = lwip_like_receiver && long_run() ? 1 : 0;
-    CU_ASSERT(ci.rto_timeouts - pr.warm_rto <= allowed);
+    /* Every loss was repaired in fast recovery, PRR pacing what left. */
+    CU_ASSERT(ci.prr_sent > 0);
+    /* A steady flow recovers every loss without a timeout.  (Before PRR a
+     * receiver without SACK cost one in the 100 MB soak through a 4-packet
+     * queue: NewReno's inflation sent a burst that lost a retransmission
+     * again, and without SACK only the RTO sees that.) */
+    CU_ASSERT_EQUAL(ci.rto_timeouts - pr.warm_rto, 0);
     tp_teardown(&tp);
     return util;
 }
@@ -128,13 +141,19 @@ static void test_one_bdp_sack(void)
     CU_ASSERT(u >= 0.90);
 }
 
-/* Without SACK, slow start's overshoot costs NewReno one round trip per
- * lost segment (RFC 6582), twice in a 1 MB flow (the second time when the
- * window grows back); the rate reaches the link's in the long run. */
+/* Without SACK a loss episode costs one round trip per hole (RFC 6582),
+ * and PRR cannot fill those round trips here: the receiver's 64 KiB window
+ * (2.7 BDP) is full of the out-of-order data it holds behind the first
+ * hole, so only what each partial ACK frees may be sent.  The full ACK
+ * then leaves little in flight and the window regrows by slow start from
+ * it (RFC 6582 3.2 option 1; jumping to ssthresh as RFC 6937 does would
+ * send 1.4 BDP at once into a 1-BDP queue: 65% measured).  In 1 MB after
+ * warm-up there is one such episode (89.9% measured); over 100 MB they
+ * weigh little (98.6%). */
 static void test_one_bdp_lwip_like(void)
 {
     double u = bottleneck_flow("1-BDP queue, lwIP-like receiver", BN_BDP_PKTS, true, TERN_TCP_CC_CUBIC);
-    CU_ASSERT(u >= (long_run() ? 0.90 : 0.60));
+    CU_ASSERT(u >= (long_run() ? 0.95 : 0.85));
 }
 
 /* A quarter of a BDP cannot keep the link busy across CUBIC's reduction
@@ -143,28 +162,34 @@ static void test_one_bdp_lwip_like(void)
 static void test_quarter_bdp_sack(void)
 {
     double u = bottleneck_flow("0.25-BDP queue, tern receiver", BN_BDP_PKTS / 4, false, TERN_TCP_CC_CUBIC);
-    CU_ASSERT(u >= 0.70);
+    CU_ASSERT(u >= 0.80);
 }
 
 static void test_quarter_bdp_lwip_like(void)
 {
     double u = bottleneck_flow("0.25-BDP queue, lwIP-like receiver", BN_BDP_PKTS / 4, true, TERN_TCP_CC_CUBIC);
-    CU_ASSERT(u >= 0.65);
+    CU_ASSERT(u >= (long_run() ? 0.80 : 0.70));
 }
 
+/* NewReno halves to 0.5 x (BDP + queue) = 1 BDP with a 1-BDP queue, then
+ * grows one segment per round trip: the link stays just full when the
+ * loss came at the queue's limit, and runs a little below it when the
+ * loss came earlier (one such episode in the 1 MB flow after warm-up,
+ * 85.1% measured; 98.8% over 100 MB). */
 static void test_one_bdp_newreno(void)
 {
     double u = bottleneck_flow("1-BDP queue, tern receiver, NewReno", BN_BDP_PKTS, false, TERN_TCP_CC_NEWRENO);
-    CU_ASSERT(u >= 0.90);
+    CU_ASSERT(u >= (long_run() ? 0.95 : 0.80));
 }
 
 TERN_UNIT_SUITE(tcp_bottleneck)
 {
     CU_pSuite s = CU_add_suite("tcp/bottleneck", NULL, NULL);
     CU_add_test(s, "1-BDP drop-tail queue, tern receiver: >= 90% after warm-up, no RTO", test_one_bdp_sack);
-    CU_add_test(s, "1-BDP drop-tail queue, lwIP-like receiver: >= 60% (1 MB), >= 90% (100 MB), no RTO",
+    CU_add_test(s, "1-BDP drop-tail queue, lwIP-like receiver: >= 85% (1 MB), >= 95% (100 MB), no RTO",
                 test_one_bdp_lwip_like);
-    CU_add_test(s, "0.25-BDP drop-tail queue, tern receiver: >= 70%, no RTO", test_quarter_bdp_sack);
-    CU_add_test(s, "0.25-BDP drop-tail queue, lwIP-like receiver: >= 65%, no RTO", test_quarter_bdp_lwip_like);
-    CU_add_test(s, "1-BDP drop-tail queue, NewReno: >= 90% after warm-up, no RTO", test_one_bdp_newreno);
+    CU_add_test(s, "0.25-BDP drop-tail queue, tern receiver: >= 80%, no RTO", test_quarter_bdp_sack);
+    CU_add_test(s, "0.25-BDP drop-tail queue, lwIP-like receiver: >= 70% (1 MB), >= 80% (100 MB), no RTO",
+                test_quarter_bdp_lwip_like);
+    CU_add_test(s, "1-BDP drop-tail queue, NewReno: >= 80% (1 MB), >= 95% (100 MB), no RTO", test_one_bdp_newreno);
 }

@@ -150,10 +150,50 @@ static void test_lost_retransmission(void)
     CU_ASSERT(r.done_ms < 400);
 }
 
+/* A receiver holding more runs of out-of-order data than an ACK has SACK
+ * blocks: the run holding the segment just arrived comes first, wherever
+ * it lies (RFC 2018 4), and the rest are the highest runs, the ones most
+ * recently reported.  (Before: the four lowest runs were listed, so data
+ * arriving above them was never reported and the sender resent it.) */
+static void test_sack_blocks_latest_first(void)
+{
+    static tern_tcp t;
+    t = (tern_tcp){.rcv_nxt = 1000};
+    /* Six runs of 100 bytes, one hole of 100 bytes before each. */
+    for (uint32_t i = 0; i < 6; i++) {
+        tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, 100, TERN_PBUF_RAM);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        tern__tcp_ooo_insert(&t, p, 1100 + i * 200, false);
+    }
+    tern_tcp_sack_block b[TERN_TCP_MAX_SACK];
+    uint8_t n = tern__tcp_ooo_sack_blocks(&t, b, 3);
+    CU_ASSERT_EQUAL(n, 3);
+    /* The latest arrival, 2100..2200, is the sixth run. */
+    CU_ASSERT_EQUAL(b[0].left, 2100);
+    CU_ASSERT_EQUAL(b[0].right, 2200);
+    CU_ASSERT_EQUAL(b[1].left, 1900);
+    CU_ASSERT_EQUAL(b[2].left, 1700);
+    /* A retransmission fills the hole between the second and third runs:
+     * the run it joins is first, then the highest. */
+    tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, 100, TERN_PBUF_RAM);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    tern__tcp_ooo_insert(&t, p, 1400, false);
+    n = tern__tcp_ooo_sack_blocks(&t, b, 4);
+    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(b[0].left, 1300);
+    CU_ASSERT_EQUAL(b[0].right, 1600);
+    CU_ASSERT_EQUAL(b[1].left, 2100);
+    CU_ASSERT_EQUAL(b[2].left, 1900);
+    CU_ASSERT_EQUAL(b[3].left, 1700);
+    tern__tcp_ooo_free(&t);
+}
+
 TERN_UNIT_SUITE(tcp_rack)
 {
     CU_pSuite s = CU_add_suite("tcp/rack", NULL, NULL);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);
     CU_add_test(s, "no SACK: no probe, the RTO repairs a tail loss", test_tail_loss_no_sack_rto);
     CU_add_test(s, "lost retransmission found by RACK, not the RTO", test_lost_retransmission);
+    CU_add_test(s, "SACK blocks: the latest arrival's run first, then the highest runs (RFC 2018)",
+                test_sack_blocks_latest_first);
 }

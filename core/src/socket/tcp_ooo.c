@@ -104,11 +104,18 @@ tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
     return NULL;
 }
 
+/* RFC 2018 4: the first block MUST be the run holding the segment that
+ * triggered this ACK (the latest arrival), wherever it lies: a receiver
+ * holding more runs than blocks that reported only the lowest ones would
+ * never tell the sender about the data now arriving at the top, and the
+ * sender would resend what is already here.  The other blocks SHOULD
+ * repeat the most recently reported ones; new data arrives at the top, so
+ * the highest runs below the first stand for those (descending order). */
 uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max)
 {
-    /* Contiguous runs of held data; the run with the latest arrival first. */
-    tern_tcp_sack_block runs[TERN_TCP_MAX_SACK + 1];
-    uint8_t n = 0, first = 0;
+    tern_tcp_sack_block latest = {0, 0}, top[TERN_TCP_MAX_SACK];
+    bool have_latest = false;
+    uint8_t ntop = 0, head = 0; /* ring of the highest runs seen so far, not the latest one */
     for (const tcp_ooo *o = t->ooo; o;) {
         uint32_t l = o->seq, r = o->seq;
         bool has_latest = false;
@@ -118,20 +125,20 @@ uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, u
             r = o->seq + o->len;
             o = o->next;
         }
-        if (n < TERN_TCP_MAX_SACK + 1) {
-            if (has_latest)
-                first = n;
-            runs[n].left = l;
-            runs[n].right = r;
-            n++;
+        if (has_latest && !have_latest) {
+            latest = (tern_tcp_sack_block){l, r};
+            have_latest = true;
+            continue;
         }
+        top[head] = (tern_tcp_sack_block){l, r};
+        head = (uint8_t)((head + 1) % TERN_TCP_MAX_SACK);
+        if (ntop < TERN_TCP_MAX_SACK)
+            ntop++;
     }
     uint8_t k = 0;
-    if (n && max) {
-        out[k++] = runs[first];
-        for (uint8_t i = 0; i < n && k < max; i++)
-            if (i != first)
-                out[k++] = runs[i];
-    }
+    if (have_latest && k < max)
+        out[k++] = latest;
+    for (uint8_t i = 0; i < ntop && k < max; i++)
+        out[k++] = top[(head + TERN_TCP_MAX_SACK - 1 - i) % TERN_TCP_MAX_SACK];
     return k;
 }

@@ -141,6 +141,7 @@ void tern__tcp_rack_recover(tern_tcp *t)
     t->sack_recoveries++;
     t->tlp.active = false;
     t->tlp.armed = false;
+    tern__tcp_prr_on_ack(t, 0, false); /* PRR paces the repair (RFC 6937) */
 }
 
 static void rack_timer_fire(tern_timer *tm, void *arg)
