@@ -9,7 +9,7 @@ tmp=${TMPDIR:-/tmp}/check_api.$$
 trap 'rm -f "$tmp".*' EXIT
 nm -D --defined-only "$@" 2>/dev/null | awk 'NF >= 3 { print $3 }' | sort -u > "$tmp.lib"
 nm -D --undefined-only "$bin" | awk '{ print $NF }' | sed 's/@.*//' | sort -u > "$tmp.used"
-sed -n 's/^API\(_TLS\)\{0,1\}(\([A-Za-z0-9_]*\)).*/\2/p' "$list" | sort -u > "$tmp.listed"
+sed -n 's/^API(\([A-Za-z0-9_]*\)).*/\1/p' "$list" | sort -u > "$tmp.listed"
 missing=$(comm -12 "$tmp.lib" "$tmp.used" | comm -23 - "$tmp.listed")
 if [ -n "$missing" ]; then
     echo "check_api_list: add to $list: $(echo "$missing" | tr '\n' ' ')" >&2

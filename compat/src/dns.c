@@ -44,15 +44,24 @@ typedef struct host_entry {
     char name[];
 } host_entry;
 
-/* Per thread, as the stack is (tern/stack.h: one stack per thread). */
-static _Thread_local ip_addr_t servers[TERN_DNS_MAX_SERVERS];
-static _Thread_local pending_query pending[MAX_PENDING];
-static _Thread_local cache_entry cache[MAX_CACHE];
-static _Thread_local host_entry *hosts;
-static _Thread_local struct udp_pcb *pcb;
-static _Thread_local tern_stack *pcb_stack; /* the stack pcb belongs to (lwip_init makes a new one) */
-static _Thread_local bool timer_armed;
-static _Thread_local u16_t next_id;
+/* The resolver's state (process-wide or per thread: compat.h).  pcb_stack
+ * is the stack pcb belongs to (lwip_init makes a new one). */
+TERN_COMPAT_VAR(ip_addr_t, servers, [TERN_DNS_MAX_SERVERS]);
+#define servers TERN_COMPAT_USE(servers)
+TERN_COMPAT_VAR(pending_query, pending, [MAX_PENDING]);
+#define pending TERN_COMPAT_USE(pending)
+TERN_COMPAT_VAR(cache_entry, cache, [MAX_CACHE]);
+#define cache TERN_COMPAT_USE(cache)
+TERN_COMPAT_VAR(host_entry *, hosts);
+#define hosts TERN_COMPAT_USE(hosts)
+TERN_COMPAT_VAR(struct udp_pcb *, pcb);
+#define pcb TERN_COMPAT_USE(pcb)
+TERN_COMPAT_VAR(tern_stack *, pcb_stack);
+#define pcb_stack TERN_COMPAT_USE(pcb_stack)
+TERN_COMPAT_VAR(bool, timer_armed);
+#define timer_armed TERN_COMPAT_USE(timer_armed)
+TERN_COMPAT_VAR(u16_t, next_id);
+#define next_id TERN_COMPAT_USE(next_id)
 
 static void retry_timer(void *arg);
 

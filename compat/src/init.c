@@ -16,9 +16,11 @@
 #include "pool.h"
 #include "platform.h"
 
-/* The calling thread's stack (tern/stack.h: one stack per thread). */
-_Thread_local tern_stack *tern__compat_stack;
-_Thread_local int tern__compat_tun2socks;
+int tern__compat_per_thread;
+tern_stack *tern__compat_stack_shared;
+_Thread_local tern_stack *tern__compat_stack_own;
+int tern__compat_tun2socks_shared;
+_Thread_local int tern__compat_tun2socks_own;
 
 static uint32_t compat_clock(void *arg)
 {
@@ -26,7 +28,8 @@ static uint32_t compat_clock(void *arg)
     return sys_now(); /* through the PLT: an application's sys_now wins */
 }
 
-static _Thread_local struct netif loop_netif;
+TERN_COMPAT_VAR(struct netif, loop_netif);
+#define loop_netif TERN_COMPAT_USE(loop_netif)
 
 static err_t loopif_init(struct netif *netif)
 {
@@ -120,6 +123,14 @@ void tern_compat_register_opts(const struct tern_lwipopts *opts)
 {
     if (opts && opts->abi == TERN_LWIPOPTS_ABI)
         tern__compat_opts = *opts;
+}
+
+int tern_lwip_set_per_thread(int on)
+{
+    if (tern__compat_stack_shared || tern__compat_stack_own || tern_pbuf_set_per_thread(on) != 0)
+        return -1;
+    tern__compat_per_thread = on != 0;
+    return 0;
 }
 
 void tern_lwip_release(void)

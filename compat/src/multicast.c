@@ -94,7 +94,7 @@ static err_t each_v4(const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr,
     if (!groupaddr || !ip4_addr_ismulticast(groupaddr))
         return ERR_VAL;
     err_t result = ERR_VAL;
-    for (struct netif *n = netif_list; n; n = n->next) {
+    for (struct netif *n = NETIF_LIST; n; n = n->next) {
         if (!ifaddr || ip4_addr_isany(ifaddr) || ip4_addr_cmp(netif_ip4_addr(n), ifaddr)) {
             err_t e = op(n, groupaddr);
             if (e == ERR_OK)
@@ -206,7 +206,7 @@ static err_t each_v6(const ip6_addr_t *srcaddr, const ip6_addr_t *groupaddr,
     if (!groupaddr || !ip6_addr_ismulticast(groupaddr))
         return ERR_VAL;
     err_t result = ERR_VAL;
-    for (struct netif *n = netif_list; n; n = n->next) {
+    for (struct netif *n = NETIF_LIST; n; n = n->next) {
         if (!srcaddr || ip6_addr_isany(srcaddr) || netif_get_ip6_addr_match(n, srcaddr) >= 0) {
             err_t e = op(n, groupaddr);
             if (e == ERR_OK)

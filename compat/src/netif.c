@@ -10,8 +10,9 @@
 #include "tern/iface.h"
 #include "tern/timer.h"
 
-TERN_THREAD_LOCAL struct netif *netif_list;
-TERN_THREAD_LOCAL struct netif *netif_default;
+struct netif *netif_list;
+struct netif *netif_default;
+_Thread_local struct netif *tern__netif_list_own, *tern__netif_default_own;
 
 /* Packets sent to a loopback interface wait here until netif_poll or the
  * next sys_check_timeouts delivers them, as lwIP's loopif does. */
@@ -24,9 +25,14 @@ typedef struct loop_entry {
 /* Per thread, as the stack is (tern/stack.h).  loop_tail points at
  * loop_head from lwip_init on (tern__compat_netif_reset): a thread-local
  * address is no constant initializer. */
-static _Thread_local loop_entry *loop_head, **loop_tail;
-static _Thread_local u8_t netif_num;
-static _Thread_local tern_timer loop_timer;
+TERN_COMPAT_VAR(loop_entry *, loop_head);
+#define loop_head TERN_COMPAT_USE(loop_head)
+TERN_COMPAT_VAR(loop_entry **, loop_tail);
+#define loop_tail TERN_COMPAT_USE(loop_tail)
+TERN_COMPAT_VAR(u8_t, netif_num);
+#define netif_num TERN_COMPAT_USE(netif_num)
+TERN_COMPAT_VAR(tern_timer, loop_timer);
+#define loop_timer TERN_COMPAT_USE(loop_timer)
 static void loop_deliver(tern_timer *t, void *arg);
 
 struct netif *tern__compat_netif_of(const struct tern_iface *ifc)
@@ -67,14 +73,16 @@ static int iface_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *hop, v
  * comparing these few fields is much cheaper than pushing them again.
  * netif_add and netif_remove forget it, since a freed netif and its core
  * interface may come back at the same addresses. */
-static _Thread_local struct {
+typedef struct pushed_fields {
     const struct netif *netif;
     const tern_iface *ifc;
     int catch_all;
     u8_t flags;
     u16_t mtu;
     u32_t addr, mask, gw;
-} pushed;
+} pushed_fields;
+TERN_COMPAT_VAR(pushed_fields, pushed);
+#define pushed TERN_COMPAT_USE(pushed)
 
 static void forget_pushed(void) { memset(&pushed, 0, sizeof(pushed)); }
 
@@ -133,8 +141,8 @@ void tern__compat_netif_reset(void)
         free(e);
     }
     loop_tail = &loop_head;
-    netif_list = NULL;
-    netif_default = NULL;
+    NETIF_LIST = NULL;
+    NETIF_DEFAULT = NULL;
     netif_num = 0;
     tern_timer_init(&loop_timer, loop_deliver, NULL); /* the old stack's heap is gone */
 }
@@ -149,7 +157,7 @@ static u8_t pick_num(void)
         if (num == 255)
             num = 0;
         struct netif *n;
-        for (n = netif_list; n; n = n->next)
+        for (n = NETIF_LIST; n; n = n->next)
             if (n->num == num)
                 break;
         if (!n)
@@ -236,8 +244,8 @@ struct netif *netif_add(struct netif *netif, void *state, netif_init_fn init, ne
     if (!tern__compat_opts.checksum_check_tcp && !tern__compat_opts.checksum_check_udp &&
         !tern__compat_opts.checksum_check_ip)
         tern_iface_set_rx_csum_trusted(netif->tern_iface, true);
-    netif->next = netif_list; /* lwIP puts new interfaces first */
-    netif_list = netif;
+    netif->next = NETIF_LIST; /* lwIP puts new interfaces first */
+    NETIF_LIST = netif;
     tern__compat_netif_sync(netif);
     netif_invoke_ext_callback(netif, LWIP_NSC_NETIF_ADDED, NULL);
     return netif;
@@ -253,13 +261,13 @@ void netif_remove(struct netif *netif)
         netif->remove_callback(netif);
 #endif
     tern__compat_multicast_netif_removed(netif);
-    for (struct netif **pp = &netif_list; *pp; pp = &(*pp)->next) {
+    for (struct netif **pp = &NETIF_LIST; *pp; pp = &(*pp)->next) {
         if (*pp == netif) {
             *pp = netif->next;
             break;
         }
     }
-    if (netif_default == netif)
+    if (NETIF_DEFAULT == netif)
         netif_set_default(NULL);
     for (loop_entry **pp = &loop_head; *pp;) {
         loop_entry *e = *pp;
@@ -336,7 +344,7 @@ u8_t ip4_addr_isbroadcast_u32(u32_t addr, const struct netif *netif)
 
 void netif_set_default(struct netif *netif)
 {
-    netif_default = netif;
+    NETIF_DEFAULT = netif;
     if (tern__compat_stack)
         tern_stack_set_default_iface(tern__compat_stack, netif ? netif->tern_iface : NULL);
 }
@@ -431,7 +439,7 @@ struct netif *netif_find(const char *name)
     long num = strtol(name + 2, &end, 10);
     if (end == name + 2 || *end || num < 0 || num > 255)
         return NULL;
-    for (struct netif *n = netif_list; n; n = n->next)
+    for (struct netif *n = NETIF_LIST; n; n = n->next)
         if (n->num == num && n->name[0] == name[0] && n->name[1] == name[1])
             return n;
     return NULL;
@@ -439,7 +447,7 @@ struct netif *netif_find(const char *name)
 
 struct netif *netif_get_by_index(u8_t idx)
 {
-    for (struct netif *n = netif_list; n; n = n->next)
+    for (struct netif *n = NETIF_LIST; n; n = n->next)
         if (netif_get_index(n) == idx)
             return n;
     return NULL;
@@ -611,7 +619,8 @@ u16_t netif_tern_tx_gso_size(const struct netif *netif)
 
 /* ---- client data, extended callbacks, forks' pretend flag ---- */
 
-static _Thread_local u8_t client_data_ids = LWIP_NETIF_CLIENT_DATA_INDEX_MAX;
+TERN_COMPAT_VAR(u8_t, client_data_ids, = LWIP_NETIF_CLIENT_DATA_INDEX_MAX);
+#define client_data_ids TERN_COMPAT_USE(client_data_ids)
 
 u8_t netif_alloc_client_data_id(void)
 {
@@ -632,7 +641,8 @@ void netif_set_pretend_tcp(struct netif *netif, u8_t pretend)
     tern__compat_netif_sync(netif);
 }
 
-static _Thread_local netif_ext_callback_t *ext_callbacks;
+TERN_COMPAT_VAR(netif_ext_callback_t *, ext_callbacks);
+#define ext_callbacks TERN_COMPAT_USE(ext_callbacks)
 
 void netif_add_ext_callback(netif_ext_callback_t *callback, netif_ext_callback_fn fn)
 {
@@ -671,7 +681,7 @@ err_t tcp_bind_to_netif(struct tcp_pcb *pcb, const char ifname[3])
     if (!pcb || !ifname || pcb->state != CLOSED)
         return ERR_VAL;
     struct netif *n;
-    for (n = netif_list; n; n = n->next)
+    for (n = NETIF_LIST; n; n = n->next)
         if (n->name[0] == ifname[0] && n->name[1] == ifname[1] && ifname[2] == (char)('0' + n->num))
             break;
     if (!n)

@@ -12,7 +12,7 @@ static struct netif *route_to(const tern_addr *dst)
 {
     if (!tern__compat_stack)
         return NULL;
-    for (struct netif *n = netif_list; n; n = n->next)
+    for (struct netif *n = NETIF_LIST; n; n = n->next)
         tern__compat_netif_sync(n); /* mtu and flags the program wrote */
     return tern__compat_netif_of(tern_stack_route(tern__compat_stack, dst));
 }

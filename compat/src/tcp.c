@@ -109,10 +109,12 @@ typedef struct compat_tcp {
     } u;
 } compat_tcp;
 
-static _Thread_local tern_pool pool = TERN_POOL_INIT(compat_tcp);
+TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
+#define pool TERN_COMPAT_USE(pool)
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
-static _Thread_local compat_tcp *listeners;
+TERN_COMPAT_VAR(compat_tcp *, listeners);
+#define listeners TERN_COMPAT_USE(listeners)
 /* The refresh watch: one FIFO queue per interval, so each queue is in due
  * order and a tick looks at queue heads only. */
 #define WATCH_BASE_MS 500u
@@ -121,9 +123,12 @@ static _Thread_local compat_tcp *listeners;
 typedef struct watch_queue {
     struct compat_tcp *head, *tail;
 } watch_queue;
-static _Thread_local watch_queue watch[WATCH_LEVELS];
-static _Thread_local tern_timer watch_timer;
-static _Thread_local bool watch_timer_ready;
+TERN_COMPAT_VAR(watch_queue, watch, [WATCH_LEVELS]);
+#define watch TERN_COMPAT_USE(watch)
+TERN_COMPAT_VAR(tern_timer, watch_timer);
+#define watch_timer TERN_COMPAT_USE(watch_timer)
+TERN_COMPAT_VAR(bool, watch_timer_ready);
+#define watch_timer_ready TERN_COMPAT_USE(watch_timer_ready)
 /* Pcbs the watch has looked at (tests count them: a tick's cost). */
 _Thread_local unsigned long tern__compat_tcp_watch_visits;
 
@@ -645,7 +650,8 @@ static int core_accept(void *arg, tern_tcp *child, int err)
 
 /* Buffer autotuning: -1 (lwipopts.h's TERN_AUTOTUNE) until
  * tern_lwip_autotune chooses. */
-static _Thread_local int autotune_override = -1;
+TERN_COMPAT_VAR(int, autotune_override, = -1);
+#define autotune_override TERN_COMPAT_USE(autotune_override)
 
 void tern_lwip_autotune(int on) { autotune_override = on < 0 ? -1 : on != 0; }
 
@@ -966,7 +972,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
             }
         }
     }
-    for (struct netif *n = netif_list; n; n = n->next)
+    for (struct netif *n = NETIF_LIST; n; n = n->next)
         tern__compat_netif_sync(n);
     c->connected = connected;
     F(c, connected) = connected;

@@ -23,8 +23,10 @@ typedef struct app_timeout {
     void *arg;
 } app_timeout;
 
-static _Thread_local app_timeout *pending; /* per thread, as the stack is */
-static _Thread_local u32_t last_check;
+TERN_COMPAT_VAR(app_timeout *, pending);
+#define pending TERN_COMPAT_USE(pending)
+TERN_COMPAT_VAR(u32_t, last_check);
+#define last_check TERN_COMPAT_USE(last_check)
 
 static void unlink_timeout(app_timeout *t)
 {

@@ -19,7 +19,8 @@
 #include "tern/iface.h"
 #include "tern/udp.h"
 
-TERN_THREAD_LOCAL struct udp_pcb *udp_pcbs;
+struct udp_pcb *udp_pcbs;
+_Thread_local struct udp_pcb *tern__udp_pcbs_own;
 
 /* pcbs created through the TUN2SOCKS variants call the 7-argument recv. */
 typedef void (*udp_recv7_fn)(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port,
@@ -35,7 +36,8 @@ typedef struct compat_udp {
     bool flow;          /* one such flow: its addresses are the pcb's own, not its socket's */
 } compat_udp;
 
-static _Thread_local tern_pool pool = TERN_POOL_INIT(compat_udp); /* per thread, as the stack is */
+TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_udp));
+#define pool TERN_COMPAT_USE(pool)
 
 static compat_udp *of(const struct udp_pcb *pcb)
 {
@@ -73,16 +75,16 @@ static void pull(struct udp_pcb *pcb)
 
 static void list_add(struct udp_pcb *pcb)
 {
-    for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+    for (struct udp_pcb *q = UDP_PCBS; q; q = q->next)
         if (q == pcb)
             return;
-    pcb->next = udp_pcbs;
-    udp_pcbs = pcb;
+    pcb->next = UDP_PCBS;
+    UDP_PCBS = pcb;
 }
 
 static void list_remove(struct udp_pcb *pcb)
 {
-    for (struct udp_pcb **pp = &udp_pcbs; *pp; pp = &(*pp)->next) {
+    for (struct udp_pcb **pp = &UDP_PCBS; *pp; pp = &(*pp)->next) {
         if (*pp == pcb) {
             *pp = pcb->next;
             return;
@@ -174,7 +176,7 @@ err_t udp_bind(struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
     if (invalid(pcb))
         return ERR_VAL;
     if (!ipaddr && port == 0 && pretend_netif(pcb)) {
-        for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+        for (struct udp_pcb *q = UDP_PCBS; q; q = q->next)
             if (of(q)->flow_listener && q->netif_idx == pcb->netif_idx && q != pcb)
                 return ERR_USE; /* one flow listener per netif, as the fork */
         /* The socket takes an ephemeral port so the stack lists it; the
@@ -304,7 +306,7 @@ static struct netif *route(const struct udp_pcb *pcb, const ip_addr_t *dst)
         return netif_get_by_index(pcb->netif_idx);
     if (pcb->mcast_ifindex != NETIF_NO_INDEX && ip_addr_ismulticast(dst))
         return netif_get_by_index(pcb->mcast_ifindex);
-    for (struct netif *n = netif_list; n; n = n->next)
+    for (struct netif *n = NETIF_LIST; n; n = n->next)
         tern__compat_netif_sync(n);
     return tern__compat_netif_of(tern_stack_route(tern__compat_stack, tern__compat_addr(dst)));
 }
@@ -323,9 +325,9 @@ err_t udp_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u
 static err_t t2s_sendto(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst_ip, u16_t dst_port,
                         const ip_addr_t *src_ip, u16_t src_port)
 {
-    if (invalid(pcb) || !dst_ip || !src_ip || !netif_list)
+    if (invalid(pcb) || !dst_ip || !src_ip || !NETIF_LIST)
         return ERR_VAL;
-    return send_from(pcb, p, dst_ip, dst_port, netif_list, src_ip, src_port);
+    return send_from(pcb, p, dst_ip, dst_port, NETIF_LIST, src_ip, src_port);
 }
 
 /* udp.h binds the 6-argument udp_sendto of TUN2SOCKS programs here
@@ -353,7 +355,7 @@ void tern__compat_udp_reset(void)
 {
     /* The sockets died with the old stack; the pcbs are the application's
      * to forget, as after lwIP's re-initialisation. */
-    udp_pcbs = NULL;
+    UDP_PCBS = NULL;
     tern__pool_reset(&pool);
 }
 
@@ -366,7 +368,7 @@ void tern__compat_udp_reset(void)
 
 static struct udp_pcb *find_flow(u8_t netif_idx, const ip_addr_t *src, u16_t sport)
 {
-    for (struct udp_pcb *q = udp_pcbs; q; q = q->next)
+    for (struct udp_pcb *q = UDP_PCBS; q; q = q->next)
         if (of(q)->flow && q->netif_idx == netif_idx && q->remote_port == sport && ip_addr_cmp(&q->remote_ip, src))
             return q;
     return NULL;

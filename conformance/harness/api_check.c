@@ -6,14 +6,9 @@
 
 #ifdef CONF_WEAK_API
 
-#undef API_TLS
 #define API(name) extern char name[] __attribute__((weak));
-#define API_TLS(name) extern __thread char name[] __attribute__((weak));
 #include "api_list.h"
 #undef API
-#undef API_TLS
-/* A thread-local's address is no constant: the table leaves them out. */
-#define API_TLS(name)
 
 static const struct {
     const char *name;

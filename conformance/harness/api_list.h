@@ -6,12 +6,7 @@
  * After linking conformance-lwip, check_api_list.sh fails the build if the
  * binary imports an lwIP function that is not listed here.  Globals (used
  * through macros such as ip_current_src_addr() and IP_ANY_TYPE) and names
- * that are macros in Debian's lwIP (lwip_strerr) must be added by hand.
- * API_TLS names a global that is thread-local in tern (tern/stack.h: one
- * stack per thread): a weak reference to it must say so. */
-#ifndef API_TLS
-#define API_TLS(name) API(name)
-#endif
+ * that are macros in Debian's lwIP (lwip_strerr) must be added by hand. */
 
 /* init and timers */
 API(lwip_init)
@@ -23,7 +18,7 @@ API(sys_untimeout)
 /* netif */
 API(ip_input)
 API(netif_add)
-API_TLS(netif_default) /* thread-local in tern (one stack per thread) */
+API(netif_default)
 API(netif_find)
 API(netif_ip6_addr_set)
 API(netif_ip6_addr_set_state)

@@ -13,7 +13,7 @@
  *
  * Structure: one thread per TUN queue (--queues N, IFF_MULTI_QUEUE; the
  * kernel's flow hash keeps each flow on one queue), each with its own
- * stack (lwip_init in that thread: tern's lwIP state is per thread), its
+ * stack (lwip_init in that thread, after tern_lwip_set_per_thread(1)), its
  * own epoll loop and its own upstream sockets; they share nothing mutable
  * but the pcap file (locked).  The main thread only waits for signals and
  * gathers the threads' counters.  Within a thread:  Packets read from the TUN (in
@@ -119,7 +119,7 @@ static void stack_setup(void)
 #if LWIP_HAVE_LOOPIF
     /* As netstack-lwip and go-tun2socks do: take over the loopback netif
      * lwip_init() created; with TUN2SOCKS every destination routes there. */
-    nif = netif_list;
+    nif = netif_find("lo0"); /* (netif_list is the process's list, not a thread's) */
     nif->output = tun_output4;
     nif->output_ip6 = tun_output6;
     nif->mtu = (u16_t)tern_tun_mtu(tun);
@@ -426,10 +426,10 @@ static void parse_args(int argc, char **argv)
     if (!cfg.have_upstream)
         die("the lwip build needs --upstream HOST[:PORT] (the original destination is the relay itself)");
 #endif
-#ifndef TERN_HAVE_LWIP_RELEASE
+#ifndef TERN_HAVE_LWIP_PER_THREAD
     if (cfg.queues > 1)
         die("--queues above 1 needs the tern build: lwIP keeps its stack in process-wide statics, so only one "
-            "thread may run it (tern's lwIP state is per thread)");
+            "thread may run it (tern can keep one per thread: tern_lwip_set_per_thread)");
 #endif
 }
 
@@ -648,6 +648,11 @@ int main(int argc, char **argv)
     sigaddset(&ss, SIGUSR1);
     sigprocmask(SIG_BLOCK, &ss, NULL);
     sigfd = signalfd(-1, &ss, SFD_CLOEXEC);
+#ifdef TERN_HAVE_LWIP_PER_THREAD
+    /* One stack per worker thread; lwIP's default is one per process. */
+    if (cfg.queues > 1 && tern_lwip_set_per_thread(1) != 0)
+        die("tern_lwip_set_per_thread failed");
+#endif
     for (unsigned q = 0; q < cfg.queues; q++) {
         worker *w = &workers[q];
         w->q = q;

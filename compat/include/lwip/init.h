@@ -42,6 +42,18 @@ TERN_API void lwip_init(void);
 TERN_API void tern_lwip_release(void);
 #define TERN_HAVE_LWIP_RELEASE 1
 
+/* tern's extension: where the lwIP layer's state lives.  0 (the default,
+ * lwIP's contract): one stack per process, which any thread may call, one
+ * call at a time (programs such as go-tun2socks call from whichever thread
+ * holds their lock).  1: one stack per thread; each thread calls
+ * lwip_init and the rest of the API for its own stack (tern/stack.h), and
+ * lwIP's public lists (netif_list, netif_default, udp_pcbs) are no longer
+ * maintained: use the pointers netif_add and udp_new return.  Call it
+ * before the first lwip_init of the process: returns 0, or -1 (nothing
+ * changed) when a stack already exists. */
+TERN_API int tern_lwip_set_per_thread(int on);
+#define TERN_HAVE_LWIP_PER_THREAD 1
+
 #ifdef __cplusplus
 }
 #endif

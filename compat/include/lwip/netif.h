@@ -169,9 +169,10 @@ struct netif {
     X(T, client_data, "LWIP_NUM_NETIF_CLIENT_DATA") X(T, tern_iface, "")
 TERN_LAYOUT_REGISTER(TERN_LAYOUT_NETIF, struct netif, TERN_LAYOUT_NETIF)
 
-/* The calling thread's netifs (one stack per thread, tern/stack.h). */
-extern TERN_API TERN_THREAD_LOCAL struct netif *netif_list;
-extern TERN_API TERN_THREAD_LOCAL struct netif *netif_default;
+/* The process's netifs (after tern_lwip_set_per_thread(1) these two are
+ * not maintained: each thread's lists are its own, lwip/init.h). */
+extern TERN_API struct netif *netif_list;
+extern TERN_API struct netif *netif_default;
 
 #define NETIF_FOREACH(netif) for ((netif) = netif_list; (netif) != NULL; (netif) = (netif)->next)
 

@@ -70,8 +70,9 @@ struct udp_pcb {
     X(T, mcast_ifindex, "LWIP_MULTICAST_TX_OPTIONS") X(T, mcast_ttl, "LWIP_MULTICAST_TX_OPTIONS")
 TERN_LAYOUT_REGISTER(TERN_LAYOUT_UDP_PCB, struct udp_pcb, TERN_LAYOUT_UDP_PCB)
 
-/* The calling thread's UDP pcbs (one stack per thread, tern/stack.h). */
-extern TERN_API TERN_THREAD_LOCAL struct udp_pcb *udp_pcbs;
+/* The process's UDP pcbs (not maintained after tern_lwip_set_per_thread(1),
+ * lwip/init.h). */
+extern TERN_API struct udp_pcb *udp_pcbs;
 
 TERN_API struct udp_pcb *udp_new(void);
 TERN_API struct udp_pcb *udp_new_ip_type(u8_t type);

@@ -13,14 +13,4 @@
 #define TERN_API
 #endif
 
-/* Storage of the public variables that belong to one stack (lwIP's
- * netif_list, netif_default, udp_pcbs): one per thread, as stacks run one
- * per thread (tern/stack.h).  __thread rather than _Thread_local so that
- * C++ programs, which include the same headers, need no TLS wrappers. */
-#if defined(__GNUC__) || defined(__clang__)
-#define TERN_THREAD_LOCAL __thread
-#else
-#define TERN_THREAD_LOCAL _Thread_local
-#endif
-
 #endif

@@ -136,14 +136,19 @@ typedef struct tern_pbuf_stats {
     uint64_t alloc_failures; /* allocations refused for lack of memory (cap or system) */
 } tern_pbuf_stats;
 
-/* Stats, cap and cache are the calling thread's (one stack per thread,
- * tern/stack.h): a pbuf is counted and cached by the thread that frees it. */
+/* Stats, cap and cache are the process's (calls one at a time, from any
+ * thread), or, after tern_pbuf_set_per_thread(1), the calling thread's (one
+ * stack per thread, tern/stack.h: a pbuf is then counted and cached by the
+ * thread that frees it, so pbufs must stay with their thread).  Switch
+ * before the first pbuf is allocated: returns 0, or -1 (nothing changed)
+ * when pbufs are live. */
+TERN_API int tern_pbuf_set_per_thread(int on);
 TERN_API void tern_pbuf_get_stats(tern_pbuf_stats *out);
 /* Caps the bytes live pbufs may hold in total (0: no cap).  Allocations past
  * the cap fail cleanly, so floods cannot grow memory without bound. */
 TERN_API void tern_pbuf_set_limit(uint64_t max_live_bytes);
-/* Releases the calling thread's free lists back to the system (a thread
- * that ran a stack calls it before it ends). */
+/* Releases the free lists back to the system (the calling thread's in the
+ * per-thread mode: a thread that ran a stack calls it before it ends). */
 TERN_API void tern_pbuf_trim(void);
 
 #endif

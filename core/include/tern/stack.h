@@ -8,14 +8,16 @@
  * Several stacks, one per thread (how examples/tunrelay --queues N runs one
  * stack per TUN queue):
  *  - Each thread makes its own: tern_stack_new here, or, through lwIP's
- *    API, lwip_init, netif_add, tcp_new, udp_new ... in that thread.  The
- *    lwIP layer's state (the stack lwip_init made, netif_list,
- *    netif_default, udp_pcbs, the pcb pools and their slab registries,
- *    timeouts, DNS, the loopback queue) is per thread (_Thread_local), and
- *    so is the pbuf cache (tern/pbuf.h).  Nothing mutable is shared: the
- *    only process-wide state is written before main and only read after
- *    (the lwipopts and structure layouts the program's constructors
- *    register, constant tables).
+ *    API, tern_lwip_set_per_thread(1) once before the first lwip_init
+ *    (lwip/init.h), then lwip_init, netif_add, tcp_new, udp_new ... in each
+ *    thread.  The lwIP layer's state (the stack lwip_init made, the netif
+ *    and UDP lists, the pcb pools and their slab registries, timeouts, DNS,
+ *    the loopback queue) is then per thread; the pbuf cache (tern/pbuf.h)
+ *    always is.  Nothing mutable is shared: the only process-wide state is
+ *    written before main and only read after (the lwipopts and structure
+ *    layouts the program's constructors register, constant tables).
+ *    Without that switch the lwIP layer keeps lwIP's contract: one stack
+ *    per process, callable from any thread one call at a time.
  *  - Pbufs and pcbs belong to the thread that made them.  Pass none to
  *    another thread's stack: a pcb is looked up in its own thread's pool
  *    registry (from another thread it reads as a freed pcb), and a pbuf
@@ -26,9 +28,8 @@
  *    tern_stack_free and tern_pbuf_trim() before it ends; a thread's
  *    pools and caches are not freed by its end.
  *  - A stack used from several threads (lwIP's NO_SYS programs that take
- *    their own lock, as go-tun2socks) works only where every call finds
- *    the state in the calling thread: calls from a thread that did not
- *    make the stack see an empty one. */
+ *    their own lock, as go-tun2socks) is the default mode's case.
+ */
 #ifndef TERN_STACK_H
 #define TERN_STACK_H
 

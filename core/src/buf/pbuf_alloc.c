@@ -67,12 +67,27 @@ static const uint32_t class_bytes[CLS_COUNT] = {
     65536 + 512,
 };
 
-static _Thread_local struct {
+typedef struct pbuf_state {
     block_hdr *free_list[CLS_COUNT];
     tern_pbuf_stats stats;
     uint64_t limit; /* cap on stats.live_bytes; 0: none */
     int cache_on;   /* -1 until the environment has been read */
-} st = {.cache_on = -1};
+} pbuf_state;
+
+/* One state per process (pbufs made by one thread and freed by another
+ * are counted right), or one per thread after tern_pbuf_set_per_thread(1). */
+static int per_thread;
+static pbuf_state st_shared = {.cache_on = -1};
+static _Thread_local pbuf_state st_own = {.cache_on = -1};
+#define st (*(per_thread ? &st_own : &st_shared))
+
+int tern_pbuf_set_per_thread(int on)
+{
+    if (st_shared.stats.live_pbufs || st_own.stats.live_pbufs)
+        return -1;
+    per_thread = on != 0;
+    return 0;
+}
 
 static bool cache_enabled(void)
 {
