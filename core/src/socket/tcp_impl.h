@@ -375,6 +375,8 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
 /* tcp_ooo.c */
 /* Queues an out-of-order segment (p payload = data); consumes p. */
 void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin);
+/* May one more segment be held? */
+bool tern__tcp_ooo_has_room(const tern_tcp *t);
 /* Takes the segments now in order (chain of payloads, total bytes, FIN). */
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin);
 void tern__tcp_ooo_free(tern_tcp *t);

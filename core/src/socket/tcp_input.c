@@ -798,7 +798,7 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
     if (h->seq != t->rcv_nxt) {
         if (sg->len || (h->flags & TERN_TCP_FIN)) {
             /* Out of order: hold it and send a duplicate ACK with SACK. */
-            if (sg->p && t->ooo_count < t->cfg.ooo_max_segs) {
+            if (sg->p && tern__tcp_ooo_has_room(t)) {
                 tern__tcp_ooo_insert(t, sg->p, h->seq, (h->flags & TERN_TCP_FIN) != 0);
                 sg->p = NULL;
             }

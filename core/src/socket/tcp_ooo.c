@@ -20,6 +20,22 @@ void tern__tcp_ooo_free(tern_tcp *t)
     t->ooo_count = 0;
 }
 
+/* The bytes held are bounded by the receive window (segments are trimmed
+ * to it); the count bounds the per-segment overhead a peer sending small
+ * segments could make us hold.  It must not be below the full-sized
+ * segments a window holds: a window of 3 MB behind one hole is ~2000
+ * segments, and a fixed cap of 1024 dropped every later arrival, which the
+ * sender (never told by SACK) sent again (at 1% loss and 20 ms, 9% of a
+ * Linux sender's segments).  So: the configured count, or two per MSS of
+ * the buffer, whichever is larger. */
+bool tern__tcp_ooo_has_room(const tern_tcp *t)
+{
+    uint32_t mss = t->mss ? t->mss : TCP_DEFAULT_MSS;
+    uint32_t window_segs = t->rcv_buf / mss * 2u;
+    uint32_t cap = t->cfg.ooo_max_segs > window_segs ? t->cfg.ooo_max_segs : window_segs;
+    return t->ooo_count < cap;
+}
+
 /* Cuts [seq, seq+len) of p to the part before `limit`; NULL when empty. */
 static tern_pbuf *cut_tail(tern_pbuf *p, uint32_t seq, uint32_t *len, uint32_t limit)
 {
