@@ -1,6 +1,7 @@
 /* compat/src/init.c: lwip_init with the program's lwipopts.h (registered
  * through lwip/priv/tern_opts.h); it first refuses a program whose
  * structures are laid out differently from libtern's (compat/src/layout.c). */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "compat.h"
@@ -72,11 +73,16 @@ static void add_loopif(void)
 }
 
 /* Frees the calling thread's stack and everything lwIP's API made in it. */
+/* Stacks lwip_init made and tern_lwip_release has not ended, in every
+ * thread: the mode may change only while there are none. */
+static atomic_uint live_stacks;
+
 static void release_stack(void)
 {
     if (tern__compat_stack) {
         tern_stack_free(tern__compat_stack);
         tern__compat_stack = NULL;
+        atomic_fetch_sub(&live_stacks, 1);
     }
     tern__compat_netif_reset();
     tern__compat_tcp_reset(); /* the pcb pools go with the old stack */
@@ -90,6 +96,8 @@ static void init(int loopif, int tun2socks)
     tern_config cfg = {.clock = compat_clock};
     tern__port_random(&cfg.seed, sizeof(cfg.seed));
     tern__compat_stack = tern_stack_new(&cfg);
+    if (tern__compat_stack)
+        atomic_fetch_add(&live_stacks, 1);
     tern__compat_tun2socks = tun2socks;
     if (loopif)
         add_loopif();
@@ -127,7 +135,7 @@ void tern_compat_register_opts(const struct tern_lwipopts *opts)
 
 int tern_lwip_set_per_thread(int on)
 {
-    if (tern__compat_stack_shared || tern__compat_stack_own || tern_pbuf_set_per_thread(on) != 0)
+    if (atomic_load(&live_stacks) != 0 || tern_pbuf_set_per_thread(on) != 0)
         return -1;
     tern__compat_per_thread = on != 0;
     return 0;

@@ -125,9 +125,10 @@ void tern__compat_netif_sync(struct netif *n)
     tern_iface *ifc = n->tern_iface;
     if (!ifc)
         return;
-    if (pushed.netif == n && pushed.ifc == ifc && pushed.flags == n->flags && pushed.mtu == n->mtu &&
-        pushed.catch_all == tern__compat_tun2socks && pushed.addr == v4_of(&n->ip_addr) &&
-        pushed.mask == v4_of(&n->netmask) && pushed.gw == v4_of(&n->gw))
+    const pushed_fields *pf = &pushed;
+    if (pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
+        pf->catch_all == tern__compat_tun2socks && pf->addr == v4_of(&n->ip_addr) && pf->mask == v4_of(&n->netmask) &&
+        pf->gw == v4_of(&n->gw))
         return; /* nothing changed since the last push */
     push(n, ifc);
 }

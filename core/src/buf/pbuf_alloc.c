@@ -79,7 +79,7 @@ typedef struct pbuf_state {
 static int per_thread;
 static pbuf_state st_shared = {.cache_on = -1};
 static _Thread_local pbuf_state st_own = {.cache_on = -1};
-#define st (*(per_thread ? &st_own : &st_shared))
+static inline pbuf_state *state(void) { return per_thread ? &st_own : &st_shared; }
 
 int tern_pbuf_set_per_thread(int on)
 {
@@ -91,9 +91,10 @@ int tern_pbuf_set_per_thread(int on)
 
 static bool cache_enabled(void)
 {
-    if (st.cache_on < 0)
-        st.cache_on = CACHE_BUILT_IN && getenv("TERN_PBUF_NO_CACHE") == NULL;
-    return st.cache_on != 0;
+    pbuf_state *ps = state();
+    if (ps->cache_on < 0)
+        ps->cache_on = CACHE_BUILT_IN && getenv("TERN_PBUF_NO_CACHE") == NULL;
+    return ps->cache_on != 0;
 }
 
 static tern_pbuf *block_pbuf(block_hdr *b) { return (tern_pbuf *)(void *)((uint8_t *)b + sizeof *b); }
@@ -103,19 +104,20 @@ static block_hdr *pbuf_block(tern_pbuf *p) { return (block_hdr *)(void *)((uint8
  * free list or from malloc; NULL when the live-bytes cap or the system says no. */
 static tern_pbuf *block_get(uint16_t cls, uint32_t bytes)
 {
-    if (st.limit != 0 && st.stats.live_bytes + bytes > st.limit) {
-        st.stats.alloc_failures++;
+    pbuf_state *ps = state();
+    if (ps->limit != 0 && ps->stats.live_bytes + bytes > ps->limit) {
+        ps->stats.alloc_failures++;
         return NULL;
     }
-    block_hdr *b = cls == CLS_DIRECT ? NULL : st.free_list[cls];
+    block_hdr *b = cls == CLS_DIRECT ? NULL : ps->free_list[cls];
     if (b != NULL) {
-        st.free_list[cls] = b->link;
-        st.stats.cached_bytes -= b->size;
+        ps->free_list[cls] = b->link;
+        ps->stats.cached_bytes -= b->size;
         UNPOISON(block_pbuf(b), b->size - sizeof *b);
     } else {
         b = malloc(bytes);
         if (b == NULL) {
-            st.stats.alloc_failures++;
+            ps->stats.alloc_failures++;
             return NULL;
         }
         b->size = bytes;
@@ -123,23 +125,24 @@ static tern_pbuf *block_get(uint16_t cls, uint32_t bytes)
         b->magic = BLOCK_MAGIC;
     }
     b->link = NULL;
-    st.stats.live_pbufs++;
-    st.stats.live_bytes += b->size;
+    ps->stats.live_pbufs++;
+    ps->stats.live_bytes += b->size;
     return block_pbuf(b);
 }
 
 static void block_put(tern_pbuf *p)
 {
+    pbuf_state *ps = state();
     block_hdr *b = pbuf_block(p);
     if (b->magic != BLOCK_MAGIC)
         return; /* not a block of ours: leaking it beats corrupting the heap */
-    st.stats.live_pbufs--;
-    st.stats.live_bytes -= b->size;
-    if (b->cls != CLS_DIRECT && cache_enabled() && st.stats.cached_bytes + b->size <= TERN_PBUF_CACHE_MAX_BYTES) {
+    ps->stats.live_pbufs--;
+    ps->stats.live_bytes -= b->size;
+    if (b->cls != CLS_DIRECT && cache_enabled() && ps->stats.cached_bytes + b->size <= TERN_PBUF_CACHE_MAX_BYTES) {
         /* p->ref is 0 here, so a second tern_pbuf_free of p is refused. */
-        b->link = st.free_list[b->cls];
-        st.free_list[b->cls] = b;
-        st.stats.cached_bytes += b->size;
+        b->link = ps->free_list[b->cls];
+        ps->free_list[b->cls] = b;
+        ps->stats.cached_bytes += b->size;
         POISON(block_pbuf(b), b->size - sizeof *b);
         return;
     }
@@ -162,19 +165,20 @@ static void init_pbuf(tern_pbuf *p, void *payload, uint16_t tot_len, uint16_t le
 /* One block: struct, aligned headroom, data. */
 static tern_pbuf *alloc_ram(uint16_t headroom, uint16_t length)
 {
+    pbuf_state *ps = state();
     uint32_t need = OVERHEAD + ALIGN_UP(headroom) + ALIGN_UP(length);
     uint16_t cls = CLS_RAM_FIRST;
     while (cls < CLS_COUNT && class_bytes[cls] < need)
         cls++;
-    block_hdr *b = cls < CLS_COUNT && st.limit == 0 ? st.free_list[cls] : NULL;
+    block_hdr *b = cls < CLS_COUNT && ps->limit == 0 ? ps->free_list[cls] : NULL;
     if (b != NULL) {
         /* block_get's cached case, inline: one per segment and ACK. */
-        st.free_list[cls] = b->link;
-        st.stats.cached_bytes -= b->size;
+        ps->free_list[cls] = b->link;
+        ps->stats.cached_bytes -= b->size;
         UNPOISON(block_pbuf(b), b->size - sizeof *b);
         b->link = NULL;
-        st.stats.live_pbufs++;
-        st.stats.live_bytes += b->size;
+        ps->stats.live_pbufs++;
+        ps->stats.live_bytes += b->size;
         tern_pbuf *p = block_pbuf(b);
         init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + ALIGN_UP(headroom), length, length, TERN_PBUF_RAM, 0);
         return p;
@@ -282,19 +286,20 @@ __attribute__((noinline)) static uint8_t free_chain(tern_pbuf *p)
 
 uint8_t tern_pbuf_free(tern_pbuf *p)
 {
+    pbuf_state *ps = state();
     /* The common case first (a segment or an ACK done with): one block of
      * ours, last reference, nothing chained, going back to its cache.
      * Everything else takes the loop below, which checks the same. */
     if (p != NULL && p->ref == 1 && p->next == NULL && !(p->flags & TERN_PBUF_FLAG_IS_CUSTOM)) {
         block_hdr *b = pbuf_block(p);
-        if (b->magic == BLOCK_MAGIC && b->cls != CLS_DIRECT && st.cache_on > 0 &&
-            st.stats.cached_bytes + b->size <= TERN_PBUF_CACHE_MAX_BYTES) {
+        if (b->magic == BLOCK_MAGIC && b->cls != CLS_DIRECT && ps->cache_on > 0 &&
+            ps->stats.cached_bytes + b->size <= TERN_PBUF_CACHE_MAX_BYTES) {
             p->ref = 0; /* so a second tern_pbuf_free of p is refused */
-            st.stats.live_pbufs--;
-            st.stats.live_bytes -= b->size;
-            b->link = st.free_list[b->cls];
-            st.free_list[b->cls] = b;
-            st.stats.cached_bytes += b->size;
+            ps->stats.live_pbufs--;
+            ps->stats.live_bytes -= b->size;
+            b->link = ps->free_list[b->cls];
+            ps->free_list[b->cls] = b;
+            ps->stats.cached_bytes += b->size;
             POISON(p, b->size - sizeof *b);
             return 1;
         }
@@ -304,19 +309,21 @@ uint8_t tern_pbuf_free(tern_pbuf *p)
 
 void tern_pbuf_get_stats(tern_pbuf_stats *out)
 {
+    pbuf_state *ps = state();
     if (out != NULL)
-        *out = st.stats;
+        *out = ps->stats;
 }
 
-void tern_pbuf_set_limit(uint64_t max_live_bytes) { st.limit = max_live_bytes; }
+void tern_pbuf_set_limit(uint64_t max_live_bytes) { state()->limit = max_live_bytes; }
 
 void tern_pbuf_trim(void)
 {
+    pbuf_state *ps = state();
     for (unsigned cls = 0; cls < CLS_COUNT; cls++) {
-        while (st.free_list[cls] != NULL) {
-            block_hdr *b = st.free_list[cls];
-            st.free_list[cls] = b->link;
-            st.stats.cached_bytes -= b->size;
+        while (ps->free_list[cls] != NULL) {
+            block_hdr *b = ps->free_list[cls];
+            ps->free_list[cls] = b->link;
+            ps->stats.cached_bytes -= b->size;
             UNPOISON(block_pbuf(b), b->size - sizeof *b);
             b->magic = 0;
             free(b);

@@ -345,11 +345,16 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
 
 /* Copies data into the send queue: into the tail segment while it has
  * room, then into new MSS-sized segments.  The checksum of the data is
- * computed during the copy, so output never reads the payload again. */
+ * computed during the copy, so output never reads the payload again;
+ * unless the route's device offloads TCP (tern_iface_set_tso): its bursts
+ * carry the pseudo-header sum only, so the data is only copied, and a
+ * segment that does leave alone is summed then (tern__tcp_seg_sum). */
 static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
 {
     tcp_seg *tail = t->snd_q_tail;
     uint32_t done = 0;
+    tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->stack, t->iface_index) : tern__ip_route(t->stack, &t->remote);
+    bool sum = !(ifc && ifc->tso_max);
     if (tail && tail == t->snd_next_seg && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
         tail->len < tail->cap) {
         /* Only a segment never sent may grow. */
@@ -357,8 +362,12 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         if (n > len)
             n = len;
         uint8_t *dst = (uint8_t *)tail->p->payload + tail->len;
-        tern_csum piece = tern__csum_copy(0, dst, data, n);
-        tail->sum += (tail->len & 1) ? tern__csum_shift(piece) : piece;
+        if (tail->sum_ok) {
+            tern_csum piece = tern__csum_copy(0, dst, data, n);
+            tail->sum += (tail->len & 1) ? tern__csum_shift(piece) : piece;
+        } else {
+            memcpy(dst, data, n);
+        }
         tail->len += n;
         tail->p->len = (uint16_t)tail->len;
         tail->p->tot_len = (uint16_t)tail->len;
@@ -369,7 +378,7 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
     while (done < len) {
         uint32_t cap = t->mss;
         uint32_t n = len - done < cap ? len - done : cap;
-        tcp_seg *seg = calloc(1, sizeof(*seg));
+        tcp_seg *seg = tern__tcp_seg_new(t);
         tern_pbuf *p = seg ? tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)cap, TERN_PBUF_RAM) : NULL;
         if (!p) {
             free(seg);
@@ -378,7 +387,11 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         seg->p = p;
         seg->cap = cap;
         seg->seq = t->snd_end + done;
-        seg->sum = tern__csum_copy(0, p->payload, data + done, n);
+        if (sum)
+            seg->sum = tern__csum_copy(0, p->payload, data + done, n);
+        else
+            memcpy(p->payload, data + done, n);
+        seg->sum_ok = sum;
         seg->len = n;
         p->len = p->tot_len = (uint16_t)n;
         tern__tcp_seg_append(t, seg);
@@ -427,7 +440,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
             tcp_seg *n = extra->next;
             if (t->snd_next_seg == extra)
                 t->snd_next_seg = NULL;
-            tern__tcp_seg_free(extra);
+            tern__tcp_seg_free(t, extra);
             t->snd_queuelen--;
             extra = n;
         }
@@ -455,6 +468,7 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
     if (len > t->rcv_app_unread)
         len = t->rcv_app_unread;
     t->rcv_app_unread -= len;
+    t->autotune_bytes += len; /* what the application consumed (tcp_tune.c) */
     t->rcv_wnd += len;
     if (t->rcv_wnd > t->rcv_buf)
         t->rcv_wnd = t->rcv_buf;
@@ -663,6 +677,11 @@ void tern__tcp_stack_teardown(tern_stack *s)
         t->err = NULL;
         t->listener = NULL;
         tern__tcp_destroy(t, 0);
+    }
+    while (tb->seg_cache) {
+        tcp_seg *seg = tb->seg_cache;
+        tb->seg_cache = seg->next;
+        free(seg);
     }
     free(tb->buckets);
     free(tb);

@@ -39,13 +39,24 @@ typedef struct tcp_seg {
     uint32_t len;        /* payload bytes */
     uint32_t cap;        /* payload capacity of p, for appending small writes */
     uint32_t sent_ms;    /* time of the last transmission */
-    tern_csum sum;       /* partial checksum of the payload, from the copy */
+    tern_csum sum;       /* partial checksum of the payload, from the copy (if sum_ok) */
     uint8_t flags;       /* TERN_TCP_SYN, TERN_TCP_FIN, TERN_TCP_PSH */
     uint8_t rtx;         /* retransmissions of this segment */
     bool sacked;         /* the peer holds it (SACK) */
     uint32_t epoch;      /* recovery episode of its last retransmission */
     bool lost;           /* marked for retransmission by loss recovery */
+    bool sum_ok;         /* sum is computed (not for data queued towards a TSO device) */
 } tcp_seg;
+
+/* The payload's partial checksum, computed now if the copy skipped it. */
+static inline tern_csum tern__tcp_seg_sum(tcp_seg *seg)
+{
+    if (!seg->sum_ok) {
+        seg->sum = seg->len ? tern__csum_pbuf(0, seg->p, 0, (uint16_t)seg->len) : 0;
+        seg->sum_ok = true;
+    }
+    return seg->sum;
+}
 
 /* One out-of-order segment held for reassembly. */
 typedef struct tcp_ooo {
@@ -250,6 +261,10 @@ typedef struct tern_tcp_table {
     uint64_t tune_budget, tune_granted;
     uint32_t tune_count, tune_pressure_ms;
     bool tune_pressure;
+    /* Freed send-queue segments kept for reuse (at most TCP_SEG_CACHE_MAX):
+     * a bulk sender makes and frees one per MSS. */
+    struct tcp_seg *seg_cache;
+    uint32_t seg_cached;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
@@ -311,7 +326,10 @@ void tern__tcp_retransmit_seg(tern_tcp *t, tcp_seg *seg);
  * the congestion window (a tail loss probe); false when it cannot. */
 bool tern__tcp_send_one_new(tern_tcp *t);
 void tern__tcp_send_probe(tern_tcp *t, bool keepalive);
-void tern__tcp_seg_free(tcp_seg *seg);
+/* A zeroed segment, from the stack's cache or malloc; NULL when out of memory. */
+tcp_seg *tern__tcp_seg_new(tern_tcp *t);
+/* Frees the payload and keeps the segment for reuse (or frees it). */
+void tern__tcp_seg_free(tern_tcp *t, tcp_seg *seg);
 /* Puts seg at the end of the send queue (and of the unsent part). */
 void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg);
 void tern__tcp_free_queues(tern_tcp *t);

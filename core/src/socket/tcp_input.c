@@ -133,7 +133,6 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
     t->rcv_app_unread += len;
     t->bytes_received += len;
-    t->autotune_bytes += len;
     if (t->refused || t->refused_fin) {
         refused_push(t, p, false);
         return true;
@@ -307,7 +306,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             if (!seg->rtx && seg->len)
                 newest_rtt = tern_stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
             t->snd_queuelen--;
-            tern__tcp_seg_free(seg);
+            tern__tcp_seg_free(t, seg);
         }
         if (seg && SEQ_GT(ack, seg->seq) && seg->len && seg->p) {
             /* Part of a segment (a peer with a smaller MSS, a middlebox). */
@@ -318,7 +317,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
             seg->seq += n;
             seg->len -= n;
             seg->cap -= n;
-            seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)seg->len);
+            if (seg->sum_ok)
+                seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)seg->len);
             data_acked += n;
         }
         t->snd_una = ack;
@@ -534,7 +534,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     if (t->snd_next_seg == syn)
         t->snd_next_seg = syn->next;
     t->snd_queuelen--;
-    tern__tcp_seg_free(syn);
+    tern__tcp_seg_free(t, syn);
     t->snd_una = h->ack;
     t->snd_wnd = h->window;
     t->max_snd_wnd = t->snd_wnd;

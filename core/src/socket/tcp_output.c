@@ -27,10 +27,31 @@ static uint32_t seg_seqlen(const tcp_seg *s)
     return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
-void tern__tcp_seg_free(tcp_seg *seg)
+#define TCP_SEG_CACHE_MAX 512u
+
+tcp_seg *tern__tcp_seg_new(tern_tcp *t)
+{
+    tern_tcp_table *tb = t->stack->tcp;
+    tcp_seg *seg = tb ? tb->seg_cache : NULL;
+    if (!seg)
+        return calloc(1, sizeof(*seg));
+    tb->seg_cache = seg->next;
+    tb->seg_cached--;
+    memset(seg, 0, sizeof(*seg));
+    return seg;
+}
+
+void tern__tcp_seg_free(tern_tcp *t, tcp_seg *seg)
 {
     if (seg->p)
         tern_pbuf_free(seg->p);
+    tern_tcp_table *tb = t->stack->tcp;
+    if (tb && tb->seg_cached < TCP_SEG_CACHE_MAX) {
+        seg->next = tb->seg_cache;
+        tb->seg_cache = seg;
+        tb->seg_cached++;
+        return;
+    }
     free(seg);
 }
 
@@ -38,7 +59,7 @@ void tern__tcp_free_queues(tern_tcp *t)
 {
     for (tcp_seg *s = t->snd_q, *n; s; s = n) {
         n = s->next;
-        tern__tcp_seg_free(s);
+        tern__tcp_seg_free(t, s);
     }
     t->snd_q = t->snd_q_tail = t->snd_next_seg = NULL;
     t->snd_queuelen = 0;
@@ -143,7 +164,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     tern_csum payload_sum = 0;
     if (seg && seg->len) {
         p = seg->p;
-        payload_sum = seg->sum;
+        payload_sum = tern__tcp_seg_sum(seg);
         /* A device may still hold the previous transmission: then send a
          * copy rather than rewrite headers under it. */
         if (p->ref == 1 && tern_pbuf_add_header(p, hlen) == 0) {
@@ -268,7 +289,7 @@ int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
         !(t->snd_q_tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
         t->snd_q_tail->flags |= TERN_TCP_FIN;
     } else {
-        tcp_seg *seg = calloc(1, sizeof(*seg));
+        tcp_seg *seg = tern__tcp_seg_new(t);
         if (!seg)
             return TERN_ERR_MEM;
         seg->seq = t->snd_end;
@@ -435,7 +456,7 @@ int tern__tcp_send_syn(tern_tcp *t)
 static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
 {
     uint32_t rest = seg->len - mss;
-    tcp_seg *n = calloc(1, sizeof(*n));
+    tcp_seg *n = tern__tcp_seg_new(t);
     tern_pbuf *p = n ? tern_pbuf_alloc(TERN_HEADROOM, (uint16_t)rest, TERN_PBUF_RAM) : NULL;
     if (!p) {
         free(n);
@@ -447,11 +468,14 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
     n->len = rest;
     n->seq = seg->seq + mss;
     n->flags = seg->flags & (TERN_TCP_FIN | TERN_TCP_PSH);
-    n->sum = tern__csum_add(0, p->payload, rest);
+    n->sum_ok = seg->sum_ok;
+    if (n->sum_ok)
+        n->sum = tern__csum_add(0, p->payload, rest);
     seg->flags &= (uint8_t)~(TERN_TCP_FIN | TERN_TCP_PSH);
     tern_pbuf_realloc(seg->p, (uint16_t)mss);
     seg->len = seg->cap = mss;
-    seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)mss);
+    if (seg->sum_ok)
+        seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)mss);
     n->next = seg->next;
     seg->next = n;
     if (t->snd_q_tail == seg)

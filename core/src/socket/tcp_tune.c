@@ -2,8 +2,12 @@
  * stack-wide budget.
  *
  * Receive (dynamic right-sizing, as Linux's tcp_rcv_space_adjust): when the
- * peer filled more than half the buffer within one round trip and the
- * application keeps up, the buffer doubles, up to cfg.rcv_buf_max.  Window
+ * application consumed (tern_tcp_recved) more than half the buffer within
+ * one round trip, the buffer doubles, up to cfg.rcv_buf_max.  Consumption,
+ * not arrival, is the measure: it shows both that the peer fills the window
+ * and that the application keeps up (judging "keeps up" by the unread
+ * bytes right after a delivery would count the segment just delivered: a
+ * device that hands over window-sized bursts never looked drained).  Window
  * scaling is offered for rcv_buf_max (tcp_output.c), so the grown buffer
  * reaches the wire.
  *
@@ -88,7 +92,9 @@ void tern__tcp_autotune(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
     uint32_t now = tern_stack_now(t->stack);
-    uint32_t rtt = t->srtt8 ? (uint32_t)(t->srtt8 >> 3) : 100;
+    /* One round trip per step.  The clock ticks in milliseconds: a path
+     * faster than that has SRTT 0, which counts as one tick. */
+    uint32_t rtt = (uint32_t)(t->srtt8 >> 3);
     if (now - t->autotune_ms < (rtt ? rtt : 1))
         return;
     uint32_t extra = rcv_extra(t);
@@ -98,8 +104,7 @@ void tern__tcp_autotune(tern_tcp *t)
         t->rcv_buf -= give;
         t->rcv_wnd = t->rcv_wnd > give ? t->rcv_wnd - give : 0;
         account(t, tb, -(int64_t)give);
-    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg.rcv_buf_max &&
-               t->rcv_app_unread < t->rcv_buf / 2) {
+    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg.rcv_buf_max) {
         uint32_t grow = t->rcv_buf;
         if (t->rcv_buf + grow > t->cfg.rcv_buf_max)
             grow = t->cfg.rcv_buf_max - t->rcv_buf;
