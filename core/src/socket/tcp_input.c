@@ -586,6 +586,13 @@ static bool established_from_syn_rcvd(tern_tcp *t)
     return true;
 }
 
+/* The receive window still open: the advertised right edge minus RCV.NXT
+ * (never negative: the edge does not move back, RFC 9293 3.8.6). */
+static uint32_t rcv_window_left(const tern_tcp *t)
+{
+    return SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+}
+
 static bool seq_acceptable(const tern_tcp *t, const segment *sg, uint32_t wnd)
 {
     uint32_t seq = sg->h.seq, space = seg_space(sg);
@@ -662,7 +669,7 @@ static bool check_sequence(tern_tcp *t, segment *sg, uint32_t now, uint32_t *wnd
         tern__tcp_send_ack(t);
         return false;
     }
-    *wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    *wnd = rcv_window_left(t);
     if (seq_acceptable(t, sg, *wnd))
         return true;
     bool zero_window_probe = *wnd == 0 && h->seq == t->rcv_nxt && (h->flags & TERN_TCP_ACK);
@@ -899,8 +906,7 @@ static bool predicted_input(tern_tcp *t, segment *sg)
         h->sack_count || t->ooo || t->refused || t->refused_fin || t->rx_shut || t->persist || t->in_recovery ||
         ((uint32_t)h->window << t->snd_wscale) != t->snd_wnd)
         return false;
-    uint32_t wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-    if (sg->len > wnd)
+    if (sg->len > rcv_window_left(t))
         return false;
     uint32_t now = tern_stack_now(t->stack);
     if (t->ts_ok) {
@@ -993,7 +999,12 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         n = tern_pbuf_copy_partial(p, copy, sizeof(copy), 0);
         hdr = copy;
     }
-    segment sg = {.p = p, .m = m};
+    /* sg.h is filled by the parser (which clears it first): no second
+     * clearing of the header view per segment. */
+    segment sg;
+    sg.p = p;
+    sg.len = 0;
+    sg.m = m;
     if (m->dst_is_broadcast || tern__tcp_parse(hdr, n, &sg.h) != TERN_WIRE_OK ||
         sg.h.dst_port == 0 || sg.h.src_port == 0 || sg.h.hlen > p->tot_len) {
         s->stats.tcp_drop_malformed++;
