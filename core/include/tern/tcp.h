@@ -60,6 +60,7 @@ typedef struct tern_tcp_config {
     uint32_t snd_buf_max; /* autotuning cap for snd_buf (<= snd_buf: no send autotuning) */
     uint16_t mss;         /* our MSS before clamping to the interface MTU */
     bool wscale, timestamps, sack;
+    bool pacing;          /* spread new data over the round trip (on by default) */
     tern_tcp_cc cc;
     uint32_t rto_min_ms, rto_max_ms, rto_initial_ms;
     uint8_t max_rtx;      /* R2: retransmissions of data before giving up */

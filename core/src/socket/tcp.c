@@ -16,6 +16,7 @@ void tern_tcp_default_config(tern_tcp_config *c)
         .wscale = true,
         .timestamps = true,
         .sack = true,
+        .pacing = true,
         .cc = TERN_TCP_CC_CUBIC,
         .rto_min_ms = 200,
         .rto_max_ms = 60000,
@@ -68,6 +69,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->state_since_ms = tern_stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
+    tern__tcp_pace_init(t);
     tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }

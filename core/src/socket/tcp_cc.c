@@ -262,6 +262,11 @@ void tern__tcp_cc_exit_recovery(tern_tcp *t)
     uint32_t flight = t->snd_nxt - t->snd_una;
     uint32_t w = (flight > t->mss ? flight : t->mss) + t->mss;
     t->cwnd = w < t->ssthresh ? w : t->ssthresh;
+    /* With pacing the window is not a burst: what it opens leaves over a
+     * round trip, so recovery may end at ssthresh as RFC 6937 3 has it
+     * (cwnd = ssthresh), without a slow start back from the flight. */
+    if (tern__tcp_pace_active(t))
+        t->cwnd = t->ssthresh;
     t->dupacks = 0;
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->lost = false;

@@ -232,6 +232,10 @@ struct tern_tcp {
     tern_timer ack_timer;      /* delayed ACK */
     tern_timer slow_timer;     /* poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
     tern_timer rack_timer;     /* RACK reordering timeout (RFC 8985 6.2 step 5) */
+    tern_timer pace_timer;     /* the next paced segment may leave (tcp_pace.c) */
+    uint32_t pace_credit;      /* bytes that may leave now */
+    uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
+    bool pace_started;
     uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
     uint32_t state_since_ms;
 
@@ -378,6 +382,15 @@ void tern__tcp_cc_exit_recovery(tern_tcp *t);
 void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack);
 /* An RTT sample from this ACK (one per ACK, for HyStart++). */
 void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
+
+/* tcp_pace.c: send pacing at a rate from cwnd and SRTT. */
+void tern__tcp_pace_init(tern_tcp *t);
+bool tern__tcp_pace_active(const tern_tcp *t);
+/* Bytes new data may send now (UINT32_MAX: pacing is off). */
+uint32_t tern__tcp_pace_room(tern_tcp *t);
+void tern__tcp_pace_sent(tern_tcp *t, uint32_t len);
+/* A segment of len bytes is held back: send again when it may leave. */
+void tern__tcp_pace_wait(tern_tcp *t, uint32_t len);
 
 /* tcp_cookie.c: SYN cookies (RFC 4987 3.6) once half-open connections
  * reach their bound, so a SYN flood costs no memory. */

@@ -561,20 +561,30 @@ int tern__tcp_send_queued(tern_tcp *t)
         if (!t->nodelay && seg->len < t->mss && t->snd_una != t->snd_max && !(seg->flags & TERN_TCP_FIN) &&
             seg->next == NULL && SEQ_GEQ(seg->seq, t->snd_max))
             break;
+        /* Pacing (tcp_pace.c); fast recovery's sending is PRR's. */
+        uint32_t pace = t->in_recovery ? UINT32_MAX : tern__tcp_pace_room(t);
+        if (pace < len) {
+            tern__tcp_pace_wait(t, len);
+            break;
+        }
         t->persist = false;
         tern_iface *ifc = out_iface(t);
         uint32_t flight = tern__tcp_flight(t);
-        unsigned n = burst_len(t, ifc, seg, wnd_end, cwnd > flight ? cwnd - flight : 0);
+        uint32_t room = cwnd > flight ? cwnd - flight : 0;
+        unsigned n = burst_len(t, ifc, seg, wnd_end, room < pace ? room : pace);
         if (n > 1) {
             tcp_seg *last = seg;
             for (unsigned i = 1; i < n; i++)
                 last = last->next;
             send_burst(t, ifc, seg, n);
+            tern__tcp_pace_sent(t, (uint32_t)n * seg->len);
             sent_any = true;
             t->snd_next_seg = last->next;
             t->snd_nxt = last->seq + last->len;
             continue;
         }
+        if (pace != UINT32_MAX)
+            tern__tcp_pace_sent(t, len);
         send_seg(t, seg);
         sent_any = true;
         t->snd_next_seg = seg->next;

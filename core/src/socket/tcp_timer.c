@@ -22,6 +22,7 @@ void tern__tcp_timers_stop(tern_tcp *t)
     tern_timer_stop(t->stack, &t->ack_timer);
     tern_timer_stop(t->stack, &t->slow_timer);
     tern_timer_stop(t->stack, &t->rack_timer);
+    tern_timer_stop(t->stack, &t->pace_timer);
 }
 
 static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
