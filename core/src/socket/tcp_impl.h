@@ -58,12 +58,20 @@ static inline tern_csum tern__tcp_seg_sum(tcp_seg *seg)
     return seg->sum;
 }
 
-/* One out-of-order segment held for reassembly. */
+/* One out-of-order segment held for reassembly (also one refused
+ * delivery, tcp_input.c).  Held segments form runs of contiguous data;
+ * the first segment of each run also describes the run, so finding where
+ * an arrival goes and building SACK blocks cost one step per run, not per
+ * segment (a 3 MB window behind one hole holds 2000 segments). */
 typedef struct tcp_ooo {
     struct tcp_ooo *next;
     tern_pbuf *p;
     uint32_t seq, len;
     bool fin;
+    /* Valid in the first segment of a run only: */
+    uint32_t run_end;          /* sequence number after the run */
+    struct tcp_ooo *run_last;  /* the run's last segment */
+    struct tcp_ooo *run_next;  /* first segment of the next run */
 } tcp_ooo;
 
 /* RACK (RFC 8985 6): losses are inferred from time, not from counting

@@ -2,7 +2,10 @@
  *
  * The queue is sorted and never overlaps: a new segment is cut to the
  * gaps between what is held, so each byte is stored once and a hostile
- * peer cannot make the stack hold the same range twice.  Its length is
+ * peer cannot make the stack hold the same range twice.  Contiguous
+ * segments form runs, described by each run's first segment (tcp_impl.h):
+ * an arrival finds its place, and an ACK its SACK blocks, in one step per
+ * run.  Its length is
  * bounded by the receive window (the segment was trimmed to it) and by a
  * segment count. */
 #include <stdlib.h>
@@ -50,33 +53,45 @@ static tern_pbuf *cut_tail(tern_pbuf *p, uint32_t seq, uint32_t *len, uint32_t l
     return p;
 }
 
+/* Makes o a run of its own: [o->seq, o->seq + o->len). */
+static void run_single(tcp_ooo *o, tcp_ooo *next_run)
+{
+    o->run_end = o->seq + o->len;
+    o->run_last = o;
+    o->run_next = next_run;
+}
+
 void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
 {
     uint32_t len = p->tot_len;
     t->ooo_last = seq;
-    tcp_ooo **pos = &t->ooo;
-    while (*pos && SEQ_LEQ((*pos)->seq + (*pos)->len, seq))
-        pos = &(*pos)->next;
-    /* *pos is the first held segment that ends after seq. */
-    tcp_ooo *next = *pos;
-    if (next && SEQ_LEQ(next->seq, seq)) {
-        /* Starts inside a held segment: keep only what lies past it. */
-        uint32_t covered = next->seq + next->len - seq;
+    /* r: the last run starting at or before seq (NULL: seq lies before
+     * every run).  Arrivals are mostly at the top, one step per run. */
+    tcp_ooo *r = NULL;
+    for (tcp_ooo *x = t->ooo; x && SEQ_LEQ(x->seq, seq); x = x->run_next)
+        r = x;
+    if (r && SEQ_LT(seq, r->run_end)) {
+        /* Starts inside a run, which has no gaps: keep only what lies past
+         * its end. */
+        uint32_t covered = r->run_end - seq;
         if (covered >= len) {
-            if (fin && !next->fin && next->seq + next->len == seq + len)
-                next->fin = true;
+            if (fin && !r->run_last->fin && seq + len == r->run_end)
+                r->run_last->fin = true;
             tern_pbuf_free(p);
             return;
         }
         p = tern_pbuf_free_header(p, (uint16_t)covered);
         seq += covered;
         len -= covered;
-        pos = &next->next;
-        next = *pos;
     }
-    if (next && fin && SEQ_GT(seq + len, next->seq))
+    if (r && r->run_last->fin) {
+        tern_pbuf_free(p); /* data past a FIN is bogus */
+        return;
+    }
+    tcp_ooo *q = r ? r->run_next : t->ooo; /* the next run: starts after seq */
+    if (q && fin && SEQ_GT(seq + len, q->seq))
         fin = false; /* a FIN inside held data is bogus: ignore it */
-    if (next && !(p = cut_tail(p, seq, &len, next->seq)))
+    if (q && !(p = cut_tail(p, seq, &len, q->seq)))
         return;
     tcp_ooo *o = malloc(sizeof(*o));
     if (!o) {
@@ -87,15 +102,42 @@ void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
     o->seq = seq;
     o->len = len;
     o->fin = fin;
-    o->next = next;
-    *pos = o;
+    o->next = q;
+    if (r)
+        r->run_last->next = o;
+    else
+        t->ooo = o;
     t->ooo_count++;
+    bool joins_prev = r && r->run_end == seq;
+    bool joins_next = q && seq + len == q->seq;
+    if (joins_prev) {
+        /* o extends r, and bridges it to q when it fills the gap. */
+        r->run_end = joins_next ? q->run_end : seq + len;
+        r->run_last = joins_next ? q->run_last : o;
+        r->run_next = joins_next ? q->run_next : q;
+    } else {
+        run_single(o, q);
+        if (joins_next) {
+            o->run_end = q->run_end;
+            o->run_last = q->run_last;
+            o->run_next = q->run_next;
+        }
+        if (r)
+            r->run_next = o;
+    }
 }
 
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
 {
     while (t->ooo && SEQ_LEQ(t->ooo->seq, t->rcv_nxt)) {
         tcp_ooo *o = t->ooo;
+        /* The next segment heads what is left of o's run, or the next run. */
+        if (o->run_last != o) {
+            tcp_ooo *n = o->next;
+            n->run_end = o->run_end;
+            n->run_last = o->run_last;
+            n->run_next = o->run_next;
+        }
         t->ooo = o->next;
         t->ooo_count--;
         tern_pbuf *p = o->p;
@@ -132,21 +174,14 @@ uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, u
     tern_tcp_sack_block latest = {0, 0}, top[TERN_TCP_MAX_SACK];
     bool have_latest = false;
     uint8_t ntop = 0, head = 0; /* ring of the highest runs seen so far, not the latest one */
-    for (const tcp_ooo *o = t->ooo; o;) {
-        uint32_t l = o->seq, r = o->seq;
-        bool has_latest = false;
-        while (o && o->seq == r) {
-            if (SEQ_LEQ(o->seq, t->ooo_last) && SEQ_LT(t->ooo_last, o->seq + o->len))
-                has_latest = true;
-            r = o->seq + o->len;
-            o = o->next;
-        }
-        if (has_latest && !have_latest) {
-            latest = (tern_tcp_sack_block){l, r};
+    for (const tcp_ooo *r = t->ooo; r; r = r->run_next) {
+        tern_tcp_sack_block b = {r->seq, r->run_end};
+        if (!have_latest && SEQ_LEQ(r->seq, t->ooo_last) && SEQ_LT(t->ooo_last, r->run_end)) {
+            latest = b;
             have_latest = true;
             continue;
         }
-        top[head] = (tern_tcp_sack_block){l, r};
+        top[head] = b;
         head = (uint8_t)((head + 1) % TERN_TCP_MAX_SACK);
         if (ntop < TERN_TCP_MAX_SACK)
             ntop++;
