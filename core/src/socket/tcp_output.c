@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "socket/tcp_ack.h"
 #include "socket/tcp_impl.h"
 #include "wire/bytes.h"
 
@@ -216,6 +217,15 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
  * packets ... we want the sequence number of the next unsent octet".) */
 void tern__tcp_send_ack(tern_tcp *t)
 {
+    if (!(t->sack_ok && t->ooo)) {
+        /* No SACK block owed: the header is fixed but for a few fields
+         * (tcp_ack.c), the same bytes as base_repr + transmit below. */
+        uint16_t window = window_field(t, false);
+        tern_iface *ifc = out_iface(t);
+        if (ifc)
+            tern__tcp_send_plain_ack(t, ifc, SEQ_MAX(t->snd_nxt, t->snd_max), window);
+        return;
+    }
     tern_tcp_repr r;
     base_repr(t, &r, SEQ_MAX(t->snd_nxt, t->snd_max), TERN_TCP_ACK);
     transmit(t, &r, NULL);
