@@ -256,6 +256,11 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         tcp_recved(pcb, p->tot_len);
     }
     pbuf_free(p);
+    if (c->close_in_recv) {
+        c->close_in_recv = 0;
+        err_t e = tcp_close(pcb);
+        trace("tcp #%d tcp_close in recv -> %s", c->tag, expect_errname(e));
+    }
     return ERR_OK;
 }
 

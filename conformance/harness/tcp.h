@@ -82,6 +82,7 @@ struct h_conn {
     int refuse;                   /* refuse this many deliveries (ERR_CONN); -1: all */
     int abort_in_recv;            /* tcp_abort at the next delivery, return ERR_ABRT */
     int close_on_fin;             /* tcp_close at recv(NULL) */
+    int close_in_recv;            /* tcp_close after tcp_recved, inside the data delivery */
     int close_in_poll;            /* tcp_close in the poll callback */
     /* record */
     uint8_t *rx;                  /* every byte accepted, in order */

@@ -213,6 +213,42 @@ SCENARIO(tcp_close_unread_rst,
     EXPECT_EQ(conn->err_calls, 0); /* the application closed it */
 }
 
+SCENARIO_LWIP_DEVIATES(tcp_close_in_recv_of_data_with_fin,
+         "the peer's last data and its FIN in one segment; the application reads it all "
+         "(tcp_recved) and calls tcp_close inside that recv callback: every byte was read, so "
+         "the close is graceful (our FIN, no RST, RFC 9293 3.10.4: a RST only when received "
+         "data is lost)",
+         "2.1.3 counts the FIN against rcv_wnd when it takes the segment (tcp_receive: "
+         "rcv_wnd -= tcplen) and gives it back only after the recv callback returned "
+         "(tcp_input, TF_GOT_FIN: rcv_wnd++); tcp_close inside the callback finds rcv_wnd "
+         "!= TCP_WND_MAX and resets the connection (tcp_close_shutdown)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn;
+    struct cap *c;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    conn = h_established(&p);
+    conn->close_in_recv = 1;
+    h_peer_data(&p, 1, 100, PKT_PSH | PKT_FIN);
+    EXPECT_EQ((int)conn->rx_len, 100);
+    c = h_peer_recv(&p);
+    REQUIRE(c != NULL);
+    /* The FIN, acknowledging the peer's data and FIN (an ACK of them may
+     * come first). */
+    if (!(c->wi.tcp.flags & (PKT_FIN | PKT_RST))) {
+        EXPECT_EQ(h_ack(&p, c), 102);
+        c = h_peer_recv(&p);
+        REQUIRE(c != NULL);
+    }
+    EXPECT_EQ(c->wi.tcp.flags & (PKT_RST | PKT_FIN), PKT_FIN);
+    EXPECT_EQ(h_ack(&p, c), 102);
+    cap_expect_none();
+    h_peer_ack(&p);
+    cap_expect_none();
+    EXPECT_EQ(conn->err_calls, 0);
+}
+
 SCENARIO(tcp_data_after_close_rst,
          "[SHLD-3] data arriving after tcp_close (receive side closed) resets the connection: "
          "the peer learns its data was lost")

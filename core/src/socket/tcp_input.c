@@ -778,6 +778,8 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
     return true;
 }
 
+static void fin_taken(tern_tcp *t);
+
 /* Seventh: the segment text.  In order, it goes to the application with
  * whatever the out-of-order queue now joins to it; ahead of a hole, it
  * waits in that queue.  Returns false when the socket died; *fin tells
@@ -826,6 +828,8 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
         tern__tcp_ooo_free(t);
         had_ooo = false;
     }
+    if (*fin)
+        fin_taken(t);
     if (p && !deliver(t, p))
         return false;
     if (had_ooo) {
@@ -833,12 +837,18 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
         tern_pbuf *more;
         while (!ooo_fin && (more = tern__tcp_ooo_take(t, &ooo_fin)) != NULL) {
             t->rcv_nxt += more->tot_len;
+            if (ooo_fin) {
+                *fin = true;
+                tern__tcp_ooo_free(t); /* anything held past the FIN */
+                fin_taken(t);
+            }
             if (!deliver(t, more))
                 return false;
         }
-        if (ooo_fin) {
+        if (ooo_fin && !*fin) { /* a FIN held alone */
             *fin = true;
-            tern__tcp_ooo_free(t); /* anything held past the FIN */
+            tern__tcp_ooo_free(t);
+            fin_taken(t);
         }
         t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
     }
@@ -848,8 +858,14 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
     return true;
 }
 
-/* Eighth: a FIN in order.  Returns false when the socket died. */
-static bool fin_arrives(tern_tcp *t)
+/* Eighth: a FIN in order, taken: RCV.NXT past it and the state moved on.
+ * Done before the text it came with is delivered, as lwIP does (its
+ * tcp_process moves to CLOSE_WAIT before any recv callback): a tcp_close
+ * made inside that delivery then sends FIN+ACK acknowledging the peer's
+ * FIN from CLOSE_WAIT (LAST_ACK follows, no TIME_WAIT), not a FIN that
+ * acknowledges the data only and turns the close into a simultaneous
+ * one. */
+static void fin_taken(tern_tcp *t)
 {
     t->rcv_nxt++;
     t->fin_rcvd = true;
@@ -870,8 +886,14 @@ static bool fin_arrives(tern_tcp *t)
     default:
         break;
     }
-    /* The ACK waits for the application's answer to the FIN, so a
-     * close in the callback sends FIN+ACK as one segment. */
+}
+
+/* The FIN taken (fin_taken), told to the application unless it closed
+ * its receive side.  The ACK waits for the application's answer to the
+ * FIN, so a close in the callback sends FIN+ACK as one segment.  Returns
+ * false when the socket died. */
+static bool fin_arrives(tern_tcp *t)
+{
     return t->rx_shut || deliver_fin(t);
 }
 
