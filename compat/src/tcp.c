@@ -548,9 +548,22 @@ static int core_connected(void *arg, tern_tcp *t, int err)
  * TIME_WAIT...): applications read pcb->state at any time. */
 static void core_state(void *ctx, tern_tcp *t)
 {
-    ((compat_tcp *)ctx)->stale = true;
-    (void)t;
-    pull(ctx);
+    compat_tcp *c = ctx;
+    tern_tcp_state st = tern_tcp_get_state(t);
+    /* From ESTABLISHED on to the closing states, of what pull_full copies
+     * only the state and our FIN change: addresses, ports, options, MSS
+     * and window scales were settled when the connection was established
+     * (a churned connection passes here three times). */
+    if (!c->stale && !c->listening && P(c)->state >= ESTABLISHED && st > TERN_TCP_ESTABLISHED) {
+        P(c)->state = (enum tcp_state)st;
+        if (st != TERN_TCP_CLOSE_WAIT)
+            P(c)->flags |= TF_FIN; /* our FIN is queued or sent */
+        pull(c);
+        pull_cc(c);
+        return;
+    }
+    c->stale = true;
+    pull(c);
 }
 
 /* Connects a compat pcb to its tern socket. */

@@ -142,6 +142,7 @@ struct tern_tcp {
     uint8_t busy;              /* nesting depth of application callbacks */
     bool dead;                 /* destroyed inside a callback: freed on return */
     bool hashed;               /* in the connection hash */
+    uint32_t hash;             /* the 4-tuple's keyed hash, while hashed */
 
     /* Options and modes. */
     bool nodelay, reuse, catch_all, keepalive;

@@ -3,13 +3,18 @@
  *
  * Connections live in a hash table keyed by the 4-tuple with a secret
  * SipHash key, so an attacker cannot aim collisions at one bucket;
- * listeners are few and are searched in a list. */
+ * listeners are few and are searched in a list.  The table's hash is
+ * SipHash-1-3, as Linux's hsiphash for hash tables (a bucket index needs
+ * flooding resistance, not a PRF's margin); sequence numbers, cookies and
+ * random values keep SipHash-2-4.  A socket keeps its tuple's hash while
+ * it is in the table, so leaving it costs no hashing. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "socket/tcp_impl.h"
 
-/* SipHash-2-4 (Aumasson, Bernstein). */
+/* SipHash-c-d (Aumasson, Bernstein): c rounds per 8-byte block, d to
+ * finish.  Always called with constants, so each use is unrolled. */
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 #define SIPROUND                                                                                           \
     do {                                                                                                   \
@@ -29,7 +34,7 @@
         v2 = ROTL(v2, 32);                                                                                 \
     } while (0)
 
-static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len)
+static inline uint64_t siphash_cd(const uint32_t key[4], const uint8_t *in, size_t len, int c, int d)
 {
     uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32, k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
     uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
@@ -40,23 +45,23 @@ static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len)
         uint64_t m;
         memcpy(&m, in + i, 8);
         v3 ^= m;
-        SIPROUND;
-        SIPROUND;
+        for (int r = 0; r < c; r++)
+            SIPROUND;
         v0 ^= m;
     }
     for (size_t j = 0; i + j < len; j++)
         b |= (uint64_t)in[i + j] << (8 * j);
     v3 ^= b;
-    SIPROUND;
-    SIPROUND;
+    for (int r = 0; r < c; r++)
+        SIPROUND;
     v0 ^= b;
     v2 ^= 0xff;
-    SIPROUND;
-    SIPROUND;
-    SIPROUND;
-    SIPROUND;
+    for (int r = 0; r < d; r++)
+        SIPROUND;
     return v0 ^ v1 ^ v2 ^ v3;
 }
+
+static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len) { return siphash_cd(key, in, len, 2, 4); }
 
 static size_t tuple_bytes(uint8_t *buf, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
@@ -77,7 +82,7 @@ static uint32_t tuple_hash(const tern_tcp_table *tb, const tern_addr *la, uint16
 {
     uint8_t buf[36];
     size_t n = tuple_bytes(buf, la, lp, ra, rp);
-    return (uint32_t)siphash(tb->secret, buf, n);
+    return (uint32_t)siphash_cd(tb->secret, buf, n, 1, 3);
 }
 
 tern_tcp_table *tern__tcp_table(tern_stack *s)
@@ -170,7 +175,7 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
     for (uint32_t i = 0; i < tb->nbuckets; i++) {
         for (tern_tcp *t = tb->buckets[i], *n; t; t = n) {
             n = t->hnext;
-            uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (nbuckets - 1);
+            uint32_t h = t->hash & (nbuckets - 1);
             t->hnext = nb[h];
             nb[h] = t;
         }
@@ -187,7 +192,8 @@ void tern__tcp_hash_insert(tern_tcp *t)
         return;
     if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
         rehash(tb, tb->nbuckets * 2);
-    uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (tb->nbuckets - 1);
+    t->hash = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port);
+    uint32_t h = t->hash & (tb->nbuckets - 1);
     t->hnext = tb->buckets[h];
     tb->buckets[h] = t;
     t->hashed = true;
@@ -199,7 +205,7 @@ void tern__tcp_hash_remove(tern_tcp *t)
     if (!t->hashed)
         return;
     tern_tcp_table *tb = t->stack->tcp;
-    uint32_t h = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port) & (tb->nbuckets - 1);
+    uint32_t h = t->hash & (tb->nbuckets - 1);
     for (tern_tcp **pp = &tb->buckets[h]; *pp; pp = &(*pp)->hnext) {
         if (*pp == t) {
             *pp = t->hnext;
