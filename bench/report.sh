@@ -273,11 +273,12 @@ fi
 udp_t=$(ratio "$(uget tern c2s 4)" "$(uget lwip-tuned c2s 4)")
 if [ "$DO_UDP" = 1 ]; then
     echo
-    echo "5. UDP: iperf3 -u, ${UDP_LEN}-byte datagrams, through each relay ('kernel': straight over the"
-    echo "   veth); offered rate doubled from $(echo $UDP_STEPS | cut -d' ' -f1) Mbit/s until 1% or more is lost, then"
-    echo "   $UDP_BISECT bisection steps; of the steps under 1% loss, the one that delivered most is shown"
-    echo "   (Mbit/s and datagrams per second received; sent: what iperf3 really offered, and its"
-    echo "   CPU: near 100% the one-thread sender, not the relay, set the pace).  $UDP_SECS s per step."
+    echo "5. UDP: bench/udpload (sendmmsg + UDP_SEGMENT, recvmmsg + UDP_GRO; every datagram checked),"
+    echo "   ${UDP_LEN}-byte datagrams, through each relay ('kernel': straight over the veth); offered rate"
+    echo "   doubled from $(echo $UDP_STEPS | cut -d' ' -f1) Mbit/s until 1% or more is lost, then $UDP_BISECT bisection steps; of the"
+    echo "   steps under 1% loss, the one that delivered most is shown (Mbit/s and datagrams per second"
+    echo "   received; sent: what the sender really offered, and its CPU: near 100% the sender, not the"
+    echo "   relay, set the pace; relay CPU over the sending).  $UDP_SECS s per step."
     echo "   relay us/dgr: the relay's CPU time per datagram carried (its cost, whatever the pace)."
     printf '   %-11s %-15s %8s %8s %9s %10s %7s %10s %12s %8s\n' stack direction offered sent Mbit/s "datagr./s" "loss%" "relay CPU%" "relay us/dgr" "snd CPU%"
     for dir in $UDP_DIRS; do
