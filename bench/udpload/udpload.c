@@ -786,39 +786,64 @@ struct result {
     int gso;
 };
 
+/* One field of the result line: "key=value" or, with json, "\"key\": value"
+ * (value already formatted; strings arrive quoted). */
+static void field(int json, int *first, const char *key, const char *value)
+{
+    printf(json ? "%s\"%s\": %s" : "%s%s=%s", *first ? "" : (json ? ", " : " "), key, value);
+    *first = 0;
+}
+
+static void field_u64(int json, int *first, const char *key, uint64_t v)
+{
+    char b[32];
+    snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+    field(json, first, key, b);
+}
+
+static void field_f(int json, int *first, const char *key, const char *fmt, double v)
+{
+    char b[64];
+    snprintf(b, sizeof(b), fmt, v);
+    field(json, first, key, b);
+}
+
 static void print_result(const struct result *r, int json)
 {
     double bits = r->len * 8.0, t = r->send_secs > 0 ? r->send_secs : 1e-9;
     double bps = (double)r->received * bits / t, sbps = (double)r->sent * bits / t;
     double loss = r->sent ? (double)r->lost * 100 / (double)r->sent : 0;
-    if (json) {
-        printf("{\"dir\": \"%s\", \"len\": %u, \"rate_mbit\": %g, \"time\": %g, \"sent_datagrams\": %llu, "
-               "\"received_datagrams\": %llu, \"lost\": %llu, \"bad\": %llu, \"duplicates\": %llu, "
-               "\"reordered\": %llu, \"stale\": %llu, \"send_seconds\": %.4f, \"bits_per_second\": %.0f, "
-               "\"sent_bits_per_second\": %.0f, \"loss_percent\": %.4f, \"sender_cpu_percent\": %.1f, "
-               "\"watch_cpu_percent\": %.1f, \"watch_wait_percent\": %.1f, \"gso\": %d, \"gro_reads\": %llu, \"rcvbuf_drops\": %llu",
-               r->dir, r->len, r->rate_mbit, r->secs, (unsigned long long)r->sent, (unsigned long long)r->received,
-               (unsigned long long)r->lost, (unsigned long long)r->bad, (unsigned long long)r->dups,
-               (unsigned long long)r->reordered, (unsigned long long)r->stale, r->send_secs, bps, sbps, loss,
-               r->sender_cpu, r->watch_cpu, r->watch_wait, r->gso, (unsigned long long)r->gro_reads,
-               (unsigned long long)r->rcvbuf_drops);
-        if (r->error)
-            printf(", \"error\": \"%s\"", r->error);
-        printf("}\n");
-    } else {
-        printf("dir=%s len=%u rate_mbit=%g time=%g sent_datagrams=%llu received_datagrams=%llu lost=%llu bad=%llu "
-               "duplicates=%llu reordered=%llu stale=%llu send_seconds=%.4f bits_per_second=%.0f "
-               "sent_bits_per_second=%.0f loss_percent=%.4f sender_cpu_percent=%.1f watch_cpu_percent=%.1f watch_wait_percent=%.1f gso=%d "
-               "gro_reads=%llu rcvbuf_drops=%llu",
-               r->dir, r->len, r->rate_mbit, r->secs, (unsigned long long)r->sent, (unsigned long long)r->received,
-               (unsigned long long)r->lost, (unsigned long long)r->bad, (unsigned long long)r->dups,
-               (unsigned long long)r->reordered, (unsigned long long)r->stale, r->send_secs, bps, sbps, loss,
-               r->sender_cpu, r->watch_cpu, r->watch_wait, r->gso, (unsigned long long)r->gro_reads,
-               (unsigned long long)r->rcvbuf_drops);
-        if (r->error)
-            printf(" error=\"%s\"", r->error);
-        printf("\n");
+    char q[160];
+    int first = 1;
+    if (json)
+        printf("{");
+    snprintf(q, sizeof(q), json ? "\"%s\"" : "%s", r->dir);
+    field(json, &first, "dir", q);
+    field_u64(json, &first, "len", r->len);
+    field_f(json, &first, "rate_mbit", "%g", r->rate_mbit);
+    field_f(json, &first, "time", "%g", r->secs);
+    field_u64(json, &first, "sent_datagrams", r->sent);
+    field_u64(json, &first, "received_datagrams", r->received);
+    field_u64(json, &first, "lost", r->lost);
+    field_u64(json, &first, "bad", r->bad);
+    field_u64(json, &first, "duplicates", r->dups);
+    field_u64(json, &first, "reordered", r->reordered);
+    field_u64(json, &first, "stale", r->stale);
+    field_f(json, &first, "send_seconds", "%.4f", r->send_secs);
+    field_f(json, &first, "bits_per_second", "%.0f", bps);
+    field_f(json, &first, "sent_bits_per_second", "%.0f", sbps);
+    field_f(json, &first, "loss_percent", "%.4f", loss);
+    field_f(json, &first, "sender_cpu_percent", "%.1f", r->sender_cpu);
+    field_f(json, &first, "watch_cpu_percent", "%.1f", r->watch_cpu);
+    field_f(json, &first, "watch_wait_percent", "%.1f", r->watch_wait);
+    field_u64(json, &first, "gso", (uint64_t)r->gso);
+    field_u64(json, &first, "gro_reads", r->gro_reads);
+    field_u64(json, &first, "rcvbuf_drops", r->rcvbuf_drops);
+    if (r->error) {
+        snprintf(q, sizeof(q), "\"%s\"", r->error);
+        field(json, &first, "error", q);
     }
+    printf(json ? "}\n" : "\n");
     fflush(stdout);
 }
 
