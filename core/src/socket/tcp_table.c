@@ -63,6 +63,8 @@ static inline uint64_t siphash_cd(const uint32_t key[4], const uint8_t *in, size
 
 static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len) { return siphash_cd(key, in, len, 2, 4); }
 
+#define TCP_TABLE_MIN_BUCKETS 256u
+
 static size_t tuple_bytes(uint8_t *buf, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
     size_t n = 0;
@@ -92,7 +94,7 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
     tern_tcp_table *tb = calloc(1, sizeof(*tb));
     if (!tb)
         return NULL;
-    tb->nbuckets = 256;
+    tb->nbuckets = TCP_TABLE_MIN_BUCKETS;
     tb->buckets = calloc(tb->nbuckets, sizeof(*tb->buckets));
     if (!tb->buckets) {
         free(tb);
@@ -216,6 +218,13 @@ void tern__tcp_hash_remove(tern_tcp *t)
     tb->nhashed--;
     if (tb->last_hit == t)
         tb->last_hit = NULL;
+    /* The table gives back what a wave of connections made it grow to:
+     * halved when under an eighth full (grown again only at full, so a
+     * steady count never flips it; each halving is paid for by the
+     * removals before it).  10 000 connections closed used to leave 128
+     * KiB of empty buckets. */
+    if (tb->nbuckets > TCP_TABLE_MIN_BUCKETS && tb->nhashed < tb->nbuckets / 8)
+        rehash(tb, tb->nbuckets / 2);
 }
 
 static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t dport, int *score)

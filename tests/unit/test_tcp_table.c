@@ -1,0 +1,103 @@
+/* tests/unit/test_tcp_table.c: the connection hash table (socket/tcp_table.c).
+ *
+ * A wave of connections grows the table; every connection stays findable
+ * by its 4-tuple through each regrowth (a socket keeps its tuple's hash and
+ * rehashing uses it); as they leave, the table shrinks back to its minimum
+ * of 256 buckets, still finding the ones left, so a closed wave leaves no
+ * empty buckets behind.  Over IPv4 and IPv6. */
+#include <CUnit/Basic.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "socket/tcp_impl.h"
+#include "unit_suite.h"
+
+enum { WAVE = 5000, KEEP = 7 };
+
+static uint32_t fixed_clock(void *arg)
+{
+    (void)arg;
+    return 1000;
+}
+
+/* The i-th connection's tuple: 198.18.0.1:80 (or 2001:db8::1) towards
+ * 198.19.x.y:port (or 2001:db8::2:x:y), ports and addresses varying. */
+static void tuple(int i, bool v6, tern_addr *local, tern_addr *remote, uint16_t *rport)
+{
+    if (v6) {
+        uint8_t l[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+        uint8_t r[16] = {0x20, 0x01, 0x0d, 0xb8, [13] = 2, [14] = (uint8_t)(i >> 8), [15] = (uint8_t)i};
+        tern_addr_set_v6(local, l);
+        tern_addr_set_v6(remote, r);
+    } else {
+        tern_addr_set_v4(local, htonl(0xc6120001u));
+        tern_addr_set_v4(remote, htonl(0xc6130000u | (uint32_t)(i % 97)));
+    }
+    *rport = (uint16_t)(1024 + i);
+}
+
+static tern_tcp *find(tern_stack *s, int i, bool v6)
+{
+    tern_ip_meta m;
+    memset(&m, 0, sizeof(m));
+    uint16_t rport;
+    tuple(i, v6, &m.dst, &m.src, &rport);
+    tern_tcp *listener;
+    return tern__tcp_lookup(s, &m, rport, 80, &listener);
+}
+
+static void wave(bool v6)
+{
+    tern_config cfg = {.clock = fixed_clock, .seed = 7};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    static tern_tcp *socks[WAVE];
+    for (int i = 0; i < WAVE; i++) {
+        tern_tcp *t = tern_tcp_new(s, v6 ? TERN_ADDR_V6 : TERN_ADDR_V4);
+        CU_ASSERT_FATAL(t != NULL);
+        tuple(i, v6, &t->local, &t->remote, &t->remote_port);
+        t->local_port = 80;
+        tern__tcp_hash_insert(t);
+        socks[i] = t;
+    }
+    tern_tcp_table *tb = s->tcp;
+    CU_ASSERT(tb->nbuckets >= WAVE); /* grown: never more than one socket per bucket on average */
+    CU_ASSERT_EQUAL(tb->nhashed, WAVE);
+    int found = 0;
+    for (int i = 0; i < WAVE; i++)
+        found += find(s, i, v6) == socks[i];
+    CU_ASSERT_EQUAL(found, WAVE);
+    /* All but KEEP leave, odd ones first, so each shrink rehashes a mix. */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = KEEP + pass; i < WAVE; i += 2) {
+            tern_tcp_abort(socks[i]);
+            socks[i] = NULL;
+        }
+    CU_ASSERT_EQUAL(tb->nhashed, KEEP);
+    CU_ASSERT_EQUAL(tb->nbuckets, 256); /* back to the minimum */
+    found = 0;
+    int gone = 0;
+    for (int i = 0; i < WAVE; i++) {
+        tern_tcp *t = find(s, i, v6);
+        if (i < KEEP)
+            found += t == socks[i];
+        else
+            gone += t == NULL;
+    }
+    CU_ASSERT_EQUAL(found, KEEP);
+    CU_ASSERT_EQUAL(gone, WAVE - KEEP);
+    for (int i = 0; i < KEEP; i++)
+        tern_tcp_abort(socks[i]);
+    CU_ASSERT_EQUAL(tb->nhashed, 0);
+    tern_stack_free(s);
+}
+
+static void test_wave_v4(void) { wave(false); }
+static void test_wave_v6(void) { wave(true); }
+
+TERN_UNIT_SUITE(tcp_table)
+{
+    CU_pSuite s = CU_add_suite("tcp/table", NULL, NULL);
+    CU_add_test(s, "IPv4: a wave of 5000 connections found throughout, the table back to 256 buckets", test_wave_v4);
+    CU_add_test(s, "IPv6: a wave of 5000 connections found throughout, the table back to 256 buckets", test_wave_v6);
+}
