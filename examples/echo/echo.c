@@ -69,6 +69,7 @@ static err_t if_init(struct netif *n)
 
 typedef struct echo_conn {
     struct pbuf *pending; /* received, not yet written */
+    int fin;              /* the client closed its side: close ours once pending is echoed */
 } echo_conn;
 
 static void echo_flush(struct tcp_pcb *pcb, echo_conn *c)
@@ -89,23 +90,32 @@ static void echo_flush(struct tcp_pcb *pcb, echo_conn *c)
     tcp_output(pcb);
 }
 
+/* Our side closes once everything the client sent has been echoed.  A
+ * close at the client's FIN with bytes still pending (the send buffer was
+ * full) would drop them and, with received data not yet tcp_recved, reset
+ * the connection (lwIP's rule): a half-closing client expects every echo
+ * byte and then our FIN.  ERR_ABRT when the pcb had to be aborted. */
+static err_t srv_close(struct tcp_pcb *pcb, echo_conn *c)
+{
+    free(c);
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+    if (tcp_close(pcb) != ERR_OK) {
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    return ERR_OK;
+}
+
 static err_t srv_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     (void)err;
     echo_conn *c = arg;
     if (!p) {
-        if (c->pending)
-            pbuf_free(c->pending);
-        free(c);
-        tcp_arg(pcb, NULL);
-        tcp_recv(pcb, NULL);
-        tcp_sent(pcb, NULL);
-        tcp_err(pcb, NULL);
-        if (tcp_close(pcb) != ERR_OK) {
-            tcp_abort(pcb);
-            return ERR_ABRT;
-        }
-        return ERR_OK;
+        c->fin = 1;
+        return c->pending ? ERR_OK : srv_close(pcb, c);
     }
     if (c->pending)
         pbuf_cat(c->pending, p);
@@ -118,9 +128,11 @@ static err_t srv_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 static err_t srv_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
     (void)len;
-    if (arg)
-        echo_flush(pcb, arg);
-    return ERR_OK;
+    echo_conn *c = arg;
+    if (!c)
+        return ERR_OK;
+    echo_flush(pcb, c);
+    return c->fin && !c->pending ? srv_close(pcb, c) : ERR_OK;
 }
 
 static void srv_err(void *arg, err_t err)
