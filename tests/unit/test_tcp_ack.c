@@ -34,6 +34,8 @@ static void ack_case(bool v6, bool ts)
     CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
     H_EQ(P.tcp.ts_on != 0, ts);
     uint32_t stack_next = P.tcp.rcv_nxt; /* the stack's SND.NXT: it sent nothing yet */
+    /* A TTL and TOS of the socket's own, to find in the IPv4 header. */
+    tern_tcp_set_ttl_tos(P.app->t, 77, 0x28);
     static uint8_t data[2 * 1000];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)(i * 7u);
@@ -67,6 +69,32 @@ static void ack_case(bool v6, bool ts)
         H_EQ(o[1], 1);
         H_EQ(o[2], 8);
         H_EQ(o[3], 10);
+    }
+    if (!v6) {
+        /* The bytes tern__ipv4_emit writes (tcp_ack.c writes them field
+         * by field): version/IHL, the socket's TOS and TTL, this packet's
+         * length, no fragment flags or offset, TCP; addresses and header
+         * checksum are checked by the harness (h_bad_out). */
+        const uint8_t *ip = r.l4 - 20;
+        H_EQ(ip[0], 0x45);
+        H_EQ(ip[1], 0x28);
+        H_EQ((ip[2] << 8) | ip[3], 20 + (ts ? 32 : 20));
+        H_EQ(ip[6], 0);
+        H_EQ(ip[7], 0);
+        H_EQ(ip[8], 77);
+        H_EQ(ip[9], 6);
+        /* The next ACK takes the next identification. */
+        uint16_t id = (uint16_t)((ip[4] << 8) | ip[5]);
+        h_clear();
+        for (int i = 0; i < 2; i++) {
+            h_peer_send(&P, HP_TCP_ACK, P.tcp.snd_nxt, P.tcp.rcv_nxt, data + i * 1000, 1000);
+            P.tcp.snd_nxt += 1000;
+        }
+        hp_pkt r2;
+        CU_ASSERT_FATAL(h_last_tcp(&r2, HP_TCP_ACK));
+        H_EQ(r2.ack, P.tcp.snd_nxt);
+        H_EQ(r2.id, (uint16_t)(id + 1));
+        H_EQ(h_bad_out, 0);
     }
     h_peer_free(&P);
     H_END();

@@ -162,27 +162,14 @@ static void init_pbuf(tern_pbuf *p, void *payload, uint16_t tot_len, uint16_t le
     p->if_idx = 0; /* lwIP's NETIF_NO_INDEX */
 }
 
-/* One block: struct, aligned headroom, data. */
-static tern_pbuf *alloc_ram(uint16_t headroom, uint16_t length)
+/* One block: struct, aligned headroom, data.  The cached case (one per
+ * segment and ACK) is tern_pbuf_alloc's inline fast path. */
+__attribute__((noinline)) static tern_pbuf *alloc_ram(uint16_t headroom, uint16_t length)
 {
-    pbuf_state *ps = state();
     uint32_t need = OVERHEAD + ALIGN_UP(headroom) + ALIGN_UP(length);
     uint16_t cls = CLS_RAM_FIRST;
     while (cls < CLS_COUNT && class_bytes[cls] < need)
         cls++;
-    block_hdr *b = cls < CLS_COUNT && ps->limit == 0 ? ps->free_list[cls] : NULL;
-    if (b != NULL) {
-        /* block_get's cached case, inline: one per segment and ACK. */
-        ps->free_list[cls] = b->link;
-        ps->stats.cached_bytes -= b->size;
-        UNPOISON(block_pbuf(b), b->size - sizeof *b);
-        b->link = NULL;
-        ps->stats.live_pbufs++;
-        ps->stats.live_bytes += b->size;
-        tern_pbuf *p = block_pbuf(b);
-        init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + ALIGN_UP(headroom), length, length, TERN_PBUF_RAM, 0);
-        return p;
-    }
     tern_pbuf *p = cls < CLS_COUNT ? block_get(cls, class_bytes[cls]) : block_get(CLS_DIRECT, need);
     if (p != NULL)
         init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + ALIGN_UP(headroom), length, length, TERN_PBUF_RAM, 0);
@@ -220,6 +207,28 @@ static tern_pbuf *alloc_pool(uint16_t headroom, uint16_t length)
 
 tern_pbuf *tern_pbuf_alloc(uint16_t headroom, uint16_t length, unsigned type)
 {
+    if (type == TERN_PBUF_RAM) {
+        /* The common case first: a block of the ACK or the MTU class from
+         * its cache (block_get's cached case, inline). */
+        pbuf_state *ps = state();
+        uint32_t room = ALIGN_UP(headroom);
+        uint32_t need = OVERHEAD + room + ALIGN_UP(length);
+        _Static_assert(CLS_RAM_FIRST + 1 < CLS_COUNT, "two small RAM classes");
+        unsigned cls = need <= class_bytes[CLS_RAM_FIRST] ? CLS_RAM_FIRST : CLS_RAM_FIRST + 1;
+        block_hdr *b = ps->free_list[cls];
+        if (b != NULL && need <= class_bytes[CLS_RAM_FIRST + 1] && ps->limit == 0) {
+            ps->free_list[cls] = b->link;
+            ps->stats.cached_bytes -= b->size;
+            UNPOISON(block_pbuf(b), b->size - sizeof *b);
+            b->link = NULL;
+            ps->stats.live_pbufs++;
+            ps->stats.live_bytes += b->size;
+            tern_pbuf *p = block_pbuf(b);
+            init_pbuf(p, (uint8_t *)p + STRUCT_BYTES + room, length, length, TERN_PBUF_RAM, 0);
+            return p;
+        }
+        return alloc_ram(headroom, length);
+    }
     switch (type) {
     case TERN_PBUF_RAM:
         return alloc_ram(headroom, length);

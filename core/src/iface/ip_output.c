@@ -93,6 +93,35 @@ static int output_fragments(tern_stack *s, tern_pbuf *p, const tern_addr *src, c
     return TERN_OK;
 }
 
+/* The same header tern__ipv4_emit writes for an unfragmented datagram,
+ * without the intermediate repr: the fields are stored, then summed as
+ * tern__ipv4_emit sums them. */
+void tern__ip_write_v4_header(tern_stack *s, uint8_t *b, uint32_t src_be, uint32_t dst_be, uint8_t proto,
+                              uint8_t ttl, uint8_t tos, uint16_t tot_len)
+{
+    b[0] = 0x45;
+    b[1] = tos;
+    tern_wr16(b + 2, tot_len);
+    tern_wr16(b + 4, s->ip_id++);
+    tern_wr16(b + 6, 0); /* no fragment flags or offset */
+    b[8] = ttl;
+    b[9] = proto;
+    tern_wr16(b + 10, 0);
+    memcpy(b + 12, &src_be, 4);
+    memcpy(b + 16, &dst_be, 4);
+    tern_wr16(b + 10, tern__csum_finish(tern__csum_ipv4_header(b)));
+    s->stats.ip_out++;
+}
+
+int tern__ip_output_built(tern_stack *s, tern_pbuf *p, const tern_addr *dst, tern_iface *ifc)
+{
+    (void)s;
+    if (!ifc->up || !ifc->output)
+        return TERN_ERR_RTE;
+    tern_addr gw;
+    return ifc->output(ifc, p, next_hop(ifc, dst, &gw), ifc->user);
+}
+
 int tern__ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst, uint8_t proto,
                    uint8_t ttl, uint8_t tos, tern_iface *ifc)
 {

@@ -483,11 +483,17 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
      * scaling a 256 KiB buffer still shows as 65535, and comparing the raw
      * buffer would send an ACK for every tcp_recved. */
     uint32_t advertised = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    uint32_t threshold = t->rcv_buf / 4 < 4u * t->mss ? t->rcv_buf / 4 : 4u * t->mss;
+    /* The window to advertise is the free buffer or the edge already
+     * advertised (tern__tcp_rcv_window_to_advertise): when the free buffer
+     * is below the threshold, no update is due (the common case: a reader
+     * keeping up frees a segment or two between ACKs). */
+    if (threshold && t->rcv_wnd < advertised + threshold && advertised >= t->mss)
+        return;
     uint32_t wnd = tern__tcp_rcv_window_to_advertise(t);
     uint32_t most = (uint32_t)0xffff << t->rcv_wscale;
     if (wnd > most)
         wnd = most;
-    uint32_t threshold = t->rcv_buf / 4 < 4u * t->mss ? t->rcv_buf / 4 : 4u * t->mss;
     if (wnd < advertised + threshold && !(advertised < t->mss && wnd >= t->mss))
         return;
     if (t->busy) {

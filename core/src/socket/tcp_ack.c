@@ -26,10 +26,16 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
     tern_stack *s = t->stack;
     bool ts = t->ts_ok;
     uint16_t hlen = (uint16_t)(TERN_TCP_HLEN + (ts ? 12u : 0u));
-    tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+    /* Over IPv4 the IP header is written here too (the same bytes
+     * tern__ip_output writes), leaving the device the headroom it would
+     * have after tern__ip_output's prepend. */
+    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
+              (!ifc->mtu || hlen + TERN_IPV4_HLEN <= ifc->mtu);
+    uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
+    tern_pbuf *p = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), (uint16_t)(iph + hlen), TERN_PBUF_RAM);
     if (!p)
         return TERN_ERR_MEM;
-    uint8_t *h = p->payload;
+    uint8_t *h = (uint8_t *)p->payload + iph;
     uint32_t ack = t->rcv_nxt;
     uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | TERN_TCP_ACK);
     tern_wr16(h, t->local_port);
@@ -55,7 +61,14 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
     else
         sum += tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
     tern_wr16(h + 16, tern__csum_finish(sum));
-    int err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    int err;
+    if (v4) {
+        tern__ip_write_v4_header(s, p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                                 (uint16_t)(iph + hlen));
+        err = tern__ip_output_built(s, p, &t->remote, ifc);
+    } else {
+        err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    }
     tern_pbuf_free(p);
     s->stats.tcp_out++;
     /* As transmit does for every ACK: nothing is owed any more (the
