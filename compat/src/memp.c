@@ -88,18 +88,22 @@ static tern_pool_slab *find(tern_pool *p, const void *s, size_t *index)
     uintptr_t a = (uintptr_t)s;
     size_t stride = slot_stride(p);
     tern_pool_slab *b = p->hit;
-    if (!b || a < (uintptr_t)b + SLAB_HDR || a >= (uintptr_t)b + SLAB_HDR + b->count * stride) {
+    /* Offsets are unsigned: an address below the slab wraps to a huge one. */
+    uintptr_t off = b ? a - (uintptr_t)b - SLAB_HDR : UINTPTR_MAX;
+    if (!b || off >= b->used * stride) {
         size_t i = reg_upper(p, a);
         if (i == 0)
             return NULL;
         b = p->reg[i - 1];
-        if (a < (uintptr_t)b + SLAB_HDR || a >= (uintptr_t)b + SLAB_HDR + b->count * stride)
+        off = a - (uintptr_t)b - SLAB_HDR;
+        if (off >= b->count * stride)
             return NULL;
         p->hit = b;
+        if (off >= b->used * stride)
+            return NULL; /* a slot never handed out */
     }
-    uintptr_t off = a - (uintptr_t)b - SLAB_HDR;
-    if (off % stride || off / stride >= b->used)
-        return NULL; /* inside a slot, or a slot never handed out */
+    if (off % stride)
+        return NULL; /* inside a slot */
     *index = off / stride;
     return b;
 }

@@ -95,6 +95,7 @@ typedef struct compat_tcp {
     bool nodelay, keepalive, reuse;
     uint32_t keep_idle, keep_intvl, keep_cnt;
     uint8_t ttl, tos;
+    uint32_t ip_word;    /* netif_idx..ttl of the pcb at the last push (push) */
     /* The application's callbacks (also mirrored into the pcb). */
     tcp_recv_fn recv;
     tcp_sent_fn sent;
@@ -275,6 +276,15 @@ static void listeners_remove(compat_tcp *c)
 
 /* ---- mirroring ---- */
 
+/* The four bytes IP_PCB ends with: netif_idx, so_options, tos, ttl. */
+_Static_assert(offsetof(struct tcp_pcb, ttl) == offsetof(struct tcp_pcb, netif_idx) + 3, "IP_PCB's last bytes");
+static inline uint32_t ip_word(const compat_tcp *c)
+{
+    uint32_t w;
+    memcpy(&w, &P(c)->netif_idx, sizeof w);
+    return w;
+}
+
 static __attribute__((noinline)) void push_changed(compat_tcp *c)
 {
     u8_t so = P(c)->so_options;
@@ -302,6 +312,7 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     c->reuse = reuse;
     c->ttl = ttl;
     c->tos = tos;
+    c->ip_word = ip_word(c);
     c->pushed = true;
 }
 
@@ -310,9 +321,9 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
  * while keepalive is, or was, on). */
 static inline void push(compat_tcp *c)
 {
-    u8_t so = P(c)->so_options;
-    if (c->pushed && !(so & SOF_KEEPALIVE) && !c->keepalive && ((so & SOF_REUSEADDR) != 0) == c->reuse &&
-        P(c)->ttl == c->ttl && P(c)->tos == c->tos &&
+    /* netif_idx, so_options, tos and ttl as one word: equal to the word
+     * of the last push, and keepalive off, means none of them changed. */
+    if (c->pushed && ip_word(c) == c->ip_word && !(P(c)->so_options & SOF_KEEPALIVE) &&
         (!c->listening && (P(c)->flags & TF_NODELAY) != 0) == c->nodelay)
         return;
     push_changed(c);
@@ -387,8 +398,8 @@ static void pull(compat_tcp *c)
         pull_full(c);
         return;
     }
-    tern_tcp_live lv;
-    tern_tcp_get_live(c->t, &lv);
+    tern_tcp_mirror lv;
+    tern_tcp_get_mirror(c->t, &lv);
     /* What programs read between segments; congestion figures (cwnd,
      * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
     if (c->wide) {

@@ -176,6 +176,15 @@ typedef struct tern_tcp_live {
 } tern_tcp_live;
 
 TERN_API void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *out);
+/* The part of tern_tcp_live a data callback's mirror needs (the lwIP
+ * compatibility layer refreshes it before every recv and sent callback). */
+typedef struct tern_tcp_mirror {
+    uint32_t snd_buf, rcv_wnd, rcv_unread;
+    uint16_t snd_queuelen;
+    bool has_unsent, has_unacked;
+    const void *refused_data;
+} tern_tcp_mirror;
+TERN_API void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *out);
 /* The receive side of tern_tcp_live alone (free window, unread bytes):
  * what tern_tcp_recved changes. */
 TERN_API void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread);

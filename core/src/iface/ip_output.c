@@ -109,7 +109,11 @@ void tern__ip_write_v4_header(tern_stack *s, uint8_t *b, uint32_t src_be, uint32
     tern_wr16(b + 10, 0);
     memcpy(b + 12, &src_be, 4);
     memcpy(b + 16, &dst_be, 4);
-    tern_wr16(b + 10, tern__csum_finish(tern__csum_ipv4_header(b)));
+    /* RFC 1071: the sum of the big-endian words, added as numbers. */
+    uint32_t src = tern_rd32(b + 12), dst = tern_rd32(b + 16);
+    uint64_t sum = (0x4500u | tos) + (uint32_t)tot_len + tern_rd16(b + 4) + ((uint32_t)ttl << 8 | proto) +
+                   (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu);
+    tern_wr16(b + 10, tern__csum_finish(sum));
     s->stats.ip_out++;
 }
 

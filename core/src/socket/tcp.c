@@ -176,6 +176,17 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->snd_queued = t->snd_queued;
 }
 
+void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
+{
+    o->snd_buf = tern__tcp_sndbuf(t);
+    o->rcv_wnd = t->rcv_wnd;
+    o->rcv_unread = t->rcv_app_unread;
+    o->snd_queuelen = t->snd_queuelen;
+    o->has_unsent = t->snd_next_seg != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
+    o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
+}
+
 void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread)
 {
     *rcv_wnd = t->rcv_wnd;

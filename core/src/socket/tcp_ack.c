@@ -56,8 +56,9 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
         tern_wr32(h + 28, ecr);
         sum += ((ACK_OPT_NOP << 8) | ACK_OPT_NOP) + ((ACK_OPT_TS << 8) | ACK_OPT_TS_LEN) + words32(val) + words32(ecr);
     }
-    if (t->local.type == TERN_ADDR_V4)
-        sum += tern__csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, hlen);
+    if (t->local.type == TERN_ADDR_V4) /* the pseudo header's words, as numbers too */
+        sum += words32(tern_rd32((const uint8_t *)&t->local.u.v4)) + words32(tern_rd32((const uint8_t *)&t->remote.u.v4)) +
+               TERN_PROTO_TCP + hlen;
     else
         sum += tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
     tern_wr16(h + 16, tern__csum_finish(sum));

@@ -1045,7 +1045,16 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         return drop(&sg);
     }
     sg.len = p->tot_len - h->hlen;
-    sg.p = tern_pbuf_free_header(p, h->hlen); /* NULL when only a header came */
+    if (h->hlen < p->len) {
+        /* The header ends inside the first buffer (every packet but a
+         * deliberately split one): tern_pbuf_free_header, in place. */
+        p->payload = (uint8_t *)p->payload + h->hlen;
+        p->len = (uint16_t)(p->len - h->hlen);
+        p->tot_len = (uint16_t)(p->tot_len - h->hlen);
+        sg.p = p;
+    } else {
+        sg.p = tern_pbuf_free_header(p, h->hlen); /* NULL when only a header came */
+    }
 
     tern_tcp *listener;
     tern_tcp *t = tern__tcp_lookup(s, m, h->src_port, h->dst_port, &listener);

@@ -509,6 +509,12 @@ uint32_t tern__tcp_flight(const tern_tcp *t)
 
 int tern__tcp_send_queued(tern_tcp *t)
 {
+    /* A receiver's common case: nothing to send but perhaps an ACK. */
+    if (!t->snd_next_seg && !t->in_recovery && !t->close_pending && t->state == TERN_TCP_ESTABLISHED) {
+        if (t->ack_now || t->unacked_segs >= 2)
+            tern__tcp_send_ack(t);
+        return TERN_OK;
+    }
     if (t->state == TERN_TCP_CLOSED || t->state == TERN_TCP_LISTEN || t->state == TERN_TCP_SYN_SENT)
         return TERN_OK;
     if (t->state == TERN_TCP_SYN_RCVD) {

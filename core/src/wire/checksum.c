@@ -35,14 +35,7 @@ static inline uint64_t add_carry(uint64_t a, uint64_t b)
 
 /* Folds to 16 bits, preserving the value modulo 0xffff; only a zero sum
  * folds to 0 (a nonzero multiple of 0xffff folds to 0xffff). */
-static inline uint16_t fold(uint64_t s)
-{
-    s = (s & 0xffffffffu) + (s >> 32);
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
-    return (uint16_t)s;
-}
+static inline uint16_t fold(uint64_t s) { return tern__csum_fold(s); }
 
 static inline uint16_t swap16(uint16_t v)
 {
@@ -120,10 +113,6 @@ tern_csum tern__csum_shift(tern_csum sum)
     return swap16(fold(sum));
 }
 
-uint16_t tern__csum_finish(tern_csum sum)
-{
-    return (uint16_t)~fold(sum);
-}
 
 /* The pseudo headers are summed as native 32-bit words, like the data. */
 tern_csum tern__csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len)

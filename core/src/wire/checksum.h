@@ -19,10 +19,20 @@ tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len);
 tern_csum tern__csum_ipv4_header(const uint8_t *h);
 /* A partial sum of data that will sit at an odd offset of the whole. */
 tern_csum tern__csum_shift(tern_csum sum);
+/* Folds to 16 bits, preserving the value modulo 0xffff (inline: every
+ * packet ends with it). */
+static inline uint16_t tern__csum_fold(uint64_t s)
+{
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    return (uint16_t)s;
+}
 /* Folds to 16 bits and complements: the value to store in a header, in host
  * order (store with tern_wr16).  A result of 0 means "the sum verifies" when
  * the data already contains its checksum field. */
-uint16_t tern__csum_finish(tern_csum sum);
+static inline uint16_t tern__csum_finish(tern_csum sum) { return (uint16_t)~tern__csum_fold(sum); }
 tern_csum tern__csum_pseudo_v4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint16_t len);
 tern_csum tern__csum_pseudo_v6(const void *src16, const void *dst16, uint8_t next_header, uint32_t len);
 /* Sums `len` bytes of a pbuf chain from `offset`; chain segments of odd
