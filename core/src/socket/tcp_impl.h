@@ -301,7 +301,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type);
 uint32_t tern__tcp_sndbuf(const tern_tcp *t);
 
 /* tcp_tune.c: receive and send buffer autotuning under the stack budget. */
-void tern__tcp_autotune(tern_tcp *t);        /* after in-order data */
+void tern__tcp_autotune(tern_tcp *t, uint32_t now); /* after in-order data */
 void tern__tcp_tune_snd(tern_tcp *t);        /* after snd_queued changed */
 uint32_t tern__tcp_snd_limit(const tern_tcp *t);
 void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */

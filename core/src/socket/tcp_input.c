@@ -784,7 +784,7 @@ static void fin_taken(tern_tcp *t);
  * whatever the out-of-order queue now joins to it; ahead of a hole, it
  * waits in that queue.  Returns false when the socket died; *fin tells
  * whether a FIN is now in order. */
-static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
+static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, uint32_t now, bool *fin)
 {
     tern_tcp_repr *h = &sg->h;
     *fin = false;
@@ -852,7 +852,7 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, bool *fin)
         }
         t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
     }
-    tern__tcp_autotune(t); /* receive-buffer autotuning (tcp_tune.c) */
+    tern__tcp_autotune(t, now); /* receive-buffer autotuning (tcp_tune.c) */
     if (h->flags & TERN_TCP_PSH && t->unacked_segs)
         t->ack_now = t->ack_now || t->unacked_segs >= 2;
     return true;
@@ -954,7 +954,7 @@ static bool predicted_input(tern_tcp *t, segment *sg)
     sg->p = NULL;
     if (!deliver(t, p))
         return true;
-    tern__tcp_autotune(t);
+    tern__tcp_autotune(t, now);
     if (h->flags & TERN_TCP_PSH)
         t->ack_now = t->ack_now || t->unacked_segs >= 2;
     input_done(t);
@@ -990,7 +990,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
         return;
     /* (Sixth, the URG bit, is ignored: lwIP delivers urgent data inline.) */
     bool fin_in_order;
-    if (!text_arrives(t, sg, wnd, &fin_in_order))
+    if (!text_arrives(t, sg, wnd, now, &fin_in_order))
         return;
     if (fin_in_order && !fin_arrives(t))
         return;

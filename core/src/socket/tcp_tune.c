@@ -88,10 +88,9 @@ uint64_t tern_stack_tcp_budget_used(tern_stack *s)
     return tb ? tb->tune_granted : 0;
 }
 
-void tern__tcp_autotune(tern_tcp *t)
+void tern__tcp_autotune(tern_tcp *t, uint32_t now)
 {
     tern_tcp_table *tb = t->stack->tcp;
-    uint32_t now = tern_stack_now(t->stack);
     /* One round trip per step.  The clock ticks in milliseconds: a path
      * faster than that has SRTT 0, which counts as one tick. */
     uint32_t rtt = (uint32_t)(t->srtt8 >> 3);
