@@ -108,10 +108,13 @@ static tern_pool_slab *find(tern_pool *p, const void *s, size_t *index)
     return b;
 }
 
-int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s)
+int tern__pool_find_live(tern_pool *p, const tern_pool_slot *s)
 {
     size_t i;
-    return s && find(p, s, &i) && s->live == TERN_POOL_LIVE;
+    if (!s || !find(p, s, &i))
+        return 0;
+    p->seen = s;
+    return s->live == TERN_POOL_LIVE;
 }
 
 /* ---- the free queue, oldest first ---- */
@@ -191,6 +194,7 @@ static void release(tern_pool *p, tern_pool_slab *b)
     reg_remove(p, b);
     if (p->hit == b)
         p->hit = NULL;
+    p->seen = NULL; /* it may lie in b */
     if (p->bump == b)
         p->bump = NULL;
     p->slots -= b->count;
@@ -221,6 +225,7 @@ void tern__pool_reset(tern_pool *p)
     p->reg = NULL;
     p->nslabs = p->reg_cap = 0;
     p->bump = p->hit = NULL;
+    p->seen = NULL;
     p->free_head = p->free_tail = NULL;
     p->in_use = p->slots = p->free_slots = 0;
 }

@@ -51,6 +51,7 @@ typedef struct tern_pool {
     size_t nslabs, reg_cap;
     tern_pool_slab *bump;    /* the newest slab while it has never-used slots */
     tern_pool_slab *hit;     /* the slab found last (lookups cluster) */
+    const tern_pool_slot *seen; /* the slot found last; NULL once its slab may be gone */
     tern_pool_slot *free_head, *free_tail;
     size_t in_use, slots;    /* slots handed out now; slots held */
     size_t free_slots;       /* slots in the free queue */
@@ -68,7 +69,15 @@ void tern__pool_reset(tern_pool *p);
 
 /* Whether s is a live slot of p; reads s only when it lies at a slot of a
  * slab p holds, so any stale pointer may be asked about. */
-int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s);
+int tern__pool_find_live(tern_pool *p, const tern_pool_slot *s);
+static inline int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s)
+{
+    /* The slot looked up last (a program calls the API on one pcb many
+     * times in a row) lies in a slab still held: read it directly. */
+    if (s && s == p->seen)
+        return s->live == TERN_POOL_LIVE;
+    return tern__pool_find_live(p, s);
+}
 
 /* Frees a TCP or UDP pcb for memp_free (tcp.c, udp.c). */
 void tern__compat_tcp_memp_free(void *pcb);

@@ -41,6 +41,10 @@ static void test_pool_gives_back_empty_slabs(void)
     CU_ASSERT(p.slots >= TERN_POOL_CACHE_SLOTS);
     CU_ASSERT(p.slabs_released > 0);
     CU_ASSERT(p.free_slots <= p.slots);
+    /* The slot looked up last (o[N-1], read directly on the next lookup of
+     * the same pointer) is forgotten once a slab went back: it might lie
+     * in it. */
+    CU_ASSERT_PTR_NULL(p.seen);
     /* Every stale pointer reads as not live; for the ones in slabs given
      * back nothing is read (ASan would report it). */
     for (int i = 0; i < N; i++)

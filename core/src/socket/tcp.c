@@ -585,14 +585,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
         errf(arg, code);
 }
 
-bool tern__tcp_leave(tern_tcp *t)
-{
-    if (--t->busy == 0 && t->dead) {
-        free(t);
-        return false;
-    }
-    return !t->dead;
-}
+void tern__tcp_free_dead(tern_tcp *t) { free(t); }
 
 void tern_tcp_abort(tern_tcp *t)
 {

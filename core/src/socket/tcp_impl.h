@@ -310,7 +310,15 @@ void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */
  * wrap each call so the memory outlives it.  tern__tcp_leave returns false when
  * the socket died during the call (the caller must not touch it). */
 static inline void tcp_enter(tern_tcp *t) { t->busy++; }
-bool tern__tcp_leave(tern_tcp *t);
+void tern__tcp_free_dead(tern_tcp *t);
+static inline bool tern__tcp_leave(tern_tcp *t)
+{
+    if (--t->busy == 0 && t->dead) {
+        tern__tcp_free_dead(t);
+        return false;
+    }
+    return !t->dead;
+}
 
 /* A child leaves SYN-RECEIVED (or dies in it): uncount it. */
 void tern__tcp_half_open_done(tern_tcp *t);
