@@ -61,9 +61,7 @@ static inline const ip_addr_t *tern__compat_ipaddr(const tern_addr *a)
     return (const ip_addr_t *)(const void *)a;
 }
 
-/* Brings a netif's fields that applications write directly (mtu, flags,
- * IPv4 addresses) into its tern interface. */
-void tern__compat_netif_sync(struct netif *netif);
+/* tern__compat_netif_sync: netif_sync.h. */
 struct netif *tern__compat_netif_of(const struct tern_iface *ifc);
 void tern__compat_netif_reset(void);
 /* Leaves the IGMP/MLD groups of a netif being removed (multicast.c). */

@@ -1,5 +1,6 @@
 /* compat/src/ip.c: ip_input and the ip_current_* accessors. */
 #include "compat.h"
+#include "netif_sync.h"
 #include "lwip/ip.h"
 #include "tern/iface.h"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "netif_sync.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/tcp.h"
@@ -67,46 +68,26 @@ static int iface_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *hop, v
     return ERR_VAL;
 }
 
-/* What tern__compat_netif_sync last pushed into the core, for one
- * interface: ip_input syncs on every packet (programs write mtu, flags
- * and addresses straight into struct netif, where lwIP reads them), and
- * comparing these few fields is much cheaper than pushing them again.
- * netif_add and netif_remove forget it, since a freed netif and its core
- * interface may come back at the same addresses. */
-typedef struct pushed_fields {
-    const struct netif *netif;
-    const tern_iface *ifc;
-    int catch_all;
-    u8_t flags;
-    u16_t mtu;
-    u32_t addr, mask, gw;
-} pushed_fields;
-TERN_COMPAT_VAR(pushed_fields, pushed);
-#define pushed TERN_COMPAT_USE(pushed)
+/* What tern__compat_netif_sync last pushed (netif_sync.h).  netif_add and
+ * netif_remove forget it, since a freed netif and its core interface may
+ * come back at the same addresses. */
+tern__netif_pushed tern__netif_pushed_shared;
+_Thread_local tern__netif_pushed tern__netif_pushed_own;
+#define pushed TERN_COMPAT_USE(tern__netif_pushed)
 
 static void forget_pushed(void) { memset(&pushed, 0, sizeof(pushed)); }
 
-static u32_t v4_of(const ip_addr_t *a)
-{
-#if LWIP_IPV4
-    return ip_2_ip4(a)->addr;
-#else
-    (void)a;
-    return 0;
-#endif
-}
-
 /* Kept out of line, so the per-packet check stays a few compares. */
-__attribute__((noinline)) static void push(struct netif *n, tern_iface *ifc)
+void tern__compat_netif_push(struct netif *n, tern_iface *ifc)
 {
     pushed.netif = n;
     pushed.ifc = ifc;
     pushed.flags = n->flags;
     pushed.mtu = n->mtu;
     pushed.catch_all = tern__compat_tun2socks;
-    pushed.addr = v4_of(&n->ip_addr);
-    pushed.mask = v4_of(&n->netmask);
-    pushed.gw = v4_of(&n->gw);
+    pushed.addr = tern__netif_v4(&n->ip_addr);
+    pushed.mask = tern__netif_v4(&n->netmask);
+    pushed.gw = tern__netif_v4(&n->gw);
     tern_iface_set_up(ifc, (n->flags & (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP)) == (NETIF_FLAG_UP | NETIF_FLAG_LINK_UP));
     /* Programs set the pretend flags with netif_set_flags, a macro that
      * writes n->flags: every destination becomes local to the interface
@@ -120,18 +101,6 @@ __attribute__((noinline)) static void push(struct netif *n, tern_iface *ifc)
 #endif
 }
 
-void tern__compat_netif_sync(struct netif *n)
-{
-    tern_iface *ifc = n->tern_iface;
-    if (!ifc)
-        return;
-    const pushed_fields *pf = &pushed;
-    if (pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
-        pf->catch_all == tern__compat_tun2socks && pf->addr == v4_of(&n->ip_addr) && pf->mask == v4_of(&n->netmask) &&
-        pf->gw == v4_of(&n->gw))
-        return; /* nothing changed since the last push */
-    push(n, ifc);
-}
 
 void tern__compat_netif_reset(void)
 {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "netif_sync.h"
 #include "lwip/ip4.h"
 #include "lwip/ip6.h"
 #include "lwip/nd6.h"

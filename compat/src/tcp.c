@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "netif_sync.h"
 #include "lwip/priv/tcp_priv.h"
 #include "pool.h"
 #include "lwip/tcp.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "netif_sync.h"
 #include "lwip/udp.h"
 #include "pool.h"
 #include "tern/iface.h"

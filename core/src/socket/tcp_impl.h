@@ -303,7 +303,21 @@ uint32_t tern__tcp_sndbuf(const tern_tcp *t);
 /* tcp_tune.c: receive and send buffer autotuning under the stack budget. */
 void tern__tcp_autotune(tern_tcp *t, uint32_t now); /* after in-order data */
 void tern__tcp_tune_snd(tern_tcp *t);        /* after snd_queued changed */
-uint32_t tern__tcp_snd_limit(const tern_tcp *t);
+/* The send buffer's size now: cfg.snd_buf, or up to twice the flight
+ * the windows allow (at most cfg.snd_buf_max) while the budget has room.
+ * Inline up to the common answer, cfg.snd_buf. */
+uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want);
+static inline uint32_t tern__tcp_snd_limit(const tern_tcp *t)
+{
+    uint32_t base = t->cfg.snd_buf;
+    if (t->cfg.snd_buf_max <= base)
+        return base;
+    uint32_t flight = t->cwnd < t->snd_wnd ? t->cwnd : t->snd_wnd;
+    uint64_t want = 2ull * flight;
+    if (want > t->cfg.snd_buf_max)
+        want = t->cfg.snd_buf_max;
+    return want <= base ? base : tern__tcp_snd_limit_grown(t, want);
+}
 void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */
 
 /* Application callbacks may close or abort the socket they are given;

@@ -120,17 +120,11 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
     t->autotune_bytes = 0;
 }
 
-uint32_t tern__tcp_snd_limit(const tern_tcp *t)
+uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want)
 {
     uint32_t base = t->cfg.snd_buf;
     tern_tcp_table *tb = t->stack->tcp;
-    if (t->cfg.snd_buf_max <= base || !tb)
-        return base;
-    uint32_t flight = t->cwnd < t->snd_wnd ? t->cwnd : t->snd_wnd;
-    uint64_t want = 2ull * flight;
-    if (want > t->cfg.snd_buf_max)
-        want = t->cfg.snd_buf_max;
-    if (want <= base)
+    if (!tb)
         return base;
     uint64_t extra = want - base;
     uint64_t may = t->snd_grant + room(tb);

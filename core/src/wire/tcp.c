@@ -1,5 +1,6 @@
 /* wire/tcp.c: the TCP header view and its options (RFC 9293, RFC 7323,
  * RFC 2018). */
+#include <stddef.h>
 #include <string.h>
 
 #include "wire/bytes.h"
@@ -76,7 +77,10 @@ tern_wire_err tern__tcp_parse(const uint8_t *buf, size_t len, tern_tcp_repr *out
     /* Filled in place (no copy of the whole repr per segment); on an error
      * *out holds what was read so far, which callers do not use. */
     tern_tcp_repr *r = out;
-    memset(r, 0, sizeof *r);
+    /* The fixed fields are all written below; of the options, the present
+     * flags, the values and the SACK count are cleared, not the SACK
+     * blocks (read only below sack_count). */
+    memset(&r->has_mss, 0, offsetof(tern_tcp_repr, sack) - offsetof(tern_tcp_repr, has_mss));
     r->src_port = tern_rd16(buf);
     r->dst_port = tern_rd16(buf + 2);
     r->seq = tern_rd32(buf + 4);

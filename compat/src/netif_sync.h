@@ -1,0 +1,50 @@
+/* compat/src/netif_sync.h: a netif's fields that applications write
+ * directly (mtu, flags, IPv4 addresses; lwIP reads them there), brought
+ * into its tern interface.  ip_input does it for every packet, so the
+ * check is inline: the fields are compared with what was pushed last and
+ * pushed again only when one changed. */
+#ifndef TERN_COMPAT_NETIF_SYNC_H
+#define TERN_COMPAT_NETIF_SYNC_H
+
+#include "compat.h"
+#include "lwip/netif.h"
+#include "tern/iface.h"
+
+typedef struct tern__netif_pushed {
+    const struct netif *netif;
+    const tern_iface *ifc;
+    int catch_all;
+    u8_t flags;
+    u16_t mtu;
+    u32_t addr, mask, gw;
+} tern__netif_pushed;
+extern tern__netif_pushed tern__netif_pushed_shared;
+extern _Thread_local tern__netif_pushed tern__netif_pushed_own;
+
+static inline u32_t tern__netif_v4(const ip_addr_t *a)
+{
+#if LWIP_IPV4
+    return ip_2_ip4(a)->addr;
+#else
+    (void)a;
+    return 0;
+#endif
+}
+
+/* Pushes every field into ifc and remembers them (netif.c). */
+void tern__compat_netif_push(struct netif *n, tern_iface *ifc);
+
+static inline void tern__compat_netif_sync(struct netif *n)
+{
+    tern_iface *ifc = n->tern_iface;
+    if (!ifc)
+        return;
+    const tern__netif_pushed *pf = &TERN_COMPAT_USE(tern__netif_pushed);
+    if (pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
+        pf->catch_all == tern__compat_tun2socks && pf->addr == tern__netif_v4(&n->ip_addr) &&
+        pf->mask == tern__netif_v4(&n->netmask) && pf->gw == tern__netif_v4(&n->gw))
+        return; /* nothing changed since the last push */
+    tern__compat_netif_push(n, ifc);
+}
+
+#endif
