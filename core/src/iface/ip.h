@@ -71,12 +71,13 @@ bool tern__ip_select_source(const tern_iface *ifc, const tern_addr *dst, tern_ad
 int tern__ip_output(tern_stack *s, tern_pbuf *p, const tern_addr *src, const tern_addr *dst,
                    uint8_t proto, uint8_t ttl, uint8_t tos, tern_iface *ifc);
 
+/* Writes an IPv4 header without options at b (ip_output.c). */
+void tern__ip_write_v4_header(uint8_t *b, uint32_t src_be, uint32_t dst_be, uint8_t proto, uint8_t ttl, uint8_t tos,
+                              uint16_t tot_len, uint16_t id, uint16_t frag_field);
 /* The small-packet fast path (a pure ACK): the caller wrote the whole
  * IPv4 header at p->payload with tern__ip_write_v4_header (src and dst
  * concrete, the packet no larger than the MTU) and sends it through ifc.
  * p is not freed. */
-void tern__ip_write_v4_header(tern_stack *s, uint8_t *b, uint32_t src_be, uint32_t dst_be, uint8_t proto,
-                              uint8_t ttl, uint8_t tos, uint16_t tot_len);
 int tern__ip_output_built(tern_stack *s, tern_pbuf *p, const tern_addr *dst, tern_iface *ifc);
 
 /* Transport entry points: each takes ownership of p. */

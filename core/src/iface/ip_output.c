@@ -22,20 +22,35 @@ uint16_t tern__ip_transport_csum(const tern_pbuf *p, uint8_t proto, const tern_a
     return tern__csum_finish(tern__csum_pbuf(sum, p, 0, p->tot_len));
 }
 
+/* The IPv4 header (no options) of every datagram tern sends: the fields
+ * are stored and summed as numbers (RFC 1071: the sum of the big-endian
+ * words), without an intermediate repr.  frag_field is the flags and
+ * offset word (TERN_IPV4_FLAG_MF | offset in 8-byte units). */
+void tern__ip_write_v4_header(uint8_t *b, uint32_t src_be, uint32_t dst_be, uint8_t proto, uint8_t ttl, uint8_t tos,
+                              uint16_t tot_len, uint16_t id, uint16_t frag_field)
+{
+    b[0] = 0x45;
+    b[1] = tos;
+    tern_wr16(b + 2, tot_len);
+    tern_wr16(b + 4, id);
+    tern_wr16(b + 6, frag_field);
+    b[8] = ttl;
+    b[9] = proto;
+    tern_wr16(b + 10, 0);
+    memcpy(b + 12, &src_be, 4);
+    memcpy(b + 16, &dst_be, 4);
+    uint32_t src = tern_rd32(b + 12), dst = tern_rd32(b + 16);
+    uint64_t sum = (0x4500u | tos) + (uint32_t)tot_len + id + frag_field + ((uint32_t)ttl << 8 | proto) +
+                   (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu);
+    tern_wr16(b + 10, tern__csum_finish(sum));
+}
+
 static void write_header(tern_stack *s, uint8_t *b, const tern_addr *src, const tern_addr *dst, uint8_t proto,
                          uint8_t ttl, uint8_t tos, uint16_t payload_len, uint16_t id, uint16_t frag_field)
 {
     if (src->type == TERN_ADDR_V4) {
-        tern_ipv4_repr r = {.src = src->u.v4,
-                            .dst = dst->u.v4,
-                            .tot_len = (uint16_t)(TERN_IPV4_HLEN + payload_len),
-                            .id = id,
-                            .frag_off = (uint16_t)((frag_field & TERN_IPV4_OFFMASK) * 8),
-                            .more_frags = (frag_field & TERN_IPV4_FLAG_MF) != 0,
-                            .tos = tos,
-                            .ttl = ttl,
-                            .proto = proto};
-        tern__ipv4_emit(b, &r);
+        tern__ip_write_v4_header(b, src->u.v4, dst->u.v4, proto, ttl, tos, (uint16_t)(TERN_IPV4_HLEN + payload_len), id,
+                                 (uint16_t)(frag_field & (TERN_IPV4_OFFMASK | TERN_IPV4_FLAG_MF)));
     } else {
         tern_ipv6_repr r = {.payload_len = payload_len, .tclass = tos, .next_header = proto, .hop_limit = ttl};
         memcpy(r.src, src->u.v6.w, 16);
@@ -93,35 +108,11 @@ static int output_fragments(tern_stack *s, tern_pbuf *p, const tern_addr *src, c
     return TERN_OK;
 }
 
-/* The same header tern__ipv4_emit writes for an unfragmented datagram,
- * without the intermediate repr: the fields are stored, then summed as
- * tern__ipv4_emit sums them. */
-void tern__ip_write_v4_header(tern_stack *s, uint8_t *b, uint32_t src_be, uint32_t dst_be, uint8_t proto,
-                              uint8_t ttl, uint8_t tos, uint16_t tot_len)
-{
-    b[0] = 0x45;
-    b[1] = tos;
-    tern_wr16(b + 2, tot_len);
-    tern_wr16(b + 4, s->ip_id++);
-    tern_wr16(b + 6, 0); /* no fragment flags or offset */
-    b[8] = ttl;
-    b[9] = proto;
-    tern_wr16(b + 10, 0);
-    memcpy(b + 12, &src_be, 4);
-    memcpy(b + 16, &dst_be, 4);
-    /* RFC 1071: the sum of the big-endian words, added as numbers. */
-    uint32_t src = tern_rd32(b + 12), dst = tern_rd32(b + 16);
-    uint64_t sum = (0x4500u | tos) + (uint32_t)tot_len + tern_rd16(b + 4) + ((uint32_t)ttl << 8 | proto) +
-                   (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu);
-    tern_wr16(b + 10, tern__csum_finish(sum));
-    s->stats.ip_out++;
-}
-
 int tern__ip_output_built(tern_stack *s, tern_pbuf *p, const tern_addr *dst, tern_iface *ifc)
 {
-    (void)s;
     if (!ifc->up || !ifc->output)
         return TERN_ERR_RTE;
+    s->stats.ip_out++;
     tern_addr gw;
     return ifc->output(ifc, p, next_hop(ifc, dst, &gw), ifc->user);
 }

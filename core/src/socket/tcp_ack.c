@@ -64,8 +64,8 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
     tern_wr16(h + 16, tern__csum_finish(sum));
     int err;
     if (v4) {
-        tern__ip_write_v4_header(s, p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
-                                 (uint16_t)(iph + hlen));
+        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                                 (uint16_t)(iph + hlen), s->ip_id++, 0);
         err = tern__ip_output_built(s, p, &t->remote, ifc);
     } else {
         err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
