@@ -528,6 +528,8 @@ unsigned h_tcp_socket_count(tern_stack *s)
         return 0;
     for (tern_tcp *t = s->tcp->all; t; t = t->next)
         n++;
+    for (tern_tcp *t = s->tcp->listeners; t; t = t->next)
+        n++;
     return n;
 }
 

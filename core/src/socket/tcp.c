@@ -279,13 +279,13 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
         return TERN_ERR_CONN;
     /* Binding kept twins apart unless both allow reuse; two listeners on
      * one address and port are still refused (lwIP's tcp_listen). */
-    for (tern_tcp *o = t->stack->tcp ? t->stack->tcp->all : NULL; o; o = o->next)
-        if (o != t && o->state == TERN_TCP_LISTEN && o->local_port == t->local_port && t->reuse &&
-            !t->catch_all && tern_addr_eq(&o->local, &t->local))
+    for (tern_tcp *o = t->stack->tcp ? t->stack->tcp->listeners : NULL; o; o = o->next)
+        if (o != t && o->local_port == t->local_port && t->reuse && !t->catch_all &&
+            tern_addr_eq(&o->local, &t->local))
             return TERN_ERR_USE;
-    tern__tcp_table_link(t);
     t->backlog = backlog ? backlog : 1;
     tern__tcp_set_state(t, TERN_TCP_LISTEN);
+    tern__tcp_table_listen(t);
     return TERN_OK;
 }
 
@@ -330,19 +330,17 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
         t->local_port = (uint16_t)port_;
     }
     /* The 4-tuple must be new (a TIME-WAIT twin included). */
-    for (tern_tcp *o = s->tcp->all; o; o = o->next)
-        if (o != t && o->state != TERN_TCP_LISTEN && o->local_port == t->local_port &&
-            o->remote_port == port && tern_addr_eq(&o->remote, addr) && tern_addr_eq(&o->local, &local))
-            return TERN_ERR_USE;
+    tern_tcp *twin = tern__tcp_find_tuple(s, &local, t->local_port, addr, port);
+    if (twin && twin != t)
+        return TERN_ERR_USE;
     t->local = local;
     t->remote = *addr;
     t->remote_port = port;
     t->connected = connected;
     t->mss = tern__tcp_mss_for(t, ifc);
-    t->iss = tern__tcp_isn(s, &t->local, t->local_port, &t->remote, t->remote_port);
+    tern__tcp_pick_isn(t);
     t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss;
     t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
-    t->ts_offset = tern__tcp_random(s);
     tern__tcp_cc_init(t);
     tern__tcp_table_link(t);
     tern__tcp_hash_insert(t);
@@ -684,8 +682,8 @@ void tern__tcp_stack_teardown(tern_stack *s)
     tern_tcp_table *tb = s->tcp;
     if (!tb)
         return;
-    while (tb->all) {
-        tern_tcp *t = tb->all;
+    while (tb->all || tb->listeners) {
+        tern_tcp *t = tb->all ? tb->all : tb->listeners;
         t->err = NULL;
         t->listener = NULL;
         tern__tcp_destroy(t, 0);

@@ -127,10 +127,23 @@ typedef struct tcp_cubic {
     uint32_t ack_bytes;  /* acked bytes not yet turned into growth */
 } tcp_cubic;
 
+/* What a socket waits for.  A socket holds one stack timer, armed at the
+ * earliest deadline of these kinds (tcp_timer.c): 32 bytes and one heap
+ * entry per socket instead of five. */
+enum tcp_timer_kind {
+    TCP_TIMER_RTX,  /* retransmission / persist / SYN / tail loss probe */
+    TCP_TIMER_ACK,  /* delayed ACK */
+    TCP_TIMER_SLOW, /* 500 ms tick: poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
+    TCP_TIMER_RACK, /* RACK reordering timeout (RFC 8985 6.2 step 5) */
+    TCP_TIMER_PACE, /* the next paced segment may leave (tcp_pace.c) */
+    TCP_TIMERS
+};
+
 struct tern_tcp {
     tern_stack *stack;
     struct tern_tcp *hnext;    /* hash bucket chain (connections) */
-    struct tern_tcp *next;     /* every socket of the stack */
+    struct tern_tcp *next;     /* the stack's list: listeners, or every other socket */
+    struct tern_tcp **pprev;   /* the link pointing here: unlinking costs no walk */
     struct tern_tcp *listener; /* for children not yet accepted */
     tern_tcp_state state;
     uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
@@ -236,12 +249,11 @@ struct tern_tcp {
     uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
     bool tuned;                /* holds a share of the budget */
 
-    /* Timers. */
-    tern_timer rtx_timer;      /* retransmission / persist / SYN */
-    tern_timer ack_timer;      /* delayed ACK */
-    tern_timer slow_timer;     /* poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
-    tern_timer rack_timer;     /* RACK reordering timeout (RFC 8985 6.2 step 5) */
-    tern_timer pace_timer;     /* the next paced segment may leave (tcp_pace.c) */
+    /* Timers (tcp_timer.c): one deadline per kind, one stack timer at the
+     * earliest of them. */
+    tern_timer timer;
+    uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
+    uint8_t timers_armed;      /* bit k: kind k is armed */
     uint32_t pace_credit;      /* bytes that may leave now */
     uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
     bool pace_started;
@@ -257,7 +269,8 @@ struct tern_tcp {
 
 /* The stack's TCP state. */
 typedef struct tern_tcp_table {
-    tern_tcp *all;             /* every socket */
+    tern_tcp *all;             /* every socket not listening */
+    tern_tcp *listeners;       /* sockets in LISTEN: a SYN searches these only */
     tern_tcp **buckets;        /* connection hash */
     uint32_t nbuckets, nhashed;
     tern_tcp *last_hit;        /* one-entry cache: bulk flows skip the hash */
@@ -283,12 +296,16 @@ typedef struct tern_tcp_table {
 tern_tcp_table *tern__tcp_table(tern_stack *s);
 void tern__tcp_table_link(tern_tcp *t);
 void tern__tcp_table_unlink(tern_tcp *t);
+/* t now listens: moves it to the listeners' list. */
+void tern__tcp_table_listen(tern_tcp *t);
+/* The socket holding this 4-tuple (TIME-WAIT included), or NULL. */
+tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp);
 void tern__tcp_hash_insert(tern_tcp *t);
 void tern__tcp_hash_remove(tern_tcp *t);
 tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener);
 bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
-uint32_t tern__tcp_isn(tern_stack *s, const tern_addr *laddr, uint16_t lport, const tern_addr *raddr, uint16_t rport);
-uint32_t tern__tcp_random(tern_stack *s);
+/* Sets t->iss and t->ts_offset for its 4-tuple. */
+void tern__tcp_pick_isn(tern_tcp *t);
 /* A keyed hash of a 4-tuple and two more words (SYN cookie MACs). */
 uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
                         uint32_t extra1, uint32_t extra2);
@@ -376,6 +393,21 @@ uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc);
 /* tcp_timer.c */
 void tern__tcp_timers_init(tern_tcp *t);
 void tern__tcp_timers_stop(tern_tcp *t);
+/* Arms (or re-arms) kind to fire delay_ms from now. */
+void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms);
+/* Disarms kind.  The stack timer is left to fire at its deadline and find
+ * nothing due: cheaper than a heap removal per ACK. */
+static inline void tern__tcp_timer_clear(tern_tcp *t, enum tcp_timer_kind kind)
+{
+    t->timers_armed = (uint8_t)(t->timers_armed & ~(1u << kind));
+}
+static inline bool tern__tcp_timer_armed(const tern_tcp *t, enum tcp_timer_kind kind)
+{
+    return (t->timers_armed >> kind) & 1u;
+}
+/* Handlers of the kinds kept outside tcp_timer.c. */
+void tern__tcp_rack_timer_fire(tern_tcp *t);
+void tern__tcp_pace_fire(tern_tcp *t);
 void tern__tcp_arm_rtx(tern_tcp *t);
 void tern__tcp_arm_delack(tern_tcp *t);
 void tern__tcp_arm_slow(tern_tcp *t);

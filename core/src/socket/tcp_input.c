@@ -279,7 +279,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
         if (t->persist && wnd > 0) {
             t->persist = false;
             t->persist_backoff = 0;
-            tern_timer_stop(t->stack, &t->rtx_timer);
+            tern__tcp_timer_clear(t, TCP_TIMER_RTX);
         }
     }
     tern__tcp_rack_ack_begin(t);
@@ -402,7 +402,7 @@ static void synchronized_input(tern_tcp *t, segment *sg);
 static void enter_time_wait(tern_tcp *t)
 {
     tern__tcp_set_state(t, TERN_TCP_TIME_WAIT);
-    tern_timer_stop(t->stack, &t->rtx_timer);
+    tern__tcp_timer_clear(t, TCP_TIMER_RTX);
     tern__tcp_ooo_free(t);
     tern__tcp_arm_slow(t);
 }
@@ -475,10 +475,9 @@ static void listen_input(tern_tcp *l, segment *sg)
     if (!c)
         return drop(sg);
     tern__tcp_take_syn_options(c, h, m->iface);
-    c->iss = tern__tcp_isn(s, &c->local, c->local_port, &c->remote, c->remote_port);
+    tern__tcp_pick_isn(c);
     c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss;
     c->recover = c->iss;
-    c->ts_offset = tern__tcp_random(s);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert(c);
@@ -541,7 +540,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->snd_wl1 = h->seq;
     t->snd_wl2 = h->ack;
     t->nrtx = 0;
-    tern_timer_stop(t->stack, &t->rtx_timer);
+    tern__tcp_timer_clear(t, TCP_TIMER_RTX);
     tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     t->last_rx_ms = tern_stack_now(t->stack);
     tern__tcp_arm_slow(t);

@@ -341,7 +341,7 @@ static void after_sent(tern_tcp *t, uint32_t end)
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
     /* A probe timeout restarts with every new transmission (RFC 8985 7.2). */
-    if (!tern_timer_armed(&t->rtx_timer) || t->persist || t->tlp.armed)
+    if (!tern__tcp_timer_armed(t, TCP_TIMER_RTX) || t->persist || t->tlp.armed)
         tern__tcp_arm_rtx(t);
 }
 

@@ -24,11 +24,8 @@
 #define PACE_CA_PERCENT 120u /* Linux's tcp_pacing_ca_ratio */
 #define PACE_MIN_SRTT_MS 5u
 
-static void pace_fire(tern_timer *tm, void *arg);
-
 void tern__tcp_pace_init(tern_tcp *t)
 {
-    tern_timer_init(&t->pace_timer, pace_fire, t);
     t->pace_credit = 0;
     t->pace_stamp_ms = 0;
     t->pace_started = false;
@@ -88,16 +85,14 @@ void tern__tcp_pace_sent(tern_tcp *t, uint32_t len)
 void tern__tcp_pace_wait(tern_tcp *t, uint32_t len)
 {
     uint64_t rate = pace_rate(t);
-    if (!rate || tern_timer_armed(&t->pace_timer))
+    if (!rate || tern__tcp_timer_armed(t, TCP_TIMER_PACE))
         return;
     uint32_t need = len > t->pace_credit ? len - t->pace_credit : 1;
     uint64_t ms = ((uint64_t)need * 1000u + rate - 1) / rate;
-    tern_timer_start(t->stack, &t->pace_timer, ms ? (uint32_t)(ms > 1000 ? 1000 : ms) : 1);
+    tern__tcp_timer_set(t, TCP_TIMER_PACE, ms ? (uint32_t)(ms > 1000 ? 1000 : ms) : 1);
 }
 
-static void pace_fire(tern_timer *tm, void *arg)
+void tern__tcp_pace_fire(tern_tcp *t)
 {
-    (void)tm;
-    tern_tcp *t = arg;
     tern__tcp_send_queued(t);
 }

@@ -23,7 +23,6 @@
 #define TLP_WCDELACK_MS 200u /* worst-case delayed ACK (RFC 8985 7.2) */
 #define DUPTHRESH 3u
 
-static void rack_timer_fire(tern_timer *tm, void *arg);
 
 static uint32_t seg_seqlen(const tcp_seg *s)
 {
@@ -41,7 +40,6 @@ void tern__tcp_rack_init(tern_tcp *t)
 {
     t->rack = (tcp_rack){.min_rtt_ms = UINT32_MAX};
     t->tlp = (tcp_tlp){0};
-    tern_timer_init(&t->rack_timer, rack_timer_fire, t);
 }
 
 void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_repr *h)
@@ -101,7 +99,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
     /* Only a delivered segment sent after an undelivered one shows a loss;
      * with nothing SACKed and no retransmission outstanding there is none. */
     if (!t->sacked_bytes && !t->in_recovery) {
-        tern_timer_stop(t->stack, &t->rack_timer);
+        tern__tcp_timer_clear(t, TCP_TIMER_RACK);
         return 0;
     }
     uint32_t now = tern_stack_now(t->stack);
@@ -122,9 +120,9 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
     }
     t->rack_marked_lost += marked;
     if (timeout)
-        tern_timer_start(t->stack, &t->rack_timer, timeout);
+        tern__tcp_timer_set(t, TCP_TIMER_RACK, timeout);
     else
-        tern_timer_stop(t->stack, &t->rack_timer);
+        tern__tcp_timer_clear(t, TCP_TIMER_RACK);
     return marked;
 }
 
@@ -144,10 +142,8 @@ void tern__tcp_rack_recover(tern_tcp *t)
     tern__tcp_prr_on_ack(t, 0, false); /* PRR paces the repair (RFC 6937) */
 }
 
-static void rack_timer_fire(tern_timer *tm, void *arg)
+void tern__tcp_rack_timer_fire(tern_tcp *t)
 {
-    (void)tm;
-    tern_tcp *t = arg;
     if (t->state < TERN_TCP_ESTABLISHED || t->state == TERN_TCP_TIME_WAIT)
         return;
     tern__tcp_rack_recover(t);

@@ -34,31 +34,36 @@
         v2 = ROTL(v2, 32);                                                                                 \
     } while (0)
 
-static inline uint64_t siphash_cd(const uint32_t key[4], const uint8_t *in, size_t len, int c, int d)
+/* SipHash over nblocks 8-byte words and the final word (the input's
+ * length << 56 with its last len % 8 bytes). */
+static inline uint64_t siphash_words(const uint32_t key[4], const uint64_t *m, size_t nblocks, uint64_t last, int c,
+                                     int d)
 {
     uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32, k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
     uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
     uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
-    uint64_t b = (uint64_t)len << 56;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t m;
-        memcpy(&m, in + i, 8);
-        v3 ^= m;
+    for (size_t i = 0; i <= nblocks; i++) {
+        uint64_t w = i < nblocks ? m[i] : last;
+        v3 ^= w;
         for (int r = 0; r < c; r++)
             SIPROUND;
-        v0 ^= m;
+        v0 ^= w;
     }
-    for (size_t j = 0; i + j < len; j++)
-        b |= (uint64_t)in[i + j] << (8 * j);
-    v3 ^= b;
-    for (int r = 0; r < c; r++)
-        SIPROUND;
-    v0 ^= b;
     v2 ^= 0xff;
     for (int r = 0; r < d; r++)
         SIPROUND;
     return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static inline uint64_t siphash_cd(const uint32_t key[4], const uint8_t *in, size_t len, int c, int d)
+{
+    uint64_t m[8];
+    size_t nblocks = len / 8 < 8 ? len / 8 : 8;
+    memcpy(m, in, nblocks * 8);
+    uint64_t last = (uint64_t)len << 56;
+    for (size_t j = 0; nblocks * 8 + j < len && j < 8; j++)
+        last |= (uint64_t)in[nblocks * 8 + j] << (8 * j);
+    return siphash_words(key, m, nblocks, last, c, d);
 }
 
 static uint64_t siphash(const uint32_t key[4], const uint8_t *in, size_t len) { return siphash_cd(key, in, len, 2, 4); }
@@ -80,11 +85,26 @@ static size_t tuple_bytes(uint8_t *buf, const tern_addr *la, uint16_t lp, const 
     return n;
 }
 
+/* SipHash-c-d of the 4-tuple.  An IPv4 tuple is one word of addresses and
+ * a final word of ports, built without going through bytes (every segment
+ * of a new flow hashes its tuple). */
+static inline uint64_t tuple_siphash(const uint32_t key[4], const tern_addr *la, uint16_t lp, const tern_addr *ra,
+                                     uint16_t rp, int c, int d)
+{
+    if (la->type == TERN_ADDR_V4) {
+        uint32_t l, r;
+        memcpy(&l, &la->u, 4);
+        memcpy(&r, &ra->u, 4);
+        uint64_t m = (uint64_t)l | (uint64_t)r << 32;
+        return siphash_words(key, &m, 1, (uint64_t)12 << 56 | (uint64_t)rp << 16 | lp, c, d);
+    }
+    uint8_t buf[36];
+    return siphash_cd(key, buf, tuple_bytes(buf, la, lp, ra, rp), c, d);
+}
+
 static uint32_t tuple_hash(const tern_tcp_table *tb, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
-    uint8_t buf[36];
-    size_t n = tuple_bytes(buf, la, lp, ra, rp);
-    return (uint32_t)siphash_cd(tb->secret, buf, n, 1, 3);
+    return (uint32_t)tuple_siphash(tb->secret, la, lp, ra, rp, 1, 3);
 }
 
 tern_tcp_table *tern__tcp_table(tern_stack *s)
@@ -113,15 +133,6 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
     return tb;
 }
 
-uint32_t tern__tcp_random(tern_stack *s)
-{
-    tern_tcp_table *tb = tern__tcp_table(s);
-    static _Thread_local uint32_t counter; /* per thread: stacks run one per thread */
-    counter++;
-    uint32_t in[2] = {counter, tern_stack_now(s)};
-    return (uint32_t)siphash(tb->secret, (const uint8_t *)in, sizeof(in));
-}
-
 uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
                         uint32_t extra1, uint32_t extra2)
 {
@@ -134,15 +145,36 @@ uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, c
     return (uint32_t)siphash(key, buf, n + 8);
 }
 
-uint32_t tern__tcp_isn(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+void tern__tcp_pick_isn(tern_tcp *t)
 {
     /* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us
-     * (here: milliseconds * 250). */
+     * (here: milliseconds * 250).  F's other 32 bits are the offset of our
+     * TSval clock (RFC 7323 5.4): per tuple, as Linux's, so a new
+     * incarnation of a tuple continues its timestamps. */
+    tern_stack *s = t->stack;
     tern_tcp_table *tb = tern__tcp_table(s);
-    uint8_t buf[36];
-    size_t n = tuple_bytes(buf, la, lp, ra, rp);
     uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
-    return (uint32_t)siphash(key, buf, n) + tern_stack_now(s) * 250u;
+    uint64_t f = tuple_siphash(key, &t->local, t->local_port, &t->remote, t->remote_port, 2, 4);
+    t->iss = (uint32_t)f + tern_stack_now(s) * 250u;
+    t->ts_offset = (uint32_t)(f >> 32);
+}
+
+static void list_push(tern_tcp **head, tern_tcp *t)
+{
+    t->next = *head;
+    if (*head)
+        (*head)->pprev = &t->next;
+    *head = t;
+    t->pprev = head;
+}
+
+static void list_remove(tern_tcp *t)
+{
+    *t->pprev = t->next;
+    if (t->next)
+        t->next->pprev = t->pprev;
+    t->next = NULL;
+    t->pprev = NULL;
 }
 
 void tern__tcp_table_link(tern_tcp *t)
@@ -150,8 +182,7 @@ void tern__tcp_table_link(tern_tcp *t)
     if (t->in_table)
         return;
     tern_tcp_table *tb = tern__tcp_table(t->stack);
-    t->next = tb->all;
-    tb->all = t;
+    list_push(t->state == TERN_TCP_LISTEN ? &tb->listeners : &tb->all, t);
     t->in_table = true;
 }
 
@@ -160,13 +191,16 @@ void tern__tcp_table_unlink(tern_tcp *t)
     tern__tcp_hash_remove(t);
     if (!t->in_table)
         return;
-    for (tern_tcp **pp = &t->stack->tcp->all; *pp; pp = &(*pp)->next) {
-        if (*pp == t) {
-            *pp = t->next;
-            break;
-        }
-    }
+    list_remove(t);
     t->in_table = false;
+}
+
+void tern__tcp_table_listen(tern_tcp *t)
+{
+    tern__tcp_table_unlink(t);
+    tern_tcp_table *tb = tern__tcp_table(t->stack);
+    list_push(&tb->listeners, t);
+    t->in_table = true;
 }
 
 static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
@@ -270,7 +304,7 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
             return t;
         }
     int best = -1;
-    for (tern_tcp *l = tb->all; l; l = l->next) {
+    for (tern_tcp *l = tb->listeners; l; l = l->next) {
         int score;
         if (listener_matches(l, m, dport, &score) && score > best) {
             best = score;
@@ -288,15 +322,28 @@ bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr 
 {
     tern_tcp_table *tb = tern__tcp_table(s);
     bool v6 = addr->type == TERN_ADDR_V6;
-    for (tern_tcp *t = tb->all; t; t = t->next) {
-        if (t == self || t->local_port != port)
-            continue;
-        if (self->reuse && t->reuse)
-            continue;
-        if (v6 != (t->local.type == TERN_ADDR_V6))
-            continue;
-        if (tern_addr_is_any(&t->local) || tern_addr_is_any(addr) || tern_addr_eq(&t->local, addr))
-            return true;
-    }
+    for (int list = 0; list < 2; list++)
+        for (tern_tcp *t = list ? tb->listeners : tb->all; t; t = t->next) {
+            if (t == self || t->local_port != port)
+                continue;
+            if (self->reuse && t->reuse)
+                continue;
+            if (v6 != (t->local.type == TERN_ADDR_V6))
+                continue;
+            if (tern_addr_is_any(&t->local) || tern_addr_is_any(addr) || tern_addr_eq(&t->local, addr))
+                return true;
+        }
     return false;
+}
+
+tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+{
+    tern_tcp_table *tb = tern__tcp_table(s);
+    if (!tb)
+        return NULL;
+    uint32_t h = tuple_hash(tb, la, lp, ra, rp) & (tb->nbuckets - 1);
+    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
+        if (t->local_port == lp && t->remote_port == rp && tern_addr_eq(&t->remote, ra) && tern_addr_eq(&t->local, la))
+            return t;
+    return NULL;
 }

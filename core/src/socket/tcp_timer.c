@@ -1,28 +1,84 @@
 /* socket/tcp_timer.c: everything that happens because time passed.
  *
- * Each socket owns three timers: retransmission (also SYN retries and the
- * zero-window persist probe), delayed ACK, and a 500 ms "slow" tick for
- * lwIP's poll callback, keepalive, TIME-WAIT and retrying refused data. */
+ * A socket waits for up to five things (enum tcp_timer_kind):
+ * retransmission (also SYN retries, the zero-window persist probe and the
+ * tail loss probe), delayed ACK, a 500 ms "slow" tick for lwIP's poll
+ * callback, keepalive, TIME-WAIT and retrying refused data, RACK's
+ * reordering timeout and pacing.  Each kind is a deadline in the socket;
+ * one stack timer runs at the earliest of them.  Setting a later deadline
+ * is a store, and clearing one is a bit: the stack timer may then fire
+ * with nothing due, which costs one heap pop instead of a heap operation
+ * per ACK. */
 #include "socket/tcp_impl.h"
 
-static void rtx_fire(tern_timer *tm, void *arg);
-static void ack_fire(tern_timer *tm, void *arg);
-static void slow_fire(tern_timer *tm, void *arg);
+static void rtx_fire(tern_tcp *t);
+static void ack_fire(tern_tcp *t);
+static void slow_fire(tern_tcp *t);
+
+static void (*const fire_kind[TCP_TIMERS])(tern_tcp *t) = {
+    [TCP_TIMER_RTX] = rtx_fire,
+    [TCP_TIMER_ACK] = ack_fire,
+    [TCP_TIMER_SLOW] = slow_fire,
+    [TCP_TIMER_RACK] = tern__tcp_rack_timer_fire,
+    [TCP_TIMER_PACE] = tern__tcp_pace_fire,
+};
+
+/* Runs the stack timer at the earliest armed deadline, or stops it. */
+static void timers_rearm(tern_tcp *t, uint32_t now)
+{
+    uint32_t first = 0;
+    bool any = false;
+    for (unsigned k = 0; k < TCP_TIMERS; k++)
+        if (tern__tcp_timer_armed(t, k) && (!any || SEQ_LT(t->due[k], first))) {
+            first = t->due[k];
+            any = true;
+        }
+    if (!any) {
+        tern_timer_stop(t->stack, &t->timer);
+        return;
+    }
+    if (tern_timer_armed(&t->timer) && t->timer.deadline == first)
+        return;
+    tern_timer_start(t->stack, &t->timer, SEQ_GT(first, now) ? first - now : 0);
+}
+
+static void timers_fire(tern_timer *tm, void *arg)
+{
+    (void)tm;
+    tern_tcp *t = arg;
+    uint32_t now = tern_stack_now(t->stack);
+    /* A handler may destroy the socket: held until the loop ends. */
+    tcp_enter(t);
+    for (unsigned k = 0; k < TCP_TIMERS && !t->dead; k++) {
+        if (!tern__tcp_timer_armed(t, k) || SEQ_GT(t->due[k], now))
+            continue;
+        tern__tcp_timer_clear(t, k);
+        fire_kind[k](t);
+    }
+    if (tern__tcp_leave(t))
+        timers_rearm(t, now);
+}
 
 void tern__tcp_timers_init(tern_tcp *t)
 {
-    tern_timer_init(&t->rtx_timer, rtx_fire, t);
-    tern_timer_init(&t->ack_timer, ack_fire, t);
-    tern_timer_init(&t->slow_timer, slow_fire, t);
+    tern_timer_init(&t->timer, timers_fire, t);
+    t->timers_armed = 0;
 }
 
 void tern__tcp_timers_stop(tern_tcp *t)
 {
-    tern_timer_stop(t->stack, &t->rtx_timer);
-    tern_timer_stop(t->stack, &t->ack_timer);
-    tern_timer_stop(t->stack, &t->slow_timer);
-    tern_timer_stop(t->stack, &t->rack_timer);
-    tern_timer_stop(t->stack, &t->pace_timer);
+    t->timers_armed = 0;
+    tern_timer_stop(t->stack, &t->timer);
+}
+
+void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms)
+{
+    uint32_t due = tern_stack_now(t->stack) + delay_ms;
+    t->due[kind] = due;
+    t->timers_armed = (uint8_t)(t->timers_armed | 1u << kind);
+    /* Later than the stack timer: it finds this deadline when it fires. */
+    if (!tern_timer_armed(&t->timer) || SEQ_LT(due, t->timer.deadline))
+        tern_timer_start(t->stack, &t->timer, delay_ms);
 }
 
 static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
@@ -34,12 +90,12 @@ static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
 void tern__tcp_arm_rtx(tern_tcp *t)
 {
     if (t->persist) {
-        tern_timer_start(t->stack, &t->rtx_timer, backed_off(t, t->rto, t->persist_backoff));
+        tern__tcp_timer_set(t, TCP_TIMER_RTX, backed_off(t, t->rto, t->persist_backoff));
         return;
     }
     if (t->snd_una == t->snd_max) {
         t->tlp.armed = false;
-        tern_timer_stop(t->stack, &t->rtx_timer);
+        tern__tcp_timer_clear(t, TCP_TIMER_RTX);
         return;
     }
     uint32_t rto = backed_off(t, t->rto, t->nrtx);
@@ -47,13 +103,13 @@ void tern__tcp_arm_rtx(tern_tcp *t)
      * (RFC 8985 7.2: PTO = min(PTO, RTO)). */
     uint32_t pto = tern__tcp_tlp_timeout(t);
     t->tlp.armed = pto != 0;
-    tern_timer_start(t->stack, &t->rtx_timer, t->tlp.armed && pto < rto ? pto : rto);
+    tern__tcp_timer_set(t, TCP_TIMER_RTX, t->tlp.armed && pto < rto ? pto : rto);
 }
 
 void tern__tcp_arm_delack(tern_tcp *t)
 {
-    if (!tern_timer_armed(&t->ack_timer))
-        tern_timer_start(t->stack, &t->ack_timer, t->cfg.delack_ms);
+    if (!tern__tcp_timer_armed(t, TCP_TIMER_ACK))
+        tern__tcp_timer_set(t, TCP_TIMER_ACK, t->cfg.delack_ms);
 }
 
 #define FIN_WAIT_2_TIMEOUT_MS 20000u /* lwIP's TCP_FIN_WAIT_TIMEOUT */
@@ -81,8 +137,8 @@ static bool slow_needed(const tern_tcp *t)
 
 void tern__tcp_arm_slow(tern_tcp *t)
 {
-    if (slow_needed(t) && !tern_timer_armed(&t->slow_timer))
-        tern_timer_start(t->stack, &t->slow_timer, TCP_SLOW_TICK_MS);
+    if (slow_needed(t) && !tern__tcp_timer_armed(t, TCP_TIMER_SLOW))
+        tern__tcp_timer_set(t, TCP_TIMER_SLOW, TCP_SLOW_TICK_MS);
 }
 
 /* RFC 6298 2.2-2.3, with Linux's clamps. */
@@ -108,10 +164,8 @@ void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
     t->rto = rto;
 }
 
-static void rtx_fire(tern_timer *tm, void *arg)
+static void rtx_fire(tern_tcp *t)
 {
-    (void)tm;
-    tern_tcp *t = arg;
     if (t->persist) {
         /* Zero-window probing gives up like retransmission does, but only
          * on probes nobody answers: a peer that keeps acknowledging them
@@ -164,17 +218,15 @@ static void rtx_fire(tern_timer *tm, void *arg)
         s->sacked = s->lost = false;
     t->sacked_bytes = 0;
     t->tlp.active = false;
-    tern_timer_stop(t->stack, &t->rack_timer);
+    tern__tcp_timer_clear(t, TCP_TIMER_RACK);
     t->snd_next_seg = t->snd_q;
     t->snd_nxt = t->snd_una;
     tern__tcp_send_queued(t);
     tern__tcp_arm_rtx(t);
 }
 
-static void ack_fire(tern_timer *tm, void *arg)
+static void ack_fire(tern_tcp *t)
 {
-    (void)tm;
-    tern_tcp *t = arg;
     /* Armed by an earlier segment whose ACK has left since: nothing owed.
      * (A segment arriving just before a stale expiry is acknowledged early,
      * which RFC 9293 3.8.6.3 allows: the delay is an upper bound.) */
@@ -182,10 +234,8 @@ static void ack_fire(tern_timer *tm, void *arg)
         tern__tcp_send_ack(t);
 }
 
-static void slow_fire(tern_timer *tm, void *arg)
+static void slow_fire(tern_tcp *t)
 {
-    (void)tm;
-    tern_tcp *t = arg;
     uint32_t now = tern_stack_now(t->stack);
 
     if (t->state == TERN_TCP_TIME_WAIT) {
