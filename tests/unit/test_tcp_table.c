@@ -95,9 +95,55 @@ static void wave(bool v6)
 static void test_wave_v4(void) { wave(false); }
 static void test_wave_v6(void) { wave(true); }
 
+/* Sockets share their settings: one copy per distinct configuration, the
+ * sockets made before a change keep theirs, and tern_tcp_set_cc changes
+ * one socket only. */
+static void test_shared_settings(void)
+{
+    tern_config cfg = {.clock = fixed_clock, .seed = 9};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *a = tern_tcp_new(s, TERN_ADDR_V4), *b = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(a && b);
+    CU_ASSERT_PTR_EQUAL(a->cfg, b->cfg);
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.rcv_buf = 12345;
+    c.cc = TERN_TCP_CC_NEWRENO;
+    tern_stack_set_tcp_config(s, &c);
+    tern_tcp *d = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(d != NULL);
+    CU_ASSERT_EQUAL(d->cfg->rcv_buf, 12345);
+    CU_ASSERT_EQUAL(d->rcv_buf, 12345);
+    CU_ASSERT_EQUAL(d->cc, TERN_TCP_CC_NEWRENO);
+    CU_ASSERT_NOT_EQUAL(a->cfg->rcv_buf, 12345); /* made before: unchanged */
+    /* The same settings again: the same copy, not a new one. */
+    tern_tcp_config again = c;
+    tern_stack_set_tcp_config(s, &again);
+    tern_tcp *e = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(e != NULL);
+    CU_ASSERT_PTR_EQUAL(e->cfg, d->cfg);
+    /* Back to the defaults: the first copy. */
+    tern_tcp_default_config(&c);
+    tern_stack_set_tcp_config(s, &c);
+    tern_tcp *f = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT_PTR_EQUAL(f->cfg, a->cfg);
+    unsigned profiles = 0;
+    for (struct tcp_profile *p = s->tcp->profiles; p; p = *(struct tcp_profile **)p)
+        profiles++;
+    CU_ASSERT_EQUAL(profiles, 2);
+    tern_tcp_set_cc(e, TERN_TCP_CC_CUBIC);
+    CU_ASSERT_EQUAL(e->cc, TERN_TCP_CC_CUBIC);
+    CU_ASSERT_EQUAL(d->cc, TERN_TCP_CC_NEWRENO);
+    tern_stack_free(s); /* frees the sockets and the copies (ASan: no leak) */
+}
+
 TERN_UNIT_SUITE(tcp_table)
 {
     CU_pSuite s = CU_add_suite("tcp/table", NULL, NULL);
     CU_add_test(s, "IPv4: a wave of 5000 connections found throughout, the table back to 256 buckets", test_wave_v4);
     CU_add_test(s, "IPv6: a wave of 5000 connections found throughout, the table back to 256 buckets", test_wave_v6);
+    CU_add_test(s, "settings shared per distinct configuration; earlier sockets keep theirs; set_cc per socket",
+                test_shared_settings);
 }

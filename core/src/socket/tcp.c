@@ -32,8 +32,9 @@ void tern_tcp_default_config(tern_tcp_config *c)
 void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
-    if (tb && c)
-        tb->defaults = *c;
+    const tern_tcp_config *cp = tb && c ? tern__tcp_profile(tb, c) : NULL;
+    if (cp)
+        tb->defaults = cp;
 }
 
 const char *tern_tcp_state_name(tern_tcp_state s)
@@ -58,11 +59,12 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
     t->remote.type = t->local.type;
     t->cfg = tb->defaults;
+    t->cc = (uint8_t)t->cfg->cc;
     t->ttl = s->cfg.ttl;
     t->mss = TCP_DEFAULT_MSS;
-    t->rcv_buf = t->cfg.rcv_buf;
+    t->rcv_buf = t->cfg->rcv_buf;
     t->rcv_wnd = t->rcv_buf;
-    t->rto = t->cfg.rto_initial_ms;
+    t->rto = t->cfg->rto_initial_ms;
     t->keep_idle = 7200000;
     t->keep_intvl = 75000;
     t->keep_cnt = 9;
@@ -129,7 +131,7 @@ void tern_tcp_set_reuse(tern_tcp *t, bool on) { t->reuse = on; }
 void tern_tcp_set_catch_all(tern_tcp *t, bool on) { t->catch_all = on; }
 void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc)
 {
-    t->cfg.cc = cc;
+    t->cc = (uint8_t)cc;
     t->cubic = (tcp_cubic){0};
 }
 void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos)
@@ -693,6 +695,7 @@ void tern__tcp_stack_teardown(tern_stack *s)
         tb->seg_cache = seg->next;
         free(seg);
     }
+    tern__tcp_profiles_free(tb);
     free(tb->buckets);
     free(tb);
     s->tcp = NULL;

@@ -142,7 +142,7 @@ void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
         t->cwnd += inc ? inc : 1;
         return;
     }
-    if (t->cfg.cc == TERN_TCP_CC_CUBIC)
+    if (t->cc == TERN_TCP_CC_CUBIC)
         cubic_avoid(t, acked);
     else
         reno_avoid(t, acked);
@@ -155,7 +155,7 @@ static uint32_t reduced_window(tern_tcp *t)
     uint32_t flight = t->snd_nxt - t->snd_una;
     uint32_t base = t->cwnd < flight ? t->cwnd : flight;
     uint32_t w;
-    if (t->cfg.cc == TERN_TCP_CC_CUBIC) {
+    if (t->cc == TERN_TCP_CC_CUBIC) {
         /* Fast convergence (RFC 9438 4.7). */
         tcp_cubic *c = &t->cubic;
         c->w_max = base < c->w_max ? (uint32_t)(base * (1.0 + CUBIC_BETA) / 2.0) : base;

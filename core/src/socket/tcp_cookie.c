@@ -55,12 +55,12 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
                        .seq = isn,
                        .ack = h->seq + 1,
                        .flags = TERN_TCP_SYN | TERN_TCP_ACK,
-                       .window = (uint16_t)(l->cfg.rcv_buf > 0xffff ? 0xffff : l->cfg.rcv_buf),
+                       .window = (uint16_t)(l->cfg->rcv_buf > 0xffff ? 0xffff : l->cfg->rcv_buf),
                        .has_mss = true,
                        .mss = mss_table[7]};
-    if (l->cfg.timestamps && h->has_ts) {
-        uint32_t opts = TS_HAS_OPTS | (l->cfg.sack && h->sack_permitted ? TS_SACK : 0) |
-                        (l->cfg.wscale && h->has_wscale ? (h->wscale > 14 ? 14u : h->wscale) : TS_NO_WSCALE);
+    if (l->cfg->timestamps && h->has_ts) {
+        uint32_t opts = TS_HAS_OPTS | (l->cfg->sack && h->sack_permitted ? TS_SACK : 0) |
+                        (l->cfg->wscale && h->has_wscale ? (h->wscale > 14 ? 14u : h->wscale) : TS_NO_WSCALE);
         r.has_ts = true;
         r.ts_val = ((tern_stack_now(s) + tb->cookie_ts_offset) & ~((1u << TS_OPT_BITS) - 1)) | opts;
         r.ts_ecr = h->ts_val;
@@ -68,7 +68,7 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
         if ((opts & TS_NO_WSCALE) != TS_NO_WSCALE) {
             r.has_wscale = true;
             uint8_t ws = 0;
-            while (ws < TCP_MAX_WSCALE && (l->cfg.rcv_buf_max >> ws) > 0xffff)
+            while (ws < TCP_MAX_WSCALE && (l->cfg->rcv_buf_max >> ws) > 0xffff)
                 ws++;
             r.wscale = ws;
         }
@@ -112,7 +112,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     tern__tcp_take_syn_options(c, &syn, m->iface);
     if (c->ws_ok) {
         uint8_t ws = 0;
-        while (ws < TCP_MAX_WSCALE && (c->cfg.rcv_buf_max >> ws) > 0xffff)
+        while (ws < TCP_MAX_WSCALE && (c->cfg->rcv_buf_max >> ws) > 0xffff)
             ws++;
         c->rcv_wscale = ws;
     }
@@ -125,7 +125,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     /* TSvals must keep growing from the cookie's. */
     c->ts_offset = s->tcp->cookie_ts_offset + (1u << TS_OPT_BITS);
     /* What the SYN-ACK advertised, so the ACK's data is in the window. */
-    c->rcv_adv = c->rcv_nxt + (c->cfg.rcv_buf > 0xffff ? 0xffff : c->cfg.rcv_buf);
+    c->rcv_adv = c->rcv_nxt + (c->cfg->rcv_buf > 0xffff ? 0xffff : c->cfg->rcv_buf);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert(c);

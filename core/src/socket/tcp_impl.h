@@ -162,7 +162,8 @@ struct tern_tcp {
     bool ts_ok, sack_ok, ws_ok;
     bool accepted;             /* a child the application has seen */
     bool backlog_delayed;
-    tern_tcp_config cfg;
+    uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
+    const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
 
     /* Application. */
     void *arg;
@@ -276,7 +277,12 @@ typedef struct tern_tcp_table {
     tern_tcp *last_hit;        /* one-entry cache: bulk flows skip the hash */
     uint16_t next_port;
     uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
-    tern_tcp_config defaults;
+    /* The settings new sockets get, and every distinct settings ever
+     * set: sockets point at one of these instead of holding a copy (56
+     * bytes each).  Kept until the stack is freed; a program that sets
+     * the same settings again finds them in the list. */
+    const tern_tcp_config *defaults;
+    struct tcp_profile *profiles;
     uint32_t challenge_window_ms, challenge_count; /* RFC 5961 7 rate limit */
     uint32_t half_open;        /* SYN-RECEIVED children, all listeners */
     uint32_t cookie_ts_offset; /* TSval clock of SYN cookie SYN-ACKs */
@@ -294,6 +300,9 @@ typedef struct tern_tcp_table {
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
+/* The table's copy of c (made when new); NULL when out of memory. */
+const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c);
+void tern__tcp_profiles_free(tern_tcp_table *tb);
 void tern__tcp_table_link(tern_tcp *t);
 void tern__tcp_table_unlink(tern_tcp *t);
 /* t now listens: moves it to the listeners' list. */
@@ -326,13 +335,13 @@ void tern__tcp_tune_snd(tern_tcp *t);        /* after snd_queued changed */
 uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want);
 static inline uint32_t tern__tcp_snd_limit(const tern_tcp *t)
 {
-    uint32_t base = t->cfg.snd_buf;
-    if (t->cfg.snd_buf_max <= base)
+    uint32_t base = t->cfg->snd_buf;
+    if (t->cfg->snd_buf_max <= base)
         return base;
     uint32_t flight = t->cwnd < t->snd_wnd ? t->cwnd : t->snd_wnd;
     uint64_t want = 2ull * flight;
-    if (want > t->cfg.snd_buf_max)
-        want = t->cfg.snd_buf_max;
+    if (want > t->cfg->snd_buf_max)
+        want = t->cfg->snd_buf_max;
     return want <= base ? base : tern__tcp_snd_limit_grown(t, want);
 }
 void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */

@@ -46,19 +46,19 @@ static void challenge_ack(tern_tcp *t)
 /* The peer's options from its SYN or SYN-ACK. */
 void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 {
-    t->ws_ok = t->cfg.wscale && h->has_wscale;
+    t->ws_ok = t->cfg->wscale && h->has_wscale;
     if (t->ws_ok) {
         t->snd_wscale = h->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : h->wscale; /* RFC 7323 2.3 */
     } else {
         t->snd_wscale = 0;
         t->rcv_wscale = 0;
     }
-    t->ts_ok = t->cfg.timestamps && h->has_ts;
+    t->ts_ok = t->cfg->timestamps && h->has_ts;
     if (t->ts_ok) {
         t->ts_recent = h->ts_val;
         t->ts_recent_ms = tern_stack_now(t->stack);
     }
-    t->sack_ok = t->cfg.sack && h->sack_permitted;
+    t->sack_ok = t->cfg->sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
     t->peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
     uint16_t ours = tern__tcp_mss_for(t, ifc);
@@ -421,6 +421,7 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->listener = l;
     c->arg = l->arg;
     c->cfg = l->cfg;
+    c->cc = l->cc;
     c->nodelay = l->nodelay;
     c->reuse = l->reuse;
     c->keepalive = l->keepalive;
@@ -429,9 +430,9 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->keep_cnt = l->keep_cnt;
     c->ttl = l->ttl;
     c->tos = l->tos;
-    c->rcv_buf = c->cfg.rcv_buf;
+    c->rcv_buf = c->cfg->rcv_buf;
     c->rcv_wnd = c->rcv_buf;
-    c->rto = c->cfg.rto_initial_ms;
+    c->rto = c->cfg->rto_initial_ms;
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;

@@ -17,7 +17,7 @@ uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
 {
     uint32_t overhead = (t->remote.type == TERN_ADDR_V6 ? TERN_IPV6_HLEN : TERN_IPV4_HLEN) + TERN_TCP_HLEN;
     uint32_t mtu = ifc ? tern_iface_mtu(ifc) : 0;
-    uint32_t mss = t->cfg.mss;
+    uint32_t mss = t->cfg->mss;
     if (mtu > overhead && mtu - overhead < mss)
         mss = mtu - overhead;
     return (uint16_t)(mss < 64 ? 64 : mss);
@@ -130,12 +130,12 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
         r->has_mss = true;
         r->mss = tern__tcp_mss_for(t, out_iface(t));
         bool active = t->state == TERN_TCP_SYN_SENT;
-        if (t->cfg.wscale && (active || t->ws_ok)) {
+        if (t->cfg->wscale && (active || t->ws_ok)) {
             r->has_wscale = true;
             r->wscale = t->rcv_wscale;
         }
-        r->sack_permitted = t->cfg.sack && (active || t->sack_ok);
-        if (t->cfg.timestamps && (active || t->ts_ok)) {
+        r->sack_permitted = t->cfg->sack && (active || t->sack_ok);
+        if (t->cfg->timestamps && (active || t->ts_ok)) {
             r->has_ts = true;
             r->ts_val = tern__tcp_ts_now(t);
             r->ts_ecr = (flags & TERN_TCP_ACK) ? t->ts_recent : 0;
@@ -443,10 +443,10 @@ bool tern__tcp_send_one_new(tern_tcp *t)
 
 int tern__tcp_send_syn(tern_tcp *t)
 {
-    if (t->cfg.wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
+    if (t->cfg->wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
         /* The smallest shift that lets the largest buffer be advertised. */
         uint8_t ws = 0;
-        while (ws < TCP_MAX_WSCALE && (t->cfg.rcv_buf_max >> ws) > 0xffff)
+        while (ws < TCP_MAX_WSCALE && (t->cfg->rcv_buf_max >> ws) > 0xffff)
             ws++;
         t->rcv_wscale = ws;
     }

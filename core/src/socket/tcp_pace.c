@@ -36,7 +36,7 @@ void tern__tcp_pace_init(tern_tcp *t)
 static uint64_t pace_rate(const tern_tcp *t)
 {
     uint32_t srtt_ms = (uint32_t)(t->srtt8 >> 3);
-    if (!t->cfg.pacing || srtt_ms < PACE_MIN_SRTT_MS)
+    if (!t->cfg->pacing || srtt_ms < PACE_MIN_SRTT_MS)
         return 0;
     /* Linux: slow start's ratio while cwnd is below half of ssthresh (it
      * is still doubling), congestion avoidance's after. */

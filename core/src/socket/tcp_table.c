@@ -128,9 +128,57 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
         tb->secret[i] = (uint32_t)siphash(key, (const uint8_t *)&i, sizeof(i));
     tb->next_port = (uint16_t)(0xc000u + (tb->secret[0] % 0x3fffu));
     tb->cookie_ts_offset = tb->secret[1];
-    tern_tcp_default_config(&tb->defaults);
+    tern_tcp_config d;
+    tern_tcp_default_config(&d);
+    tb->defaults = tern__tcp_profile(tb, &d);
+    if (!tb->defaults) {
+        free(tb->buckets);
+        free(tb);
+        return NULL;
+    }
     s->tcp = tb;
     return tb;
+}
+
+/* One distinct set of settings, shared by the sockets made with it. */
+typedef struct tcp_profile {
+    struct tcp_profile *next;
+    tern_tcp_config cfg;
+} tcp_profile;
+
+/* Every field of tern_tcp_config is compared: a new one must be added here. */
+_Static_assert(sizeof(tern_tcp_config) == 56, "tern_tcp_config changed: update config_eq");
+static bool config_eq(const tern_tcp_config *a, const tern_tcp_config *b)
+{
+    return a->rcv_buf == b->rcv_buf && a->rcv_buf_max == b->rcv_buf_max && a->snd_buf == b->snd_buf &&
+           a->snd_buf_max == b->snd_buf_max && a->mss == b->mss && a->wscale == b->wscale &&
+           a->timestamps == b->timestamps && a->sack == b->sack && a->pacing == b->pacing && a->cc == b->cc &&
+           a->rto_min_ms == b->rto_min_ms && a->rto_max_ms == b->rto_max_ms &&
+           a->rto_initial_ms == b->rto_initial_ms && a->max_rtx == b->max_rtx && a->max_syn_rtx == b->max_syn_rtx &&
+           a->delack_ms == b->delack_ms && a->ooo_max_segs == b->ooo_max_segs && a->time_wait_ms == b->time_wait_ms;
+}
+
+const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c)
+{
+    for (tcp_profile *p = tb->profiles; p; p = p->next)
+        if (config_eq(&p->cfg, c))
+            return &p->cfg;
+    tcp_profile *p = malloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->cfg = *c;
+    p->next = tb->profiles;
+    tb->profiles = p;
+    return &p->cfg;
+}
+
+void tern__tcp_profiles_free(tern_tcp_table *tb)
+{
+    while (tb->profiles) {
+        tcp_profile *p = tb->profiles;
+        tb->profiles = p->next;
+        free(p);
+    }
 }
 
 uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,

@@ -51,7 +51,7 @@ static uint64_t share(const tern_tcp_table *tb)
     return budget(tb) / (tb->tune_count ? tb->tune_count : 1);
 }
 
-static uint32_t rcv_extra(const tern_tcp *t) { return t->rcv_buf > t->cfg.rcv_buf ? t->rcv_buf - t->cfg.rcv_buf : 0; }
+static uint32_t rcv_extra(const tern_tcp *t) { return t->rcv_buf > t->cfg->rcv_buf ? t->rcv_buf - t->cfg->rcv_buf : 0; }
 
 /* Moves the socket's grant by delta bytes (either sign). */
 static void account(tern_tcp *t, tern_tcp_table *tb, int64_t delta)
@@ -103,10 +103,10 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
         t->rcv_buf -= give;
         t->rcv_wnd = t->rcv_wnd > give ? t->rcv_wnd - give : 0;
         account(t, tb, -(int64_t)give);
-    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg.rcv_buf_max) {
+    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg->rcv_buf_max) {
         uint32_t grow = t->rcv_buf;
-        if (t->rcv_buf + grow > t->cfg.rcv_buf_max)
-            grow = t->cfg.rcv_buf_max - t->rcv_buf;
+        if (t->rcv_buf + grow > t->cfg->rcv_buf_max)
+            grow = t->cfg->rcv_buf_max - t->rcv_buf;
         uint64_t r = room(tb);
         if (grow > r) {
             grow = (uint32_t)r;
@@ -122,7 +122,7 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
 
 uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want)
 {
-    uint32_t base = t->cfg.snd_buf;
+    uint32_t base = t->cfg->snd_buf;
     tern_tcp_table *tb = t->stack->tcp;
     if (!tb)
         return base;
@@ -142,7 +142,7 @@ void tern__tcp_tune_snd(tern_tcp *t)
     tern_tcp_table *tb = t->stack->tcp;
     if (!tb)
         return;
-    uint32_t g = t->snd_queued > t->cfg.snd_buf ? t->snd_queued - t->cfg.snd_buf : 0;
+    uint32_t g = t->snd_queued > t->cfg->snd_buf ? t->snd_queued - t->cfg->snd_buf : 0;
     if (g == t->snd_grant)
         return;
     int64_t delta = (int64_t)g - (int64_t)t->snd_grant;
@@ -157,6 +157,6 @@ void tern__tcp_tune_release(tern_tcp *t)
         return;
     int64_t held = (int64_t)rcv_extra(t) + t->snd_grant;
     t->snd_grant = 0;
-    t->rcv_buf = t->cfg.rcv_buf;
+    t->rcv_buf = t->cfg->rcv_buf;
     account(t, tb, -held);
 }
