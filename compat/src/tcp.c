@@ -7,6 +7,11 @@
  * callback.  lwIP's argument checks and return codes live here; the
  * protocol lives in core/.
  *
+ * Callbacks live in the pcb's own fields (recv, sent, errf, poll,
+ * connected; a listen pcb's accept) and are read there at each dispatch,
+ * as lwIP's TCP_EVENT_* macros do: a program that assigns pcb->recv
+ * itself is honoured, and no second copy is kept.
+ *
  * Lifetime.  The core tells this layer of every socket's destruction
  * (tern_tcp_set_destroy_hook), so the pcb is freed exactly when lwIP would
  * free it, before the application's err callback runs.  A pcb may die
@@ -97,13 +102,6 @@ typedef struct compat_tcp {
     uint32_t keep_idle, keep_intvl, keep_cnt;
     uint8_t ttl, tos;
     uint32_t ip_word;    /* netif_idx..ttl of the pcb at the last push (push) */
-    /* The application's callbacks (also mirrored into the pcb). */
-    tcp_recv_fn recv;
-    tcp_sent_fn sent;
-    tcp_err_fn errf;
-    tcp_poll_fn poll;
-    tcp_connected_fn connected;
-    tcp_accept_fn accept;
     union {
         struct pcb_w32 w32;
         struct pcb_w16 w16;
@@ -458,7 +456,7 @@ static void pull_cc(compat_tcp *c)
 static void core_destroyed(void *ctx, int err)
 {
     compat_tcp *c = ctx;
-    tcp_err_fn errf = c->listening ? NULL : c->errf;
+    tcp_err_fn errf = c->listening ? NULL : F(c, errf);
     void *arg = P(c)->callback_arg;
     bool notify = err != 0 && errf != NULL && !c->quiet_abort;
     for (frame *f = c->frames; f; f = f->prev)
@@ -482,8 +480,9 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
     enter(c, &f);
     pull(c); /* what changed since the last event */
     err_t r;
-    if (c->recv)
-        r = c->recv(P(c)->callback_arg, pcb_of(c), p, (err_t)err);
+    tcp_recv_fn recv = F(c, recv);
+    if (recv)
+        r = recv(P(c)->callback_arg, pcb_of(c), p, (err_t)err);
     else if (p)
         r = tcp_recv_null(NULL, pcb_of(c), p, (err_t)err);
     else
@@ -508,10 +507,11 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
     enter(c, &f);
     pull(c);
     /* lwIP reports at most 65535 bytes per call. */
-    while (len && c->sent) {
+    tcp_sent_fn sent;
+    while (len && (sent = F(c, sent)) != NULL) {
         u16_t n = (u16_t)(len > 0xffffu ? 0xffffu : len);
         len -= n;
-        err_t r = c->sent(P(c)->callback_arg, pcb_of(c), n);
+        err_t r = sent(P(c)->callback_arg, pcb_of(c), n);
         if (f.dead || r == ERR_ABRT)
             break;
     }
@@ -532,7 +532,8 @@ static int core_poll(void *arg, tern_tcp *t)
     enter(c, &f);
     push(c);
     pull(c);
-    err_t r = c->poll ? c->poll(P(c)->callback_arg, pcb_of(c)) : ERR_OK;
+    tcp_poll_fn poll = F(c, poll);
+    err_t r = poll ? poll(P(c)->callback_arg, pcb_of(c)) : ERR_OK;
     if (!leave(c, &f))
         return ERR_ABRT;
     push(c);
@@ -548,7 +549,8 @@ static int core_connected(void *arg, tern_tcp *t, int err)
     enter(c, &f);
     push(c);
     pull(c);
-    err_t r = c->connected ? c->connected(P(c)->callback_arg, pcb_of(c), (err_t)err) : ERR_OK;
+    tcp_connected_fn connected = F(c, connected);
+    err_t r = connected ? connected(P(c)->callback_arg, pcb_of(c), (err_t)err) : ERR_OK;
     if (!leave(c, &f))
         return ERR_ABRT;
     push(c);
@@ -586,7 +588,7 @@ static void core_setup(compat_tcp *c)
     tern_tcp_set_destroy_hook(c->t, core_destroyed, c);
     tern_tcp_set_state_hook(c->t, core_state, c);
     if (!c->listening)
-        tern_tcp_set_poll(c->t, c->poll ? core_poll : NULL, F(c, pollinterval));
+        tern_tcp_set_poll(c->t, F(c, poll) ? core_poll : NULL, F(c, pollinterval));
     c->pushed = false;
 }
 
@@ -603,7 +605,6 @@ static compat_tcp *pcb_alloc(void)
     F(c, keep_idle) = (u32_t)tern__compat_opts.keep_idle;
     F(c, keep_intvl) = (u32_t)tern__compat_opts.keep_intvl;
     F(c, keep_cnt) = (u32_t)tern__compat_opts.keep_cnt;
-    c->recv = tcp_recv_null;
     F(c, recv) = tcp_recv_null;
     watch_add(c);
     return c;
@@ -635,7 +636,7 @@ static int core_accept(void *arg, tern_tcp *child, int err)
 {
     (void)err;
     compat_tcp *l = arg;
-    tcp_accept_fn accept = l->accept;
+    tcp_accept_fn accept = l->u.l.accept;
     void *larg = P(l)->callback_arg;
     compat_tcp *c = pcb_alloc();
     if (!c) {
@@ -780,7 +781,6 @@ void tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
     if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    c->recv = recv;
     F(c, recv) = recv;
 }
 
@@ -789,7 +789,6 @@ void tcp_sent(struct tcp_pcb *pcb, tcp_sent_fn sent)
     if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    c->sent = sent;
     F(c, sent) = sent;
 }
 
@@ -798,7 +797,6 @@ void tcp_err(struct tcp_pcb *pcb, tcp_err_fn err)
     if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    c->errf = err;
     F(c, errf) = err;
 }
 
@@ -807,7 +805,6 @@ void tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept)
     if (!pcb || dead(pcb) || !of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    c->accept = accept;
     c->u.l.accept = accept;
 }
 
@@ -816,7 +813,6 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
     if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    c->poll = poll;
     F(c, poll) = poll;
     F(c, pollinterval) = interval;
     tern_tcp_set_poll(c->t, poll ? core_poll : NULL, interval);
@@ -999,14 +995,13 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
     }
     for (struct netif *n = NETIF_LIST; n; n = n->next)
         tern__compat_netif_sync(n);
-    c->connected = connected;
     F(c, connected) = connected;
     push(c);
     err_t err = (err_t)tern_tcp_connect(c->t, tern__compat_addr(ipaddr), port, core_connected);
     c->stale = true;
     /* lwIP polls a connecting pcb too (programs time out their connects
      * that way); tern arms the poll timer of open sockets only. */
-    if (err == ERR_OK && c->poll)
+    if (err == ERR_OK && F(c, poll))
         tern_tcp_set_poll(c->t, core_poll, F(c, pollinterval));
     pull(c);
     return err;
@@ -1262,12 +1257,15 @@ void tern__compat_tcp_memp_free(void *mem)
         return;
     compat_tcp *c = of(pcb);
     c->quiet_abort = true;
-    c->recv = NULL;
-    c->sent = NULL;
-    c->errf = NULL;
-    c->poll = NULL;
-    c->connected = NULL;
-    c->accept = NULL;
+    if (c->listening) {
+        c->u.l.accept = NULL;
+    } else {
+        F(c, recv) = NULL;
+        F(c, sent) = NULL;
+        F(c, errf) = NULL;
+        F(c, poll) = NULL;
+        F(c, connected) = NULL;
+    }
     if (c->listening || tern_tcp_get_state(c->t) == TERN_TCP_CLOSED)
         tern_tcp_close(c->t); /* freed at once; the destroy hook releases c */
     else

@@ -356,3 +356,60 @@ SCENARIO(tcp_abort_in_sent,
     EXPECT_ERR(aborting_conn->err, ERR_ABRT);
     cap_expect_none();
 }
+
+/* Callbacks a program stores in the pcb itself (some ports and older
+ * programs assign pcb->recv rather than call tcp_recv). */
+static int direct_recv_calls;
+static size_t direct_recv_bytes;
+static err_t recv_direct(void *arg, struct tcp_pcb *pcb, struct pbuf *pb, err_t err)
+{
+    (void)arg;
+    (void)err;
+    direct_recv_calls++;
+    if (pb) {
+        direct_recv_bytes += pb->tot_len;
+        tcp_recved(pcb, pb->tot_len);
+        pbuf_free(pb);
+    }
+    return ERR_OK;
+}
+
+static int direct_sent_calls;
+static err_t sent_direct(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)arg;
+    (void)pcb;
+    (void)len;
+    direct_sent_calls++;
+    return ERR_OK;
+}
+
+SCENARIO(tcp_callbacks_written_into_pcb,
+         "recv and sent callbacks assigned straight into the pcb's fields (not through tcp_recv / "
+         "tcp_sent) are the ones called: lwIP dispatches through pcb->recv and pcb->sent")
+{
+    struct tcp_peer p;
+    struct h_conn *conn;
+    struct cap *c;
+
+    direct_recv_calls = direct_sent_calls = 0;
+    direct_recv_bytes = 0;
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    conn = h_established(&p);
+    conn->pcb->recv = recv_direct;
+    conn->pcb->sent = sent_direct;
+    h_peer_data(&p, 1, 10, PKT_PSH);
+    EXPECT_EQ(direct_recv_calls, 1);
+    EXPECT_EQ(direct_recv_bytes, 10);
+    EXPECT_EQ(conn->recv_calls, 0); /* the harness's own recv was replaced */
+    EXPECT_ERR(h_write(conn, "abc", 3, TCP_WRITE_FLAG_COPY), ERR_OK);
+    h_output(conn);
+    do {
+        c = h_peer_recv(&p);
+    } while (c->wi.pl_len == 0);
+    EXPECT_EQ(c->wi.pl_len, 3);
+    h_peer_ack(&p);
+    EXPECT_EQ(direct_sent_calls, 1);
+    EXPECT_EQ(conn->sent_calls, 0);
+    EXPECT_EQ(conn->err_calls, 0);
+}
