@@ -25,6 +25,13 @@ run_one() {
         fuzz_tcp_stateful) max=16384 ;;
         *) max=2048 ;;
     esac
+    # Inputs that once crashed the target (regressions/<target>/, kept
+    # in the repository) run first, every time.
+    if [ -d "regressions/$t" ] &&
+        ! ./build/"$t" -runs=0 -timeout=20 "regressions/$t" >"work/$t.regressions.log" 2>&1; then
+        echo "$t: a regression input FAILED; see fuzz/work/$t.regressions.log"
+        return 1
+    fi
     rc=0
     ./build/"$t" -max_total_time="$SECS" -max_len="$max" -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="work/crashes/$t-" \

@@ -240,7 +240,11 @@ static void slow_fire(tern_tcp *t)
 
     if (t->state == TERN_TCP_TIME_WAIT) {
         if (now - t->state_since_ms >= t->cfg->time_wait_ms) {
-            tern__tcp_destroy(t, 0);
+            /* Quietly, as lwIP frees a TIME-WAIT pcb; but an application
+             * that still refuses the peer's data or FIN holds the socket
+             * and must hear that it is gone (err ABRT: that data is lost),
+             * or it keeps a pointer to freed memory. */
+            tern__tcp_destroy(t, t->refused || t->refused_fin ? TERN_ERR_ABRT : 0);
             return;
         }
     } else if (t->state == TERN_TCP_FIN_WAIT_2 && t->rx_shut && now - t->state_since_ms >= FIN_WAIT_2_TIMEOUT_MS) {
