@@ -8,6 +8,7 @@
  * flooding resistance, not a PRF's margin); sequence numbers, cookies and
  * random values keep SipHash-2-4.  A socket keeps its tuple's hash while
  * it is in the table, so leaving it costs no hashing. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,13 +56,17 @@ static inline uint64_t siphash_words(const uint32_t key[4], const uint64_t *m, s
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
+/* SipHash of a byte string of at most SIPHASH_MAX_LEN bytes (the longest
+ * input here is a 44-byte IPv6 tuple with two extra words). */
+#define SIPHASH_MAX_LEN 63u
 static inline uint64_t siphash_cd(const uint32_t key[4], const uint8_t *in, size_t len, int c, int d)
 {
-    uint64_t m[8];
-    size_t nblocks = len / 8 < 8 ? len / 8 : 8;
+    assert(len <= SIPHASH_MAX_LEN);
+    uint64_t m[SIPHASH_MAX_LEN / 8];
+    size_t nblocks = len / 8;
     memcpy(m, in, nblocks * 8);
     uint64_t last = (uint64_t)len << 56;
-    for (size_t j = 0; nblocks * 8 + j < len && j < 8; j++)
+    for (size_t j = 0; nblocks * 8 + j < len; j++)
         last |= (uint64_t)in[nblocks * 8 + j] << (8 * j);
     return siphash_words(key, m, nblocks, last, c, d);
 }
@@ -334,6 +339,16 @@ static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t 
     return false;
 }
 
+/* The connection holding this 4-tuple, from its hash bucket. */
+static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+{
+    uint32_t h = tuple_hash(tb, la, lp, ra, rp) & (tb->nbuckets - 1);
+    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
+        if (t->local_port == lp && t->remote_port == rp && tern_addr_eq(&t->remote, ra) && tern_addr_eq(&t->local, la))
+            return t;
+    return NULL;
+}
+
 tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
@@ -344,13 +359,11 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
     if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
         tern_addr_eq(&c->local, &m->dst))
         return c;
-    uint32_t h = tuple_hash(tb, &m->dst, dport, &m->src, sport) & (tb->nbuckets - 1);
-    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
-        if (t->local_port == dport && t->remote_port == sport && tern_addr_eq(&t->remote, &m->src) &&
-            tern_addr_eq(&t->local, &m->dst)) {
-            tb->last_hit = t;
-            return t;
-        }
+    tern_tcp *t = chain_find(tb, &m->dst, dport, &m->src, sport);
+    if (t) {
+        tb->last_hit = t;
+        return t;
+    }
     int best = -1;
     for (tern_tcp *l = tb->listeners; l; l = l->next) {
         int score;
@@ -387,11 +400,5 @@ bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr 
 tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
-    if (!tb)
-        return NULL;
-    uint32_t h = tuple_hash(tb, la, lp, ra, rp) & (tb->nbuckets - 1);
-    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
-        if (t->local_port == lp && t->remote_port == rp && tern_addr_eq(&t->remote, ra) && tern_addr_eq(&t->local, la))
-            return t;
-    return NULL;
+    return tb ? chain_find(tb, la, lp, ra, rp) : NULL;
 }
