@@ -580,15 +580,35 @@ static void core_state(void *ctx, tern_tcp *t)
     pull(c);
 }
 
+/* Every compat socket's callbacks, in two tables: with the poll callback
+ * and without (a socket whose program set no poll has no tick to take).
+ * One pointer per socket; the same functions for all. */
+static int core_accept(void *arg, tern_tcp *child, int err);
+static const tern_tcp_handlers core_handlers[2] = {
+    {.accept = core_accept, .connected = core_connected, .recv = core_recv, .sent = core_sent,
+     .on_destroy = core_destroyed, .on_state = core_state},
+    {.accept = core_accept, .connected = core_connected, .recv = core_recv, .sent = core_sent, .poll = core_poll,
+     .on_destroy = core_destroyed, .on_state = core_state},
+};
+
+/* The program's poll callback, on or off, and its interval in ticks. */
+static void core_set_poll(compat_tcp *c, bool on, u8_t interval)
+{
+    tern_tcp_set_handlers(c->t, &core_handlers[on], c);
+    /* The function is the table's already: this sets the interval (and
+     * starts the tick) only. */
+    if (on)
+        tern_tcp_set_poll(c->t, core_poll, interval);
+}
+
 /* Connects a compat pcb to its tern socket. */
 static void core_setup(compat_tcp *c)
 {
     tern_tcp_set_arg(c->t, c);
-    tern_tcp_set_callbacks(c->t, core_recv, core_sent, NULL);
-    tern_tcp_set_destroy_hook(c->t, core_destroyed, c);
-    tern_tcp_set_state_hook(c->t, core_state, c);
-    if (!c->listening)
-        tern_tcp_set_poll(c->t, F(c, poll) ? core_poll : NULL, F(c, pollinterval));
+    if (c->listening)
+        tern_tcp_set_handlers(c->t, &core_handlers[0], c);
+    else
+        core_set_poll(c, F(c, poll) != NULL, F(c, pollinterval));
     c->pushed = false;
 }
 
@@ -757,10 +777,7 @@ static err_t retype(compat_tcp *c, u8_t type)
     if (!n)
         return ERR_MEM;
     tern_tcp *old = c->t;
-    tern_tcp_set_destroy_hook(old, NULL, NULL);
-    tern_tcp_set_state_hook(old, NULL, NULL);
-    tern_tcp_set_callbacks(old, NULL, NULL, NULL);
-    tern_tcp_set_poll(old, NULL, 0);
+    tern_tcp_set_handlers(old, NULL, NULL);
     tern_tcp_close(old); /* CLOSED: freed at once, its port released */
     c->t = n;
     c->core_type = type;
@@ -815,7 +832,7 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
     compat_tcp *c = of(pcb);
     F(c, poll) = poll;
     F(c, pollinterval) = interval;
-    tern_tcp_set_poll(c->t, poll ? core_poll : NULL, interval);
+    core_set_poll(c, poll != NULL, interval);
 }
 
 void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
@@ -937,8 +954,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     P(l)->ttl = P(c)->ttl;
     P(l)->tos = P(c)->tos;
     l->u.l.backlog = backlog ? backlog : 1;
-    core_setup(l);
-    tern_tcp_set_accept(l->t, core_accept);
+    core_setup(l); /* its table holds core_accept */
     push(l);
     pull(l);
     IP_SET_TYPE_VAL(P(l)->remote_ip, IP_GET_TYPE(&P(l)->local_ip));
@@ -1002,7 +1018,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
     /* lwIP polls a connecting pcb too (programs time out their connects
      * that way); tern arms the poll timer of open sockets only. */
     if (err == ERR_OK && F(c, poll))
-        tern_tcp_set_poll(c->t, core_poll, F(c, pollinterval));
+        core_set_poll(c, true, F(c, pollinterval));
     pull(c);
     return err;
 }

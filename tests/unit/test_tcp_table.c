@@ -139,6 +139,101 @@ static void test_shared_settings(void)
     tern_stack_free(s); /* frees the sockets and the copies (ASan: no leak) */
 }
 
+/* Callbacks live in tables shared through the stack: sockets given the
+ * same functions point at one table, setting one callback keeps the
+ * others, a caller's static table is used as is, and each abort reaches
+ * the socket's own err callback (arg) and destroy hook (ctx). */
+static int err_calls, hook_calls;
+static void *err_arg, *hook_ctx_seen;
+static tern_err err_code, hook_code;
+static void on_err_a(void *arg, tern_err err)
+{
+    err_calls++;
+    err_arg = arg;
+    err_code = err;
+}
+static void on_err_b(void *arg, tern_err err)
+{
+    on_err_a(arg, err);
+    err_calls += 100;
+}
+static void on_hook(void *ctx, tern_err err)
+{
+    hook_calls++;
+    hook_ctx_seen = ctx;
+    hook_code = err;
+}
+static tern_err on_poll(void *arg, tern_tcp *t)
+{
+    (void)arg;
+    (void)t;
+    return TERN_OK;
+}
+
+static unsigned handler_sets(tern_stack *s)
+{
+    unsigned n = 0;
+    for (struct tcp_handler_set *p = s->tcp->handler_sets; p; p = *(struct tcp_handler_set **)p)
+        n++;
+    return n;
+}
+
+static void test_shared_handlers(void)
+{
+    tern_config cfg = {.clock = fixed_clock, .seed = 11};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *a = tern_tcp_new(s, TERN_ADDR_V4), *b = tern_tcp_new(s, TERN_ADDR_V4), *c = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(a && b && c);
+    CU_ASSERT_PTR_EQUAL(a->h, &tern__tcp_no_handlers);
+    int ka, kb, kc, hooka;
+    tern_tcp_set_arg(a, &ka);
+    tern_tcp_set_arg(b, &kb);
+    tern_tcp_set_arg(c, &kc);
+    CU_ASSERT_EQUAL(tern_tcp_set_callbacks(a, NULL, NULL, on_err_a), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_destroy_hook(a, on_hook, &hooka), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_callbacks(b, NULL, NULL, on_err_a), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_destroy_hook(b, on_hook, &hooka), TERN_OK);
+    CU_ASSERT_PTR_EQUAL(a->h, b->h); /* the same functions: one table */
+    CU_ASSERT_EQUAL(handler_sets(s), 2); /* {err} on the way, {err, hook} */
+    /* One more callback keeps the others. */
+    CU_ASSERT_EQUAL(tern_tcp_set_poll(b, on_poll, 4), TERN_OK);
+    CU_ASSERT_PTR_NOT_EQUAL(a->h, b->h);
+    CU_ASSERT_PTR_EQUAL(b->h->err, on_err_a);
+    CU_ASSERT_PTR_EQUAL(b->h->on_destroy, on_hook);
+    CU_ASSERT_PTR_EQUAL(b->h->poll, on_poll);
+    CU_ASSERT_EQUAL(b->poll_interval, 4);
+    /* A static table of the caller's: used as it is, nothing added. */
+    static const tern_tcp_handlers mine = {.err = on_err_b, .on_destroy = on_hook};
+    unsigned before = handler_sets(s);
+    tern_tcp_set_handlers(c, &mine, &kc);
+    CU_ASSERT_PTR_EQUAL(c->h, &mine);
+    CU_ASSERT_EQUAL(tern_tcp_set_poll(c, NULL, 9), TERN_OK); /* the function it has: the interval only */
+    CU_ASSERT_PTR_EQUAL(c->h, &mine);
+    CU_ASSERT_EQUAL(c->poll_interval, 9);
+    CU_ASSERT_EQUAL(handler_sets(s), before);
+    /* Each abort reaches that socket's callbacks with its arg and ctx. */
+    tern_tcp_abort(a);
+    CU_ASSERT_EQUAL(err_calls, 1);
+    CU_ASSERT_PTR_EQUAL(err_arg, &ka);
+    CU_ASSERT_EQUAL(err_code, TERN_ERR_ABRT);
+    CU_ASSERT_EQUAL(hook_calls, 1);
+    CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &hooka);
+    CU_ASSERT_EQUAL(hook_code, TERN_ERR_ABRT);
+    tern_tcp_abort(c);
+    CU_ASSERT_EQUAL(err_calls, 102);
+    CU_ASSERT_PTR_EQUAL(err_arg, &kc);
+    CU_ASSERT_EQUAL(hook_calls, 2);
+    CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &kc);
+    /* No callbacks: the abort tells nobody. */
+    tern_tcp_set_handlers(b, NULL, NULL);
+    CU_ASSERT_PTR_EQUAL(b->h, &tern__tcp_no_handlers);
+    tern_tcp_abort(b);
+    CU_ASSERT_EQUAL(err_calls, 102);
+    CU_ASSERT_EQUAL(hook_calls, 2);
+    tern_stack_free(s); /* frees the tables (ASan: no leak) */
+}
+
 TERN_UNIT_SUITE(tcp_table)
 {
     CU_pSuite s = CU_add_suite("tcp/table", NULL, NULL);
@@ -146,4 +241,7 @@ TERN_UNIT_SUITE(tcp_table)
     CU_add_test(s, "IPv6: a wave of 5000 connections found throughout, the table back to 256 buckets", test_wave_v6);
     CU_add_test(s, "settings shared per distinct configuration; earlier sockets keep theirs; set_cc per socket",
                 test_shared_settings);
+    CU_add_test(s, "callbacks in tables shared per distinct combination; a static table used as is; each abort "
+                   "reaches its own err and hook",
+                test_shared_handlers);
 }

@@ -180,6 +180,51 @@ static void test_many_random(void)
     tern_stack_free(s);
 }
 
+/* A wave of 10 000 timers grows the heap array; as they fire or are
+ * stopped, the order stays right and the array shrinks back to its
+ * minimum instead of keeping the wave's size. */
+static int wave_fired;
+static uint32_t wave_last;
+static void wave_record(tern_timer *t, void *arg)
+{
+    (void)arg;
+    CU_ASSERT_TRUE((int32_t)(t->deadline - wave_last) >= 0); /* in deadline order */
+    wave_last = t->deadline;
+    wave_fired++;
+}
+
+static void test_heap_shrinks_after_wave(void)
+{
+    enum { N = 10000 };
+    tern_stack *s = new_stack(5000);
+    tern_timer *t = calloc(N, sizeof(*t));
+    CU_ASSERT_FATAL(s != NULL && t != NULL);
+    for (int i = 0; i < N; i++) {
+        tern_timer_init(&t[i], wave_record, NULL);
+        CU_ASSERT_TRUE(tern_timer_start(s, &t[i], (uint32_t)((i * 7919) % 1000)));
+    }
+    CU_ASSERT_TRUE(s->heap_cap >= N);
+    /* Half stopped (every other one), half fired. */
+    for (int i = 0; i < N; i += 2)
+        tern_timer_stop(s, &t[i]);
+    CU_ASSERT_EQUAL(s->heap_len, N / 2);
+    CU_ASSERT_TRUE(s->heap_cap >= s->heap_len);
+    wave_fired = 0;
+    wave_last = 0;
+    fake_now = 7000;
+    wave_last = 5000;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(wave_fired, N / 2);
+    CU_ASSERT_EQUAL(s->heap_len, 0);
+    CU_ASSERT_EQUAL(s->heap_cap, 64);
+    /* And it grows again when needed. */
+    for (int i = 0; i < 200; i++)
+        CU_ASSERT_TRUE(tern_timer_start(s, &t[i], 1));
+    CU_ASSERT_TRUE(s->heap_cap >= 200);
+    tern_stack_free(s);
+    free(t);
+}
+
 TERN_UNIT_SUITE(timer)
 {
     CU_pSuite s = CU_add_suite("stack/timer", NULL, NULL);
@@ -188,4 +233,6 @@ TERN_UNIT_SUITE(timer)
     CU_add_test(s, "32-bit clock wraparound", test_wraparound);
     CU_add_test(s, "re-arming in a callback ends the poll", test_rearm_in_callback_terminates);
     CU_add_test(s, "2000 random timers", test_many_random);
+    CU_add_test(s, "after a wave of 10 000 timers the heap array shrinks back to 64 entries",
+                test_heap_shrinks_after_wave);
 }

@@ -49,6 +49,8 @@ typedef tern_err (*tern_tcp_recv_fn)(void *arg, tern_tcp *t, tern_pbuf *p, tern_
 typedef tern_err (*tern_tcp_sent_fn)(void *arg, tern_tcp *t, uint32_t len);
 typedef tern_err (*tern_tcp_poll_fn)(void *arg, tern_tcp *t);
 typedef void (*tern_tcp_err_fn)(void *arg, tern_err err);
+typedef void (*tern_tcp_destroy_fn)(void *ctx, tern_err err);
+typedef void (*tern_tcp_state_fn)(void *ctx, tern_tcp *t);
 
 typedef enum tern_tcp_cc { TERN_TCP_CC_CUBIC = 0, TERN_TCP_CC_NEWRENO = 1 } tern_tcp_cc;
 
@@ -87,9 +89,15 @@ TERN_API uint64_t tern_stack_tcp_budget_used(tern_stack *s);
 TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
 TERN_API void tern_tcp_set_arg(tern_tcp *t, void *arg);
 TERN_API void *tern_tcp_get_arg(const tern_tcp *t);
-TERN_API void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err);
-TERN_API void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
-TERN_API void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
+/* The single setters change one callback and keep the others.  A socket
+ * points at a table of its callbacks (tern_tcp_handlers below); these
+ * find the table with the wanted combination among the stack's, or add
+ * it (kept until the stack is freed): TERN_ERR_MEM when that fails, and
+ * the socket keeps the callbacks it had. */
+TERN_API tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent,
+                                         tern_tcp_err_fn err);
+TERN_API tern_err tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept);
+TERN_API tern_err tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval_halfsec);
 
 TERN_API tern_err tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port);
 TERN_API void tern_tcp_bind_iface(tern_tcp *t, tern_iface *ifc);
@@ -121,14 +129,33 @@ TERN_API void tern_tcp_abort(tern_tcp *t);
  * whatever the reason, before the err callback.  err is the code err()
  * gets, or 0 when the socket ended quietly (close completed, TIME-WAIT
  * over, tern_stack_free) and err() is not called.  t must not be used
- * from fn on.  Children of a listener do not inherit the hook. */
-typedef void (*tern_tcp_destroy_fn)(void *ctx, tern_err err);
-TERN_API void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
+ * from fn on.  Children of a listener do not inherit the hook.  The two
+ * hooks share one context (one layer above): the last one given. */
+TERN_API tern_err tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx);
 /* Same use: fn(ctx, t) runs after every change of t's state, so a mirror
  * of the socket's fields stays current between callbacks.  fn may read t
  * (tern_tcp_get_info) but must not call anything that changes it. */
-typedef void (*tern_tcp_state_fn)(void *ctx, tern_tcp *t);
-TERN_API void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx);
+TERN_API tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx);
+
+/* Every callback of a socket, as one table: a socket holds a pointer to
+ * one instead of eight pointers.  A layer that gives all its sockets the
+ * same functions passes a static table of its own (no lookup, nothing
+ * allocated); the single setters above share tables among the stack's
+ * sockets.  Callbacks get the socket's arg, the hooks hook_ctx. */
+typedef struct tern_tcp_handlers {
+    tern_tcp_accept_fn accept;
+    tern_tcp_connected_fn connected;
+    tern_tcp_recv_fn recv;
+    tern_tcp_sent_fn sent;
+    tern_tcp_poll_fn poll;
+    tern_tcp_err_fn err;
+    tern_tcp_destroy_fn on_destroy;
+    tern_tcp_state_fn on_state;
+} tern_tcp_handlers;
+/* h (NULL: no callbacks) must outlive every socket using it.  The poll
+ * interval is tern_tcp_set_poll's (which, given the poll function t
+ * already has, only sets the interval). */
+TERN_API void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx);
 
 /* Options and state. */
 TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);

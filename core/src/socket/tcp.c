@@ -54,6 +54,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     if (!t)
         return NULL;
     t->stack = s;
+    t->h = &tern__tcp_no_handlers;
     s->stats.tcp_live++;
     t->type = type;
     t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
@@ -90,40 +91,78 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     tern__tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
-    if (t->on_state)
-        t->on_state(t->state_ctx, t);
+    if (t->h->on_state)
+        t->h->on_state(t->hook_ctx, t);
 }
 
 void tern_tcp_set_arg(tern_tcp *t, void *arg) { t->arg = arg; }
 void *tern_tcp_get_arg(const tern_tcp *t) { return t->arg; }
 
-void tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
+/* t's callbacks become *want (a table shared through the stack). */
+static tern_err use_handlers(tern_tcp *t, const tern_tcp_handlers *want)
 {
-    t->recv = recv;
-    t->sent = sent;
-    t->err = err;
+    if (!memcmp(want, t->h, sizeof(*want)))
+        return TERN_OK;
+    const tern_tcp_handlers *h = tern__tcp_handlers_intern(t->stack->tcp, want);
+    if (!h)
+        return TERN_ERR_MEM;
+    t->h = h;
+    return TERN_OK;
 }
 
-void tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept) { t->accept = accept; }
-
-void tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
+void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx)
 {
-    t->on_destroy = fn;
-    t->destroy_ctx = ctx;
+    t->h = h ? h : &tern__tcp_no_handlers;
+    t->hook_ctx = hook_ctx;
 }
 
-void tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
+tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
 {
-    t->on_state = fn;
-    t->state_ctx = ctx;
+    tern_tcp_handlers h = *t->h;
+    h.recv = recv;
+    h.sent = sent;
+    h.err = err;
+    return use_handlers(t, &h);
 }
 
-void tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
+tern_err tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept)
 {
-    t->poll = poll;
+    tern_tcp_handlers h = *t->h;
+    h.accept = accept;
+    return use_handlers(t, &h);
+}
+
+tern_err tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
+{
+    tern_tcp_handlers h = *t->h;
+    h.on_destroy = fn;
+    tern_err e = use_handlers(t, &h);
+    if (e == TERN_OK)
+        t->hook_ctx = ctx;
+    return e;
+}
+
+tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
+{
+    tern_tcp_handlers h = *t->h;
+    h.on_state = fn;
+    tern_err e = use_handlers(t, &h);
+    if (e == TERN_OK)
+        t->hook_ctx = ctx;
+    return e;
+}
+
+tern_err tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
+{
+    tern_tcp_handlers h = *t->h;
+    h.poll = poll;
+    tern_err e = use_handlers(t, &h);
+    if (e != TERN_OK)
+        return e;
     t->poll_interval = interval;
     t->poll_ticks = 0;
     tern__tcp_arm_slow(t);
+    return TERN_OK;
 }
 
 void tern_tcp_set_nodelay(tern_tcp *t, bool on) { t->nodelay = on; }
@@ -335,10 +374,13 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     tern_tcp *twin = tern__tcp_find_tuple(s, &local, t->local_port, addr, port);
     if (twin && twin != t)
         return TERN_ERR_USE;
+    tern_tcp_handlers h = *t->h;
+    h.connected = connected;
+    if (use_handlers(t, &h) != TERN_OK)
+        return TERN_ERR_MEM;
     t->local = local;
     t->remote = *addr;
     t->remote_port = port;
-    t->connected = connected;
     t->mss = tern__tcp_mss_for(t, ifc);
     tern__tcp_pick_isn(t);
     t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss;
@@ -568,10 +610,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
     tern__tcp_tune_release(t); /* its share of the autotuning budget */
     tern__tcp_table_unlink(t);
     tern__tcp_free_queues(t);
-    tern_tcp_err_fn errf = t->err;
+    tern_tcp_err_fn errf = t->h->err;
     void *arg = t->arg;
-    tern_tcp_destroy_fn hook = t->on_destroy;
-    void *hook_ctx = t->destroy_ctx;
+    tern_tcp_destroy_fn hook = t->h->on_destroy;
+    void *hook_ctx = t->hook_ctx;
     bool notify = code != 0 && errf != NULL;
     t->state = TERN_TCP_CLOSED;
     t->stack->stats.tcp_live--;
@@ -686,9 +728,8 @@ void tern__tcp_stack_teardown(tern_stack *s)
         return;
     while (tb->all || tb->listeners) {
         tern_tcp *t = tb->all ? tb->all : tb->listeners;
-        t->err = NULL;
         t->listener = NULL;
-        tern__tcp_destroy(t, 0);
+        tern__tcp_destroy(t, 0); /* quietly: no err callback */
     }
     while (tb->seg_cache) {
         tcp_seg *seg = tb->seg_cache;

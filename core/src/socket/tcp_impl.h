@@ -167,16 +167,8 @@ struct tern_tcp {
 
     /* Application. */
     void *arg;
-    tern_tcp_accept_fn accept;
-    tern_tcp_connected_fn connected;
-    tern_tcp_recv_fn recv;
-    tern_tcp_sent_fn sent;
-    tern_tcp_poll_fn poll;
-    tern_tcp_err_fn err;
-    tern_tcp_destroy_fn on_destroy; /* layer above: told of every destruction */
-    void *destroy_ctx;
-    tern_tcp_state_fn on_state;     /* layer above: told of every state change */
-    void *state_ctx;
+    const tern_tcp_handlers *h; /* callbacks and hooks; never NULL (tern__tcp_no_handlers) */
+    void *hook_ctx;             /* the hooks' context (layer above) */
     uint8_t poll_interval, poll_ticks;
 
     /* Listener. */
@@ -283,6 +275,9 @@ typedef struct tern_tcp_table {
      * the same settings again finds them in the list. */
     const tern_tcp_config *defaults;
     struct tcp_profile *profiles;
+    /* Callback tables the single setters made (tern__tcp_handlers_intern):
+     * one per distinct combination, kept until the stack is freed. */
+    struct tcp_handler_set *handler_sets;
     uint32_t challenge_window_ms, challenge_count; /* RFC 5961 7 rate limit */
     uint32_t half_open;        /* SYN-RECEIVED children, all listeners */
     uint32_t cookie_ts_offset; /* TSval clock of SYN cookie SYN-ACKs */
@@ -303,6 +298,11 @@ tern_tcp_table *tern__tcp_table(tern_stack *s);
 /* The table's copy of c (made when new); NULL when out of memory. */
 const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c);
 void tern__tcp_profiles_free(tern_tcp_table *tb);
+/* A socket with no callbacks points here. */
+extern const tern_tcp_handlers tern__tcp_no_handlers;
+/* The table's copy of h (found or made), tern__tcp_no_handlers for an
+ * empty one; NULL when out of memory. */
+const tern_tcp_handlers *tern__tcp_handlers_intern(tern_tcp_table *tb, const tern_tcp_handlers *h);
 void tern__tcp_table_link(tern_tcp *t);
 void tern__tcp_table_unlink(tern_tcp *t);
 /* t now listens: moves it to the listeners' list. */

@@ -105,7 +105,7 @@ static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
 {
     *refused = false;
-    if (!t->recv) {
+    if (!t->h->recv) {
         /* No receiver (lwIP's tcp_recv_null): consume data, close on FIN. */
         if (p) {
             t->rcv_app_unread -= p->tot_len;
@@ -117,7 +117,7 @@ static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
         return !t->dead && t->state != TERN_TCP_CLOSED;
     }
     tcp_enter(t);
-    int r = t->recv(t->arg, t, p, TERN_OK);
+    int r = t->h->recv(t->arg, t, p, TERN_OK);
     if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK && r != TERN_ERR_ABRT)
@@ -383,11 +383,11 @@ static bool take_ack(tern_tcp *t, segment *sg)
     if (was_in_recovery && t->in_recovery)
         tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (t->sacked_bytes - sacked_before), dupack);
 
-    while (t->sent_pending && t->sent) {
+    while (t->sent_pending && t->h->sent) {
         uint32_t n = t->sent_pending;
         t->sent_pending = 0;
         tcp_enter(t);
-        t->sent(t->arg, t, n);
+        t->h->sent(t->arg, t, n);
         if (!tern__tcp_leave(t))
             return false;
     }
@@ -546,9 +546,9 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->last_rx_ms = tern_stack_now(t->stack);
     tern__tcp_arm_slow(t);
     t->ack_now = true;
-    if (t->connected) {
+    if (t->h->connected) {
         tcp_enter(t);
-        t->connected(t->arg, t, TERN_OK);
+        t->h->connected(t->arg, t, TERN_OK);
         if (!tern__tcp_leave(t))
             return;
     }
@@ -563,20 +563,20 @@ static bool established_from_syn_rcvd(tern_tcp *t)
     tern_tcp *l = t->listener;
     if (!l) {
         /* Simultaneous open of an active socket. */
-        if (t->connected) {
+        if (t->h->connected) {
             tcp_enter(t);
-            t->connected(t->arg, t, TERN_OK);
+            t->h->connected(t->arg, t, TERN_OK);
             return tern__tcp_leave(t);
         }
         return true;
     }
     t->accepted = true;
-    if (!l->accept) {
+    if (!l->h->accept) {
         tern_tcp_abort(t);
         return false;
     }
     tcp_enter(t);
-    int r = l->accept(l->arg, t, TERN_OK);
+    int r = l->h->accept(l->arg, t, TERN_OK);
     if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK) {

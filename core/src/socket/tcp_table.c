@@ -177,11 +177,43 @@ const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_conf
     return &p->cfg;
 }
 
+/* One distinct combination of callbacks, shared by the sockets using it. */
+typedef struct tcp_handler_set {
+    struct tcp_handler_set *next;
+    tern_tcp_handlers h;
+} tcp_handler_set;
+
+const tern_tcp_handlers tern__tcp_no_handlers;
+
+/* Compared as bytes: eight function pointers, no padding. */
+_Static_assert(sizeof(tern_tcp_handlers) == 8 * sizeof(void (*)(void)), "tern_tcp_handlers has padding");
+
+const tern_tcp_handlers *tern__tcp_handlers_intern(tern_tcp_table *tb, const tern_tcp_handlers *h)
+{
+    if (!memcmp(h, &tern__tcp_no_handlers, sizeof(*h)))
+        return &tern__tcp_no_handlers;
+    for (tcp_handler_set *p = tb->handler_sets; p; p = p->next)
+        if (!memcmp(&p->h, h, sizeof(*h)))
+            return &p->h;
+    tcp_handler_set *p = malloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->h = *h;
+    p->next = tb->handler_sets;
+    tb->handler_sets = p;
+    return &p->h;
+}
+
 void tern__tcp_profiles_free(tern_tcp_table *tb)
 {
     while (tb->profiles) {
         tcp_profile *p = tb->profiles;
         tb->profiles = p->next;
+        free(p);
+    }
+    while (tb->handler_sets) {
+        tcp_handler_set *p = tb->handler_sets;
+        tb->handler_sets = p->next;
         free(p);
     }
 }

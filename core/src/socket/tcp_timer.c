@@ -131,7 +131,7 @@ static bool slow_needed(const tern_tcp *t)
     default:
         break;
     }
-    return t->poll || t->refused || t->refused_fin || t->close_pending ||
+    return t->h->poll || t->refused || t->refused_fin || t->close_pending ||
            (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT));
 }
 
@@ -276,10 +276,10 @@ static void slow_fire(tern_tcp *t)
     if (t->close_pending && !t->fin_queued)
         tern__tcp_send_queued(t);
 
-    if (t->poll && ++t->poll_ticks >= t->poll_interval) {
+    if (t->h->poll && ++t->poll_ticks >= t->poll_interval) {
         t->poll_ticks = 0;
         tcp_enter(t);
-        t->poll(t->arg, t);
+        t->h->poll(t->arg, t);
         if (!tern__tcp_leave(t))
             return;
         tern__tcp_send_queued(t);
