@@ -86,9 +86,12 @@ typedef struct compat_tcp {
     tern_tcp *t;
     struct compat_tcp *next_listener;
     struct compat_tcp *watch_prev, *watch_next; /* refresh watch queue (connection pcbs) */
-    uint32_t watch_due;                         /* when the watch looks next */
-    uint8_t watch_level;                        /* interval WATCH_BASE_MS << level */
     frame *frames;
+    uint32_t watch_due;  /* when the watch looks next */
+    /* What the tern socket was last told (push skips what did not change). */
+    uint32_t keep_idle, keep_intvl, keep_cnt;
+    uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
+    uint8_t watch_level; /* interval WATCH_BASE_MS << level */
     uint8_t core_type;   /* address family the tern socket was created with */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
@@ -96,18 +99,18 @@ typedef struct compat_tcp {
     bool from_listener;  /* created by accepting a connection */
     bool quiet_abort;    /* lwIP calls no err callback for this death */
     bool stale;          /* addresses, state or options changed: pull them all */
-    /* What the tern socket was last told (push skips what did not change). */
-    bool pushed;
+    bool pushed;         /* the fields below and above hold what was pushed */
     bool nodelay, keepalive, reuse;
-    uint32_t keep_idle, keep_intvl, keep_cnt;
-    uint8_t ttl, tos;
-    uint32_t ip_word;    /* netif_idx..ttl of the pcb at the last push (push) */
+    /* The program's pcb: a slot holds the layout the program uses only
+     * (slot_size, tern__compat_tcp_reset), 16 bytes less without
+     * LWIP_WND_SCALE. */
     union {
         struct pcb_w32 w32;
         struct pcb_w16 w16;
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
+_Static_assert(offsetof(compat_tcp, u) == 96, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
 #define pool TERN_COMPAT_USE(pool)
@@ -277,6 +280,7 @@ static void listeners_remove(compat_tcp *c)
 
 /* The four bytes IP_PCB ends with: netif_idx, so_options, tos, ttl. */
 _Static_assert(offsetof(struct tcp_pcb, ttl) == offsetof(struct tcp_pcb, netif_idx) + 3, "IP_PCB's last bytes");
+_Static_assert(offsetof(struct tcp_pcb, tos) == offsetof(struct tcp_pcb, netif_idx) + 2, "IP_PCB's last bytes");
 static inline uint32_t ip_word(const compat_tcp *c)
 {
     uint32_t w;
@@ -294,6 +298,8 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     uint32_t intvl = c->listening ? (uint32_t)tern__compat_opts.keep_intvl : F(c, keep_intvl);
     uint32_t cnt = c->listening ? (uint32_t)tern__compat_opts.keep_cnt : F(c, keep_cnt);
     u8_t ttl = P(c)->ttl, tos = P(c)->tos;
+    uint8_t last[4]; /* as pushed: netif_idx, so_options, tos, ttl */
+    memcpy(last, &c->ip_word, sizeof(last));
     if (!c->pushed || nodelay != c->nodelay)
         tern_tcp_set_nodelay(c->t, nodelay);
     if (!c->pushed || keep != c->keepalive || idle != c->keep_idle || intvl != c->keep_intvl ||
@@ -301,7 +307,7 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
         tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt);
     if (!c->pushed || reuse != c->reuse)
         tern_tcp_set_reuse(c->t, reuse);
-    if (!c->pushed || ttl != c->ttl || tos != c->tos)
+    if (!c->pushed || ttl != last[3] || tos != last[2])
         tern_tcp_set_ttl_tos(c->t, ttl, tos);
     c->nodelay = nodelay;
     c->keepalive = keep;
@@ -309,8 +315,6 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     c->keep_intvl = intvl;
     c->keep_cnt = cnt;
     c->reuse = reuse;
-    c->ttl = ttl;
-    c->tos = tos;
     c->ip_word = ip_word(c);
     c->pushed = true;
 }
@@ -614,11 +618,17 @@ static void core_setup(compat_tcp *c)
 
 static compat_tcp *pcb_alloc(void)
 {
+    bool wide = tern__compat_opts.wnd_scale != 0;
+    /* The slots were sized for the layout at lwip_init: never hand out one
+     * too small for the layout now (a module registering other options
+     * later). */
+    if (pool.slot_size < offsetof(compat_tcp, u) + (wide ? sizeof(struct pcb_w32) : sizeof(struct pcb_w16)))
+        return NULL;
     compat_tcp *c = (compat_tcp *)(void *)tern__pool_get(&pool);
     if (!c)
         return NULL;
     c->stale = true;
-    c->wide = tern__compat_opts.wnd_scale != 0;
+    c->wide = wide;
     /* lwIP's tcp_alloc defaults. */
     P(c)->prio = TCP_PRIO_NORMAL;
     P(c)->ttl = (u8_t)tern__compat_opts.tcp_ttl; /* the program's TCP_TTL */
@@ -1299,4 +1309,9 @@ void tern__compat_tcp_reset(void)
     tern_timer_init(&watch_timer, watch_fire, NULL); /* its heap went with the stack */
     watch_timer_ready = true;
     tern__pool_reset(&pool);
+    /* Slots as large as the program's layout needs (the pool is empty). */
+    size_t pcb = tern__compat_opts.wnd_scale ? sizeof(struct pcb_w32) : sizeof(struct pcb_w16);
+    if (pcb < sizeof(struct tcp_pcb_listen))
+        pcb = sizeof(struct tcp_pcb_listen);
+    pool.slot_size = offsetof(compat_tcp, u) + pcb;
 }
