@@ -96,6 +96,12 @@ cget() { # STACK KEY -> value, "failed: ..." or n/a
 # Gbit/s per relay core: throughput over the relay's CPU (100% = 1 core)
 per_core() { awk -v g="$1" -v c="$2" 'BEGIN {if (g == "n/a" || c == "n/a" || c == "-" || c == "" || c + 0 <= 0) print "n/a"; else printf "%.2f\n", g / (c / 100)}'; }
 num_or() { case $1 in failed* | n/a | "") echo "$2" ;; *) echo "$1" ;; esac; }
+# A cell's CPU split, median over its ok runs: FIELD 5 = relay user%,
+# 6 = relay system%, 7 = the machine's busy share of all its cores
+sget() {
+    [ -s "${CPUSPLIT:-}" ] || { echo n/a; return; }
+    awk -F'\t' -v r="$1" -v d="$2" -v s="$3" -v f="$4" '$1 == r && $2 == d && $3 == s && $f != "-" {print $f}' "$CPUSPLIT" | median
+}
 dirname_of() { [ "$1" = c2s ] && echo "client->server" || echo "server->client"; }
 
 # ------------------------------------------------------------------ stdout
@@ -136,6 +142,30 @@ if [ "$DO_TPUT" = 1 ]; then
             [ "$nok" -lt "$nruns" ] && note="  ($nok of $nruns runs ok; ${reason#failed: })"
             printf '   %-11s %-15s %7s %8.2f %11s %7s %8s %10s %11s%s\n' "$row" "$(dirname_of "$dir")" "$streams" "$gbps" "$rt" "$rs" "$rk" "$cpu" "$pc" "$note"
         done <"$TSUM"
+    done
+    # Which resource ran out: a relay near 100% is CPU-bound (user% is its
+    # own code and copies, system% the kernel's work in its syscalls: TUN
+    # and socket reads and writes, and the TCP processing they trigger); a
+    # machine near 100% has no core left for anyone (iperf3 included).
+    echo
+    echo "   Where the CPU went (median): relay user% + system%, and how busy the whole"
+    echo "   machine was (100% = all $CORES cores)."
+    printf '   %-11s' stack
+    for cell in $CELLS; do printf ' %-17s' "$(dirname_of "${cell%:*}") ${cell#*:}"; done
+    echo
+    for row in $ALL_ROWS; do
+        case ",$ROWS," in *",$row,"*) ;; *) continue ;; esac
+        printf '   %-11s' "$row"
+        for cell in $CELLS; do
+            dir=${cell%:*} streams=${cell#*:}
+            u=$(sget "$row" "$dir" "$streams" 5) sy=$(sget "$row" "$dir" "$streams" 6) m=$(sget "$row" "$dir" "$streams" 7)
+            if [ "$u" = n/a ]; then
+                printf ' %-17s' "- (machine $m%)"
+            else
+                printf ' %-17s' "$u+$sy ($m%)"
+            fi
+        done
+        echo
     done
 fi
 
@@ -333,7 +363,7 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     printf '  "relay_overrides": {%s},\n' "$(for row in "${!RELAY_OVERRIDE[@]}"; do printf '"%s": "%s", ' "$row" "${RELAY_OVERRIDE[$row]}"; done | sed 's/, $//')"
     printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "idle_connections": %s, "idle_beside_connections": %s, "loss_iperf3_seconds": %s, "loss_runs_per_cell": %s, "loss_rtt_ms": %s},\n' \
         "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$IDLE_N" "$IDLE_BESIDE" "$LOSS_SECS" "$LOSS_RUNS" "$LOSS_RTT_MS"
-    echo '  "units": {"gbit_per_s": "10^9 bit/s (iperf3 receiver)", "relay_cpu_percent": "percent of one core", "instr_per_byte": "instructions (callgrind Ir) per payload byte", "ns_per_byte": "process CPU nanoseconds per payload byte", "conn_per_s": "connections opened and closed per CPU second", "bytes": "bytes", "timer_cpu_us_per_s": "CPU microseconds per second of virtual time", "segments": "count", "packets": "count", "heap_bytes_per_conn": "bytes (mallinfo2 uordblks+hblkhd delta / connections)"},'
+    echo '  "units": {"gbit_per_s": "10^9 bit/s (iperf3 receiver)", "relay_cpu_percent": "percent of one core", "relay_user_percent": "percent of one core (its own code)", "relay_system_percent": "percent of one core (kernel work in its syscalls)", "machine_busy_percent": "percent of all cores busy over the run", "instr_per_byte": "instructions (callgrind Ir) per payload byte", "ns_per_byte": "process CPU nanoseconds per payload byte", "conn_per_s": "connections opened and closed per CPU second", "bytes": "bytes", "timer_cpu_us_per_s": "CPU microseconds per second of virtual time", "segments": "count", "packets": "count", "heap_bytes_per_conn": "bytes (mallinfo2 uordblks+hblkhd delta / connections)"},'
     echo '  "throughput": ['
     first=1
     while IFS=$'\t' read -r row dir streams gbps cpu nok nruns reason runs; do
@@ -342,9 +372,10 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         tuned=$(tget lwip-tuned "$dir" "$streams" 4)
         kern=$(tget kernel "$dir" "$streams" 4)
         soc=$(tget socat "$dir" "$streams" 4)
-        printf '    {"stack": "%s", "direction": "%s", "streams": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_lwip_tuned": %s, "vs_socat": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "gbit_per_s_per_relay_core": %s, "error": %s}' \
+        printf '    {"stack": "%s", "direction": "%s", "streams": %s, "gbit_per_s": %s, "runs_gbit_per_s": [%s], "runs_ok": %s, "runs": %s, "vs_lwip_tuned": %s, "vs_socat": %s, "vs_kernel": %s, "relay_cpu_percent": %s, "relay_user_percent": %s, "relay_system_percent": %s, "machine_busy_percent": %s, "gbit_per_s_per_relay_core": %s, "error": %s}' \
             "$row" "$([ "$dir" = c2s ] && echo client_to_server || echo server_to_client)" "$streams" "$(jnum "$gbps")" "${runs#-}" "$nok" "$nruns" \
-            "$(jnum "$(ratio "$gbps" "$tuned")")" "$(jnum "$(ratio "$gbps" "$soc")")" "$(jnum "$(ratio "$gbps" "$kern")")" "$(jnum "$cpu")" "$(jnum "$(per_core "$gbps" "$cpu")")" \
+            "$(jnum "$(ratio "$gbps" "$tuned")")" "$(jnum "$(ratio "$gbps" "$soc")")" "$(jnum "$(ratio "$gbps" "$kern")")" "$(jnum "$cpu")" \
+            "$(jnum "$(sget "$row" "$dir" "$streams" 5)")" "$(jnum "$(sget "$row" "$dir" "$streams" 6)")" "$(jnum "$(sget "$row" "$dir" "$streams" 7)")" "$(jnum "$(per_core "$gbps" "$cpu")")" \
             "$([ "$reason" != - ] && printf '%s' "$reason" | jq -Rs . || echo null)"
     done <"$TSUM"
     echo
