@@ -1,9 +1,13 @@
 /* tests/unit/test_timer.c: the timer heap (ordering, cancelling, wrap). */
 #include <CUnit/Basic.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "pkt.h"
 #include "stack/stack_impl.h"
+#include "tern/iface.h"
 #include "tern/stack.h"
+#include "tern/tcp.h"
 #include "tern/timer.h"
 #include "unit_suite.h"
 
@@ -225,6 +229,82 @@ static void test_heap_shrinks_after_wave(void)
     free(t);
 }
 
+/* One event, one clock reading: a poll's handlers and everything a packet
+ * sets off (a SYN: the new socket, its ISN, the SYN-ACK, its timers) see
+ * the time read when the event began, and the clock is read once. */
+static unsigned clock_reads;
+static uint32_t counting_clock(void *arg)
+{
+    (void)arg;
+    clock_reads++;
+    return fake_now;
+}
+static uint32_t seen_now[3];
+static void read_three(tern_timer *t, void *arg)
+{
+    tern_stack *s = arg;
+    (void)t;
+    for (int i = 0; i < 3; i++)
+        seen_now[i] = tern_stack_now(s);
+}
+static unsigned outputs;
+static tern_err count_output(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *next_hop, void *user)
+{
+    (void)ifc;
+    (void)pkt;
+    (void)next_hop;
+    (void)user;
+    outputs++;
+    return TERN_OK;
+}
+
+static void test_clock_read_once_per_event(void)
+{
+    fake_now = 42000;
+    tern_config cfg = {.clock = counting_clock, .seed = 3};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_timer a, b;
+    tern_timer_init(&a, read_three, s);
+    tern_timer_init(&b, read_three, s);
+    tern_timer_start(s, &a, 5);
+    tern_timer_start(s, &b, 7);
+    fake_now += 10;
+    clock_reads = 0;
+    tern_stack_poll(s);
+    CU_ASSERT_EQUAL(clock_reads, 1);
+    CU_ASSERT_EQUAL(seen_now[0], fake_now);
+    CU_ASSERT_EQUAL(seen_now[2], fake_now);
+    /* Outside an event every call reads the clock. */
+    clock_reads = 0;
+    tern_stack_now(s);
+    tern_stack_now(s);
+    CU_ASSERT_EQUAL(clock_reads, 2);
+
+    tern_iface *ifc = tern_iface_add(s, count_output, NULL);
+    CU_ASSERT_FATAL(ifc != NULL);
+    tern_iface_set_ipv4(ifc, 0x010012c6u /* 198.18.0.1 */, 0x0000feffu, 0);
+    tern_iface_set_up(ifc, true);
+    tern_tcp *l = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(l != NULL);
+    CU_ASSERT_EQUAL(tern_tcp_bind(l, NULL, 80), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_listen(l, 4), TERN_OK);
+    pkt_addr src = pkt_addr_of("198.18.0.2"), dst = pkt_addr_of("198.18.0.1");
+    uint8_t seg[20], pkt[40];
+    struct pkt_tcp syn = {.sport = 4000, .dport = 80, .seq = 1000, .flags = PKT_SYN, .win = 0xffff};
+    struct pkt_ip4 ip = {.src = src, .dst = dst, .proto = PKT_TCP, .ttl = 64};
+    size_t n = pkt_ip4(pkt, &ip, seg, pkt_tcp(seg, &src, &dst, &syn, NULL, 0));
+    tern_pbuf *p = tern_pbuf_alloc(0, (uint16_t)n, TERN_PBUF_RAM);
+    CU_ASSERT_FATAL(p != NULL);
+    memcpy(p->payload, pkt, n);
+    outputs = 0;
+    clock_reads = 0;
+    tern_iface_input(ifc, p);
+    CU_ASSERT_EQUAL(outputs, 1); /* the SYN-ACK */
+    CU_ASSERT_EQUAL(clock_reads, 1);
+    tern_stack_free(s);
+}
+
 TERN_UNIT_SUITE(timer)
 {
     CU_pSuite s = CU_add_suite("stack/timer", NULL, NULL);
@@ -235,4 +315,6 @@ TERN_UNIT_SUITE(timer)
     CU_add_test(s, "2000 random timers", test_many_random);
     CU_add_test(s, "after a wave of 10 000 timers the heap array shrinks back to 64 entries",
                 test_heap_shrinks_after_wave);
+    CU_add_test(s, "one clock reading per event: a poll's handlers, a SYN's socket, ISN, SYN-ACK and timers",
+                test_clock_read_once_per_event);
 }

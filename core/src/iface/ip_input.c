@@ -227,6 +227,7 @@ void tern_iface_input(tern_iface *ifc, tern_pbuf *p)
     s->stats.ip_in++;
     if (!ifc->up || p->tot_len == 0 || p->len == 0)
         return drop(s, p, &s->stats.ip_drop_malformed);
+    tern__stack_clock_hold(s);
     switch (((const uint8_t *)p->payload)[0] >> 4) {
     case 4:
         ipv4_input(s, ifc, p);
@@ -237,4 +238,5 @@ void tern_iface_input(tern_iface *ifc, tern_pbuf *p)
     default:
         drop(s, p, &s->stats.ip_drop_malformed);
     }
+    tern__stack_clock_release(s);
 }

@@ -81,7 +81,7 @@ static int output_fragments(tern_stack *s, tern_pbuf *p, const tern_addr *src, c
         return TERN_ERR_VAL;
     uint16_t chunk = (uint16_t)((ifc->mtu - hlen) & ~7u);
     uint16_t id16 = s->ip_id++;
-    uint32_t id32 = ((uint32_t)s->ip_id << 16) ^ tern_stack_now(s);
+    uint32_t id32 = ((uint32_t)s->ip_id << 16) ^ tern__stack_now(s);
     for (uint32_t off = 0; off < p->tot_len; off += chunk) {
         uint16_t n = (uint16_t)(p->tot_len - off < chunk ? p->tot_len - off : chunk);
         bool more = off + n < p->tot_len;

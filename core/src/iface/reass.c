@@ -123,7 +123,7 @@ static void reass_tick(tern_timer *t, void *arg)
 {
     (void)t;
     tern_stack *s = arg;
-    uint32_t now = tern_stack_now(s);
+    uint32_t now = tern__stack_now(s);
     for (dgram *d = s->reass->list, *n; d; d = n) {
         n = d->next;
         if ((int32_t)(now - d->deadline) < 0)
@@ -172,7 +172,7 @@ static dgram *dgram_new(tern_stack *s, tern_iface *in, bool v6, const tern_addr 
     d->src = *src;
     d->dst = *dst;
     d->iface = in;
-    d->deadline = tern_stack_now(s) + (v6 ? REASS_V6_TIMEOUT_MS : s->cfg.reass_timeout_ms);
+    d->deadline = tern__stack_now(s) + (v6 ? REASS_V6_TIMEOUT_MS : s->cfg.reass_timeout_ms);
     dgram **tail = &r->list;
     while (*tail)
         tail = &(*tail)->next;

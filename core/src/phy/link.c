@@ -214,8 +214,8 @@ static int link_output_one(tern_iface *ifc, tern_pbuf *p, const tern_addr *hop, 
     side *to = &l->s[1 - from->index];
     l->stats.sent++;
     if (l->pcap)
-        tern_pcap_write(l->pcap, p, (uint64_t)tern_stack_now(from->stack) * 1000u);
-    uint32_t now = tern_stack_now(from->stack);
+        tern_pcap_write(l->pcap, p, (uint64_t)tern__stack_now(from->stack) * 1000u);
+    uint32_t now = tern__stack_now(from->stack);
     if (filtered(l, from->index, p, now))
         return 0;
     if (chance(l, l->cfg.loss_ppm)) {
@@ -287,7 +287,7 @@ unsigned tern_link_pump(tern_link *l)
     unsigned n = 0;
     for (int i = 0; i < 2; i++) {
         side *sd = &l->s[i];
-        uint32_t now = tern_stack_now(sd->stack);
+        uint32_t now = tern__stack_now(sd->stack);
         /* Only what is due now: deliveries may queue replies. */
         while (sd->head && (int32_t)(sd->head->due - now) <= 0) {
             pkt *k = sd->head;
@@ -313,7 +313,7 @@ uint32_t tern_link_next(const tern_link *l)
         const side *sd = &l->s[i];
         if (!sd->head)
             continue;
-        int32_t d = (int32_t)(sd->head->due - tern_stack_now(sd->stack));
+        int32_t d = (int32_t)(sd->head->due - tern__stack_now(sd->stack));
         uint32_t w = d > 0 ? (uint32_t)d : 0;
         if (w < best)
             best = w;

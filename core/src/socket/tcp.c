@@ -69,7 +69,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->keep_idle = 7200000;
     t->keep_intvl = 75000;
     t->keep_cnt = 9;
-    t->state_since_ms = tern_stack_now(s);
+    t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
     tern__tcp_pace_init(t);
@@ -87,7 +87,7 @@ tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type)
 void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     t->state = st;
-    t->state_since_ms = tern_stack_now(t->stack);
+    t->state_since_ms = tern__stack_now(t->stack);
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     tern__tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */

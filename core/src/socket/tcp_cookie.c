@@ -36,7 +36,7 @@ static uint32_t mac(tern_stack *s, const tern_ip_meta *m, const tern_tcp_repr *h
     return tern__tcp_keyed_hash(s, &m->dst, h->dst_port, &m->src, h->src_port, peer_isn, t);
 }
 
-static uint32_t period(tern_stack *s) { return tern_stack_now(s) >> COOKIE_PERIOD_SHIFT; }
+static uint32_t period(tern_stack *s) { return tern__stack_now(s) >> COOKIE_PERIOD_SHIFT; }
 
 void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
@@ -62,7 +62,7 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
         uint32_t opts = TS_HAS_OPTS | (l->cfg->sack && h->sack_permitted ? TS_SACK : 0) |
                         (l->cfg->wscale && h->has_wscale ? (h->wscale > 14 ? 14u : h->wscale) : TS_NO_WSCALE);
         r.has_ts = true;
-        r.ts_val = ((tern_stack_now(s) + tb->cookie_ts_offset) & ~((1u << TS_OPT_BITS) - 1)) | opts;
+        r.ts_val = ((tern__stack_now(s) + tb->cookie_ts_offset) & ~((1u << TS_OPT_BITS) - 1)) | opts;
         r.ts_ecr = h->ts_val;
         r.sack_permitted = (opts & TS_SACK) != 0;
         if ((opts & TS_NO_WSCALE) != TS_NO_WSCALE) {

@@ -32,7 +32,7 @@ static void drop(segment *sg)
 static void challenge_ack(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     if (now - tb->challenge_window_ms >= 1000) {
         tb->challenge_window_ms = now;
         tb->challenge_count = 0;
@@ -56,7 +56,7 @@ void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface 
     t->ts_ok = t->cfg->timestamps && h->has_ts;
     if (t->ts_ok) {
         t->ts_recent = h->ts_val;
-        t->ts_recent_ms = tern_stack_now(t->stack);
+        t->ts_recent_ms = tern__stack_now(t->stack);
     }
     t->sack_ok = t->cfg->sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
@@ -304,7 +304,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             else
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
-                newest_rtt = tern_stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
+                newest_rtt = tern__stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
             t->snd_queuelen--;
             tern__tcp_seg_free(t, seg);
         }
@@ -333,7 +333,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
 
         /* Round-trip sample: timestamps when both sides use them, else
          * one timed segment at a time (Karn's rule in send_seg). */
-        uint32_t now = tern_stack_now(t->stack);
+        uint32_t now = tern__stack_now(t->stack);
         if (t->ts_ok && h->has_ts && h->ts_ecr) {
             uint32_t rtt = tern__tcp_ts_now(t) - h->ts_ecr;
             if (rtt < 60000)
@@ -439,7 +439,7 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
     c->max_snd_wnd = c->snd_wnd;
     c->snd_wl1 = h->seq;
-    c->last_rx_ms = tern_stack_now(s);
+    c->last_rx_ms = tern__stack_now(s);
     return c;
 }
 
@@ -526,7 +526,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     /* Our SYN is acknowledged. */
     tcp_seg *syn = t->snd_q;
     if (t->rtt_timing && syn && syn->rtx == 0)
-        tern__tcp_rtt_sample(t, tern_stack_now(t->stack) - t->rtt_start);
+        tern__tcp_rtt_sample(t, tern__stack_now(t->stack) - t->rtt_start);
     t->rtt_timing = false;
     t->snd_q = syn->next;
     if (!t->snd_q)
@@ -543,7 +543,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->nrtx = 0;
     tern__tcp_timer_clear(t, TCP_TIMER_RTX);
     tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
-    t->last_rx_ms = tern_stack_now(t->stack);
+    t->last_rx_ms = tern__stack_now(t->stack);
     tern__tcp_arm_slow(t);
     t->ack_now = true;
     if (t->h->connected) {
@@ -930,7 +930,7 @@ static bool predicted_input(tern_tcp *t, segment *sg)
         return false;
     if (sg->len > rcv_window_left(t))
         return false;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     if (t->ts_ok) {
         /* PAWS (RFC 7323 5.3): an older TSval takes the general path. */
         if (!h->has_ts || SEQ_LT(h->ts_val, t->ts_recent))
@@ -966,7 +966,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     tern_tcp_repr *h = &sg->h;
     if (predicted_input(t, sg))
         return;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     uint32_t wnd;
 
     if (syn_repeated(t, sg))

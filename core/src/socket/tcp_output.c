@@ -11,7 +11,7 @@
 #include "socket/tcp_impl.h"
 #include "wire/bytes.h"
 
-uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern_stack_now(t->stack) + t->ts_offset; }
+uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern__stack_now(t->stack) + t->ts_offset; }
 
 uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
 {
@@ -352,7 +352,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
         flags |= TERN_TCP_ACK;
     tern_tcp_repr r;
     base_repr(t, &r, seg->seq, flags);
-    note_sent(t, seg, tern_stack_now(t->stack));
+    note_sent(t, seg, tern__stack_now(t->stack));
     transmit(t, &r, seg);
     after_sent(t, seg->seq + seg_seqlen(seg));
 }
@@ -366,7 +366,7 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
     tern_tcp_repr r;
     base_repr(t, &r, first->seq, TERN_TCP_ACK);
     uint16_t hlen = tern__tcp_header_len(&r);
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
     if (!h)
         return; /* as a lost packet: the retransmission timer recovers */

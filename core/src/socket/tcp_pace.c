@@ -60,7 +60,7 @@ uint32_t tern__tcp_pace_room(tern_tcp *t)
     uint64_t rate = pace_rate(t);
     if (!rate)
         return UINT32_MAX;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     uint32_t depth = pace_depth(t, rate);
     if (!t->pace_started) {
         /* The first paced send may burst as an initial window would. */

@@ -46,7 +46,7 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
 {
     if (!t->sack_ok)
         return;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     uint32_t end = seg->seq + seg_seqlen(seg);
     uint32_t rtt = now - seg->sent_ms;
     (void)h;
@@ -102,7 +102,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
         tern__tcp_timer_clear(t, TCP_TIMER_RACK);
         return 0;
     }
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     uint32_t wait = t->rack.rtt_ms + reo_wnd(t);
     uint32_t marked = 0, timeout = 0;
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {

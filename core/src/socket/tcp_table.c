@@ -127,7 +127,7 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
     }
     /* The secret mixes the stack's seed with the clock; a program that
      * wants unpredictable ISNs seeds the stack from the OS (compat does). */
-    uint64_t seed = s->cfg.seed ^ ((uint64_t)tern_stack_now(s) << 32) ^ (uint64_t)(uintptr_t)s;
+    uint64_t seed = s->cfg.seed ^ ((uint64_t)tern__stack_now(s) << 32) ^ (uint64_t)(uintptr_t)s;
     uint32_t key[4] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x9e3779b9u, 0x7f4a7c15u};
     for (int i = 0; i < 4; i++)
         tb->secret[i] = (uint32_t)siphash(key, (const uint8_t *)&i, sizeof(i));
@@ -240,7 +240,7 @@ void tern__tcp_pick_isn(tern_tcp *t)
     tern_tcp_table *tb = tern__tcp_table(s);
     uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
     uint64_t f = tuple_siphash(key, &t->local, t->local_port, &t->remote, t->remote_port, 2, 4);
-    t->iss = (uint32_t)f + tern_stack_now(s) * 250u;
+    t->iss = (uint32_t)f + tern__stack_now(s) * 250u;
     t->ts_offset = (uint32_t)(f >> 32);
 }
 

@@ -46,7 +46,7 @@ static void timers_fire(tern_timer *tm, void *arg)
 {
     (void)tm;
     tern_tcp *t = arg;
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
     /* A handler may destroy the socket: held until the loop ends. */
     tcp_enter(t);
     for (unsigned k = 0; k < TCP_TIMERS && !t->dead; k++) {
@@ -73,7 +73,7 @@ void tern__tcp_timers_stop(tern_tcp *t)
 
 void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms)
 {
-    uint32_t due = tern_stack_now(t->stack) + delay_ms;
+    uint32_t due = tern__stack_now(t->stack) + delay_ms;
     t->due[kind] = due;
     t->timers_armed = (uint8_t)(t->timers_armed | 1u << kind);
     /* Later than the stack timer: it finds this deadline when it fires. */
@@ -195,7 +195,7 @@ static void rtx_fire(tern_tcp *t)
      * short RTOs (1+2+...+32 s and a last 64 s wait are only 127 s); the
      * application can still give up sooner with close/abort. */
     bool syn_young = t->state == TERN_TCP_SYN_SENT &&
-                     tern_stack_now(t->stack) - t->state_since_ms < TCP_SYN_R2_MS;
+                     tern__stack_now(t->stack) - t->state_since_ms < TCP_SYN_R2_MS;
     if (t->nrtx >= limit && !syn_young) {
         /* R2 reached (RFC 9293 3.8.3): give up on the connection. */
         if (t->state != TERN_TCP_SYN_SENT && t->state != TERN_TCP_SYN_RCVD)
@@ -236,7 +236,7 @@ static void ack_fire(tern_tcp *t)
 
 static void slow_fire(tern_tcp *t)
 {
-    uint32_t now = tern_stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->stack);
 
     if (t->state == TERN_TCP_TIME_WAIT) {
         if (now - t->state_since_ms >= t->cfg->time_wait_ms) {

@@ -128,11 +128,11 @@ uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want)
         return base;
     uint64_t extra = want - base;
     uint64_t may = t->snd_grant + room(tb);
-    if (under_pressure(tb, tern_stack_now(t->stack)) && may > share(tb))
+    if (under_pressure(tb, tern__stack_now(t->stack)) && may > share(tb))
         may = share(tb) > t->snd_grant ? share(tb) : t->snd_grant;
     if (extra > may) {
         extra = may;
-        mark_pressure(tb, tern_stack_now(t->stack));
+        mark_pressure(tb, tern__stack_now(t->stack));
     }
     return base + (uint32_t)extra;
 }

@@ -48,7 +48,7 @@ void tern_stack_free(tern_stack *s)
     free(s);
 }
 
-uint32_t tern_stack_now(const tern_stack *s) { return s->cfg.clock(s->cfg.clock_arg); }
+uint32_t tern_stack_now(const tern_stack *s) { return tern__stack_now(s); }
 
 const tern_stats *tern_stack_stats(const tern_stack *s) { return &s->stats; }
 

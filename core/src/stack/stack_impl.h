@@ -15,6 +15,13 @@ struct tern_stack {
     tern_config cfg;
     tern_stats stats;
 
+    /* While a packet is processed (tern_iface_input) or timers run
+     * (tern_stack_poll), the clock is read once and every reading inside
+     * sees that time, as Linux stamps a segment once: an ACK used to read
+     * the clock four times (RTT, RACK, congestion control, output). */
+    uint32_t now_held;
+    uint32_t clock_holds; /* nesting depth: a callback may send, and loopback deliver */
+
     /* Timers: a binary min-heap ordered by (deadline, arming order). */
     tern_timer **heap;
     uint32_t heap_len, heap_cap;
@@ -44,5 +51,19 @@ struct tern_stack {
     struct tern_tcp_table *tcp;
     uint16_t ip_id;
 };
+
+/* tern_stack_now, inline for the stack's own use. */
+static inline uint32_t tern__stack_now(const tern_stack *s)
+{
+    return s->clock_holds ? s->now_held : s->cfg.clock(s->cfg.clock_arg);
+}
+
+/* Holds the clock for the event being processed (see now_held). */
+static inline void tern__stack_clock_hold(tern_stack *s)
+{
+    if (s->clock_holds++ == 0)
+        s->now_held = s->cfg.clock(s->cfg.clock_arg);
+}
+static inline void tern__stack_clock_release(tern_stack *s) { s->clock_holds--; }
 
 #endif

@@ -104,7 +104,7 @@ bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms)
         s->heap = h;
         s->heap_cap = cap;
     }
-    t->deadline = tern_stack_now(s) + delay_ms;
+    t->deadline = tern__stack_now(s) + delay_ms;
     t->order = ++s->timer_seq;
     s->heap[s->heap_len] = t;
     t->heap_index = ++s->heap_len;
@@ -114,7 +114,8 @@ bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms)
 
 void tern_stack_poll(tern_stack *s)
 {
-    uint32_t now = tern_stack_now(s);
+    tern__stack_clock_hold(s); /* the handlers see the time of this poll */
+    uint32_t now = tern__stack_now(s);
     /* A callback may arm a timer that is already due; bounding the loop by
      * the number of timers armed at entry keeps one poll finite. */
     uint64_t last_order = s->timer_seq;
@@ -125,12 +126,13 @@ void tern_stack_poll(tern_stack *s)
         tern_timer_stop(s, t);
         t->fn(t, t->arg);
     }
+    tern__stack_clock_release(s);
 }
 
 uint32_t tern_stack_next_timeout(tern_stack *s)
 {
     if (!s->heap_len)
         return UINT32_MAX;
-    int32_t d = (int32_t)(s->heap[0]->deadline - tern_stack_now(s));
+    int32_t d = (int32_t)(s->heap[0]->deadline - tern__stack_now(s));
     return d > 0 ? (uint32_t)d : 0;
 }
