@@ -132,24 +132,26 @@ tern_err tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept)
     return use_handlers(t, &h);
 }
 
-tern_err tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
+/* A hook changes, with the context both hooks share. */
+static tern_err use_hooks(tern_tcp *t, tern_tcp_destroy_fn on_destroy, tern_tcp_state_fn on_state, void *ctx)
 {
     tern_tcp_handlers h = *t->h;
-    h.on_destroy = fn;
+    h.on_destroy = on_destroy;
+    h.on_state = on_state;
     tern_err e = use_handlers(t, &h);
     if (e == TERN_OK)
         t->hook_ctx = ctx;
     return e;
 }
 
+tern_err tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
+{
+    return use_hooks(t, fn, t->h->on_state, ctx);
+}
+
 tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
 {
-    tern_tcp_handlers h = *t->h;
-    h.on_state = fn;
-    tern_err e = use_handlers(t, &h);
-    if (e == TERN_OK)
-        t->hook_ctx = ctx;
-    return e;
+    return use_hooks(t, t->h->on_destroy, fn, ctx);
 }
 
 tern_err tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
