@@ -78,7 +78,9 @@ _Static_assert(sizeof(ip_addr_t) == sizeof(tern_addr), "ip_addr_t is tern_addr")
 /* One callback dispatch in progress on a pcb. */
 typedef struct frame {
     struct frame *prev;
-    bool dead; /* the pcb was freed during the callback */
+    bool dead;       /* the pcb was freed during the callback */
+    bool api;        /* tcp_close or tcp_shutdown: it pulls when the core returns */
+    bool state_seen; /* the state changed meanwhile (core_state) */
 } frame;
 
 typedef struct compat_tcp {
@@ -254,6 +256,8 @@ static void enter(compat_tcp *c, frame *f)
 {
     f->prev = c->frames;
     f->dead = false;
+    f->api = false;
+    f->state_seen = false;
     c->frames = f;
 }
 
@@ -576,6 +580,12 @@ static void core_state(void *ctx, tern_tcp *t)
         P(c)->state = (enum tcp_state)st;
         if (st != TERN_TCP_CLOSE_WAIT)
             P(c)->flags |= TF_FIN; /* our FIN is queued or sent */
+        if (c->frames && c->frames->api) {
+            /* Inside tcp_close or tcp_shutdown on this pcb, which pulls
+             * all of it when the core returns (after the FIN left). */
+            c->frames->state_seen = true;
+            return;
+        }
         pull(c);
         pull_cc(c);
         return;
@@ -697,8 +707,9 @@ static int core_accept(void *arg, tern_tcp *child, int err)
     }
     if (!leave(c, &f))
         return ERR_ABRT;
+    /* What the callback wrote; API calls made in it pulled what they
+     * changed, and a push changes nothing the mirror shows. */
     push(c);
-    pull(c);
     return r; /* anything but ERR_OK: the socket is aborted (err callback: ERR_ABRT) */
 }
 
@@ -1160,6 +1171,15 @@ err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 
 /* ---- closing ---- */
 
+/* What tcp_close and tcp_shutdown changed: the per-segment figures, and
+ * the congestion figures too when the state moved (as core_state would). */
+static void pull_after_close(compat_tcp *c, const frame *f)
+{
+    pull(c);
+    if (f->state_seen && !c->stale)
+        pull_cc(c);
+}
+
 err_t tcp_close(struct tcp_pcb *pcb)
 {
     if (!pcb)
@@ -1173,6 +1193,7 @@ err_t tcp_close(struct tcp_pcb *pcb)
     push(c);
     frame f;
     enter(c, &f);
+    f.api = true;
     err_t err = (err_t)tern_tcp_close(c->t);
     if (!leave(c, &f))
         return ERR_OK; /* freed */
@@ -1181,7 +1202,7 @@ err_t tcp_close(struct tcp_pcb *pcb)
         P(c)->flags |= TF_CLOSEPEND;
         err = ERR_OK;
     }
-    pull(c);
+    pull_after_close(c, &f);
     return err;
 }
 
@@ -1201,6 +1222,7 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
     push(c);
     frame f;
     enter(c, &f);
+    f.api = true;
     err_t err = (err_t)tern_tcp_shutdown(c->t, shut_rx != 0, shut_tx != 0);
     if (!leave(c, &f))
         return ERR_OK; /* freed */
@@ -1208,7 +1230,7 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
         P(c)->flags |= TF_CLOSEPEND;
         err = ERR_OK;
     }
-    pull(c);
+    pull_after_close(c, &f);
     return err;
 }
 

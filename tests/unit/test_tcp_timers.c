@@ -141,11 +141,25 @@ static void test_listeners_apart(void)
     m.dst = local;
     tern_addr_set_v4(&m.src, htonl(0xc613ff01u));
     tern_tcp *found_l = NULL;
-    CU_ASSERT_PTR_NULL(tern__tcp_lookup(s, &m, 40000, 80, &found_l));
+    uint32_t found_hash = 0;
+    CU_ASSERT_PTR_NULL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &found_hash));
     CU_ASSERT_PTR_EQUAL(found_l, l);
+    /* The hash handed out for a new child is the one its tuple hashes to:
+     * a socket inserted with it is found by the next lookup. */
+    tern_tcp *child = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(child != NULL);
+    child->local = local;
+    child->remote = m.src;
+    child->local_port = 80;
+    child->remote_port = 40000;
+    tern__tcp_hash_insert_known(child, found_hash);
+    uint32_t again = 0;
+    CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &again), child);
+    CU_ASSERT_EQUAL(again, found_hash);
+    tern_tcp_abort(child);
     /* An existing tuple: its connection. */
     tern_addr_set_v4(&m.src, htonl(0xc6130000u | 17u));
-    CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l), conns[17]);
+    CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &found_hash), conns[17]);
     CU_ASSERT_PTR_EQUAL(tern__tcp_find_tuple(s, &local, 80, &m.src, 40000), conns[17]);
 
     /* Connecting over a tuple in use is refused (the hash finds it). */

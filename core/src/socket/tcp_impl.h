@@ -292,6 +292,10 @@ typedef struct tern_tcp_table {
      * a bulk sender makes and frees one per MSS. */
     struct tcp_seg *seg_cache;
     uint32_t seg_cached;
+    /* Freed sockets kept for reuse (at most TCP_SOCK_CACHE_MAX, tcp.c):
+     * a churning server skips malloc and free for each connection. */
+    struct tern_tcp *sock_cache;
+    uint32_t sock_cached;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
@@ -310,8 +314,14 @@ void tern__tcp_table_listen(tern_tcp *t);
 /* The socket holding this 4-tuple (TIME-WAIT included), or NULL. */
 tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp);
 void tern__tcp_hash_insert(tern_tcp *t);
+/* The same, with the tuple's hash a lookup already computed. */
+void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash);
 void tern__tcp_hash_remove(tern_tcp *t);
-tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener);
+/* The connection a segment belongs to, or NULL and the best listener.
+ * *hash is the tuple's hash whenever a listener is returned (for
+ * tern__tcp_hash_insert_known). */
+tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener,
+                     uint32_t *hash);
 bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
 /* Sets t->iss and t->ts_offset for its 4-tuple. */
 void tern__tcp_pick_isn(tern_tcp *t);

@@ -14,6 +14,7 @@ typedef struct segment {
     tern_pbuf *p;   /* payload (after the header); owned until handed on */
     uint32_t len;   /* payload bytes */
     const tern_ip_meta *m;
+    uint32_t tuple_hash; /* the 4-tuple's hash, from the lookup */
 } segment;
 
 static uint32_t seg_space(const segment *sg)
@@ -481,7 +482,7 @@ static void listen_input(tern_tcp *l, segment *sg)
     c->recover = c->iss;
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
-    tern__tcp_hash_insert(c);
+    tern__tcp_hash_insert_known(c, sg->tuple_hash);
     tern__tcp_set_state(c, TERN_TCP_SYN_RCVD);
     c->half_open_counted = true;
     l->half_open++;
@@ -1057,7 +1058,7 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
     }
 
     tern_tcp *listener;
-    tern_tcp *t = tern__tcp_lookup(s, m, h->src_port, h->dst_port, &listener);
+    tern_tcp *t = tern__tcp_lookup(s, m, h->src_port, h->dst_port, &listener, &sg.tuple_hash);
     if (t && t->state == TERN_TCP_TIME_WAIT && time_wait_reusable(t, h) && listener) {
         tern__tcp_destroy(t, 0);
         t = NULL;

@@ -308,12 +308,18 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
 
 void tern__tcp_hash_insert(tern_tcp *t)
 {
+    tern__tcp_hash_insert_known(t, tuple_hash(tern__tcp_table(t->stack), &t->local, t->local_port, &t->remote,
+                                              t->remote_port));
+}
+
+void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash)
+{
     tern_tcp_table *tb = tern__tcp_table(t->stack);
     if (t->hashed)
         return;
     if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
         rehash(tb, tb->nbuckets * 2);
-    t->hash = tuple_hash(tb, &t->local, t->local_port, &t->remote, t->remote_port);
+    t->hash = hash;
     uint32_t h = t->hash & (tb->nbuckets - 1);
     t->hnext = tb->buckets[h];
     tb->buckets[h] = t;
@@ -372,16 +378,19 @@ static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t 
 }
 
 /* The connection holding this 4-tuple, from its hash bucket. */
-static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
+static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
+                            uint32_t *hash)
 {
-    uint32_t h = tuple_hash(tb, la, lp, ra, rp) & (tb->nbuckets - 1);
+    *hash = tuple_hash(tb, la, lp, ra, rp);
+    uint32_t h = *hash & (tb->nbuckets - 1);
     for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
         if (t->local_port == lp && t->remote_port == rp && tern_addr_eq(&t->remote, ra) && tern_addr_eq(&t->local, la))
             return t;
     return NULL;
 }
 
-tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener)
+tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener,
+                     uint32_t *hash)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
     *listener = NULL;
@@ -389,9 +398,11 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
         return NULL;
     tern_tcp *c = tb->last_hit;
     if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
-        tern_addr_eq(&c->local, &m->dst))
+        tern_addr_eq(&c->local, &m->dst)) {
+        *hash = c->hash;
         return c;
-    tern_tcp *t = chain_find(tb, &m->dst, dport, &m->src, sport);
+    }
+    tern_tcp *t = chain_find(tb, &m->dst, dport, &m->src, sport, hash);
     if (t) {
         tb->last_hit = t;
         return t;
@@ -432,5 +443,6 @@ bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr 
 tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
-    return tb ? chain_find(tb, la, lp, ra, rp) : NULL;
+    uint32_t hash;
+    return tb ? chain_find(tb, la, lp, ra, rp, &hash) : NULL;
 }

@@ -64,15 +64,24 @@ void tern_timer_init(tern_timer *t, tern_timer_fn fn, void *arg)
  * never flips it; each halving is paid for by the removals before it).
  * 10 000 connections closed used to leave 128 KiB behind. */
 #define TIMER_HEAP_MIN 64u
-static void heap_shrink(tern_stack *s)
+/* Out of line: the realloc would otherwise cost every stop a prologue
+ * saving registers it almost never needs. */
+static __attribute__((noinline, cold)) void heap_shrink(tern_stack *s)
 {
-    if (s->heap_cap <= TIMER_HEAP_MIN || s->heap_len >= s->heap_cap / 4)
-        return;
     tern_timer **h = realloc(s->heap, (s->heap_cap / 2) * sizeof(*h));
     if (!h)
         return; /* keep the larger array */
     s->heap = h;
     s->heap_cap /= 2;
+}
+
+/* Puts the timer at index i where it belongs, up or down. */
+static void heap_fix(tern_stack *s, uint32_t i)
+{
+    if (i > 0 && timer_before(s->heap[i], s->heap[(i - 1) / 2]))
+        sift_up(s, i);
+    else
+        sift_down(s, i);
 }
 
 void tern_timer_stop(tern_stack *s, tern_timer *t)
@@ -83,19 +92,23 @@ void tern_timer_stop(tern_stack *s, tern_timer *t)
     t->heap_index = 0;
     s->heap_len--;
     if (i != s->heap_len) {
-        tern_timer *last = s->heap[s->heap_len];
-        heap_set(s, i, last);
-        if (i > 0 && timer_before(last, s->heap[(i - 1) / 2]))
-            sift_up(s, i);
-        else
-            sift_down(s, i);
+        heap_set(s, i, s->heap[s->heap_len]);
+        heap_fix(s, i);
     }
-    heap_shrink(s);
+    if (s->heap_cap > TIMER_HEAP_MIN && s->heap_len < s->heap_cap / 4)
+        heap_shrink(s);
 }
 
 bool tern_timer_start(tern_stack *s, tern_timer *t, uint32_t delay_ms)
 {
-    tern_timer_stop(s, t);
+    if (t->heap_index) {
+        /* Re-armed: the new key, then one sift from where it sits (a
+         * stop and a push would cost two). */
+        t->deadline = tern__stack_now(s) + delay_ms;
+        t->order = ++s->timer_seq;
+        heap_fix(s, t->heap_index - 1);
+        return true;
+    }
     if (s->heap_len == s->heap_cap) {
         uint32_t cap = s->heap_cap ? s->heap_cap * 2 : TIMER_HEAP_MIN;
         tern_timer **h = realloc(s->heap, cap * sizeof(*h));
