@@ -221,7 +221,8 @@ if [ "$DO_COST" = 1 ]; then
     done
     echo
     echo "3. Connections: $CHURN_N connections opened and closed by the peer, 16 at a time"
-    echo "   (median of $NATIVE_RUNS), instructions per connection under callgrind ($CG_CHURN_N connections);"
+    echo "   (best of $CHURN_RUNS runs: run-to-run speed here is bimodal), instructions per connection under"
+    echo "   callgrind ($CG_CHURN_N connections);"
     echo "   $IDLE_N idle established connections: heap (mallinfo2) per connection, CPU of"
     echo "   their timers per second, heap left after all closed and 4 min of timers."
     printf '   %-11s %10s %12s %14s %14s %13s %14s\n' stack conn/s instr/conn "churn heap" "bytes/idle" "timers us/s" "idle heap"
@@ -361,8 +362,8 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
     printf '  "machine": {"cores": %s, "cpu": %s, "memory_gib": %s, "kernel": "%s", "loadavg_start": "%s", "loadavg_end": "%s"},\n' \
         "$CORES" "$(printf '%s' "$CPU_MODEL" | jq -Rs .)" "$MEM_GIB" "$KERNEL" "$LOAD_START" "$LOAD_END"
     printf '  "relay_overrides": {%s},\n' "$(for row in "${!RELAY_OVERRIDE[@]}"; do printf '"%s": "%s", ' "$row" "${RELAY_OVERRIDE[$row]}"; done | sed 's/, $//')"
-    printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "idle_connections": %s, "idle_beside_connections": %s, "loss_iperf3_seconds": %s, "loss_runs_per_cell": %s, "loss_rtt_ms": %s},\n' \
-        "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$IDLE_N" "$IDLE_BESIDE" "$LOSS_SECS" "$LOSS_RUNS" "$LOSS_RTT_MS"
+    printf '  "config": {"quick": %s, "mtu_bytes": %s, "iperf3_seconds": %s, "runs_per_cell": %s, "cost_native_bytes": %s, "cost_native_runs": %s, "cost_callgrind_bytes": %s, "churn_connections": %s, "churn_callgrind_connections": %s, "churn_runs_best_of": %s, "idle_connections": %s, "idle_beside_connections": %s, "loss_iperf3_seconds": %s, "loss_runs_per_cell": %s, "loss_rtt_ms": %s},\n' \
+        "$([ $QUICK = 1 ] && echo true || echo false)" "$MTU" "$SECS" "$RUNS" "$NATIVE_BYTES" "$NATIVE_RUNS" "$CG_BYTES" "$CHURN_N" "$CG_CHURN_N" "$CHURN_RUNS" "$IDLE_N" "$IDLE_BESIDE" "$LOSS_SECS" "$LOSS_RUNS" "$LOSS_RTT_MS"
     echo '  "units": {"gbit_per_s": "10^9 bit/s (iperf3 receiver)", "relay_cpu_percent": "percent of one core", "relay_user_percent": "percent of one core (its own code)", "relay_system_percent": "percent of one core (kernel work in its syscalls)", "machine_busy_percent": "percent of all cores busy over the run", "instr_per_byte": "instructions (callgrind Ir) per payload byte", "ns_per_byte": "process CPU nanoseconds per payload byte", "conn_per_s": "connections opened and closed per CPU second", "bytes": "bytes", "timer_cpu_us_per_s": "CPU microseconds per second of virtual time", "segments": "count", "packets": "count", "heap_bytes_per_conn": "bytes (mallinfo2 uordblks+hblkhd delta / connections)"},'
     echo '  "throughput": ['
     first=1

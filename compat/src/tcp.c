@@ -254,10 +254,7 @@ static void release(compat_tcp *c)
 
 static void enter(compat_tcp *c, frame *f)
 {
-    f->prev = c->frames;
-    f->dead = false;
-    f->api = false;
-    f->state_seen = false;
+    *f = (frame){.prev = c->frames}; /* two stores: the flags share a word */
     c->frames = f;
 }
 

@@ -191,6 +191,37 @@ bool tp_run(tcp_pair *tp, uint32_t max_ms, uint64_t max_steps)
     return finished(tp);
 }
 
+void tp_settle(tcp_pair *tp, uint32_t ms)
+{
+    for (uint32_t end = tp->now_ms + ms; (int32_t)(tp->now_ms - end) < 0; tp->now_ms++) {
+        while (tern_link_pump(tp->link))
+            ;
+        tern_stack_poll(tp->sa);
+        tern_stack_poll(tp->sb);
+    }
+}
+
+void tp_renew(tcp_pair *tp, uint16_t client_port)
+{
+    memset(&tp->client, 0, sizeof(tp->client));
+    memset(&tp->server, 0, sizeof(tp->server));
+    tp->client.dir = 0;
+    tp->server.dir = 1;
+    tp->client.t = tern_tcp_new(tp->sa, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(tp->client.t != NULL);
+    tern_tcp_set_arg(tp->client.t, &tp->client);
+    tern_tcp_set_callbacks(tp->client.t, on_recv, on_sent, on_err);
+    if (client_port)
+        CU_ASSERT_EQUAL(tern_tcp_bind(tp->client.t, NULL, client_port), 0);
+}
+
+uint16_t tp_client_port(const tcp_pair *tp)
+{
+    tern_tcp_info in;
+    tern_tcp_get_info(tp->client.t, &in);
+    return in.local_port;
+}
+
 void tp_info(tcp_pair *tp, tp_end *e, tern_tcp_info *out)
 {
     (void)tp;

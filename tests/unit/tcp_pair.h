@@ -47,6 +47,15 @@ void tp_start(tcp_pair *tp, uint64_t client_to_server, uint64_t server_to_client
  * virtual time passed, or max_steps iterations ran (0: no bound).
  * Returns true when the transfer finished. */
 bool tp_run(tcp_pair *tp, uint32_t max_ms, uint64_t max_steps);
+/* Moves packets and timers for ms of virtual time more, finished or not
+ * (the last FIN and ACK after both applications closed). */
+void tp_settle(tcp_pair *tp, uint32_t ms);
+/* A second connection after the first finished: both ends start afresh
+ * (counters cleared) and the client gets a new socket, bound to
+ * client_port when not 0.  tp_start then connects it. */
+void tp_renew(tcp_pair *tp, uint16_t client_port);
+/* The client's local port (bound or chosen at connect). */
+uint16_t tp_client_port(const tcp_pair *tp);
 /* Info of an end's live socket, or the last one it saw before closing. */
 void tp_info(tcp_pair *tp, tp_end *e, tern_tcp_info *out);
 void tp_teardown(tcp_pair *tp);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "socket/tcp_impl.h"
+#include "tcp_pair.h"
 #include "unit_suite.h"
 
 enum { WAVE = 5000, KEEP = 7 };
@@ -239,6 +240,44 @@ static void test_shared_handlers(void)
     tern_stack_free(s); /* frees the tables (ASan: no leak) */
 }
 
+/* RFC 9293 3.10.7.4 and RFC 6191: a SYN for a tuple in TIME-WAIT whose
+ * sequence number (or timestamp) is past the old incarnation's opens a new
+ * connection at once.  The server closes first, so its end of the tuple
+ * waits in TIME-WAIT; the client connects again from the same port 50 ms
+ * later.  Answered with an ACK instead (as if the SYN were a stray
+ * segment of the old connection), the client would reset it and try again
+ * only when its SYN's timer fires, a second later. */
+static void test_time_wait_tuple_reopened(void)
+{
+    tcp_pair tp;
+    tp_setup(&tp, NULL, NULL, NULL);
+    CU_ASSERT_EQUAL(tern_tcp_bind(tp.client.t, NULL, 40000), 0);
+    tp_start(&tp, 0, 3000); /* the server sends, then closes first */
+    CU_ASSERT_TRUE_FATAL(tp_run(&tp, 5000, 100000));
+    tp_settle(&tp, 20); /* the client's FIN, the server's ACK */
+    tern_addr srv, cli;
+    tern_addr_set_v4(&srv, 0x020012c6u);
+    tern_addr_set_v4(&cli, 0x010012c6u);
+    tern_tcp *old = tern__tcp_find_tuple(tp.sb, &srv, 5001, &cli, 40000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(old), TERN_TCP_TIME_WAIT);
+    uint64_t resets = tern_stack_stats(tp.sb)->tcp_rst_out + tern_stack_stats(tp.sa)->tcp_rst_out;
+
+    tp_settle(&tp, 30); /* 50 ms after the close */
+    tp_renew(&tp, 40000);
+    CU_ASSERT_EQUAL(tp_client_port(&tp), 40000);
+    uint32_t start = tp.now_ms;
+    tp_start(&tp, 2000, 2000);
+    CU_ASSERT_TRUE(tp_run(&tp, 5000, 100000));
+    CU_ASSERT_EQUAL(tp.client.received, 2000);
+    CU_ASSERT_EQUAL(tp.server.received, 2000);
+    CU_ASSERT_FALSE(tp.client.bad_byte || tp.server.bad_byte);
+    /* At once: no SYN retransmission (its timer is a second), no reset. */
+    CU_ASSERT(tp.now_ms - start < 500);
+    CU_ASSERT_EQUAL(tern_stack_stats(tp.sb)->tcp_rst_out + tern_stack_stats(tp.sa)->tcp_rst_out, resets);
+    tp_teardown(&tp);
+}
+
 TERN_UNIT_SUITE(tcp_table)
 {
     CU_pSuite s = CU_add_suite("tcp/table", NULL, NULL);
@@ -249,4 +288,6 @@ TERN_UNIT_SUITE(tcp_table)
     CU_add_test(s, "callbacks in tables shared per distinct combination; a static table used as is; each abort "
                    "reaches its own err and hook",
                 test_shared_handlers);
+    CU_add_test(s, "a SYN past a TIME-WAIT tuple's old incarnation opens the new connection at once",
+                test_time_wait_tuple_reopened);
 }

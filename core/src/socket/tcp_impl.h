@@ -322,6 +322,8 @@ void tern__tcp_hash_remove(tern_tcp *t);
  * tern__tcp_hash_insert_known). */
 tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener,
                      uint32_t *hash);
+/* The listener a SYN to dport (at m's destination) goes to, or NULL. */
+tern_tcp *tern__tcp_listener_for(tern_stack *s, const tern_ip_meta *m, uint16_t dport);
 bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
 /* Sets t->iss and t->ts_offset for its 4-tuple. */
 void tern__tcp_pick_isn(tern_tcp *t);

@@ -1059,8 +1059,13 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
 
     tern_tcp *listener;
     tern_tcp *t = tern__tcp_lookup(s, m, h->src_port, h->dst_port, &listener, &sg.tuple_hash);
-    if (t && t->state == TERN_TCP_TIME_WAIT && time_wait_reusable(t, h) && listener) {
-        tern__tcp_destroy(t, 0);
+    if (t && t->state == TERN_TCP_TIME_WAIT && time_wait_reusable(t, h) &&
+        (listener = tern__tcp_listener_for(s, m, h->dst_port)) != NULL) {
+        /* A new incarnation of the tuple: the old one makes way, as at the
+         * end of TIME-WAIT (tcp_timer.c slow_fire: quietly, unless the
+         * application still holds refused data). */
+        sg.tuple_hash = t->hash;
+        tern__tcp_destroy(t, t->refused || t->refused_fin ? TERN_ERR_ABRT : 0);
         t = NULL;
     }
     if (t) {

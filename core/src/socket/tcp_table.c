@@ -389,33 +389,48 @@ static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp
     return NULL;
 }
 
-tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener,
-                     uint32_t *hash)
+/* The hash chain and the listeners: out of line, so the last-hit check
+ * that a bulk flow's every segment passes saves no registers for them. */
+static __attribute__((noinline)) tern_tcp *lookup_slow(tern_stack *s, tern_tcp_table *tb, const tern_ip_meta *m,
+                                                       uint16_t sport, uint16_t dport, tern_tcp **listener,
+                                                       uint32_t *hash)
 {
-    tern_tcp_table *tb = tern__tcp_table(s);
-    *listener = NULL;
-    if (!tb)
-        return NULL;
-    tern_tcp *c = tb->last_hit;
-    if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
-        tern_addr_eq(&c->local, &m->dst)) {
-        *hash = c->hash;
-        return c;
-    }
     tern_tcp *t = chain_find(tb, &m->dst, dport, &m->src, sport, hash);
     if (t) {
         tb->last_hit = t;
         return t;
     }
+    *listener = tern__tcp_listener_for(s, m, dport);
+    return NULL;
+}
+
+tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport, uint16_t dport, tern_tcp **listener,
+                     uint32_t *hash)
+{
+    tern_tcp_table *tb = s->tcp;
+    *listener = NULL;
+    if (!tb)
+        return NULL;
+    tern_tcp *c = tb->last_hit;
+    if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
+        tern_addr_eq(&c->local, &m->dst))
+        return c;
+    return lookup_slow(s, tb, m, sport, dport, listener, hash);
+}
+
+tern_tcp *tern__tcp_listener_for(tern_stack *s, const tern_ip_meta *m, uint16_t dport)
+{
+    tern_tcp_table *tb = s->tcp;
+    tern_tcp *best_l = NULL;
     int best = -1;
-    for (tern_tcp *l = tb->listeners; l; l = l->next) {
+    for (tern_tcp *l = tb ? tb->listeners : NULL; l; l = l->next) {
         int score;
         if (listener_matches(l, m, dport, &score) && score > best) {
             best = score;
-            *listener = l;
+            best_l = l;
         }
     }
-    return NULL;
+    return best_l;
 }
 
 /* lwIP 2.1's rule (tcp_bind): the same port collides when both addresses
