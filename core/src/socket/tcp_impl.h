@@ -163,6 +163,8 @@ struct tern_tcp {
     bool accepted;             /* a child the application has seen */
     bool backlog_delayed;
     uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
+    bool in_recovery;          /* (congestion control: here, where a hole was) */
+    uint8_t dupacks;
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
 
     /* Application. */
@@ -175,6 +177,7 @@ struct tern_tcp {
     uint8_t backlog, pending;  /* pending: accepted children the application delayed */
     uint16_t half_open;        /* children in SYN-RECEIVED */
     bool half_open_counted;    /* this child is counted in its listener's half_open */
+    bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
 
     /* Send side (RFC 9293 3.3.1). */
     uint32_t iss, snd_una, snd_nxt, snd_max;
@@ -191,16 +194,14 @@ struct tern_tcp {
     tcp_seg *snd_next_seg;     /* first segment never sent */
     bool fin_queued;           /* FIN is in the send queue */
     bool close_pending;        /* close wanted but no memory for the FIN yet */
-    tern_tcp_state close_state; /* the state queueing that FIN moves to */
-    bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
+    uint8_t close_state;       /* tern_tcp_state queueing that FIN moves to */
+    bool persist;              /* zero-window probing */
     uint32_t sent_pending;     /* acked bytes not yet reported through sent() */
 
     /* Congestion control. */
     uint32_t cwnd, ssthresh;
     uint32_t recover;          /* NewReno/SACK recovery point */
-    bool in_recovery;
     uint32_t recovery_epoch;   /* counts loss-recovery episodes */
-    uint8_t dupacks;
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */
     tcp_cubic cubic;
@@ -217,7 +218,6 @@ struct tern_tcp {
     uint8_t nrtx;              /* consecutive timeouts */
     uint8_t persist_backoff;
     uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
-    bool persist;              /* zero-window probing */
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent, ts_recent_ms;
@@ -229,6 +229,7 @@ struct tern_tcp {
     uint32_t rcv_buf;          /* current buffer size (autotuned) */
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
+    uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
     tcp_ooo *ooo;
     uint32_t ooo_count;
     uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
@@ -240,18 +241,17 @@ struct tern_tcp {
     uint32_t last_rx_ms;
     uint32_t autotune_ms, autotune_bytes;
     uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
-    bool tuned;                /* holds a share of the budget */
 
     /* Timers (tcp_timer.c): one deadline per kind, one stack timer at the
      * earliest of them. */
     tern_timer timer;
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
     uint8_t timers_armed;      /* bit k: kind k is armed */
+    bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
+    bool pace_started;
     uint32_t pace_credit;      /* bytes that may leave now */
     uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
-    bool pace_started;
     uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
-    uint32_t state_since_ms;
 
     /* Counters. */
     uint64_t bytes_acked, bytes_received;
