@@ -97,9 +97,10 @@ typedef struct compat_tcp {
     uint8_t core_type;   /* address family the tern socket was created with */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
-    bool port_zero;      /* the application never asked for a port */
-    bool from_listener;  /* created by accepting a connection */
-    bool quiet_abort;    /* lwIP calls no err callback for this death */
+    bool port_zero : 1;     /* the application never asked for a port */
+    bool from_listener : 1; /* created by accepting a connection */
+    bool quiet_abort : 1;   /* lwIP calls no err callback for this death */
+    bool cc_due : 1;        /* the congestion figures wait for the next pull */
     bool stale;          /* addresses, state or options changed: pull them all */
     bool pushed;         /* the fields below and above hold what was pushed */
     bool nodelay, keepalive, reuse;
@@ -229,24 +230,33 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
  * lwIP does for a CLOSED pcb and touches nothing. */
 static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool, &of(pcb)->slot); }
 
+/* What a freed connection pcb shows, in either layout (one test of the
+ * layout, not one per field). */
+#define CLEAR_CONN(w)                                                                                      \
+    do {                                                                                                   \
+        (w)->refused_data = NULL;                                                                          \
+        (w)->unsent = (w)->unacked = NULL;                                                                 \
+        (w)->recv = NULL;                                                                                  \
+        (w)->sent = NULL;                                                                                  \
+        (w)->errf = NULL;                                                                                  \
+        (w)->poll = NULL;                                                                                  \
+        (w)->connected = NULL;                                                                             \
+        (w)->snd_buf = 0;                                                                                  \
+        (w)->tern = NULL;                                                                                  \
+    } while (0)
+
 /* Back to the pool.  What a program may still read through a stale
  * pointer says CLOSED, nothing queued, no callbacks. */
 static void release(compat_tcp *c)
 {
     P(c)->state = CLOSED;
-    if (!c->listening) {
-        F(c, refused_data) = NULL;
-        F(c, unsent) = F(c, unacked) = NULL;
-        F(c, recv) = NULL;
-        F(c, sent) = NULL;
-        F(c, errf) = NULL;
-        F(c, poll) = NULL;
-        F(c, connected) = NULL;
-        WND_SET(c, snd_buf, 0);
-        F(c, tern) = NULL;
-    } else {
+    if (c->listening) {
         c->u.l.accept = NULL;
         c->u.l.tern = NULL;
+    } else if (c->wide) {
+        CLEAR_CONN(&c->u.w32);
+    } else {
+        CLEAR_CONN(&c->u.w16);
     }
     c->t = NULL;
     tern__pool_put(&pool, &c->slot);
@@ -395,12 +405,18 @@ static void pull_full(compat_tcp *c)
 
 /* The per-segment figures only: what every data callback needs.  The rest
  * of the mirror changes only with the state (core_state pulls it all). */
+static void pull_cc(compat_tcp *c);
 static void pull(compat_tcp *c)
 {
     if (c->stale || c->listening) {
         c->stale = false;
+        c->cc_due = false;
         pull_full(c);
         return;
+    }
+    if (c->cc_due) {
+        c->cc_due = false;
+        pull_cc(c);
     }
     tern_tcp_mirror lv;
     tern_tcp_get_mirror(c->t, &lv);
@@ -581,6 +597,14 @@ static void core_state(void *ctx, tern_tcp *t)
             /* Inside tcp_close or tcp_shutdown on this pcb, which pulls
              * all of it when the core returns (after the FIN left). */
             c->frames->state_seen = true;
+            return;
+        }
+        if (st == TERN_TCP_CLOSE_WAIT) {
+            /* The peer's FIN changes nothing else the mirror shows (data
+             * the same segment acknowledged has its sent callback, which
+             * pulls), and the recv(NULL) callback that follows pulls:
+             * the congestion figures go with that pull. */
+            c->cc_due = true;
             return;
         }
         pull(c);

@@ -413,6 +413,19 @@ static void app_reset(app *a)
     a->pattern_dir = -1;
 }
 
+/* The congestion figures a program reads in its callbacks are the
+ * socket's (a u16_t window field shows them clamped). */
+static void check_cc_mirror(const struct tcp_pcb *pcb)
+{
+    tern_tcp_live lv;
+    tern_tcp_get_live(pcb->tern, &lv);
+    uint32_t max = (tcpwnd_size_t)~0u;
+    CU_ASSERT_EQUAL(pcb->cwnd, lv.cwnd > max ? max : lv.cwnd);
+    CU_ASSERT_EQUAL(pcb->ssthresh, lv.ssthresh > max ? max : lv.ssthresh);
+    CU_ASSERT_EQUAL(pcb->snd_wnd, lv.snd_wnd > max ? max : lv.snd_wnd);
+    CU_ASSERT_EQUAL(pcb->rto, (s16_t)(lv.rto_ms / 500));
+}
+
 static err_t a_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     app *a = arg;
@@ -422,6 +435,7 @@ static err_t a_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         a->fin_calls++;
         /* CLOSE_WAIT, or CLOSING/TIME_WAIT after our own FIN */
         CU_ASSERT(pcb->state == CLOSE_WAIT || pcb->state == CLOSING || pcb->state == TIME_WAIT);
+        check_cc_mirror(pcb); /* refreshed with the state change */
         if (a->act == ACT_CLOSE_ON_FIN) {
             CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
         } else if (a->act == ACT_SHUT_TX_ON_FIN) {
@@ -1079,6 +1093,35 @@ static void test_passive_open_accept(void)
     run(100);
     CU_ASSERT_EQUAL(pb.rx, 8);
     tcp_abort(c);
+    world_down();
+}
+
+/* The congestion figures (cwnd, ssthresh, snd_wnd, rto) move with the
+ * ACKs of the pcb's own data, and the mirror takes them at state changes:
+ * in the recv(NULL) callback of the peer's FIN they are the socket's,
+ * though the ACKs came after the last tcp_output. */
+static void test_cc_mirror_at_fin(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8305);
+    static uint8_t data[4000];
+    CU_ASSERT_EQUAL(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    CU_ASSERT_EQUAL(tcp_output(pcb), ERR_OK);
+    tcpwnd_size_t cwnd_at_output = pcb->cwnd;
+    A.closed = true; /* no tcp_output from the sent callback (it would pull them) */
+    run(100); /* the peer reads and acknowledges */
+    CU_ASSERT_EQUAL(pb.rx, sizeof(data));
+    tern_tcp_live lv;
+    tern_tcp_get_live(pcb->tern, &lv);
+    CU_ASSERT(lv.cwnd > cwnd_at_output); /* slow start grew it: the mirror has to follow */
+    CU_ASSERT_EQUAL(pcb->cwnd, cwnd_at_output); /* not yet: no state change, no tcp_output */
+    tern_tcp_close(pb.t);
+    pb.t = NULL;
+    run(100);
+    CU_ASSERT_EQUAL(A.fin_calls, 1); /* check_cc_mirror ran in it */
+    CU_ASSERT_EQUAL(pcb->state, CLOSE_WAIT);
+    CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
+    run(1000);
     world_down();
 }
 
@@ -1969,6 +2012,7 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "connection refused: err ERR_RST", test_connection_refused);
     CU_add_test(s, "passive open: accept and inheritance", test_passive_open_accept);
     CU_add_test(s, "recv(NULL) on FIN, close in CLOSE_WAIT", test_fin_and_close);
+    CU_add_test(s, "recv(NULL) on FIN sees the congestion figures the ACKs of our data moved", test_cc_mirror_at_fin);
     CU_add_test(s, "active close through TIME_WAIT", test_active_close_time_wait);
     CU_add_test(s, "peer reset: err ERR_RST", test_peer_reset_gives_err_rst);
     CU_add_test(s, "retransmission timeout: err ERR_ABRT", test_retransmission_timeout_gives_err_abrt);
