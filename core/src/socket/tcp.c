@@ -50,14 +50,9 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     tern_tcp_table *tb = tern__tcp_table(s);
     if (!tb)
         return NULL;
-    tern_tcp *t = tb->sock_cache;
-    if (t) {
-        tb->sock_cache = t->next;
-        tb->sock_cached--;
-        memset(t, 0, sizeof(*t));
-    } else if (!(t = calloc(1, sizeof(*t)))) {
+    tern_tcp *t = tcp_free_list_get(&tb->sock_cache, sizeof(*t));
+    if (!t)
         return NULL;
-    }
     t->stack = s;
     t->h = &tern__tcp_no_handlers;
     s->stats.tcp_live++;
@@ -641,13 +636,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
-    if (tb && tb->sock_cached < TCP_SOCK_CACHE_MAX) {
-        t->next = tb->sock_cache;
-        tb->sock_cache = t;
-        tb->sock_cached++;
-        return;
-    }
-    free(t);
+    if (tb)
+        tcp_free_list_put(&tb->sock_cache, t, TCP_SOCK_CACHE_MAX);
+    else
+        free(t);
 }
 
 void tern_tcp_abort(tern_tcp *t)
@@ -752,16 +744,8 @@ void tern__tcp_stack_teardown(tern_stack *s)
         t->listener = NULL;
         tern__tcp_destroy(t, 0); /* quietly: no err callback */
     }
-    while (tb->seg_cache) {
-        tcp_seg *seg = tb->seg_cache;
-        tb->seg_cache = seg->next;
-        free(seg);
-    }
-    while (tb->sock_cache) {
-        tern_tcp *t = tb->sock_cache;
-        tb->sock_cache = t->next;
-        free(t);
-    }
+    tcp_free_list_drain(&tb->seg_cache);
+    tcp_free_list_drain(&tb->sock_cache);
     tern__tcp_profiles_free(tb);
     free(tb->buckets);
     free(tb);

@@ -10,6 +10,9 @@
 #ifndef TERN_TCP_IMPL_H
 #define TERN_TCP_IMPL_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "iface/ip.h"
 #include "stack/stack_impl.h"
 #include "tern/tcp.h"
@@ -260,6 +263,49 @@ struct tern_tcp {
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 };
 
+/* Freed objects of one size kept for reuse, up to a bound: the first
+ * pointer-sized bytes of a kept object link it to the next. */
+typedef struct tcp_free_list {
+    void *head;
+    uint32_t count;
+} tcp_free_list;
+
+/* A zeroed object of size bytes: a kept one, or a new one (NULL when out of
+ * memory). */
+static inline void *tcp_free_list_get(tcp_free_list *fl, size_t size)
+{
+    void *o = fl->head;
+    if (!o)
+        return calloc(1, size);
+    memcpy(&fl->head, o, sizeof(void *));
+    fl->count--;
+    memset(o, 0, size);
+    return o;
+}
+
+/* Keeps o for reuse, or frees it when max are kept already. */
+static inline void tcp_free_list_put(tcp_free_list *fl, void *o, uint32_t max)
+{
+    if (fl->count >= max) {
+        free(o);
+        return;
+    }
+    memcpy(o, &fl->head, sizeof(void *));
+    fl->head = o;
+    fl->count++;
+}
+
+/* Gives everything kept back to malloc. */
+static inline void tcp_free_list_drain(tcp_free_list *fl)
+{
+    while (fl->head) {
+        void *o = fl->head;
+        memcpy(&fl->head, o, sizeof(void *));
+        free(o);
+    }
+    fl->count = 0;
+}
+
 /* The stack's TCP state. */
 typedef struct tern_tcp_table {
     tern_tcp *all;             /* every socket not listening */
@@ -288,14 +334,11 @@ typedef struct tern_tcp_table {
     uint64_t tune_budget, tune_granted;
     uint32_t tune_count, tune_pressure_ms;
     bool tune_pressure;
-    /* Freed send-queue segments kept for reuse (at most TCP_SEG_CACHE_MAX):
-     * a bulk sender makes and frees one per MSS. */
-    struct tcp_seg *seg_cache;
-    uint32_t seg_cached;
-    /* Freed sockets kept for reuse (at most TCP_SOCK_CACHE_MAX, tcp.c):
-     * a churning server skips malloc and free for each connection. */
-    struct tern_tcp *sock_cache;
-    uint32_t sock_cached;
+    /* Freed send-queue segments kept for reuse (at most TCP_SEG_CACHE_MAX,
+     * tcp_output.c): a bulk sender makes and frees one per MSS.  Freed
+     * sockets (at most TCP_SOCK_CACHE_MAX, tcp.c): a churning server skips
+     * malloc and free for each connection. */
+    tcp_free_list seg_cache, sock_cache;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);

@@ -33,13 +33,7 @@ static uint32_t seg_seqlen(const tcp_seg *s)
 tcp_seg *tern__tcp_seg_new(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
-    tcp_seg *seg = tb ? tb->seg_cache : NULL;
-    if (!seg)
-        return calloc(1, sizeof(*seg));
-    tb->seg_cache = seg->next;
-    tb->seg_cached--;
-    memset(seg, 0, sizeof(*seg));
-    return seg;
+    return tb ? tcp_free_list_get(&tb->seg_cache, sizeof(tcp_seg)) : calloc(1, sizeof(tcp_seg));
 }
 
 void tern__tcp_seg_free(tern_tcp *t, tcp_seg *seg)
@@ -47,13 +41,10 @@ void tern__tcp_seg_free(tern_tcp *t, tcp_seg *seg)
     if (seg->p)
         tern_pbuf_free(seg->p);
     tern_tcp_table *tb = t->stack->tcp;
-    if (tb && tb->seg_cached < TCP_SEG_CACHE_MAX) {
-        seg->next = tb->seg_cache;
-        tb->seg_cache = seg;
-        tb->seg_cached++;
-        return;
-    }
-    free(seg);
+    if (tb)
+        tcp_free_list_put(&tb->seg_cache, seg, TCP_SEG_CACHE_MAX);
+    else
+        free(seg);
 }
 
 void tern__tcp_free_queues(tern_tcp *t)
