@@ -334,3 +334,30 @@ SCENARIO(tcp_fin_wait_2_orphan,
     /* lwIP tells the application: err(ERR_ABRT) at the timeout */
     trace("err callbacks: %d", conn->err_calls);
 }
+
+SCENARIO_LWIP_DEVIATES(tcp_time_wait_new_syn,
+         "[RFC 9293 3.10.7.4, RFC 6191] a SYN for a tuple in TIME_WAIT whose sequence number is past "
+         "the old connection's opens the new connection at once (SYN-ACK, accept callback)",
+         "2.1.3 answers the SYN from its TIME_WAIT pcb (tcp_timewait_input) with an ACK of the old "
+         "connection: the peer resets it and connects again only when its SYN times out")
+{
+    struct tcp_peer p, q;
+    struct h_conn *conn;
+    struct cap *c;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    conn = h_established(&p);
+    EXPECT_ERR(h_close(conn), ERR_OK);
+    h_peer_recv(&p);
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_ACK, 2, 2, 0);
+    h_advance(1000);
+    /* The same tuple, a new incarnation: its ISN well past the old one. */
+    h_peer_init(&q, PEER4, PPORT, LOCAL4, LPORT, 1000 + 100000);
+    conn = h_passive_open(&q);
+    EXPECT_EQ(h_accept_calls(), 2);
+    h_peer_data(&q, 1, 10, PKT_PSH);
+    EXPECT_EQ(conn->rx_len, 10);
+    EXPECT_EQ(conn->err_calls, 0);
+}
