@@ -144,19 +144,26 @@ static void test_listeners_apart(void)
     uint32_t found_hash = 0;
     CU_ASSERT_PTR_NULL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &found_hash));
     CU_ASSERT_PTR_EQUAL(found_l, l);
-    /* The hash handed out for a new child is the one its tuple hashes to:
-     * a socket inserted with it is found by the next lookup. */
+    /* The hash handed out for a new child is the one the table computes
+     * for its tuple. */
     tern_tcp *child = tern_tcp_new(s, TERN_ADDR_V4);
     CU_ASSERT_FATAL(child != NULL);
     child->local = local;
     child->remote = m.src;
     child->local_port = 80;
     child->remote_port = 40000;
-    tern__tcp_hash_insert_known(child, found_hash);
+    tern__tcp_hash_insert(child);
+    CU_ASSERT_EQUAL(child->hash, found_hash);
+    /* Found, from the hit caches (the insertion filled its slot), twice;
+     * once gone, not even from there (its memory stays in the socket
+     * cache: a stale entry would still match). */
     uint32_t again = 0;
     CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &again), child);
-    CU_ASSERT_EQUAL(again, found_hash);
+    CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &again), child);
     tern_tcp_abort(child);
+    CU_ASSERT_PTR_NULL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &again));
+    CU_ASSERT_PTR_EQUAL(found_l, l);
+    CU_ASSERT_EQUAL(again, found_hash);
     /* An existing tuple: its connection. */
     tern_addr_set_v4(&m.src, htonl(0xc6130000u | 17u));
     CU_ASSERT_PTR_EQUAL(tern__tcp_lookup(s, &m, 40000, 80, &found_l, &found_hash), conns[17]);

@@ -306,13 +306,21 @@ static inline void tcp_free_list_drain(tcp_free_list *fl)
     fl->count = 0;
 }
 
+#define TCP_HIT_SLOTS 16u
+
 /* The stack's TCP state. */
 typedef struct tern_tcp_table {
     tern_tcp *all;             /* every socket not listening */
     tern_tcp *listeners;       /* sockets in LISTEN: a SYN searches these only */
     tern_tcp **buckets;        /* connection hash */
     uint32_t nbuckets, nhashed;
-    tern_tcp *last_hit;        /* one-entry cache: bulk flows skip the hash */
+    /* Recently found connections: the last one (a bulk flow's every
+     * segment), and one per slot of a cheap unkeyed index of the ports
+     * (tcp_table.c hit_slot: the next segment of a young connection among
+     * many).  Both skip the keyed hash; both are only caches: a collision
+     * an attacker aims costs a hash lookup, nothing more. */
+    tern_tcp *last_hit;
+    tern_tcp *hit[TCP_HIT_SLOTS];
     uint16_t next_port;
     uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
     /* The settings new sockets get, and every distinct settings ever

@@ -7,7 +7,8 @@
  * SipHash-1-3, as Linux's hsiphash for hash tables (a bucket index needs
  * flooding resistance, not a PRF's margin); sequence numbers, cookies and
  * random values keep SipHash-2-4.  A socket keeps its tuple's hash while
- * it is in the table, so leaving it costs no hashing. */
+ * it is in the table, so leaving it costs no hashing; a small cache of
+ * recently found connections (tb->hit) spares most segments the hash. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,13 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
     tb->nbuckets = nbuckets;
 }
 
+/* The hit cache's slot for a segment from remote port sport to local port
+ * dport. */
+static inline unsigned hit_slot(uint16_t sport, uint16_t dport)
+{
+    return (sport ^ (sport >> 4) ^ dport) & (TCP_HIT_SLOTS - 1);
+}
+
 void tern__tcp_hash_insert(tern_tcp *t)
 {
     tern__tcp_hash_insert_known(t, tuple_hash(tern__tcp_table(t->stack), &t->local, t->local_port, &t->remote,
@@ -320,6 +328,9 @@ void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash)
     if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
         rehash(tb, tb->nbuckets * 2);
     t->hash = hash;
+    /* Its next segment (the handshake's ACK, or the peer's SYN-ACK) finds
+     * it here. */
+    tb->hit[hit_slot(t->remote_port, t->local_port)] = t;
     uint32_t h = t->hash & (tb->nbuckets - 1);
     t->hnext = tb->buckets[h];
     tb->buckets[h] = t;
@@ -341,6 +352,9 @@ void tern__tcp_hash_remove(tern_tcp *t)
     }
     t->hashed = false;
     tb->nhashed--;
+    tern_tcp **slot = &tb->hit[hit_slot(t->remote_port, t->local_port)];
+    if (*slot == t)
+        *slot = NULL;
     if (tb->last_hit == t)
         tb->last_hit = NULL;
     /* The table gives back what a wave of connections made it grow to:
@@ -389,15 +403,28 @@ static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp
     return NULL;
 }
 
-/* The hash chain and the listeners: out of line, so the last-hit check
- * that a bulk flow's every segment passes saves no registers for them. */
+/* The hit cache, the hash chain and the listeners: out of line, so the
+ * last-hit check a bulk flow's every segment passes saves no registers for
+ * them. */
+static bool tuple_is(const tern_tcp *c, const tern_ip_meta *m, uint16_t sport, uint16_t dport)
+{
+    return c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
+           tern_addr_eq(&c->local, &m->dst);
+}
+
 static __attribute__((noinline)) tern_tcp *lookup_slow(tern_stack *s, tern_tcp_table *tb, const tern_ip_meta *m,
                                                        uint16_t sport, uint16_t dport, tern_tcp **listener,
                                                        uint32_t *hash)
 {
-    tern_tcp *t = chain_find(tb, &m->dst, dport, &m->src, sport, hash);
-    if (t) {
+    tern_tcp **slot = &tb->hit[hit_slot(sport, dport)];
+    tern_tcp *t = *slot;
+    if (t && tuple_is(t, m, sport, dport)) {
         tb->last_hit = t;
+        return t;
+    }
+    t = chain_find(tb, &m->dst, dport, &m->src, sport, hash);
+    if (t) {
+        tb->last_hit = *slot = t;
         return t;
     }
     *listener = tern__tcp_listener_for(s, m, dport);
@@ -412,8 +439,7 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
     if (!tb)
         return NULL;
     tern_tcp *c = tb->last_hit;
-    if (c && c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
-        tern_addr_eq(&c->local, &m->dst))
+    if (c && tuple_is(c, m, sport, dport))
         return c;
     return lookup_slow(s, tb, m, sport, dport, listener, hash);
 }
