@@ -102,6 +102,23 @@ SCENARIO(tcp_active_close,
     trace("recv(NULL) after tcp_close: %d", conn->fin);
 }
 
+/* A connection accepted from p, closed by us first, the peer's FIN
+ * acknowledged: our end in TIME_WAIT. */
+static struct h_conn *to_time_wait(struct tcp_peer *p)
+{
+    struct h_conn *conn;
+    struct cap *c;
+
+    h_peer_init(p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    conn = h_established(p);
+    EXPECT_ERR(h_close(conn), ERR_OK);
+    h_peer_recv(p);
+    h_peer_send(p, PKT_ACK | PKT_FIN, NULL, 0);
+    c = h_peer_recv(p);
+    EXPECT_SEG(c, p, PKT_ACK, 2, 2, 0);
+    return conn;
+}
+
 SCENARIO(tcp_time_wait_duration,
          "[MUST-13] TIME_WAIT holds the connection for at least 60 s (a FIN retransmitted at 59 s "
          "is still acknowledged, lwIP keeps 2*TCP_MSL = 120 s, tern 60 s) and ends within 5 "
@@ -111,13 +128,7 @@ SCENARIO(tcp_time_wait_duration,
     struct h_conn *conn;
     struct cap *c;
 
-    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
-    conn = h_established(&p);
-    EXPECT_ERR(h_close(conn), ERR_OK);
-    h_peer_recv(&p);
-    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_ACK, 2, 2, 0);
+    conn = to_time_wait(&p);
     h_advance(59000);
     cap_expect_none();
     h_peer_inject(&p, H_PSEQ(&p, 1), p.rcv_nxt, PKT_ACK | PKT_FIN, NULL, 0);
@@ -343,15 +354,8 @@ SCENARIO_LWIP_DEVIATES(tcp_time_wait_new_syn,
 {
     struct tcp_peer p, q;
     struct h_conn *conn;
-    struct cap *c;
 
-    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
-    conn = h_established(&p);
-    EXPECT_ERR(h_close(conn), ERR_OK);
-    h_peer_recv(&p);
-    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_ACK, 2, 2, 0);
+    to_time_wait(&p);
     h_advance(1000);
     /* The same tuple, a new incarnation: its ISN well past the old one. */
     h_peer_init(&q, PEER4, PPORT, LOCAL4, LPORT, 1000 + 100000);
