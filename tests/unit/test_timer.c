@@ -184,6 +184,53 @@ static void test_many_random(void)
     tern_stack_free(s);
 }
 
+/* Re-arming an armed timer re-keys it where it sits in the heap (one sift,
+ * up when the new deadline is earlier, down when later): 2000 timers, every
+ * other one re-armed while armed, half of those earlier and half later
+ * than before; each fires once, at its last deadline, in deadline order. */
+static uint32_t rearm_last;
+static int rearm_fired, rearm_wrong;
+static void rearm_record(tern_timer *t, void *arg)
+{
+    const uint32_t *want = arg;
+    if (t->deadline != *want || fake_now < *want || (int32_t)(t->deadline - rearm_last) < 0)
+        rearm_wrong++;
+    rearm_last = t->deadline;
+    rearm_fired++;
+}
+
+static void test_rearm_in_place_random(void)
+{
+    tern_stack *s = new_stack(0);
+    enum { N = 2000 };
+    tern_timer *t = calloc(N, sizeof(*t));
+    uint32_t *deadline = calloc(N, sizeof(*deadline));
+    srand(11);
+    fake_now = 0;
+    for (int i = 0; i < N; i++) {
+        deadline[i] = 1000 + (uint32_t)(rand() % 8000);
+        tern_timer_init(&t[i], rearm_record, &deadline[i]);
+        CU_ASSERT_TRUE(tern_timer_start(s, &t[i], deadline[i]));
+    }
+    for (int i = 0; i < N; i += 2) {
+        uint32_t d = i % 4 ? deadline[i] / 2 : deadline[i] + (uint32_t)(rand() % 1000);
+        deadline[i] = d;
+        CU_ASSERT_TRUE(tern_timer_start(s, &t[i], d));
+        CU_ASSERT_TRUE(tern_timer_armed(&t[i]));
+    }
+    rearm_last = 0;
+    rearm_fired = rearm_wrong = 0;
+    for (uint32_t now = 0; now <= 10000; now++) {
+        fake_now = now;
+        tern_stack_poll(s);
+    }
+    CU_ASSERT_EQUAL(rearm_fired, N);
+    CU_ASSERT_EQUAL(rearm_wrong, 0);
+    free(t);
+    free(deadline);
+    tern_stack_free(s);
+}
+
 /* A wave of 10 000 timers grows the heap array; as they fire or are
  * stopped, the order stays right and the array shrinks back to its
  * minimum instead of keeping the wave's size. */
@@ -313,6 +360,9 @@ TERN_UNIT_SUITE(timer)
     CU_add_test(s, "32-bit clock wraparound", test_wraparound);
     CU_add_test(s, "re-arming in a callback ends the poll", test_rearm_in_callback_terminates);
     CU_add_test(s, "2000 random timers", test_many_random);
+    CU_add_test(s, "2000 random timers, every other one re-armed in place earlier or later: each fires once, "
+                   "on time, in order",
+                test_rearm_in_place_random);
     CU_add_test(s, "after a wave of 10 000 timers the heap array shrinks back to 64 entries",
                 test_heap_shrinks_after_wave);
     CU_add_test(s, "one clock reading per event: a poll's handlers, a SYN's socket, ISN, SYN-ACK and timers",

@@ -403,15 +403,15 @@ static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp
     return NULL;
 }
 
-/* The hit cache, the hash chain and the listeners: out of line, so the
- * last-hit check a bulk flow's every segment passes saves no registers for
- * them. */
 static bool tuple_is(const tern_tcp *c, const tern_ip_meta *m, uint16_t sport, uint16_t dport)
 {
     return c->local_port == dport && c->remote_port == sport && tern_addr_eq(&c->remote, &m->src) &&
            tern_addr_eq(&c->local, &m->dst);
 }
 
+/* The hit cache, the hash chain and the listeners: out of line, so the
+ * last-hit check a bulk flow's every segment passes saves no registers for
+ * them. */
 static __attribute__((noinline)) tern_tcp *lookup_slow(tern_stack *s, tern_tcp_table *tb, const tern_ip_meta *m,
                                                        uint16_t sport, uint16_t dport, tern_tcp **listener,
                                                        uint32_t *hash)
