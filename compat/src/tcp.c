@@ -299,6 +299,15 @@ static inline uint32_t ip_word(const compat_tcp *c)
     return w;
 }
 
+/* The same word from its four values. */
+static inline uint32_t ip_word_of(u8_t netif_idx, u8_t so_options, u8_t tos, u8_t ttl)
+{
+    uint8_t b[4] = {netif_idx, so_options, tos, ttl};
+    uint32_t w;
+    memcpy(&w, b, sizeof w);
+    return w;
+}
+
 static __attribute__((noinline)) void push_changed(compat_tcp *c)
 {
     u8_t so = P(c)->so_options;
@@ -337,9 +346,16 @@ static inline void push(compat_tcp *c)
 {
     /* netif_idx, so_options, tos and ttl as one word: equal to the word
      * of the last push, and keepalive off, means none of them changed. */
-    if (c->pushed && ip_word(c) == c->ip_word && !(P(c)->so_options & SOF_KEEPALIVE) &&
-        (!c->listening && (P(c)->flags & TF_NODELAY) != 0) == c->nodelay)
+    if (c->pushed && ip_word(c) == c->ip_word && !(P(c)->so_options & SOF_KEEPALIVE)) {
+        /* Nagle is what a program changes most (tcp_nagle_disable in its
+         * accept callback): a store, here. */
+        bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
+        if (nodelay != c->nodelay) {
+            tern_tcp_set_nodelay(c->t, nodelay);
+            c->nodelay = nodelay;
+        }
         return;
+    }
     push_changed(c);
 }
 
@@ -713,6 +729,18 @@ static int core_accept(void *arg, tern_tcp *child, int err)
     P(c)->so_options = (u8_t)(P(l)->so_options & SOF_INHERITED);
     P(c)->netif_idx = P(l)->netif_idx;
     core_setup(c);
+    /* The child has its listener's options already: the pcb's are pushed
+     * where they differ from those (by default they do not). */
+    tern_tcp_options o;
+    tern_tcp_get_options(child, &o);
+    c->nodelay = o.nodelay;
+    c->keepalive = o.keepalive;
+    c->reuse = o.reuse;
+    c->keep_idle = o.keep_idle_ms;
+    c->keep_intvl = o.keep_intvl_ms;
+    c->keep_cnt = o.keep_cnt;
+    c->ip_word = ip_word_of(P(c)->netif_idx, P(c)->so_options, o.tos, o.ttl);
+    c->pushed = true;
     push(c);
     pull(c);
     c->core_type = IP_GET_TYPE(&P(c)->local_ip);
@@ -1223,7 +1251,11 @@ err_t tcp_close(struct tcp_pcb *pcb)
         P(c)->flags |= TF_CLOSEPEND;
         err = ERR_OK;
     }
-    pull_after_close(c, &f);
+    /* From here the pcb is the stack's: "the pcb is deallocated by the TCP
+     * code after a call to tcp_close()" (lwIP's rawapi.txt), so the program
+     * reads nothing more in it.  API calls made on it anyway (a shutdown or
+     * an abort racing the close) find the state, which core_state kept
+     * current, and ask the core the rest: no pull. */
     return err;
 }
 

@@ -65,6 +65,42 @@ SCENARIO(tcp_keepalive_default_off,
     EXPECT_EQ(conn->err_calls, 0);
 }
 
+#define LWIP_KEEPIDLE_MS 7200000u /* lwIP's TCP_KEEPIDLE_DEFAULT: 2 hours */
+
+SCENARIO(tcp_keepalive_inherited,
+         "[MUST-24] a listener's SOF_KEEPALIVE (set after tcp_listen) is inherited by the pcbs it "
+         "accepts, with lwIP's default timing: the first probe after 2 hours idle")
+{
+    struct tcp_peer p;
+    struct tcp_pcb *l;
+    struct h_conn *conn;
+    struct cap *c;
+    u32_t start;
+    int probes = 0;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    l = h_listen(LPORT, 8);
+    ip_set_option(l, SOF_KEEPALIVE);
+    conn = h_passive_open(&p);
+    EXPECT_EQ(conn->pcb->so_options & SOF_KEEPALIVE, SOF_KEEPALIVE);
+    start = h_now();
+    h_advance(LWIP_KEEPIDLE_MS - 1000);
+    cap_expect_none();
+    while (probes == 0 && h_now() - start < LWIP_KEEPIDLE_MS + 2000) {
+        h_advance(100);
+        while (cap_pending()) {
+            c = h_peer_recv(&p);
+            EXPECT(c->wi.pl_len <= 1);
+            EXPECT_EQ(h_seq(&p, c), 0); /* SND.NXT - 1 */
+            trace("probe at %u ms", h_now() - start);
+            probes++;
+        }
+    }
+    EXPECT_EQ(probes, 1);
+    EXPECT(h_now() - start >= LWIP_KEEPIDLE_MS);
+    EXPECT_EQ(conn->err_calls, 0);
+}
+
 static void set_keepalive(struct tcp_pcb *pcb)
 {
     pcb->so_options |= SOF_KEEPALIVE;

@@ -164,6 +164,14 @@ TERN_API void tern_tcp_set_reuse(tern_tcp *t, bool on);
 TERN_API void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
 TERN_API void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);
 
+/* What the setters above set (a child has its listener's). */
+typedef struct tern_tcp_options {
+    bool nodelay, keepalive, reuse;
+    uint8_t ttl, tos;
+    uint32_t keep_idle_ms, keep_intvl_ms, keep_cnt;
+} tern_tcp_options;
+TERN_API void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *out);
+
 typedef struct tern_tcp_info {
     tern_tcp_state state;
     tern_addr local, remote;

@@ -181,6 +181,18 @@ void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos)
     t->tos = tos;
 }
 
+void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *o)
+{
+    *o = (tern_tcp_options){.nodelay = t->nodelay,
+                            .keepalive = t->keepalive,
+                            .reuse = t->reuse,
+                            .ttl = t->ttl,
+                            .tos = t->tos,
+                            .keep_idle_ms = t->keep_idle,
+                            .keep_intvl_ms = t->keep_intvl,
+                            .keep_cnt = t->keep_cnt};
+}
+
 void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
 {
     t->keepalive = on;
