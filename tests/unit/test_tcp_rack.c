@@ -99,6 +99,74 @@ static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
     return r;
 }
 
+/* Counts the server's FINs and loses the first (the server sends no data). */
+typedef struct fin_plan {
+    unsigned seen, dropped;
+} fin_plan;
+
+static bool lose_first_server_fin(void *ctx, int from, const uint8_t *pkt, uint32_t len, uint32_t now)
+{
+    (void)now;
+    fin_plan *fp = ctx;
+    if (from != 1 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+        return false;
+    uint32_t ihl = (pkt[0] & 15u) * 4u;
+    if (!(pkt[ihl + 13] & 0x01))
+        return false;
+    if (fp->seen++ == 0) {
+        fp->dropped++;
+        return true;
+    }
+    return false;
+}
+
+/* The sender's state (CUBIC, HyStart++, PRR, RACK-TLP, the SACK totals)
+ * exists only from a socket's first data: neither end has it after the
+ * handshake, the server that only receives never gets it, its lost FIN is
+ * resent by the RTO all the same, and the handshake's RTT still counts as
+ * RACK's minimum on both ends. */
+static void test_sender_state_from_first_data(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 20, .seed = 43};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.sack = true;
+    fin_plan fp = {0};
+    tp_setup(&tp, &f, &c, &c);
+    tern_link_set_filter(tp.link, lose_first_server_fin, &fp);
+    tp.paused = true;
+    tp_start(&tp, 40 * MSS_TS, 0);
+    tp_run(&tp, 200, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.client.t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
+    CU_ASSERT_PTR_NULL(tp.client.t->fl);
+    CU_ASSERT_PTR_NULL(tp.server.t->fl);
+    /* 20 ms each way: the SYN-ACK's round trip. */
+    CU_ASSERT(tp.server.t->rack_min_rtt_ms >= 40 && tp.server.t->rack_min_rtt_ms <= 41);
+    /* The client writes everything and closes at once (it expects no
+     * data): its socket lives on in FIN-WAIT until the server has it all,
+     * the server's until it has read it all. */
+    tern_tcp *ct = tp.client.t, *st = tp.server.t;
+    tp.paused = false;
+    while (tp.server.received < 20 * MSS_TS && tp.now_ms < 20000)
+        tp_run(&tp, 1, 0);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(ct), TERN_TCP_FIN_WAIT_1);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(st), TERN_TCP_ESTABLISHED);
+    CU_ASSERT_PTR_NOT_NULL(ct->fl);
+    CU_ASSERT_PTR_NULL(st->fl);
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    CU_ASSERT_FALSE(tp.server.bad_byte);
+    CU_ASSERT_EQUAL(tp.server.received, 40 * MSS_TS);
+    tp_settle(&tp, 5000);
+    CU_ASSERT_EQUAL(fp.dropped, 1);
+    CU_ASSERT_EQUAL(fp.seen, 2); /* the FIN again, once */
+    /* The client took the resent FIN: TIME-WAIT (60 s), the server gone. */
+    CU_ASSERT_EQUAL(tern_tcp_get_state(ct), TERN_TCP_TIME_WAIT);
+    CU_ASSERT_EQUAL(tern_stack_stats(tp.sb)->tcp_live, 1); /* its listener */
+    tp_teardown(&tp);
+}
+
 static void print_result(const char *name, const rack_result *r)
 {
     printf("\n    %-44s last byte after %4u ms, %llu lost on purpose: probes %u, RACK-marked %u, rtx %u, rto %u", name,
@@ -191,6 +259,8 @@ static void test_sack_blocks_latest_first(void)
 TERN_UNIT_SUITE(tcp_rack)
 {
     CU_pSuite s = CU_add_suite("tcp/rack", NULL, NULL);
+    CU_add_test(s, "sender state from the first data only; a receiver's lost FIN still resent",
+                test_sender_state_from_first_data);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);
     CU_add_test(s, "no SACK: no probe, the RTO repairs a tail loss", test_tail_loss_no_sack_rto);
     CU_add_test(s, "lost retransmission found by RACK, not the RTO", test_lost_retransmission);

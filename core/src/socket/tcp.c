@@ -173,7 +173,8 @@ void tern_tcp_set_catch_all(tern_tcp *t, bool on) { t->catch_all = on; }
 void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc)
 {
     t->cc = (uint8_t)cc;
-    t->cubic = (tcp_cubic){0};
+    if (t->fl)
+        t->fl->cubic = (tcp_cubic){0};
 }
 void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos)
 {
@@ -420,6 +421,8 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
  * segment that does leave alone is summed then (tern__tcp_seg_sum). */
 static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
 {
+    if (!t->fl && !tern__tcp_flight_get(t))
+        return TERN_ERR_MEM;
     tcp_seg *tail = t->snd_q_tail;
     uint32_t done = 0;
     tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->stack, t->iface_index) : tern__ip_route(t->stack, &t->remote);
@@ -648,10 +651,38 @@ void tern__tcp_destroy(tern_tcp *t, int code)
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
+    tern__tcp_flight_put(t);
     if (tb)
         tcp_free_list_put(&tb->sock_cache, t, TCP_SOCK_CACHE_MAX);
     else
         free(t);
+}
+
+/* The sender's state of a socket about to send its first data: a kept
+ * one, or a new one (the same bound as sockets: with them it is freed and
+ * made again by a churning server whose connections send). */
+tcp_flight *tern__tcp_flight_get(tern_tcp *t)
+{
+    tern_tcp_table *tb = t->stack->tcp;
+    tcp_flight *f = tb ? tcp_free_list_get(&tb->flight_cache, sizeof(*f)) : calloc(1, sizeof(*f));
+    if (!f)
+        return NULL;
+    tern__tcp_cc_flight_init(f);
+    t->fl = f;
+    return f;
+}
+
+void tern__tcp_flight_put(tern_tcp *t)
+{
+    tcp_flight *f = t->fl;
+    if (!f)
+        return;
+    t->fl = NULL;
+    tern_tcp_table *tb = t->stack->tcp;
+    if (tb)
+        tcp_free_list_put(&tb->flight_cache, f, TCP_SOCK_CACHE_MAX);
+    else
+        free(f);
 }
 
 void tern_tcp_abort(tern_tcp *t)
@@ -758,6 +789,7 @@ void tern__tcp_stack_teardown(tern_stack *s)
     }
     tcp_free_list_drain(&tb->seg_cache);
     tcp_free_list_drain(&tb->sock_cache);
+    tcp_free_list_drain(&tb->flight_cache);
     tern__tcp_profiles_free(tb);
     free(tb->buckets);
     free(tb);

@@ -19,18 +19,21 @@
 #define HS_CSS_GROWTH_DIVISOR 4u
 #define HS_CSS_ROUNDS 5u
 
-static void hystart_reset(tern_tcp *t)
+static void hystart_reset(tcp_hystart *h) { *h = (tcp_hystart){.last_min_rtt = UINT32_MAX, .cur_min_rtt = UINT32_MAX}; }
+
+void tern__tcp_cc_flight_init(tcp_flight *f)
 {
-    t->hystart = (tcp_hystart){.last_min_rtt = UINT32_MAX, .cur_min_rtt = UINT32_MAX};
+    f->cubic = (tcp_cubic){0};
+    hystart_reset(&f->hystart);
 }
 
 void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt)
 {
-    tcp_hystart *h = &t->hystart;
     /* Only the initial slow start (RFC 9406 4.2): after a loss ssthresh
-     * already says where the queue overflowed. */
-    if (t->cwnd >= t->ssthresh || t->ssthresh != UINT32_MAX / 2)
+     * already says where the queue overflowed.  Its rounds count data. */
+    if (!t->fl || t->cwnd >= t->ssthresh || t->ssthresh != UINT32_MAX / 2)
         return;
+    tcp_hystart *h = &t->fl->hystart;
     if (rtt < h->cur_min_rtt)
         h->cur_min_rtt = rtt;
     if (h->samples < 0xffff)
@@ -54,7 +57,7 @@ void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt)
  * acknowledged (RFC 9406 4.2). */
 static void hystart_round(tern_tcp *t)
 {
-    tcp_hystart *h = &t->hystart;
+    tcp_hystart *h = &t->fl->hystart;
     if (h->round_open && SEQ_LT(t->snd_una, h->window_end))
         return;
     if (h->round_open) {
@@ -77,11 +80,11 @@ static void hystart_round(tern_tcp *t)
 
 void tern__tcp_cc_init(tern_tcp *t)
 {
-    hystart_reset(t);
+    if (t->fl)
+        tern__tcp_cc_flight_init(t->fl);
     /* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
     t->cwnd = 10u * t->mss;
     t->ssthresh = UINT32_MAX / 2;
-    t->cubic = (tcp_cubic){0};
     t->in_recovery = false;
     t->dupacks = 0;
 }
@@ -89,16 +92,17 @@ void tern__tcp_cc_init(tern_tcp *t)
 static void reno_avoid(tern_tcp *t, uint32_t acked)
 {
     /* cwnd += MSS*MSS/cwnd per ACK, counted in bytes (RFC 5681 3.1, ABC). */
-    t->cubic.ack_bytes += acked;
-    if (t->cubic.ack_bytes >= t->cwnd) {
-        t->cubic.ack_bytes -= t->cwnd;
+    tcp_cubic *c = &t->fl->cubic;
+    c->ack_bytes += acked;
+    if (c->ack_bytes >= t->cwnd) {
+        c->ack_bytes -= t->cwnd;
         t->cwnd += t->mss;
     }
 }
 
 static void cubic_avoid(tern_tcp *t, uint32_t acked)
 {
-    tcp_cubic *c = &t->cubic;
+    tcp_cubic *c = &t->fl->cubic;
     uint32_t now = tern__stack_now(t->stack);
     double mss = t->mss;
     if (c->epoch_ms == 0) {
@@ -130,14 +134,14 @@ static void cubic_avoid(tern_tcp *t, uint32_t acked)
 
 void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
 {
-    if (!acked)
+    if (!acked || !t->fl) /* data acknowledged: t->fl is there */
         return;
     if (t->cwnd < t->ssthresh) {
         /* Slow start with appropriate byte counting (RFC 3465, L = 2),
          * a quarter of it in HyStart++'s conservative phase. */
         uint32_t inc = acked < 2u * t->mss ? acked : 2u * t->mss;
         hystart_round(t);
-        if (t->hystart.css)
+        if (t->fl->hystart.css)
             inc /= HS_CSS_GROWTH_DIVISOR;
         t->cwnd += inc ? inc : 1;
         return;
@@ -155,15 +159,17 @@ static uint32_t reduced_window(tern_tcp *t)
     uint32_t flight = t->snd_nxt - t->snd_una;
     uint32_t base = t->cwnd < flight ? t->cwnd : flight;
     uint32_t w;
-    if (t->cc == TERN_TCP_CC_CUBIC) {
+    if (t->cc == TERN_TCP_CC_CUBIC && t->fl) {
         /* Fast convergence (RFC 9438 4.7). */
-        tcp_cubic *c = &t->cubic;
+        tcp_cubic *c = &t->fl->cubic;
         c->w_max = base < c->w_max ? (uint32_t)(base * (1.0 + CUBIC_BETA) / 2.0) : base;
         c->epoch_ms = 0;
         c->ack_bytes = 0;
         /* RFC 9438 4.6: from the flight, not a cwnd the flow never used
          * (a receiver's window or the application held it back). */
         w = (uint32_t)(base * CUBIC_BETA);
+    } else if (t->cc == TERN_TCP_CC_CUBIC) {
+        w = (uint32_t)(base * CUBIC_BETA); /* a SYN or FIN timed out: no epoch to end */
     } else {
         w = base / 2; /* RFC 5681 (4) */
     }
@@ -179,7 +185,7 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
      * one segment delivered (RFC 6937 3, DeliveredData). */
     uint32_t flight = t->snd_max - t->snd_una;
     uint32_t dup = t->sack_ok ? 0 : (uint32_t)t->dupacks * t->mss;
-    t->prr = (tcp_prr){.recover_fs = flight ? flight : 1, .delivered = dup, .dup_est = dup < flight ? dup : flight};
+    t->fl->prr = (tcp_prr){.recover_fs = flight ? flight : 1, .delivered = dup, .dup_est = dup < flight ? dup : flight};
 }
 
 /* RFC 6937 3: sndcnt, with the Slow Start Reduction Bound (PRR-SSRB).
@@ -189,7 +195,7 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
  * ssthresh no faster than slow start. */
 void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack)
 {
-    tcp_prr *r = &t->prr;
+    tcp_prr *r = &t->fl->prr; /* in recovery: there is a flight */
     uint32_t raw = t->snd_nxt - t->snd_una;
     if (!t->sack_ok) {
         /* No SACK: a duplicate ACK is one segment delivered; a partial ACK
@@ -240,14 +246,16 @@ void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack)
 
 void tern__tcp_cc_on_timeout(tern_tcp *t)
 {
-    hystart_reset(t); /* slow start again from one segment (RFC 9406 4.3) */
+    if (t->fl)
+        hystart_reset(&t->fl->hystart); /* slow start again from one segment (RFC 9406 4.3) */
     if (!t->in_recovery || t->nrtx <= 1)
         t->ssthresh = reduced_window(t);
     t->cwnd = t->mss; /* loss window (RFC 5681 3.1) */
     t->in_recovery = false;
     t->recover = t->snd_max;
     t->dupacks = 0;
-    t->cubic.epoch_ms = 0;
+    if (t->fl)
+        t->fl->cubic.epoch_ms = 0;
 }
 
 void tern__tcp_cc_exit_recovery(tern_tcp *t)

@@ -84,7 +84,6 @@ typedef struct tcp_rack {
     uint32_t xmit_ms;    /* send time of the most recently sent segment known delivered */
     uint32_t end_seq;    /* that segment's end */
     uint32_t rtt_ms;     /* its round-trip time */
-    uint32_t min_rtt_ms; /* smallest RTT seen (UINT32_MAX: none yet) */
     uint32_t fack;       /* highest sequence known delivered */
     uint32_t fack_before; /* fack before the ACK being processed */
     bool valid;          /* a delivered segment was seen */
@@ -129,6 +128,24 @@ typedef struct tcp_cubic {
     uint32_t w_est;      /* Reno-friendly estimate (bytes) */
     uint32_t ack_bytes;  /* acked bytes not yet turned into growth */
 } tcp_cubic;
+
+/* What only a sender needs: congestion avoidance (CUBIC's state, Reno's
+ * byte count), HyStart++, PRR, RACK-TLP and the SACK scoreboard's totals.
+ * A socket gets it with its first byte of data to send (queue_data in
+ * tcp.c) and keeps it until it is freed; a connection that never sends
+ * data (a relay's accepted connection waiting for its upstream, a flow that
+ * only receives, a listener) holds none of it.  SYNs and FINs alone need
+ * none of it: code that runs for them reads t->fl == NULL as "no data was
+ * ever sent" (their RTT still feeds SRTT and RACK's minimum RTT). */
+typedef struct tcp_flight {
+    tcp_cubic cubic;
+    tcp_prr prr;
+    tcp_hystart hystart;
+    tcp_rack rack;
+    tcp_tlp tlp;
+    uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
+    uint32_t high_sacked;      /* highest sequence a SACK block covered */
+} tcp_flight;
 
 /* What a socket waits for.  A socket holds one stack timer, armed at the
  * earliest deadline of these kinds (tcp_timer.c): 32 bytes and one heap
@@ -205,17 +222,12 @@ struct tern_tcp {
     uint32_t cwnd, ssthresh;
     uint32_t recover;          /* NewReno/SACK recovery point */
     uint32_t recovery_epoch;   /* counts loss-recovery episodes */
-    uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
-    uint32_t high_sacked;      /* highest sequence a SACK block covered */
-    tcp_cubic cubic;
-    tcp_prr prr;
-    tcp_hystart hystart;
-    tcp_rack rack;
-    tcp_tlp tlp;
+    tcp_flight *fl;            /* NULL until the socket has data to send */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
     int32_t srtt8, rttvar4;
     uint32_t rto;
+    uint32_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (UINT32_MAX: none yet) */
     uint32_t rtt_seq, rtt_start; /* Karn-safe sample in flight (no timestamps) */
     bool rtt_timing;
     uint8_t nrtx;              /* consecutive timeouts */
@@ -233,6 +245,7 @@ struct tern_tcp {
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
     uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
+    uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
     tcp_ooo *ooo;
     uint32_t ooo_count;
     uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
@@ -243,7 +256,6 @@ struct tern_tcp {
     bool ack_now;
     uint32_t last_rx_ms;
     uint32_t autotune_ms, autotune_bytes;
-    uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
 
     /* Timers (tcp_timer.c): one deadline per kind, one stack timer at the
      * earliest of them. */
@@ -346,7 +358,7 @@ typedef struct tern_tcp_table {
      * tcp_output.c): a bulk sender makes and frees one per MSS.  Freed
      * sockets (at most TCP_SOCK_CACHE_MAX, tcp.c): a churning server skips
      * malloc and free for each connection. */
-    tcp_free_list seg_cache, sock_cache;
+    tcp_free_list seg_cache, sock_cache, flight_cache;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
@@ -485,10 +497,23 @@ void tern__tcp_arm_delack(tern_tcp *t);
 void tern__tcp_arm_slow(tern_tcp *t);
 void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
 
+/* tcp.c: the sender's state, made with its first data (NULL when out of
+ * memory), given back with the socket. */
+tcp_flight *tern__tcp_flight_get(tern_tcp *t);
+void tern__tcp_flight_put(tern_tcp *t);
+/* The SACK scoreboard's total: 0 before any data. */
+static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl ? t->fl->sacked_bytes : 0; }
+
 /* tcp_rack.c: RACK-TLP (RFC 8985), for connections with SACK. */
 void tern__tcp_rack_init(tern_tcp *t);
 /* An ACK is about to be processed (before its SACK blocks). */
-static inline void tern__tcp_rack_ack_begin(tern_tcp *t) { t->rack.fack_before = t->rack.fack; }
+static inline void tern__tcp_rack_ack_begin(tern_tcp *t)
+{
+    if (t->fl)
+        t->fl->rack.fack_before = t->fl->rack.fack;
+}
+/* A tail loss probe's timeout runs as the rtx timer. */
+static inline bool tern__tcp_tlp_armed(const tern_tcp *t) { return t->fl && t->fl->tlp.armed; }
 /* A segment was newly acknowledged or SACKed by the segment h. */
 void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_repr *h);
 /* Marks segments RACK deems lost; returns how many were newly marked and
@@ -507,6 +532,8 @@ void tern__tcp_rack_recover(tern_tcp *t);
 
 /* tcp_cc.c */
 void tern__tcp_cc_init(tern_tcp *t);
+/* A new sender's state: no CUBIC epoch, HyStart++ before its first round. */
+void tern__tcp_cc_flight_init(tcp_flight *f);
 void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
 void tern__tcp_cc_on_loss(tern_tcp *t);     /* fast retransmit: enter recovery */
 void tern__tcp_cc_on_timeout(tern_tcp *t);  /* RTO */

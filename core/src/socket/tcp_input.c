@@ -207,9 +207,13 @@ static uint32_t seg_seqlen(const tcp_seg *s)
     return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
-/* Marks queued segments the peer reports holding (RFC 2018). */
+/* Marks queued segments the peer reports holding (RFC 2018).  Only data
+ * is SACKed: without any ever sent (t->fl NULL) there is nothing to mark. */
 static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
 {
+    tcp_flight *f = t->fl;
+    if (!f)
+        return;
     for (uint8_t i = 0; i < h->sack_count; i++) {
         uint32_t l = h->sack[i].left, r = h->sack[i].right;
         /* Ignore blocks outside what we sent (RFC 2883 D-SACKs included). */
@@ -221,12 +225,12 @@ static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
             if (!s->sacked && s->len && SEQ_GEQ(s->seq, l) && SEQ_LEQ(s->seq + s->len, r)) {
                 s->sacked = true;
                 s->lost = false;
-                t->sacked_bytes += s->len;
+                f->sacked_bytes += s->len;
                 tern__tcp_rack_delivered(t, s, h);
             }
         }
-        if (SEQ_GT(r, t->high_sacked) || t->high_sacked == 0)
-            t->high_sacked = r;
+        if (SEQ_GT(r, f->high_sacked) || f->high_sacked == 0)
+            f->high_sacked = r;
     }
 }
 
@@ -235,22 +239,26 @@ static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
 static void mark_losses(tern_tcp *t)
 {
     bool any = false;
+    uint32_t sacked = tern__tcp_sacked_bytes(t);
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
-        if (t->sack_ok && t->sacked_bytes && SEQ_GEQ(s->seq, t->high_sacked))
+        if (t->sack_ok && sacked && SEQ_GEQ(s->seq, t->fl->high_sacked))
             break;
         if (!s->sacked && s->epoch != t->recovery_epoch) {
             s->lost = true;
             any = true;
-            if (!t->sack_ok || !t->sacked_bytes)
+            if (!t->sack_ok || !sacked)
                 break;
         }
     }
     (void)any;
 }
 
-/* Without SACK: NewReno's fast retransmit on three duplicate ACKs. */
+/* Without SACK: NewReno's fast retransmit on three duplicate ACKs.  A
+ * socket that never sent data has only a SYN or FIN out: the RTO's. */
 static void enter_recovery(tern_tcp *t)
 {
+    if (!t->fl)
+        return;
     tern__tcp_cc_on_loss(t);
     t->in_recovery = true;
     t->recovery_epoch++;
@@ -285,7 +293,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
     }
     tern__tcp_rack_ack_begin(t);
     bool was_in_recovery = t->in_recovery, dupack = false;
-    uint32_t una_before = t->snd_una, sacked_before = t->sacked_bytes;
+    uint32_t una_before = t->snd_una, sacked_before = tern__tcp_sacked_bytes(t);
     if (t->sack_ok && h->sack_count)
         take_sack(t, h);
 
@@ -301,7 +309,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 t->snd_next_seg = seg->next;
             data_acked += seg->len;
             if (seg->sacked)
-                t->sacked_bytes -= seg->len;
+                t->fl->sacked_bytes -= seg->len; /* only data is SACKed (take_sack) */
             else
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
@@ -329,8 +337,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
         tern__tcp_tune_snd(t);
         t->bytes_acked += data_acked;
         t->sent_pending += data_acked;
-        if (SEQ_GT(ack, t->high_sacked))
-            t->high_sacked = ack;
+        if (t->fl && SEQ_GT(ack, t->fl->high_sacked))
+            t->fl->high_sacked = ack;
 
         /* Round-trip sample: timestamps when both sides use them, else
          * one timed segment at a time (Karn's rule in send_seg). */
@@ -382,7 +390,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
     /* In fast recovery every ACK sets what may leave (RFC 6937):
      * DeliveredData = change in SND.UNA + change in SACKed bytes. */
     if (was_in_recovery && t->in_recovery)
-        tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (t->sacked_bytes - sacked_before), dupack);
+        tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (tern__tcp_sacked_bytes(t) - sacked_before), dupack);
 
     while (t->sent_pending && t->h->sent) {
         uint32_t n = t->sent_pending;

@@ -322,7 +322,7 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
     }
     seg->sent_ms = now;
     if (t->in_recovery) {
-        t->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3) */
+        t->fl->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3); recovery means a flight */
         t->prr_sent += seg_seqlen(seg);
     }
 }
@@ -332,7 +332,7 @@ static void after_sent(tern_tcp *t, uint32_t end)
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
     /* A probe timeout restarts with every new transmission (RFC 8985 7.2). */
-    if (!tern__tcp_timer_armed(t, TCP_TIMER_RTX) || t->persist || t->tlp.armed)
+    if (!tern__tcp_timer_armed(t, TCP_TIMER_RTX) || t->persist || tern__tcp_tlp_armed(t))
         tern__tcp_arm_rtx(t);
 }
 

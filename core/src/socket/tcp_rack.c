@@ -36,11 +36,7 @@ static bool sent_after(uint32_t t1, uint32_t s1, uint32_t t2, uint32_t s2)
     return (int32_t)(t1 - t2) > 0 || (t1 == t2 && SEQ_GT(s1, s2));
 }
 
-void tern__tcp_rack_init(tern_tcp *t)
-{
-    t->rack = (tcp_rack){.min_rtt_ms = UINT32_MAX};
-    t->tlp = (tcp_tlp){0};
-}
+void tern__tcp_rack_init(tern_tcp *t) { t->rack_min_rtt_ms = UINT32_MAX; }
 
 void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_repr *h)
 {
@@ -49,6 +45,7 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
     uint32_t now = tern__stack_now(t->stack);
     uint32_t end = seg->seq + seg_seqlen(seg);
     uint32_t rtt = now - seg->sent_ms;
+    tcp_flight *f = t->fl;
     (void)h;
     if (seg->rtx) {
         /* RFC 8985 6.2 step 2: this ACK may be for an earlier
@@ -56,59 +53,64 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
          * timestamp echo: a receiver echoes the last in-order segment's
          * TSval (RFC 7323 4.3), so an out-of-order probe's SACK always
          * looks older; Linux uses the minimum RTT alone too.) */
-        if (t->rack.min_rtt_ms != UINT32_MAX && rtt < t->rack.min_rtt_ms)
+        if (t->rack_min_rtt_ms != UINT32_MAX && rtt < t->rack_min_rtt_ms)
             return;
     } else {
         /* Step 3: a never-retransmitted segment delivered below the
          * highest one delivered by earlier ACKs arrived out of order.
          * (Not this ACK's: its cumulative part and its SACK blocks are
          * news of the same moment.) */
-        if (t->rack.valid && SEQ_LT(end, t->rack.fack_before))
-            t->rack.reord = true;
-        if (rtt < t->rack.min_rtt_ms)
-            t->rack.min_rtt_ms = rtt;
+        if (f && f->rack.valid && SEQ_LT(end, f->rack.fack_before))
+            f->rack.reord = true;
+        if (rtt < t->rack_min_rtt_ms)
+            t->rack_min_rtt_ms = rtt;
     }
-    if (!t->rack.valid || SEQ_GT(end, t->rack.fack))
-        t->rack.fack = end;
-    if (!t->rack.valid || sent_after(seg->sent_ms, end, t->rack.xmit_ms, t->rack.end_seq)) {
-        t->rack.valid = true;
-        t->rack.xmit_ms = seg->sent_ms;
-        t->rack.end_seq = end;
-        t->rack.rtt_ms = rtt;
+    /* A SYN or FIN of a socket that never sent data: only its RTT counts
+     * (no data of it can be lost). */
+    if (!f)
+        return;
+    if (!f->rack.valid || SEQ_GT(end, f->rack.fack))
+        f->rack.fack = end;
+    if (!f->rack.valid || sent_after(seg->sent_ms, end, f->rack.xmit_ms, f->rack.end_seq)) {
+        f->rack.valid = true;
+        f->rack.xmit_ms = seg->sent_ms;
+        f->rack.end_seq = end;
+        f->rack.rtt_ms = rtt;
     }
 }
 
 /* RFC 8985 6.2 step 4. */
-static uint32_t reo_wnd(const tern_tcp *t)
+static uint32_t reo_wnd(const tern_tcp *t, const tcp_flight *f)
 {
-    if (!t->rack.reord && (t->in_recovery || t->sacked_bytes >= DUPTHRESH * t->mss))
+    if (!f->rack.reord && (t->in_recovery || f->sacked_bytes >= DUPTHRESH * t->mss))
         return 0;
-    uint32_t w = t->rack.min_rtt_ms == UINT32_MAX ? 0 : t->rack.min_rtt_ms / 4;
+    uint32_t w = t->rack_min_rtt_ms == UINT32_MAX ? 0 : t->rack_min_rtt_ms / 4;
     uint32_t srtt = (uint32_t)(t->srtt8 >> 3);
     if (w > srtt)
         w = srtt;
     /* The clock ticks in milliseconds: on a sub-millisecond path that has
      * reordered, a zero window would call every reordering a loss. */
-    return t->rack.reord && w < 1 ? 1 : w;
+    return f->rack.reord && w < 1 ? 1 : w;
 }
 
 uint32_t tern__tcp_rack_detect(tern_tcp *t)
 {
-    if (!t->sack_ok || !t->rack.valid)
+    tcp_flight *f = t->fl;
+    if (!t->sack_ok || !f || !f->rack.valid)
         return 0;
     /* Only a delivered segment sent after an undelivered one shows a loss;
      * with nothing SACKed and no retransmission outstanding there is none. */
-    if (!t->sacked_bytes && !t->in_recovery) {
+    if (!f->sacked_bytes && !t->in_recovery) {
         tern__tcp_timer_clear(t, TCP_TIMER_RACK);
         return 0;
     }
     uint32_t now = tern__stack_now(t->stack);
-    uint32_t wait = t->rack.rtt_ms + reo_wnd(t);
+    uint32_t wait = f->rack.rtt_ms + reo_wnd(t, f);
     uint32_t marked = 0, timeout = 0;
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
         if (s->sacked || s->lost)
             continue;
-        if (!sent_after(t->rack.xmit_ms, t->rack.end_seq, s->sent_ms, s->seq + seg_seqlen(s)))
+        if (!sent_after(f->rack.xmit_ms, f->rack.end_seq, s->sent_ms, s->seq + seg_seqlen(s)))
             continue;
         int32_t remaining = (int32_t)(s->sent_ms + wait - now);
         if (remaining <= 0) {
@@ -137,8 +139,8 @@ void tern__tcp_rack_recover(tern_tcp *t)
     t->recover = t->snd_max;
     t->fast_retransmits++;
     t->sack_recoveries++;
-    t->tlp.active = false;
-    t->tlp.armed = false;
+    t->fl->tlp.active = false; /* detect found a loss: there is a flight */
+    t->fl->tlp.armed = false;
     tern__tcp_prr_on_ack(t, 0, false); /* PRR paces the repair (RFC 6937) */
 }
 
@@ -155,7 +157,8 @@ void tern__tcp_rack_timer_fire(tern_tcp *t)
 
 uint32_t tern__tcp_tlp_timeout(const tern_tcp *t)
 {
-    if (!t->sack_ok || t->in_recovery || t->tlp.active || t->nrtx || !t->srtt8 ||
+    /* Without data sent there is no probe: a lone SYN or FIN is the RTO's. */
+    if (!t->sack_ok || !t->fl || t->in_recovery || t->fl->tlp.active || t->nrtx || !t->srtt8 ||
         t->persist || t->snd_una == t->snd_max)
         return 0;
     switch (t->state) {
@@ -180,7 +183,8 @@ uint32_t tern__tcp_tlp_timeout(const tern_tcp *t)
 
 void tern__tcp_tlp_fire(tern_tcp *t)
 {
-    t->tlp.armed = false;
+    tcp_flight *f = t->fl; /* a probe was armed: there is a flight */
+    f->tlp.armed = false;
     uint32_t before = t->snd_max;
     bool sent_new = tern__tcp_send_one_new(t);
     if (!sent_new) {
@@ -202,30 +206,31 @@ void tern__tcp_tlp_fire(tern_tcp *t)
         }
         tern__tcp_retransmit_seg(t, last);
     }
-    t->tlp.active = true;
-    t->tlp.retrans = !sent_new || SEQ_LEQ(t->snd_max, before);
-    t->tlp.end_seq = t->snd_max;
+    f->tlp.active = true;
+    f->tlp.retrans = !sent_new || SEQ_LEQ(t->snd_max, before);
+    f->tlp.end_seq = t->snd_max;
     t->tlp_probes++;
     tern__tcp_arm_rtx(t); /* the RTO now (a probe is outstanding) */
 }
 
 void tern__tcp_tlp_on_ack(tern_tcp *t, const tern_tcp_repr *h, bool advanced)
 {
-    if (!t->tlp.active || SEQ_LT(h->ack, t->tlp.end_seq))
+    tcp_flight *f = t->fl;
+    if (!f || !f->tlp.active || SEQ_LT(h->ack, f->tlp.end_seq))
         return;
     /* RFC 2883: a first SACK block below the cumulative ACK is a D-SACK,
      * the peer got a segment twice: the original and the probe both came. */
     bool dsack = h->sack_count && SEQ_LEQ(h->sack[0].right, h->ack);
-    if (!t->tlp.retrans || dsack) {
-        t->tlp.active = false;
-    } else if (SEQ_GT(h->ack, t->tlp.end_seq)) {
+    if (!f->tlp.retrans || dsack) {
+        f->tlp.active = false;
+    } else if (SEQ_GT(h->ack, f->tlp.end_seq)) {
         /* Past the probe and no sign of a duplicate: the probe repaired a
          * loss, which calls for the congestion response of fast recovery
          * (RFC 8985 7.4.2). */
-        t->tlp.active = false;
+        f->tlp.active = false;
         tern__tcp_cc_on_loss(t);
     } else if (!advanced && !h->sack_count) {
         /* A duplicate ACK at the probe's end: both copies arrived. */
-        t->tlp.active = false;
+        f->tlp.active = false;
     }
 }

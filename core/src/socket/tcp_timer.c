@@ -94,16 +94,18 @@ void tern__tcp_arm_rtx(tern_tcp *t)
         return;
     }
     if (t->snd_una == t->snd_max) {
-        t->tlp.armed = false;
+        if (t->fl)
+            t->fl->tlp.armed = false;
         tern__tcp_timer_clear(t, TCP_TIMER_RTX);
         return;
     }
     uint32_t rto = backed_off(t, t->rto, t->nrtx);
     /* A tail loss probe first, at the latest when the RTO would fire
      * (RFC 8985 7.2: PTO = min(PTO, RTO)). */
-    uint32_t pto = tern__tcp_tlp_timeout(t);
-    t->tlp.armed = pto != 0;
-    tern__tcp_timer_set(t, TCP_TIMER_RTX, t->tlp.armed && pto < rto ? pto : rto);
+    uint32_t pto = tern__tcp_tlp_timeout(t); /* 0 without t->fl */
+    if (t->fl)
+        t->fl->tlp.armed = pto != 0;
+    tern__tcp_timer_set(t, TCP_TIMER_RTX, pto && pto < rto ? pto : rto);
 }
 
 void tern__tcp_arm_delack(tern_tcp *t)
@@ -184,7 +186,7 @@ static void rtx_fire(tern_tcp *t)
     }
     if (t->snd_una == t->snd_max)
         return;
-    if (t->tlp.armed) {
+    if (tern__tcp_tlp_armed(t)) {
         tern__tcp_tlp_fire(t);
         return;
     }
@@ -216,8 +218,10 @@ static void rtx_fire(tern_tcp *t)
     tern__tcp_cc_on_timeout(t);
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->sacked = s->lost = false;
-    t->sacked_bytes = 0;
-    t->tlp.active = false;
+    if (t->fl) {
+        t->fl->sacked_bytes = 0;
+        t->fl->tlp.active = false;
+    }
     tern__tcp_timer_clear(t, TCP_TIMER_RACK);
     t->snd_next_seg = t->snd_q;
     t->snd_nxt = t->snd_una;
