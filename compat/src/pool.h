@@ -32,9 +32,17 @@
 
 /* The first member of every pooled object. */
 typedef struct tern_pool_slot {
-    struct tern_pool_slot *next_free, *prev_free; /* free queue links (while free) */
-    uint32_t live;                                /* TERN_POOL_LIVE while in use */
-    uint32_t gen;                                 /* times this slot was freed */
+    union {
+        /* While the slot is free: its links in the free queue. */
+        struct {
+            struct tern_pool_slot *next_free, *prev_free;
+        };
+        /* While it is live: two pointers its owner would otherwise keep
+         * beside the slot (zero when handed out). */
+        void *owner[2];
+    };
+    uint32_t live; /* TERN_POOL_LIVE while in use */
+    uint32_t gen;  /* times this slot was freed */
 } tern_pool_slot;
 
 #define TERN_POOL_LIVE 0x4c495645u /* "LIVE"; anything else: free */

@@ -84,10 +84,11 @@ typedef struct frame {
 } frame;
 
 typedef struct compat_tcp {
-    tern_pool_slot slot; /* says whether the pcb is live; survives free */
+    /* Says whether the pcb is live; survives free.  While the pcb is live,
+     * slot.owner links a connection pcb into the refresh watch (watch_*
+     * below) and a listener into the listeners' list. */
+    tern_pool_slot slot;
     tern_tcp *t;
-    struct compat_tcp *next_listener;
-    struct compat_tcp *watch_prev, *watch_next; /* refresh watch queue (connection pcbs) */
     frame *frames;
     uint32_t watch_due;  /* when the watch looks next */
     /* What the tern socket was last told (push skips what did not change). */
@@ -113,7 +114,8 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-_Static_assert(offsetof(compat_tcp, u) == 96, "compat_tcp's header grew: pack it");
+/* 72 bytes and a 288-byte pcb: 368-byte slots (strides are multiples of 16). */
+_Static_assert(offsetof(compat_tcp, u) == 72, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
 #define pool TERN_COMPAT_USE(pool)
@@ -138,15 +140,23 @@ TERN_COMPAT_VAR(bool, watch_timer_ready);
 /* Pcbs the watch has looked at (tests count them: a tick's cost). */
 _Thread_local unsigned long tern__compat_tcp_watch_visits;
 
+/* The pcb's neighbours in its watch queue, and a listener's next. */
+static compat_tcp *watch_prev(const compat_tcp *c) { return c->slot.owner[0]; }
+static compat_tcp *watch_next(const compat_tcp *c) { return c->slot.owner[1]; }
+static void set_watch_prev(compat_tcp *c, compat_tcp *p) { c->slot.owner[0] = p; }
+static void set_watch_next(compat_tcp *c, compat_tcp *n) { c->slot.owner[1] = n; }
+static compat_tcp *next_listener(const compat_tcp *c) { return c->slot.owner[1]; }
+static void set_next_listener(compat_tcp *c, compat_tcp *n) { c->slot.owner[1] = n; }
+
 static void watch_append(compat_tcp *c, uint8_t level, uint32_t now)
 {
     watch_queue *q = &watch[level];
     c->watch_level = level;
     c->watch_due = now + (WATCH_BASE_MS << level);
-    c->watch_next = NULL;
-    c->watch_prev = q->tail;
+    set_watch_next(c, NULL);
+    set_watch_prev(c, q->tail);
     if (q->tail)
-        q->tail->watch_next = c;
+        set_watch_next(q->tail, c);
     else
         q->head = c;
     q->tail = c;
@@ -155,17 +165,19 @@ static void watch_append(compat_tcp *c, uint8_t level, uint32_t now)
 static void watch_unlink(compat_tcp *c)
 {
     watch_queue *q = &watch[c->watch_level];
-    if (c->watch_prev)
-        c->watch_prev->watch_next = c->watch_next;
+    compat_tcp *prev = watch_prev(c), *next = watch_next(c);
+    if (prev)
+        set_watch_next(prev, next);
     else if (q->head == c)
-        q->head = c->watch_next;
+        q->head = next;
     else
         return; /* not in the watch */
-    if (c->watch_next)
-        c->watch_next->watch_prev = c->watch_prev;
+    if (next)
+        set_watch_prev(next, prev);
     else
-        q->tail = c->watch_prev;
-    c->watch_prev = c->watch_next = NULL;
+        q->tail = prev;
+    set_watch_prev(c, NULL);
+    set_watch_next(c, NULL);
 }
 
 static void watch_fire(tern_timer *tm, void *arg);
@@ -279,9 +291,12 @@ static bool leave(compat_tcp *c, frame *f)
 
 static void listeners_remove(compat_tcp *c)
 {
-    for (compat_tcp **pp = &listeners; *pp; pp = &(*pp)->next_listener) {
-        if (*pp == c) {
-            *pp = c->next_listener;
+    for (compat_tcp *o = listeners, *prev = NULL; o; prev = o, o = next_listener(o)) {
+        if (o == c) {
+            if (prev)
+                set_next_listener(prev, next_listener(c));
+            else
+                listeners = next_listener(c);
             return;
         }
     }
@@ -982,7 +997,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     }
     if (P(c)->so_options & SOF_REUSEADDR) {
         /* lwIP's SO_REUSE rule: one listener per local address and port. */
-        for (compat_tcp *o = listeners; o; o = o->next_listener) {
+        for (compat_tcp *o = listeners; o; o = next_listener(o)) {
             if (P(o)->local_port == P(c)->local_port && ip_addr_cmp(&P(o)->local_ip, &P(c)->local_ip)) {
                 res = ERR_USE;
                 goto done;
@@ -1028,7 +1043,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     push(l);
     pull(l);
     IP_SET_TYPE_VAL(P(l)->remote_ip, IP_GET_TYPE(&P(l)->local_ip));
-    l->next_listener = listeners;
+    set_next_listener(l, listeners);
     listeners = l;
     /* The pcb given is freed, as lwIP frees it. */
     for (frame *f = c->frames; f; f = f->prev)
