@@ -72,7 +72,6 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
-    tern__tcp_pace_init(t);
     tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }
@@ -267,17 +266,17 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .srtt_ms = (uint32_t)(t->srtt8 >> 3),
         .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
         .rto_ms = t->rto,
-        .bytes_acked = t->bytes_acked,
+        .bytes_acked = t->fl ? t->fl->bytes_acked : 0,
         .bytes_received = t->bytes_received,
         .retransmits = t->retransmits,
-        .fast_retransmits = t->fast_retransmits,
+        .fast_retransmits = t->fl ? t->fl->fast_retransmits : 0,
         .rto_timeouts = t->rto_timeouts,
-        .sack_recoveries = t->sack_recoveries,
+        .sack_recoveries = t->fl ? t->fl->sack_recoveries : 0,
         .dupacks_in = t->dupacks_in,
         .challenge_acks = t->challenge_acks,
-        .tlp_probes = t->tlp_probes,
-        .rack_marked_lost = t->rack_marked_lost,
-        .prr_sent = t->prr_sent,
+        .tlp_probes = t->fl ? t->fl->tlp_probes : 0,
+        .rack_marked_lost = t->fl ? t->fl->rack_marked_lost : 0,
+        .prr_sent = t->fl ? t->fl->prr_sent : 0,
         .has_refused_data = t->refused != NULL || t->refused_fin,
         .refused_data = t->refused ? t->refused->p : NULL,
         .has_unsent = t->snd_next_seg != NULL,

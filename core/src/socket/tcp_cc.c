@@ -134,7 +134,7 @@ static void cubic_avoid(tern_tcp *t, uint32_t acked)
 
 void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked)
 {
-    if (!acked || !t->fl) /* data acknowledged: t->fl is there */
+    if (!acked) /* data acknowledged (acked > 0) means data was queued: t->fl is there */
         return;
     if (t->cwnd < t->ssthresh) {
         /* Slow start with appropriate byte counting (RFC 3465, L = 2),

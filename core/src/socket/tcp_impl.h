@@ -145,6 +145,15 @@ typedef struct tcp_flight {
     tcp_tlp tlp;
     uint32_t sacked_bytes;     /* bytes of snd_q marked sacked */
     uint32_t high_sacked;      /* highest sequence a SACK block covered */
+    /* Pacing (tcp_pace.c): a lone SYN or FIN is not paced. */
+    bool pace_started;
+    uint32_t pace_credit;      /* bytes that may leave now */
+    uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
+    uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
+    /* Counters of what only data has (tern_tcp_info). */
+    uint32_t fast_retransmits, sack_recoveries, tlp_probes, rack_marked_lost;
+    uint64_t bytes_acked;
+    uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_flight;
 
 /* What a socket waits for.  A socket holds one stack timer, armed at the
@@ -186,6 +195,7 @@ struct tern_tcp {
     bool in_recovery;          /* (congestion control: here, where a hole was) */
     uint8_t dupacks;
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
+    tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
 
     /* Application. */
     void *arg;
@@ -216,13 +226,11 @@ struct tern_tcp {
     bool close_pending;        /* close wanted but no memory for the FIN yet */
     uint8_t close_state;       /* tern_tcp_state queueing that FIN moves to */
     bool persist;              /* zero-window probing */
-    uint32_t sent_pending;     /* acked bytes not yet reported through sent() */
 
     /* Congestion control. */
     uint32_t cwnd, ssthresh;
     uint32_t recover;          /* NewReno/SACK recovery point */
     uint32_t recovery_epoch;   /* counts loss-recovery episodes */
-    tcp_flight *fl;            /* NULL until the socket has data to send */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
     int32_t srtt8, rttvar4;
@@ -245,10 +253,9 @@ struct tern_tcp {
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
     uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
-    uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
-    tcp_ooo *ooo;
     uint32_t ooo_count;
     uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
+    tcp_ooo *ooo;
     tcp_ooo *refused, *refused_tail; /* data the application refused, oldest first */
     bool refused_fin;
     bool fin_rcvd;             /* FIN received in sequence */
@@ -263,16 +270,11 @@ struct tern_tcp {
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
     uint8_t timers_armed;      /* bit k: kind k is armed */
     bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
-    bool pace_started;
-    uint32_t pace_credit;      /* bytes that may leave now */
-    uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
     uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
 
     /* Counters. */
-    uint64_t bytes_acked, bytes_received;
-    uint32_t retransmits, fast_retransmits, rto_timeouts, sack_recoveries, dupacks_in, challenge_acks;
-    uint32_t tlp_probes, rack_marked_lost;
-    uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
+    uint64_t bytes_received;
+    uint32_t retransmits, rto_timeouts, dupacks_in, challenge_acks; /* the rest: tcp_flight */
 };
 
 /* Freed objects of one size kept for reuse, up to a bound: the first
@@ -546,7 +548,6 @@ void tern__tcp_prr_on_ack(tern_tcp *t, uint32_t delivered, bool dupack);
 void tern__tcp_cc_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
 
 /* tcp_pace.c: send pacing at a rate from cwnd and SRTT. */
-void tern__tcp_pace_init(tern_tcp *t);
 bool tern__tcp_pace_active(const tern_tcp *t);
 /* Bytes new data may send now (UINT32_MAX: pacing is off). */
 uint32_t tern__tcp_pace_room(tern_tcp *t);

@@ -263,9 +263,9 @@ static void enter_recovery(tern_tcp *t)
     t->in_recovery = true;
     t->recovery_epoch++;
     t->recover = t->snd_max;
-    t->fast_retransmits++;
+    t->fl->fast_retransmits++;
     if (t->sack_ok)
-        t->sack_recoveries++;
+        t->fl->sack_recoveries++;
     mark_losses(t);
     tern__tcp_prr_on_ack(t, 0, false); /* the fast retransmit, and what PRR allows beside it */
 }
@@ -293,6 +293,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
     }
     tern__tcp_rack_ack_begin(t);
     bool was_in_recovery = t->in_recovery, dupack = false;
+    uint32_t sent_pending = 0; /* acked bytes for the sent() callback */
     uint32_t una_before = t->snd_una, sacked_before = tern__tcp_sacked_bytes(t);
     if (t->sack_ok && h->sack_count)
         take_sack(t, h);
@@ -335,8 +336,9 @@ static bool take_ack(tern_tcp *t, segment *sg)
             t->snd_nxt = ack;
         t->snd_queued -= data_acked > t->snd_queued ? t->snd_queued : data_acked;
         tern__tcp_tune_snd(t);
-        t->bytes_acked += data_acked;
-        t->sent_pending += data_acked;
+        if (data_acked) /* data: t->fl is there */
+            t->fl->bytes_acked += data_acked;
+        sent_pending = data_acked;
         if (t->fl && SEQ_GT(ack, t->fl->high_sacked))
             t->fl->high_sacked = ack;
 
@@ -392,15 +394,12 @@ static bool take_ack(tern_tcp *t, segment *sg)
     if (was_in_recovery && t->in_recovery)
         tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (tern__tcp_sacked_bytes(t) - sacked_before), dupack);
 
-    while (t->sent_pending && t->h->sent) {
-        uint32_t n = t->sent_pending;
-        t->sent_pending = 0;
+    if (sent_pending && t->h->sent) {
         tcp_enter(t);
-        t->h->sent(t->arg, t, n);
+        t->h->sent(t->arg, t, sent_pending);
         if (!tern__tcp_leave(t))
             return false;
     }
-    t->sent_pending = 0;
     return true;
 }
 

@@ -24,13 +24,6 @@
 #define PACE_CA_PERCENT 120u /* Linux's tcp_pacing_ca_ratio */
 #define PACE_MIN_SRTT_MS 5u
 
-void tern__tcp_pace_init(tern_tcp *t)
-{
-    t->pace_credit = 0;
-    t->pace_stamp_ms = 0;
-    t->pace_started = false;
-}
-
 /* Bytes per second: cwnd x ratio / SRTT.  0 when pacing is off for this
  * socket now. */
 static uint64_t pace_rate(const tern_tcp *t)
@@ -55,39 +48,49 @@ static uint32_t pace_depth(const tern_tcp *t, uint64_t rate)
     return d > INT32_MAX ? INT32_MAX : (uint32_t)d;
 }
 
+/* The bucket refilled for the time since it was last: what may leave. */
+static __attribute__((noinline)) uint32_t refill(tern_tcp *t, tcp_flight *f, uint64_t rate)
+{
+    uint32_t now = tern__stack_now(t->stack);
+    uint32_t depth = pace_depth(t, rate);
+    if (!f->pace_started) {
+        /* The first paced send may burst as an initial window would. */
+        f->pace_started = true;
+        f->pace_credit = depth;
+    } else {
+        uint64_t add = (uint64_t)(now - f->pace_stamp_ms) * rate / 1000u;
+        uint64_t c = (uint64_t)f->pace_credit + add;
+        f->pace_credit = c > depth ? depth : (uint32_t)c;
+    }
+    f->pace_stamp_ms = now;
+    return f->pace_credit;
+}
+
 uint32_t tern__tcp_pace_room(tern_tcp *t)
 {
     uint64_t rate = pace_rate(t);
-    if (!rate)
+    /* Unpaced (most sockets, every segment): a leaf that returns at once.
+     * A lone SYN or FIN (no t->fl) leaves when it may. */
+    if (!rate || !t->fl)
         return UINT32_MAX;
-    uint32_t now = tern__stack_now(t->stack);
-    uint32_t depth = pace_depth(t, rate);
-    if (!t->pace_started) {
-        /* The first paced send may burst as an initial window would. */
-        t->pace_started = true;
-        t->pace_credit = depth;
-    } else {
-        uint64_t add = (uint64_t)(now - t->pace_stamp_ms) * rate / 1000u;
-        uint64_t c = (uint64_t)t->pace_credit + add;
-        t->pace_credit = c > depth ? depth : (uint32_t)c;
-    }
-    t->pace_stamp_ms = now;
-    return t->pace_credit;
+    return refill(t, t->fl, rate);
 }
 
 void tern__tcp_pace_sent(tern_tcp *t, uint32_t len)
 {
-    if (!t->pace_started)
+    tcp_flight *f = t->fl;
+    if (!f || !f->pace_started)
         return;
-    t->pace_credit = len < t->pace_credit ? t->pace_credit - len : 0;
+    f->pace_credit = len < f->pace_credit ? f->pace_credit - len : 0;
 }
 
 void tern__tcp_pace_wait(tern_tcp *t, uint32_t len)
 {
-    uint64_t rate = pace_rate(t);
+    tcp_flight *f = t->fl;
+    uint64_t rate = f ? pace_rate(t) : 0;
     if (!rate || tern__tcp_timer_armed(t, TCP_TIMER_PACE))
         return;
-    uint32_t need = len > t->pace_credit ? len - t->pace_credit : 1;
+    uint32_t need = len > f->pace_credit ? len - f->pace_credit : 1;
     uint64_t ms = ((uint64_t)need * 1000u + rate - 1) / rate;
     tern__tcp_timer_set(t, TCP_TIMER_PACE, ms ? (uint32_t)(ms > 1000 ? 1000 : ms) : 1);
 }

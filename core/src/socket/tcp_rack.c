@@ -120,7 +120,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
             timeout = (uint32_t)remaining;
         }
     }
-    t->rack_marked_lost += marked;
+    f->rack_marked_lost += marked;
     if (timeout)
         tern__tcp_timer_set(t, TCP_TIMER_RACK, timeout);
     else
@@ -137,8 +137,8 @@ void tern__tcp_rack_recover(tern_tcp *t)
     t->in_recovery = true;
     t->recovery_epoch++;
     t->recover = t->snd_max;
-    t->fast_retransmits++;
-    t->sack_recoveries++;
+    t->fl->fast_retransmits++;
+    t->fl->sack_recoveries++;
     t->fl->tlp.active = false; /* detect found a loss: there is a flight */
     t->fl->tlp.armed = false;
     tern__tcp_prr_on_ack(t, 0, false); /* PRR paces the repair (RFC 6937) */
@@ -209,7 +209,7 @@ void tern__tcp_tlp_fire(tern_tcp *t)
     f->tlp.active = true;
     f->tlp.retrans = !sent_new || SEQ_LEQ(t->snd_max, before);
     f->tlp.end_seq = t->snd_max;
-    t->tlp_probes++;
+    f->tlp_probes++;
     tern__tcp_arm_rtx(t); /* the RTO now (a probe is outstanding) */
 }
 

@@ -52,12 +52,14 @@ static uint64_t share(const tern_tcp_table *tb)
 }
 
 static uint32_t rcv_extra(const tern_tcp *t) { return t->rcv_buf > t->cfg->rcv_buf ? t->rcv_buf - t->cfg->rcv_buf : 0; }
+/* Only a socket with data to send holds a send grant. */
+static uint32_t snd_grant(const tern_tcp *t) { return t->fl ? t->fl->snd_grant : 0; }
 
 /* Moves the socket's grant by delta bytes (either sign). */
 static void account(tern_tcp *t, tern_tcp_table *tb, int64_t delta)
 {
     tb->tune_granted = (uint64_t)((int64_t)tb->tune_granted + delta);
-    bool holds = rcv_extra(t) > 0 || t->snd_grant > 0;
+    bool holds = rcv_extra(t) > 0 || snd_grant(t) > 0;
     if (holds != t->tuned) {
         t->tuned = holds;
         if (holds)
@@ -127,9 +129,10 @@ uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want)
     if (!tb)
         return base;
     uint64_t extra = want - base;
-    uint64_t may = t->snd_grant + room(tb);
+    uint32_t held = snd_grant(t);
+    uint64_t may = held + room(tb);
     if (under_pressure(tb, tern__stack_now(t->stack)) && may > share(tb))
-        may = share(tb) > t->snd_grant ? share(tb) : t->snd_grant;
+        may = share(tb) > held ? share(tb) : held;
     if (extra > may) {
         extra = may;
         mark_pressure(tb, tern__stack_now(t->stack));
@@ -143,10 +146,10 @@ void tern__tcp_tune_snd(tern_tcp *t)
     if (!tb)
         return;
     uint32_t g = t->snd_queued > t->cfg->snd_buf ? t->snd_queued - t->cfg->snd_buf : 0;
-    if (g == t->snd_grant)
-        return;
-    int64_t delta = (int64_t)g - (int64_t)t->snd_grant;
-    t->snd_grant = g;
+    if (g == snd_grant(t))
+        return; /* always so without data */
+    int64_t delta = (int64_t)g - (int64_t)t->fl->snd_grant;
+    t->fl->snd_grant = g;
     account(t, tb, delta);
 }
 
@@ -155,8 +158,9 @@ void tern__tcp_tune_release(tern_tcp *t)
     tern_tcp_table *tb = t->stack->tcp;
     if (!tb || !t->tuned)
         return;
-    int64_t held = (int64_t)rcv_extra(t) + t->snd_grant;
-    t->snd_grant = 0;
+    int64_t held = (int64_t)rcv_extra(t) + snd_grant(t);
+    if (t->fl)
+        t->fl->snd_grant = 0;
     t->rcv_buf = t->cfg->rcv_buf;
     account(t, tb, -held);
 }
