@@ -114,7 +114,7 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-/* 72 bytes and a 288-byte pcb: 368-byte slots (strides are multiples of 16). */
+/* 72 bytes and a 280-byte pcb: 352-byte slots (strides are multiples of 16). */
 _Static_assert(offsetof(compat_tcp, u) == 72, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
@@ -254,7 +254,6 @@ static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool
         (w)->poll = NULL;                                                                                  \
         (w)->connected = NULL;                                                                             \
         (w)->snd_buf = 0;                                                                                  \
-        (w)->tern = NULL;                                                                                  \
     } while (0)
 
 /* Back to the pool.  What a program may still read through a stale
@@ -264,7 +263,6 @@ static void release(compat_tcp *c)
     P(c)->state = CLOSED;
     if (c->listening) {
         c->u.l.accept = NULL;
-        c->u.l.tern = NULL;
     } else if (c->wide) {
         CLEAR_CONN(&c->u.w32);
     } else {
@@ -398,10 +396,8 @@ static void pull_full(compat_tcp *c)
     ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&in.local));
     ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&in.remote));
     P(c)->local_port = in.local_port;
-    if (c->listening) {
-        c->u.l.tern = c->t;
+    if (c->listening)
         return;
-    }
     P(c)->remote_port = in.remote_port;
     tcpflags_t fl = (tcpflags_t)(P(c)->flags & ~(TF_WND_SCALE | TF_TIMESTAMP | TF_SACK | TF_FIN));
     if (in.ts_ok)
@@ -431,7 +427,6 @@ static void pull_full(compat_tcp *c)
     F(c, refused_data) = (struct pbuf *)(uintptr_t)in.refused_data;
     F(c, snd_scale) = in.snd_wscale;
     F(c, rcv_scale) = in.rcv_wscale;
-    F(c, tern) = c->t;
 }
 
 /* The per-segment figures only: what every data callback needs.  The rest
@@ -1231,6 +1226,13 @@ err_t tcp_recv_null(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         return tcp_close(pcb);
     }
     return ERR_OK;
+}
+
+struct tern_tcp *tern_lwip_tcp_socket(const struct tcp_pcb *pcb)
+{
+    if (!pcb || dead(pcb))
+        return NULL;
+    return of(pcb)->t;
 }
 
 /* ---- closing ---- */

@@ -278,10 +278,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: sent %lu (acknowledged %lu) received %lu %s\n", is_server ? "server" : "client", sent,
             acked, received, ok ? "ok" : "FAILED");
 #ifdef INTEROP_TERN
-    if (!ok && conn && conn->tern) {
+    if (!ok && conn && tern_lwip_tcp_socket(conn)) {
         /* What tern's socket looked like when the transfer stopped. */
         tern_tcp_info ti;
-        tern_tcp_get_info(conn->tern, &ti);
+        tern_tcp_get_info(tern_lwip_tcp_socket(conn), &ti);
         fprintf(stderr,
                 "%s: tern %s snd_wnd %u cwnd %u ssthresh %u rto %u srtt %u rcv_wnd %u unsent %d unacked %d "
                 "rtx %u fast %u rto_timeouts %u sack_rec %u dupacks %u challenge %u\n",

@@ -418,7 +418,7 @@ static void app_reset(app *a)
 static void check_cc_mirror(const struct tcp_pcb *pcb)
 {
     tern_tcp_live lv;
-    tern_tcp_get_live(pcb->tern, &lv);
+    tern_tcp_get_live(tern_lwip_tcp_socket(pcb), &lv);
     uint32_t max = (tcpwnd_size_t)~0u;
     CU_ASSERT_EQUAL(pcb->cwnd, lv.cwnd > max ? max : lv.cwnd);
     CU_ASSERT_EQUAL(pcb->ssthresh, lv.ssthresh > max ? max : lv.ssthresh);
@@ -750,7 +750,7 @@ static void test_constants(void)
     CU_ASSERT(offsetof(struct tcp_pcb, snd_buf) < offsetof(struct tcp_pcb, unsent));
     CU_ASSERT(offsetof(struct tcp_pcb, unacked) < offsetof(struct tcp_pcb, refused_data));
     CU_ASSERT(offsetof(struct tcp_pcb, refused_data) < offsetof(struct tcp_pcb, keep_idle));
-    CU_ASSERT(offsetof(struct tcp_pcb, keep_cnt) < offsetof(struct tcp_pcb, tern));
+    CU_ASSERT(offsetof(struct tcp_pcb, keep_cnt) < offsetof(struct tcp_pcb, rcv_scale));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, state), offsetof(struct tcp_pcb, state));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, local_port), offsetof(struct tcp_pcb, local_port));
 }
@@ -765,7 +765,7 @@ static void test_new_defaults(void)
     world_up();
     struct tcp_pcb *pcb = tcp_new();
     CU_ASSERT_PTR_NOT_NULL_FATAL(pcb);
-    CU_ASSERT_PTR_NOT_NULL(pcb->tern);
+    CU_ASSERT_PTR_NOT_NULL(tern_lwip_tcp_socket(pcb));
     CU_ASSERT_PTR_NULL(tcp_new_ip_type(99));
     struct tcp_pcb *v6 = tcp_new_ip_type(IPADDR_TYPE_V6);
     CU_ASSERT_PTR_NOT_NULL_FATAL(v6);
@@ -777,6 +777,8 @@ static void test_new_defaults(void)
     CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
     CU_ASSERT_EQUAL(A.err_calls, 0);
     CU_ASSERT(FREED(pcb));
+    CU_ASSERT_PTR_NULL(tern_lwip_tcp_socket(pcb)); /* no socket behind a freed pcb */
+    CU_ASSERT_PTR_NULL(tern_lwip_tcp_socket(NULL));
     /* Aborting one calls err(ERR_ABRT) after freeing it (lwIP's tcp_abandon). */
     A.pcb = v6;
     tcp_arg(v6, &A);
@@ -1112,7 +1114,7 @@ static void test_cc_mirror_at_fin(void)
     run(100); /* the peer reads and acknowledges */
     CU_ASSERT_EQUAL(pb.rx, sizeof(data));
     tern_tcp_live lv;
-    tern_tcp_get_live(pcb->tern, &lv);
+    tern_tcp_get_live(tern_lwip_tcp_socket(pcb), &lv);
     CU_ASSERT(lv.cwnd > cwnd_at_output); /* slow start grew it: the mirror has to follow */
     CU_ASSERT_EQUAL(pcb->cwnd, cwnd_at_output); /* not yet: no state change, no tcp_output */
     tern_tcp_close(pb.t);
@@ -1632,7 +1634,7 @@ static void test_narrow_window_layout(void)
     CU_ASSERT_EQUAL(pcb->mss, 536);
     CU_ASSERT_PTR_EQUAL(pcb->recv, tcp_recv_null);
     CU_ASSERT_EQUAL(pcb->keep_idle, TCP_KEEPIDLE_DEFAULT);
-    CU_ASSERT_PTR_NOT_NULL(pcb->tern);
+    CU_ASSERT_PTR_NOT_NULL(tern_lwip_tcp_socket(raw));
     A.pcb = raw;
     tcp_arg(raw, &A);
     tcp_recv(raw, a_recv);
@@ -1709,7 +1711,7 @@ static void test_autotune_narrow_sndbuf(void)
         run(5);
         tcp_output(raw); /* the mirror is pulled here */
         tern_tcp_info in;
-        tern_tcp_get_info(pcb->tern, &in);
+        tern_tcp_get_info(tern_lwip_tcp_socket(raw), &in);
         if (in.snd_buf > most_room)
             most_room = in.snd_buf;
         /* The u16_t field is the socket's room, clamped to 0xffff. */

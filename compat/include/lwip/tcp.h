@@ -135,7 +135,6 @@ struct tcp_pcb_listen {
     tcp_accept_fn accept;
     u8_t backlog;
     u8_t accepts_pending;
-    struct tern_tcp *tern; /* tern's socket behind this pcb (private) */
 };
 
 /* Layouts checked by lwip_init (lwip/priv/tern_opts.h). */
@@ -143,8 +142,7 @@ struct tcp_pcb_listen {
     TERN_LAYOUT_IP_PCB(X, T) X(T, next, "") X(T, callback_arg, "") X(T, state, "") X(T, prio, "")          \
     X(T, local_port, "")
 #define TERN_LAYOUT_TCP_PCB_LISTEN(X, T)                                                                   \
-    TERN_LAYOUT_TCP_PCB_COMMON(X, T) X(T, accept, "") X(T, backlog, "") X(T, accepts_pending, "")          \
-    X(T, tern, "")
+    TERN_LAYOUT_TCP_PCB_COMMON(X, T) X(T, accept, "") X(T, backlog, "") X(T, accepts_pending, "")
 TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAYOUT_TCP_PCB_LISTEN)
 
 /* struct tcp_pcb's members with the window type as a parameter: libtern
@@ -203,8 +201,7 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
     u8_t persist_probe;                                                                                    \
     u8_t keep_cnt_sent;                                                                                    \
     u8_t snd_scale;                                                                                        \
-    u8_t rcv_scale;                                                                                        \
-    struct tern_tcp *tern /* tern's socket behind this pcb (private) */
+    u8_t rcv_scale
 
 struct tcp_pcb {
     TERN_TCP_PCB_MEMBERS(tcpwnd_size_t);
@@ -224,13 +221,17 @@ struct tcp_pcb {
     X(T, refused_data, "") X(T, listener, "") X(T, sent, "") X(T, recv, "") X(T, connected, "")            \
     X(T, poll, "") X(T, errf, "") X(T, ts_lastacksent, "") X(T, ts_recent, "") X(T, keep_idle, "")        \
     X(T, keep_intvl, "") X(T, keep_cnt, "") X(T, persist_cnt, "") X(T, persist_backoff, "")                \
-    X(T, persist_probe, "") X(T, keep_cnt_sent, "") X(T, snd_scale, "") X(T, rcv_scale, "") X(T, tern, "")
+    X(T, persist_probe, "") X(T, keep_cnt_sent, "") X(T, snd_scale, "") X(T, rcv_scale, "")
 TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB, struct tcp_pcb, TERN_LAYOUT_TCP_PCB)
 
 /* Application program's interface. */
 /* tern extension: buffer autotuning on (1) or off (0) for connections made
  * from now on, or back to lwipopts.h's TERN_AUTOTUNE (-1). */
 TERN_API void tern_lwip_autotune(int on);
+/* tern extension: the tern socket behind a pcb (connection or listener),
+ * for tern_tcp_get_info and the rest of tern's API (tern/tcp.h); NULL once
+ * the pcb is freed. */
+TERN_API struct tern_tcp *tern_lwip_tcp_socket(const struct tcp_pcb *pcb);
 TERN_API struct tcp_pcb *tcp_new(void);
 TERN_API struct tcp_pcb *tcp_new_ip_type(u8_t type);
 
