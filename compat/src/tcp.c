@@ -390,43 +390,43 @@ static uint32_t mirror_rcv_wnd(uint32_t wnd, uint32_t unread)
 /* Everything: after a state change, a bind, a connect, a listen. */
 static void pull_full(compat_tcp *c)
 {
-    tern_tcp_info in;
-    tern_tcp_get_info(c->t, &in);
-    P(c)->state = (enum tcp_state)in.state;
-    ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&in.local));
-    ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&in.remote));
-    P(c)->local_port = in.local_port;
+    tern_tcp_tuple tu;
+    tern_tcp_live lv;
+    tern_tcp_get_tuple(c->t, &tu);
+    tern_tcp_get_live(c->t, &lv);
+    P(c)->state = (enum tcp_state)lv.state;
+    ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&tu.local));
+    ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&tu.remote));
+    P(c)->local_port = tu.local_port;
     if (c->listening)
         return;
-    P(c)->remote_port = in.remote_port;
+    P(c)->remote_port = tu.remote_port;
     tcpflags_t fl = (tcpflags_t)(P(c)->flags & ~(TF_WND_SCALE | TF_TIMESTAMP | TF_SACK | TF_FIN));
-    if (in.ts_ok)
+    if (tu.ts_ok)
         fl |= TF_TIMESTAMP;
-    if (in.sack_ok)
+    if (tu.sack_ok)
         fl |= TF_SACK;
-    if (in.snd_wscale || in.rcv_wscale)
+    if (tu.snd_wscale || tu.rcv_wscale)
         fl |= TF_WND_SCALE;
-    if (in.state >= TERN_TCP_FIN_WAIT_1 && in.state != TERN_TCP_CLOSE_WAIT)
+    if (lv.state >= TERN_TCP_FIN_WAIT_1 && lv.state != TERN_TCP_CLOSE_WAIT)
         fl |= TF_FIN; /* our FIN is queued or sent */
     P(c)->flags = fl;
     /* lwIP's mss leaves the timestamp option in; tcp_mss() takes it out. */
-    F(c, mss) = (u16_t)(in.mss + (in.ts_ok ? 12 : 0));
-    uint32_t rto = in.rto_ms / 500;
+    F(c, mss) = (u16_t)(lv.mss + (tu.ts_ok ? 12 : 0));
+    uint32_t rto = lv.rto_ms / 500;
     F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
-    tern_tcp_live lv;
-    tern_tcp_get_live(c->t, &lv);
     WND_SET(c, rcv_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
     WND_SET(c, rcv_ann_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
-    WND_SET(c, cwnd, in.cwnd);
-    WND_SET(c, ssthresh, in.ssthresh);
-    WND_SET(c, snd_wnd, in.snd_wnd);
-    WND_SET(c, snd_buf, in.snd_buf);
-    F(c, snd_queuelen) = in.snd_queuelen;
-    F(c, unsent) = in.has_unsent ? MARKER : NULL;
-    F(c, unacked) = in.has_unacked ? MARKER : NULL;
-    F(c, refused_data) = (struct pbuf *)(uintptr_t)in.refused_data;
-    F(c, snd_scale) = in.snd_wscale;
-    F(c, rcv_scale) = in.rcv_wscale;
+    WND_SET(c, cwnd, lv.cwnd);
+    WND_SET(c, ssthresh, lv.ssthresh);
+    WND_SET(c, snd_wnd, lv.snd_wnd);
+    WND_SET(c, snd_buf, lv.snd_buf);
+    F(c, snd_queuelen) = lv.snd_queuelen;
+    F(c, unsent) = lv.has_unsent ? MARKER : NULL;
+    F(c, unacked) = lv.has_unacked ? MARKER : NULL;
+    F(c, refused_data) = (struct pbuf *)(uintptr_t)lv.refused_data;
+    F(c, snd_scale) = tu.snd_wscale;
+    F(c, rcv_scale) = tu.rcv_wscale;
 }
 
 /* The per-segment figures only: what every data callback needs.  The rest

@@ -198,6 +198,17 @@ typedef struct tern_tcp_info {
 
 TERN_API void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *out);
 
+/* The endpoints and what the handshake settled: what a layer that mirrors
+ * the socket copies when its state changes (tern_tcp_get_info has it too,
+ * with every counter). */
+typedef struct tern_tcp_tuple {
+    tern_addr local, remote;
+    uint16_t local_port, remote_port;
+    bool ts_ok, sack_ok;
+    uint8_t snd_wscale, rcv_wscale;
+} tern_tcp_tuple;
+TERN_API void tern_tcp_get_tuple(const tern_tcp *t, tern_tcp_tuple *out);
+
 /* The figures that change with every segment, cheaply (for layers that
  * mirror them after each event, as the lwIP compatibility layer does). */
 typedef struct tern_tcp_live {

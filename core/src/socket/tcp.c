@@ -248,6 +248,18 @@ void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread
     *rcv_unread = t->rcv_app_unread;
 }
 
+void tern_tcp_get_tuple(const tern_tcp *t, tern_tcp_tuple *o)
+{
+    o->local = t->local;
+    o->remote = t->remote;
+    o->local_port = t->local_port;
+    o->remote_port = t->remote_port;
+    o->ts_ok = t->ts_ok;
+    o->sack_ok = t->sack_ok;
+    o->snd_wscale = t->snd_wscale;
+    o->rcv_wscale = t->rcv_wscale;
+}
+
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 {
     *o = (tern_tcp_info){
