@@ -91,20 +91,20 @@ typedef struct compat_tcp {
     tern_tcp *t;
     frame *frames;
     uint32_t watch_due;  /* when the watch looks next */
-    /* What the tern socket was last told (push skips what did not change). */
-    uint32_t keep_idle, keep_intvl, keep_cnt;
+    /* What the tern socket was last told (push skips what did not change;
+     * the keepalive figures are compared with the socket's own). */
     uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
     uint8_t watch_level; /* interval WATCH_BASE_MS << level */
     uint8_t core_type;   /* address family the tern socket was created with */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
+    bool stale;          /* addresses, state or options changed: pull them all */
+    bool pushed;         /* nodelay, keepalive, reuse and ip_word hold what was pushed */
     bool port_zero : 1;     /* the application never asked for a port */
     bool from_listener : 1; /* created by accepting a connection */
     bool quiet_abort : 1;   /* lwIP calls no err callback for this death */
     bool cc_due : 1;        /* the congestion figures wait for the next pull */
-    bool stale;          /* addresses, state or options changed: pull them all */
-    bool pushed;         /* the fields below and above hold what was pushed */
-    bool nodelay, keepalive, reuse;
+    bool nodelay : 1, keepalive : 1, reuse : 1;
     /* The program's pcb: a slot holds the layout the program uses only
      * (slot_size, tern__compat_tcp_reset), 16 bytes less without
      * LWIP_WND_SCALE. */
@@ -114,8 +114,8 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-/* 72 bytes and a 280-byte pcb: 352-byte slots (strides are multiples of 16). */
-_Static_assert(offsetof(compat_tcp, u) == 72, "compat_tcp's header grew: pack it");
+/* 56 bytes and a 280-byte pcb: 336-byte slots (strides are multiples of 16). */
+_Static_assert(offsetof(compat_tcp, u) == 56, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
 #define pool TERN_COMPAT_USE(pool)
@@ -335,8 +335,15 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     memcpy(last, &c->ip_word, sizeof(last));
     if (!c->pushed || nodelay != c->nodelay)
         tern_tcp_set_nodelay(c->t, nodelay);
-    if (!c->pushed || keep != c->keepalive || idle != c->keep_idle || intvl != c->keep_intvl ||
-        cnt != c->keep_cnt)
+    bool keep_changed = !c->pushed || keep != c->keepalive;
+    if (!keep_changed && keep) {
+        /* A figure of 0 leaves the socket's as it is (tern_tcp_set_keepalive). */
+        tern_tcp_options o;
+        tern_tcp_get_options(c->t, &o);
+        keep_changed = (idle && idle != o.keep_idle_ms) || (intvl && intvl != o.keep_intvl_ms) ||
+                       (cnt && cnt != o.keep_cnt);
+    }
+    if (keep_changed)
         tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt);
     if (!c->pushed || reuse != c->reuse)
         tern_tcp_set_reuse(c->t, reuse);
@@ -344,9 +351,6 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
         tern_tcp_set_ttl_tos(c->t, ttl, tos);
     c->nodelay = nodelay;
     c->keepalive = keep;
-    c->keep_idle = idle;
-    c->keep_intvl = intvl;
-    c->keep_cnt = cnt;
     c->reuse = reuse;
     c->ip_word = ip_word(c);
     c->pushed = true;
@@ -746,9 +750,6 @@ static int core_accept(void *arg, tern_tcp *child, int err)
     c->nodelay = o.nodelay;
     c->keepalive = o.keepalive;
     c->reuse = o.reuse;
-    c->keep_idle = o.keep_idle_ms;
-    c->keep_intvl = o.keep_intvl_ms;
-    c->keep_cnt = o.keep_cnt;
     c->ip_word = ip_word_of(P(c)->netif_idx, P(c)->so_options, o.tos, o.ttl);
     c->pushed = true;
     push(c);
