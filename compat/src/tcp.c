@@ -100,11 +100,12 @@ typedef struct compat_tcp {
     bool listening;      /* u holds a struct tcp_pcb_listen */
     bool stale;          /* addresses, state or options changed: pull them all */
     bool pushed;         /* nodelay, keepalive, reuse and ip_word hold what was pushed */
+    bool nodelay;        /* (read after every callback: a byte, not a bit) */
     bool port_zero : 1;     /* the application never asked for a port */
     bool from_listener : 1; /* created by accepting a connection */
     bool quiet_abort : 1;   /* lwIP calls no err callback for this death */
     bool cc_due : 1;        /* the congestion figures wait for the next pull */
-    bool nodelay : 1, keepalive : 1, reuse : 1;
+    bool keepalive : 1, reuse : 1;
     /* The program's pcb: a slot holds the layout the program uses only
      * (slot_size, tern__compat_tcp_reset), 16 bytes less without
      * LWIP_WND_SCALE. */
