@@ -133,6 +133,28 @@ static void test_random_vs_reference(void)
     free(src);
 }
 
+/* Headers (4 to 60 bytes, whole words) summed by tern__csum_header equal
+ * the general sum, from any starting accumulator, all-ones included. */
+static void test_header_sum(void)
+{
+    uint64_t s = 0x2545f4914f6cdd1dull;
+    uint8_t h[60];
+    int bad = 0;
+    for (int iter = 0; iter < 4000; iter++) {
+        size_t len = 4 * (1 + rnd_below(&s, 15));
+        if (iter % 7 == 0)
+            memset(h, 0xff, sizeof(h));
+        else
+            rnd_fill(&s, h, len);
+        tern_csum start = iter % 3 == 0 ? 0 : (iter % 3 == 1 ? UINT64_MAX - rnd_below(&s, 1000) : rnd_below(&s, 1u << 20));
+        if (tern__csum_finish(tern__csum_header(start, h, len)) != tern__csum_finish(tern__csum_add(start, h, len)))
+            bad++;
+        if (start == 0 && tern__csum_finish(tern__csum_header(0, h, len)) != ref_csum(h, len))
+            bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 static void test_carry_stress(void)
 {
     /* All-ones data maximizes carries in every accumulator stage. */
@@ -429,6 +451,7 @@ TERN_UNIT_SUITE(checksum)
     CU_add_test(s, "empty and zero data", test_empty_and_zero);
     CU_add_test(s, "random data vs reference", test_random_vs_reference);
     CU_add_test(s, "carry stress", test_carry_stress);
+    CU_add_test(s, "header sums (whole words) vs the general sum", test_header_sum);
     CU_add_test(s, "split pieces with shift", test_split_and_shift);
     CU_add_test(s, "shift properties", test_shift_properties);
     CU_add_test(s, "pbuf chains vs reference", test_pbuf_chain_random);

@@ -181,7 +181,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
         sum = tern__csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)len);
     else
         sum = tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, len);
-    sum = tern__csum_add(sum, h, hlen) + payload_sum;
+    sum = tern__csum_header(sum, h, hlen) + payload_sum;
     tern_wr16(h + 16, tern__csum_finish(sum));
     int err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     if (borrowed)
@@ -243,7 +243,7 @@ void tern__tcp_send_stateless(tern_stack *s, tern_iface *ifc, const tern_addr *s
     tern__tcp_emit(h, r);
     tern_csum sum = src->type == TERN_ADDR_V4 ? tern__csum_pseudo_v4(src->u.v4, dst->u.v4, TERN_PROTO_TCP, hlen)
                                               : tern__csum_pseudo_v6(src->u.v6.w, dst->u.v6.w, TERN_PROTO_TCP, hlen);
-    tern_wr16(h + 16, tern__csum_finish(tern__csum_add(sum, h, hlen)));
+    tern_wr16(h + 16, tern__csum_finish(tern__csum_header(sum, h, hlen)));
     tern__ip_output(s, p, src, dst, TERN_PROTO_TCP, s->cfg.ttl, 0, ifc);
     tern_pbuf_free(p);
     s->stats.tcp_out++;

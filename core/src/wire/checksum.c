@@ -99,6 +99,24 @@ tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len)
     return merge_native(sum, add_carry(add_carry(s0, s1), c0 + c1));
 }
 
+tern_csum tern__csum_header(tern_csum sum, const uint8_t *h, size_t len)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint32_t a, b;
+        memcpy(&a, h + i, 4);
+        memcpy(&b, h + i + 4, 4);
+        acc += (uint64_t)a + b;
+    }
+    if (i < len) {
+        uint32_t a;
+        memcpy(&a, h + i, 4);
+        acc += a;
+    }
+    return merge_native(sum, acc);
+}
+
 tern_csum tern__csum_ipv4_header(const uint8_t *h)
 {
     uint32_t w[5];
