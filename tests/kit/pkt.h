@@ -49,6 +49,11 @@ uint16_t pkt_get16(const uint8_t *p);
 uint32_t pkt_get32(const uint8_t *p);
 void pkt_put16(uint8_t *p, uint16_t v);
 void pkt_put32(uint8_t *p, uint32_t v);
+/* The TCP header of an IPv4 packet as a link carries it (the IPv4 header
+ * and 20 bytes of TCP within both n and the total length), or NULL: what a
+ * link filter asks first.  *seg_len (when not NULL): the TCP segment's
+ * length, header and payload, from the total length. */
+const uint8_t *pkt_ip4_tcp(const uint8_t *p, size_t n, size_t *seg_len);
 
 /* Internet checksum (RFC 1071): accumulate 16-bit words into acc, then
  * fold and complement.  pkt_pseudo adds an IPv4 or IPv6 pseudo-header. */

@@ -48,6 +48,18 @@ uint16_t pkt_get16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+const uint8_t *pkt_ip4_tcp(const uint8_t *p, size_t n, size_t *seg_len)
+{
+    if (n < 40 || (p[0] >> 4) != 4 || p[9] != 6)
+        return NULL;
+    size_t ihl = (p[0] & 15u) * 4u, tot = pkt_get16(p + 2);
+    if (ihl < 20 || tot > n || ihl + 20 > tot)
+        return NULL;
+    if (seg_len)
+        *seg_len = tot - ihl;
+    return p + ihl;
+}
+
 uint32_t pkt_get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "socket/tcp_impl.h"
+#include "pkt.h"
 #include "tcp_pair.h"
 #include "unit_suite.h"
 
@@ -31,12 +32,10 @@ static bool watch(void *ctx, int from_side, const uint8_t *pkt, uint32_t len, ui
 {
     (void)now_ms;
     wire_probe *w = ctx;
-    if (from_side != 1 || len < 20 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+    const uint8_t *th = pkt_ip4_tcp(pkt, len, NULL);
+    if (from_side != 1 || !th)
         return false;
-    uint32_t ihl = (pkt[0] & 15u) * 4;
-    if (len < ihl + 20)
-        return false;
-    const uint8_t *th = pkt + ihl;
+    uint32_t ihl = (uint32_t)(th - pkt);
     uint32_t doff = (th[12] >> 4) * 4u;
     uint16_t wnd = (uint16_t)(th[14] << 8 | th[15]);
     bool syn = th[13] & 0x02;

@@ -9,6 +9,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 
+#include "pkt.h"
 #include "socket/tcp_impl.h"
 #include "tcp_pair.h"
 #include "unit_suite.h"
@@ -31,10 +32,10 @@ static bool planned_loss(void *ctx, int from, const uint8_t *pkt, uint32_t len, 
 {
     (void)now;
     loss_plan *lp = ctx;
-    if (from != 0 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+    size_t seg_len;
+    const uint8_t *tcp = pkt_ip4_tcp(pkt, len, &seg_len);
+    if (from != 0 || !tcp)
         return false;
-    uint32_t ihl = (pkt[0] & 15u) * 4u, tot = (uint32_t)pkt[2] << 8 | pkt[3];
-    const uint8_t *tcp = pkt + ihl;
     uint32_t seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];
     if (tcp[13] & 0x02) {
         lp->isn = seq;
@@ -42,7 +43,7 @@ static bool planned_loss(void *ctx, int from, const uint8_t *pkt, uint32_t len, 
         return false;
     }
     uint32_t thl = (tcp[12] >> 4) * 4u;
-    if (!lp->have_isn || tot <= ihl + thl)
+    if (!lp->have_isn || seg_len <= thl)
         return false;
     uint32_t off = seq - lp->isn - 1;
     for (unsigned i = 0; i < lp->n; i++) {
@@ -108,10 +109,8 @@ static bool lose_first_server_fin(void *ctx, int from, const uint8_t *pkt, uint3
 {
     (void)now;
     fin_plan *fp = ctx;
-    if (from != 1 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
-        return false;
-    uint32_t ihl = (pkt[0] & 15u) * 4u;
-    if (!(pkt[ihl + 13] & 0x01))
+    const uint8_t *tcp = pkt_ip4_tcp(pkt, len, NULL);
+    if (from != 1 || !tcp || !(tcp[13] & 0x01))
         return false;
     if (fp->seen++ == 0) {
         fp->dropped++;

@@ -12,6 +12,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 
+#include "pkt.h"
 #include "tcp_pair.h"
 #include "unit_suite.h"
 
@@ -26,14 +27,12 @@ static bool drop_pure_acks(void *ctx, int from, const uint8_t *pkt, uint32_t len
 {
     (void)from;
     ack_blackout *b = ctx;
-    if (!b->active || (int32_t)(now - b->until_ms) >= 0 || len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+    size_t seg_len;
+    const uint8_t *tcp;
+    if (!b->active || (int32_t)(now - b->until_ms) >= 0 || !(tcp = pkt_ip4_tcp(pkt, len, &seg_len)))
         return false;
-    uint32_t ihl = (pkt[0] & 15u) * 4u, tot = (uint32_t)pkt[2] << 8 | pkt[3];
-    if (tot > len || ihl + 20 > tot)
-        return false;
-    const uint8_t *tcp = pkt + ihl;
     uint32_t thl = (tcp[12] >> 4) * 4u;
-    if (tot != ihl + thl || (tcp[13] & 0x17u) != 0x10u)
+    if (seg_len != thl || (tcp[13] & 0x17u) != 0x10u)
         return false;
     b->dropped++;
     return true;
@@ -92,10 +91,10 @@ static bool drop_first_data(void *ctx, int from, const uint8_t *pkt, uint32_t le
 {
     (void)now;
     first_loss *fl = ctx;
-    if (len < 40 || (pkt[0] >> 4) != 4 || pkt[9] != 6)
+    size_t seg_len;
+    const uint8_t *tcp = pkt_ip4_tcp(pkt, len, &seg_len);
+    if (!tcp)
         return false;
-    uint32_t ihl = (pkt[0] & 15u) * 4u, tot = (uint32_t)pkt[2] << 8 | pkt[3];
-    const uint8_t *tcp = pkt + ihl;
     uint32_t seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];
     if (tcp[13] & 0x02) {
         fl->isn[from] = seq;
@@ -103,7 +102,7 @@ static bool drop_first_data(void *ctx, int from, const uint8_t *pkt, uint32_t le
         return false;
     }
     uint32_t thl = (tcp[12] >> 4) * 4u;
-    if (!fl->have_isn[from] || fl->dropped[from] || tot <= ihl + thl || seq != fl->isn[from] + 1)
+    if (!fl->have_isn[from] || fl->dropped[from] || seg_len <= thl || seq != fl->isn[from] + 1)
         return false;
     fl->dropped[from] = true;
     return true;
