@@ -321,6 +321,31 @@ SCENARIO(tcp_syn_rcvd_rst,
     h_passive_open(&p);
 }
 
+SCENARIO(tcp_syn_rcvd_syn_repeated,
+         "a copy of the peer's SYN in SYN-RECEIVED (our SYN-ACK was lost) brings the SYN-ACK "
+         "again, the same sequence number and ACK; the handshake then completes")
+{
+    struct tcp_peer p;
+    struct cap *c;
+    struct h_conn *conn;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    h_listen(LPORT, 4);
+    h_peer_send(&p, PKT_SYN, NULL, 0);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    h_peer_inject(&p, 1000, 0, PKT_SYN, NULL, 0);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    cap_expect_none();
+    EXPECT_EQ(h_accept_calls(), 0);
+    h_peer_ack(&p);
+    EXPECT_EQ(h_accept_calls(), 1);
+    conn = h_accepted();
+    REQUIRE(conn != NULL);
+    EXPECT_EQ(conn->pcb->state, ESTABLISHED);
+}
+
 SCENARIO(tcp_syn_sent_rst,
          "[MUST-12] in SYN-SENT a RST acknowledging the SYN refuses the connection: err(ERR_RST), "
          "no connected callback, nothing sent; a RST with a wrong ACK is ignored")

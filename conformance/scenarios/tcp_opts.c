@@ -129,6 +129,48 @@ SCENARIO(tcp_timestamps_echo,
     }
 }
 
+/* The TSval the peer sends in tcp_paws: set by the scenario. */
+static uint32_t paws_tsval;
+static uint32_t paws_peer_tsval(void) { return paws_tsval; }
+
+SCENARIO_LWIP_DEVIATES(tcp_paws,
+         "[PAWS] with timestamps agreed, a segment whose TSval is older than the last one taken "
+         "in order is an old duplicate: dropped and answered with an ACK (RFC 7323 5.3); after "
+         "24 days without a segment that TSval no longer counts against it (5.5)",
+         "Debian's lwIP build does not agree to timestamps (observed: its SYN-ACK carries the MSS "
+         "option alone), so the scenario stops where it requires them; lwIP 2.1.3 has no PAWS "
+         "check either (tcp_in.c takes ts_recent and never compares a TSval with it)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn;
+    struct cap *c;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
+    p.syn_opts.has_ts = 1;
+    paws_tsval = 5000;
+    p.tsval = paws_peer_tsval;
+    conn = h_established(&p);
+    REQUIRE(p.ts_on); /* timestamps agreed */
+    h_peer_data(&p, 1, 100, PKT_PSH);
+    h_advance(300);
+    h_peer_drain(&p); /* the ACK of those 100 bytes */
+    EXPECT_EQ(conn->rx_len, 100);
+    /* The next bytes in sequence, with an older TSval: a duplicate of long
+     * ago (a wrapped sequence space), not new data. */
+    paws_tsval = 4000;
+    h_peer_data(&p, 101, 100, PKT_PSH);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 101, 0);
+    EXPECT_EQ(conn->rx_len, 100);
+    /* 25 days of silence: the timestamp clock may have wrapped meanwhile. */
+    h_clock_jump(25u * 24 * 3600 * 1000);
+    h_peer_data(&p, 101, 100, PKT_PSH);
+    h_advance(300);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, PKT_ACK, 1, 201, 0);
+    EXPECT_EQ(conn->rx_len, 200);
+}
+
 SCENARIO(tcp_timestamps_mss,
          "[MUST-16] with timestamps agreed, full segments carry MSS - 12 bytes of data so the "
          "packet stays within the MTU")

@@ -408,8 +408,7 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     t->remote = *addr;
     t->remote_port = port;
     t->mss = tern__tcp_mss_for(t, ifc);
-    tern__tcp_pick_isn(t);
-    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss;
+    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = tern__tcp_pick_isn(t);
     t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
     tern__tcp_cc_init(t);
     tern__tcp_table_link(t);
@@ -659,9 +658,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 480
- * bytes on 64-bit): a field added means one moved to tcp_flight or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 472, "struct tern_tcp grew: pack it");
+/* A socket is what every idle connection costs (malloc's chunk: 464
+ * bytes on 64-bit, no padding left inside): a field added means one moved
+ * to tcp_flight or packed. */
+_Static_assert(sizeof(struct tern_tcp) <= 456, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

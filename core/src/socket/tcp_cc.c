@@ -253,6 +253,7 @@ void tern__tcp_cc_on_timeout(tern_tcp *t)
     t->cwnd = t->mss; /* loss window (RFC 5681 3.1) */
     t->in_recovery = false;
     t->recover = t->snd_max;
+    t->recovered = true;
     t->dupacks = 0;
     if (t->fl)
         t->fl->cubic.epoch_ms = 0;

@@ -118,10 +118,8 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     }
     c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
     c->max_snd_wnd = c->snd_wnd;
-    c->iss = cookie;
-    c->snd_una = cookie;
+    c->snd_una = cookie; /* the ISS */
     c->snd_nxt = c->snd_max = c->snd_end = cookie + 1; /* our SYN-ACK, sent without state */
-    c->recover = c->iss;
     /* TSvals must keep growing from the cookie's. */
     c->ts_offset = s->tcp->cookie_ts_offset + (1u << TS_OPT_BITS);
     /* What the SYN-ACK advertised, so the ACK's data is in the window. */

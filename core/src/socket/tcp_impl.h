@@ -174,17 +174,17 @@ struct tern_tcp {
     struct tern_tcp *next;     /* the stack's list: listeners, or every other socket */
     struct tern_tcp **pprev;   /* the link pointing here: unlinking costs no walk */
     struct tern_tcp *listener; /* for children not yet accepted */
-    tern_tcp_state state;
+    uint8_t state;             /* tern_tcp_state */
     uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
     uint8_t iface_index;
     uint8_t ttl, tos;
-    tern_addr local, remote;
-    uint16_t local_port, remote_port;
     bool in_table;             /* linked into the stack's lists */
     uint8_t busy;              /* nesting depth of application callbacks */
     bool dead;                 /* destroyed inside a callback: freed on return */
-    bool hashed;               /* in the connection hash */
+    tern_addr local, remote;
+    uint16_t local_port, remote_port;
     uint32_t hash;             /* the 4-tuple's keyed hash, while hashed */
+    bool hashed;               /* in the connection hash */
 
     /* Options and modes. */
     bool nodelay, reuse, catch_all, keepalive;
@@ -193,7 +193,10 @@ struct tern_tcp {
     bool backlog_delayed;
     uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     bool in_recovery;          /* (congestion control: here, where a hole was) */
+    bool recovered;            /* a fast retransmit or an RTO set recover */
     uint8_t dupacks;
+    uint8_t timers_armed;      /* bit k: timer kind k is armed (tcp_timer.c) */
+    bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
 
@@ -210,7 +213,7 @@ struct tern_tcp {
     bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
 
     /* Send side (RFC 9293 3.3.1). */
-    uint32_t iss, snd_una, snd_nxt, snd_max;
+    uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
     uint32_t snd_wnd;          /* peer's window, scaled */
     uint32_t max_snd_wnd;      /* largest window the peer offered (RFC 5961 5.2) */
     uint32_t snd_wl1, snd_wl2;
@@ -220,6 +223,7 @@ struct tern_tcp {
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint16_t peer_mss;
     uint8_t snd_wscale, rcv_wscale;
+    uint32_t keep_sent;        /* keepalive probes unanswered (here: the word after the bytes) */
     tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
     tcp_seg *snd_next_seg;     /* first segment never sent */
     bool fin_queued;           /* FIN is in the send queue */
@@ -229,7 +233,7 @@ struct tern_tcp {
 
     /* Congestion control. */
     uint32_t cwnd, ssthresh;
-    uint32_t recover;          /* NewReno/SACK recovery point */
+    uint32_t recover;          /* NewReno/SACK recovery point (RFC 6582), once recovered is set */
     uint32_t recovery_epoch;   /* counts loss-recovery episodes */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
@@ -243,11 +247,11 @@ struct tern_tcp {
     uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
 
     /* Timestamps (RFC 7323). */
-    uint32_t ts_recent, ts_recent_ms;
+    uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
     uint32_t ts_offset;        /* per-connection random offset of our TSval */
 
     /* Receive side. */
-    uint32_t irs, rcv_nxt;
+    uint32_t rcv_nxt;          /* the IRS + 1 while in SYN-RECEIVED */
     uint32_t rcv_wnd;          /* free window: buffer minus data the app holds */
     uint32_t rcv_buf;          /* current buffer size (autotuned) */
     uint32_t rcv_adv;          /* right edge advertised */
@@ -268,9 +272,7 @@ struct tern_tcp {
      * earliest of them. */
     tern_timer timer;
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
-    uint8_t timers_armed;      /* bit k: kind k is armed */
-    bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
-    uint32_t keep_idle, keep_intvl, keep_cnt, keep_sent;
+    uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
     /* Counters. */
     uint64_t bytes_received;
@@ -390,8 +392,8 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
 /* The listener a SYN to dport (at m's destination) goes to, or NULL. */
 tern_tcp *tern__tcp_listener_for(tern_stack *s, const tern_ip_meta *m, uint16_t dport);
 bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr *addr, uint16_t port);
-/* Sets t->iss and t->ts_offset for its 4-tuple. */
-void tern__tcp_pick_isn(tern_tcp *t);
+/* The ISS for t's 4-tuple (RFC 6528); sets t->ts_offset. */
+uint32_t tern__tcp_pick_isn(tern_tcp *t);
 /* A keyed hash of a 4-tuple and two more words (SYN cookie MACs). */
 uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp,
                         uint32_t extra1, uint32_t extra2);

@@ -55,10 +55,8 @@ void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface 
         t->rcv_wscale = 0;
     }
     t->ts_ok = t->cfg->timestamps && h->has_ts;
-    if (t->ts_ok) {
+    if (t->ts_ok)
         t->ts_recent = h->ts_val;
-        t->ts_recent_ms = tern__stack_now(t->stack);
-    }
     t->sack_ok = t->cfg->sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
     t->peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
@@ -263,6 +261,7 @@ static void enter_recovery(tern_tcp *t)
     t->in_recovery = true;
     t->recovery_epoch++;
     t->recover = t->snd_max;
+    t->recovered = true;
     t->fl->fast_retransmits++;
     if (t->sack_ok)
         t->fl->sack_recoveries++;
@@ -381,7 +380,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             /* RACK below decides (RFC 8985); in recovery PRR paces. */
         } else if (t->dupacks >= 3) {
             /* One fast retransmit per window (RFC 6582 4.1). */
-            if (SEQ_GT(t->snd_una, t->recover) || t->recover == 0 || t->recover == t->iss)
+            if (!t->recovered || SEQ_GT(t->snd_una, t->recover))
                 enter_recovery(t);
         }
     }
@@ -441,7 +440,6 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->rcv_buf = c->cfg->rcv_buf;
     c->rcv_wnd = c->rcv_buf;
     c->rto = c->cfg->rto_initial_ms;
-    c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
@@ -484,9 +482,7 @@ static void listen_input(tern_tcp *l, segment *sg)
     if (!c)
         return drop(sg);
     tern__tcp_take_syn_options(c, h, m->iface);
-    tern__tcp_pick_isn(c);
-    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss;
-    c->recover = c->iss;
+    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = tern__tcp_pick_isn(c);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert_known(c, sg->tuple_hash);
@@ -504,7 +500,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
 {
     const tern_tcp_repr *h = &sg->h;
     bool has_ack = (h->flags & TERN_TCP_ACK) != 0;
-    if (has_ack && (SEQ_LEQ(h->ack, t->iss) || SEQ_GT(h->ack, t->snd_max))) {
+    if (has_ack && (SEQ_LEQ(h->ack, t->snd_una) || SEQ_GT(h->ack, t->snd_max))) { /* SND.UNA is the ISS */
         if (!(h->flags & TERN_TCP_RST))
             tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
@@ -518,7 +514,6 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     }
     if (!(h->flags & TERN_TCP_SYN))
         return drop(sg);
-    t->irs = h->seq;
     t->rcv_nxt = h->seq + 1;
     t->rcv_adv = t->rcv_nxt;
     tern__tcp_take_syn_options(t, h, sg->m->iface);
@@ -657,7 +652,7 @@ static bool syn_repeated(tern_tcp *t, segment *sg)
 {
     const tern_tcp_repr *h = &sg->h;
     if (t->state != TERN_TCP_SYN_RCVD || !(h->flags & TERN_TCP_SYN) || (h->flags & TERN_TCP_ACK) ||
-        h->seq != t->irs)
+        h->seq != t->rcv_nxt - 1) /* the IRS: nothing else is received in SYN-RECEIVED */
         return false;
     drop(sg);
     tern__tcp_retransmit_seg(t, t->snd_q);
@@ -672,7 +667,7 @@ static bool check_sequence(tern_tcp *t, segment *sg, uint32_t now, uint32_t *wnd
     tern_tcp_repr *h = &sg->h;
     /* An old timestamp means an old duplicate. */
     if (t->ts_ok && h->has_ts && !(h->flags & TERN_TCP_RST) && SEQ_LT(h->ts_val, t->ts_recent) &&
-        now - t->ts_recent_ms < 24u * 24 * 3600 * 1000) {
+        now - t->last_rx_ms < 24u * 24 * 3600 * 1000) {
         drop(sg);
         tern__tcp_send_ack(t);
         return false;
@@ -728,10 +723,8 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
             challenge_ack(t);
         return false;
     }
-    if (t->ts_ok && h->has_ts && SEQ_LEQ(h->seq, t->rcv_nxt)) {
+    if (t->ts_ok && h->has_ts && SEQ_LEQ(h->seq, t->rcv_nxt))
         t->ts_recent = h->ts_val;
-        t->ts_recent_ms = now;
-    }
     t->last_rx_ms = now;
     t->keep_sent = 0;
     t->persist_unanswered = 0;
@@ -944,7 +937,6 @@ static bool predicted_input(tern_tcp *t, segment *sg)
         if (!h->has_ts || SEQ_LT(h->ts_val, t->ts_recent))
             return false;
         t->ts_recent = h->ts_val;
-        t->ts_recent_ms = now;
     }
     /* The ACK: a window update in all but value (RFC 9293 3.10.7.4). */
     if (SEQ_LT(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && SEQ_LEQ(t->snd_wl2, h->ack))) {

@@ -448,7 +448,7 @@ int tern__tcp_send_syn(tern_tcp *t)
     }
     send_seg(t, t->snd_q);
     t->snd_next_seg = t->snd_q->next;
-    t->snd_nxt = t->iss + 1;
+    t->snd_nxt = t->snd_una + 1; /* SND.UNA is the ISS until the SYN is acknowledged */
     return TERN_OK;
 }
 

@@ -137,6 +137,7 @@ void tern__tcp_rack_recover(tern_tcp *t)
     t->in_recovery = true;
     t->recovery_epoch++;
     t->recover = t->snd_max;
+    t->recovered = true;
     t->fl->fast_retransmits++;
     t->fl->sack_recoveries++;
     t->fl->tlp.active = false; /* detect found a loss: there is a flight */

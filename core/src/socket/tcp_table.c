@@ -231,7 +231,7 @@ uint32_t tern__tcp_keyed_hash(tern_stack *s, const tern_addr *la, uint16_t lp, c
     return (uint32_t)siphash(key, buf, n + 8);
 }
 
-void tern__tcp_pick_isn(tern_tcp *t)
+uint32_t tern__tcp_pick_isn(tern_tcp *t)
 {
     /* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us
      * (here: milliseconds * 250).  F's other 32 bits are the offset of our
@@ -241,8 +241,8 @@ void tern__tcp_pick_isn(tern_tcp *t)
     tern_tcp_table *tb = tern__tcp_table(s);
     uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
     uint64_t f = tuple_siphash(key, &t->local, t->local_port, &t->remote, t->remote_port, 2, 4);
-    t->iss = (uint32_t)f + tern__stack_now(s) * 250u;
     t->ts_offset = (uint32_t)(f >> 32);
+    return (uint32_t)f + tern__stack_now(s) * 250u;
 }
 
 static void list_push(tern_tcp **head, tern_tcp *t)
