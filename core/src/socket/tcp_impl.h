@@ -223,7 +223,7 @@ struct tern_tcp {
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint16_t peer_mss;
     uint8_t snd_wscale, rcv_wscale;
-    uint32_t keep_sent;        /* keepalive probes unanswered (here: the word after the bytes) */
+    uint32_t keep_sent;        /* keepalive probes unanswered (kept here, where a word was free) */
     tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
     tcp_seg *snd_next_seg;     /* first segment never sent */
     bool fin_queued;           /* FIN is in the send queue */

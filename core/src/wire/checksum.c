@@ -117,12 +117,6 @@ tern_csum tern__csum_header(tern_csum sum, const uint8_t *h, size_t len)
     return merge_native(sum, acc);
 }
 
-tern_csum tern__csum_ipv4_header(const uint8_t *h)
-{
-    uint32_t w[5];
-    memcpy(w, h, 20);
-    return merge_native(0, (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
-}
 
 tern_csum tern__csum_shift(tern_csum sum)
 {

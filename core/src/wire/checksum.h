@@ -15,13 +15,10 @@
 
 tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len);
 /* The partial sum of a header whose length is a multiple of 4, at most 60
- * bytes (TCP's with options): 32-bit loads into one accumulator that 15 of
- * them cannot overflow, none of tern__csum_add's carry counting or tail
- * handling.  Every segment tern builds sums its header with it. */
+ * bytes (IPv4's and TCP's, options included): 32-bit loads into one
+ * accumulator that 15 of them cannot overflow, none of tern__csum_add's
+ * carry counting or tail handling. */
 tern_csum tern__csum_header(tern_csum sum, const uint8_t *h, size_t len);
-/* The folded sum of a 20-byte IPv4 header (no options): five word loads,
- * no loop; the value tern__csum_finish takes. */
-tern_csum tern__csum_ipv4_header(const uint8_t *h);
 /* A partial sum of data that will sit at an odd offset of the whole. */
 tern_csum tern__csum_shift(tern_csum sum);
 /* Folds to 16 bits, preserving the value modulo 0xffff (inline: every

@@ -32,8 +32,7 @@ static inline tern_wire_err tern__ipv4_parse(const uint8_t *buf, size_t len, boo
     if (tot_len > len)
         return TERN_WIRE_TRUNCATED;
     if (verify_csum) {
-        tern_csum hsum = hlen == TERN_IPV4_HLEN ? tern__csum_ipv4_header(buf) : tern__csum_add(0, buf, hlen);
-        if (tern__csum_finish(hsum) != 0)
+        if (tern__csum_finish(tern__csum_header(0, buf, hlen)) != 0)
             return TERN_WIRE_BAD_CHECKSUM;
     }
 
@@ -75,7 +74,7 @@ static inline void tern__ipv4_emit(uint8_t *buf, const tern_ipv4_repr *r)
     tern_wr16(buf + 10, 0);
     memcpy(buf + 12, &r->src, 4);
     memcpy(buf + 16, &r->dst, 4);
-    tern_wr16(buf + 10, tern__csum_finish(tern__csum_ipv4_header(buf)));
+    tern_wr16(buf + 10, tern__csum_finish(tern__csum_header(0, buf, TERN_IPV4_HLEN)));
 }
 
 #endif
