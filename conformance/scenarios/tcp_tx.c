@@ -225,6 +225,36 @@ SCENARIO(tcp_fast_retransmit,
     EXPECT_SEG(h_peer_recv(&p), &p, H_ANY, 4 * 1460 + 1, 1, 4);
 }
 
+SCENARIO_LWIP_DEVIATES(tcp_rto_then_dupacks,
+         "[RFC 6582 4.1] after a retransmission timeout, duplicate ACKs of what was sent before "
+         "it start no fast retransmit: only an ACK past the data outstanding at the timeout "
+         "makes one possible again",
+         "lwIP 2.1.3 keeps no recover point: the third duplicate ACK calls tcp_rexmit_fast "
+         "(observed: 5840 bytes, the four segments, sent again after the three duplicates)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn = sender(&p, 0);
+    struct cap *c;
+    int segs, i;
+
+    h_write(conn, data, 4 * 1460, TCP_WRITE_FLAG_COPY);
+    h_output(conn);
+    take_data(&p, &segs);
+    EXPECT(segs >= 3);
+    /* nothing is acknowledged: the timeout resends the first segment */
+    while (!cap_pending() && h_now() < 5000) {
+        h_advance(50);
+    }
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, H_ANY, 1, 1, 1460);
+    take_data(&p, NULL);
+    /* three duplicate ACKs of SND.UNA, late echoes of the first flight */
+    for (i = 0; i < 3; i++) {
+        h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1), PKT_ACK, NULL, 0);
+    }
+    EXPECT_EQ(take_data(&p, NULL), 0);
+}
+
 SCENARIO(tcp_rto_backoff,
          "[MUST-18][MUST-19] unacknowledged data is retransmitted from SND.UNA after a timeout "
          "(first within 200 ms..3.5 s), each next timeout at least as long as the previous; an ACK "
