@@ -102,9 +102,14 @@ static tern_pool_slab *find(tern_pool *p, const void *s, size_t *index)
         if (off >= b->used * stride)
             return NULL; /* a slot never handed out */
     }
-    if (off % stride)
+    /* off / stride without a division (tens of cycles, three times per
+     * connection): exact for every off below 2^32 (Lemire, Kaser, Kurz,
+     * "Faster remainder by direct computation", 2019); a slab holds at
+     * most 64 slots, far below. */
+    size_t i = (size_t)(((unsigned __int128)p->stride_magic * off) >> 64);
+    if (off != i * stride)
         return NULL; /* inside a slot */
-    *index = off / stride;
+    *index = i;
     return b;
 }
 
@@ -171,6 +176,7 @@ tern_pool_slot *tern__pool_get(tern_pool *p)
             free(b);
             return NULL;
         }
+        p->stride_magic = UINT64_MAX / slot_stride(p) + 1; /* for find */
         b->count = n;
         b->used = 1;
         b->live = 0;

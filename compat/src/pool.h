@@ -55,6 +55,7 @@ typedef struct tern_pool_slab tern_pool_slab;
 
 typedef struct tern_pool {
     size_t slot_size;        /* bytes per slot, the tern_pool_slot included */
+    uint64_t stride_magic;   /* 2^64 / the slot stride, rounded up (memp.c find) */
     tern_pool_slab **reg;    /* every slab, sorted by address */
     size_t nslabs, reg_cap;
     tern_pool_slab *bump;    /* the newest slab while it has never-used slots */

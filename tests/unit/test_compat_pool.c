@@ -81,6 +81,18 @@ static void test_pool_stale_pointers(void)
     /* Not at a slot boundary, or a slot never handed out, or memory the
      * pool never held (a heap block already freed): not live, and not read. */
     CU_ASSERT_FALSE(tern__pool_owns_live(&p, (tern_pool_slot *)(void *)((char *)b + 8)));
+    /* Every byte address across the two slots (the slot index is found by
+     * a multiplication, not a division): only b's own start is live. */
+    size_t stride = (size_t)((char *)b - (char *)a);
+    CU_ASSERT_TRUE(stride >= sizeof(obj));
+    int live = 0;
+    for (size_t off = 0; off < 2 * stride; off++) {
+        p.seen = NULL; /* through the lookup, not the last-seen shortcut */
+        int l = tern__pool_owns_live(&p, (tern_pool_slot *)(void *)((char *)a + off));
+        CU_ASSERT_EQUAL(l, off == stride);
+        live += l;
+    }
+    CU_ASSERT_EQUAL(live, 1);
     CU_ASSERT_FALSE(tern__pool_owns_live(&p, (tern_pool_slot *)(void *)((char *)b + (b - a) * sizeof(obj))));
     void *block = malloc(sizeof(obj));
     CU_ASSERT_PTR_NOT_NULL_FATAL(block);

@@ -100,6 +100,81 @@ static void ack_case(bool v6, bool ts)
     H_END();
 }
 
+/* The bare FIN (a close with nothing queued) leaves through the same
+ * writer: FIN and ACK, the next sequence number, RCV.NXT, the window, the
+ * timestamps, this socket's TOS and TTL, a checksum the harness accepts.
+ * With a SACK block owed (out-of-order data held) the FIN takes the
+ * general path instead and carries the block. */
+static const uint8_t SYN_MSS_SACK_TS[20] = {2, 4, 0x05, 0xb4, 4, 2, 1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0, 1, 1};
+
+static void fin_case(bool v6, bool ts, bool sack_owed)
+{
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.rcv_buf = c.rcv_buf_max = 30000;
+    h_opts ho = {.tcp = &c};
+    H_BEGIN(&ho);
+    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
+    h_peer P;
+    h_peer_init(&P, 80, 0x30000000u);
+    P.v6 = v6;
+    const uint8_t *opts = sack_owed ? SYN_MSS_SACK_TS : ts ? SYN_MSS_TS : SYN_MSS;
+    size_t optlen = sack_owed ? sizeof SYN_MSS_SACK_TS : ts ? sizeof SYN_MSS_TS : sizeof SYN_MSS;
+    CU_ASSERT_FATAL(h_peer_connect(&P, opts, optlen) == 0);
+    CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
+    H_EQ(P.tcp.ts_on != 0, ts);
+    uint32_t stack_next = P.tcp.rcv_nxt;
+    tern_tcp_set_ttl_tos(P.app->t, 66, 0x48);
+    static uint8_t data[500];
+    if (sack_owed) {
+        /* 500 bytes past a 500-byte hole: held out of order. */
+        h_peer_send(&P, HP_TCP_ACK, P.tcp.snd_nxt + 500, P.tcp.rcv_nxt, data, sizeof data);
+        H_EQ(P.app->rxlen, 0);
+    }
+    P.ts_val = 0x0a0b0c0du;
+    if (ts) /* a segment that only updates TS.Recent, so the FIN echoes it */
+        h_peer_send(&P, HP_TCP_ACK, P.tcp.snd_nxt, P.tcp.rcv_nxt, NULL, 0);
+    h_clear();
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_close(P.app->t), TERN_OK);
+    hp_pkt r;
+    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_FIN));
+    H_EQ(h_bad_out, 0);
+    H_EQ(r.ver, v6 ? 6 : 4);
+    H_EQ(r.flags, HP_TCP_FIN | HP_TCP_ACK);
+    H_EQ(r.dlen, 0);
+    H_EQ(r.seq, stack_next);
+    H_EQ(r.ack, P.tcp.snd_nxt);
+    H_EQ(r.sport, 80);
+    H_EQ(r.dport, P.tcp.port);
+    H_EQ(r.has_ts, ts);
+    H_EQ(r.nsack, sack_owed ? 1 : 0);
+    if (sack_owed) {
+        H_EQ(r.sack[0][0], P.tcp.snd_nxt + 500);
+        H_EQ(r.sack[0][1], P.tcp.snd_nxt + 1000);
+    } else {
+        H_EQ(r.thl, ts ? 32 : 20);
+    }
+    H_EQ(r.win, 30000);
+    if (ts) {
+        H_EQ(r.tsecr, P.ts_val);
+        H_EQ(r.tsval, P.tcp.st_tsval);
+    }
+    if (!v6) {
+        const uint8_t *ip = r.l4 - 20;
+        H_EQ(ip[1], 0x48);
+        H_EQ(ip[8], 66);
+        H_EQ((ip[2] << 8) | ip[3], 20 + r.thl);
+    }
+    h_peer_free(&P);
+    H_END();
+}
+
+static void test_fin_v4(void) { fin_case(false, false, false); }
+static void test_fin_v4_ts(void) { fin_case(false, true, false); }
+static void test_fin_v6(void) { fin_case(true, false, false); }
+static void test_fin_v6_ts(void) { fin_case(true, true, false); }
+static void test_fin_sack_owed(void) { fin_case(false, true, true); }
+
 static void test_ack_v4(void) { ack_case(false, false); }
 static void test_ack_v4_ts(void) { ack_case(false, true); }
 static void test_ack_v6(void) { ack_case(true, false); }
@@ -112,4 +187,9 @@ TERN_UNIT_SUITE(tcp_ack)
     CU_add_test(s, "pure ACK over IPv4 with timestamps", test_ack_v4_ts);
     CU_add_test(s, "pure ACK over IPv6", test_ack_v6);
     CU_add_test(s, "pure ACK over IPv6 with timestamps", test_ack_v6_ts);
+    CU_add_test(s, "bare FIN over IPv4", test_fin_v4);
+    CU_add_test(s, "bare FIN over IPv4 with timestamps", test_fin_v4_ts);
+    CU_add_test(s, "bare FIN over IPv6", test_fin_v6);
+    CU_add_test(s, "bare FIN over IPv6 with timestamps", test_fin_v6_ts);
+    CU_add_test(s, "FIN owing a SACK block: the general path, the block carried", test_fin_sack_owed);
 }

@@ -1,5 +1,7 @@
 /* socket/tcp_ack.c: the pure ACK, the segment a receiver sends for every
- * second data segment (RFC 9293 3.10.7.4, RFC 1122 4.2.3.2's delayed ACK).
+ * second data segment (RFC 9293 3.10.7.4, RFC 1122 4.2.3.2's delayed ACK),
+ * and the bare FIN every connection sends once (a churning server's every
+ * other segment).
  *
  * The general path fills a tern_tcp_repr (SYN options, SACK blocks...),
  * sizes and emits the header from it and checksums the emitted bytes.  A
@@ -21,7 +23,7 @@
 /* The 16-bit words of a 32-bit field, as the checksum adds them. */
 static inline tern_csum words32(uint32_t v) { return (tern_csum)(v >> 16) + (v & 0xffffu); }
 
-int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_t window)
+int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window)
 {
     tern_stack *s = t->stack;
     bool ts = t->ts_ok;
@@ -37,7 +39,7 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
         return TERN_ERR_MEM;
     uint8_t *h = (uint8_t *)p->payload + iph;
     uint32_t ack = t->rcv_nxt;
-    uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | TERN_TCP_ACK);
+    uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | flags);
     tern_wr16(h, t->local_port);
     tern_wr16(h + 2, t->remote_port);
     tern_wr32(h + 4, seq);
@@ -72,8 +74,8 @@ int tern__tcp_send_plain_ack(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint16_
     }
     tern_pbuf_free(p);
     s->stats.tcp_out++;
-    /* As transmit does for every ACK: nothing is owed any more (the
-     * delayed-ACK timer is left to run out). */
+    /* As transmit does for every ACK (every segment here carries one):
+     * nothing is owed any more (the delayed-ACK timer is left to run out). */
     t->unacked_segs = 0;
     t->ack_now = false;
     return err;

@@ -214,7 +214,7 @@ void tern__tcp_send_ack(tern_tcp *t)
         uint16_t window = window_field(t, false);
         tern_iface *ifc = out_iface(t);
         if (ifc)
-            tern__tcp_send_plain_ack(t, ifc, SEQ_MAX(t->snd_nxt, t->snd_max), window);
+            tern__tcp_send_plain(t, ifc, SEQ_MAX(t->snd_nxt, t->snd_max), TERN_TCP_ACK, window);
         return;
     }
     tern_tcp_repr r;
@@ -341,6 +341,16 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
     uint8_t flags = seg->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_PSH);
     if (t->state != TERN_TCP_SYN_SENT)
         flags |= TERN_TCP_ACK;
+    if (flags == (TERN_TCP_FIN | TERN_TCP_ACK) && !seg->len && !(t->sack_ok && t->ooo)) {
+        /* A bare FIN: the pure ACK's fixed header with one more flag. */
+        tern_iface *ifc = out_iface(t);
+        uint16_t window = window_field(t, false);
+        note_sent(t, seg, tern__stack_now(t->stack));
+        if (ifc)
+            tern__tcp_send_plain(t, ifc, seg->seq, flags, window);
+        after_sent(t, seg->seq + 1);
+        return;
+    }
     tern_tcp_repr r;
     base_repr(t, &r, seg->seq, flags);
     note_sent(t, seg, tern__stack_now(t->stack));
