@@ -4,19 +4,33 @@
 #include "lwip/ip.h"
 #include "tern/iface.h"
 
+/* A packet arriving after the program changed its netif: the fields are
+ * pushed first.  Out of line, so that the common path below makes no call
+ * before the stack's and keeps nothing across one. */
+static __attribute__((noinline)) void input_after_push(struct pbuf *p, struct netif *inp)
+{
+    tern__compat_netif_push(inp, inp->tern_iface);
+    p->if_idx = netif_get_index(inp);
+    tern_iface_input(inp->tern_iface, (tern_pbuf *)p);
+}
+
 err_t ip_input(struct pbuf *p, struct netif *inp)
 {
     if (!p)
         return ERR_ARG;
-    if (!inp || !inp->tern_iface) {
+    tern_iface *ifc = inp ? inp->tern_iface : NULL;
+    if (!ifc) {
         pbuf_free(p);
         return ERR_OK;
     }
     /* Applications write mtu and flags directly (tun2socks programs
-     * overwrite the loopback's mtu): pick them up on every packet. */
-    tern__compat_netif_sync(inp);
+     * overwrite the loopback's mtu): picked up on every packet. */
+    if (!tern__compat_netif_in_sync(inp, ifc)) {
+        input_after_push(p, inp);
+        return ERR_OK;
+    }
     p->if_idx = netif_get_index(inp);
-    tern_iface_input(inp->tern_iface, (tern_pbuf *)p);
+    tern_iface_input(ifc, (tern_pbuf *)p);
     return ERR_OK;
 }
 

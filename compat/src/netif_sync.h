@@ -34,17 +34,20 @@ static inline u32_t tern__netif_v4(const ip_addr_t *a)
 /* Pushes every field into ifc and remembers them (netif.c). */
 void tern__compat_netif_push(struct netif *n, tern_iface *ifc);
 
+/* Whether ifc holds every field of n as the program last wrote them. */
+static inline bool tern__compat_netif_in_sync(const struct netif *n, const tern_iface *ifc)
+{
+    const tern__netif_pushed *pf = &TERN_COMPAT_USE(tern__netif_pushed);
+    return pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
+           pf->catch_all == tern__compat_tun2socks && pf->addr == tern__netif_v4(&n->ip_addr) &&
+           pf->mask == tern__netif_v4(&n->netmask) && pf->gw == tern__netif_v4(&n->gw);
+}
+
 static inline void tern__compat_netif_sync(struct netif *n)
 {
     tern_iface *ifc = n->tern_iface;
-    if (!ifc)
-        return;
-    const tern__netif_pushed *pf = &TERN_COMPAT_USE(tern__netif_pushed);
-    if (pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
-        pf->catch_all == tern__compat_tun2socks && pf->addr == tern__netif_v4(&n->ip_addr) &&
-        pf->mask == tern__netif_v4(&n->netmask) && pf->gw == tern__netif_v4(&n->gw))
-        return; /* nothing changed since the last push */
-    tern__compat_netif_push(n, ifc);
+    if (ifc && !tern__compat_netif_in_sync(n, ifc))
+        tern__compat_netif_push(n, ifc); /* something changed since the last push */
 }
 
 #endif
