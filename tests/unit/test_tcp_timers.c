@@ -1,9 +1,10 @@
-/* tests/unit/test_tcp_timers.c: a socket's deadlines share one stack timer
- * (socket/tcp_timer.c), and the stack's socket lists (socket/tcp_table.c).
+/* tests/unit/test_tcp_timers.c: a socket's deadlines share one place on
+ * the stack's timing wheel (socket/tcp_timer.c, socket/tcp_wheel.c), and
+ * the stack's socket lists (socket/tcp_table.c).
  *
  * A transfer under loss and reordering with pacing keeps retransmission,
  * delayed-ACK, RACK and pacing deadlines armed together; at every step of
- * it each stack's timer heap holds at most one entry per connection, the
+ * it each stack's timing wheel holds each connection at most once, the
  * transfer completes byte for byte and the kinds were seen armed together
  * (so the multiplexing was exercised, not just an idle socket).
  *
@@ -13,6 +14,7 @@
  * found through the hash. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "socket/tcp_impl.h"
@@ -20,7 +22,7 @@
 #include "unit_suite.h"
 
 typedef struct timer_watch {
-    uint32_t worst;            /* most heap entries one socket held (the link has its own) */
+    uint32_t worst;            /* most wheel places one socket held */
     uint32_t most_kinds;       /* most kinds one socket had armed at once */
     uint32_t kinds_seen;       /* union of the kinds seen armed */
 } timer_watch;
@@ -33,12 +35,20 @@ static unsigned bits(unsigned v)
     return n;
 }
 
-/* Heap entries whose callback argument is t. */
-static uint32_t heap_entries_of(tern_stack *s, const tern_tcp *t)
+/* Places t holds on its stack's timing wheel (every slot and the late
+ * list walked), and whether the wheel's stack timer is armed when t is on
+ * it (a socket on the wheel with no timer to reach it would wait forever). */
+static uint32_t wheel_entries_of(tern_stack *s, const tern_tcp *t)
 {
+    tcp_wheel *w = &s->tcp->wheel;
     uint32_t n = 0;
-    for (uint32_t i = 0; i < s->heap_len; i++)
-        n += s->heap[i]->arg == t;
+    for (tern_tcp *u = w->late; u; u = u->wnext)
+        n += u == t;
+    for (unsigned i = 0; i < TCP_WHEEL_ALL; i++)
+        for (tern_tcp *u = w->slot[i]; u; u = u->wnext)
+            n += u == t;
+    if (n && !tern_timer_armed(&w->timer))
+        n += 100;
     return n;
 }
 
@@ -50,7 +60,7 @@ static void watch_step(tcp_pair *tp, void *ctx)
     for (int i = 0; i < 2; i++) {
         if (!ends[i])
             continue;
-        uint32_t held = heap_entries_of(stacks[i], ends[i]);
+        uint32_t held = wheel_entries_of(stacks[i], ends[i]);
         if (held > w->worst)
             w->worst = held;
         unsigned n = bits(ends[i]->timers_armed);
@@ -60,7 +70,7 @@ static void watch_step(tcp_pair *tp, void *ctx)
     }
 }
 
-static void test_one_heap_entry_per_socket(void)
+static void test_one_wheel_place_per_socket(void)
 {
     static tcp_pair tp;
     static timer_watch w;
@@ -199,11 +209,197 @@ static void test_listeners_apart(void)
     tern_stack_free(s);
 }
 
+/* ---- the timing wheel against a model ----
+ *
+ * Closed sockets with deadlines armed directly (retransmission, delayed
+ * ACK and the slow tick do nothing for a closed socket but clear their
+ * kind when they fire): every deadline, from 0 ms to three days away,
+ * must fire at the first poll at or after it and not before, across
+ * cascades from every level, a clock that wraps past 2^32, steps from
+ * 1 ms to hours, kinds cleared and re-armed earlier and later, and
+ * sockets freed while on the wheel. */
+static uint32_t model_now;
+static uint32_t model_clock(void *arg)
+{
+    (void)arg;
+    return model_now;
+}
+
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* A delay spread over every level of the wheel. */
+static uint32_t rnd_delay(void)
+{
+    switch (rnd() % 6) {
+    case 0: return rnd() % 4;                 /* now or nearly */
+    case 1: return rnd() % 256;               /* level 0 */
+    case 2: return 256 + rnd() % 16128;       /* level 1 */
+    case 3: return 16384 + rnd() % 1032192;   /* level 2 */
+    case 4: return (1u << 20) + rnd() % (63u << 20); /* level 3 */
+    default: return (1u << 26) + rnd() % (1u << 28);   /* level 4: up to three days */
+    }
+}
+
+enum { WHEEL_SOCKS = 64, WHEEL_KINDS = 3 };
+static const enum tcp_timer_kind wheel_kinds[WHEEL_KINDS] = {TCP_TIMER_RTX, TCP_TIMER_ACK, TCP_TIMER_SLOW};
+
+static void test_wheel_model(void)
+{
+    model_now = 0xffffffffu - 300000u; /* the clock wraps five minutes in */
+    rng_state = 12345;
+    tern_config cfg = {.clock = model_clock, .seed = 9};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    static tern_tcp *t[WHEEL_SOCKS];
+    static bool armed[WHEEL_SOCKS][WHEEL_KINDS];
+    static uint32_t due[WHEEL_SOCKS][WHEEL_KINDS];
+    memset(armed, 0, sizeof(armed));
+    for (int i = 0; i < WHEEL_SOCKS; i++) {
+        t[i] = tern_tcp_new(s, TERN_ADDR_V4);
+        CU_ASSERT_FATAL(t[i] != NULL);
+    }
+    unsigned fired = 0, early = 0, late = 0, wrong = 0, replaced = 0;
+    for (int step = 0; step < 20000; step++) {
+        /* A few changes at this instant. */
+        for (int n = (int)(rnd() % 4); n > 0; n--) {
+            int i = (int)(rnd() % WHEEL_SOCKS), k = (int)(rnd() % WHEEL_KINDS);
+            switch (rnd() % 8) {
+            case 0: /* cleared (the wheel keeps the place: found empty later) */
+                tern__tcp_timer_clear(t[i], wheel_kinds[k]);
+                armed[i][k] = false;
+                break;
+            case 1: /* the socket goes; a new one takes its index */
+                tern_tcp_close(t[i]);
+                t[i] = tern_tcp_new(s, TERN_ADDR_V4);
+                CU_ASSERT_FATAL(t[i] != NULL);
+                memset(armed[i], 0, sizeof(armed[i]));
+                replaced++;
+                break;
+            default: {
+                uint32_t d = rnd_delay();
+                tern__tcp_timer_set(t[i], wheel_kinds[k], d);
+                armed[i][k] = true;
+                due[i][k] = model_now + d;
+                break;
+            }
+            }
+        }
+        /* Time passes: mostly a little, sometimes hours. */
+        uint32_t r = rnd() % 100, adv;
+        if (r < 60)
+            adv = rnd() % 5;
+        else if (r < 90)
+            adv = rnd() % 400;
+        else if (r < 98)
+            adv = rnd() % 70000;
+        else
+            adv = rnd() % (1u << 27);
+        /* Not past a deadline by more than the step itself: polled at
+         * every deadline on the way, as an event loop sleeping on
+         * tern_stack_next_timeout would be. */
+        uint32_t target = model_now + adv;
+        for (int guard = 0; guard < 100000; guard++) {
+            uint32_t next = tern_stack_next_timeout(s);
+            uint32_t left = target - model_now;
+            uint32_t stepby = next < left ? next : left;
+            model_now += stepby;
+            tern_stack_poll(s);
+            for (int i = 0; i < WHEEL_SOCKS; i++)
+                for (int k = 0; k < WHEEL_KINDS; k++) {
+                    if (!armed[i][k])
+                        continue;
+                    bool still = tern__tcp_timer_armed(t[i], wheel_kinds[k]);
+                    bool is_due = (int32_t)(model_now - due[i][k]) >= 0;
+                    if (!still && !is_due)
+                        early++;
+                    if (still && is_due && late++ == 0)
+                        fprintf(stderr, "late: step %d sock %d kind %d due %u now %u wdue %u on %d late %d cursor %u\n",
+                                step, i, k, due[i][k], model_now, t[i]->wdue, tern__tcp_on_wheel(t[i]),
+                                t[i]->wlate, s->tcp->wheel.now);
+                    if (!still) {
+                        fired++;
+                        armed[i][k] = false;
+                    }
+                }
+            if (model_now == target)
+                break;
+        }
+        /* Each socket's wheel deadline is its earliest armed one, or
+         * earlier (moved later lazily). */
+        for (int i = 0; i < WHEEL_SOCKS; i++) {
+            bool any = false;
+            uint32_t first = 0;
+            for (int k = 0; k < WHEEL_KINDS; k++)
+                if (armed[i][k] && (!any || (int32_t)(due[i][k] - first) < 0)) {
+                    first = due[i][k];
+                    any = true;
+                }
+            if (any && (!tern__tcp_on_wheel(t[i]) || (int32_t)(t[i]->wdue - first) > 0))
+                wrong++;
+        }
+    }
+    CU_ASSERT_EQUAL(early, 0);
+    CU_ASSERT_EQUAL(late, 0);
+    CU_ASSERT_EQUAL(wrong, 0);
+    CU_ASSERT(fired > 10000);
+    CU_ASSERT(replaced > 1000);
+    /* The clock wrapped, and the top level was used and cascaded. */
+    CU_ASSERT(model_now < 0xffffffffu - 300000u);
+    for (int i = 0; i < WHEEL_SOCKS; i++)
+        tern_tcp_close(t[i]);
+    CU_ASSERT_EQUAL(s->tcp->wheel.count, 0);
+    tern_stack_free(s);
+}
+
+/* A clock that leaps 25 days (more than 2^31 ms, beyond which deadlines
+ * compare as wrapped, the limit tern's clock documents): the wheel stays
+ * whole (nothing lost, nothing run twice) and a deadline armed after the
+ * leap fires at its own millisecond. */
+static void test_wheel_clock_leap(void)
+{
+    model_now = 5000;
+    tern_config cfg = {.clock = model_clock, .seed = 9};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *a = tern_tcp_new(s, TERN_ADDR_V4), *b = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(a && b);
+    tern__tcp_timer_set(a, TCP_TIMER_RTX, 100);
+    tern__tcp_timer_set(b, TCP_TIMER_ACK, 40000);
+    model_now += 25u * 24 * 3600 * 1000;
+    tern__tcp_timer_set(a, TCP_TIMER_ACK, 50); /* armed after the leap */
+    tern_stack_poll(s);
+    CU_ASSERT_TRUE(tern__tcp_timer_armed(a, TCP_TIMER_ACK));
+    CU_ASSERT_EQUAL(s->tcp->wheel.count, 2);
+    CU_ASSERT_TRUE(tern__tcp_on_wheel(a) && tern__tcp_on_wheel(b));
+    CU_ASSERT_EQUAL(tern_stack_next_timeout(s), 50);
+    model_now += 49;
+    tern_stack_poll(s);
+    CU_ASSERT_TRUE(tern__tcp_timer_armed(a, TCP_TIMER_ACK));
+    model_now += 1;
+    tern_stack_poll(s);
+    CU_ASSERT_FALSE(tern__tcp_timer_armed(a, TCP_TIMER_ACK));
+    tern_tcp_close(a);
+    tern_tcp_close(b);
+    CU_ASSERT_EQUAL(s->tcp->wheel.count, 0);
+    tern_stack_free(s);
+}
+
 TERN_UNIT_SUITE(tcp_timers)
 {
     CU_pSuite s = CU_add_suite("tcp/timers", NULL, NULL);
-    CU_add_test(s, "loss, reordering, pacing: at most one heap entry per socket, transfer intact",
-                test_one_heap_entry_per_socket);
+    CU_add_test(s, "loss, reordering, pacing: at most one wheel place per socket, transfer intact",
+                test_one_wheel_place_per_socket);
     CU_add_test(s, "a SYN searches listeners only; sockets leave either list anywhere; connect sees a tuple in use",
                 test_listeners_apart);
+    CU_add_test(s, "timing wheel: every deadline at its first poll, every level, a wrapping clock (model)",
+                test_wheel_model);
+    CU_add_test(s, "timing wheel: a clock leaping 25 days keeps the wheel whole and new deadlines exact",
+                test_wheel_clock_leap);
 }

@@ -2,7 +2,8 @@
  *
  * A tern_timer is embedded in its owner (no allocation to arm one); armed
  * timers live in a binary heap, so arming, cancelling and finding the next
- * deadline cost O(log n) however many connections exist. */
+ * deadline cost O(log n).  TCP connections do not hold one each: their
+ * deadlines share a timing wheel that runs on a single one of these. */
 #ifndef TERN_TIMER_H
 #define TERN_TIMER_H
 

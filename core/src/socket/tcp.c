@@ -658,10 +658,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 464
- * bytes on 64-bit, no padding left inside): a field added means one moved
- * to tcp_flight or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 456, "struct tern_tcp grew: pack it");
+/* A socket is what every idle connection costs (malloc's chunk: 456
+ * bytes on 64-bit): a field added means one moved to tcp_flight or
+ * packed. */
+_Static_assert(sizeof(struct tern_tcp) <= 448, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
@@ -801,6 +801,7 @@ void tern__tcp_stack_teardown(tern_stack *s)
         t->listener = NULL;
         tern__tcp_destroy(t, 0); /* quietly: no err callback */
     }
+    tern__tcp_wheel_stop(&tb->wheel);
     tcp_free_list_drain(&tb->seg_cache);
     tcp_free_list_drain(&tb->sock_cache);
     tcp_free_list_drain(&tb->flight_cache);

@@ -268,9 +268,12 @@ struct tern_tcp {
     uint32_t last_rx_ms;
     uint32_t autotune_ms, autotune_bytes;
 
-    /* Timers (tcp_timer.c): one deadline per kind, one stack timer at the
-     * earliest of them. */
-    tern_timer timer;
+    /* Timers (tcp_timer.c): one deadline per kind; the earliest of them
+     * waits on the table's wheel (tcp_wheel.c). */
+    struct tern_tcp *wnext;    /* the wheel slot's list */
+    struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
+    uint32_t wdue;             /* the deadline the wheel holds */
+    bool wlate;                /* on the wheel's late list (tcp_wheel.c) */
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
     uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
@@ -324,6 +327,23 @@ static inline void tcp_free_list_drain(tcp_free_list *fl)
 
 #define TCP_HIT_SLOTS 16u
 
+/* The sockets' deadlines (tcp_wheel.c): level 0 holds the next 256 ms in
+ * 1-ms slots (slots 0-255), the upper levels 64 slots each of 2^8, 2^14,
+ * 2^20 and 2^26 ms (256 ms, 16.4 s, 17.5 min, 18.6 h; slots 256-511). */
+#define TCP_WHEEL_L0_SLOTS 256u
+#define TCP_WHEEL_SLOTS 64u
+#define TCP_WHEEL_UPPER 4u
+#define TCP_WHEEL_ALL (TCP_WHEEL_L0_SLOTS + TCP_WHEEL_UPPER * TCP_WHEEL_SLOTS)
+typedef struct tcp_wheel {
+    tern_tcp *slot[TCP_WHEEL_ALL];
+    tern_tcp *late;            /* deadlines already past when armed: run at the next turn */
+    uint64_t map[TCP_WHEEL_ALL / 64]; /* bit per occupied slot */
+    uint32_t now;              /* the cursor: every millisecond before it is handled */
+    uint32_t count;            /* sockets on the wheel */
+    tern_stack *stack;
+    tern_timer timer;          /* the stack timer at the wheel's next event */
+} tcp_wheel;
+
 /* The stack's TCP state. */
 typedef struct tern_tcp_table {
     tern_tcp *all;             /* every socket not listening */
@@ -363,9 +383,20 @@ typedef struct tern_tcp_table {
      * sockets (at most TCP_SOCK_CACHE_MAX, tcp.c): a churning server skips
      * malloc and free for each connection. */
     tcp_free_list seg_cache, sock_cache, flight_cache;
+    tcp_wheel wheel;
 } tern_tcp_table;
 
 tern_tcp_table *tern__tcp_table(tern_stack *s);
+
+/* tcp_wheel.c */
+void tern__tcp_wheel_init(tcp_wheel *w, tern_stack *s);
+void tern__tcp_wheel_stop(tcp_wheel *w);
+/* Puts t's deadline at due (on the wheel or moved on it). */
+void tern__tcp_wheel_set(tern_tcp *t, uint32_t due);
+void tern__tcp_wheel_remove(tern_tcp *t);
+static inline bool tern__tcp_on_wheel(const tern_tcp *t) { return t->wpprev != NULL; }
+/* tcp_timer.c: runs t's kinds that are due (the wheel took t off first). */
+void tern__tcp_timers_run(tern_tcp *t, uint32_t now);
 /* The table's copy of c (made when new); NULL when out of memory. */
 const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c);
 void tern__tcp_profiles_free(tern_tcp_table *tb);

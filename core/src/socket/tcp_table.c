@@ -142,6 +142,7 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
         free(tb);
         return NULL;
     }
+    tern__tcp_wheel_init(&tb->wheel, s);
     s->tcp = tb;
     return tb;
 }

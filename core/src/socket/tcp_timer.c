@@ -5,10 +5,10 @@
  * tail loss probe), delayed ACK, a 500 ms "slow" tick for lwIP's poll
  * callback, keepalive, TIME-WAIT and retrying refused data, RACK's
  * reordering timeout and pacing.  Each kind is a deadline in the socket;
- * one stack timer runs at the earliest of them.  Setting a later deadline
- * is a store, and clearing one is a bit: the stack timer may then fire
- * with nothing due, which costs one heap pop instead of a heap operation
- * per ACK. */
+ * the earliest of them waits on the table's timing wheel (tcp_wheel.c).
+ * Setting a later deadline is a store, and clearing one is a bit: the
+ * wheel may then reach the socket with nothing due, which costs less
+ * than moving it on every ACK. */
 #include "socket/tcp_impl.h"
 
 static void rtx_fire(tern_tcp *t);
@@ -23,8 +23,9 @@ static void (*const fire_kind[TCP_TIMERS])(tern_tcp *t) = {
     [TCP_TIMER_PACE] = tern__tcp_pace_fire,
 };
 
-/* Runs the stack timer at the earliest armed deadline, or stops it. */
-static void timers_rearm(tern_tcp *t, uint32_t now)
+/* Puts the socket on the wheel at its earliest armed deadline, or takes it
+ * off. */
+static void timers_rearm(tern_tcp *t)
 {
     uint32_t first = 0;
     bool any = false;
@@ -34,19 +35,16 @@ static void timers_rearm(tern_tcp *t, uint32_t now)
             any = true;
         }
     if (!any) {
-        tern_timer_stop(t->stack, &t->timer);
+        tern__tcp_wheel_remove(t);
         return;
     }
-    if (tern_timer_armed(&t->timer) && t->timer.deadline == first)
+    if (tern__tcp_on_wheel(t) && t->wdue == first)
         return;
-    tern_timer_start(t->stack, &t->timer, SEQ_GT(first, now) ? first - now : 0);
+    tern__tcp_wheel_set(t, first);
 }
 
-static void timers_fire(tern_timer *tm, void *arg)
+void tern__tcp_timers_run(tern_tcp *t, uint32_t now)
 {
-    (void)tm;
-    tern_tcp *t = arg;
-    uint32_t now = tern__stack_now(t->stack);
     /* A handler may destroy the socket: held until the loop ends. */
     tcp_enter(t);
     for (unsigned k = 0; k < TCP_TIMERS && !t->dead; k++) {
@@ -56,19 +54,20 @@ static void timers_fire(tern_timer *tm, void *arg)
         fire_kind[k](t);
     }
     if (tern__tcp_leave(t))
-        timers_rearm(t, now);
+        timers_rearm(t);
 }
 
 void tern__tcp_timers_init(tern_tcp *t)
 {
-    tern_timer_init(&t->timer, timers_fire, t);
+    t->wpprev = NULL;
+    t->wnext = NULL;
     t->timers_armed = 0;
 }
 
 void tern__tcp_timers_stop(tern_tcp *t)
 {
     t->timers_armed = 0;
-    tern_timer_stop(t->stack, &t->timer);
+    tern__tcp_wheel_remove(t);
 }
 
 void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms)
@@ -76,9 +75,9 @@ void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_m
     uint32_t due = tern__stack_now(t->stack) + delay_ms;
     t->due[kind] = due;
     t->timers_armed = (uint8_t)(t->timers_armed | 1u << kind);
-    /* Later than the stack timer: it finds this deadline when it fires. */
-    if (!tern_timer_armed(&t->timer) || SEQ_LT(due, t->timer.deadline))
-        tern_timer_start(t->stack, &t->timer, delay_ms);
+    /* Later than the wheel's deadline for t: found when that one comes. */
+    if (!tern__tcp_on_wheel(t) || SEQ_LT(due, t->wdue))
+        tern__tcp_wheel_set(t, due);
 }
 
 static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
