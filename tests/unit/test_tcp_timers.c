@@ -391,6 +391,46 @@ static void test_wheel_clock_leap(void)
     tern_stack_free(s);
 }
 
+/* A poll function given with the whole callback table
+ * (tern_tcp_set_handlers) on an established connection runs on the 500 ms
+ * tick although no state change follows to arm it; the keepalive set
+ * before connecting starts with the connection (the state change to
+ * ESTABLISHED arms the tick). */
+static unsigned polls_seen;
+static tern_err count_poll(void *arg, tern_tcp *t)
+{
+    (void)arg, (void)t;
+    polls_seen++;
+    return TERN_OK;
+}
+
+static void test_tick_armed_without_state_change(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 5, .seed = 1};
+    tp_setup(&tp, &f, NULL, NULL);
+    tp.paused = true;
+    tern_tcp_set_keepalive(tp.listener, true, 1000, 500, 3); /* the child inherits it */
+    tp_start(&tp, 0, 0);
+    tp_settle(&tp, 200);
+    CU_ASSERT_FATAL(tp.client.t != NULL && tp.server.t != NULL);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(tp.server.t), TERN_TCP_ESTABLISHED);
+    CU_ASSERT_TRUE(tern__tcp_timer_armed(tp.server.t, TCP_TIMER_SLOW));
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(tp.client.t), TERN_TCP_ESTABLISHED);
+    CU_ASSERT_FALSE(tern__tcp_timer_armed(tp.client.t, TCP_TIMER_SLOW));
+    static tern_tcp_handlers h;
+    h = *tp.client.t->h;
+    h.poll = count_poll;
+    polls_seen = 0;
+    tern_tcp_set_handlers(tp.client.t, &h, tp.client.t->hook_ctx);
+    tp_settle(&tp, 2100);
+    CU_ASSERT(polls_seen >= 4);
+    /* The keepalive probes went out and were answered: still established. */
+    CU_ASSERT_EQUAL(tern_tcp_get_state(tp.server.t), TERN_TCP_ESTABLISHED);
+    CU_ASSERT_TRUE(tern__tcp_timer_armed(tp.server.t, TCP_TIMER_SLOW));
+    tp_teardown(&tp);
+}
+
 TERN_UNIT_SUITE(tcp_timers)
 {
     CU_pSuite s = CU_add_suite("tcp/timers", NULL, NULL);
@@ -400,6 +440,8 @@ TERN_UNIT_SUITE(tcp_timers)
                 test_listeners_apart);
     CU_add_test(s, "timing wheel: every deadline at its first poll, every level, a wrapping clock (model)",
                 test_wheel_model);
+    CU_add_test(s, "a poll function set with the whole callback table ticks with no state change after",
+                test_tick_armed_without_state_change);
     CU_add_test(s, "timing wheel: a clock leaping 25 days keeps the wheel whole and new deadlines exact",
                 test_wheel_clock_leap);
 }

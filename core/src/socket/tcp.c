@@ -85,11 +85,18 @@ tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type)
 
 void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
+    tern_tcp_state was = (tern_tcp_state)t->state;
     t->state = st;
     t->state_since_ms = tern__stack_now(t->stack);
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
-    tern__tcp_arm_slow(t); /* TIME-WAIT, FIN-WAIT-2 and keepalive need the tick */
+    /* The tick (tcp_timer.c slow_needed) depends on the state only when
+     * leaving CLOSED or LISTEN (which never tick), entering TIME-WAIT or
+     * FIN-WAIT-2, or entering a state where keepalive runs; otherwise it
+     * is armed already when needed. */
+    if (was <= TERN_TCP_LISTEN || st == TERN_TCP_TIME_WAIT || st == TERN_TCP_FIN_WAIT_2 ||
+        (t->keepalive && (st == TERN_TCP_ESTABLISHED || st == TERN_TCP_CLOSE_WAIT)))
+        tern__tcp_arm_slow(t);
     if (t->h->on_state)
         t->h->on_state(t->hook_ctx, t);
 }
@@ -113,6 +120,8 @@ void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_c
 {
     t->h = h ? h : &tern__tcp_no_handlers;
     t->hook_ctx = hook_ctx;
+    if (t->h->poll)
+        tern__tcp_arm_slow(t); /* the tick calls it (state changes do not arm it) */
 }
 
 tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
