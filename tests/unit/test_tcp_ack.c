@@ -175,6 +175,63 @@ static void test_fin_v6(void) { fin_case(true, false, false); }
 static void test_fin_v6_ts(void) { fin_case(true, true, false); }
 static void test_fin_sack_owed(void) { fin_case(false, true, true); }
 
+/* A data segment over IPv4 gets its IP header written beside the TCP
+ * header (tcp_output.c transmit): the socket's TOS and TTL, the packet's
+ * length, no fragment bits, consecutive identifications, a header
+ * checksum and a TCP checksum over the payload that the harness accepts;
+ * the same over IPv6 through the general output. */
+static void data_case(bool v6)
+{
+    h_opts ho = {0};
+    H_BEGIN(&ho);
+    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
+    h_peer P;
+    h_peer_init(&P, 80, 0x40000000u);
+    P.v6 = v6;
+    CU_ASSERT_FATAL(h_peer_connect(&P, SYN_MSS_TS, sizeof SYN_MSS_TS) == 0);
+    CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
+    tern_tcp_set_ttl_tos(P.app->t, 55, 0x10);
+    tern_tcp_set_nodelay(P.app->t, true);
+    static uint8_t data[700];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 13u + 1u);
+    uint32_t first = P.tcp.rcv_nxt;
+    h_clear();
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_write(P.app->t, data, 300, 0), TERN_OK);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_output(P.app->t), TERN_OK);
+    hp_pkt a;
+    CU_ASSERT_FATAL(h_last_tcp(&a, HP_TCP_ACK));
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_write(P.app->t, data + 300, 400, 0), TERN_OK);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_output(P.app->t), TERN_OK);
+    hp_pkt b;
+    CU_ASSERT_FATAL(h_last_tcp(&b, HP_TCP_ACK));
+    H_EQ(h_bad_out, 0);
+    H_EQ(a.ver, v6 ? 6 : 4);
+    H_EQ(a.seq, first);
+    H_EQ(a.dlen, 300);
+    H_EQ(b.seq, first + 300);
+    H_EQ(b.dlen, 400);
+    CU_ASSERT_EQUAL(memcmp(a.data, data, 300), 0);
+    CU_ASSERT_EQUAL(memcmp(b.data, data + 300, 400), 0);
+    H_EQ(a.has_ts, true);
+    if (!v6) {
+        const uint8_t *ip = a.l4 - 20;
+        H_EQ(ip[0], 0x45);
+        H_EQ(ip[1], 0x10);
+        H_EQ((ip[2] << 8) | ip[3], 20 + 32 + 300);
+        H_EQ(ip[6], 0);
+        H_EQ(ip[7], 0);
+        H_EQ(ip[8], 55);
+        H_EQ(ip[9], 6);
+        H_EQ(b.id, (uint16_t)(a.id + 1));
+    }
+    h_peer_free(&P);
+    H_END();
+}
+
+static void test_data_v4(void) { data_case(false); }
+static void test_data_v6(void) { data_case(true); }
+
 static void test_ack_v4(void) { ack_case(false, false); }
 static void test_ack_v4_ts(void) { ack_case(false, true); }
 static void test_ack_v6(void) { ack_case(true, false); }
@@ -192,4 +249,6 @@ TERN_UNIT_SUITE(tcp_ack)
     CU_add_test(s, "bare FIN over IPv6", test_fin_v6);
     CU_add_test(s, "bare FIN over IPv6 with timestamps", test_fin_v6_ts);
     CU_add_test(s, "FIN owing a SACK block: the general path, the block carried", test_fin_sack_owed);
+    CU_add_test(s, "data segment over IPv4: IP header written with the TCP header", test_data_v4);
+    CU_add_test(s, "data segment over IPv6", test_data_v6);
 }

@@ -143,7 +143,11 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
 }
 
 /* Sends one segment: header from r, payload from seg (or none).  The
- * payload pbuf is borrowed and comes back unchanged. */
+ * payload pbuf is borrowed and comes back unchanged.  Over IPv4 from a
+ * bound address, when the datagram fits the MTU, the IP header is written
+ * here in the same headroom (the bytes tern__ip_output writes; tcp_ack.c
+ * does the same), sparing the general output's route, source and size
+ * checks and its second prepend. */
 static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
 {
     tern_stack *s = t->stack;
@@ -151,6 +155,11 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     if (!ifc)
         return TERN_ERR_RTE;
     uint16_t hlen = tern__tcp_header_len(r);
+    uint32_t len = hlen + (seg ? seg->len : 0);
+    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
+              (!ifc->mtu || TERN_IPV4_HLEN + len <= ifc->mtu);
+    uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
+    uint16_t front = (uint16_t)(iph + hlen);
     tern_pbuf *p;
     bool borrowed = false;
     tern_csum payload_sum = 0;
@@ -159,23 +168,22 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
         payload_sum = tern__tcp_seg_sum(seg);
         /* A device may still hold the previous transmission: then send a
          * copy rather than rewrite headers under it. */
-        if (p->ref == 1 && tern_pbuf_add_header(p, hlen) == 0) {
+        if (p->ref == 1 && tern_pbuf_add_header(p, front) == 0) {
             borrowed = true;
         } else {
-            tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+            tern_pbuf *h = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), front, TERN_PBUF_RAM);
             if (!h)
                 return TERN_ERR_MEM;
             tern_pbuf_chain(h, p);
             p = h;
         }
     } else {
-        p = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
+        p = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), front, TERN_PBUF_RAM);
         if (!p)
             return TERN_ERR_MEM;
     }
-    uint8_t *h = p->payload;
+    uint8_t *h = (uint8_t *)p->payload + iph;
     tern__tcp_emit(h, r);
-    uint32_t len = hlen + (seg ? seg->len : 0);
     tern_csum sum;
     if (t->local.type == TERN_ADDR_V4)
         sum = tern__csum_pseudo_v4(t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, (uint16_t)len);
@@ -183,9 +191,16 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
         sum = tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, len);
     sum = tern__csum_header(sum, h, hlen) + payload_sum;
     tern_wr16(h + 16, tern__csum_finish(sum));
-    int err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    int err;
+    if (v4) {
+        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                                 (uint16_t)(iph + len), s->ip_id++, 0);
+        err = tern__ip_output_built(s, p, &t->remote, ifc);
+    } else {
+        err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    }
     if (borrowed)
-        tern_pbuf_remove_header(p, hlen);
+        tern_pbuf_remove_header(p, front);
     else
         tern_pbuf_free(p);
     s->stats.tcp_out++;
