@@ -392,6 +392,40 @@ static uint32_t mirror_rcv_wnd(uint32_t wnd, uint32_t unread)
     return wnd < lwip ? wnd : lwip;
 }
 
+/* The figures every pull writes, for one layout (w: struct pcb_w32 or
+ * pcb_w16 pointer, CLAMP: the window type's clamp); lv is a
+ * tern_tcp_live or tern_tcp_mirror.  Written once per layout so that
+ * neither pays a branch per field. */
+#define CLAMP32(v) (v)
+#define CLAMP16(v) ((u16_t)((v) > 0xffffu ? 0xffffu : (v)))
+#define PULL_MIRROR(w, lv, CLAMP)                                                                          \
+    do {                                                                                                   \
+        uint32_t rw_ = mirror_rcv_wnd((lv).rcv_wnd, (lv).rcv_unread);                                      \
+        (w)->rcv_wnd = (w)->rcv_ann_wnd = CLAMP(rw_);                                                      \
+        (w)->snd_buf = CLAMP((lv).snd_buf);                                                                \
+        (w)->snd_queuelen = (lv).snd_queuelen;                                                             \
+        (w)->unsent = (lv).has_unsent ? MARKER : NULL;                                                     \
+        (w)->unacked = (lv).has_unacked ? MARKER : NULL;                                                   \
+        (w)->refused_data = (struct pbuf *)(uintptr_t)(lv).refused_data;                                   \
+    } while (0)
+#define PULL_CC(w, lv, CLAMP)                                                                              \
+    do {                                                                                                   \
+        uint32_t rto_ = (lv).rto_ms / 500;                                                                 \
+        (w)->rto = (s16_t)(rto_ > 0x7fff ? 0x7fff : rto_);                                                 \
+        (w)->cwnd = CLAMP((lv).cwnd);                                                                      \
+        (w)->ssthresh = CLAMP((lv).ssthresh);                                                              \
+        (w)->snd_wnd = CLAMP((lv).snd_wnd);                                                                \
+    } while (0)
+#define PULL_FULL(w, lv, tu, CLAMP)                                                                        \
+    do {                                                                                                   \
+        /* lwIP's mss leaves the timestamp option in; tcp_mss() takes it out. */                           \
+        (w)->mss = (u16_t)((lv).mss + ((tu).ts_ok ? 12 : 0));                                              \
+        (w)->snd_scale = (tu).snd_wscale;                                                                  \
+        (w)->rcv_scale = (tu).rcv_wscale;                                                                  \
+        PULL_CC(w, lv, CLAMP);                                                                             \
+        PULL_MIRROR(w, lv, CLAMP);                                                                         \
+    } while (0)
+
 /* Everything: after a state change, a bind, a connect, a listen. */
 static void pull_full(compat_tcp *c)
 {
@@ -416,27 +450,25 @@ static void pull_full(compat_tcp *c)
     if (lv.state >= TERN_TCP_FIN_WAIT_1 && lv.state != TERN_TCP_CLOSE_WAIT)
         fl |= TF_FIN; /* our FIN is queued or sent */
     P(c)->flags = fl;
-    /* lwIP's mss leaves the timestamp option in; tcp_mss() takes it out. */
-    F(c, mss) = (u16_t)(lv.mss + (tu.ts_ok ? 12 : 0));
-    uint32_t rto = lv.rto_ms / 500;
-    F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
-    WND_SET(c, rcv_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
-    WND_SET(c, rcv_ann_wnd, mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread));
-    WND_SET(c, cwnd, lv.cwnd);
-    WND_SET(c, ssthresh, lv.ssthresh);
-    WND_SET(c, snd_wnd, lv.snd_wnd);
-    WND_SET(c, snd_buf, lv.snd_buf);
-    F(c, snd_queuelen) = lv.snd_queuelen;
-    F(c, unsent) = lv.has_unsent ? MARKER : NULL;
-    F(c, unacked) = lv.has_unacked ? MARKER : NULL;
-    F(c, refused_data) = (struct pbuf *)(uintptr_t)lv.refused_data;
-    F(c, snd_scale) = tu.snd_wscale;
-    F(c, rcv_scale) = tu.rcv_wscale;
+    if (c->wide)
+        PULL_FULL(&c->u.w32, lv, tu, CLAMP32);
+    else
+        PULL_FULL(&c->u.w16, lv, tu, CLAMP16);
+}
+
+/* The congestion figures, for tcp_output and the poll tick. */
+static void pull_cc(compat_tcp *c)
+{
+    tern_tcp_live lv;
+    tern_tcp_get_live(c->t, &lv);
+    if (c->wide)
+        PULL_CC(&c->u.w32, lv, CLAMP32);
+    else
+        PULL_CC(&c->u.w16, lv, CLAMP16);
 }
 
 /* The per-segment figures only: what every data callback needs.  The rest
  * of the mirror changes only with the state (core_state pulls it all). */
-static void pull_cc(compat_tcp *c);
 static void pull(compat_tcp *c)
 {
     if (c->stale || c->listening) {
@@ -446,31 +478,27 @@ static void pull(compat_tcp *c)
         return;
     }
     if (c->cc_due) {
+        /* The congestion figures too: one getter gives both. */
         c->cc_due = false;
-        pull_cc(c);
+        tern_tcp_live lv;
+        tern_tcp_get_live(c->t, &lv);
+        if (c->wide) {
+            PULL_CC(&c->u.w32, lv, CLAMP32);
+            PULL_MIRROR(&c->u.w32, lv, CLAMP32);
+        } else {
+            PULL_CC(&c->u.w16, lv, CLAMP16);
+            PULL_MIRROR(&c->u.w16, lv, CLAMP16);
+        }
+        return;
     }
-    tern_tcp_mirror lv;
-    tern_tcp_get_mirror(c->t, &lv);
     /* What programs read between segments; congestion figures (cwnd,
      * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
-    if (c->wide) {
-        struct pcb_w32 *w = &c->u.w32;
-        w->rcv_wnd = w->rcv_ann_wnd = mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread);
-        w->snd_buf = lv.snd_buf;
-        w->snd_queuelen = lv.snd_queuelen;
-        w->unsent = lv.has_unsent ? MARKER : NULL;
-        w->unacked = lv.has_unacked ? MARKER : NULL;
-        w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
-    } else {
-        struct pcb_w16 *w = &c->u.w16;
-        uint32_t rw = mirror_rcv_wnd(lv.rcv_wnd, lv.rcv_unread);
-        w->rcv_wnd = w->rcv_ann_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw);
-        w->snd_buf = (u16_t)(lv.snd_buf > 0xffff ? 0xffff : lv.snd_buf);
-        w->snd_queuelen = lv.snd_queuelen;
-        w->unsent = lv.has_unsent ? MARKER : NULL;
-        w->unacked = lv.has_unacked ? MARKER : NULL;
-        w->refused_data = (struct pbuf *)(uintptr_t)lv.refused_data;
-    }
+    tern_tcp_mirror lv;
+    tern_tcp_get_mirror(c->t, &lv);
+    if (c->wide)
+        PULL_MIRROR(&c->u.w32, lv, CLAMP32);
+    else
+        PULL_MIRROR(&c->u.w16, lv, CLAMP16);
 }
 
 /* After tcp_recved: only the receive window moved (the stack may have
@@ -489,18 +517,6 @@ static void pull_rcv(compat_tcp *c)
     } else {
         c->u.w16.rcv_wnd = c->u.w16.rcv_ann_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw);
     }
-}
-
-/* The congestion figures, for tcp_output and the poll tick. */
-static void pull_cc(compat_tcp *c)
-{
-    tern_tcp_live lv;
-    tern_tcp_get_live(c->t, &lv);
-    uint32_t rto = lv.rto_ms / 500;
-    F(c, rto) = (s16_t)(rto > 0x7fff ? 0x7fff : rto);
-    WND_SET(c, cwnd, lv.cwnd);
-    WND_SET(c, ssthresh, lv.ssthresh);
-    WND_SET(c, snd_wnd, lv.snd_wnd);
 }
 
 /* ---- events from the tern socket ---- */
