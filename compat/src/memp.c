@@ -29,6 +29,12 @@ static tern_pool_slot *slot_at(const tern_pool *p, tern_pool_slab *b, size_t i)
     return (tern_pool_slot *)(void *)((char *)b + SLAB_HDR + i * slot_stride(p));
 }
 
+/* The slab of a slot handed out by this pool (its index says where). */
+static tern_pool_slab *slab_of(const tern_pool *p, const tern_pool_slot *s)
+{
+    return (tern_pool_slab *)(void *)((char *)s - SLAB_HDR - (size_t)s->index * slot_stride(p));
+}
+
 /* Slabs grow with the pool (an eighth of what it holds, 4 to 64 slots), so
  * a program with a few pcbs holds little and one with thousands pays one
  * allocator header per 64. */
@@ -154,11 +160,11 @@ tern_pool_slot *tern__pool_get(tern_pool *p)
 {
     tern_pool_slot *s;
     tern_pool_slab *b;
-    uint32_t gen = 0;
-    size_t i;
+    uint16_t gen = 0, index;
     if (p->bump) {
         /* Memory never used yet goes first: a freed slot waits longer. */
         b = p->bump;
+        index = (uint16_t)b->used;
         s = slot_at(p, b, b->used++);
         if (b->used == b->count)
             p->bump = NULL;
@@ -166,7 +172,8 @@ tern_pool_slot *tern__pool_get(tern_pool *p)
         s = p->free_head;
         queue_unlink(p, s);
         gen = s->gen;
-        b = find(p, s, &i);
+        index = s->index;
+        b = slab_of(p, s);
     } else {
         size_t n = next_slab_count(p);
         b = malloc(SLAB_HDR + n * slot_stride(p));
@@ -182,11 +189,13 @@ tern_pool_slot *tern__pool_get(tern_pool *p)
         b->live = 0;
         p->slots += n;
         p->bump = n > 1 ? b : NULL;
+        index = 0;
         s = slot_at(p, b, 0);
     }
     memset(s, 0, p->slot_size);
     s->live = TERN_POOL_LIVE;
     s->gen = gen;
+    s->index = index;
     b->live++;
     p->in_use++;
     return s;
@@ -208,12 +217,25 @@ static void release(tern_pool *p, tern_pool_slab *b)
     free(b);
 }
 
+static void put(tern_pool *p, tern_pool_slot *s, tern_pool_slab *b);
+
 void tern__pool_put(tern_pool *p, tern_pool_slot *s)
 {
     size_t i;
     tern_pool_slab *b = s ? find(p, s, &i) : NULL;
     if (!b || s->live != TERN_POOL_LIVE)
         return;
+    put(p, s, b);
+}
+
+void tern__pool_put_live(tern_pool *p, tern_pool_slot *s)
+{
+    if (s->live == TERN_POOL_LIVE) /* (a second put while the slab is held does nothing) */
+        put(p, s, slab_of(p, s));
+}
+
+static void put(tern_pool *p, tern_pool_slot *s, tern_pool_slab *b)
+{
     s->live = TERN_POOL_FREE;
     s->gen++;
     queue_append(p, s);

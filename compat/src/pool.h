@@ -41,8 +41,9 @@ typedef struct tern_pool_slot {
          * beside the slot (zero when handed out). */
         void *owner[2];
     };
-    uint32_t live; /* TERN_POOL_LIVE while in use */
-    uint32_t gen;  /* times this slot was freed */
+    uint32_t live;  /* TERN_POOL_LIVE while in use */
+    uint16_t gen;   /* times this slot was freed (modulo 2^16) */
+    uint16_t index; /* the slot's place in its slab: the slab without a search */
 } tern_pool_slot;
 
 #define TERN_POOL_LIVE 0x4c495645u /* "LIVE"; anything else: free */
@@ -71,8 +72,12 @@ typedef struct tern_pool {
 
 /* A zeroed slot marked live, or NULL when memory runs out. */
 tern_pool_slot *tern__pool_get(tern_pool *p);
-/* Marks the slot free and queues it last for reuse; its contents stay. */
+/* Marks the slot free and queues it last for reuse; its contents stay.
+ * s may be any pointer: only a live slot of a held slab is freed. */
 void tern__pool_put(tern_pool *p, tern_pool_slot *s);
+/* The same for a slot the caller knows is live (its own pcb, checked
+ * before): no search for the slab. */
+void tern__pool_put_live(tern_pool *p, tern_pool_slot *s);
 /* Gives every slab back to the allocator: every slot is gone. */
 void tern__pool_reset(tern_pool *p);
 

@@ -270,7 +270,7 @@ static void release(compat_tcp *c)
         CLEAR_CONN(&c->u.w16);
     }
     c->t = NULL;
-    tern__pool_put(&pool, &c->slot);
+    tern__pool_put_live(&pool, &c->slot); /* (every caller holds a live pcb) */
 }
 
 static void enter(compat_tcp *c, frame *f)

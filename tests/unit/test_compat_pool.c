@@ -132,10 +132,49 @@ static void test_pool_stale_pcbs_after_give_back(void)
     CU_ASSERT_EQUAL(tcp_close(n), ERR_OK);
 }
 
+/* Slots freed through the known-live path (tern__pool_put_live: the slab
+ * from the slot's own index, no search) and handed out again from the free
+ * queue (the same index): in random order across many slabs, the slabs'
+ * counts stay right, so exactly the emptied ones go back (a wrong slab
+ * would be given back while in use: ASan reports the reads below). */
+static void test_pool_put_live(void)
+{
+    tern_pool p = TERN_POOL_INIT(obj);
+    static obj *o[N];
+    uint32_t r = 7;
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < N; i++) {
+            o[i] = (obj *)(void *)tern__pool_get(&p);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(o[i]);
+            memset(o[i]->body, i & 0xff, sizeof(o[i]->body));
+        }
+        CU_ASSERT_EQUAL(p.in_use, N);
+        for (int i = N - 1; i > 0; i--) { /* a shuffled order of freeing */
+            r = r * 1103515245u + 12345u;
+            int j = (int)((r >> 8) % (uint32_t)(i + 1));
+            obj *t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+        for (int i = 0; i < N; i++) {
+            CU_ASSERT_EQUAL(o[i]->body[0], o[i]->body[199]); /* still ours, still mapped */
+            tern__pool_put_live(&p, &o[i]->slot);
+            if (i == N / 2)
+                CU_ASSERT_EQUAL(p.in_use, N - N / 2 - 1);
+        }
+        CU_ASSERT_EQUAL(p.in_use, 0);
+        CU_ASSERT(p.slots < TERN_POOL_CACHE_SLOTS + 64);
+        CU_ASSERT_EQUAL(p.free_slots, p.slots);
+    }
+    CU_ASSERT(p.slabs_released > 0);
+    tern__pool_reset(&p);
+}
+
 TERN_UNIT_SUITE(compat_pool)
 {
     CU_pSuite s = CU_add_suite("compat_pool", NULL, NULL);
     CU_add_test(s, "entirely free slabs go back beyond the cache", test_pool_gives_back_empty_slabs);
     CU_add_test(s, "stale pointers are answered without reading freed memory", test_pool_stale_pointers);
     CU_add_test(s, "1000 stale pcbs used again after their slabs went back", test_pool_stale_pcbs_after_give_back);
+    CU_add_test(s, "known-live puts and free-queue gets find the slab by the slot's index", test_pool_put_live);
 }
