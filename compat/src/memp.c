@@ -198,6 +198,7 @@ tern_pool_slot *tern__pool_get(tern_pool *p)
     s->index = index;
     b->live++;
     p->in_use++;
+    p->seen = s; /* the program's next calls are on its new pcb */
     return s;
 }
 
