@@ -416,6 +416,14 @@ static uint32_t mirror_rcv_wnd(uint32_t wnd, uint32_t unread)
         (w)->ssthresh = CLAMP((lv).ssthresh);                                                              \
         (w)->snd_wnd = CLAMP((lv).snd_wnd);                                                                \
     } while (0)
+/* Runs M (one of the PULL_ macros) on c's pcb in the program's layout. */
+#define BY_LAYOUT(c, M, ...)                                                                               \
+    do {                                                                                                   \
+        if ((c)->wide)                                                                                     \
+            M(&(c)->u.w32, __VA_ARGS__, CLAMP32);                                                          \
+        else                                                                                               \
+            M(&(c)->u.w16, __VA_ARGS__, CLAMP16);                                                          \
+    } while (0)
 #define PULL_FULL(w, lv, tu, CLAMP)                                                                        \
     do {                                                                                                   \
         /* lwIP's mss leaves the timestamp option in; tcp_mss() takes it out. */                           \
@@ -450,10 +458,7 @@ static void pull_full(compat_tcp *c)
     if (lv.state >= TERN_TCP_FIN_WAIT_1 && lv.state != TERN_TCP_CLOSE_WAIT)
         fl |= TF_FIN; /* our FIN is queued or sent */
     P(c)->flags = fl;
-    if (c->wide)
-        PULL_FULL(&c->u.w32, lv, tu, CLAMP32);
-    else
-        PULL_FULL(&c->u.w16, lv, tu, CLAMP16);
+    BY_LAYOUT(c, PULL_FULL, lv, tu);
 }
 
 /* The congestion figures, for tcp_output and the poll tick. */
@@ -461,10 +466,7 @@ static void pull_cc(compat_tcp *c)
 {
     tern_tcp_live lv;
     tern_tcp_get_live(c->t, &lv);
-    if (c->wide)
-        PULL_CC(&c->u.w32, lv, CLAMP32);
-    else
-        PULL_CC(&c->u.w16, lv, CLAMP16);
+    BY_LAYOUT(c, PULL_CC, lv);
 }
 
 /* The per-segment figures only: what every data callback needs.  The rest
@@ -482,23 +484,15 @@ static void pull(compat_tcp *c)
         c->cc_due = false;
         tern_tcp_live lv;
         tern_tcp_get_live(c->t, &lv);
-        if (c->wide) {
-            PULL_CC(&c->u.w32, lv, CLAMP32);
-            PULL_MIRROR(&c->u.w32, lv, CLAMP32);
-        } else {
-            PULL_CC(&c->u.w16, lv, CLAMP16);
-            PULL_MIRROR(&c->u.w16, lv, CLAMP16);
-        }
+        BY_LAYOUT(c, PULL_CC, lv);
+        BY_LAYOUT(c, PULL_MIRROR, lv);
         return;
     }
     /* What programs read between segments; congestion figures (cwnd,
      * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
     tern_tcp_mirror lv;
     tern_tcp_get_mirror(c->t, &lv);
-    if (c->wide)
-        PULL_MIRROR(&c->u.w32, lv, CLAMP32);
-    else
-        PULL_MIRROR(&c->u.w16, lv, CLAMP16);
+    BY_LAYOUT(c, PULL_MIRROR, lv);
 }
 
 /* After tcp_recved: only the receive window moved (the stack may have

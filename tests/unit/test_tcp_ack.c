@@ -15,23 +15,36 @@ static const uint8_t SYN_MSS[4] = {2, 4, 0x05, 0xb4};
 /* MSS 1460, then NOP NOP TS (TSval 1000, TSecr 0). */
 static const uint8_t SYN_MSS_TS[16] = {2, 4, 0x05, 0xb4, 1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0};
 
+/* A listener on port 80 and a peer connected to it with the SYN options
+ * given: false when the handshake failed. */
+static bool peer_up(h_peer *P, uint32_t iss, bool v6, const uint8_t *opts, size_t optlen)
+{
+    if (!h_listen(80, 4))
+        return false;
+    h_peer_init(P, 80, iss);
+    P->v6 = v6;
+    return h_peer_connect(P, opts, optlen) == 0 && P->app != NULL && P->app->t != NULL;
+}
+
+/* Receive buffers of 30000 bytes: a window below 65535 (0xffff adds
+ * nothing to a ones'-complement sum, so only a smaller window shows it is
+ * summed). */
+static h_opts window_30000(tern_tcp_config *c)
+{
+    tern_tcp_default_config(c);
+    c->rcv_buf = c->rcv_buf_max = 30000;
+    return (h_opts){.tcp = c};
+}
+
 static void ack_case(bool v6, bool ts)
 {
-    /* A window below 65535: 0xffff adds nothing to a ones'-complement sum,
-     * so only a smaller window shows it is summed. */
     tern_tcp_config c;
-    tern_tcp_default_config(&c);
-    c.rcv_buf = c.rcv_buf_max = 30000;
-    h_opts ho = {.tcp = &c};
+    h_opts ho = window_30000(&c);
     H_BEGIN(&ho);
-    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
     h_peer P;
-    h_peer_init(&P, 80, 0x20000000u);
-    P.v6 = v6;
     const uint8_t *opts = ts ? SYN_MSS_TS : SYN_MSS;
     size_t optlen = ts ? sizeof SYN_MSS_TS : sizeof SYN_MSS;
-    CU_ASSERT_FATAL(h_peer_connect(&P, opts, optlen) == 0);
-    CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
+    CU_ASSERT_FATAL(peer_up(&P, 0x20000000u, v6, opts, optlen));
     H_EQ(P.tcp.ts_on != 0, ts);
     uint32_t stack_next = P.tcp.rcv_nxt; /* the stack's SND.NXT: it sent nothing yet */
     /* A TTL and TOS of the socket's own, to find in the IPv4 header. */
@@ -110,18 +123,12 @@ static const uint8_t SYN_MSS_SACK_TS[20] = {2, 4, 0x05, 0xb4, 4, 2, 1, 1, 8, 10,
 static void fin_case(bool v6, bool ts, bool sack_owed)
 {
     tern_tcp_config c;
-    tern_tcp_default_config(&c);
-    c.rcv_buf = c.rcv_buf_max = 30000;
-    h_opts ho = {.tcp = &c};
+    h_opts ho = window_30000(&c);
     H_BEGIN(&ho);
-    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
     h_peer P;
-    h_peer_init(&P, 80, 0x30000000u);
-    P.v6 = v6;
     const uint8_t *opts = sack_owed ? SYN_MSS_SACK_TS : ts ? SYN_MSS_TS : SYN_MSS;
     size_t optlen = sack_owed ? sizeof SYN_MSS_SACK_TS : ts ? sizeof SYN_MSS_TS : sizeof SYN_MSS;
-    CU_ASSERT_FATAL(h_peer_connect(&P, opts, optlen) == 0);
-    CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
+    CU_ASSERT_FATAL(peer_up(&P, 0x30000000u, v6, opts, optlen));
     H_EQ(P.tcp.ts_on != 0, ts);
     uint32_t stack_next = P.tcp.rcv_nxt;
     tern_tcp_set_ttl_tos(P.app->t, 66, 0x48);
@@ -184,12 +191,8 @@ static void data_case(bool v6)
 {
     h_opts ho = {0};
     H_BEGIN(&ho);
-    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
     h_peer P;
-    h_peer_init(&P, 80, 0x40000000u);
-    P.v6 = v6;
-    CU_ASSERT_FATAL(h_peer_connect(&P, SYN_MSS_TS, sizeof SYN_MSS_TS) == 0);
-    CU_ASSERT_FATAL(P.app != NULL && P.app->t != NULL);
+    CU_ASSERT_FATAL(peer_up(&P, 0x40000000u, v6, SYN_MSS_TS, sizeof SYN_MSS_TS));
     tern_tcp_set_ttl_tos(P.app->t, 55, 0x10);
     tern_tcp_set_nodelay(P.app->t, true);
     static uint8_t data[700];

@@ -16,4 +16,24 @@
  * SACK block is owed. */
 int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window);
 
+/* Whether a segment of t of seg_len bytes (TCP header included) may leave
+ * with its IPv4 header written by tern__tcp_output_v4: from a bound IPv4
+ * address, within the MTU (anything else takes tern__ip_output). */
+static inline bool tern__tcp_direct_v4(const tern_tcp *t, const tern_iface *ifc, uint32_t seg_len)
+{
+    return t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
+           (!ifc->mtu || TERN_IPV4_HLEN + seg_len <= ifc->mtu);
+}
+
+/* Writes the IPv4 header (the bytes tern__ip_output writes) in the 20
+ * bytes at p->payload, in front of seg_len bytes of segment, and hands p
+ * to ifc. */
+static inline int tern__tcp_output_v4(tern_tcp *t, tern_iface *ifc, tern_pbuf *p, uint32_t seg_len)
+{
+    tern_stack *s = t->stack;
+    tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                             (uint16_t)(TERN_IPV4_HLEN + seg_len), s->ip_id++, 0);
+    return tern__ip_output_built(s, p, &t->remote, ifc);
+}
+
 #endif

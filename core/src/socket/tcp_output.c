@@ -156,8 +156,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
         return TERN_ERR_RTE;
     uint16_t hlen = tern__tcp_header_len(r);
     uint32_t len = hlen + (seg ? seg->len : 0);
-    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
-              (!ifc->mtu || TERN_IPV4_HLEN + len <= ifc->mtu);
+    bool v4 = tern__tcp_direct_v4(t, ifc, len);
     uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
     uint16_t front = (uint16_t)(iph + hlen);
     tern_pbuf *p;
@@ -193,9 +192,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
     tern_wr16(h + 16, tern__csum_finish(sum));
     int err;
     if (v4) {
-        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
-                                 (uint16_t)(iph + len), s->ip_id++, 0);
-        err = tern__ip_output_built(s, p, &t->remote, ifc);
+        err = tern__tcp_output_v4(t, ifc, p, len);
     } else {
         err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     }
