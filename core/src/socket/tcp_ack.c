@@ -31,7 +31,8 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
     /* Over IPv4 the IP header is written here too (the same bytes
      * tern__ip_output writes), leaving the device the headroom it would
      * have after tern__ip_output's prepend. */
-    bool v4 = tern__tcp_direct_v4(t, ifc, hlen);
+    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
+              (!ifc->mtu || hlen + TERN_IPV4_HLEN <= ifc->mtu);
     uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
     tern_pbuf *p = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), (uint16_t)(iph + hlen), TERN_PBUF_RAM);
     if (!p)
@@ -65,7 +66,9 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
     tern_wr16(h + 16, tern__csum_finish(sum));
     int err;
     if (v4) {
-        err = tern__tcp_output_v4(t, ifc, p, hlen);
+        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                                 (uint16_t)(iph + hlen), s->ip_id++, 0);
+        err = tern__ip_output_built(s, p, &t->remote, ifc);
     } else {
         err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     }

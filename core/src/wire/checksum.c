@@ -66,6 +66,31 @@ tern_csum tern__csum_add(tern_csum sum, const void *data, size_t len)
     const uint8_t *p = data;
     /* Two sums with their carry counts: independent chains that overlap. */
     uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0;
+#if defined(__x86_64__)
+    /* x86-64: an add-with-carry chain over 64 bytes at a time, its last
+     * carry added back at once (end-around: 2^64 == 1 modulo 0xffff);
+     * that add cannot carry again, since a chain that starts with a plain
+     * add leaves at most 2^64 - 2 beside a carry.  About 0.2 instructions
+     * per byte where the portable loop below takes 0.45.  (Compilers turn
+     * _addcarry_u64 into a store and reload of the sum per word, so the
+     * chain is written out.) */
+    while (len >= 64) {
+        __asm__("addq 0(%[p]), %[s]\n\t"
+                "adcq 8(%[p]), %[s]\n\t"
+                "adcq 16(%[p]), %[s]\n\t"
+                "adcq 24(%[p]), %[s]\n\t"
+                "adcq 32(%[p]), %[s]\n\t"
+                "adcq 40(%[p]), %[s]\n\t"
+                "adcq 48(%[p]), %[s]\n\t"
+                "adcq 56(%[p]), %[s]\n\t"
+                "adcq $0, %[s]"
+                : [s] "+r"(s0)
+                : [p] "r"(p), "m"(*(const uint8_t(*)[64])p)
+                : "cc");
+        p += 64;
+        len -= 64;
+    }
+#endif
     while (len >= 32) {
         uint64_t w0, w1, w2, w3;
         memcpy(&w0, p, 8);
