@@ -405,14 +405,21 @@ struct tcp_pcb *h_listen(uint16_t port, u8_t backlog)
     return l;
 }
 
+struct cap *h_peer_syn(struct tcp_peer *p)
+{
+    struct cap *c;
+    h_peer_send(p, PKT_SYN, NULL, 0);
+    c = h_peer_recv(p);
+    EXPECT_SEG(c, p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    return c;
+}
+
 struct h_conn *h_passive_open(struct tcp_peer *p)
 {
     struct cap *c;
     struct h_conn *conn;
     int calls = n_accept_calls;
-    h_peer_send(p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(p);
-    EXPECT_SEG(c, p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(p);
     REQUIRE(c->wi.tcp.flags == (PKT_SYN | PKT_ACK));
     EXPECT(c->wi.tcp.mss > 0);
     cap_expect_none();

@@ -116,6 +116,11 @@ extern void (*h_accept_hook)(struct tcp_pcb *newpcb);
 /* A dual-stack listener on port with the accept recorder. */
 struct tcp_pcb *h_listen(uint16_t port, u8_t backlog);
 
+/* The peer's SYN (its syn_opts) and the stack's answer, checked to be a
+ * SYN-ACK of it (seq 0, ack 1 relative to the peer's numbering); the
+ * captured SYN-ACK. */
+struct cap *h_peer_syn(struct tcp_peer *p);
+
 /* The full three-way handshake, checked on the wire: the peer's SYN (its
  * syn_opts), the stack's SYN-ACK (flags, ack, an MSS option), the final ACK
  * and the accept callback.  REQUIREs success. */

@@ -22,9 +22,7 @@ SCENARIO(tcp_passive_open_v4,
     l = h_listen(LPORT, 4);
     EXPECT_EQ(l->state, LISTEN);
 
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     EXPECT_EQ(c->wi.tcp.mss, 1460); /* MTU 1500 - 40 */
     EXPECT_EQ(c->wi.ttl, 255);       /* lwIP's TCP_TTL default */
     EXPECT_NE(c->wi.tcp.win, 0);
@@ -59,9 +57,7 @@ SCENARIO(tcp_passive_open_v6,
 
     h_peer_init(&p, PEER6, PPORT, LOCAL6, LPORT, 77);
     h_listen(LPORT, 4);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     EXPECT_EQ(c->wi.v, 6);
     EXPECT_EQ(c->wi.tcp.mss, 1440);
     h_peer_ack(&p);
@@ -304,9 +300,7 @@ SCENARIO(tcp_syn_rcvd_rst,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_listen(LPORT, 4);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     h_peer_inject(&p, p.snd_nxt, 0, PKT_RST, NULL, 0);
     cap_expect_none();
     EXPECT_EQ(h_accept_calls(), 0);
@@ -331,9 +325,7 @@ SCENARIO(tcp_syn_rcvd_syn_repeated,
 
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
     h_listen(LPORT, 4);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     h_peer_inject(&p, 1000, 0, PKT_SYN, NULL, 0);
     c = h_peer_recv(&p);
     EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
@@ -477,9 +469,7 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
     c = h_peer_recv(&p);
     REQUIRE(c->wi.tcp.flags == PKT_SYN);
     /* the peer's own SYN (it has not seen ours) */
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     /* the peer answers our SYN, then acknowledges our SYN-ACK */
     h_peer_inject(&p, p.iss, p.irs + 1, PKT_SYN | PKT_ACK, NULL, 0);
     h_peer_drain(&p);

@@ -140,9 +140,7 @@ SCENARIO(tcp_accept_error_aborts,
     l = h_listen(LPORT, 4);
     tcp_accept(l, accept_refusing);
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     h_peer_ack(&p);
     EXPECT_EQ(refused_calls, 1);
     REQUIRE(refused_conn != NULL);
@@ -154,9 +152,7 @@ SCENARIO(tcp_accept_error_aborts,
     EXPECT_ERR(refused_conn->err, ERR_ABRT);
     /* the listener is intact: the next connection reaches the callback too */
     h_peer_init(&p, PEER4, PPORT + 1, LOCAL4, LPORT, 5000);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     h_peer_ack(&p);
     EXPECT_EQ(refused_calls, 2);
     c = h_peer_recv(&p);
@@ -178,9 +174,7 @@ SCENARIO(tcp_listen_without_accept_aborts,
     l = tcp_listen(pcb);
     REQUIRE(l != NULL);
     h_peer_init(&p, PEER4, PPORT, LOCAL4, LPORT, 1000);
-    h_peer_send(&p, PKT_SYN, NULL, 0);
-    c = h_peer_recv(&p);
-    EXPECT_SEG(c, &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    c = h_peer_syn(&p);
     h_peer_ack(&p);
     c = h_peer_recv(&p);
     EXPECT_EQ(c->wi.tcp.flags & PKT_RST, PKT_RST);

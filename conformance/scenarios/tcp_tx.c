@@ -59,6 +59,17 @@ static size_t take_data(struct tcp_peer *p, int *segs)
     return n;
 }
 
+/* A connection that sent four full segments of data, every one taken off
+ * the wire unacknowledged (*segs: the data segments seen). */
+static struct h_conn *four_segments_out(struct tcp_peer *p, int *segs)
+{
+    struct h_conn *conn = sender(p, 0);
+    h_write(conn, data, 4 * 1460, TCP_WRITE_FLAG_COPY);
+    h_output(conn);
+    take_data(p, segs);
+    return conn;
+}
+
 SCENARIO(tcp_sent_counts,
          "the sent callback reports acknowledged bytes, never more than were acknowledged, adding "
          "up to all of them; snd_buf shrinks on tcp_write and grows back as data is acknowledged "
@@ -193,13 +204,10 @@ SCENARIO(tcp_fast_retransmit,
          "(lwIP test_tcp_fast_retx_recover)")
 {
     struct tcp_peer p;
-    struct h_conn *conn = sender(&p, 0);
     struct cap *c;
     int segs, i;
+    struct h_conn *conn = four_segments_out(&p, &segs);
 
-    h_write(conn, data, 4 * 1460, TCP_WRITE_FLAG_COPY);
-    h_output(conn);
-    take_data(&p, &segs);
     trace("%d segments in the first flight", segs);
     EXPECT(segs >= 3);
     /* segment 1 arrives, segment 2 is lost, segments 3.. arrive: dupacks */
@@ -233,13 +241,10 @@ SCENARIO_LWIP_DEVIATES(tcp_rto_then_dupacks,
          "(observed: 5840 bytes, the four segments, sent again after the three duplicates)")
 {
     struct tcp_peer p;
-    struct h_conn *conn = sender(&p, 0);
     struct cap *c;
     int segs, i;
+    four_segments_out(&p, &segs);
 
-    h_write(conn, data, 4 * 1460, TCP_WRITE_FLAG_COPY);
-    h_output(conn);
-    take_data(&p, &segs);
     EXPECT(segs >= 3);
     /* nothing is acknowledged: the timeout resends the first segment */
     while (!cap_pending() && h_now() < 5000) {

@@ -30,7 +30,10 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
     uint16_t hlen = (uint16_t)(TERN_TCP_HLEN + (ts ? 12u : 0u));
     /* Over IPv4 the IP header is written here too (the same bytes
      * tern__ip_output writes), leaving the device the headroom it would
-     * have after tern__ip_output's prepend. */
+     * have after tern__ip_output's prepend.  The test and the write are
+     * tern__tcp_direct_v4 and tern__tcp_output_v4 (tcp_ack.h) spelled out:
+     * through them gcc spends 6 more instructions per ACK (callgrind,
+     * receive 16 MiB: 14.87M -> 14.91M). */
     bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
               (!ifc->mtu || hlen + TERN_IPV4_HLEN <= ifc->mtu);
     uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
