@@ -5,11 +5,15 @@
  * harness refuses any bad output at teardown), carry exactly the ACK flag,
  * the next byte expected, the stack's next sequence number, a window and,
  * with timestamps, NOP NOP TS echoing the peer's latest TSval (RFC 7323
- * 3.2, appendix A's layout). */
+ * 3.2, appendix A's layout).  The SYN and the SYN-ACK, written directly
+ * too, must be the bytes the general path's tern__tcp_emit writes for the
+ * options negotiated. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../hostile/hassert.h" /* the hostile harness: checked output */
 #include "unit_suite.h"
+#include "wire/wire.h" /* tern__tcp_emit: the general path's header writer */
 
 static const uint8_t SYN_MSS[4] = {2, 4, 0x05, 0xb4};
 /* MSS 1460, then NOP NOP TS (TSval 1000, TSecr 0). */
@@ -235,6 +239,219 @@ static void data_case(bool v6)
 static void test_data_v4(void) { data_case(false); }
 static void test_data_v6(void) { data_case(true); }
 
+/* ---- SYN and SYN-ACK ---- */
+
+enum { PO_MSS = 1, PO_SACK = 2, PO_TS = 4, PO_WS = 8 };
+
+/* The options a peer's SYN carries (mask of PO_*), in a common order. */
+static size_t peer_syn_opts(uint8_t *o, unsigned mask)
+{
+    size_t n = 0;
+    if (mask & PO_MSS) {
+        const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
+        memcpy(o + n, mss, 4);
+        n += 4;
+    }
+    if (mask & PO_SACK) {
+        const uint8_t sp[4] = {1, 1, 4, 2};
+        memcpy(o + n, sp, 4);
+        n += 4;
+    }
+    if (mask & PO_TS) {
+        const uint8_t ts[12] = {1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0}; /* TSval 1000 */
+        memcpy(o + n, ts, 12);
+        n += 12;
+    }
+    if (mask & PO_WS) {
+        const uint8_t ws[4] = {1, 3, 3, 7};
+        memcpy(o + n, ws, 4);
+        n += 4;
+    }
+    return n;
+}
+
+/* The shift a SYN of this configuration offers (tern__tcp_send_syn's rule,
+ * restated). */
+static uint8_t wscale_for(const tern_tcp_config *c)
+{
+    uint8_t ws = 0;
+    while (ws < 14 && (c->rcv_buf_max >> ws) > 0xffff)
+        ws++;
+    return ws;
+}
+
+/* r's TCP header must be, byte for byte but the checksum (which the
+ * harness checked), what tern__tcp_emit writes for the repr e. */
+static void expect_emitted(const hp_pkt *r, const tern_tcp_repr *e)
+{
+    uint8_t want[60], got[60];
+    uint16_t hlen = tern__tcp_emit(want, e);
+    H_EQ(r->thl, hlen);
+    if (r->thl != hlen || hlen > sizeof got)
+        return;
+    memcpy(got, r->l4, hlen);
+    got[16] = got[17] = 0;
+    CU_ASSERT_EQUAL(memcmp(got, want, hlen), 0);
+}
+
+/* The SYN-ACK answering a SYN with the options of peer_mask, from a
+ * listener configured with c: flags, numbers and each option as the
+ * negotiation decides, in the general path's bytes. */
+static void synack_case(bool v6, unsigned peer_mask, const tern_tcp_config *c)
+{
+    h_opts ho = {.tcp = c};
+    H_BEGIN(&ho);
+    uint8_t opts[40], syn[128];
+    size_t optlen = peer_syn_opts(opts, peer_mask);
+    CU_ASSERT_FATAL(h_listen(80, 4) != NULL);
+    h_peer P;
+    h_peer_init(&P, 80, 0x40000000u);
+    P.v6 = v6;
+    if (v6) { /* (as h_peer_connect sets them) */
+        snprintf(P.tcp.addr, sizeof(P.tcp.addr), "%s", "2001:db8::2");
+        snprintf(P.tcp.local, sizeof(P.tcp.local), "%s", "2001:db8::1");
+    }
+    h_clear();
+    h_input(syn, h_peer_build(&P, syn, HP_TCP_SYN, 0x40000000u, 0, NULL, 0, opts, optlen));
+    hp_pkt r;
+    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_SYN | HP_TCP_ACK));
+    H_EQ(h_bad_out, 0);
+    H_EQ(r.ver, v6 ? 6 : 4);
+    H_EQ(r.flags, HP_TCP_SYN | HP_TCP_ACK);
+    H_EQ(r.ack, 0x40000001u);
+    H_EQ(r.dport, P.tcp.port);
+    H_EQ(r.dlen, 0);
+    bool ws = c->wscale && (peer_mask & PO_WS), sack = c->sack && (peer_mask & PO_SACK);
+    bool ts = c->timestamps && (peer_mask & PO_TS);
+    H_EQ(r.has_mss, 1);
+    uint32_t mtu = tern_iface_mtu(h_ifc), room = mtu - (v6 ? 60u : 40u);
+    H_EQ(r.mss, mtu && room < c->mss ? room : c->mss);
+    H_EQ(r.has_ws, ws);
+    H_EQ(r.sack_perm, sack);
+    H_EQ(r.has_ts, ts);
+    if (ws)
+        H_EQ(r.ws, wscale_for(c));
+    if (ts)
+        H_EQ(r.tsecr, 1000); /* the peer's TSval */
+    tern_tcp_repr e = {.src_port = 80,
+                       .dst_port = P.tcp.port,
+                       .seq = r.seq,
+                       .ack = 0x40000001u,
+                       .flags = TERN_TCP_SYN | TERN_TCP_ACK,
+                       .window = r.win,
+                       .has_mss = true,
+                       .mss = r.mss,
+                       .has_wscale = ws,
+                       .wscale = wscale_for(c),
+                       .sack_permitted = sack,
+                       .has_ts = ts,
+                       .ts_val = r.tsval,
+                       .ts_ecr = 1000};
+    expect_emitted(&r, &e);
+    h_peer_free(&P);
+    H_END();
+}
+
+static tern_tcp_config all_on(void)
+{
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.wscale = c.sack = c.timestamps = true;
+    return c;
+}
+
+static void test_synack_v4(void)
+{
+    tern_tcp_config c = all_on();
+    const unsigned masks[] = {0,      PO_MSS,          PO_MSS | PO_SACK, PO_MSS | PO_TS, PO_MSS | PO_SACK | PO_TS,
+                              PO_MSS | PO_WS, PO_MSS | PO_SACK | PO_WS, PO_MSS | PO_SACK | PO_TS | PO_WS};
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++)
+        synack_case(false, masks[i], &c);
+}
+
+static void test_synack_v6(void)
+{
+    tern_tcp_config c = all_on();
+    synack_case(true, PO_MSS, &c);
+    synack_case(true, PO_MSS | PO_TS, &c);
+    synack_case(true, PO_MSS | PO_SACK | PO_TS | PO_WS, &c);
+}
+
+/* A listener that refuses an option the peer offers does not echo it. */
+static void test_synack_refused_options(void)
+{
+    const unsigned all = PO_MSS | PO_SACK | PO_TS | PO_WS;
+    tern_tcp_config c = all_on();
+    c.timestamps = false;
+    synack_case(false, all, &c);
+    c = all_on();
+    c.sack = false;
+    synack_case(false, all, &c);
+    c = all_on();
+    c.wscale = false;
+    synack_case(false, all, &c);
+    c = all_on();
+    c.sack = c.timestamps = false;
+    synack_case(true, all, &c);
+}
+
+/* An active open's SYN: the options of its configuration, no ACK. */
+static void syn_case(bool v6, const tern_tcp_config *c)
+{
+    h_opts ho = {.tcp = c};
+    H_BEGIN(&ho);
+    tern_tcp *t = tern_tcp_new(h_stack, v6 ? TERN_ADDR_V6 : TERN_ADDR_V4);
+    CU_ASSERT_FATAL(t != NULL);
+    tern_addr a;
+    if (v6)
+        tern_addr_set_v6(&a, H_PEER6);
+    else
+        tern_addr_set_v4(&a, H_PEER4);
+    h_clear();
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_connect(t, &a, 40000, NULL), TERN_OK);
+    hp_pkt r;
+    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_SYN));
+    H_EQ(h_bad_out, 0);
+    H_EQ(r.ver, v6 ? 6 : 4);
+    H_EQ(r.flags, HP_TCP_SYN);
+    H_EQ(r.ack, 0);
+    H_EQ(r.dport, 40000);
+    uint32_t mtu = tern_iface_mtu(h_ifc), room = mtu - (v6 ? 60u : 40u);
+    H_EQ(r.mss, mtu && room < c->mss ? room : c->mss);
+    H_EQ(r.has_ws, c->wscale);
+    H_EQ(r.sack_perm, c->sack);
+    H_EQ(r.has_ts, c->timestamps);
+    if (c->timestamps)
+        H_EQ(r.tsecr, 0);
+    tern_tcp_repr e = {.src_port = r.sport,
+                       .dst_port = 40000,
+                       .seq = r.seq,
+                       .flags = TERN_TCP_SYN,
+                       .window = r.win,
+                       .has_mss = true,
+                       .mss = r.mss,
+                       .has_wscale = c->wscale,
+                       .wscale = wscale_for(c),
+                       .sack_permitted = c->sack,
+                       .has_ts = c->timestamps,
+                       .ts_val = r.tsval};
+    expect_emitted(&r, &e);
+    tern_tcp_abort(t);
+    H_END();
+}
+
+static void test_syn_active(void)
+{
+    tern_tcp_config c = all_on();
+    syn_case(false, &c);
+    syn_case(true, &c);
+    c.timestamps = false;
+    syn_case(false, &c);
+    c = all_on();
+    c.sack = c.wscale = false;
+    syn_case(false, &c);
+}
+
 static void test_ack_v4(void) { ack_case(false, false); }
 static void test_ack_v4_ts(void) { ack_case(false, true); }
 static void test_ack_v6(void) { ack_case(true, false); }
@@ -254,4 +471,8 @@ TERN_UNIT_SUITE(tcp_ack)
     CU_add_test(s, "FIN owing a SACK block: the general path, the block carried", test_fin_sack_owed);
     CU_add_test(s, "data segment over IPv4: IP header written with the TCP header", test_data_v4);
     CU_add_test(s, "data segment over IPv6", test_data_v6);
+    CU_add_test(s, "SYN-ACK over IPv4: each option offered, the general path's bytes", test_synack_v4);
+    CU_add_test(s, "SYN-ACK over IPv6", test_synack_v6);
+    CU_add_test(s, "SYN-ACK of a listener refusing options", test_synack_refused_options);
+    CU_add_test(s, "active SYN: its configuration's options", test_syn_active);
 }

@@ -11,12 +11,21 @@
  * words can be added as numbers), which costs a third of the general
  * path.  The layout is the one tern__tcp_emit writes for such a segment:
  * the 20-byte header, then NOP, NOP, TS (RFC 7323 appendix A's layout)
- * when timestamps are in use. */
+ * when timestamps are in use.
+ *
+ * A SYN without data (the SYN-ACK a server sends for every connection,
+ * a client's SYN) is written the same way (tern__tcp_send_syn_plain): its
+ * options are fixed by what was negotiated, in tern__tcp_emit's order:
+ * MSS; SACK-permitted and timestamps, or NOP NOP SACK-permitted, or NOP
+ * NOP timestamps; NOP window scale. */
 #include "socket/tcp_ack.h"
 
 #include "wire/bytes.h"
 
 #define ACK_OPT_NOP 1u
+#define ACK_OPT_MSS 2u
+#define ACK_OPT_WS 3u
+#define ACK_OPT_SACK_PERM 4u
 #define ACK_OPT_TS 8u
 #define ACK_OPT_TS_LEN 10u
 
@@ -81,5 +90,87 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
      * nothing is owed any more (the delayed-ACK timer is left to run out). */
     t->unacked_segs = 0;
     t->ack_now = false;
+    return err;
+}
+
+int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window, uint16_t mss)
+{
+    bool active = t->state == TERN_TCP_SYN_SENT;
+    const tern_tcp_config *cfg = t->cfg;
+    bool ws = cfg->wscale && (active || t->ws_ok);
+    bool sack = cfg->sack && (active || t->sack_ok);
+    bool ts = cfg->timestamps && (active || t->ts_ok);
+    uint16_t hlen = (uint16_t)(TERN_TCP_HLEN + 4u + (ts ? 12u : sack ? 4u : 0u) + (ws ? 4u : 0u));
+    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
+              (!ifc->mtu || hlen + TERN_IPV4_HLEN <= ifc->mtu);
+    uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
+    tern_pbuf *p = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), (uint16_t)(iph + hlen), TERN_PBUF_RAM);
+    if (!p)
+        return TERN_ERR_MEM;
+    uint8_t *h = (uint8_t *)p->payload + iph;
+    bool with_ack = (flags & TERN_TCP_ACK) != 0;
+    uint32_t ack = with_ack ? t->rcv_nxt : 0;
+    uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | flags);
+    tern_wr16(h, t->local_port);
+    tern_wr16(h + 2, t->remote_port);
+    tern_wr32(h + 4, seq);
+    tern_wr32(h + 8, ack);
+    tern_wr16(h + 12, off_flags);
+    tern_wr16(h + 14, window);
+    tern_wr32(h + 16, 0); /* checksum (below) and urgent pointer */
+    h[20] = ACK_OPT_MSS;
+    h[21] = 4;
+    tern_wr16(h + 22, mss);
+    tern_csum sum = (tern_csum)t->local_port + t->remote_port + words32(seq) + words32(ack) + off_flags + window +
+                    ((ACK_OPT_MSS << 8) | 4u) + mss;
+    uint8_t *o = h + 24;
+    if (ts) {
+        uint32_t val = tern__tcp_ts_now(t), ecr = with_ack ? t->ts_recent : 0;
+        uint16_t w0 = sack ? (uint16_t)((ACK_OPT_SACK_PERM << 8) | 2u) : (uint16_t)((ACK_OPT_NOP << 8) | ACK_OPT_NOP);
+        tern_wr16(o, w0);
+        o[2] = ACK_OPT_TS;
+        o[3] = ACK_OPT_TS_LEN;
+        tern_wr32(o + 4, val);
+        tern_wr32(o + 8, ecr);
+        sum += w0 + ((ACK_OPT_TS << 8) | ACK_OPT_TS_LEN) + words32(val) + words32(ecr);
+        o += 12;
+    } else if (sack) {
+        o[0] = ACK_OPT_NOP;
+        o[1] = ACK_OPT_NOP;
+        o[2] = ACK_OPT_SACK_PERM;
+        o[3] = 2;
+        sum += ((ACK_OPT_NOP << 8) | ACK_OPT_NOP) + ((ACK_OPT_SACK_PERM << 8) | 2u);
+        o += 4;
+    }
+    if (ws) {
+        o[0] = ACK_OPT_NOP;
+        o[1] = ACK_OPT_WS;
+        o[2] = 3;
+        o[3] = t->rcv_wscale;
+        sum += ((ACK_OPT_NOP << 8) | ACK_OPT_WS) + ((3u << 8) | t->rcv_wscale);
+    }
+    /* From here as the pure ACK ends (its tail is spelled out there for
+     * its register allocation: see the comment at its v4 test). */
+    tern_stack *s = t->stack;
+    if (t->local.type == TERN_ADDR_V4)
+        sum += words32(tern_rd32((const uint8_t *)&t->local.u.v4)) + words32(tern_rd32((const uint8_t *)&t->remote.u.v4)) +
+               TERN_PROTO_TCP + hlen;
+    else
+        sum += tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
+    tern_wr16(h + 16, tern__csum_finish(sum));
+    int err;
+    if (v4) {
+        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
+                                 (uint16_t)(iph + hlen), s->ip_id++, 0);
+        err = tern__ip_output_built(s, p, &t->remote, ifc);
+    } else {
+        err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    }
+    tern_pbuf_free(p);
+    s->stats.tcp_out++;
+    if (with_ack) {
+        t->unacked_segs = 0;
+        t->ack_now = false;
+    }
     return err;
 }

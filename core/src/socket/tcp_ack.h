@@ -1,6 +1,5 @@
-/* socket/tcp_ack.h: the segment without payload, SYN or SACK blocks (a
- * pure ACK, a bare FIN), built directly (tcp_ack.c).  Internal to the
- * core. */
+/* socket/tcp_ack.h: segments without payload built directly (tcp_ack.c):
+ * the pure ACK, the bare FIN, the SYN and SYN-ACK.  Internal to the core. */
 #ifndef TERN_SOCKET_TCP_ACK_H
 #define TERN_SOCKET_TCP_ACK_H
 
@@ -15,6 +14,12 @@
  * already moved RCV.ADV with the window it passes and checked that no
  * SACK block is owed. */
 int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window);
+
+/* Sends t's SYN without payload (flags: SYN, with ACK or not; seq its
+ * sequence number; the window field given; mss the MSS option's value)
+ * through ifc, with the options tern__tcp_emit would write for it: the
+ * same bytes as base_repr + transmit (tcp_output.c). */
+int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window, uint16_t mss);
 
 /* Whether a segment of t of seg_len bytes (TCP header included) may leave
  * with its IPv4 header written by tern__tcp_output_v4: from a bound IPv4

@@ -363,6 +363,16 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
         after_sent(t, seg->seq + 1);
         return;
     }
+    if ((flags & TERN_TCP_SYN) && !seg->len) {
+        /* A SYN or SYN-ACK: options fixed by the negotiation (tcp_ack.c). */
+        tern_iface *ifc = out_iface(t);
+        uint16_t window = window_field(t, true);
+        note_sent(t, seg, tern__stack_now(t->stack));
+        if (ifc)
+            tern__tcp_send_syn_plain(t, ifc, seg->seq, flags, window, tern__tcp_mss_for(t, ifc));
+        after_sent(t, seg->seq + 1);
+        return;
+    }
     tern_tcp_repr r;
     base_repr(t, &r, seg->seq, flags);
     note_sent(t, seg, tern__stack_now(t->stack));
