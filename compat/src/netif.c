@@ -84,7 +84,6 @@ void tern__compat_netif_push(struct netif *n, tern_iface *ifc)
     pushed.ifc = ifc;
     pushed.flags = n->flags;
     pushed.mtu = n->mtu;
-    pushed.catch_all = tern__compat_tun2socks;
     pushed.addr = tern__netif_v4(&n->ip_addr);
     pushed.mask = tern__netif_v4(&n->netmask);
     pushed.gw = tern__netif_v4(&n->gw);
@@ -104,6 +103,7 @@ void tern__compat_netif_push(struct netif *n, tern_iface *ifc)
 
 void tern__compat_netif_reset(void)
 {
+    forget_pushed(); /* (the new stack's interfaces come through netif_add, which forgets it too) */
     while (loop_head) {
         loop_entry *e = loop_head;
         loop_head = e->next;

@@ -2,7 +2,10 @@
  * directly (mtu, flags, IPv4 addresses; lwIP reads them there), brought
  * into its tern interface.  ip_input does it for every packet, so the
  * check is inline: the fields are compared with what was pushed last and
- * pushed again only when one changed. */
+ * pushed again only when one changed.  lwip_init's TUN2SOCKS mode, which
+ * the push also hands over, is not compared: it changes only with a new
+ * stack, whose interfaces come through netif_add, which forgets the
+ * record. */
 #ifndef TERN_COMPAT_NETIF_SYNC_H
 #define TERN_COMPAT_NETIF_SYNC_H
 
@@ -13,7 +16,6 @@
 typedef struct tern__netif_pushed {
     const struct netif *netif;
     const tern_iface *ifc;
-    int catch_all;
     u8_t flags;
     u16_t mtu;
     u32_t addr, mask, gw;
@@ -39,7 +41,7 @@ static inline bool tern__compat_netif_in_sync(const struct netif *n, const tern_
 {
     const tern__netif_pushed *pf = &TERN_COMPAT_USE(tern__netif_pushed);
     return pf->netif == n && pf->ifc == ifc && pf->flags == n->flags && pf->mtu == n->mtu &&
-           pf->catch_all == tern__compat_tun2socks && pf->addr == tern__netif_v4(&n->ip_addr) &&
+           pf->addr == tern__netif_v4(&n->ip_addr) &&
            pf->mask == tern__netif_v4(&n->netmask) && pf->gw == tern__netif_v4(&n->gw);
 }
 

@@ -431,9 +431,35 @@ static void test_tick_armed_without_state_change(void)
     tp_teardown(&tp);
 }
 
+/* Kept sockets, segments and flights come back zeroed whatever their
+ * previous life wrote, every byte (tcp_zero's 16-byte stores for the
+ * sizes that are multiples of 16, memset for the rest). */
+static void test_free_list_zeroes(void)
+{
+    const size_t sizes[] = {sizeof(tern_tcp), sizeof(tcp_seg), sizeof(tcp_flight), 48, 40, 24};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        tcp_free_list fl = {0};
+        size_t n = sizes[k];
+        uint8_t *o = tcp_free_list_get(&fl, n); /* a new one (calloc) */
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        memset(o, 0xa5, n);
+        tcp_free_list_put(&fl, o, 4);
+        CU_ASSERT_EQUAL(fl.count, 1);
+        uint8_t *again = tcp_free_list_get(&fl, n);
+        CU_ASSERT_PTR_EQUAL(again, o);
+        size_t dirty = 0;
+        for (size_t i = 0; i < n; i++)
+            dirty += again[i] != 0;
+        CU_ASSERT_EQUAL(dirty, 0);
+        free(again);
+        tcp_free_list_drain(&fl);
+    }
+}
+
 TERN_UNIT_SUITE(tcp_timers)
 {
     CU_pSuite s = CU_add_suite("tcp/timers", NULL, NULL);
+    CU_add_test(s, "kept sockets, segments and flights come back zeroed", test_free_list_zeroes);
     CU_add_test(s, "loss, reordering, pacing: at most one wheel place per socket, transfer intact",
                 test_one_wheel_place_per_socket);
     CU_add_test(s, "a SYN searches listeners only; sockets leave either list anywhere; connect sees a tuple in use",

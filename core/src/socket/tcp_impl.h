@@ -289,6 +289,22 @@ typedef struct tcp_free_list {
     uint32_t count;
 } tcp_free_list;
 
+/* Zeroes size bytes at o (from malloc: 16-byte aligned).  gcc makes a
+ * memset of a few hundred bytes a rep stos, whose start-up costs more
+ * cycles than the 16-byte stores it replaces (a socket is 448 bytes, one
+ * per connection).  Unrolled, so that gcc does not see a memset in it. */
+static inline void tcp_zero(void *o, size_t size)
+{
+    typedef uint8_t v16 __attribute__((vector_size(16), aligned(16), may_alias));
+    if (size % 16 != 0) {
+        memset(o, 0, size);
+        return;
+    }
+#pragma GCC unroll 32
+    for (size_t i = 0; i < size; i += 16)
+        *(v16 *)(void *)((uint8_t *)o + i) = (v16){0};
+}
+
 /* A zeroed object of size bytes: a kept one, or a new one (NULL when out of
  * memory). */
 static inline void *tcp_free_list_get(tcp_free_list *fl, size_t size)
@@ -298,7 +314,7 @@ static inline void *tcp_free_list_get(tcp_free_list *fl, size_t size)
         return calloc(1, size);
     memcpy(&fl->head, o, sizeof(void *));
     fl->count--;
-    memset(o, 0, size);
+    tcp_zero(o, size);
     return o;
 }
 
