@@ -532,8 +532,10 @@ uint32_t tern__tcp_flight(const tern_tcp *t)
 
 int tern__tcp_send_queued(tern_tcp *t)
 {
-    /* A receiver's common case: nothing to send but perhaps an ACK. */
-    if (!t->snd_next_seg && !t->in_recovery && !t->close_pending && t->state == TERN_TCP_ESTABLISHED) {
+    /* A receiver's common case, and a closing connection's: nothing to
+     * send but perhaps an ACK (what the rest below ends with when nothing
+     * is queued in a synchronized state). */
+    if (!t->snd_next_seg && !t->in_recovery && !t->close_pending && t->state >= TERN_TCP_ESTABLISHED) {
         if (t->ack_now || t->unacked_segs >= 2)
             tern__tcp_send_ack(t);
         return TERN_OK;
