@@ -452,6 +452,56 @@ static void test_syn_active(void)
     syn_case(false, &c);
 }
 
+/* ---- LAST-ACK: the ACK of our FIN ends the connection ---- */
+
+/* The peer closes first, the application answers with its close (after
+ * writing `data` bytes unless 0), and the peer acknowledges up to `upto`
+ * (relative to our FIN: 0 is the FIN itself, -1 the byte before it).
+ * What the application sees: sent() lengths, the err callback, whether
+ * the socket lives on. */
+static void last_ack_case(size_t data, int upto)
+{
+    H_BEGIN(NULL);
+    h_peer P;
+    CU_ASSERT_FATAL(peer_up(&P, 0x50000000u, false, SYN_MSS, sizeof SYN_MSS));
+    h_app *A = P.app;
+    tern_tcp *t = A->t;
+    uint32_t iss1 = P.tcp.rcv_nxt; /* our next sequence number */
+    h_peer_send(&P, HP_TCP_ACK | HP_TCP_FIN, P.tcp.snd_nxt, P.tcp.rcv_nxt, NULL, 0);
+    P.tcp.snd_nxt += 1;
+    H_EQ(A->fins, 1);
+    H_EQ(tern_tcp_get_state(t), TERN_TCP_CLOSE_WAIT);
+    static uint8_t bytes[3000];
+    if (data)
+        CU_ASSERT_EQUAL_FATAL(tern_tcp_write(t, bytes, (uint32_t)data, 0), TERN_OK);
+    h_clear();
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_close(t), TERN_OK);
+    H_EQ(tern_tcp_get_state(t), TERN_TCP_LAST_ACK);
+    hp_pkt r;
+    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_FIN));
+    uint32_t fin_seq = iss1 + (uint32_t)data;
+    H_EQ(r.seq + r.dlen, fin_seq);
+    uint64_t live = tern_stack_stats(h_stack)->tcp_live;
+    h_peer_send(&P, HP_TCP_ACK, P.tcp.snd_nxt, fin_seq + 1 + (uint32_t)upto, NULL, 0);
+    H_EQ(A->acked, data); /* sent() for the data acknowledged, if any */
+    H_EQ(A->errs, 0);     /* closed for reading: no err callback (lwIP's TF_RXCLOSED) */
+    if (upto >= 0) {
+        /* Everything acknowledged: the socket is gone. */
+        H_EQ(tern_stack_stats(h_stack)->tcp_live, live - 1);
+    } else {
+        /* The FIN still outstanding: the connection waits in LAST-ACK. */
+        H_EQ(tern_stack_stats(h_stack)->tcp_live, live);
+        H_EQ(tern_tcp_get_state(t), TERN_TCP_LAST_ACK);
+        tern_tcp_abort(t);
+    }
+    h_peer_free(&P);
+    H_END();
+}
+
+static void test_last_ack_fin_only(void) { last_ack_case(0, 0); }
+static void test_last_ack_data_and_fin(void) { last_ack_case(1000, 0); }
+static void test_last_ack_data_not_fin(void) { last_ack_case(1000, -1); }
+
 static void test_ack_v4(void) { ack_case(false, false); }
 static void test_ack_v4_ts(void) { ack_case(false, true); }
 static void test_ack_v6(void) { ack_case(true, false); }
@@ -475,4 +525,7 @@ TERN_UNIT_SUITE(tcp_ack)
     CU_add_test(s, "SYN-ACK over IPv6", test_synack_v6);
     CU_add_test(s, "SYN-ACK of a listener refusing options", test_synack_refused_options);
     CU_add_test(s, "active SYN: its configuration's options", test_syn_active);
+    CU_add_test(s, "LAST-ACK: the ACK of the FIN alone ends it, no sent()", test_last_ack_fin_only);
+    CU_add_test(s, "LAST-ACK: data and FIN acknowledged, sent() then the end", test_last_ack_data_and_fin);
+    CU_add_test(s, "LAST-ACK: data acknowledged, FIN not: sent(), still LAST-ACK", test_last_ack_data_not_fin);
 }

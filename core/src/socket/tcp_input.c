@@ -742,6 +742,16 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
         t->snd_wl1 = h->seq;
         t->snd_wl2 = h->ack;
         tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
+    } else if (t->state == TERN_TCP_LAST_ACK && t->fin_queued && t->snd_una + 1 == t->snd_end &&
+               SEQ_GEQ(h->ack, t->snd_end)) {
+        /* The ACK of our FIN, with only the FIN outstanding (every
+         * passive close ends so): the TCB goes (RFC 9293 3.10.7.4,
+         * LAST-ACK).  No data is acknowledged, so there is no sent
+         * callback; the rest of take_ack (window, RTT, congestion state,
+         * timers) would update a socket about to be freed. */
+        drop(sg);
+        tern__tcp_destroy(t, t->rx_shut ? 0 : TERN_ERR_CLSD);
+        return false;
     }
     if (!take_ack(t, sg)) {
         drop(sg);
