@@ -863,7 +863,10 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, uint32_t now, b
         }
         t->ack_now = true; /* a hole filled: tell the sender now (RFC 5681 4.2) */
     }
-    tern__tcp_autotune(t, now); /* receive-buffer autotuning (tcp_tune.c) */
+    /* Receive-buffer autotuning (tcp_tune.c) measures delivered bytes: a
+     * FIN alone delivers none (and no data follows it to need room). */
+    if (sg->len || had_ooo)
+        tern__tcp_autotune(t, now);
     if (h->flags & TERN_TCP_PSH && t->unacked_segs)
         t->ack_now = t->ack_now || t->unacked_segs >= 2;
     return true;

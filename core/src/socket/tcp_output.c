@@ -16,7 +16,7 @@ uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern__stack_now(t->stack) 
 uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
 {
     uint32_t overhead = (t->remote.type == TERN_ADDR_V6 ? TERN_IPV6_HLEN : TERN_IPV4_HLEN) + TERN_TCP_HLEN;
-    uint32_t mtu = ifc ? tern_iface_mtu(ifc) : 0;
+    uint32_t mtu = ifc ? ifc->mtu : 0;
     uint32_t mss = t->cfg->mss;
     if (mtu > overhead && mtu - overhead < mss)
         mss = mtu - overhead;
