@@ -1065,6 +1065,11 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         p->len = (uint16_t)(p->len - h->hlen);
         p->tot_len = (uint16_t)(p->tot_len - h->hlen);
         sg.p = p;
+    } else if (h->hlen == p->len && !p->next) {
+        /* A header alone in one buffer (a SYN, an ACK, a bare FIN): done
+         * with it. */
+        tern_pbuf_free(p);
+        sg.p = NULL;
     } else {
         sg.p = tern_pbuf_free_header(p, h->hlen); /* NULL when only a header came */
     }
