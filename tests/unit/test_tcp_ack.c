@@ -40,6 +40,18 @@ static h_opts window_30000(tern_tcp_config *c)
     return (h_opts){.tcp = c};
 }
 
+/* The last segment the stack sent with exactly these flags: well-formed to
+ * the independent parser, of the IP version the test uses. */
+static bool last_segment(hp_pkt *r, bool v6, uint8_t flags)
+{
+    if (!h_last_tcp(r, flags))
+        return false;
+    H_EQ(h_bad_out, 0);
+    H_EQ(r->ver, v6 ? 6 : 4);
+    H_EQ(r->flags, flags);
+    return true;
+}
+
 static void ack_case(bool v6, bool ts)
 {
     tern_tcp_config c;
@@ -65,10 +77,7 @@ static void ack_case(bool v6, bool ts)
     }
     H_EQ(P.app->rxlen, sizeof data);
     hp_pkt r;
-    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_ACK));
-    H_EQ(h_bad_out, 0);
-    H_EQ(r.ver, v6 ? 6 : 4);
-    H_EQ(r.flags, HP_TCP_ACK);
+    CU_ASSERT_FATAL(last_segment(&r, v6, HP_TCP_ACK));
     H_EQ(r.dlen, 0);
     H_EQ(r.ack, P.tcp.snd_nxt);
     H_EQ(r.seq, stack_next);
@@ -148,10 +157,7 @@ static void fin_case(bool v6, bool ts, bool sack_owed)
     h_clear();
     CU_ASSERT_EQUAL_FATAL(tern_tcp_close(P.app->t), TERN_OK);
     hp_pkt r;
-    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_FIN));
-    H_EQ(h_bad_out, 0);
-    H_EQ(r.ver, v6 ? 6 : 4);
-    H_EQ(r.flags, HP_TCP_FIN | HP_TCP_ACK);
+    CU_ASSERT_FATAL(last_segment(&r, v6, HP_TCP_FIN | HP_TCP_ACK));
     H_EQ(r.dlen, 0);
     H_EQ(r.seq, stack_next);
     H_EQ(r.ack, P.tcp.snd_nxt);
@@ -246,27 +252,21 @@ enum { PO_MSS = 1, PO_SACK = 2, PO_TS = 4, PO_WS = 8 };
 /* The options a peer's SYN carries (mask of PO_*), in a common order. */
 static size_t peer_syn_opts(uint8_t *o, unsigned mask)
 {
+    static const struct {
+        unsigned bit;
+        uint8_t len, bytes[12];
+    } opt[] = {
+        {PO_MSS, 4, {2, 4, 0x05, 0xb4}},
+        {PO_SACK, 4, {1, 1, 4, 2}},
+        {PO_TS, 12, {1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0}}, /* TSval 1000 */
+        {PO_WS, 4, {1, 3, 3, 7}},
+    };
     size_t n = 0;
-    if (mask & PO_MSS) {
-        const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
-        memcpy(o + n, mss, 4);
-        n += 4;
-    }
-    if (mask & PO_SACK) {
-        const uint8_t sp[4] = {1, 1, 4, 2};
-        memcpy(o + n, sp, 4);
-        n += 4;
-    }
-    if (mask & PO_TS) {
-        const uint8_t ts[12] = {1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0}; /* TSval 1000 */
-        memcpy(o + n, ts, 12);
-        n += 12;
-    }
-    if (mask & PO_WS) {
-        const uint8_t ws[4] = {1, 3, 3, 7};
-        memcpy(o + n, ws, 4);
-        n += 4;
-    }
+    for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
+        if (mask & opt[i].bit) {
+            memcpy(o + n, opt[i].bytes, opt[i].len);
+            n += opt[i].len;
+        }
     return n;
 }
 
@@ -278,6 +278,14 @@ static uint8_t wscale_for(const tern_tcp_config *c)
     while (ws < 14 && (c->rcv_buf_max >> ws) > 0xffff)
         ws++;
     return ws;
+}
+
+/* The MSS a SYN offers on the harness's interface: the configured one,
+ * or less when the MTU leaves less room. */
+static uint32_t mss_for(const tern_tcp_config *c, bool v6)
+{
+    uint32_t mtu = tern_iface_mtu(h_ifc), room = mtu - (v6 ? 60u : 40u);
+    return mtu && room < c->mss ? room : c->mss;
 }
 
 /* r's TCP header must be, byte for byte but the checksum (which the
@@ -314,18 +322,14 @@ static void synack_case(bool v6, unsigned peer_mask, const tern_tcp_config *c)
     h_clear();
     h_input(syn, h_peer_build(&P, syn, HP_TCP_SYN, 0x40000000u, 0, NULL, 0, opts, optlen));
     hp_pkt r;
-    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_SYN | HP_TCP_ACK));
-    H_EQ(h_bad_out, 0);
-    H_EQ(r.ver, v6 ? 6 : 4);
-    H_EQ(r.flags, HP_TCP_SYN | HP_TCP_ACK);
+    CU_ASSERT_FATAL(last_segment(&r, v6, HP_TCP_SYN | HP_TCP_ACK));
     H_EQ(r.ack, 0x40000001u);
     H_EQ(r.dport, P.tcp.port);
     H_EQ(r.dlen, 0);
     bool ws = c->wscale && (peer_mask & PO_WS), sack = c->sack && (peer_mask & PO_SACK);
     bool ts = c->timestamps && (peer_mask & PO_TS);
     H_EQ(r.has_mss, 1);
-    uint32_t mtu = tern_iface_mtu(h_ifc), room = mtu - (v6 ? 60u : 40u);
-    H_EQ(r.mss, mtu && room < c->mss ? room : c->mss);
+    H_EQ(r.mss, mss_for(c, v6));
     H_EQ(r.has_ws, ws);
     H_EQ(r.sack_perm, sack);
     H_EQ(r.has_ts, ts);
@@ -410,14 +414,10 @@ static void syn_case(bool v6, const tern_tcp_config *c)
     h_clear();
     CU_ASSERT_EQUAL_FATAL(tern_tcp_connect(t, &a, 40000, NULL), TERN_OK);
     hp_pkt r;
-    CU_ASSERT_FATAL(h_last_tcp(&r, HP_TCP_SYN));
-    H_EQ(h_bad_out, 0);
-    H_EQ(r.ver, v6 ? 6 : 4);
-    H_EQ(r.flags, HP_TCP_SYN);
+    CU_ASSERT_FATAL(last_segment(&r, v6, HP_TCP_SYN));
     H_EQ(r.ack, 0);
     H_EQ(r.dport, 40000);
-    uint32_t mtu = tern_iface_mtu(h_ifc), room = mtu - (v6 ? 60u : 40u);
-    H_EQ(r.mss, mtu && room < c->mss ? room : c->mss);
+    H_EQ(r.mss, mss_for(c, v6));
     H_EQ(r.has_ws, c->wscale);
     H_EQ(r.sack_perm, c->sack);
     H_EQ(r.has_ts, c->timestamps);
