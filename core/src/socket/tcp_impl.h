@@ -289,13 +289,14 @@ typedef struct tcp_free_list {
     uint32_t count;
 } tcp_free_list;
 
-/* Zeroes size bytes at o (from malloc: 16-byte aligned).  gcc makes a
- * memset of a few hundred bytes a rep stos, whose start-up costs more
- * cycles than the 16-byte stores it replaces (a socket is 448 bytes, one
- * per connection).  Unrolled, so that gcc does not see a memset in it. */
+/* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
+ * rep stos, whose start-up costs more cycles than the 16-byte stores it
+ * replaces (a socket is 448 bytes, one per connection).  Unrolled, so that
+ * gcc does not see a memset in it; unaligned stores, so that no allocator's
+ * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
 {
-    typedef uint8_t v16 __attribute__((vector_size(16), aligned(16), may_alias));
+    typedef uint8_t v16 __attribute__((vector_size(16), aligned(1), may_alias));
     if (size % 16 != 0) {
         memset(o, 0, size);
         return;
