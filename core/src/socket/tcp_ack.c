@@ -32,6 +32,31 @@
 /* The 16-bit words of a 32-bit field, as the checksum adds them. */
 static inline tern_csum words32(uint32_t v) { return (tern_csum)(v >> 16) + (v & 0xffffu); }
 
+/* The pseudo header's words for a segment of t of hlen bytes, as numbers
+ * too (an IPv4 pair summed in registers). */
+static inline tern_csum pseudo_sum(const tern_tcp *t, uint16_t hlen)
+{
+    if (t->local.type == TERN_ADDR_V4)
+        return words32(tern_rd32((const uint8_t *)&t->local.u.v4)) + words32(tern_rd32((const uint8_t *)&t->remote.u.v4)) +
+               TERN_PROTO_TCP + hlen;
+    return tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
+}
+
+/* Writes the 20-byte header at h (checksum and urgent pointer zero) and
+ * returns its words' sum. */
+static inline tern_csum put_header(uint8_t *h, const tern_tcp *t, uint32_t seq, uint32_t ack, uint16_t off_flags,
+                                   uint16_t window)
+{
+    tern_wr16(h, t->local_port);
+    tern_wr16(h + 2, t->remote_port);
+    tern_wr32(h + 4, seq);
+    tern_wr32(h + 8, ack);
+    tern_wr16(h + 12, off_flags);
+    tern_wr16(h + 14, window);
+    tern_wr32(h + 16, 0); /* checksum (filled last) and urgent pointer */
+    return (tern_csum)t->local_port + t->remote_port + words32(seq) + words32(ack) + off_flags + window;
+}
+
 int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window)
 {
     tern_stack *s = t->stack;
@@ -52,14 +77,7 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
     uint8_t *h = (uint8_t *)p->payload + iph;
     uint32_t ack = t->rcv_nxt;
     uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | flags);
-    tern_wr16(h, t->local_port);
-    tern_wr16(h + 2, t->remote_port);
-    tern_wr32(h + 4, seq);
-    tern_wr32(h + 8, ack);
-    tern_wr16(h + 12, off_flags);
-    tern_wr16(h + 14, window);
-    tern_wr32(h + 16, 0); /* checksum (below) and urgent pointer */
-    tern_csum sum = (tern_csum)t->local_port + t->remote_port + words32(seq) + words32(ack) + off_flags + window;
+    tern_csum sum = put_header(h, t, seq, ack, off_flags, window);
     if (ts) {
         uint32_t val = tern__tcp_ts_now(t), ecr = t->ts_recent;
         h[20] = ACK_OPT_NOP;
@@ -70,12 +88,7 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
         tern_wr32(h + 28, ecr);
         sum += ((ACK_OPT_NOP << 8) | ACK_OPT_NOP) + ((ACK_OPT_TS << 8) | ACK_OPT_TS_LEN) + words32(val) + words32(ecr);
     }
-    if (t->local.type == TERN_ADDR_V4) /* the pseudo header's words, as numbers too */
-        sum += words32(tern_rd32((const uint8_t *)&t->local.u.v4)) + words32(tern_rd32((const uint8_t *)&t->remote.u.v4)) +
-               TERN_PROTO_TCP + hlen;
-    else
-        sum += tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
-    tern_wr16(h + 16, tern__csum_finish(sum));
+    tern_wr16(h + 16, tern__csum_finish(sum + pseudo_sum(t, hlen)));
     int err;
     if (v4) {
         tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
@@ -101,8 +114,7 @@ int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t
     bool sack = cfg->sack && (active || t->sack_ok);
     bool ts = cfg->timestamps && (active || t->ts_ok);
     uint16_t hlen = (uint16_t)(TERN_TCP_HLEN + 4u + (ts ? 12u : sack ? 4u : 0u) + (ws ? 4u : 0u));
-    bool v4 = t->local.type == TERN_ADDR_V4 && t->local.u.v4 != 0 &&
-              (!ifc->mtu || hlen + TERN_IPV4_HLEN <= ifc->mtu);
+    bool v4 = tern__tcp_direct_v4(t, ifc, hlen);
     uint16_t iph = v4 ? TERN_IPV4_HLEN : 0;
     tern_pbuf *p = tern_pbuf_alloc((uint16_t)(TERN_HEADROOM - iph), (uint16_t)(iph + hlen), TERN_PBUF_RAM);
     if (!p)
@@ -111,18 +123,11 @@ int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t
     bool with_ack = (flags & TERN_TCP_ACK) != 0;
     uint32_t ack = with_ack ? t->rcv_nxt : 0;
     uint16_t off_flags = (uint16_t)(((hlen / 4u) << 12) | flags);
-    tern_wr16(h, t->local_port);
-    tern_wr16(h + 2, t->remote_port);
-    tern_wr32(h + 4, seq);
-    tern_wr32(h + 8, ack);
-    tern_wr16(h + 12, off_flags);
-    tern_wr16(h + 14, window);
-    tern_wr32(h + 16, 0); /* checksum (below) and urgent pointer */
+    tern_csum sum = put_header(h, t, seq, ack, off_flags, window);
     h[20] = ACK_OPT_MSS;
     h[21] = 4;
     tern_wr16(h + 22, mss);
-    tern_csum sum = (tern_csum)t->local_port + t->remote_port + words32(seq) + words32(ack) + off_flags + window +
-                    ((ACK_OPT_MSS << 8) | 4u) + mss;
+    sum += ((ACK_OPT_MSS << 8) | 4u) + mss;
     uint8_t *o = h + 24;
     if (ts) {
         uint32_t val = tern__tcp_ts_now(t), ecr = with_ack ? t->ts_recent : 0;
@@ -149,25 +154,11 @@ int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t
         o[3] = t->rcv_wscale;
         sum += ((ACK_OPT_NOP << 8) | ACK_OPT_WS) + ((3u << 8) | t->rcv_wscale);
     }
-    /* From here as the pure ACK ends (its tail is spelled out there for
-     * its register allocation: see the comment at its v4 test). */
-    tern_stack *s = t->stack;
-    if (t->local.type == TERN_ADDR_V4)
-        sum += words32(tern_rd32((const uint8_t *)&t->local.u.v4)) + words32(tern_rd32((const uint8_t *)&t->remote.u.v4)) +
-               TERN_PROTO_TCP + hlen;
-    else
-        sum += tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, hlen);
-    tern_wr16(h + 16, tern__csum_finish(sum));
-    int err;
-    if (v4) {
-        tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
-                                 (uint16_t)(iph + hlen), s->ip_id++, 0);
-        err = tern__ip_output_built(s, p, &t->remote, ifc);
-    } else {
-        err = tern__ip_output(s, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
-    }
+    tern_wr16(h + 16, tern__csum_finish(sum + pseudo_sum(t, hlen)));
+    int err = v4 ? tern__tcp_output_v4(t, ifc, p, hlen)
+                 : tern__ip_output(t->stack, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     tern_pbuf_free(p);
-    s->stats.tcp_out++;
+    t->stack->stats.tcp_out++;
     if (with_ack) {
         t->unacked_segs = 0;
         t->ack_now = false;
