@@ -229,16 +229,6 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
 #define P(c) (&(c)->u.w32)
 /* Any member of a connection pcb whose type does not depend on the layout. */
 #define F(c, f) (*((c)->wide ? &(c)->u.w32.f : &(c)->u.w16.f))
-/* Window-typed members: u16_t programs see the value clamped. */
-#define WND_SET(c, f, v)                                                                                   \
-    do {                                                                                                   \
-        uint32_t v_ = (v);                                                                                 \
-        if ((c)->wide)                                                                                     \
-            (c)->u.w32.f = v_;                                                                             \
-        else                                                                                               \
-            (c)->u.w16.f = (u16_t)(v_ > 0xffffu ? 0xffffu : v_);                                           \
-    } while (0)
-
 /* A pcb already freed (its slot's header says so): the caller answers as
  * lwIP does for a CLOSED pcb and touches nothing. */
 static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool, &of(pcb)->slot); }
@@ -461,14 +451,6 @@ static void pull_full(compat_tcp *c)
     BY_LAYOUT(c, PULL_FULL, lv, tu);
 }
 
-/* The congestion figures, for tcp_output and the poll tick. */
-static void pull_cc(compat_tcp *c)
-{
-    tern_tcp_live lv;
-    tern_tcp_get_live(c->t, &lv);
-    BY_LAYOUT(c, PULL_CC, lv);
-}
-
 /* The per-segment figures only: what every data callback needs.  The rest
  * of the mirror changes only with the state (core_state pulls it all). */
 static void pull(compat_tcp *c)
@@ -648,8 +630,8 @@ static void core_state(void *ctx, tern_tcp *t)
             c->cc_due = true;
             return;
         }
+        c->cc_due = true; /* (one getter for both, in pull) */
         pull(c);
-        pull_cc(c);
         return;
     }
     c->stale = true;
@@ -1194,9 +1176,8 @@ err_t tcp_output(struct tcp_pcb *pcb)
     push(c);
     err_t err = (err_t)tern_tcp_output(c->t);
     P(c)->flags &= (tcpflags_t)~TF_NAGLEMEMERR;
+    c->cc_due = true;
     pull(c);
-    if (!c->stale)
-        pull_cc(c);
     return err;
 }
 
@@ -1253,9 +1234,9 @@ struct tern_tcp *tern_lwip_tcp_socket(const struct tcp_pcb *pcb)
  * the congestion figures too when the state moved (as core_state would). */
 static void pull_after_close(compat_tcp *c, const frame *f)
 {
+    if (f->state_seen)
+        c->cc_due = true;
     pull(c);
-    if (f->state_seen && !c->stale)
-        pull_cc(c);
 }
 
 err_t tcp_close(struct tcp_pcb *pcb)

@@ -1127,6 +1127,31 @@ static void test_cc_mirror_at_fin(void)
     world_down();
 }
 
+/* tcp_output hands the program the congestion figures as they are now,
+ * whatever ACKs moved them since the last call. */
+static void test_cc_mirror_at_output(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8306);
+    static uint8_t data[4000];
+    CU_ASSERT_EQUAL(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    CU_ASSERT_EQUAL(tcp_output(pcb), ERR_OK);
+    tcpwnd_size_t cwnd_at_output = pcb->cwnd;
+    A.closed = true; /* no tcp_output from the sent callback */
+    run(100); /* the peer reads and acknowledges */
+    CU_ASSERT_EQUAL(pb.rx, sizeof(data));
+    tern_tcp_live lv;
+    tern_tcp_get_live(tern_lwip_tcp_socket(pcb), &lv);
+    CU_ASSERT(lv.cwnd > cwnd_at_output);
+    CU_ASSERT_EQUAL(pcb->cwnd, cwnd_at_output);
+    CU_ASSERT_EQUAL(tcp_output(pcb), ERR_OK); /* nothing to send: still a pull */
+    CU_ASSERT_EQUAL(pcb->cwnd, lv.cwnd);
+    CU_ASSERT_EQUAL(pcb->ssthresh, lv.ssthresh);
+    CU_ASSERT_EQUAL(pcb->snd_wnd, lv.snd_wnd);
+    tcp_abort(pcb);
+    world_down();
+}
+
 static void test_fin_and_close(void)
 {
     world_up();
@@ -2015,6 +2040,7 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "passive open: accept and inheritance", test_passive_open_accept);
     CU_add_test(s, "recv(NULL) on FIN, close in CLOSE_WAIT", test_fin_and_close);
     CU_add_test(s, "recv(NULL) on FIN sees the congestion figures the ACKs of our data moved", test_cc_mirror_at_fin);
+    CU_add_test(s, "congestion figures in the mirror after tcp_output", test_cc_mirror_at_output);
     CU_add_test(s, "active close through TIME_WAIT", test_active_close_time_wait);
     CU_add_test(s, "peer reset: err ERR_RST", test_peer_reset_gives_err_rst);
     CU_add_test(s, "retransmission timeout: err ERR_ABRT", test_retransmission_timeout_gives_err_abrt);
