@@ -142,7 +142,6 @@ tern_csum tern__csum_header(tern_csum sum, const uint8_t *h, size_t len)
     return merge_native(sum, acc);
 }
 
-
 tern_csum tern__csum_shift(tern_csum sum)
 {
     /* Moving data by one byte swaps the bytes of every word it forms,
