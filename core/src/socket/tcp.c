@@ -235,7 +235,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->snd_queuelen = t->snd_queuelen;
     o->has_unsent = t->snd_next_seg != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
-    o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
+    o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queued = t->snd_queued;
 }
@@ -248,7 +248,7 @@ void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
     o->snd_queuelen = t->snd_queuelen;
     o->has_unsent = t->snd_next_seg != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
-    o->refused_data = t->refused ? (const void *)t->refused->p : NULL;
+    o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
 }
 
 void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread)
@@ -271,6 +271,8 @@ void tern_tcp_get_tuple(const tern_tcp *t, tern_tcp_tuple *o)
 
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 {
+    static const tcp_rare none;
+    const tcp_rare *r = t->rare ? t->rare : &none;
     *o = (tern_tcp_info){
         .state = t->state,
         .local = t->local,
@@ -289,17 +291,17 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .rto_ms = t->rto,
         .bytes_acked = t->fl ? t->fl->bytes_acked : 0,
         .bytes_received = t->bytes_received,
-        .retransmits = t->retransmits,
+        .retransmits = r->retransmits,
         .fast_retransmits = t->fl ? t->fl->fast_retransmits : 0,
-        .rto_timeouts = t->rto_timeouts,
+        .rto_timeouts = r->rto_timeouts,
         .sack_recoveries = t->fl ? t->fl->sack_recoveries : 0,
-        .dupacks_in = t->dupacks_in,
-        .challenge_acks = t->challenge_acks,
+        .dupacks_in = r->dupacks_in,
+        .challenge_acks = r->challenge_acks,
         .tlp_probes = t->fl ? t->fl->tlp_probes : 0,
         .rack_marked_lost = t->fl ? t->fl->rack_marked_lost : 0,
         .prr_sent = t->fl ? t->fl->prr_sent : 0,
-        .has_refused_data = t->refused != NULL || t->refused_fin,
-        .refused_data = t->refused ? t->refused->p : NULL,
+        .has_refused_data = r->refused != NULL || r->refused_fin,
+        .refused_data = r->refused ? r->refused->p : NULL,
         .has_unsent = t->snd_next_seg != NULL,
         .has_unacked = t->snd_una != t->snd_max,
         .ts_ok = t->ts_ok,
@@ -667,14 +669,15 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 456
+/* A socket is what every idle connection costs (malloc's chunk: 416
  * bytes on 64-bit): a field added means one moved to tcp_flight or
- * packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 448, "struct tern_tcp grew: pack it");
+ * tcp_rare, or packed. */
+_Static_assert(sizeof(struct tern_tcp) <= 408, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;
     tern__tcp_flight_put(t);
+    tern__tcp_rare_put(t);
     if (tb)
         tcp_free_list_put(&tb->sock_cache, t, TCP_SOCK_CACHE_MAX);
     else
@@ -706,6 +709,23 @@ void tern__tcp_flight_put(tern_tcp *t)
         tcp_free_list_put(&tb->flight_cache, f, TCP_SOCK_CACHE_MAX);
     else
         free(f);
+}
+
+/* Made on first need and kept with the socket: few connections need it
+ * at all, and one that did (a lossy path, a slow reader) is likely to
+ * again. */
+tcp_rare *tern__tcp_rare(tern_tcp *t)
+{
+    if (!t->rare)
+        t->rare = calloc(1, sizeof(*t->rare));
+    return t->rare;
+}
+
+/* (The held data is freed first: tern__tcp_free_queues.) */
+void tern__tcp_rare_put(tern_tcp *t)
+{
+    free(t->rare);
+    t->rare = NULL;
 }
 
 void tern_tcp_abort(tern_tcp *t)
@@ -766,7 +786,7 @@ int tern_tcp_close(tern_tcp *t)
      * graceful close, so the peer learns the data was lost (RFC 9293
      * 3.10.4, RFC 2525 2.17), as lwIP does. */
     if ((t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT) &&
-        (t->rcv_app_unread || t->refused)) {
+        (t->rcv_app_unread || (t->rare && t->rare->refused))) {
         tern__tcp_send_rst_for(t);
         tern__tcp_destroy(t, 0);
         return TERN_OK;
@@ -784,13 +804,7 @@ int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx)
         t->rx_shut = true;
         if (shut_tx)
             return tern_tcp_close(t);
-        for (tcp_ooo *r = t->refused, *n; r; r = n) {
-            n = r->next;
-            tern_pbuf_free(r->p);
-            free(r);
-        }
-        t->refused = t->refused_tail = NULL;
-        t->refused_fin = false;
+        tern__tcp_refused_free(t);
     }
     if (shut_tx) {
         if (t->state != TERN_TCP_SYN_RCVD && t->state != TERN_TCP_ESTABLISHED && t->state != TERN_TCP_CLOSE_WAIT)

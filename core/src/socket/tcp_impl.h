@@ -156,6 +156,22 @@ typedef struct tcp_flight {
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_flight;
 
+/* What few connections ever need: received data held back (ahead of a
+ * hole, or refused by the application) and the counts of rare events.  A
+ * socket gets it the first time one of them happens (tern__tcp_rare) and
+ * keeps it until it is freed; a connection that never sees one (an idle
+ * one, a clean transfer) holds none of it: 48 bytes less per socket. */
+typedef struct tcp_rare {
+    tcp_ooo *ooo;              /* held out of order, sorted (tcp_ooo.c) */
+    tcp_ooo *refused, *refused_tail; /* data the application refused, oldest first */
+    uint32_t ooo_count;
+    uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
+    bool refused_fin;
+    /* Counters (tern_tcp_info); a count the memory for this struct could
+     * not be found for is lost, nothing else. */
+    uint32_t retransmits, rto_timeouts, dupacks_in, challenge_acks;
+} tcp_rare;
+
 /* What a socket waits for.  A socket holds one stack timer, armed at the
  * earliest deadline of these kinds (tcp_timer.c): 32 bytes and one heap
  * entry per socket instead of five. */
@@ -199,6 +215,7 @@ struct tern_tcp {
     bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
+    tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
 
     /* Application. */
     void *arg;
@@ -257,11 +274,6 @@ struct tern_tcp {
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
     uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
-    uint32_t ooo_count;
-    uint32_t ooo_last;         /* start of the most recent out-of-order arrival */
-    tcp_ooo *ooo;
-    tcp_ooo *refused, *refused_tail; /* data the application refused, oldest first */
-    bool refused_fin;
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
@@ -277,9 +289,8 @@ struct tern_tcp {
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
     uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
-    /* Counters. */
+    /* Counters (the rest: tcp_flight and tcp_rare). */
     uint64_t bytes_received;
-    uint32_t retransmits, rto_timeouts, dupacks_in, challenge_acks; /* the rest: tcp_flight */
 };
 
 /* Freed objects of one size kept for reuse, up to a bound: the first
@@ -291,7 +302,7 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 448 bytes, one per connection).  Unrolled, so that
+ * replaces (a socket is 408 bytes, one per connection).  Unrolled, so that
  * gcc does not see a memset in it; unaligned stores, so that no allocator's
  * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
@@ -556,6 +567,30 @@ void tern__tcp_flight_put(tern_tcp *t);
 /* The SACK scoreboard's total: 0 before any data. */
 static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl ? t->fl->sacked_bytes : 0; }
 
+/* tcp.c: the held data and rare counts, made on first need (NULL when out
+ * of memory), given back with the socket. */
+tcp_rare *tern__tcp_rare(tern_tcp *t);
+void tern__tcp_rare_put(tern_tcp *t);
+/* The first segment held out of order (NULL: none). */
+static inline tcp_ooo *tern__tcp_ooo_head(const tern_tcp *t) { return t->rare ? t->rare->ooo : NULL; }
+/* Data or a FIN the application refused waits to be offered again. */
+static inline bool tern__tcp_refusing(const tern_tcp *t)
+{
+    return t->rare && (t->rare->refused || t->rare->refused_fin);
+}
+/* Received data is held back, of either kind. */
+static inline bool tern__tcp_holds(const tern_tcp *t)
+{
+    return t->rare && (t->rare->ooo || t->rare->refused || t->rare->refused_fin);
+}
+/* Counts one rare event in the counter at offset `counter` of tcp_rare. */
+#define TCP_COUNT_RARE(t, counter)                                                                         \
+    do {                                                                                                   \
+        tcp_rare *r_ = tern__tcp_rare(t);                                                                  \
+        if (r_)                                                                                            \
+            r_->counter++;                                                                                 \
+    } while (0)
+
 /* tcp_rack.c: RACK-TLP (RFC 8985), for connections with SACK. */
 void tern__tcp_rack_init(tern_tcp *t);
 /* An ACK is about to be processed (before its SACK blocks). */
@@ -624,6 +659,8 @@ bool tern__tcp_ooo_has_room(const tern_tcp *t);
 /* Takes the segments now in order (chain of payloads, total bytes, FIN). */
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin);
 void tern__tcp_ooo_free(tern_tcp *t);
+/* tcp_input.c: drops the data the application refused (and its FIN). */
+void tern__tcp_refused_free(tern_tcp *t);
 /* SACK blocks for an ACK: the block holding `latest` first (RFC 2018 4). */
 uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, uint8_t max);
 

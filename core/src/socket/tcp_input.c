@@ -40,7 +40,7 @@ static void challenge_ack(tern_tcp *t)
     }
     if (tb->challenge_count++ >= 1000)
         return;
-    t->challenge_acks++;
+    TCP_COUNT_RARE(t, challenge_acks);
     tern__tcp_send_ack(t);
 }
 
@@ -71,7 +71,8 @@ void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface 
 
 static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 {
-    tcp_ooo *r = malloc(sizeof(*r));
+    tcp_rare *x = tern__tcp_rare(t);
+    tcp_ooo *r = x ? malloc(sizeof(*r)) : NULL;
     if (!r) {
         /* Out of memory: the bytes are lost to the application; reset
          * rather than corrupt the stream. */
@@ -84,19 +85,33 @@ static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
     r->seq = 0;
     r->fin = false;
     if (front) {
-        r->next = t->refused;
-        t->refused = r;
-        if (!t->refused_tail)
-            t->refused_tail = r;
+        r->next = x->refused;
+        x->refused = r;
+        if (!x->refused_tail)
+            x->refused_tail = r;
     } else {
         r->next = NULL;
-        if (t->refused_tail)
-            t->refused_tail->next = r;
+        if (x->refused_tail)
+            x->refused_tail->next = r;
         else
-            t->refused = r;
-        t->refused_tail = r;
+            x->refused = r;
+        x->refused_tail = r;
     }
-    tern__tcp_arm_slow(t); /* refused data is offered again on the tick (t->refused is set now) */
+    tern__tcp_arm_slow(t); /* refused data is offered again on the tick (x->refused is set now) */
+}
+
+void tern__tcp_refused_free(tern_tcp *t)
+{
+    tcp_rare *x = t->rare;
+    if (!x)
+        return;
+    for (tcp_ooo *r = x->refused, *n; r; r = n) {
+        n = r->next;
+        tern_pbuf_free(r->p);
+        free(r);
+    }
+    x->refused = x->refused_tail = NULL;
+    x->refused_fin = false;
 }
 
 /* Calls recv(p) (p == NULL: FIN).  Returns false when the socket died;
@@ -132,7 +147,7 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
     t->rcv_app_unread += len;
     t->bytes_received += len;
-    if (t->refused || t->refused_fin) {
+    if (tern__tcp_refusing(t)) {
         refused_push(t, p, false);
         return true;
     }
@@ -144,16 +159,28 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     return true;
 }
 
+/* A refused FIN is a flag in tcp_rare; without the memory for it the FIN
+ * is as good as lost, so the receive side is shut (as refused_push does
+ * with data). */
+static void refuse_fin(tern_tcp *t, bool refused)
+{
+    tcp_rare *x = refused ? tern__tcp_rare(t) : t->rare;
+    if (x)
+        x->refused_fin = refused;
+    else if (refused)
+        t->rx_shut = true;
+}
+
 static bool deliver_fin(tern_tcp *t)
 {
-    if (t->refused) {
-        t->refused_fin = true;
+    if (t->rare && t->rare->refused) {
+        t->rare->refused_fin = true;
         return true;
     }
     bool refused;
     if (!call_recv(t, NULL, &refused))
         return false;
-    t->refused_fin = refused;
+    refuse_fin(t, refused);
     if (refused)
         tern__tcp_arm_slow(t);
     return true;
@@ -161,11 +188,14 @@ static bool deliver_fin(tern_tcp *t)
 
 int tern__tcp_deliver_refused(tern_tcp *t)
 {
-    while (t->refused) {
-        tcp_ooo *r = t->refused;
-        t->refused = r->next;
-        if (!t->refused)
-            t->refused_tail = NULL;
+    tcp_rare *x = t->rare;
+    if (!x)
+        return TERN_OK;
+    while (x->refused) {
+        tcp_ooo *r = x->refused;
+        x->refused = r->next;
+        if (!x->refused)
+            x->refused_tail = NULL;
         tern_pbuf *p = r->p;
         free(r);
         bool refused;
@@ -176,12 +206,12 @@ int tern__tcp_deliver_refused(tern_tcp *t)
             return TERN_ERR_INPROGRESS;
         }
     }
-    if (t->refused_fin) {
-        t->refused_fin = false;
+    if (x->refused_fin) {
+        x->refused_fin = false;
         bool refused;
         if (!call_recv(t, NULL, &refused))
             return TERN_ERR_ABRT;
-        t->refused_fin = refused;
+        x->refused_fin = refused; /* (x lives as long as the socket) */
         if (refused)
             return TERN_ERR_INPROGRESS;
     }
@@ -373,7 +403,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
                !win_update && t->snd_una != t->snd_max) {
         /* A duplicate ACK (RFC 5681 2). */
         t->dupacks++;
-        t->dupacks_in++;
+        TCP_COUNT_RARE(t, dupacks_in);
         dupack = true;
         tern__tcp_tlp_on_ack(t, h, false);
         if (t->sack_ok || t->in_recovery) {
@@ -827,7 +857,7 @@ static bool text_arrives(tern_tcp *t, segment *sg, uint32_t wnd, uint32_t now, b
         }
         return true;
     }
-    bool had_ooo = t->ooo != NULL;
+    bool had_ooo = tern__tcp_ooo_head(t) != NULL;
     t->rcv_nxt += sg->len;
     *fin = (h->flags & TERN_TCP_FIN) != 0;
     if (sg->len)
@@ -939,7 +969,7 @@ static bool predicted_input(tern_tcp *t, segment *sg)
     const tern_tcp_repr *h = &sg->h;
     if (t->state != TERN_TCP_ESTABLISHED || (h->flags & (uint8_t)~TERN_TCP_PSH) != TERN_TCP_ACK ||
         h->seq != t->rcv_nxt || h->ack != t->snd_una || t->snd_una != t->snd_max || sg->len == 0 ||
-        h->sack_count || t->ooo || t->refused || t->refused_fin || t->rx_shut || t->persist || t->in_recovery ||
+        h->sack_count || tern__tcp_holds(t) || t->rx_shut || t->persist || t->in_recovery ||
         ((uint32_t)h->window << t->snd_wscale) != t->snd_wnd)
         return false;
     if (sg->len > rcv_window_left(t))
@@ -984,7 +1014,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
 
     if (syn_repeated(t, sg))
         return;
-    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
+    if (tern__tcp_refusing(t) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
         return drop(sg);
     if (!check_sequence(t, sg, now, &wnd))
         return;
@@ -1082,7 +1112,7 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
          * end of TIME-WAIT (tcp_timer.c slow_fire: quietly, unless the
          * application still holds refused data). */
         sg.tuple_hash = t->hash;
-        tern__tcp_destroy(t, t->refused || t->refused_fin ? TERN_ERR_ABRT : 0);
+        tern__tcp_destroy(t, tern__tcp_refusing(t) ? TERN_ERR_ABRT : 0);
         t = NULL;
     }
     if (t) {

@@ -14,13 +14,16 @@
 
 void tern__tcp_ooo_free(tern_tcp *t)
 {
-    for (tcp_ooo *o = t->ooo, *n; o; o = n) {
+    tcp_rare *x = t->rare;
+    if (!x)
+        return;
+    for (tcp_ooo *o = x->ooo, *n; o; o = n) {
         n = o->next;
         tern_pbuf_free(o->p);
         free(o);
     }
-    t->ooo = NULL;
-    t->ooo_count = 0;
+    x->ooo = NULL;
+    x->ooo_count = 0;
 }
 
 /* The bytes held are bounded by the receive window (segments are trimmed
@@ -36,7 +39,7 @@ bool tern__tcp_ooo_has_room(const tern_tcp *t)
     uint32_t mss = t->mss ? t->mss : TCP_DEFAULT_MSS;
     uint32_t window_segs = t->rcv_buf / mss * 2u;
     uint32_t cap = t->cfg->ooo_max_segs > window_segs ? t->cfg->ooo_max_segs : window_segs;
-    return t->ooo_count < cap;
+    return !t->rare || t->rare->ooo_count < cap;
 }
 
 /* Cuts [seq, seq+len) of p to the part before `limit`; NULL when empty. */
@@ -64,12 +67,17 @@ static void run_single(tcp_ooo *o, tcp_ooo *next_run)
 void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
 {
     uint32_t len = p->tot_len;
-    t->ooo_last = seq;
+    tcp_rare *x = tern__tcp_rare(t);
+    if (!x) {
+        tern_pbuf_free(p); /* as when the queue is full */
+        return;
+    }
+    x->ooo_last = seq;
     /* r: the last run starting at or before seq (NULL: seq lies before
      * every run).  Arrivals are mostly at the top, one step per run. */
     tcp_ooo *r = NULL;
-    for (tcp_ooo *x = t->ooo; x && SEQ_LEQ(x->seq, seq); x = x->run_next)
-        r = x;
+    for (tcp_ooo *o = x->ooo; o && SEQ_LEQ(o->seq, seq); o = o->run_next)
+        r = o;
     if (r && SEQ_LT(seq, r->run_end)) {
         /* Starts inside a run, which has no gaps: keep only what lies past
          * its end. */
@@ -88,7 +96,7 @@ void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
         tern_pbuf_free(p); /* data past a FIN is bogus */
         return;
     }
-    tcp_ooo *q = r ? r->run_next : t->ooo; /* the next run: starts after seq */
+    tcp_ooo *q = r ? r->run_next : x->ooo; /* the next run: starts after seq */
     if (q && fin && SEQ_GT(seq + len, q->seq))
         fin = false; /* a FIN inside held data is bogus: ignore it */
     if (q && !(p = cut_tail(p, seq, &len, q->seq)))
@@ -106,8 +114,8 @@ void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
     if (r)
         r->run_last->next = o;
     else
-        t->ooo = o;
-    t->ooo_count++;
+        x->ooo = o;
+    x->ooo_count++;
     bool joins_prev = r && r->run_end == seq;
     bool joins_next = q && seq + len == q->seq;
     if (joins_prev) {
@@ -129,8 +137,9 @@ void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
 
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
 {
-    while (t->ooo && SEQ_LEQ(t->ooo->seq, t->rcv_nxt)) {
-        tcp_ooo *o = t->ooo;
+    tcp_rare *x = t->rare;
+    while (x && x->ooo && SEQ_LEQ(x->ooo->seq, t->rcv_nxt)) {
+        tcp_ooo *o = x->ooo;
         /* The next segment heads what is left of o's run, or the next run. */
         if (o->run_last != o) {
             tcp_ooo *n = o->next;
@@ -138,8 +147,8 @@ tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
             n->run_last = o->run_last;
             n->run_next = o->run_next;
         }
-        t->ooo = o->next;
-        t->ooo_count--;
+        x->ooo = o->next;
+        x->ooo_count--;
         tern_pbuf *p = o->p;
         uint32_t end = o->seq + o->len;
         bool f = o->fin;
@@ -174,9 +183,10 @@ uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, u
     tern_tcp_sack_block latest = {0, 0}, top[TERN_TCP_MAX_SACK];
     bool have_latest = false;
     uint8_t ntop = 0, head = 0; /* ring of the highest runs seen so far, not the latest one */
-    for (const tcp_ooo *r = t->ooo; r; r = r->run_next) {
+    uint32_t last = t->rare ? t->rare->ooo_last : 0;
+    for (const tcp_ooo *r = tern__tcp_ooo_head(t); r; r = r->run_next) {
         tern_tcp_sack_block b = {r->seq, r->run_end};
-        if (!have_latest && SEQ_LEQ(r->seq, t->ooo_last) && SEQ_LT(t->ooo_last, r->run_end)) {
+        if (!have_latest && SEQ_LEQ(r->seq, last) && SEQ_LT(last, r->run_end)) {
             latest = b;
             have_latest = true;
             continue;

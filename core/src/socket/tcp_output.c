@@ -55,13 +55,10 @@ void tern__tcp_free_queues(tern_tcp *t)
     }
     t->snd_q = t->snd_q_tail = t->snd_next_seg = NULL;
     t->snd_queuelen = 0;
-    tern__tcp_ooo_free(t);
-    for (tcp_ooo *r = t->refused, *n; r; r = n) {
-        n = r->next;
-        tern_pbuf_free(r->p);
-        free(r);
+    if (t->rare) {
+        tern__tcp_ooo_free(t);
+        tern__tcp_refused_free(t);
     }
-    t->refused = t->refused_tail = NULL;
 }
 
 /* The window to put in an outgoing header, in bytes.  It never moves the
@@ -138,7 +135,7 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
         r->ts_val = tern__tcp_ts_now(t);
         r->ts_ecr = t->ts_recent;
     }
-    if (t->sack_ok && t->ooo && (flags & TERN_TCP_ACK))
+    if (t->sack_ok && tern__tcp_ooo_head(t) && (flags & TERN_TCP_ACK))
         r->sack_count = tern__tcp_ooo_sack_blocks(t, r->sack, TERN_TCP_MAX_SACK);
 }
 
@@ -220,7 +217,7 @@ static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
  * packets ... we want the sequence number of the next unsent octet".) */
 void tern__tcp_send_ack(tern_tcp *t)
 {
-    if (!(t->sack_ok && t->ooo)) {
+    if (!(t->sack_ok && tern__tcp_ooo_head(t))) {
         /* No SACK block owed: the header is fixed but for a few fields
          * (tcp_ack.c), the same bytes as base_repr + transmit below. */
         uint16_t window = window_field(t, false);
@@ -322,7 +319,7 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
 {
     if (SEQ_LT(seg->seq, t->snd_max)) {
         seg->rtx++;
-        t->retransmits++;
+        TCP_COUNT_RARE(t, retransmits);
         t->stack->stats.tcp_retransmits++;
         /* Karn: a retransmitted segment gives no RTT sample. */
         if (t->rtt_timing && SEQ_LEQ(seg->seq, t->rtt_seq) && SEQ_LT(t->rtt_seq, seg->seq + seg_seqlen(seg)))
@@ -353,7 +350,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
     uint8_t flags = seg->flags & (TERN_TCP_SYN | TERN_TCP_FIN | TERN_TCP_PSH);
     if (t->state != TERN_TCP_SYN_SENT)
         flags |= TERN_TCP_ACK;
-    if (flags == (TERN_TCP_FIN | TERN_TCP_ACK) && !seg->len && !(t->sack_ok && t->ooo)) {
+    if (flags == (TERN_TCP_FIN | TERN_TCP_ACK) && !seg->len && !(t->sack_ok && tern__tcp_ooo_head(t))) {
         /* A bare FIN: the pure ACK's fixed header with one more flag. */
         tern_iface *ifc = out_iface(t);
         uint16_t window = window_field(t, false);

@@ -132,7 +132,7 @@ static bool slow_needed(const tern_tcp *t)
     default:
         break;
     }
-    return t->h->poll || t->refused || t->refused_fin || t->close_pending ||
+    return t->h->poll || tern__tcp_refusing(t) || t->close_pending ||
            (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT));
 }
 
@@ -205,7 +205,7 @@ static void rtx_fire(tern_tcp *t)
         return;
     }
     t->nrtx++;
-    t->rto_timeouts++;
+    TCP_COUNT_RARE(t, rto_timeouts);
     t->rtt_timing = false;
     if (handshake) {
         tern__tcp_retransmit_seg(t, t->snd_q);
@@ -247,7 +247,7 @@ static void slow_fire(tern_tcp *t)
              * that still refuses the peer's data or FIN holds the socket
              * and must hear that it is gone (err ABRT: that data is lost),
              * or it keeps a pointer to freed memory. */
-            tern__tcp_destroy(t, t->refused || t->refused_fin ? TERN_ERR_ABRT : 0);
+            tern__tcp_destroy(t, tern__tcp_refusing(t) ? TERN_ERR_ABRT : 0);
             return;
         }
     } else if (t->state == TERN_TCP_FIN_WAIT_2 && t->rx_shut && now - t->state_since_ms >= FIN_WAIT_2_TIMEOUT_MS) {
@@ -258,7 +258,7 @@ static void slow_fire(tern_tcp *t)
         return;
     }
 
-    if ((t->refused || t->refused_fin) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
+    if (tern__tcp_refusing(t) && tern__tcp_deliver_refused(t) == TERN_ERR_ABRT)
         return;
     if (t->ack_now && t->state >= TERN_TCP_SYN_RCVD)
         tern__tcp_send_ack(t); /* a window update tcp_recved asked for from recv */
