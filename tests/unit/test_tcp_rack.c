@@ -58,8 +58,9 @@ static bool planned_loss(void *ctx, int from, const uint8_t *pkt, uint32_t len, 
 typedef struct rack_result {
     bool done;
     uint32_t done_ms;      /* virtual ms from the first data to the last byte received */
-    uint32_t tlp, rto, rack_lost, retransmits;
+    uint32_t tlp, rto, rack_lost, retransmits, dupacks;
     uint64_t dropped, prr_sent;
+    bool rare_before_loss;  /* either end held rare state before the first loss */
 } rack_result;
 
 /* The client sends `bytes` to the server after the handshake (one RTT of
@@ -81,6 +82,12 @@ static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
     tern_tcp *ct = tp.client.t;
     tp.paused = false;
     rack_result r = {0};
+    /* Until something is lost, neither end holds data back or counts a
+     * rare event: neither has the memory for them (tcp_rare). */
+    while (!plan->dropped && tp.server.received < bytes && tp.now_ms - start < 20000) {
+        r.rare_before_loss |= ct->rare != NULL || (tp.server.t && tp.server.t->rare != NULL);
+        tp_run(&tp, 1, 0);
+    }
     /* Stop at the last byte: what matters is how the loss was repaired. */
     while (tp.server.received < bytes && tp.now_ms - start < 20000)
         tp_run(&tp, 1, 0);
@@ -93,6 +100,7 @@ static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
     r.rto = ci.rto_timeouts;
     r.rack_lost = ci.rack_marked_lost;
     r.retransmits = ci.retransmits;
+    r.dupacks = ci.dupacks_in;
     r.prr_sent = ci.prr_sent;
     r.dropped = plan->dropped;
     CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
@@ -141,6 +149,8 @@ static void test_sender_state_from_first_data(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
     CU_ASSERT_PTR_NULL(tp.client.t->fl);
     CU_ASSERT_PTR_NULL(tp.server.t->fl);
+    CU_ASSERT_PTR_NULL(tp.client.t->rare); /* nothing held, nothing rare */
+    CU_ASSERT_PTR_NULL(tp.server.t->rare);
     /* 20 ms each way: the SYN-ACK's round trip. */
     CU_ASSERT(tp.server.t->rack_min_rtt_ms >= 40 && tp.server.t->rack_min_rtt_ms <= 41);
     /* The client writes everything and closes at once (it expects no
@@ -154,6 +164,7 @@ static void test_sender_state_from_first_data(void)
     CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(st), TERN_TCP_ESTABLISHED);
     CU_ASSERT_PTR_NOT_NULL(ct->fl);
     CU_ASSERT_PTR_NULL(st->fl);
+    CU_ASSERT_PTR_NULL(st->rare); /* in order so far: nothing held */
     CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
     CU_ASSERT_FALSE(tp.server.bad_byte);
     CU_ASSERT_EQUAL(tp.server.received, 40 * MSS_TS);
@@ -198,6 +209,8 @@ static void test_tail_loss_no_sack_rto(void)
     CU_ASSERT_TRUE(r.done);
     CU_ASSERT_EQUAL(r.tlp, 0);
     CU_ASSERT_EQUAL(r.rto, 1);
+    CU_ASSERT_EQUAL(r.retransmits, 1);
+    CU_ASSERT_FALSE(r.rare_before_loss);
     CU_ASSERT(r.done_ms >= 200);
 }
 
@@ -212,6 +225,10 @@ static void test_lost_retransmission(void)
     CU_ASSERT_EQUAL(r.dropped, 2);
     CU_ASSERT_EQUAL(r.rto, 0);
     CU_ASSERT(r.rack_lost >= 2);
+    /* Each segment after the hole drew a duplicate ACK; the hole went twice. */
+    CU_ASSERT(r.dupacks >= 3);
+    CU_ASSERT(r.retransmits >= 2);
+    CU_ASSERT_FALSE(r.rare_before_loss);
     /* Both retransmissions left in fast recovery, paced by PRR. */
     CU_ASSERT(r.prr_sent >= 2u * MSS_TS);
     CU_ASSERT(r.done_ms < 400);

@@ -436,7 +436,7 @@ static void test_tick_armed_without_state_change(void)
  * sizes that are multiples of 16, memset for the rest). */
 static void test_free_list_zeroes(void)
 {
-    const size_t sizes[] = {sizeof(tern_tcp), sizeof(tcp_seg), sizeof(tcp_flight), 48, 40, 24};
+    const size_t sizes[] = {sizeof(tern_tcp), sizeof(tcp_seg), sizeof(tcp_flight), sizeof(tcp_rare), 48, 40, 24, 20};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         tcp_free_list fl = {0};
         size_t n = sizes[k];

@@ -672,7 +672,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
 /* A socket is what every idle connection costs (malloc's chunk: 416
  * bytes on 64-bit): a field added means one moved to tcp_flight or
  * tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 408, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 400, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

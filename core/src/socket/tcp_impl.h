@@ -203,16 +203,24 @@ struct tern_tcp {
     bool hashed;               /* in the connection hash */
 
     /* Options and modes. */
-    bool nodelay, reuse, catch_all, keepalive;
+    bool nodelay, keepalive;
+    /* Set once or seldom, read off the per-segment paths: bits. */
+    bool reuse : 1, catch_all : 1;
+    bool accepted : 1;         /* a child the application has seen */
+    bool backlog_delayed : 1;
+    bool half_open_counted : 1; /* this child is counted in its listener's half_open */
+    bool tuned : 1;            /* holds a share of the autotuning budget (tcp_tune.c) */
+    bool wlate : 1;            /* on the wheel's late list (tcp_wheel.c) */
     bool ts_ok, sack_ok, ws_ok;
-    bool accepted;             /* a child the application has seen */
-    bool backlog_delayed;
     uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     bool in_recovery;          /* (congestion control: here, where a hole was) */
     bool recovered;            /* a fast retransmit or an RTO set recover */
     uint8_t dupacks;
     uint8_t timers_armed;      /* bit k: timer kind k is armed (tcp_timer.c) */
-    bool tuned;                /* holds a share of the autotuning budget (tcp_tune.c) */
+    /* (Here, where bytes were free:) */
+    bool fin_rcvd;             /* FIN received in sequence */
+    uint8_t unacked_segs;      /* full segments received since our last ACK */
+    bool ack_now;
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
@@ -226,7 +234,6 @@ struct tern_tcp {
     /* Listener. */
     uint8_t backlog, pending;  /* pending: accepted children the application delayed */
     uint16_t half_open;        /* children in SYN-RECEIVED */
-    bool half_open_counted;    /* this child is counted in its listener's half_open */
     bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
 
     /* Send side (RFC 9293 3.3.1). */
@@ -274,18 +281,14 @@ struct tern_tcp {
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
     uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
-    bool fin_rcvd;             /* FIN received in sequence */
-    uint8_t unacked_segs;      /* full segments received since our last ACK */
-    bool ack_now;
     uint32_t last_rx_ms;
     uint32_t autotune_ms, autotune_bytes;
 
     /* Timers (tcp_timer.c): one deadline per kind; the earliest of them
      * waits on the table's wheel (tcp_wheel.c). */
+    uint32_t wdue;             /* the deadline the wheel holds */
     struct tern_tcp *wnext;    /* the wheel slot's list */
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
-    uint32_t wdue;             /* the deadline the wheel holds */
-    bool wlate;                /* on the wheel's late list (tcp_wheel.c) */
     uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
     uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
@@ -302,7 +305,7 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 408 bytes, one per connection).  Unrolled, so that
+ * replaces (a socket is 400 bytes, one per connection).  Unrolled, so that
  * gcc does not see a memset in it; unaligned stores, so that no allocator's
  * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
