@@ -432,8 +432,9 @@ static void test_tick_armed_without_state_change(void)
 }
 
 /* Kept sockets, segments and flights come back zeroed whatever their
- * previous life wrote, every byte (tcp_zero's 16-byte stores for the
- * sizes that are multiples of 16, memset for the rest). */
+ * previous life wrote, every byte (tcp_zero's 16-byte stores, the last
+ * one overlapping the one before for an odd multiple of 8; memset for the
+ * rest). */
 static void test_free_list_zeroes(void)
 {
     const size_t sizes[] = {sizeof(tern_tcp), sizeof(tcp_seg), sizeof(tcp_flight), sizeof(tcp_rare), 48, 40, 24, 20};

@@ -669,10 +669,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 416
+/* A socket is what every idle connection costs (malloc's chunk: 400
  * bytes on 64-bit): a field added means one moved to tcp_flight or
  * tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 400, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 392, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

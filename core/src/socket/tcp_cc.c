@@ -252,8 +252,12 @@ void tern__tcp_cc_on_timeout(tern_tcp *t)
         t->ssthresh = reduced_window(t);
     t->cwnd = t->mss; /* loss window (RFC 5681 3.1) */
     t->in_recovery = false;
-    t->recover = t->snd_max;
-    t->recovered = true;
+    if (t->fl) {
+        /* (A socket that never sent data had a SYN or FIN out: no fast
+         * retransmit can follow, so there is no recovery point to keep.) */
+        t->fl->recover = t->snd_max;
+        t->recovered = true;
+    }
     t->dupacks = 0;
     if (t->fl)
         t->fl->cubic.epoch_ms = 0;

@@ -271,7 +271,7 @@ static void mark_losses(tern_tcp *t)
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
         if (t->sack_ok && sacked && SEQ_GEQ(s->seq, t->fl->high_sacked))
             break;
-        if (!s->sacked && s->epoch != t->recovery_epoch) {
+        if (!s->sacked && s->epoch != t->fl->recovery_epoch) {
             s->lost = true;
             any = true;
             if (!t->sack_ok || !sacked)
@@ -289,8 +289,8 @@ static void enter_recovery(tern_tcp *t)
         return;
     tern__tcp_cc_on_loss(t);
     t->in_recovery = true;
-    t->recovery_epoch++;
-    t->recover = t->snd_max;
+    t->fl->recovery_epoch++;
+    t->fl->recover = t->snd_max;
     t->recovered = true;
     t->fl->fast_retransmits++;
     if (t->sack_ok)
@@ -387,7 +387,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             tern__tcp_cc_rtt_sample(t, newest_rtt);
 
         if (t->in_recovery) {
-            if (SEQ_GEQ(ack, t->recover)) {
+            if (SEQ_GEQ(ack, t->fl->recover)) {
                 tern__tcp_cc_exit_recovery(t);
             } else if (!t->sack_ok) {
                 /* Partial ACK (RFC 6582 3.2): the next hole goes now. */
@@ -410,7 +410,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             /* RACK below decides (RFC 8985); in recovery PRR paces. */
         } else if (t->dupacks >= 3) {
             /* One fast retransmit per window (RFC 6582 4.1). */
-            if (!t->recovered || SEQ_GT(t->snd_una, t->recover))
+            if (!t->recovered || SEQ_GT(t->snd_una, t->fl->recover))
                 enter_recovery(t);
         }
     }

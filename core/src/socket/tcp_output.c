@@ -557,7 +557,7 @@ int tern__tcp_send_queued(tern_tcp *t)
             if (sent_any && tern__tcp_flight(t) + seg_seqlen(s) > cwnd)
                 break;
             s->lost = false;
-            s->epoch = t->recovery_epoch;
+            s->epoch = t->fl->recovery_epoch;
             send_seg(t, s);
             sent_any = true;
         }

@@ -135,8 +135,8 @@ void tern__tcp_rack_recover(tern_tcp *t)
     /* A loss: fast recovery (RFC 6675 with RACK's marks, RFC 8985 6.1). */
     tern__tcp_cc_on_loss(t);
     t->in_recovery = true;
-    t->recovery_epoch++;
-    t->recover = t->snd_max;
+    t->fl->recovery_epoch++;
+    t->fl->recover = t->snd_max;
     t->recovered = true;
     t->fl->fast_retransmits++;
     t->fl->sack_recoveries++;
