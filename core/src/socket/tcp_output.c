@@ -546,6 +546,21 @@ int tern__tcp_send_queued(tern_tcp *t)
     }
     if (t->close_pending && !t->fin_queued && tern__tcp_queue_flags(t, TERN_TCP_FIN) == TERN_OK)
         tern__tcp_set_state(t, t->close_state);
+    /* The close of a connection that never sent data (a relay's accepted
+     * connection whose upstream failed, a request answered elsewhere): a
+     * lone FIN, nothing in flight, no sender state.  The loop below sends
+     * it the same way after checks that cannot hold it back: it carries
+     * no data (no window, Nagle or burst applies), nothing is in flight
+     * (no cwnd limit) and a socket without tcp_flight is not paced. */
+    tcp_seg *fin = t->snd_next_seg;
+    if (fin && !t->fl && !fin->next && !fin->len && fin->flags == TERN_TCP_FIN && t->snd_una == t->snd_max &&
+        !t->in_recovery) {
+        t->persist = false;
+        send_seg(t, fin);
+        t->snd_next_seg = NULL;
+        t->snd_nxt = fin->seq + 1;
+        return TERN_OK;
+    }
     bool sent_any = false;
     uint32_t cwnd = t->cwnd;
 
