@@ -665,6 +665,8 @@ bool tern__tcp_ooo_has_room(const tern_tcp *t);
 /* Takes the segments now in order (chain of payloads, total bytes, FIN). */
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin);
 void tern__tcp_ooo_free(tern_tcp *t);
+/* tcp_ooo.c: frees a list of held segments (out of order, or refused). */
+void tern__tcp_held_free(tcp_ooo *o);
 /* tcp_input.c: drops the data the application refused (and its FIN). */
 void tern__tcp_refused_free(tern_tcp *t);
 /* SACK blocks for an ACK: the block holding `latest` first (RFC 2018 4). */

@@ -105,11 +105,7 @@ void tern__tcp_refused_free(tern_tcp *t)
     tcp_rare *x = t->rare;
     if (!x)
         return;
-    for (tcp_ooo *r = x->refused, *n; r; r = n) {
-        n = r->next;
-        tern_pbuf_free(r->p);
-        free(r);
-    }
+    tern__tcp_held_free(x->refused);
     x->refused = x->refused_tail = NULL;
     x->refused_fin = false;
 }

@@ -12,16 +12,22 @@
 
 #include "socket/tcp_impl.h"
 
+/* Frees a list of held segments and their data. */
+void tern__tcp_held_free(tcp_ooo *o)
+{
+    for (tcp_ooo *n; o; o = n) {
+        n = o->next;
+        tern_pbuf_free(o->p);
+        free(o);
+    }
+}
+
 void tern__tcp_ooo_free(tern_tcp *t)
 {
     tcp_rare *x = t->rare;
     if (!x)
         return;
-    for (tcp_ooo *o = x->ooo, *n; o; o = n) {
-        n = o->next;
-        tern_pbuf_free(o->p);
-        free(o);
-    }
+    tern__tcp_held_free(x->ooo);
     x->ooo = NULL;
     x->ooo_count = 0;
 }
