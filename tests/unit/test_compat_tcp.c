@@ -389,6 +389,7 @@ typedef struct app {
     int recv_calls, fin_calls;
     int refuse;          /* refuse this many deliveries with ERR_CONN */
     int refused;
+    int refuse_fin;      /* ... and this many FINs (recv(NULL)) */
     bool no_recved;
     bool refused_seen_nonnull; /* refused_data was non-NULL after a refusal */
     uint64_t sent_total;
@@ -404,6 +405,9 @@ typedef struct app {
     int send_dir;
     bool close_when_done, closed;
 } app;
+
+/* core/src/socket/tcp.c: the next this many tcp_rare allocations fail. */
+extern _Thread_local unsigned tern__tcp_rare_fail_next;
 
 static app A;
 
@@ -433,6 +437,8 @@ static err_t a_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     CU_ASSERT_PTR_EQUAL(pcb, a->pcb);
     if (!p) {
         a->fin_calls++;
+        if (a->fin_calls <= a->refuse_fin)
+            return ERR_CONN; /* not ready for it: lwIP offers it again */
         /* CLOSE_WAIT, or CLOSING/TIME_WAIT after our own FIN */
         CU_ASSERT(pcb->state == CLOSE_WAIT || pcb->state == CLOSING || pcb->state == TIME_WAIT);
         check_cc_mirror(pcb); /* refreshed with the state change */
@@ -1356,6 +1362,48 @@ static void test_refused_data(void)
     world_down();
 }
 
+/* A FIN the application refuses is offered again on the tick, once
+ * more per refusal, and the connection then closes normally. */
+static void test_refused_fin(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8410);
+    A.refuse_fin = 2;
+    A.act = ACT_CLOSE_ON_FIN;
+    pb.close_when_done = true;
+    b_pump_writes(&pb);
+    run(100);
+    CU_ASSERT_EQUAL(A.fin_calls, 1);
+    CU_ASSERT_FALSE(FREED(pcb));
+    run(2000); /* two ticks of 500 ms at least */
+    CU_ASSERT_EQUAL(A.fin_calls, 3);
+    CU_ASSERT_EQUAL(A.err_calls, 0);
+    CU_ASSERT_TRUE(FREED(pcb)); /* closed on the third offer, the peer's ACK came */
+    CU_ASSERT_FALSE(pb.err_seen);
+    world_down();
+}
+
+/* The same refusal when the memory to remember it cannot be had: the FIN
+ * could never be offered again, so the connection is aborted (err
+ * ERR_ABRT, a RST to the peer) instead of waiting forever in CLOSE_WAIT. */
+static void test_refused_fin_without_memory(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8420);
+    A.refuse_fin = 1;
+    pb.close_when_done = true;
+    tern__tcp_rare_fail_next = 1;
+    b_pump_writes(&pb);
+    run(100);
+    tern__tcp_rare_fail_next = 0;
+    CU_ASSERT_EQUAL(A.fin_calls, 1);
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    CU_ASSERT_TRUE(FREED(pcb));
+    CU_ASSERT_TRUE(pb.err_seen);
+    world_down();
+}
+
 static void test_abort_inside_recv(void)
 {
     world_up();
@@ -2048,6 +2096,9 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "keepalive from pcb fields", test_keepalive_from_pcb_fields);
     CU_add_test(s, "ttl and TF_NODELAY pushed", test_ttl_and_nodelay_pushed);
     CU_add_test(s, "refused data kept and redelivered", test_refused_data);
+    CU_add_test(s, "a refused FIN offered again on the tick", test_refused_fin);
+    CU_add_test(s, "a refused FIN without memory to keep it: aborted, not left waiting",
+                test_refused_fin_without_memory);
     CU_add_test(s, "tcp_abort inside recv", test_abort_inside_recv);
     CU_add_test(s, "tcp_close inside recv with unread data", test_close_inside_recv_with_unread_data);
     CU_add_test(s, "tcp_close inside sent", test_close_inside_sent);

@@ -714,10 +714,17 @@ void tern__tcp_flight_put(tern_tcp *t)
 /* Made on first need and kept with the socket: few connections need it
  * at all, and one that did (a lossy path, a slow reader) is likely to
  * again. */
+_Thread_local unsigned tern__tcp_rare_fail_next;
+
 tcp_rare *tern__tcp_rare(tern_tcp *t)
 {
-    if (!t->rare)
+    if (!t->rare) {
+        if (tern__tcp_rare_fail_next) {
+            tern__tcp_rare_fail_next--; /* (tests: as when memory runs out) */
+            return NULL;
+        }
         t->rare = calloc(1, sizeof(*t->rare));
+    }
     return t->rare;
 }
 

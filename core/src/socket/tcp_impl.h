@@ -577,6 +577,8 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
  * of memory), given back with the socket. */
 tcp_rare *tern__tcp_rare(tern_tcp *t);
 void tern__tcp_rare_put(tern_tcp *t);
+/* Tests: the next this many tcp_rare allocations fail. */
+extern _Thread_local unsigned tern__tcp_rare_fail_next;
 /* The first segment held out of order (NULL: none). */
 static inline tcp_ooo *tern__tcp_ooo_head(const tern_tcp *t) { return t->rare ? t->rare->ooo : NULL; }
 /* Data or a FIN the application refused waits to be offered again. */

@@ -155,16 +155,21 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     return true;
 }
 
-/* A refused FIN is a flag in tcp_rare; without the memory for it the FIN
- * is as good as lost, so the receive side is shut (as refused_push does
- * with data). */
-static void refuse_fin(tern_tcp *t, bool refused)
+/* The application refused the FIN (recv(NULL) returned an error): it is
+ * offered again on the tick, from a flag in tcp_rare.  Without the memory
+ * for that flag the FIN could never be offered again and the application
+ * would wait for it forever: the connection is aborted instead (its err
+ * callback says so).  Returns false when the socket died. */
+static bool refuse_fin(tern_tcp *t)
 {
-    tcp_rare *x = refused ? tern__tcp_rare(t) : t->rare;
-    if (x)
-        x->refused_fin = refused;
-    else if (refused)
-        t->rx_shut = true;
+    tcp_rare *x = tern__tcp_rare(t);
+    if (!x) {
+        tern_tcp_abort(t);
+        return false;
+    }
+    x->refused_fin = true;
+    tern__tcp_arm_slow(t);
+    return true;
 }
 
 static bool deliver_fin(tern_tcp *t)
@@ -176,10 +181,7 @@ static bool deliver_fin(tern_tcp *t)
     bool refused;
     if (!call_recv(t, NULL, &refused))
         return false;
-    refuse_fin(t, refused);
-    if (refused)
-        tern__tcp_arm_slow(t);
-    return true;
+    return !refused || refuse_fin(t);
 }
 
 int tern__tcp_deliver_refused(tern_tcp *t)
