@@ -1404,6 +1404,29 @@ static void test_refused_fin_without_memory(void)
     world_down();
 }
 
+/* Refused data that cannot be kept for want of memory: the connection
+ * is aborted (err ERR_ABRT, a RST to the peer) rather than going on with
+ * those bytes missing from the stream. */
+static void test_refused_data_without_memory(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8430);
+    A.refuse = 1;
+    pb.send_dir = 3;
+    pb.to_send = 1000;
+    tern__tcp_rare_fail_next = 1;
+    b_pump_writes(&pb);
+    run(100);
+    tern__tcp_rare_fail_next = 0;
+    CU_ASSERT_EQUAL(A.refused, 1);
+    CU_ASSERT_EQUAL(A.rx, 0);
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    CU_ASSERT_TRUE(FREED(pcb));
+    CU_ASSERT_TRUE(pb.err_seen);
+    world_down();
+}
+
 static void test_abort_inside_recv(void)
 {
     world_up();
@@ -2097,6 +2120,8 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "ttl and TF_NODELAY pushed", test_ttl_and_nodelay_pushed);
     CU_add_test(s, "refused data kept and redelivered", test_refused_data);
     CU_add_test(s, "a refused FIN offered again on the tick", test_refused_fin);
+    CU_add_test(s, "refused data without memory to keep it: aborted, no hole in the stream",
+                test_refused_data_without_memory);
     CU_add_test(s, "a refused FIN without memory to keep it: aborted, not left waiting",
                 test_refused_fin_without_memory);
     CU_add_test(s, "tcp_abort inside recv", test_abort_inside_recv);

@@ -69,16 +69,18 @@ void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface 
 
 /* ---- delivering data to the application ---- */
 
-static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
+/* Keeps a payload the application refused, to offer it again.  Without
+ * the memory for that the bytes would be lost to the application: the
+ * connection is aborted instead (err ERR_ABRT, a RST to the peer) rather
+ * than go on with a hole in the stream.  Returns false when it was. */
+static bool refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 {
     tcp_rare *x = tern__tcp_rare(t);
     tcp_ooo *r = x ? malloc(sizeof(*r)) : NULL;
     if (!r) {
-        /* Out of memory: the bytes are lost to the application; reset
-         * rather than corrupt the stream. */
         tern_pbuf_free(p);
-        t->rx_shut = true;
-        return;
+        tern_tcp_abort(t);
+        return false;
     }
     r->p = p;
     r->len = p->tot_len;
@@ -98,6 +100,7 @@ static void refused_push(tern_tcp *t, tern_pbuf *p, bool front)
         x->refused_tail = r;
     }
     tern__tcp_arm_slow(t); /* refused data is offered again on the tick (x->refused is set now) */
+    return true;
 }
 
 void tern__tcp_refused_free(tern_tcp *t)
@@ -143,16 +146,12 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
     t->rcv_app_unread += len;
     t->bytes_received += len;
-    if (tern__tcp_refusing(t)) {
-        refused_push(t, p, false);
-        return true;
-    }
+    if (tern__tcp_refusing(t))
+        return refused_push(t, p, false);
     bool refused;
     if (!call_recv(t, p, &refused))
         return false;
-    if (refused)
-        refused_push(t, p, false);
-    return true;
+    return !refused || refused_push(t, p, false);
 }
 
 /* The application refused the FIN (recv(NULL) returned an error): it is
@@ -199,10 +198,8 @@ int tern__tcp_deliver_refused(tern_tcp *t)
         bool refused;
         if (!call_recv(t, p, &refused))
             return TERN_ERR_ABRT;
-        if (refused) {
-            refused_push(t, p, true);
-            return TERN_ERR_INPROGRESS;
-        }
+        if (refused)
+            return refused_push(t, p, true) ? TERN_ERR_INPROGRESS : TERN_ERR_ABRT;
     }
     if (x->refused_fin) {
         x->refused_fin = false;
