@@ -1383,29 +1383,35 @@ static void test_refused_fin(void)
     world_down();
 }
 
-/* The same refusal when the memory to remember it cannot be had: the FIN
- * could never be offered again, so the connection is aborted (err
- * ERR_ABRT, a RST to the peer) instead of waiting forever in CLOSE_WAIT. */
+/* The peer's next segments reach an application that refuses what they
+ * bring while tcp_rare cannot be allocated: the refusal cannot be kept,
+ * so the connection must be aborted (err ERR_ABRT, a RST to the peer). */
+static void run_refusal_without_memory(struct tcp_pcb *pcb)
+{
+    tern__tcp_rare_fail_next = 1;
+    b_pump_writes(&pb);
+    run(100);
+    tern__tcp_rare_fail_next = 0;
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    CU_ASSERT_TRUE(FREED(pcb));
+    CU_ASSERT_TRUE(pb.err_seen);
+}
+
+/* A refused FIN that cannot be remembered could never be offered again:
+ * aborted, instead of the application waiting forever in CLOSE_WAIT. */
 static void test_refused_fin_without_memory(void)
 {
     world_up();
     struct tcp_pcb *pcb = accept_from_peer(8420);
     A.refuse_fin = 1;
     pb.close_when_done = true;
-    tern__tcp_rare_fail_next = 1;
-    b_pump_writes(&pb);
-    run(100);
-    tern__tcp_rare_fail_next = 0;
+    run_refusal_without_memory(pcb);
     CU_ASSERT_EQUAL(A.fin_calls, 1);
-    CU_ASSERT_EQUAL(A.err_calls, 1);
-    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
-    CU_ASSERT_TRUE(FREED(pcb));
-    CU_ASSERT_TRUE(pb.err_seen);
     world_down();
 }
 
-/* Refused data that cannot be kept for want of memory: the connection
- * is aborted (err ERR_ABRT, a RST to the peer) rather than going on with
+/* Refused data that cannot be kept: aborted, rather than going on with
  * those bytes missing from the stream. */
 static void test_refused_data_without_memory(void)
 {
@@ -1414,16 +1420,9 @@ static void test_refused_data_without_memory(void)
     A.refuse = 1;
     pb.send_dir = 3;
     pb.to_send = 1000;
-    tern__tcp_rare_fail_next = 1;
-    b_pump_writes(&pb);
-    run(100);
-    tern__tcp_rare_fail_next = 0;
+    run_refusal_without_memory(pcb);
     CU_ASSERT_EQUAL(A.refused, 1);
     CU_ASSERT_EQUAL(A.rx, 0);
-    CU_ASSERT_EQUAL(A.err_calls, 1);
-    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
-    CU_ASSERT_TRUE(FREED(pcb));
-    CU_ASSERT_TRUE(pb.err_seen);
     world_down();
 }
 

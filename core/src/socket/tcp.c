@@ -728,6 +728,13 @@ tcp_rare *tern__tcp_rare(tern_tcp *t)
     return t->rare;
 }
 
+void tern__tcp_count_rare(tern_tcp *t, size_t offset)
+{
+    tcp_rare *x = tern__tcp_rare(t);
+    if (x)
+        (*(uint32_t *)(void *)((uint8_t *)x + offset))++;
+}
+
 /* (The held data is freed first: tern__tcp_free_queues.) */
 void tern__tcp_rare_put(tern_tcp *t)
 {

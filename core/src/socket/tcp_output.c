@@ -317,9 +317,9 @@ int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
  * rule, the RTT sample, the highest sequence sent, the timer. */
 static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
 {
-    if (SEQ_LT(seg->seq, t->snd_max)) {
+    bool again = SEQ_LT(seg->seq, t->snd_max);
+    if (again) {
         seg->rtx++;
-        TCP_COUNT_RARE(t, retransmits);
         t->stack->stats.tcp_retransmits++;
         /* Karn: a retransmitted segment gives no RTT sample. */
         if (t->rtt_timing && SEQ_LEQ(seg->seq, t->rtt_seq) && SEQ_LT(t->rtt_seq, seg->seq + seg_seqlen(seg)))
@@ -334,6 +334,8 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
         t->fl->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3); recovery means a flight */
         t->fl->prr_sent += seg_seqlen(seg);
     }
+    if (again)
+        TCP_COUNT_RARE(t, retransmits); /* last: a jump (tcp_impl.h) */
 }
 
 static void after_sent(tern_tcp *t, uint32_t end)
