@@ -300,6 +300,19 @@ def cmd_udp_flood(name, host, port, flows, per_flow):
            "after %d rounds, %d wrong" % (flows, per_flow, lost, rnd + 1, bad))
 
 
+def cmd_udp_burst(name, host, port, n):
+    """Sends n 1200-byte datagrams of one flow to the echo without waiting
+    for anything (run.sh stops the relay meanwhile, so that they wait in
+    the TUN's queue, and checks from the relay's counters how it sent them
+    on); passes when the kernel took every one."""
+    port, n = int(port), int(n)
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.connect((host, port))
+    sent = sum(s.send(struct.pack("!I", i) + pattern("burst%d" % i, 1196)) == 1200 for i in range(n))
+    result(sent == n, name, "%d/%d datagrams of 1200 bytes handed to the kernel" % (sent, n))
+
+
 SOL_UDP, UDP_SEGMENT, UDP_GRO = 17, 103, 104
 # (payload bytes per datagram, datagrams, bytes of the last one): full
 # trains, trains closed by a short datagram (down to 1 byte), a lone one

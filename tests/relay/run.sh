@@ -241,6 +241,47 @@ offload_off_suite() {
     stop_relay "tern/offload-off-exit" "$log"
 }
 
+# The tern build with offloads but without USO (kernels before 6.2): a
+# burst of small datagrams waits in the TUN's queue while the relay is
+# stopped; woken, the relay must read them in rounds of up to 64 and send
+# each round's datagrams upstream in large UDP_SEGMENT sends.  Rounds of 8
+# (one per batch of 8 big receive buffers) made one sendmsg, and one
+# wake-up of the server, per 8 datagrams.
+burst_suite() {
+    local log=$TMP/relay-tern-nouso.log line up0 ss0 dr0 up ss dr
+    [ -x "$BUILD/examples/tunrelay/tunrelay-tern" ] || return
+    if ! start_relay tern "$log" --offload-uso off; then
+        bad "tern/no-uso-start" "relay did not start: $(head -3 "$log" | tr '\n' ' ')"
+        return
+    fi
+    if ! grep -q 'offloads)' "$log"; then
+        bad "tern/no-uso-start" "expected offloads without USO: $(grep ready "$log")"
+        stop_relay "tern/no-uso-exit" "$log"
+        return
+    fi
+    check "tern/no-uso-udp-echo-v4" 30 udp-echo 198.18.1.2 40000 # the flow's session exists
+    line=$(counters "$log")
+    up0=$(field "$line" udp_up) ss0=$(field "$line" seg_sends) dr0=$(field "$line" drops)
+    kill -STOP "$RELAY_PID"
+    check "tern/no-uso-burst-sent" 30 udp-burst 198.18.1.2 40000 256
+    kill -CONT "$RELAY_PID"
+    for _ in $(seq 50); do
+        line=$(counters "$log")
+        up=$(($(field "$line" udp_up) - up0)) ss=$(($(field "$line" seg_sends) - ss0))
+        dr=$(($(field "$line" drops) - dr0))
+        [ $((up + dr)) -ge 256 ] && break
+        sleep 0.1
+    done
+    # 256 datagrams in rounds of 64, each round in sends of up to 54 (65000
+    # bytes): 8 sends; rounds of 8 made 32
+    if [ $((up + dr)) = 256 ] && [ "$up" -ge 128 ] && [ "$ss" -ge 1 ] && [ "$ss" -le 16 ]; then
+        ok "tern/no-uso-burst-batched" "256 datagrams left in $ss UDP_SEGMENT sends ($up sent, $dr dropped)"
+    else
+        bad "tern/no-uso-burst-batched" "256 datagrams: $up sent in $ss sends, $dr dropped (want at most 16 sends)"
+    fi
+    stop_relay "tern/no-uso-exit" "$log"
+}
+
 # --queues 4 (tern build): one thread, stack and epoll per TUN queue; the
 # kernel's flow hash spreads the flows, each must arrive byte-exact, and
 # every thread must end cleanly on SIGTERM (the ASan build: no leak)
@@ -464,9 +505,9 @@ elif ! start_servers; then
 else
     case $WHICH in
     lwip) suite lwip; tun_errors lwip ;;
-    tern) suite tern; offload_off_suite; multiqueue_suite; tun_errors tern ;;
+    tern) suite tern; offload_off_suite; burst_suite; multiqueue_suite; tun_errors tern ;;
     mq) multiqueue_suite ;;
-    *) suite lwip; suite tern; offload_off_suite; multiqueue_suite; tun_errors lwip; tun_errors tern ;;
+    *) suite lwip; suite tern; offload_off_suite; burst_suite; multiqueue_suite; tun_errors lwip; tun_errors tern ;;
     esac
 fi
 echo "relay: $PASS passed, $FAIL failed"
