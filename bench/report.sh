@@ -243,6 +243,11 @@ if [ "$DO_COST" = 1 ]; then
         printf '   %-11s %10s %12s %14s %14s %13s %14s\n' "$s" "$cps" "${ipc#failed: }" "$ret" "$bpc" "$tmr" "$iret"
     done
     echo "   lwip-tuned's idle figures: $(cget lwip-tuned idle_note)."
+    echo "   after a 100-byte reply from each and 60 s quiet, heap per connection:$(for s in $STACKS_COST; do
+        [ "$s" = lwip-big ] && continue
+        b=$(cget "$s" idle_reply_heap_bytes_per_conn) l=$(cget "$s" idle_reply_heap_less_cache)
+        case $l in n/a | failed*) printf ' %s %s;' "$s" "$b" ;; *) printf ' %s %s (%s without its pbuf cache, at most 4 MiB per stack);' "$s" "$b" "$l" ;; esac
+    done | sed 's/;$//')"
     echo "   lwip-tuned/lwip-big churn: pcbs from static pools, so no heap use at all (0 is not a leak check)."
 fi
 # The cost summary: tern over lwip-tuned, instructions per byte (receive,
@@ -390,7 +395,8 @@ jnum() { case $1 in '' | n/a | - | failed*) echo null ;; *) echo "$1" ;; esac; }
         for k in send_instr_per_byte send_ns_per_byte send_segments send_stack_packets recv_instr_per_byte recv_ns_per_byte recv_segments recv_stack_packets \
             send_offload_instr_per_byte send_offload_stack_packets recv_malloc_instr_per_byte recv_idle_instr_per_byte recv_idle_stack_packets \
             churn_conn_per_s churn_instr_per_conn churn_heap_retained_bytes churn_stack_packets \
-            idle_heap_bytes_per_conn idle_timer_cpu_us_per_s idle_heap_retained_after_close; do
+            idle_heap_bytes_per_conn idle_timer_cpu_us_per_s idle_heap_retained_after_close \
+            idle_reply_heap_bytes_per_conn idle_reply_heap_less_cache; do
             v=$(cget "$s" $k)
             case $v in
             failed*) printf ', "%s": null, "%s_error": %s' "$k" "$k" "$(printf '%s' "$v" | jq -Rs .)" ;;

@@ -21,8 +21,10 @@
  *                measured one (opened first, outside what callgrind counts)
  *   cost-STACK churn N [--depth D]     N connections opened by the peer and
  *                                      closed (peer first), D at a time
- *   cost-STACK idle N                  N established idle connections: heap
- *                                      per connection, timer cost
+ *   cost-STACK idle N [--reply B]      N established idle connections: heap
+ *                                      per connection, timer cost; --reply:
+ *                                      each first sends B bytes (a relay's
+ *                                      answer), heap also after 60 s quiet
  * Output: "key value" lines.
  *
  * Every call into the stack goes through a bench_step_* function and every
@@ -50,6 +52,9 @@
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#ifdef TERN_HAVE_TSO
+#include "tern/pbuf.h" /* the pbuf cache's size (idle --reply) */
+#endif
 
 #include "peer.h"
 
@@ -188,6 +193,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     return ERR_OK;
 }
 
+static u16_t reply_bytes; /* idle --reply: bytes every accepted connection sends at once */
+
 static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
     (void)arg;
@@ -200,6 +207,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     if (!app_pcb && total) {
         app_pcb = newpcb;
         tcp_arg(newpcb, &app_pcb);
+    }
+    if (reply_bytes) {
+        if (tcp_write(newpcb, peer_pattern, reply_bytes, TCP_WRITE_FLAG_COPY) != ERR_OK)
+            fail("tcp_write of the reply failed");
+        tcp_output(newpcb);
     }
     return ERR_OK;
 }
@@ -513,6 +525,13 @@ static void run_idle(size_t n)
         if (peer_st.resets)
             fail("connections were reset");
     }
+    /* --reply: the peer acknowledges every reply at once (before any
+     * retransmission timer could fire). */
+    if (reply_bytes) {
+        peer_flush_acks();
+        while (peer_ctrl_pending())
+            deliver_ctrl();
+    }
     size_t heap1 = heap_used();
     uint64_t pkts_before = peer_st.pkts_in;
     /* 60 s of idle timers for n connections. */
@@ -531,6 +550,19 @@ static void run_idle(size_t n)
     printf("heap_bytes_per_conn %.1f\n", (double)(heap1 - heap0) / (double)n);
     printf("timer_cpu_us_per_s %.1f\n", (c1 - c0) * 1e6 / 60.0);
     printf("idle_pkts %llu\n", (unsigned long long)pkts_idle);
+    /* After those 60 s: what a connection that answered and went quiet
+     * holds (a stack may give back what only a sender needs). */
+    printf("reply_bytes %u\n", (unsigned)reply_bytes);
+    printf("heap_bytes_per_conn_after_60s %.1f\n", (double)(heap_used() - heap0) / (double)n);
+#ifdef TERN_HAVE_TSO
+    /* tern keeps freed pbufs for reuse (at most TERN_PBUF_CACHE_MAX_BYTES
+     * for the whole stack, not per connection): the figure without them. */
+    tern_pbuf_stats ps;
+    tern_pbuf_get_stats(&ps);
+    printf("pbuf_cache_bytes %llu\n", (unsigned long long)ps.cached_bytes);
+    printf("heap_bytes_per_conn_after_60s_less_cache %.1f\n",
+           (double)(heap_used() - heap0 - ps.cached_bytes) / (double)n);
+#endif
     /* Close them all (peer first) and see what stays. */
     for (size_t i = 0; i < n; i++)
         peer_close(i);
@@ -554,7 +586,7 @@ static void run_idle(size_t n)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s send|recv BYTES [--verify] [--offload] [--idle N] | churn N [--depth D] | idle N\n",
+        fprintf(stderr, "usage: %s send|recv BYTES [--verify] [--offload] [--idle N] | churn N [--depth D] | idle N [--reply B]\n",
                 argv[0]);
         return 2;
     }
@@ -568,6 +600,8 @@ int main(int argc, char **argv)
             depth = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--offload"))
             offload = 1;
+        else if (!strcmp(argv[i], "--reply") && i + 1 < argc)
+            reply_bytes = (u16_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--idle") && i + 1 < argc)
             idle_beside = strtoull(argv[++i], NULL, 0);
         else {

@@ -177,6 +177,86 @@ static void test_sender_state_from_first_data(void)
     tp_teardown(&tp);
 }
 
+/* Pauses the applications once the client has written half its bytes. */
+static void pause_at_half(tcp_pair *tp, void *ctx)
+{
+    (void)ctx;
+    if (tp->client.sent >= tp->client.to_send / 2 && tp->client.sent < tp->client.to_send)
+        tp->paused = true;
+}
+
+/* A connection that sent data and then went quiet gives its sender state
+ * back an RTO after the last acknowledgment (an idle relay connection
+ * costs no more than one that never sent), keeps what tern_tcp_info
+ * reports across it (bytes acknowledged, the loss counters, PRR's bytes),
+ * and gets it again with its next data. */
+static void test_sender_state_back_when_quiet(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 20, .seed = 45};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.sack = true;
+    /* One segment of the first half is lost: a fast recovery to count. */
+    loss_plan plan = {.n = 1, .drop_off = {3 * MSS_TS}, .drop_times = {1}};
+    const uint32_t total = 400 * MSS_TS; /* more than the send buffer: written in steps */
+    tp_setup(&tp, &f, &c, &c);
+    tern_link_set_filter(tp.link, planned_loss, &plan);
+    tp.on_step = pause_at_half;
+    tp_start(&tp, total, 0);
+    tern_tcp *ct = NULL;
+    for (bool done = false; !tp.paused && !done && tp.now_ms < 20000;) {
+        done = tp_run(&tp, 1, 0);
+        ct = ct ? ct : tp.client.t;
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+    CU_ASSERT_TRUE_FATAL(tp.paused);
+    tp.on_step = NULL;
+    uint64_t half = tp.client.sent;
+    /* Until everything written is acknowledged, the flight is there. */
+    while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ct->fl);
+        tp_settle(&tp, 1);
+    }
+    CU_ASSERT_EQUAL(tern__tcp_bytes_acked(ct), half);
+    CU_ASSERT_PTR_NOT_NULL(ct->fl); /* not yet an RTO of quiet */
+    uint32_t quiet_from = tp.now_ms, rto = ct->rto;
+    while (ct->fl && tp.now_ms - quiet_from < 10000)
+        tp_settle(&tp, 1);
+    CU_ASSERT_PTR_NULL(ct->fl);
+    CU_ASSERT(tp.now_ms - quiet_from >= rto);
+    CU_ASSERT(tp.now_ms - quiet_from <= rto + 20);
+    tern_tcp_info ci;
+    tern_tcp_get_info(ct, &ci);
+    CU_ASSERT_EQUAL(plan.dropped, 1);
+    CU_ASSERT_EQUAL(ci.bytes_acked, half);
+    CU_ASSERT_EQUAL(ci.fast_retransmits, 1);
+    CU_ASSERT_EQUAL(ci.sack_recoveries, 1);
+    CU_ASSERT(ci.prr_sent >= MSS_TS);
+    uint64_t prr = ci.prr_sent;
+    /* The count past 2^32 (acked_wraps), without sending 4 GiB: the ISS
+     * moved so that 2^32 - 1000 bytes seem acknowledged already. */
+    ct->iss = ct->snd_una - 1 + 1000;
+    CU_ASSERT_EQUAL(tern__tcp_bytes_acked(ct), (1ull << 32) - 1000);
+    /* The rest: the flight comes back with the first new byte. */
+    tp.paused = false;
+    for (bool done = false; tp.client.sent == half && !done && tp.now_ms < 30000;)
+        done = tp_run(&tp, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL(ct->fl);
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    CU_ASSERT_FALSE(tp.server.bad_byte);
+    CU_ASSERT_EQUAL(tp.server.received, total);
+    /* The last ACKs (the server had every byte first); the client's
+     * socket then waits in TIME-WAIT and still answers. */
+    tp_settle(&tp, 1000);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(ct), TERN_TCP_TIME_WAIT);
+    tern_tcp_get_info(ct, &ci);
+    CU_ASSERT_EQUAL(ci.bytes_acked, (1ull << 32) - 1000 + (total - half)); /* the FIN not counted */
+    CU_ASSERT_EQUAL(ci.fast_retransmits, 1);
+    CU_ASSERT_EQUAL(ci.prr_sent, prr);
+    tp_teardown(&tp);
+}
+
 static void print_result(const char *name, const rack_result *r)
 {
     printf("\n    %-44s last byte after %4u ms, %llu lost on purpose: probes %u, RACK-marked %u, rtx %u, rto %u", name,
@@ -277,6 +357,8 @@ TERN_UNIT_SUITE(tcp_rack)
     CU_pSuite s = CU_add_suite("tcp/rack", NULL, NULL);
     CU_add_test(s, "sender state from the first data only; a receiver's lost FIN still resent",
                 test_sender_state_from_first_data);
+    CU_add_test(s, "sender state back an RTO after the last acknowledgment; counters kept",
+                test_sender_state_back_when_quiet);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);
     CU_add_test(s, "no SACK: no probe, the RTO repairs a tail loss", test_tail_loss_no_sack_rto);
     CU_add_test(s, "lost retransmission found by RACK, not the RTO", test_lost_retransmission);

@@ -289,17 +289,17 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .srtt_ms = (uint32_t)(t->srtt8 >> 3),
         .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
         .rto_ms = t->rto,
-        .bytes_acked = t->fl ? t->fl->bytes_acked : 0,
+        .bytes_acked = tern__tcp_bytes_acked(t),
         .bytes_received = t->bytes_received,
         .retransmits = r->retransmits,
-        .fast_retransmits = t->fl ? t->fl->fast_retransmits : 0,
+        .fast_retransmits = r->fast_retransmits,
         .rto_timeouts = r->rto_timeouts,
-        .sack_recoveries = t->fl ? t->fl->sack_recoveries : 0,
+        .sack_recoveries = r->sack_recoveries,
         .dupacks_in = r->dupacks_in,
         .challenge_acks = r->challenge_acks,
-        .tlp_probes = t->fl ? t->fl->tlp_probes : 0,
-        .rack_marked_lost = t->fl ? t->fl->rack_marked_lost : 0,
-        .prr_sent = t->fl ? t->fl->prr_sent : 0,
+        .tlp_probes = r->tlp_probes,
+        .rack_marked_lost = r->rack_marked_lost,
+        .prr_sent = r->prr_sent + (t->fl ? t->fl->prr.out : 0),
         .has_refused_data = r->refused != NULL || r->refused_fin,
         .refused_data = r->refused ? r->refused->p : NULL,
         .has_unsent = t->snd_next_seg != NULL,
@@ -419,7 +419,7 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     t->remote = *addr;
     t->remote_port = port;
     t->mss = tern__tcp_mss_for(t, ifc);
-    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = tern__tcp_pick_isn(t);
+    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss = tern__tcp_pick_isn(t);
     t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
     tern__tcp_cc_init(t);
     tern__tcp_table_link(t);
@@ -698,6 +698,35 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t)
     return f;
 }
 
+/* Nothing in flight or queued, no recovery open, no probing: CUBIC's
+ * epoch, HyStart's round, RACK's last delivery, PRR and the pacing credit
+ * all describe a flight that is over (RFC 5681 4.1: after an RTO of
+ * idleness the sender restarts; CUBIC's new epoch starts from the cwnd the
+ * socket keeps).  The recovery point goes with them: nothing is left
+ * below it. */
+void tern__tcp_flight_quiet(tern_tcp *t)
+{
+    if (!t->fl || t->snd_q || t->snd_una != t->snd_max || t->in_recovery || t->persist || t->fl->snd_grant)
+        return;
+    t->recovered = false;
+    tern__tcp_prr_fold(t);
+    tern__tcp_timer_clear(t, TCP_TIMER_RACK);
+    tern__tcp_timer_clear(t, TCP_TIMER_PACE);
+    tern__tcp_flight_put(t);
+}
+
+uint64_t tern__tcp_bytes_acked(const tern_tcp *t)
+{
+    /* Before our SYN is acknowledged SND.UNA is the ISS: nothing yet. */
+    if (t->snd_una == t->iss)
+        return 0;
+    /* Neither the SYN nor the FIN counts (as where acked_wraps is counted,
+     * tcp_input.c take_ack). */
+    uint32_t low = t->snd_una - t->iss - 1 - (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end) ? 1u : 0u);
+    uint64_t wraps = t->rare ? t->rare->acked_wraps : 0;
+    return wraps << 32 | low;
+}
+
 void tern__tcp_flight_put(tern_tcp *t)
 {
     tcp_flight *f = t->fl;
@@ -733,6 +762,23 @@ void tern__tcp_count_rare(tern_tcp *t, size_t offset)
     tcp_rare *x = tern__tcp_rare(t);
     if (x)
         (*(uint32_t *)(void *)((uint8_t *)x + offset))++;
+}
+
+void tern__tcp_prr_fold(tern_tcp *t)
+{
+    if (!t->fl->prr.out)
+        return;
+    tcp_rare *x = tern__tcp_rare(t);
+    if (x)
+        x->prr_sent += t->fl->prr.out;
+    t->fl->prr.out = 0;
+}
+
+void tern__tcp_add_rare(tern_tcp *t, size_t offset, uint32_t n)
+{
+    tcp_rare *x = tern__tcp_rare(t);
+    if (x)
+        *(uint32_t *)(void *)((uint8_t *)x + offset) += n;
 }
 
 /* (The held data is freed first: tern__tcp_free_queues.) */

@@ -185,6 +185,7 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
      * one segment delivered (RFC 6937 3, DeliveredData). */
     uint32_t flight = t->snd_max - t->snd_una;
     uint32_t dup = t->sack_ok ? 0 : (uint32_t)t->dupacks * t->mss;
+    tern__tcp_prr_fold(t); /* the last episode's bytes into the total */
     t->fl->prr = (tcp_prr){.recover_fs = flight ? flight : 1, .delivered = dup, .dup_est = dup < flight ? dup : flight};
 }
 

@@ -133,9 +133,14 @@ typedef struct tcp_cubic {
 /* What only a sender needs: congestion avoidance (CUBIC's state, Reno's
  * byte count), HyStart++, PRR, RACK-TLP and the SACK scoreboard's totals.
  * A socket gets it with its first byte of data to send (queue_data in
- * tcp.c) and keeps it until it is freed; a connection that never sends
- * data (a relay's accepted connection waiting for its upstream, a flow that
- * only receives, a listener) holds none of it.  SYNs and FINs alone need
+ * tcp.c) and gives it back once everything sent was acknowledged and an
+ * RTO passed without more (tern__tcp_flight_quiet: RFC 5681 4.1's idle
+ * restart, after which CUBIC starts a new epoch anyway); a connection that
+ * never sends data (a relay's accepted connection waiting for its
+ * upstream, a flow that only receives, a listener) holds none of it, and
+ * an idle one holds it no longer.  What must outlive it is elsewhere: the
+ * loss counters in tcp_rare, the bytes acknowledged in the sequence
+ * numbers (tern__tcp_bytes_acked).  SYNs and FINs alone need
  * none of it: code that runs for them reads t->fl == NULL as "no data was
  * ever sent" (their RTT still feeds SRTT and RACK's minimum RTT). */
 typedef struct tcp_flight {
@@ -153,10 +158,6 @@ typedef struct tcp_flight {
     uint32_t pace_credit;      /* bytes that may leave now */
     uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
     uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
-    /* Counters of what only data has (tern_tcp_info). */
-    uint32_t fast_retransmits, sack_recoveries, tlp_probes, rack_marked_lost;
-    uint64_t bytes_acked;
-    uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_flight;
 
 /* What few connections ever need: received data held back (ahead of a
@@ -173,6 +174,9 @@ typedef struct tcp_rare {
     /* Counters (tern_tcp_info); a count the memory for this struct could
      * not be found for is lost, nothing else. */
     uint32_t retransmits, rto_timeouts, dupacks_in, challenge_acks;
+    uint32_t fast_retransmits, sack_recoveries, tlp_probes, rack_marked_lost;
+    uint32_t acked_wraps;      /* times the bytes acknowledged passed a multiple of 2^32 */
+    uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_rare;
 
 /* What a socket waits for.  A socket holds one stack timer, armed at the
@@ -224,6 +228,7 @@ struct tern_tcp {
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
+    uint8_t keep_sent;         /* keepalive probes unanswered (keep_cnt is at most 255, as lwIP's u8_t count) */
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
@@ -250,7 +255,7 @@ struct tern_tcp {
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint16_t peer_mss;
     uint8_t snd_wscale, rcv_wscale;
-    uint32_t keep_sent;        /* keepalive probes unanswered (kept here, where a word was free) */
+    uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
     tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
     tcp_seg *snd_next_seg;     /* first segment never sent */
     bool fin_queued;           /* FIN is in the send queue */
@@ -597,6 +602,17 @@ static inline bool tern__tcp_holds(const tern_tcp *t)
  * a leaf (note_sent) calls it last, as a jump, and saves no registers. */
 void tern__tcp_count_rare(tern_tcp *t, size_t offset);
 #define TCP_COUNT_RARE(t, counter) tern__tcp_count_rare((t), offsetof(tcp_rare, counter))
+/* Adds n to a 32-bit counter of tcp_rare. */
+void tern__tcp_add_rare(tern_tcp *t, size_t offset, uint32_t n);
+#define TCP_ADD_RARE(t, counter, n) tern__tcp_add_rare((t), offsetof(tcp_rare, counter), (n))
+/* PRR's bytes of the last recovery episode (t->fl->prr.out) into the
+ * total in tcp_rare (tern_tcp_info's prr_sent is the two together). */
+void tern__tcp_prr_fold(tern_tcp *t);
+/* Data bytes the peer acknowledged, from the sequence numbers. */
+uint64_t tern__tcp_bytes_acked(const tern_tcp *t);
+/* The sender's state goes back when nothing is in flight or queued and no
+ * recovery is open (tcp_timer.c: an RTO after the last acknowledgment). */
+void tern__tcp_flight_quiet(tern_tcp *t);
 
 /* tcp_rack.c: RACK-TLP (RFC 8985), for connections with SACK. */
 void tern__tcp_rack_init(tern_tcp *t);

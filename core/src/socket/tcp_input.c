@@ -287,9 +287,9 @@ static void enter_recovery(tern_tcp *t)
     t->fl->recovery_epoch++;
     t->fl->recover = t->snd_max;
     t->recovered = true;
-    t->fl->fast_retransmits++;
+    TCP_COUNT_RARE(t, fast_retransmits);
     if (t->sack_ok)
-        t->fl->sack_recoveries++;
+        TCP_COUNT_RARE(t, sack_recoveries);
     mark_losses(t);
     tern__tcp_prr_on_ack(t, 0, false); /* the fast retransmit, and what PRR allows beside it */
 }
@@ -360,8 +360,13 @@ static bool take_ack(tern_tcp *t, segment *sg)
             t->snd_nxt = ack;
         t->snd_queued -= data_acked > t->snd_queued ? t->snd_queued : data_acked;
         tern__tcp_tune_snd(t);
-        if (data_acked) /* data: t->fl is there */
-            t->fl->bytes_acked += data_acked;
+        if (data_acked) {
+            /* The bytes acknowledged are the sequence numbers' (from the
+             * ISS, SYN and FIN left out): only each 2^32 is counted. */
+            uint32_t off = ack - t->iss - 1 - (t->fin_queued && SEQ_GEQ(ack, t->snd_end) ? 1u : 0u);
+            if (off < data_acked)
+                TCP_COUNT_RARE(t, acked_wraps);
+        }
         sent_pending = data_acked;
         if (t->fl && SEQ_GT(ack, t->fl->high_sacked))
             t->fl->high_sacked = ack;
@@ -507,7 +512,7 @@ static void listen_input(tern_tcp *l, segment *sg)
     if (!c)
         return drop(sg);
     tern__tcp_take_syn_options(c, h, m->iface);
-    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = tern__tcp_pick_isn(c);
+    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss = tern__tcp_pick_isn(c);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert_known(c, sg->tuple_hash);

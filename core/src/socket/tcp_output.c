@@ -332,7 +332,6 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
     seg->sent_ms = now;
     if (t->in_recovery) {
         t->fl->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3); recovery means a flight */
-        t->fl->prr_sent += seg_seqlen(seg);
     }
     if (again)
         TCP_COUNT_RARE(t, retransmits); /* last: a jump (tcp_impl.h) */

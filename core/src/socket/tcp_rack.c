@@ -120,7 +120,8 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
             timeout = (uint32_t)remaining;
         }
     }
-    f->rack_marked_lost += marked;
+    if (marked)
+        TCP_ADD_RARE(t, rack_marked_lost, marked);
     if (timeout)
         tern__tcp_timer_set(t, TCP_TIMER_RACK, timeout);
     else
@@ -138,8 +139,8 @@ void tern__tcp_rack_recover(tern_tcp *t)
     t->fl->recovery_epoch++;
     t->fl->recover = t->snd_max;
     t->recovered = true;
-    t->fl->fast_retransmits++;
-    t->fl->sack_recoveries++;
+    TCP_COUNT_RARE(t, fast_retransmits);
+    TCP_COUNT_RARE(t, sack_recoveries);
     t->fl->tlp.active = false; /* detect found a loss: there is a flight */
     t->fl->tlp.armed = false;
     tern__tcp_prr_on_ack(t, 0, false); /* PRR paces the repair (RFC 6937) */
@@ -210,7 +211,7 @@ void tern__tcp_tlp_fire(tern_tcp *t)
     f->tlp.active = true;
     f->tlp.retrans = !sent_new || SEQ_LEQ(t->snd_max, before);
     f->tlp.end_seq = t->snd_max;
-    f->tlp_probes++;
+    TCP_COUNT_RARE(t, tlp_probes);
     tern__tcp_arm_rtx(t); /* the RTO now (a probe is outstanding) */
 }
 

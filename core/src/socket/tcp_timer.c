@@ -93,8 +93,13 @@ void tern__tcp_arm_rtx(tern_tcp *t)
         return;
     }
     if (t->snd_una == t->snd_max) {
-        if (t->fl)
+        if (t->fl) {
+            /* Quiet from here: an RTO without more data gives the sender's
+             * state back (rtx_fire).  A later deadline is a store. */
             t->fl->tlp.armed = false;
+            tern__tcp_timer_set(t, TCP_TIMER_RTX, t->rto);
+            return;
+        }
         tern__tcp_timer_clear(t, TCP_TIMER_RTX);
         return;
     }
@@ -183,8 +188,10 @@ static void rtx_fire(tern_tcp *t)
         tern__tcp_arm_rtx(t);
         return;
     }
-    if (t->snd_una == t->snd_max)
+    if (t->snd_una == t->snd_max) {
+        tern__tcp_flight_quiet(t); /* an RTO after the last acknowledgment */
         return;
+    }
     if (tern__tcp_tlp_armed(t)) {
         tern__tcp_tlp_fire(t);
         return;
@@ -266,7 +273,8 @@ static void slow_fire(tern_tcp *t)
     if (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT)) {
         uint32_t idle = now - t->last_rx_ms;
         if (idle >= t->keep_idle + t->keep_sent * t->keep_intvl) {
-            if (t->keep_sent >= t->keep_cnt) {
+            /* (keep_sent counts to 255, as lwIP's keep_cnt_sent) */
+            if (t->keep_sent >= (t->keep_cnt < 255 ? t->keep_cnt : 255)) {
                 tern__tcp_send_rst_for(t);
                 tern__tcp_destroy(t, TERN_ERR_ABRT);
                 return;
