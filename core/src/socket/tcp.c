@@ -698,12 +698,14 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t)
     return f;
 }
 
-/* Nothing in flight or queued, no recovery open, no probing: CUBIC's
- * epoch, HyStart's round, RACK's last delivery, PRR and the pacing credit
- * all describe a flight that is over (RFC 5681 4.1: after an RTO of
- * idleness the sender restarts; CUBIC's new epoch starts from the cwnd the
- * socket keeps).  The recovery point goes with them: nothing is left
- * below it. */
+/* Nothing in flight or queued, no recovery open, no probing, for an RTO:
+ * CUBIC's epoch, HyStart's round, RACK's last delivery, PRR and the pacing
+ * credit all describe a flight that is over (an RTO of idleness is where
+ * RFC 5681 4.1 ends a flight too).  What the next flight starts from stays
+ * in the socket: cwnd, ssthresh, SRTT and RACK's minimum RTT (CUBIC's new
+ * epoch starts at that cwnd, as after any idle period; tern does not
+ * shrink cwnd after idleness).  The recovery point goes too: nothing is
+ * left below it. */
 void tern__tcp_flight_quiet(tern_tcp *t)
 {
     if (!t->fl || t->snd_q || t->snd_una != t->snd_max || t->in_recovery || t->persist || t->fl->snd_grant)

@@ -134,8 +134,8 @@ typedef struct tcp_cubic {
  * byte count), HyStart++, PRR, RACK-TLP and the SACK scoreboard's totals.
  * A socket gets it with its first byte of data to send (queue_data in
  * tcp.c) and gives it back once everything sent was acknowledged and an
- * RTO passed without more (tern__tcp_flight_quiet: RFC 5681 4.1's idle
- * restart, after which CUBIC starts a new epoch anyway); a connection that
+ * RTO passed without more (tern__tcp_flight_quiet; cwnd and ssthresh stay
+ * in the socket, CUBIC starts a new epoch from them); a connection that
  * never sends data (a relay's accepted connection waiting for its
  * upstream, a flow that only receives, a listener) holds none of it, and
  * an idle one holds it no longer.  What must outlive it is elsewhere: the
