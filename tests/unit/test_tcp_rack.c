@@ -257,6 +257,51 @@ static void test_sender_state_back_when_quiet(void)
     tp_teardown(&tp);
 }
 
+/* A flight that starts while the quiet deadline is armed (everything was
+ * acknowledged less than an RTO ago) is timed from its own first segment
+ * and gets its tail loss probe: the quiet deadline, an RTO after the last
+ * ACK, would fire early on it as a spurious RTO (cwnd to one segment).
+ * (Before: the RTX timer, armed, was left as it was.) */
+static void test_flight_after_short_quiet_timed_afresh(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 20, .seed = 47};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.sack = true;
+    const uint32_t total = 400 * MSS_TS;
+    tp_setup(&tp, &f, &c, &c);
+    tp.on_step = pause_at_half;
+    tp_start(&tp, total, 0);
+    tern_tcp *ct = NULL;
+    for (bool done = false; !tp.paused && !done && tp.now_ms < 20000;) {
+        done = tp_run(&tp, 1, 0);
+        ct = ct ? ct : tp.client.t;
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+    CU_ASSERT_TRUE_FATAL(tp.paused);
+    tp.on_step = NULL;
+    uint64_t half = tp.client.sent;
+    while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000)
+        tp_settle(&tp, 1);
+    CU_ASSERT_FATAL(tern__tcp_timer_armed(ct, TCP_TIMER_RTX));
+    uint32_t quiet_due = ct->due[TCP_TIMER_RTX];
+    tp_settle(&tp, ct->rto / 2); /* quiet, but not for an RTO */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct->fl);
+    tp.paused = false;
+    for (bool done = false; tp.client.sent == half && !done && tp.now_ms < 30000;)
+        done = tp_run(&tp, 1, 0);
+    CU_ASSERT(tp.client.sent > half);
+    CU_ASSERT_TRUE(tern__tcp_tlp_armed(ct));
+    CU_ASSERT(ct->due[TCP_TIMER_RTX] != quiet_due);
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    CU_ASSERT_EQUAL(tp.server.received, total);
+    tern_tcp_info ci;
+    tern_tcp_get_info(ct, &ci);
+    CU_ASSERT_EQUAL(ci.rto_timeouts, 0);
+    tp_teardown(&tp);
+}
+
 static void print_result(const char *name, const rack_result *r)
 {
     printf("\n    %-44s last byte after %4u ms, %llu lost on purpose: probes %u, RACK-marked %u, rtx %u, rto %u", name,
@@ -359,6 +404,8 @@ TERN_UNIT_SUITE(tcp_rack)
                 test_sender_state_from_first_data);
     CU_add_test(s, "sender state back an RTO after the last acknowledgment; counters kept",
                 test_sender_state_back_when_quiet);
+    CU_add_test(s, "a flight after a short quiet spell: its own RTO and probe, not the quiet deadline",
+                test_flight_after_short_quiet_timed_afresh);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);
     CU_add_test(s, "no SACK: no probe, the RTO repairs a tail loss", test_tail_loss_no_sack_rto);
     CU_add_test(s, "lost retransmission found by RACK, not the RTO", test_lost_retransmission);

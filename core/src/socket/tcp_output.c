@@ -339,10 +339,14 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
 
 static void after_sent(tern_tcp *t, uint32_t end)
 {
+    /* Nothing was in flight: the RTX timer holds at most the quiet
+     * deadline (tern__tcp_arm_rtx), which must not time this flight, and
+     * the flight's first segment arms the tail loss probe. */
+    bool new_flight = t->snd_una == t->snd_max;
     if (SEQ_GT(end, t->snd_max))
         t->snd_max = end;
     /* A probe timeout restarts with every new transmission (RFC 8985 7.2). */
-    if (!tern__tcp_timer_armed(t, TCP_TIMER_RTX) || t->persist || tern__tcp_tlp_armed(t))
+    if (new_flight || !tern__tcp_timer_armed(t, TCP_TIMER_RTX) || t->persist || tern__tcp_tlp_armed(t))
         tern__tcp_arm_rtx(t);
 }
 
