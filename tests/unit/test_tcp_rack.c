@@ -185,6 +185,33 @@ static void pause_at_half(tcp_pair *tp, void *ctx)
         tp->paused = true;
 }
 
+/* The client of tp (SACK on, 20 ms each way, the link seeded with seed,
+ * plan's losses when plan is set) writes total bytes and pauses at half of
+ * them; returns its socket, with the bytes written in *half. */
+static tern_tcp *start_and_pause_at_half(tcp_pair *tp, uint32_t seed, uint32_t total, loss_plan *plan,
+                                         uint64_t *half)
+{
+    tern_fault_config f = {.delay_ms = 20, .seed = seed};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.sack = true;
+    tp_setup(tp, &f, &c, &c);
+    if (plan)
+        tern_link_set_filter(tp->link, planned_loss, plan);
+    tp->on_step = pause_at_half;
+    tp_start(tp, total, 0);
+    tern_tcp *ct = NULL;
+    for (bool done = false; !tp->paused && !done && tp->now_ms < 20000;) {
+        done = tp_run(tp, 1, 0);
+        ct = ct ? ct : tp->client.t;
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+    CU_ASSERT_TRUE_FATAL(tp->paused);
+    tp->on_step = NULL;
+    *half = tp->client.sent;
+    return ct;
+}
+
 /* A connection that sent data and then went quiet gives its sender state
  * back an RTO after the last acknowledgment (an idle relay connection
  * costs no more than one that never sent), keeps what tern_tcp_info
@@ -193,26 +220,11 @@ static void pause_at_half(tcp_pair *tp, void *ctx)
 static void test_sender_state_back_when_quiet(void)
 {
     static tcp_pair tp;
-    tern_fault_config f = {.delay_ms = 20, .seed = 45};
-    tern_tcp_config c;
-    tern_tcp_default_config(&c);
-    c.sack = true;
     /* One segment of the first half is lost: a fast recovery to count. */
     loss_plan plan = {.n = 1, .drop_off = {3 * MSS_TS}, .drop_times = {1}};
     const uint32_t total = 400 * MSS_TS; /* more than the send buffer: written in steps */
-    tp_setup(&tp, &f, &c, &c);
-    tern_link_set_filter(tp.link, planned_loss, &plan);
-    tp.on_step = pause_at_half;
-    tp_start(&tp, total, 0);
-    tern_tcp *ct = NULL;
-    for (bool done = false; !tp.paused && !done && tp.now_ms < 20000;) {
-        done = tp_run(&tp, 1, 0);
-        ct = ct ? ct : tp.client.t;
-    }
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
-    CU_ASSERT_TRUE_FATAL(tp.paused);
-    tp.on_step = NULL;
-    uint64_t half = tp.client.sent;
+    uint64_t half;
+    tern_tcp *ct = start_and_pause_at_half(&tp, 45, total, &plan, &half);
     /* Until everything written is acknowledged, the flight is there. */
     while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(ct->fl);
@@ -265,23 +277,9 @@ static void test_sender_state_back_when_quiet(void)
 static void test_flight_after_short_quiet_timed_afresh(void)
 {
     static tcp_pair tp;
-    tern_fault_config f = {.delay_ms = 20, .seed = 47};
-    tern_tcp_config c;
-    tern_tcp_default_config(&c);
-    c.sack = true;
     const uint32_t total = 400 * MSS_TS;
-    tp_setup(&tp, &f, &c, &c);
-    tp.on_step = pause_at_half;
-    tp_start(&tp, total, 0);
-    tern_tcp *ct = NULL;
-    for (bool done = false; !tp.paused && !done && tp.now_ms < 20000;) {
-        done = tp_run(&tp, 1, 0);
-        ct = ct ? ct : tp.client.t;
-    }
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
-    CU_ASSERT_TRUE_FATAL(tp.paused);
-    tp.on_step = NULL;
-    uint64_t half = tp.client.sent;
+    uint64_t half;
+    tern_tcp *ct = start_and_pause_at_half(&tp, 47, total, NULL, &half);
     while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000)
         tp_settle(&tp, 1);
     CU_ASSERT_FATAL(tern__tcp_timer_armed(ct, TCP_TIMER_RTX));
