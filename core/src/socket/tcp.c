@@ -722,9 +722,7 @@ uint64_t tern__tcp_bytes_acked(const tern_tcp *t)
     /* Before our SYN is acknowledged SND.UNA is the ISS: nothing yet. */
     if (t->snd_una == t->iss)
         return 0;
-    /* Neither the SYN nor the FIN counts (as where acked_wraps is counted,
-     * tcp_input.c take_ack). */
-    uint32_t low = t->snd_una - t->iss - 1 - (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end) ? 1u : 0u);
+    uint32_t low = tern__tcp_data_offset(t, t->snd_una);
     uint64_t wraps = t->rare ? t->rare->acked_wraps : 0;
     return wraps << 32 | low;
 }

@@ -610,6 +610,12 @@ void tern__tcp_add_rare(tern_tcp *t, size_t offset, uint32_t n);
 void tern__tcp_prr_fold(tern_tcp *t);
 /* Data bytes the peer acknowledged, from the sequence numbers. */
 uint64_t tern__tcp_bytes_acked(const tern_tcp *t);
+/* Where una lies in the data (modulo 2^32): the SYN and an acknowledged
+ * FIN left out. */
+static inline uint32_t tern__tcp_data_offset(const tern_tcp *t, uint32_t una)
+{
+    return una - t->iss - 1 - (t->fin_queued && SEQ_GEQ(una, t->snd_end) ? 1u : 0u);
+}
 /* The sender's state goes back when nothing is in flight or queued and no
  * recovery is open (tcp_timer.c: an RTO after the last acknowledgment). */
 void tern__tcp_flight_quiet(tern_tcp *t);

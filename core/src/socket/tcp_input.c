@@ -363,8 +363,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
         if (data_acked) {
             /* The bytes acknowledged are the sequence numbers' (from the
              * ISS, SYN and FIN left out): only each 2^32 is counted. */
-            uint32_t off = ack - t->iss - 1 - (t->fin_queued && SEQ_GEQ(ack, t->snd_end) ? 1u : 0u);
-            if (off < data_acked)
+            if (tern__tcp_data_offset(t, ack) < data_acked)
                 TCP_COUNT_RARE(t, acked_wraps);
         }
         sent_pending = data_acked;
