@@ -66,7 +66,8 @@ struct pcb_w32 {
 
 /* The members before the first window field sit at the same offsets in
  * both layouts (and the listen pcb shares the common ones). */
-_Static_assert(offsetof(struct pcb_w16, rcv_nxt) == offsetof(struct pcb_w32, rcv_nxt), "tcp_pcb prefix");
+_Static_assert(offsetof(struct pcb_w16, rcv_wnd) == offsetof(struct pcb_w32, rcv_wnd), "tcp_pcb prefix");
+_Static_assert(offsetof(struct pcb_w16, snd_queuelen) == offsetof(struct pcb_w32, snd_queuelen), "tcp_pcb prefix");
 _Static_assert(offsetof(struct pcb_w16, flags) == offsetof(struct tcp_pcb, flags), "tcp_pcb prefix");
 _Static_assert(offsetof(struct tcp_pcb_listen, local_port) == offsetof(struct tcp_pcb, local_port),
                "listen pcb prefix");
@@ -107,7 +108,7 @@ typedef struct compat_tcp {
     bool cc_due : 1;        /* the congestion figures wait for the next pull */
     bool keepalive : 1, reuse : 1;
     /* The program's pcb: a slot holds the layout the program uses only
-     * (slot_size, tern__compat_tcp_reset), 16 bytes less without
+     * (slot_size, tern__compat_tcp_reset), 8 bytes less without
      * LWIP_WND_SCALE. */
     union {
         struct pcb_w32 w32;
@@ -115,7 +116,8 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-/* 56 bytes and a 280-byte pcb: 336-byte slots (strides are multiples of 16). */
+/* 56 bytes and a 216-byte pcb (208 with u16_t windows): 272-byte slots
+ * (strides are multiples of 16). */
 _Static_assert(offsetof(compat_tcp, u) == 56, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
@@ -225,7 +227,7 @@ static compat_tcp *of(const void *pcb) { return (compat_tcp *)(void *)((char *)p
 static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)&c->u; }
 
 
-/* Members before rcv_nxt (and IP_PCB/common members of a listen pcb). */
+/* Members before rcv_wnd (and IP_PCB/common members of a listen pcb). */
 #define P(c) (&(c)->u.w32)
 /* Any member of a connection pcb whose type does not depend on the layout. */
 #define F(c, f) (*((c)->wide ? &(c)->u.w32.f : &(c)->u.w16.f))

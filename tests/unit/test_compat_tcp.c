@@ -428,6 +428,11 @@ static void check_cc_mirror(const struct tcp_pcb *pcb)
     CU_ASSERT_EQUAL(pcb->ssthresh, lv.ssthresh > max ? max : lv.ssthresh);
     CU_ASSERT_EQUAL(pcb->snd_wnd, lv.snd_wnd > max ? max : lv.snd_wnd);
     CU_ASSERT_EQUAL(pcb->rto, (s16_t)(lv.rto_ms / 500));
+    /* lwIP's engine-only members share one word nothing writes: 0 after
+     * data went both ways. */
+    CU_ASSERT_PTR_NULL(pcb->ooseq);
+    CU_ASSERT_EQUAL(pcb->snd_nxt, 0);
+    CU_ASSERT_EQUAL(pcb->rcv_nxt, 0);
 }
 
 static err_t a_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -752,11 +757,21 @@ static void test_constants(void)
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, local_ip), 0);
     CU_ASSERT(offsetof(struct tcp_pcb, callback_arg) < offsetof(struct tcp_pcb, state));
     CU_ASSERT(offsetof(struct tcp_pcb, remote_port) < offsetof(struct tcp_pcb, flags));
-    CU_ASSERT(offsetof(struct tcp_pcb, rcv_wnd) < offsetof(struct tcp_pcb, mss));
     CU_ASSERT(offsetof(struct tcp_pcb, snd_buf) < offsetof(struct tcp_pcb, unsent));
     CU_ASSERT(offsetof(struct tcp_pcb, unacked) < offsetof(struct tcp_pcb, refused_data));
     CU_ASSERT(offsetof(struct tcp_pcb, refused_data) < offsetof(struct tcp_pcb, keep_idle));
-    CU_ASSERT(offsetof(struct tcp_pcb, keep_cnt) < offsetof(struct tcp_pcb, rcv_scale));
+    /* The members only lwIP's engine gives a meaning share one word (the
+     * header's TERN_TCP_PCB_ENGINE_ONLY), so the pcb is 80 bytes smaller
+     * than lwIP's own. */
+    size_t word = offsetof(struct tcp_pcb, snd_nxt);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, rcv_nxt), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, lastack), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, ooseq), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, polltmr), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, keep_cnt_sent), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, bytes_acked), word);
+    CU_ASSERT(offsetof(struct tcp_pcb, rcv_wnd) >= word + sizeof(void *));
+    CU_ASSERT(sizeof(struct tcp_pcb) <= (LWIP_WND_SCALE ? 216u : 208u));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, state), offsetof(struct tcp_pcb, state));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, local_port), offsetof(struct tcp_pcb, local_port));
 }

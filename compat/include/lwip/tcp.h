@@ -11,9 +11,10 @@
  *   connection refused), ERR_ABRT (tcp_abort, retransmission or keepalive
  *   timeout), ERR_CLSD (the peer closed after a tx-only shutdown).
  *
- * struct tcp_pcb has lwIP's public fields, in lwIP's order, followed by
- * tern's own.  The stack keeps the fields applications read current after
- * every API call and before every callback (state, addresses and ports,
+ * struct tcp_pcb has lwIP's public fields with lwIP's names and types, in
+ * an order of tern's: the members only lwIP's engine uses share one word
+ * (TERN_TCP_PCB_ENGINE_ONLY below).  The stack keeps the fields
+ * applications read current after every API call and before every callback (state, addresses and ports,
  * snd_buf, snd_queuelen, mss, rcv_wnd, refused_data, unsent/unacked being
  * NULL or not, flags); the fields applications write (flags TF_NODELAY,
  * so_options SOF_KEEPALIVE/SOF_REUSEADDR, keep_idle/keep_intvl/keep_cnt,
@@ -21,7 +22,9 @@
  * Other lwIP fields exist so that code reading them compiles; tern fills
  * the ones it has a value for (rto, cwnd, ssthresh, snd_wnd, snd_scale,
  * rcv_scale) and leaves the rest 0.  unsent and unacked are markers to
- * compare with NULL, not segment lists.
+ * compare with NULL, not segment lists.  No program has a reason to rely on
+ * lwIP's order of the members: it compiles against these headers, and
+ * lwip_init checks that it agrees with libtern (lwip/priv/tern_opts.h).
  *
  * tcp_listen returns a different object (a struct tcp_pcb_listen) and frees
  * the pcb it was given, as lwIP does: use the pointer it returns.
@@ -148,42 +151,48 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
 /* struct tcp_pcb's members with the window type as a parameter: libtern
  * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
  * the program's LWIP_WND_SCALE selects.  Programs see a plain struct. */
+/* The members lwIP's own engine keeps (its timers, its sequence variables,
+ * its round-trip estimator, its out-of-order queue).  tern's engine has its
+ * own state and gives them no meaning: they share one zeroed word, so code
+ * that reads them compiles and reads 0 (a program that writes one reads
+ * what it wrote through the others), at 8 bytes instead of lwIP's 100. */
+#define TERN_TCP_PCB_ENGINE_ONLY(wnd_t)                                                                    \
+    union {                                                                                                \
+        u8_t polltmr, last_timer, nrtx, dupacks;                                                           \
+        u8_t persist_cnt, persist_backoff, persist_probe, keep_cnt_sent;                                   \
+        s16_t rtime, sa, sv;                                                                               \
+        u16_t unsent_oversize;                                                                             \
+        u32_t tmr, rcv_nxt, rcv_ann_right_edge, rttest, rtseq, lastack, rto_end;                           \
+        u32_t snd_nxt, snd_wl1, snd_wl2, snd_lbb, ts_lastacksent, ts_recent;                               \
+        wnd_t snd_wnd_max, bytes_acked;                                                                    \
+        struct tcp_seg *ooseq;                                                                             \
+    }
+
+/* struct tcp_pcb's members with the window type as a parameter: libtern
+ * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
+ * the program's LWIP_WND_SCALE selects.  Programs see a plain struct.  The
+ * members whose type is the same in both layouts come first, up to the
+ * engine-only word, so that libtern reaches them without asking which. */
 #define TERN_TCP_PCB_MEMBERS(wnd_t)                                                                        \
     IP_PCB;                                                                                                \
     TCP_PCB_COMMON(struct tcp_pcb);                                                                        \
     u16_t remote_port; /* host byte order */                                                               \
     tcpflags_t flags;                                                                                      \
-    u8_t polltmr, pollinterval;                                                                            \
-    u8_t last_timer;                                                                                       \
-    u32_t tmr;                                                                                             \
-    u32_t rcv_nxt;                                                                                         \
+    u8_t pollinterval;                                                                                     \
+    u8_t snd_scale;                                                                                        \
+    u8_t rcv_scale;                                                                                        \
+    u16_t mss; /* send MSS; tcp_mss() is what a segment carries */                                        \
+    s16_t rto; /* retransmission timeout in 500 ms ticks */                                               \
+    u16_t snd_queuelen; /* segments queued (tcp_write's limit is TCP_SND_QUEUELEN) */                      \
+    TERN_TCP_PCB_ENGINE_ONLY(wnd_t);                                                                       \
     wnd_t rcv_wnd;     /* receive window available */                                                      \
     wnd_t rcv_ann_wnd; /* receive window announced */                                                      \
-    u32_t rcv_ann_right_edge;                                                                              \
-    s16_t rtime;                                                                                           \
-    u16_t mss; /* send MSS; tcp_mss() is what a segment carries */                                        \
-    u32_t rttest;                                                                                          \
-    u32_t rtseq;                                                                                           \
-    s16_t sa, sv;                                                                                          \
-    s16_t rto; /* retransmission timeout in 500 ms ticks */                                               \
-    u8_t nrtx;                                                                                             \
-    u8_t dupacks;                                                                                          \
-    u32_t lastack;                                                                                         \
     wnd_t cwnd;                                                                                            \
     wnd_t ssthresh;                                                                                        \
-    u32_t rto_end;                                                                                         \
-    u32_t snd_nxt;                                                                                         \
-    u32_t snd_wl1, snd_wl2;                                                                                \
-    u32_t snd_lbb;                                                                                         \
     wnd_t snd_wnd;                                                                                         \
-    wnd_t snd_wnd_max;                                                                                     \
     wnd_t snd_buf; /* bytes tcp_write accepts now */                                                       \
-    u16_t snd_queuelen; /* segments queued (tcp_write's limit is TCP_SND_QUEUELEN) */                      \
-    u16_t unsent_oversize;                                                                                 \
-    wnd_t bytes_acked;                                                                                     \
     struct tcp_seg *unsent;  /* non-NULL while queued data was never sent */                               \
     struct tcp_seg *unacked; /* non-NULL while sent data is unacknowledged */                              \
-    struct tcp_seg *ooseq;                                                                                 \
     struct pbuf *refused_data; /* non-NULL while received data waits for the application */                \
     struct tcp_pcb_listen *listener;                                                                       \
     tcp_sent_fn sent;                                                                                      \
@@ -191,17 +200,9 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
     tcp_connected_fn connected;                                                                            \
     tcp_poll_fn poll;                                                                                      \
     tcp_err_fn errf;                                                                                       \
-    u32_t ts_lastacksent;                                                                                  \
-    u32_t ts_recent;                                                                                       \
     u32_t keep_idle;  /* ms of idleness before keepalives (SOF_KEEPALIVE) */                               \
     u32_t keep_intvl; /* ms between keepalives */                                                          \
-    u32_t keep_cnt;   /* unanswered keepalives before the connection is dropped */                         \
-    u8_t persist_cnt;                                                                                      \
-    u8_t persist_backoff;                                                                                  \
-    u8_t persist_probe;                                                                                    \
-    u8_t keep_cnt_sent;                                                                                    \
-    u8_t snd_scale;                                                                                        \
-    u8_t rcv_scale
+    u32_t keep_cnt    /* unanswered keepalives before the connection is dropped */
 
 struct tcp_pcb {
     TERN_TCP_PCB_MEMBERS(tcpwnd_size_t);
