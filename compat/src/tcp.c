@@ -116,8 +116,8 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-/* 56 bytes and a 216-byte pcb (208 with u16_t windows): 272-byte slots
- * (strides are multiples of 16). */
+/* 56 bytes and a 200-byte pcb (192 with u16_t windows): 256-byte slots
+ * (strides are multiples of 16; 248 rounds up). */
 _Static_assert(offsetof(compat_tcp, u) == 56, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));

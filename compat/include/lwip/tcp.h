@@ -123,11 +123,14 @@ typedef u16_t tcpflags_t;
 #define TF_RTO 0x0800U       /* (not reported by tern) */
 #define TF_SACK 0x1000U      /* selective acknowledgments in use */
 
-/* The members lwIP's struct tcp_pcb_listen shares with struct tcp_pcb. */
+/* The members lwIP's struct tcp_pcb_listen shares with struct tcp_pcb, at
+ * the same offsets (state first: it fills the 4 bytes IP_PCB leaves before
+ * a pointer).  lwIP's list link, next, is the listen pcb's own member here
+ * and one of a connection pcb's engine-only members: tern keeps no lists
+ * in pcbs.  type is lwIP's parameter, kept for code that names the macro. */
 #define TCP_PCB_COMMON(type)                                                                               \
-    type *next;                                                                                            \
-    void *callback_arg;                                                                                    \
     enum tcp_state state;                                                                                  \
+    void *callback_arg;                                                                                    \
     u8_t prio;                                                                                             \
     u16_t local_port /* host byte order */
 
@@ -135,6 +138,7 @@ typedef u16_t tcpflags_t;
 struct tcp_pcb_listen {
     IP_PCB;
     TCP_PCB_COMMON(struct tcp_pcb_listen);
+    struct tcp_pcb_listen *next;
     tcp_accept_fn accept;
     u8_t backlog;
     u8_t accepts_pending;
@@ -166,6 +170,7 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
         u32_t snd_nxt, snd_wl1, snd_wl2, snd_lbb, ts_lastacksent, ts_recent;                               \
         wnd_t snd_wnd_max, bytes_acked;                                                                    \
         struct tcp_seg *ooseq;                                                                             \
+        struct tcp_pcb *next;                                                                              \
     }
 
 /* struct tcp_pcb's members with the window type as a parameter: libtern
@@ -176,14 +181,17 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
 #define TERN_TCP_PCB_MEMBERS(wnd_t)                                                                        \
     IP_PCB;                                                                                                \
     TCP_PCB_COMMON(struct tcp_pcb);                                                                        \
+    u8_t pollinterval;                                                                                     \
     u16_t remote_port; /* host byte order */                                                               \
     tcpflags_t flags;                                                                                      \
-    u8_t pollinterval;                                                                                     \
     u8_t snd_scale;                                                                                        \
     u8_t rcv_scale;                                                                                        \
     u16_t mss; /* send MSS; tcp_mss() is what a segment carries */                                        \
     s16_t rto; /* retransmission timeout in 500 ms ticks */                                               \
     u16_t snd_queuelen; /* segments queued (tcp_write's limit is TCP_SND_QUEUELEN) */                      \
+    u32_t keep_idle;  /* ms of idleness before keepalives (SOF_KEEPALIVE) */                               \
+    u32_t keep_intvl; /* ms between keepalives */                                                          \
+    u32_t keep_cnt;   /* unanswered keepalives before the connection is dropped */                         \
     TERN_TCP_PCB_ENGINE_ONLY(wnd_t);                                                                       \
     wnd_t rcv_wnd;     /* receive window available */                                                      \
     wnd_t rcv_ann_wnd; /* receive window announced */                                                      \
@@ -199,10 +207,7 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
     tcp_recv_fn recv;                                                                                      \
     tcp_connected_fn connected;                                                                            \
     tcp_poll_fn poll;                                                                                      \
-    tcp_err_fn errf;                                                                                       \
-    u32_t keep_idle;  /* ms of idleness before keepalives (SOF_KEEPALIVE) */                               \
-    u32_t keep_intvl; /* ms between keepalives */                                                          \
-    u32_t keep_cnt    /* unanswered keepalives before the connection is dropped */
+    tcp_err_fn errf
 
 struct tcp_pcb {
     TERN_TCP_PCB_MEMBERS(tcpwnd_size_t);
