@@ -260,6 +260,59 @@ SCENARIO_LWIP_DEVIATES(tcp_rto_then_dupacks,
     EXPECT_EQ(take_data(&p, NULL), 0);
 }
 
+/* Takes what the stack sent, acknowledging each data segment as it comes
+ * (the ACKs may release more); returns the data segments taken. */
+static int take_acking_each(struct tcp_peer *p)
+{
+    int k = 0;
+    while (cap_pending()) {
+        struct cap *c = h_peer_recv(p);
+        if (c->wi.pl_len) {
+            k++;
+            h_peer_inject(p, p->snd_nxt, H_SSEQ(p, h_seq(p, c) + c->wi.pl_len), PKT_ACK, NULL, 0);
+        }
+    }
+    return k;
+}
+
+SCENARIO_LWIP_DEVIATES(tcp_idle_restart_window,
+         "[RFC 5681 4.1] a sender that sent nothing for longer than its retransmission timeout "
+         "sends at most the restart window, 10 segments (RFC 6928's initial window), before the "
+         "next acknowledgment, however far its window grew before the pause",
+         "lwIP 2.1.3 keeps cwnd across idle periods (tcp_output weighs only cwnd and the peer's "
+         "window): the whole grown window leaves at once (observed: all 40 segments)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn = sender(&p, 0);
+    int round, segs = 0, burst;
+
+    /* Slow start: 40 segments, each acknowledged as it arrives. */
+    for (round = 0; round < 4; round++) {
+        EXPECT_ERR(h_write(conn, data, 10 * 1460, TCP_WRITE_FLAG_COPY), ERR_OK);
+        h_output(conn);
+        segs += take_acking_each(&p);
+    }
+    EXPECT_EQ(segs, 40);
+    EXPECT_EQ(conn->sent, 40 * 1460);
+    /* Idle for 10 s: longer than any RTO after round trips this short. */
+    h_advance(10000);
+    cap_expect_none();
+    /* 40 segments more; nothing is acknowledged until the peer says so. */
+    EXPECT_ERR(h_write(conn, data, 40 * 1460, TCP_WRITE_FLAG_COPY), ERR_OK);
+    h_output(conn);
+    take_data(&p, &burst);
+    trace("%d segments before the first acknowledgment", burst);
+    EXPECT(burst >= 1);
+    EXPECT(burst <= 10);
+    /* and the rest follows as the peer acknowledges */
+    h_peer_ack(&p);
+    for (round = 0; round < 100 && conn->sent < 80 * 1460; round++) {
+        take_acking_each(&p);
+        h_advance(10);
+    }
+    EXPECT_EQ(conn->sent, 80 * 1460);
+}
+
 SCENARIO(tcp_rto_backoff,
          "[MUST-18][MUST-19] unacknowledged data is retransmitted from SND.UNA after a timeout "
          "(first within 200 ms..3.5 s), each next timeout at least as long as the previous; an ACK "

@@ -269,6 +269,40 @@ static void test_sender_state_back_when_quiet(void)
     tp_teardown(&tp);
 }
 
+/* A sender quiet for an RTO starts again from the restart window (RFC
+ * 5681 4.1): whatever its window grew to, at most 10 segments leave before
+ * the first acknowledgment; ssthresh keeps 3/4 of the old window (RFC 2861
+ * 3), so slow start regains it.  (Before: the whole grown window left at
+ * once after any idle spell.) */
+static void test_restart_window_after_quiet(void)
+{
+    static tcp_pair tp;
+    const uint32_t total = 400 * MSS_TS;
+    uint64_t half;
+    tern_tcp *ct = start_and_pause_at_half(&tp, 49, total, NULL, &half);
+    while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000)
+        tp_settle(&tp, 1);
+    uint32_t grown = ct->cwnd, iw = 10u * ct->mss;
+    CU_ASSERT_FATAL(grown > 2 * iw);
+    while (ct->fl && tp.now_ms < 30000)
+        tp_settle(&tp, 1);
+    CU_ASSERT_PTR_NULL_FATAL(ct->fl);
+    CU_ASSERT_EQUAL(ct->cwnd, iw);
+    CU_ASSERT(ct->ssthresh >= grown - grown / 4);
+    /* The next data: 20 ms each way, so nothing is acknowledged for 40 ms. */
+    uint32_t una = ct->snd_una, resumed = tp.now_ms;
+    tp.paused = false;
+    while (tp.now_ms - resumed < 30)
+        tp_run(&tp, 1, 0);
+    CU_ASSERT_EQUAL(ct->snd_una, una);
+    CU_ASSERT(ct->snd_max - una > 0);
+    CU_ASSERT(ct->snd_max - una <= iw);
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    CU_ASSERT_FALSE(tp.server.bad_byte);
+    CU_ASSERT_EQUAL(tp.server.received, total);
+    tp_teardown(&tp);
+}
+
 /* A flight that starts while the quiet deadline is armed (everything was
  * acknowledged less than an RTO ago) is timed from its own first segment
  * and gets its tail loss probe: the quiet deadline, an RTO after the last
@@ -284,8 +318,10 @@ static void test_flight_after_short_quiet_timed_afresh(void)
         tp_settle(&tp, 1);
     CU_ASSERT_FATAL(tern__tcp_timer_armed(ct, TCP_TIMER_RTX));
     uint32_t quiet_due = ct->due[TCP_TIMER_RTX];
+    uint32_t cwnd = ct->cwnd;
     tp_settle(&tp, ct->rto / 2); /* quiet, but not for an RTO */
     CU_ASSERT_PTR_NOT_NULL_FATAL(ct->fl);
+    CU_ASSERT_EQUAL(ct->cwnd, cwnd); /* no restart: it was not idle for an RTO */
     tp.paused = false;
     for (bool done = false; tp.client.sent == half && !done && tp.now_ms < 30000;)
         done = tp_run(&tp, 1, 0);
@@ -402,6 +438,8 @@ TERN_UNIT_SUITE(tcp_rack)
                 test_sender_state_from_first_data);
     CU_add_test(s, "sender state back an RTO after the last acknowledgment; counters kept",
                 test_sender_state_back_when_quiet);
+    CU_add_test(s, "quiet for an RTO: the next flight starts from the restart window (RFC 5681 4.1)",
+                test_restart_window_after_quiet);
     CU_add_test(s, "a flight after a short quiet spell: its own RTO and probe, not the quiet deadline",
                 test_flight_after_short_quiet_timed_afresh);
     CU_add_test(s, "tail loss repaired by a probe, not the RTO", test_tail_loss_probe);

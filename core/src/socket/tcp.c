@@ -711,6 +711,7 @@ void tern__tcp_flight_quiet(tern_tcp *t)
     if (!t->fl || t->snd_q || t->snd_una != t->snd_max || t->in_recovery || t->persist || t->fl->snd_grant)
         return;
     t->recovered = false;
+    tern__tcp_cc_restart_after_idle(t);
     tern__tcp_prr_fold(t);
     tern__tcp_timer_clear(t, TCP_TIMER_RACK);
     tern__tcp_timer_clear(t, TCP_TIMER_PACE);

@@ -89,6 +89,23 @@ void tern__tcp_cc_init(tern_tcp *t)
     t->dupacks = 0;
 }
 
+void tern__tcp_cc_restart_after_idle(tern_tcp *t)
+{
+    /* RFC 5681 4.1: a sender that sent nothing for an RTO starts again
+     * from the restart window, min(IW, cwnd): what it learnt of the path
+     * is stale, and a whole grown window at once could overflow a queue
+     * that filled meanwhile.  ssthresh keeps 3/4 of the old cwnd (RFC 2861
+     * 3; Linux's tcp_cwnd_restart does the same), so slow start regains
+     * it in a few round trips. */
+    uint32_t iw = 10u * t->mss;
+    if (t->cwnd <= iw)
+        return;
+    uint32_t three_quarters = t->cwnd - t->cwnd / 4;
+    if (t->ssthresh < three_quarters)
+        t->ssthresh = three_quarters;
+    t->cwnd = iw;
+}
+
 static void reno_avoid(tern_tcp *t, uint32_t acked)
 {
     /* cwnd += MSS*MSS/cwnd per ACK, counted in bytes (RFC 5681 3.1, ABC). */

@@ -134,8 +134,9 @@ typedef struct tcp_cubic {
  * byte count), HyStart++, PRR, RACK-TLP and the SACK scoreboard's totals.
  * A socket gets it with its first byte of data to send (queue_data in
  * tcp.c) and gives it back once everything sent was acknowledged and an
- * RTO passed without more (tern__tcp_flight_quiet; cwnd and ssthresh stay
- * in the socket, CUBIC starts a new epoch from them); a connection that
+ * RTO passed without more (tern__tcp_flight_quiet: cwnd goes back to the
+ * restart window, RFC 5681 4.1; ssthresh stays in the socket, CUBIC starts
+ * a new epoch from them); a connection that
  * never sends data (a relay's accepted connection waiting for its
  * upstream, a flow that only receives, a listener) holds none of it, and
  * an idle one holds it no longer.  What must outlive it is elsewhere: the
@@ -648,6 +649,8 @@ void tern__tcp_rack_recover(tern_tcp *t);
 
 /* tcp_cc.c */
 void tern__tcp_cc_init(tern_tcp *t);
+/* Nothing sent for an RTO (tern__tcp_flight_quiet): back to the restart window. */
+void tern__tcp_cc_restart_after_idle(tern_tcp *t);
 /* A new sender's state: no CUBIC epoch, HyStart++ before its first round. */
 void tern__tcp_cc_flight_init(tcp_flight *f);
 void tern__tcp_cc_on_ack(tern_tcp *t, uint32_t acked);
