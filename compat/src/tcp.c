@@ -16,7 +16,7 @@
  * (tern_tcp_set_destroy_hook), so the pcb is freed exactly when lwIP would
  * free it, before the application's err callback runs.  A pcb may die
  * inside a callback (tcp_abort, tcp_close): every dispatch pushes a frame
- * on the pcb, the destruction marks the frames dead, and the dispatcher
+ * naming the pcb, the destruction marks its frames dead, and the dispatcher
  * touches nothing after its callback when its frame is dead.
  *
  * Type-stable pcbs.  Pcbs (listening ones too) live in a pool (pool.h): a
@@ -76,13 +76,19 @@ _Static_assert(offsetof(struct tcp_pcb_listen, callback_arg) == offsetof(struct 
 _Static_assert(offsetof(struct tcp_pcb_listen, state) == offsetof(struct tcp_pcb, state), "listen pcb prefix");
 _Static_assert(sizeof(ip_addr_t) == sizeof(tern_addr), "ip_addr_t is tern_addr");
 
-/* One callback dispatch in progress on a pcb. */
+/* One callback dispatch in progress on a pcb.  Dispatches nest as calls
+ * do, so the frames form one stack (frames_top below), not one per pcb: a pcb's frames are those naming it, and no pcb spends a pointer
+ * on a list that is empty but inside callbacks. */
 typedef struct frame {
     struct frame *prev;
+    struct compat_tcp *c;
     bool dead;       /* the pcb was freed during the callback */
     bool api;        /* tcp_close or tcp_shutdown: it pulls when the core returns */
     bool state_seen; /* the state changed meanwhile (core_state) */
 } frame;
+/* The innermost dispatch (of this thread, with one stack per thread). */
+TERN_COMPAT_VAR(frame *, frames_top);
+#define frames_top TERN_COMPAT_USE(frames_top)
 
 typedef struct compat_tcp {
     /* Says whether the pcb is live; survives free.  While the pcb is live,
@@ -90,13 +96,12 @@ typedef struct compat_tcp {
      * below) and a listener into the listeners' list. */
     tern_pool_slot slot;
     tern_tcp *t;
-    frame *frames;
     uint32_t watch_due;  /* when the watch looks next */
     /* What the tern socket was last told (push skips what did not change;
      * the keepalive figures are compared with the socket's own). */
     uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
     uint8_t watch_level; /* interval WATCH_BASE_MS << level */
-    uint8_t core_type;   /* address family the tern socket was created with */
+    uint8_t dispatches;  /* frames naming this pcb on the frame stack */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
     bool stale;          /* addresses, state or options changed: pull them all */
@@ -107,6 +112,7 @@ typedef struct compat_tcp {
     bool quiet_abort : 1;   /* lwIP calls no err callback for this death */
     bool cc_due : 1;        /* the congestion figures wait for the next pull */
     bool keepalive : 1, reuse : 1;
+    uint8_t core_type : 2; /* address family the tern socket was created with (IPADDR_TYPE_*) */
     /* The program's pcb: a slot holds the layout the program uses only
      * (slot_size, tern__compat_tcp_reset), 8 bytes less without
      * LWIP_WND_SCALE. */
@@ -116,9 +122,9 @@ typedef struct compat_tcp {
         struct tcp_pcb_listen l;
     } u;
 } compat_tcp;
-/* 56 bytes and a 200-byte pcb (192 with u16_t windows): 256-byte slots
- * (strides are multiples of 16; 248 rounds up). */
-_Static_assert(offsetof(compat_tcp, u) == 56, "compat_tcp's header grew: pack it");
+/* 48 bytes and a 192-byte pcb (184 with u16_t windows): 240-byte slots
+ * (strides are multiples of 16; 232 rounds up). */
+_Static_assert(offsetof(compat_tcp, u) == 48, "compat_tcp's header grew: pack it");
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
 #define pool TERN_COMPAT_USE(pool)
@@ -267,17 +273,44 @@ static void release(compat_tcp *c)
 
 static void enter(compat_tcp *c, frame *f)
 {
-    *f = (frame){.prev = c->frames}; /* two stores: the flags share a word */
-    c->frames = f;
+    frame **top = &frames_top;
+    *f = (frame){.prev = *top, .c = c};
+    *top = f;
+    c->dispatches++;
 }
 
 /* False when the pcb died during the dispatch: do not touch it. */
 static bool leave(compat_tcp *c, frame *f)
 {
+    frames_top = f->prev;
     if (f->dead)
         return false;
-    c->frames = f->prev;
+    c->dispatches--;
     return true;
+}
+
+/* The innermost dispatch on c, or NULL.  (The count says whether to look:
+ * most events come outside any dispatch on their pcb.)  A dead frame may
+ * name the same memory as c: a slot freed in a callback and reused in it. */
+static frame *frame_of(const compat_tcp *c)
+{
+    if (!c->dispatches)
+        return NULL;
+    for (frame *f = frames_top; f; f = f->prev)
+        if (f->c == c && !f->dead)
+            return f;
+    return NULL;
+}
+
+/* c is freed: the dispatches on it must not touch it when they return. */
+static void frames_dead(compat_tcp *c)
+{
+    if (!c->dispatches)
+        return;
+    for (frame *f = frames_top; f; f = f->prev)
+        if (f->c == c)
+            f->dead = true;
+    c->dispatches = 0;
 }
 
 static void listeners_remove(compat_tcp *c)
@@ -505,8 +538,7 @@ static void core_destroyed(void *ctx, int err)
     tcp_err_fn errf = c->listening ? NULL : F(c, errf);
     void *arg = P(c)->callback_arg;
     bool notify = err != 0 && errf != NULL && !c->quiet_abort;
-    for (frame *f = c->frames; f; f = f->prev)
-        f->dead = true;
+    frames_dead(c);
     if (c->listening)
         listeners_remove(c);
     else
@@ -618,10 +650,11 @@ static void core_state(void *ctx, tern_tcp *t)
         P(c)->state = (enum tcp_state)st;
         if (st != TERN_TCP_CLOSE_WAIT)
             P(c)->flags |= TF_FIN; /* our FIN is queued or sent */
-        if (c->frames && c->frames->api) {
+        frame *inner = frame_of(c);
+        if (inner && inner->api) {
             /* Inside tcp_close or tcp_shutdown on this pcb, which pulls
              * all of it when the core returns (after the FIN left). */
-            c->frames->state_seen = true;
+            inner->state_seen = true;
             return;
         }
         if (st == TERN_TCP_CLOSE_WAIT) {
@@ -1037,8 +1070,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     set_next_listener(l, listeners);
     listeners = l;
     /* The pcb given is freed, as lwIP frees it. */
-    for (frame *f = c->frames; f; f = f->prev)
-        f->dead = true;
+    frames_dead(c);
     watch_unlink(c);
     c->t = NULL; /* the listener has the socket now */
     release(c);

@@ -371,6 +371,7 @@ static void peer_connect(const ip_addr_t *dst, uint16_t port)
 typedef enum action {
     ACT_NONE,
     ACT_ABORT_IN_RECV,
+    ACT_ABORT_REUSE_IN_RECV, /* abort, then tcp_new until the freed memory comes back */
     ACT_CLOSE_IN_RECV,    /* unread data: tcp_close resets and frees the pcb */
     ACT_CLOSE_IN_SENT,
     ACT_ABORT_IN_SENT,
@@ -382,6 +383,9 @@ typedef enum action {
 typedef struct app {
     struct tcp_pcb *pcb;
     action act;
+    struct tcp_pcb *reused;     /* ACT_ABORT_REUSE_IN_RECV: the new pcb in the old one's memory */
+    struct tcp_pcb *spare[256]; /* ... and the others tcp_new gave first */
+    int nspare;
     uint64_t rx;
     uint8_t head[4096];
     bool bad;
@@ -458,6 +462,20 @@ static err_t a_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     if (a->act == ACT_ABORT_IN_RECV) {
         pbuf_free(p);
         tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    if (a->act == ACT_ABORT_REUSE_IN_RECV) {
+        pbuf_free(p);
+        tcp_abort(pcb);
+        while (!a->reused && a->nspare < (int)(sizeof(a->spare) / sizeof(a->spare[0]))) {
+            struct tcp_pcb *n = tcp_new();
+            if (!n)
+                break;
+            if (n == pcb)
+                a->reused = n;
+            else
+                a->spare[a->nspare++] = n;
+        }
         return ERR_ABRT;
     }
     if (a->refused < a->refuse) {
@@ -758,7 +776,8 @@ static void test_constants(void)
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, remote_ip), sizeof(ip_addr_t));
     /* The members only lwIP's engine gives a meaning share one word (the
      * header's TERN_TCP_PCB_ENGINE_ONLY), so the pcb is about 100 bytes smaller
-     * than lwIP's own; lwIP's list link, next, is one of them. */
+     * than lwIP's own; lwIP's list link, next, and the backlog's listener
+     * are among them. */
     size_t word = offsetof(struct tcp_pcb, snd_nxt);
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, rcv_nxt), word);
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, lastack), word);
@@ -767,8 +786,9 @@ static void test_constants(void)
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, keep_cnt_sent), word);
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, bytes_acked), word);
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, next), word);
+    CU_ASSERT_EQUAL(offsetof(struct tcp_pcb, listener), word);
     CU_ASSERT(offsetof(struct tcp_pcb, rcv_wnd) >= word + sizeof(void *));
-    CU_ASSERT(sizeof(struct tcp_pcb) <= (LWIP_WND_SCALE ? 200u : 192u));
+    CU_ASSERT(sizeof(struct tcp_pcb) <= (LWIP_WND_SCALE ? 192u : 184u));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, state), offsetof(struct tcp_pcb, state));
     CU_ASSERT_EQUAL(offsetof(struct tcp_pcb_listen, local_port), offsetof(struct tcp_pcb, local_port));
 }
@@ -1455,6 +1475,37 @@ static void test_abort_inside_recv(void)
     world_down();
 }
 
+/* A pcb freed inside its own callback whose memory a new pcb takes in the
+ * same callback: the dispatch, returning, leaves the new pcb alone (its
+ * frame names the old pcb's memory but died with it). */
+static void test_abort_and_reuse_inside_recv(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8505);
+    A.act = ACT_ABORT_REUSE_IN_RECV;
+    CU_ASSERT_EQUAL(tern_tcp_write(pb.t, "boom", 4, 0), 0);
+    tern_tcp_output(pb.t);
+    run(100);
+    CU_ASSERT_EQUAL(A.recv_calls, 1);
+    CU_ASSERT_EQUAL(A.err_calls, 1);
+    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    CU_ASSERT_PTR_EQUAL_FATAL(A.reused, pcb);
+    /* The new pcb, untouched by the dispatch that returned: a fresh one. */
+    CU_ASSERT_FALSE(FREED(pcb));
+    CU_ASSERT_EQUAL(pcb->state, CLOSED);
+    CU_ASSERT_PTR_EQUAL(pcb->recv, tcp_recv_null);
+    CU_ASSERT_PTR_NULL(pcb->callback_arg);
+    CU_ASSERT_EQUAL(tcp_bind(pcb, IP_ADDR_ANY, 8506), ERR_OK);
+    CU_ASSERT_EQUAL(pcb->local_port, 8506);
+    CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
+    CU_ASSERT(FREED(pcb));
+    for (int i = 0; i < A.nspare; i++)
+        CU_ASSERT_EQUAL(tcp_close(A.spare[i]), ERR_OK);
+    CU_ASSERT_TRUE(pb.err_seen);
+    CU_ASSERT_EQUAL(pb.err, ERR_RST);
+    world_down();
+}
+
 static void test_close_inside_recv_with_unread_data(void)
 {
     world_up();
@@ -2136,6 +2187,7 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "a refused FIN without memory to keep it: aborted, not left waiting",
                 test_refused_fin_without_memory);
     CU_add_test(s, "tcp_abort inside recv", test_abort_inside_recv);
+    CU_add_test(s, "tcp_abort inside recv, the memory reused by tcp_new there", test_abort_and_reuse_inside_recv);
     CU_add_test(s, "tcp_close inside recv with unread data", test_close_inside_recv_with_unread_data);
     CU_add_test(s, "tcp_close inside sent", test_close_inside_sent);
     CU_add_test(s, "poll interval", test_poll_interval);

@@ -152,14 +152,12 @@ struct tcp_pcb_listen {
     TERN_LAYOUT_TCP_PCB_COMMON(X, T) X(T, accept, "") X(T, backlog, "") X(T, accepts_pending, "")
 TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAYOUT_TCP_PCB_LISTEN)
 
-/* struct tcp_pcb's members with the window type as a parameter: libtern
- * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
- * the program's LWIP_WND_SCALE selects.  Programs see a plain struct. */
 /* The members lwIP's own engine keeps (its timers, its sequence variables,
- * its round-trip estimator, its out-of-order queue).  tern's engine has its
- * own state and gives them no meaning: they share one zeroed word, so code
- * that reads them compiles and reads 0 (a program that writes one reads
- * what it wrote through the others), at 8 bytes instead of lwIP's 100. */
+ * its round-trip estimator, its out-of-order queue, its pcb lists and the
+ * backlog's link to the listener).  tern's engine has its own state and
+ * gives them no meaning: they share one zeroed word, so code that reads
+ * them compiles and reads 0 (a program that writes one reads what it wrote
+ * through the others), at 8 bytes instead of lwIP's 108. */
 #define TERN_TCP_PCB_ENGINE_ONLY(wnd_t)                                                                    \
     union {                                                                                                \
         u8_t polltmr, last_timer, nrtx, dupacks;                                                           \
@@ -171,6 +169,7 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
         wnd_t snd_wnd_max, bytes_acked;                                                                    \
         struct tcp_seg *ooseq;                                                                             \
         struct tcp_pcb *next;                                                                              \
+        struct tcp_pcb_listen *listener;                                                                   \
     }
 
 /* struct tcp_pcb's members with the window type as a parameter: libtern
@@ -202,7 +201,6 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
     struct tcp_seg *unsent;  /* non-NULL while queued data was never sent */                               \
     struct tcp_seg *unacked; /* non-NULL while sent data is unacknowledged */                              \
     struct pbuf *refused_data; /* non-NULL while received data waits for the application */                \
-    struct tcp_pcb_listen *listener;                                                                       \
     tcp_sent_fn sent;                                                                                      \
     tcp_recv_fn recv;                                                                                      \
     tcp_connected_fn connected;                                                                            \
