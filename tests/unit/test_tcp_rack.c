@@ -250,11 +250,24 @@ static void test_sender_state_back_when_quiet(void)
      * moved so that 2^32 - 1000 bytes seem acknowledged already. */
     ct->iss = ct->snd_una - 1 + 1000;
     CU_ASSERT_EQUAL(tern__tcp_bytes_acked(ct), (1ull << 32) - 1000);
+    /* The receiver's count past 2^32 too (received_wraps): it had these
+     * bytes, 2^32 - 1000 it seems now. */
+    tern_tcp *st = tp.server.t;
+    tern_tcp_info si;
+    tern_tcp_get_info(st, &si);
+    uint64_t had = si.bytes_received;
+    CU_ASSERT_EQUAL(had, half);
+    st->bytes_received = (uint32_t)-1000;
     /* The rest: the flight comes back with the first new byte. */
     tp.paused = false;
     for (bool done = false; tp.client.sent == half && !done && tp.now_ms < 30000;)
         done = tp_run(&tp, 1, 0);
     CU_ASSERT_PTR_NOT_NULL(ct->fl);
+    while (tp.server.received < had + 20 * MSS_TS && tp.now_ms < 30000)
+        tp_run(&tp, 1, 0);
+    tern_tcp_get_info(st, &si);
+    CU_ASSERT(tp.server.received >= had + 20 * MSS_TS);
+    CU_ASSERT_EQUAL(si.bytes_received, (1ull << 32) - 1000 + (tp.server.received - had));
     CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
     CU_ASSERT_FALSE(tp.server.bad_byte);
     CU_ASSERT_EQUAL(tp.server.received, total);

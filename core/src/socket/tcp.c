@@ -290,7 +290,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
         .rto_ms = t->rto,
         .bytes_acked = tern__tcp_bytes_acked(t),
-        .bytes_received = t->bytes_received,
+        .bytes_received = (uint64_t)(t->rare ? t->rare->received_wraps : 0) << 32 | t->bytes_received,
         .retransmits = r->retransmits,
         .fast_retransmits = r->fast_retransmits,
         .rto_timeouts = r->rto_timeouts,
@@ -669,10 +669,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 400
- * bytes on 64-bit): a field added means one moved to tcp_flight or
- * tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 392, "struct tern_tcp grew: pack it");
+/* A socket is what every idle connection costs (malloc's chunk: 384
+ * bytes on 64-bit; 8 bytes more would make it 400): a field added means
+ * one moved to tcp_flight or tcp_rare, or packed. */
+_Static_assert(sizeof(struct tern_tcp) <= 376, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

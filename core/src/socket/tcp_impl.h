@@ -159,6 +159,9 @@ typedef struct tcp_flight {
     uint32_t pace_credit;      /* bytes that may leave now */
     uint32_t pace_stamp_ms;    /* when pace_credit was last refilled */
     uint32_t snd_grant;        /* send data queued past cfg.snd_buf, counted in the budget (tcp_tune.c) */
+    /* The deadlines of the sender's own timers (TCP_TIMER_RACK and
+     * TCP_TIMER_PACE: armed only while this struct is there). */
+    uint32_t due_sender[2];
 } tcp_flight;
 
 /* What few connections ever need: received data held back (ahead of a
@@ -177,6 +180,7 @@ typedef struct tcp_rare {
     uint32_t retransmits, rto_timeouts, dupacks_in, challenge_acks;
     uint32_t fast_retransmits, sack_recoveries, tlp_probes, rack_marked_lost;
     uint32_t acked_wraps;      /* times the bytes acknowledged passed a multiple of 2^32 */
+    uint32_t received_wraps;   /* times bytes_received passed a multiple of 2^32 */
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_rare;
 
@@ -191,6 +195,7 @@ enum tcp_timer_kind {
     TCP_TIMER_PACE, /* the next paced segment may leave (tcp_pace.c) */
     TCP_TIMERS
 };
+_Static_assert(TCP_TIMERS - TCP_TIMER_RACK == 2, "tcp_flight.due_sender holds the kinds from TCP_TIMER_RACK on");
 
 struct tern_tcp {
     tern_stack *stack;
@@ -219,6 +224,7 @@ struct tern_tcp {
     bool half_open_counted : 1; /* this child is counted in its listener's half_open */
     bool tuned : 1;            /* holds a share of the autotuning budget (tcp_tune.c) */
     bool wlate : 1;            /* on the wheel's late list (tcp_wheel.c) */
+    bool rx_shut : 1;          /* shutdown(SHUT_RD): drop incoming data */
     bool ts_ok, sack_ok, ws_ok;
     uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     bool in_recovery;          /* (congestion control: here, where a hole was) */
@@ -242,8 +248,8 @@ struct tern_tcp {
 
     /* Listener. */
     uint8_t backlog, pending;  /* pending: accepted children the application delayed */
-    uint16_t half_open;        /* children in SYN-RECEIVED */
-    bool rx_shut;              /* shutdown(SHUT_RD): drop incoming data */
+    /* (Here, where bytes were free: a counter.) */
+    uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps */
 
     /* Send side (RFC 9293 3.3.1). */
     uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
@@ -254,8 +260,8 @@ struct tern_tcp {
     uint32_t snd_queued;       /* bytes queued, unacknowledged included */
     uint16_t snd_queuelen;
     uint16_t mss;              /* effective send MSS (data bytes) */
-    uint16_t peer_mss;
     uint8_t snd_wscale, rcv_wscale;
+    uint16_t half_open;        /* a listener's children in SYN-RECEIVED */
     uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
     tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
     tcp_seg *snd_next_seg;     /* first segment never sent */
@@ -296,11 +302,9 @@ struct tern_tcp {
     uint32_t wdue;             /* the deadline the wheel holds */
     struct tern_tcp *wnext;    /* the wheel slot's list */
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
-    uint32_t due[TCP_TIMERS];  /* deadline of each kind, while armed */
+    uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
     uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
-    /* Counters (the rest: tcp_flight and tcp_rare). */
-    uint64_t bytes_received;
 };
 
 /* Freed objects of one size kept for reuse, up to a bound: the first
@@ -312,8 +316,8 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 392 bytes, one per connection: 24 stores and a
- * 25th over its last 16 bytes).  Unrolled, so that
+ * replaces (a socket is 376 bytes, one per connection: 23 stores and a
+ * 24th over its last 16 bytes).  Unrolled, so that
  * gcc does not see a memset in it; unaligned stores, so that no allocator's
  * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)

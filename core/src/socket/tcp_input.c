@@ -59,9 +59,9 @@ void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface 
         t->ts_recent = h->ts_val;
     t->sack_ok = t->cfg->sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
-    t->peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
+    uint16_t peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
     uint16_t ours = tern__tcp_mss_for(t, ifc);
-    uint16_t mss = t->peer_mss < ours ? t->peer_mss : ours;
+    uint16_t mss = peer_mss < ours ? peer_mss : ours;
     if (t->ts_ok)
         mss = (uint16_t)(mss - 12); /* room for the timestamp option */
     t->mss = mss;
@@ -146,6 +146,8 @@ static bool deliver(tern_tcp *t, tern_pbuf *p)
     t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
     t->rcv_app_unread += len;
     t->bytes_received += len;
+    if (t->bytes_received < len)
+        TCP_COUNT_RARE(t, received_wraps);
     if (tern__tcp_refusing(t))
         return refused_push(t, p, false);
     bool refused;

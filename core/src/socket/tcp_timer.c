@@ -9,6 +9,7 @@
  * Setting a later deadline is a store, and clearing one is a bit: the
  * wheel may then reach the socket with nothing due, which costs less
  * than moving it on every ACK. */
+#include <assert.h>
 #include "socket/tcp_impl.h"
 
 static void rtx_fire(tern_tcp *t);
@@ -23,6 +24,17 @@ static void (*const fire_kind[TCP_TIMERS])(tern_tcp *t) = {
     [TCP_TIMER_PACE] = tern__tcp_pace_fire,
 };
 
+/* Where kind k's deadline is kept: the sender's own kinds in tcp_flight,
+ * which exists while they are armed (tern__tcp_flight_quiet disarms them
+ * before giving it back). */
+static uint32_t *due_of(tern_tcp *t, unsigned k)
+{
+    if (k < TCP_TIMER_RACK)
+        return &t->due[k];
+    assert(t->fl);
+    return &t->fl->due_sender[k - TCP_TIMER_RACK];
+}
+
 /* Puts the socket on the wheel at its earliest armed deadline, or takes it
  * off. */
 static void timers_rearm(tern_tcp *t)
@@ -30,8 +42,8 @@ static void timers_rearm(tern_tcp *t)
     uint32_t first = 0;
     bool any = false;
     for (unsigned k = 0; k < TCP_TIMERS; k++)
-        if (tern__tcp_timer_armed(t, k) && (!any || SEQ_LT(t->due[k], first))) {
-            first = t->due[k];
+        if (tern__tcp_timer_armed(t, k) && (!any || SEQ_LT(*due_of(t, k), first))) {
+            first = *due_of(t, k);
             any = true;
         }
     if (!any) {
@@ -48,7 +60,7 @@ void tern__tcp_timers_run(tern_tcp *t, uint32_t now)
     /* A handler may destroy the socket: held until the loop ends. */
     tcp_enter(t);
     for (unsigned k = 0; k < TCP_TIMERS && !t->dead; k++) {
-        if (!tern__tcp_timer_armed(t, k) || SEQ_GT(t->due[k], now))
+        if (!tern__tcp_timer_armed(t, k) || SEQ_GT(*due_of(t, k), now))
             continue;
         tern__tcp_timer_clear(t, k);
         fire_kind[k](t);
@@ -73,7 +85,7 @@ void tern__tcp_timers_stop(tern_tcp *t)
 void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms)
 {
     uint32_t due = tern__stack_now(t->stack) + delay_ms;
-    t->due[kind] = due;
+    *due_of(t, kind) = due;
     t->timers_armed = (uint8_t)(t->timers_armed | 1u << kind);
     /* Later than the wheel's deadline for t: found when that one comes. */
     if (!tern__tcp_on_wheel(t) || SEQ_LT(due, t->wdue))
