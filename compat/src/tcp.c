@@ -369,8 +369,8 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
         keep_changed = (idle && idle != o.keep_idle_ms) || (intvl && intvl != o.keep_intvl_ms) ||
                        (cnt && cnt != o.keep_cnt);
     }
-    if (keep_changed)
-        tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt);
+    /* Figures not taken (no memory for them) are tried again at the next push. */
+    bool taken = !keep_changed || tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt) == TERN_OK;
     if (!c->pushed || reuse != c->reuse)
         tern_tcp_set_reuse(c->t, reuse);
     if (!c->pushed || ttl != last[3] || tos != last[2])
@@ -379,7 +379,7 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     c->keepalive = keep;
     c->reuse = reuse;
     c->ip_word = ip_word(c);
-    c->pushed = true;
+    c->pushed = taken;
 }
 
 /* Called after every callback: the common case, nothing written, is
@@ -844,6 +844,14 @@ static void apply_config(void)
         cfg.max_rtx = (uint8_t)tern__compat_opts.tcp_maxrtx;
     if (tern__compat_opts.tcp_synmaxrtx)
         cfg.max_syn_rtx = (uint8_t)tern__compat_opts.tcp_synmaxrtx;
+    /* The program's keepalive defaults are every socket's: a pcb keeps
+     * figures of its own (tcp_rare's memory) only when it is given others. */
+    if (tern__compat_opts.keep_idle)
+        cfg.keep_idle_ms = (uint32_t)tern__compat_opts.keep_idle;
+    if (tern__compat_opts.keep_intvl)
+        cfg.keep_intvl_ms = (uint32_t)tern__compat_opts.keep_intvl;
+    if (tern__compat_opts.keep_cnt)
+        cfg.keep_cnt = (uint32_t)tern__compat_opts.keep_cnt;
     tern_stack_set_tcp_config(tern__compat_stack, &cfg);
 }
 

@@ -316,6 +316,38 @@ static void test_restart_window_after_quiet(void)
     tp_teardown(&tp);
 }
 
+/* Without timestamps the RTO's samples are the segments' own send times
+ * (the oldest segment an ACK covers, none when it covers a retransmitted
+ * one): the handshake gives both ends the path's 40 ms, and a transfer
+ * keeps them there.  (Before: one timed segment at a time, 9 bytes of
+ * state in every socket.) */
+static void test_rtt_without_timestamps(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 20, .seed = 53};
+    tern_tcp_config c;
+    tern_tcp_default_config(&c);
+    c.timestamps = false;
+    tp_setup(&tp, &f, &c, &c);
+    tp.paused = true;
+    const uint32_t total = 300 * 1460;
+    tp_start(&tp, total, 0);
+    tp_settle(&tp, 200);
+    tern_tcp *ct = tp.client.t, *st = tp.server.t;
+    CU_ASSERT_FATAL(ct && st);
+    CU_ASSERT_FALSE(ct->ts_ok);
+    /* The SYN's and the SYN-ACK's round trips: 40 ms each way. */
+    CU_ASSERT(ct->srtt8 / 8 >= 40 && ct->srtt8 / 8 <= 41);
+    CU_ASSERT(st->srtt8 / 8 >= 40 && st->srtt8 / 8 <= 41);
+    tp.paused = false;
+    CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
+    CU_ASSERT_FALSE(tp.server.bad_byte);
+    CU_ASSERT_EQUAL(tp.server.received, total);
+    CU_ASSERT(ct->srtt8 / 8 >= 40 && ct->srtt8 / 8 <= 50);
+    CU_ASSERT(ct->rto >= c.rto_min_ms && ct->rto < 400);
+    tp_teardown(&tp);
+}
+
 /* A flight that starts while the quiet deadline is armed (everything was
  * acknowledged less than an RTO ago) is timed from its own first segment
  * and gets its tail loss probe: the quiet deadline, an RTO after the last
@@ -451,6 +483,8 @@ TERN_UNIT_SUITE(tcp_rack)
                 test_sender_state_from_first_data);
     CU_add_test(s, "sender state back an RTO after the last acknowledgment; counters kept",
                 test_sender_state_back_when_quiet);
+    CU_add_test(s, "without timestamps: RTT samples from the segments' send times (Karn's rule)",
+                test_rtt_without_timestamps);
     CU_add_test(s, "quiet for an RTO: the next flight starts from the restart window (RFC 5681 4.1)",
                 test_restart_window_after_quiet);
     CU_add_test(s, "a flight after a short quiet spell: its own RTO and probe, not the quiet deadline",

@@ -431,6 +431,58 @@ static void test_tick_armed_without_state_change(void)
     tp_teardown(&tp);
 }
 
+/* Keepalive figures: a socket's config holds them, so a socket with
+ * keepalive on at those figures holds no memory for them; figures of its
+ * own live in tcp_rare (a child gets its listener's), and with no memory
+ * for them the call says so and changes only the switch. */
+extern _Thread_local unsigned tern__tcp_rare_fail_next;
+static void test_keepalive_figures(void)
+{
+    static tcp_pair tp;
+    tern_fault_config f = {.delay_ms = 5, .seed = 2};
+    tp_setup(&tp, &f, NULL, NULL);
+    tern_tcp_config dflt;
+    tern_tcp_default_config(&dflt);
+    tern_tcp_options o;
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, 0, 0, 0), TERN_OK);
+    CU_ASSERT_PTR_NULL(tp.listener->rare);
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, dflt.keep_idle_ms, dflt.keep_intvl_ms, dflt.keep_cnt), TERN_OK);
+    CU_ASSERT_PTR_NULL(tp.listener->rare);
+    tern_tcp_get_options(tp.listener, &o);
+    CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
+    CU_ASSERT_EQUAL(o.keep_cnt, dflt.keep_cnt);
+    /* No memory: TERN_ERR_MEM, the figures as they were, the switch set. */
+    tern__tcp_rare_fail_next = 1;
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, false, 1000, 0, 0), TERN_ERR_MEM);
+    tern_tcp_get_options(tp.listener, &o);
+    CU_ASSERT_FALSE(o.keepalive);
+    CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
+    /* Its own: 1000 ms idle, the rest as they were. */
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, 1000, 0, 0), TERN_OK);
+    CU_ASSERT_PTR_NOT_NULL(tp.listener->rare);
+    tern_tcp_get_options(tp.listener, &o);
+    CU_ASSERT_TRUE(o.keepalive);
+    CU_ASSERT_EQUAL(o.keep_idle_ms, 1000);
+    CU_ASSERT_EQUAL(o.keep_intvl_ms, dflt.keep_intvl_ms);
+    CU_ASSERT_EQUAL(o.keep_cnt, dflt.keep_cnt);
+    tp.paused = true;
+    tp_start(&tp, 0, 0);
+    tp_settle(&tp, 200);
+    CU_ASSERT_FATAL(tp.client.t != NULL && tp.server.t != NULL);
+    tern_tcp_get_options(tp.server.t, &o); /* the child's */
+    CU_ASSERT_TRUE(o.keepalive);
+    CU_ASSERT_EQUAL(o.keep_idle_ms, 1000);
+    CU_ASSERT_EQUAL(o.keep_intvl_ms, dflt.keep_intvl_ms);
+    /* The client's config figures: no memory for them. */
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.client.t, true, 0, 0, 0), TERN_OK);
+    CU_ASSERT_PTR_NULL(tp.client.t->rare);
+    /* Back to the config's: the socket's own are no longer used. */
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.server.t, true, dflt.keep_idle_ms, 0, 0), TERN_OK);
+    tern_tcp_get_options(tp.server.t, &o);
+    CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
+    tp_teardown(&tp);
+}
+
 /* Kept sockets, segments and flights come back zeroed whatever their
  * previous life wrote, every byte (tcp_zero's 16-byte stores, the last
  * one overlapping the one before for an odd multiple of 8; memset for the
@@ -469,6 +521,8 @@ TERN_UNIT_SUITE(tcp_timers)
                 test_wheel_model);
     CU_add_test(s, "a poll function set with the whole callback table ticks with no state change after",
                 test_tick_armed_without_state_change);
+    CU_add_test(s, "keepalive figures: the config's cost nothing, a socket's own live in tcp_rare",
+                test_keepalive_figures);
     CU_add_test(s, "timing wheel: a clock leaping 25 days keeps the wheel whole and new deadlines exact",
                 test_wheel_clock_leap);
 }

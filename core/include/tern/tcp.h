@@ -70,6 +70,9 @@ typedef struct tern_tcp_config {
     uint32_t delack_ms;   /* delayed ACK timer (<= 200, RFC 9293 3.8.6.3) */
     uint32_t ooo_max_segs; /* out-of-order segments held */
     uint32_t time_wait_ms; /* 2 MSL */
+    /* Keepalive figures (RFC 9293 3.8.4) of a socket with keepalive on,
+     * unless tern_tcp_set_keepalive gives it its own. */
+    uint32_t keep_idle_ms, keep_intvl_ms, keep_cnt;
 } tern_tcp_config;
 
 TERN_API void tern_tcp_default_config(tern_tcp_config *c);
@@ -159,7 +162,10 @@ TERN_API void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, voi
 
 /* Options and state. */
 TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);
-TERN_API void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
+/* A figure of 0 leaves the socket's as it is.  Figures other than its
+ * config's take a little memory (TERN_ERR_MEM when there is none: then
+ * nothing changed but the switch). */
+TERN_API int tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 TERN_API void tern_tcp_set_reuse(tern_tcp *t, bool on);
 TERN_API void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
 TERN_API void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);

@@ -26,6 +26,9 @@ void tern_tcp_default_config(tern_tcp_config *c)
         .delack_ms = 40,
         .ooo_max_segs = 1024,
         .time_wait_ms = 60000,
+        .keep_idle_ms = 7200000, /* RFC 9293 3.8.4: no less than two hours */
+        .keep_intvl_ms = 75000,
+        .keep_cnt = 9,
     };
 }
 
@@ -66,9 +69,6 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->rcv_buf = t->cfg->rcv_buf;
     t->rcv_wnd = t->rcv_buf;
     t->rto = t->cfg->rto_initial_ms;
-    t->keep_idle = 7200000;
-    t->keep_intvl = 75000;
-    t->keep_cnt = 9;
     t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
@@ -197,21 +197,36 @@ void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *o)
                             .reuse = t->reuse,
                             .ttl = t->ttl,
                             .tos = t->tos,
-                            .keep_idle_ms = t->keep_idle,
-                            .keep_intvl_ms = t->keep_intvl,
-                            .keep_cnt = t->keep_cnt};
+                            .keep_idle_ms = tern__tcp_keep_idle(t),
+                            .keep_intvl_ms = tern__tcp_keep_intvl(t),
+                            .keep_cnt = tern__tcp_keep_cnt(t)};
 }
 
-void tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
+int tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
 {
+    const tern_tcp_config *c = t->cfg;
+    if (idle_ms == c->keep_idle_ms && intvl_ms == c->keep_intvl_ms && cnt == c->keep_cnt) {
+        if (t->rare)
+            t->rare->keep_own = false;
+        return TERN_OK;
+    }
+    tcp_rare *r = tern__tcp_rare(t);
+    if (!r)
+        return TERN_ERR_MEM;
+    r->keep_own = true;
+    r->keep_idle = idle_ms;
+    r->keep_intvl = intvl_ms;
+    r->keep_cnt = cnt;
+    return TERN_OK;
+}
+
+int tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
+{
+    int err = tern__tcp_keep_set(t, idle_ms ? idle_ms : tern__tcp_keep_idle(t),
+                                 intvl_ms ? intvl_ms : tern__tcp_keep_intvl(t), cnt ? cnt : tern__tcp_keep_cnt(t));
     t->keepalive = on;
-    if (idle_ms)
-        t->keep_idle = idle_ms;
-    if (intvl_ms)
-        t->keep_intvl = intvl_ms;
-    if (cnt)
-        t->keep_cnt = cnt;
     tern__tcp_arm_slow(t);
+    return err;
 }
 
 uint32_t tern__tcp_sndbuf(const tern_tcp *t)
@@ -669,10 +684,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 384
- * bytes on 64-bit; 8 bytes more would make it 400): a field added means
+/* A socket is what every idle connection costs (malloc's chunk: 368
+ * bytes on 64-bit; 8 bytes more would make it 384): a field added means
  * one moved to tcp_flight or tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 376, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 360, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

@@ -181,6 +181,10 @@ typedef struct tcp_rare {
     uint32_t fast_retransmits, sack_recoveries, tlp_probes, rack_marked_lost;
     uint32_t acked_wraps;      /* times the bytes acknowledged passed a multiple of 2^32 */
     uint32_t received_wraps;   /* times bytes_received passed a multiple of 2^32 */
+    /* Keepalive figures of the socket's own (tern_tcp_set_keepalive), in
+     * place of its config's while keep_own is set. */
+    bool keep_own;
+    uint32_t keep_idle, keep_intvl, keep_cnt;
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_rare;
 
@@ -277,8 +281,6 @@ struct tern_tcp {
     int32_t srtt8, rttvar4;
     uint32_t rto;
     uint32_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (UINT32_MAX: none yet) */
-    uint32_t rtt_seq, rtt_start; /* Karn-safe sample in flight (no timestamps) */
-    bool rtt_timing;
     uint8_t nrtx;              /* consecutive timeouts */
     uint8_t persist_backoff;
     uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
@@ -303,7 +305,6 @@ struct tern_tcp {
     struct tern_tcp *wnext;    /* the wheel slot's list */
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
     uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
-    uint32_t keep_idle, keep_intvl, keep_cnt; /* keep_sent: above */
 
 };
 
@@ -316,8 +317,8 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 376 bytes, one per connection: 23 stores and a
- * 24th over its last 16 bytes).  Unrolled, so that
+ * replaces (a socket is 360 bytes, one per connection: 22 stores and a
+ * 23rd over its last 16 bytes).  Unrolled, so that
  * gcc does not see a memset in it; unaligned stores, so that no allocator's
  * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
@@ -587,6 +588,22 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
 /* tcp.c: the held data and rare counts, made on first need (NULL when out
  * of memory), given back with the socket. */
 tcp_rare *tern__tcp_rare(tern_tcp *t);
+/* Keepalive figures in force: the socket's own, or its config's. */
+static inline uint32_t tern__tcp_keep_idle(const tern_tcp *t)
+{
+    return t->rare && t->rare->keep_own ? t->rare->keep_idle : t->cfg->keep_idle_ms;
+}
+static inline uint32_t tern__tcp_keep_intvl(const tern_tcp *t)
+{
+    return t->rare && t->rare->keep_own ? t->rare->keep_intvl : t->cfg->keep_intvl_ms;
+}
+static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
+{
+    return t->rare && t->rare->keep_own ? t->rare->keep_cnt : t->cfg->keep_cnt;
+}
+/* Sets them (the config's: no memory); TERN_ERR_MEM when tcp_rare could not
+ * be had. */
+int tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 void tern__tcp_rare_put(tern_tcp *t);
 /* Tests: the next this many tcp_rare allocations fail. */
 extern _Thread_local unsigned tern__tcp_rare_fail_next;

@@ -327,6 +327,11 @@ static bool take_ack(tern_tcp *t, segment *sg)
     if (SEQ_GT(ack, t->snd_una)) {
         uint32_t data_acked = 0;
         uint32_t newest_rtt = UINT32_MAX;
+        /* The RTO's sample without timestamps: the oldest segment this ACK
+         * covers, unless it covers a retransmitted one (Karn's rule, RFC
+         * 6298 3: which transmission it answers is unknown). */
+        uint32_t oldest_sent = 0;
+        bool timed = false, ambiguous = false;
         tcp_seg *seg;
         while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;
@@ -341,6 +346,12 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
                 newest_rtt = tern__stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
+            if (seg->rtx) {
+                ambiguous = true;
+            } else if (!timed) {
+                timed = true;
+                oldest_sent = seg->sent_ms;
+            }
             t->snd_queuelen--;
             tern__tcp_seg_free(t, seg);
         }
@@ -379,9 +390,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
             uint32_t rtt = tern__tcp_ts_now(t) - h->ts_ecr;
             if (rtt < 60000)
                 tern__tcp_rtt_sample(t, rtt);
-        } else if (t->rtt_timing && SEQ_GT(ack, t->rtt_seq)) {
-            t->rtt_timing = false;
-            tern__tcp_rtt_sample(t, now - t->rtt_start);
+        } else if (timed && !ambiguous) {
+            tern__tcp_rtt_sample(t, now - oldest_sent);
         }
         t->nrtx = 0;
         if (newest_rtt != UINT32_MAX)
@@ -456,16 +466,18 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->remote = m->src;
     c->remote_port = h->src_port;
     c->iface_index = l->iface_index;
-    c->listener = l;
     c->arg = l->arg;
     c->cfg = l->cfg;
     c->cc = l->cc;
     c->nodelay = l->nodelay;
     c->reuse = l->reuse;
     c->keepalive = l->keepalive;
-    c->keep_idle = l->keep_idle;
-    c->keep_intvl = l->keep_intvl;
-    c->keep_cnt = l->keep_cnt;
+    if (l->rare && l->rare->keep_own &&
+        tern__tcp_keep_set(c, l->rare->keep_idle, l->rare->keep_intvl, l->rare->keep_cnt) != TERN_OK) {
+        tern__tcp_destroy(c, 0); /* no memory for the listener's figures: no child */
+        return NULL;
+    }
+    c->listener = l;
     c->ttl = l->ttl;
     c->tos = l->tos;
     c->rcv_buf = c->cfg->rcv_buf;
@@ -559,9 +571,8 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     }
     /* Our SYN is acknowledged. */
     tcp_seg *syn = t->snd_q;
-    if (t->rtt_timing && syn && syn->rtx == 0)
-        tern__tcp_rtt_sample(t, tern__stack_now(t->stack) - t->rtt_start);
-    t->rtt_timing = false;
+    if (syn && syn->rtx == 0) /* (Karn) */
+        tern__tcp_rtt_sample(t, tern__stack_now(t->stack) - syn->sent_ms);
     t->snd_q = syn->next;
     if (!t->snd_q)
         t->snd_q_tail = NULL;

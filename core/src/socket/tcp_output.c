@@ -313,21 +313,14 @@ int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
     return TERN_OK;
 }
 
-/* Bookkeeping of a segment about to leave: retransmission counters, Karn's
- * rule, the RTT sample, the highest sequence sent, the timer. */
+/* Bookkeeping of a segment about to leave: retransmission counters, the
+ * time it left (RTT samples, RACK), the highest sequence sent, the timer. */
 static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
 {
     bool again = SEQ_LT(seg->seq, t->snd_max);
     if (again) {
-        seg->rtx++;
+        seg->rtx++; /* Karn: no RTT sample from it any more (tcp_input.c) */
         t->stack->stats.tcp_retransmits++;
-        /* Karn: a retransmitted segment gives no RTT sample. */
-        if (t->rtt_timing && SEQ_LEQ(seg->seq, t->rtt_seq) && SEQ_LT(t->rtt_seq, seg->seq + seg_seqlen(seg)))
-            t->rtt_timing = false;
-    } else if (!t->rtt_timing && !t->ts_ok) {
-        t->rtt_timing = true;
-        t->rtt_seq = seg->seq;
-        t->rtt_start = now;
     }
     seg->sent_ms = now;
     if (t->in_recovery) {

@@ -154,7 +154,7 @@ typedef struct tcp_profile {
 } tcp_profile;
 
 /* Every field of tern_tcp_config is compared: a new one must be added here. */
-_Static_assert(sizeof(tern_tcp_config) == 56, "tern_tcp_config changed: update config_eq");
+_Static_assert(sizeof(tern_tcp_config) == 68, "tern_tcp_config changed: update config_eq");
 static bool config_eq(const tern_tcp_config *a, const tern_tcp_config *b)
 {
     return a->rcv_buf == b->rcv_buf && a->rcv_buf_max == b->rcv_buf_max && a->snd_buf == b->snd_buf &&
@@ -162,7 +162,8 @@ static bool config_eq(const tern_tcp_config *a, const tern_tcp_config *b)
            a->timestamps == b->timestamps && a->sack == b->sack && a->pacing == b->pacing && a->cc == b->cc &&
            a->rto_min_ms == b->rto_min_ms && a->rto_max_ms == b->rto_max_ms &&
            a->rto_initial_ms == b->rto_initial_ms && a->max_rtx == b->max_rtx && a->max_syn_rtx == b->max_syn_rtx &&
-           a->delack_ms == b->delack_ms && a->ooo_max_segs == b->ooo_max_segs && a->time_wait_ms == b->time_wait_ms;
+           a->delack_ms == b->delack_ms && a->ooo_max_segs == b->ooo_max_segs && a->time_wait_ms == b->time_wait_ms &&
+           a->keep_idle_ms == b->keep_idle_ms && a->keep_intvl_ms == b->keep_intvl_ms && a->keep_cnt == b->keep_cnt;
 }
 
 const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c)

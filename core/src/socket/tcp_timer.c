@@ -225,7 +225,6 @@ static void rtx_fire(tern_tcp *t)
     }
     t->nrtx++;
     TCP_COUNT_RARE(t, rto_timeouts);
-    t->rtt_timing = false;
     if (handshake) {
         tern__tcp_retransmit_seg(t, t->snd_q);
         tern__tcp_arm_rtx(t);
@@ -284,9 +283,10 @@ static void slow_fire(tern_tcp *t)
 
     if (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT)) {
         uint32_t idle = now - t->last_rx_ms;
-        if (idle >= t->keep_idle + t->keep_sent * t->keep_intvl) {
+        uint32_t cnt = tern__tcp_keep_cnt(t);
+        if (idle >= tern__tcp_keep_idle(t) + t->keep_sent * tern__tcp_keep_intvl(t)) {
             /* (keep_sent counts to 255, as lwIP's keep_cnt_sent) */
-            if (t->keep_sent >= (t->keep_cnt < 255 ? t->keep_cnt : 255)) {
+            if (t->keep_sent >= (cnt < 255 ? cnt : 255)) {
                 tern__tcp_send_rst_for(t);
                 tern__tcp_destroy(t, TERN_ERR_ABRT);
                 return;
