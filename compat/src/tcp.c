@@ -86,9 +86,12 @@ typedef struct frame {
     bool api;        /* tcp_close or tcp_shutdown: it pulls when the core returns */
     bool state_seen; /* the state changed meanwhile (core_state) */
 } frame;
-/* The innermost dispatch (of this thread, with one stack per thread). */
-TERN_COMPAT_VAR(frame *, frames_top);
-#define frames_top TERN_COMPAT_USE(frames_top)
+/* The innermost dispatch of this thread.  Per thread whatever the mode:
+ * frames live on a thread's call stack, and callbacks run with the
+ * program's lock held (lwIP's rule), so no other thread frees a pcb while
+ * one of its dispatches is on this stack.  Initial-exec: a load from the
+ * thread pointer, not a call, in the shared library too. */
+static _Thread_local frame *frames_top __attribute__((tls_model("initial-exec")));
 
 typedef struct compat_tcp {
     /* Says whether the pcb is live; survives free.  While the pcb is live,
@@ -101,7 +104,7 @@ typedef struct compat_tcp {
      * the keepalive figures are compared with the socket's own). */
     uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
     uint8_t watch_level; /* interval WATCH_BASE_MS << level */
-    uint8_t dispatches;  /* frames naming this pcb on the frame stack */
+    uint8_t spare;       /* (free) */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
     bool stale;          /* addresses, state or options changed: pull them all */
@@ -273,29 +276,23 @@ static void release(compat_tcp *c)
 
 static void enter(compat_tcp *c, frame *f)
 {
-    frame **top = &frames_top;
-    *f = (frame){.prev = *top, .c = c};
-    *top = f;
-    c->dispatches++;
+    *f = (frame){.prev = frames_top, .c = c};
+    frames_top = f;
 }
 
 /* False when the pcb died during the dispatch: do not touch it. */
 static bool leave(compat_tcp *c, frame *f)
 {
+    (void)c;
     frames_top = f->prev;
-    if (f->dead)
-        return false;
-    c->dispatches--;
-    return true;
+    return !f->dead;
 }
 
-/* The innermost dispatch on c, or NULL.  (The count says whether to look:
- * most events come outside any dispatch on their pcb.)  A dead frame may
- * name the same memory as c: a slot freed in a callback and reused in it. */
+/* The innermost dispatch on c, or NULL (the stack is as deep as callbacks
+ * nest: mostly empty when an event comes).  A dead frame may name the
+ * same memory as c: a slot freed in a callback and reused in it. */
 static frame *frame_of(const compat_tcp *c)
 {
-    if (!c->dispatches)
-        return NULL;
     for (frame *f = frames_top; f; f = f->prev)
         if (f->c == c && !f->dead)
             return f;
@@ -303,14 +300,11 @@ static frame *frame_of(const compat_tcp *c)
 }
 
 /* c is freed: the dispatches on it must not touch it when they return. */
-static void frames_dead(compat_tcp *c)
+static void frames_dead(const compat_tcp *c)
 {
-    if (!c->dispatches)
-        return;
     for (frame *f = frames_top; f; f = f->prev)
         if (f->c == c)
             f->dead = true;
-    c->dispatches = 0;
 }
 
 static void listeners_remove(compat_tcp *c)

@@ -709,6 +709,7 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t)
     if (!f)
         return NULL;
     tern__tcp_cc_flight_init(f);
+    f->rtt_next = t->snd_una; /* its first segment may be timed */
     t->fl = f;
     return f;
 }
@@ -717,10 +718,9 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t)
  * CUBIC's epoch, HyStart's round, RACK's last delivery, PRR and the pacing
  * credit all describe a flight that is over (an RTO of idleness is where
  * RFC 5681 4.1 ends a flight too).  What the next flight starts from stays
- * in the socket: cwnd, ssthresh, SRTT and RACK's minimum RTT (CUBIC's new
- * epoch starts at that cwnd, as after any idle period; tern does not
- * shrink cwnd after idleness).  The recovery point goes too: nothing is
- * left below it. */
+ * in the socket: cwnd, back to the restart window (RFC 5681 4.1), ssthresh,
+ * SRTT and RACK's minimum RTT (CUBIC's new epoch starts from them).  The
+ * recovery point goes too: nothing is left below it. */
 void tern__tcp_flight_quiet(tern_tcp *t)
 {
     if (!t->fl || t->snd_q || t->snd_una != t->snd_max || t->in_recovery || t->persist || t->fl->snd_grant)

@@ -162,6 +162,9 @@ typedef struct tcp_flight {
     /* The deadlines of the sender's own timers (TCP_TIMER_RACK and
      * TCP_TIMER_PACE: armed only while this struct is there). */
     uint32_t due_sender[2];
+    /* Without timestamps, one RTT sample per round trip (RFC 6298 3): the
+     * next comes from a segment sent from here on. */
+    uint32_t rtt_next;
 } tcp_flight;
 
 /* What few connections ever need: received data held back (ahead of a

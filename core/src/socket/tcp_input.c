@@ -328,11 +328,14 @@ static bool take_ack(tern_tcp *t, segment *sg)
         uint32_t data_acked = 0;
         uint32_t newest_rtt = UINT32_MAX;
         /* The RTO's sample without timestamps: the oldest segment this ACK
-         * covers, unless it covers a retransmitted one (Karn's rule, RFC
-         * 6298 3: which transmission it answers is unknown). */
-        uint32_t oldest_sent = 0;
-        bool timed = false, ambiguous = false;
-        tcp_seg *seg;
+         * covers, sent once (Karn's rule, RFC 6298 3: which transmission a
+         * retransmitted one's ACK answers is unknown), not in recovery (the
+         * ACK of a filled hole times the hole, not this segment), one per
+         * round trip (a SYN's or FIN's without a flight: each). */
+        tcp_seg *seg = t->snd_q;
+        bool timed = seg && !seg->rtx && !was_in_recovery && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack) &&
+                     (!t->fl || SEQ_GEQ(seg->seq, t->fl->rtt_next));
+        uint32_t oldest_sent = timed ? seg->sent_ms : 0;
         while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;
             if (!t->snd_q)
@@ -346,12 +349,6 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
                 newest_rtt = tern__stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
-            if (seg->rtx) {
-                ambiguous = true;
-            } else if (!timed) {
-                timed = true;
-                oldest_sent = seg->sent_ms;
-            }
             t->snd_queuelen--;
             tern__tcp_seg_free(t, seg);
         }
@@ -390,8 +387,10 @@ static bool take_ack(tern_tcp *t, segment *sg)
             uint32_t rtt = tern__tcp_ts_now(t) - h->ts_ecr;
             if (rtt < 60000)
                 tern__tcp_rtt_sample(t, rtt);
-        } else if (timed && !ambiguous) {
+        } else if (timed) {
             tern__tcp_rtt_sample(t, now - oldest_sent);
+            if (t->fl)
+                t->fl->rtt_next = t->snd_max;
         }
         t->nrtx = 0;
         if (newest_rtt != UINT32_MAX)
