@@ -15,7 +15,9 @@
  * unlocked; all pbuf calls must come from one thread at a time.
  *
  * Caching: freed blocks are kept on free lists (at most
- * TERN_PBUF_CACHE_MAX_BYTES) so the steady state never calls malloc.  Building
+ * TERN_PBUF_CACHE_MAX_BYTES) so the steady state never calls malloc; a stack
+ * that saw no packet for a second gives them back (its decay timer, armed
+ * while blocks are cached, so an idle process keeps none).  Building
  * with -DTERN_PBUF_NO_CACHE, or running with the environment variable
  * TERN_PBUF_NO_CACHE set, returns every block to the system at once (for
  * valgrind and leak checks). */

@@ -16,6 +16,7 @@
  * tern_pbuf_trim() first or its cached blocks are lost.  Under AddressSanitizer cached blocks are poisoned, so a use after
  * tern_pbuf_free is still reported although the memory was never free()d. */
 #include "tern/pbuf.h"
+#include "buf/pbuf_cache.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -339,3 +340,5 @@ void tern_pbuf_trim(void)
         }
     }
 }
+
+uint64_t tern__pbuf_cached(void) { return state()->stats.cached_bytes; }

@@ -1,6 +1,7 @@
 /* stack/stack.c: creating, clocking and destroying a stack. */
 #include <stdlib.h>
 
+#include "buf/pbuf_cache.h"
 #include "iface/ip.h"
 #include "socket/udp_impl.h"
 #include "stack/stack_impl.h"
@@ -25,6 +26,7 @@ tern_stack *tern_stack_new(const tern_config *cfg)
         s->cfg.reass_max_datagrams = TERN_REASS_DEFAULT_DATAGRAMS;
     if (!s->cfg.ttl)
         s->cfg.ttl = 255;
+    tern_timer_init(&s->pbuf_decay, tern__stack_pbuf_decay, s);
     if (tern__reass_init(s) != 0) {
         free(s);
         return NULL;

@@ -26,6 +26,10 @@ struct tern_stack {
     tern_timer **heap;
     uint32_t heap_len, heap_cap;
     uint64_t timer_seq;
+    /* Armed while pbufs are cached: gives them back after an interval
+     * without packets (buf/pbuf_cache.h). */
+    tern_timer pbuf_decay;
+    uint64_t decay_packets; /* ip_in + ip_out when it was armed or last fired */
 
     /* Interfaces, in the order they were added. */
     tern_iface *ifaces;
@@ -59,6 +63,9 @@ static inline uint32_t tern__stack_now(const tern_stack *s)
 }
 
 /* Holds the clock for the event being processed (see now_held). */
+/* The pbuf decay timer's handler (stack/timer.c). */
+void tern__stack_pbuf_decay(tern_timer *t, void *arg);
+
 static inline void tern__stack_clock_hold(tern_stack *s)
 {
     if (s->clock_holds++ == 0)

@@ -4,6 +4,7 @@
  * arithmetic (valid while no timer is more than 24 days away). */
 #include <stdlib.h>
 
+#include "buf/pbuf_cache.h"
 #include "stack/stack_impl.h"
 
 static bool timer_before(const tern_timer *a, const tern_timer *b)
@@ -139,7 +140,24 @@ void tern_stack_poll(tern_stack *s)
         tern_timer_stop(s, t);
         t->fn(t, t->arg);
     }
+    /* Timers run after traffic (a delayed ACK, a retransmission timer, the
+     * quiet deadline): the last of them starts the cache's decay. */
+    if (!tern_timer_armed(&s->pbuf_decay) && tern__pbuf_cached()) {
+        s->decay_packets = s->stats.ip_in + s->stats.ip_out;
+        tern_timer_start(s, &s->pbuf_decay, TERN_PBUF_DECAY_MS);
+    }
     tern__stack_clock_release(s);
+}
+
+void tern__stack_pbuf_decay(tern_timer *t, void *arg)
+{
+    tern_stack *s = arg;
+    uint64_t packets = s->stats.ip_in + s->stats.ip_out;
+    if (packets == s->decay_packets)
+        tern_pbuf_trim(); /* a quiet interval: the next burst may malloc again */
+    s->decay_packets = packets;
+    if (tern__pbuf_cached())
+        tern_timer_start(s, t, TERN_PBUF_DECAY_MS);
 }
 
 uint32_t tern_stack_next_timeout(tern_stack *s)
