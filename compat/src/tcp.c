@@ -888,7 +888,10 @@ static err_t retype(compat_tcp *c, u8_t type)
     if (!n)
         return ERR_MEM;
     tern_tcp *old = c->t;
-    tern_tcp_set_handlers(old, NULL, NULL);
+    /* Detached: no callbacks, no hooks (their context was the arg: no
+     * memory is needed to drop either). */
+    (void)tern_tcp_set_handlers(old, NULL, c);
+    (void)tern_tcp_set_arg(old, NULL);
     tern_tcp_close(old); /* CLOSED: freed at once, its port released */
     c->t = n;
     c->core_type = type;

@@ -236,6 +236,65 @@ static void test_shared_handlers(void)
     tern_stack_free(s); /* frees the tables (ASan: no leak) */
 }
 
+/* The hooks' context costs a socket nothing when it is the socket's arg
+ * (compat passes the same pointer for both); another one is kept in
+ * tcp_rare, and an arg changed under hooks that used the old one leaves
+ * them that one.  With no memory for it the setters refuse and change
+ * nothing.  A listener takes no poll function (its counts share the
+ * poll's bytes). */
+extern _Thread_local unsigned tern__tcp_rare_fail_next;
+static void test_hook_context(void)
+{
+    tern_config cfg = {.clock = fixed_clock, .seed = 12};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *a = tern_tcp_new(s, TERN_ADDR_V4), *b = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(a && b);
+    static const tern_tcp_handlers hooks = {.on_destroy = on_hook};
+    int ka, kb, other;
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(a, &ka), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &ka), TERN_OK);
+    CU_ASSERT_PTR_NULL(a->rare); /* the arg: nothing kept */
+    /* Another context: refused without memory, then kept in tcp_rare. */
+    tern__tcp_rare_fail_next = 1;
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &other), TERN_ERR_MEM);
+    CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(a), &ka);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &other), TERN_OK);
+    CU_ASSERT_PTR_NOT_NULL(a->rare);
+    CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(a), &other);
+    CU_ASSERT_PTR_EQUAL(tern_tcp_get_arg(a), &ka);
+    /* b: hooks on its arg, then the arg changes: the hooks keep the old. */
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(b, &kb), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(b, &hooks, &kb), TERN_OK);
+    tern__tcp_rare_fail_next = 1;
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(b, &other), TERN_ERR_MEM);
+    CU_ASSERT_PTR_EQUAL(tern_tcp_get_arg(b), &kb);
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(b, &other), TERN_OK);
+    CU_ASSERT_PTR_EQUAL(tern_tcp_get_arg(b), &other);
+    CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(b), &kb);
+    hook_calls = 0;
+    tern_tcp_abort(b);
+    CU_ASSERT_EQUAL(hook_calls, 1);
+    CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &kb);
+    tern_tcp_abort(a);
+    CU_ASSERT_EQUAL(hook_calls, 2);
+    CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &other);
+    /* A listener: no poll; its backlog stays what tern_tcp_listen set. */
+    tern_tcp *l = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(l != NULL);
+    CU_ASSERT_EQUAL(tern_tcp_set_poll(l, on_poll, 7), TERN_OK); /* before listening: a poll interval */
+    CU_ASSERT_EQUAL(tern_tcp_bind(l, NULL, 7100), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_listen(l, 5), TERN_OK);
+    CU_ASSERT_EQUAL(l->backlog, 5);
+    CU_ASSERT_EQUAL(l->pending, 0);
+    CU_ASSERT_EQUAL(l->half_open, 0);
+    CU_ASSERT_EQUAL(tern_tcp_set_poll(l, on_poll, 200), TERN_ERR_VAL);
+    CU_ASSERT_EQUAL(l->backlog, 5);
+    CU_ASSERT_EQUAL(l->half_open, 0);
+    tern__tcp_rare_fail_next = 0; /* (each refusal above consumed its one) */
+    tern_stack_free(s);
+}
+
 /* RFC 9293 3.10.7.4 and RFC 6191: a SYN for a tuple in TIME-WAIT whose
  * sequence number (or timestamp) is past the old incarnation's opens a new
  * connection at once.  The server closes first, so its end of the tuple
@@ -284,6 +343,8 @@ TERN_UNIT_SUITE(tcp_table)
     CU_add_test(s, "callbacks in tables shared per distinct combination; a static table used as is; each abort "
                    "reaches its own err and hook",
                 test_shared_handlers);
+    CU_add_test(s, "hook context: free when it is the arg, kept in tcp_rare otherwise; no poll on a listener",
+                test_hook_context);
     CU_add_test(s, "a SYN past a TIME-WAIT tuple's old incarnation opens the new connection at once",
                 test_time_wait_tuple_reopened);
 }

@@ -422,7 +422,7 @@ static void test_tick_armed_without_state_change(void)
     h = *tp.client.t->h;
     h.poll = count_poll;
     polls_seen = 0;
-    tern_tcp_set_handlers(tp.client.t, &h, tp.client.t->hook_ctx);
+    tern_tcp_set_handlers(tp.client.t, &h, tern__tcp_hook_ctx(tp.client.t));
     tp_settle(&tp, 2100);
     CU_ASSERT(polls_seen >= 4);
     /* The keepalive probes went out and were answered: still established. */

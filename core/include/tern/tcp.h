@@ -90,7 +90,9 @@ TERN_API void tern_stack_set_tcp_budget(tern_stack *s, uint64_t bytes);
 TERN_API uint64_t tern_stack_tcp_budget_used(tern_stack *s);
 
 TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
-TERN_API void tern_tcp_set_arg(tern_tcp *t, void *arg);
+/* TERN_ERR_MEM (arg unchanged) only when hooks whose context was the old
+ * arg must keep it and there is no memory for that. */
+TERN_API tern_err tern_tcp_set_arg(tern_tcp *t, void *arg);
 TERN_API void *tern_tcp_get_arg(const tern_tcp *t);
 /* The single setters change one callback and keep the others.  A socket
  * points at a table of its callbacks (tern_tcp_handlers below); these
@@ -157,8 +159,10 @@ typedef struct tern_tcp_handlers {
 } tern_tcp_handlers;
 /* h (NULL: no callbacks) must outlive every socket using it.  The poll
  * interval is tern_tcp_set_poll's (which, given the poll function t
- * already has, only sets the interval). */
-TERN_API void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx);
+ * already has, only sets the interval).  A hook context other than the
+ * socket's arg takes a little memory: TERN_ERR_MEM (nothing changed) when
+ * there is none. */
+TERN_API tern_err tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx);
 
 /* Options and state. */
 TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);

@@ -98,10 +98,41 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
         (t->keepalive && (st == TERN_TCP_ESTABLISHED || st == TERN_TCP_CLOSE_WAIT)))
         tern__tcp_arm_slow(t);
     if (t->h->on_state)
-        t->h->on_state(t->hook_ctx, t);
+        t->h->on_state(tern__tcp_hook_ctx(t), t);
 }
 
-void tern_tcp_set_arg(tern_tcp *t, void *arg) { t->arg = arg; }
+/* The hooks' context becomes ctx: nothing to keep when it is the arg. */
+static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
+{
+    if (ctx == t->arg) {
+        if (t->rare)
+            t->rare->hook_own = false;
+        return TERN_OK;
+    }
+    tcp_rare *r = tern__tcp_rare(t);
+    if (!r)
+        return TERN_ERR_MEM;
+    r->hook_own = true;
+    r->hook_ctx = ctx;
+    return TERN_OK;
+}
+
+tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
+{
+    /* Hooks that shared the old arg keep it as their own context. */
+    bool hooked = t->h->on_state || t->h->on_destroy;
+    if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own)) {
+        tcp_rare *r = tern__tcp_rare(t);
+        if (!r)
+            return TERN_ERR_MEM;
+        r->hook_own = true;
+        r->hook_ctx = t->arg;
+    }
+    t->arg = arg;
+    if (t->rare && t->rare->hook_own && t->rare->hook_ctx == arg)
+        t->rare->hook_own = false; /* the same again: nothing to keep */
+    return TERN_OK;
+}
 void *tern_tcp_get_arg(const tern_tcp *t) { return t->arg; }
 
 /* t's callbacks become *want (a table shared through the stack). */
@@ -116,12 +147,14 @@ static tern_err use_handlers(tern_tcp *t, const tern_tcp_handlers *want)
     return TERN_OK;
 }
 
-void tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx)
+tern_err tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx)
 {
+    if (set_hook_ctx(t, hook_ctx) != TERN_OK)
+        return TERN_ERR_MEM;
     t->h = h ? h : &tern__tcp_no_handlers;
-    t->hook_ctx = hook_ctx;
     if (t->h->poll)
         tern__tcp_arm_slow(t); /* the tick calls it (state changes do not arm it) */
+    return TERN_OK;
 }
 
 tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
@@ -146,9 +179,10 @@ static tern_err use_hooks(tern_tcp *t, tern_tcp_destroy_fn on_destroy, tern_tcp_
     tern_tcp_handlers h = *t->h;
     h.on_destroy = on_destroy;
     h.on_state = on_state;
-    tern_err e = use_handlers(t, &h);
-    if (e == TERN_OK)
-        t->hook_ctx = ctx;
+    void *was = tern__tcp_hook_ctx(t);
+    tern_err e = set_hook_ctx(t, ctx);
+    if (e == TERN_OK && (e = use_handlers(t, &h)) != TERN_OK)
+        (void)set_hook_ctx(t, was); /* back as it was (the memory is there now) */
     return e;
 }
 
@@ -164,6 +198,8 @@ tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
 
 tern_err tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
 {
+    if (t->state == TERN_TCP_LISTEN)
+        return TERN_ERR_VAL; /* a listener is never polled (lwIP's tcp_poll refuses one too) */
     tern_tcp_handlers h = *t->h;
     h.poll = poll;
     tern_err e = use_handlers(t, &h);
@@ -376,6 +412,7 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
         if (o != t && o->local_port == t->local_port && t->reuse && !t->catch_all &&
             tern_addr_eq(&o->local, &t->local))
             return TERN_ERR_USE;
+    t->poll_interval = t->poll_ticks = t->keep_sent = t->persist_unanswered = 0; /* (the listener's counts) */
     t->backlog = backlog ? backlog : 1;
     tern__tcp_set_state(t, TERN_TCP_LISTEN);
     tern__tcp_table_listen(t);
@@ -666,7 +703,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
     tern_tcp_err_fn errf = t->h->err;
     void *arg = t->arg;
     tern_tcp_destroy_fn hook = t->h->on_destroy;
-    void *hook_ctx = t->hook_ctx;
+    void *hook_ctx = tern__tcp_hook_ctx(t);
     bool notify = code != 0 && errf != NULL;
     t->state = TERN_TCP_CLOSED;
     t->stack->stats.tcp_live--;
@@ -684,10 +721,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 368
- * bytes on 64-bit; 8 bytes more would make it 384): a field added means
+/* A socket is what every idle connection costs (malloc's chunk: 352
+ * bytes on 64-bit; 8 bytes more would make it 368): a field added means
  * one moved to tcp_flight or tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 360, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 344, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->stack->tcp;

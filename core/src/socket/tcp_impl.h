@@ -188,6 +188,10 @@ typedef struct tcp_rare {
      * place of its config's while keep_own is set. */
     bool keep_own;
     uint32_t keep_idle, keep_intvl, keep_cnt;
+    /* The hooks' context when it is not the socket's arg (a layer above
+     * mostly passes the same pointer for both: compat does). */
+    bool hook_own;
+    void *hook_ctx;
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
 } tcp_rare;
 
@@ -242,7 +246,6 @@ struct tern_tcp {
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
-    uint8_t keep_sent;         /* keepalive probes unanswered (keep_cnt is at most 255, as lwIP's u8_t count) */
     const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
@@ -250,11 +253,22 @@ struct tern_tcp {
     /* Application. */
     void *arg;
     const tern_tcp_handlers *h; /* callbacks and hooks; never NULL (tern__tcp_no_handlers) */
-    void *hook_ctx;             /* the hooks' context (layer above) */
-    uint8_t poll_interval, poll_ticks;
 
-    /* Listener. */
-    uint8_t backlog, pending;  /* pending: accepted children the application delayed */
+    /* What only a listener counts and what only a connection does share
+     * four bytes: a socket is one or the other for good (tern_tcp_listen
+     * takes a CLOSED socket and clears them; the poll tick, keepalive and
+     * zero-window probing run in synchronized states only). */
+    union {
+        struct {
+            uint8_t backlog, pending; /* pending: accepted children the application delayed */
+            uint16_t half_open;       /* children in SYN-RECEIVED */
+        };
+        struct {
+            uint8_t poll_interval, poll_ticks;
+            uint8_t keep_sent;          /* keepalive probes unanswered (at most 255, as lwIP's u8_t count) */
+            uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
+        };
+    };
     /* (Here, where bytes were free: a counter.) */
     uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps */
 
@@ -268,7 +282,8 @@ struct tern_tcp {
     uint16_t snd_queuelen;
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint8_t snd_wscale, rcv_wscale;
-    uint16_t half_open;        /* a listener's children in SYN-RECEIVED */
+    uint8_t nrtx;              /* consecutive timeouts */
+    uint8_t persist_backoff;
     uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
     tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
     tcp_seg *snd_next_seg;     /* first segment never sent */
@@ -284,9 +299,7 @@ struct tern_tcp {
     int32_t srtt8, rttvar4;
     uint32_t rto;
     uint32_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (UINT32_MAX: none yet) */
-    uint8_t nrtx;              /* consecutive timeouts */
-    uint8_t persist_backoff;
-    uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
+    uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c; here, where bytes were free) */
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
@@ -300,14 +313,14 @@ struct tern_tcp {
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
     uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
     uint32_t last_rx_ms;
-    uint32_t autotune_ms, autotune_bytes;
+    uint32_t autotune_ms;
 
     /* Timers (tcp_timer.c): one deadline per kind; the earliest of them
      * waits on the table's wheel (tcp_wheel.c). */
-    uint32_t wdue;             /* the deadline the wheel holds */
     struct tern_tcp *wnext;    /* the wheel slot's list */
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
     uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
+    uint32_t autotune_bytes;   /* (with autotune_ms above: here, where bytes were free) */
 
 };
 
@@ -320,8 +333,8 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 360 bytes, one per connection: 22 stores and a
- * 23rd over its last 16 bytes).  Unrolled, so that
+ * replaces (a socket is 344 bytes, one per connection: 21 stores and a
+ * 22nd over its last 16 bytes).  Unrolled, so that
  * gcc does not see a memset in it; unaligned stores, so that no allocator's
  * alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
@@ -591,6 +604,11 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
 /* tcp.c: the held data and rare counts, made on first need (NULL when out
  * of memory), given back with the socket. */
 tcp_rare *tern__tcp_rare(tern_tcp *t);
+/* The context the hooks get: their own, or the socket's arg. */
+static inline void *tern__tcp_hook_ctx(const tern_tcp *t)
+{
+    return t->rare && t->rare->hook_own ? t->rare->hook_ctx : t->arg;
+}
 /* Keepalive figures in force: the socket's own, or its config's. */
 static inline uint32_t tern__tcp_keep_idle(const tern_tcp *t)
 {
