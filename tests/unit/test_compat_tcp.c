@@ -1458,17 +1458,26 @@ static void test_refused_data_without_memory(void)
     world_down();
 }
 
-static void test_abort_inside_recv(void)
+/* An accepted pcb whose recv callback, on the peer's first data, does
+ * act (an abort of some kind): the callback ran once and err(ERR_ABRT)
+ * followed.  Returns the pcb. */
+static struct tcp_pcb *abort_on_first_data(uint16_t port, action act)
 {
     world_up();
-    struct tcp_pcb *pcb = accept_from_peer(8500);
-    A.act = ACT_ABORT_IN_RECV;
+    struct tcp_pcb *pcb = accept_from_peer(port);
+    A.act = act;
     CU_ASSERT_EQUAL(tern_tcp_write(pb.t, "boom", 4, 0), 0);
     tern_tcp_output(pb.t);
     run(100);
     CU_ASSERT_EQUAL(A.recv_calls, 1);
     CU_ASSERT_EQUAL(A.err_calls, 1);
     CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    return pcb;
+}
+
+static void test_abort_inside_recv(void)
+{
+    struct tcp_pcb *pcb = abort_on_first_data(8500, ACT_ABORT_IN_RECV);
     CU_ASSERT(FREED(pcb));
     CU_ASSERT_TRUE(pb.err_seen);
     CU_ASSERT_EQUAL(pb.err, ERR_RST);
@@ -1480,15 +1489,7 @@ static void test_abort_inside_recv(void)
  * frame names the old pcb's memory but died with it). */
 static void test_abort_and_reuse_inside_recv(void)
 {
-    world_up();
-    struct tcp_pcb *pcb = accept_from_peer(8505);
-    A.act = ACT_ABORT_REUSE_IN_RECV;
-    CU_ASSERT_EQUAL(tern_tcp_write(pb.t, "boom", 4, 0), 0);
-    tern_tcp_output(pb.t);
-    run(100);
-    CU_ASSERT_EQUAL(A.recv_calls, 1);
-    CU_ASSERT_EQUAL(A.err_calls, 1);
-    CU_ASSERT_EQUAL(A.err, ERR_ABRT);
+    struct tcp_pcb *pcb = abort_on_first_data(8505, ACT_ABORT_REUSE_IN_RECV);
     CU_ASSERT_PTR_EQUAL_FATAL(A.reused, pcb);
     /* The new pcb, untouched by the dispatch that returned: a fresh one. */
     CU_ASSERT_FALSE(FREED(pcb));

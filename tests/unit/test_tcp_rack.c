@@ -212,6 +212,16 @@ static tern_tcp *start_and_pause_at_half(tcp_pair *tp, uint32_t seed, uint32_t t
     return ct;
 }
 
+/* start_and_pause_at_half, then until everything written is acknowledged. */
+static tern_tcp *start_and_drain_half(tcp_pair *tp, uint32_t seed, uint32_t total, uint64_t *half)
+{
+    tern_tcp *ct = start_and_pause_at_half(tp, seed, total, NULL, half);
+    while (tern__tcp_bytes_acked(ct) < *half && tp->now_ms < 20000)
+        tp_settle(tp, 1);
+    CU_ASSERT_EQUAL_FATAL(tern__tcp_bytes_acked(ct), *half);
+    return ct;
+}
+
 /* A connection that sent data and then went quiet gives its sender state
  * back an RTO after the last acknowledgment (an idle relay connection
  * costs no more than one that never sent), keeps what tern_tcp_info
@@ -292,9 +302,7 @@ static void test_restart_window_after_quiet(void)
     static tcp_pair tp;
     const uint32_t total = 400 * MSS_TS;
     uint64_t half;
-    tern_tcp *ct = start_and_pause_at_half(&tp, 49, total, NULL, &half);
-    while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000)
-        tp_settle(&tp, 1);
+    tern_tcp *ct = start_and_drain_half(&tp, 49, total, &half);
     uint32_t grown = ct->cwnd, iw = 10u * ct->mss;
     CU_ASSERT_FATAL(grown > 2 * iw);
     while (ct->fl && tp.now_ms < 30000)
@@ -317,10 +325,10 @@ static void test_restart_window_after_quiet(void)
 }
 
 /* Without timestamps the RTO's samples are the segments' own send times
- * (the oldest segment an ACK covers, none when it covers a retransmitted
- * one): the handshake gives both ends the path's 40 ms, and a transfer
- * keeps them there.  (Before: one timed segment at a time, 9 bytes of
- * state in every socket.) */
+ * (once per round trip, the oldest segment an ACK covers if it was sent
+ * once, outside recovery): the handshake gives both ends the path's 40 ms,
+ * and a transfer keeps them there.  (Before: one timed segment at a time,
+ * 9 bytes of state in every socket.) */
 static void test_rtt_without_timestamps(void)
 {
     static tcp_pair tp;
@@ -358,9 +366,7 @@ static void test_flight_after_short_quiet_timed_afresh(void)
     static tcp_pair tp;
     const uint32_t total = 400 * MSS_TS;
     uint64_t half;
-    tern_tcp *ct = start_and_pause_at_half(&tp, 47, total, NULL, &half);
-    while (tern__tcp_bytes_acked(ct) < half && tp.now_ms < 20000)
-        tp_settle(&tp, 1);
+    tern_tcp *ct = start_and_drain_half(&tp, 47, total, &half);
     CU_ASSERT_FATAL(tern__tcp_timer_armed(ct, TCP_TIMER_RTX));
     uint32_t quiet_due = ct->due[TCP_TIMER_RTX];
     uint32_t cwnd = ct->cwnd;
