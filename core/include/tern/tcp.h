@@ -146,7 +146,8 @@ TERN_API tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, voi
  * one instead of eight pointers.  A layer that gives all its sockets the
  * same functions passes a static table of its own (no lookup, nothing
  * allocated); the single setters above share tables among the stack's
- * sockets.  Callbacks get the socket's arg, the hooks hook_ctx. */
+ * sockets.  Callbacks get the socket's arg, the hooks their context (the
+ * arg, unless tern_tcp_set_handlers or a hook setter gave another). */
 typedef struct tern_tcp_handlers {
     tern_tcp_accept_fn accept;
     tern_tcp_connected_fn connected;
