@@ -77,8 +77,9 @@ _Static_assert(offsetof(struct tcp_pcb_listen, state) == offsetof(struct tcp_pcb
 _Static_assert(sizeof(ip_addr_t) == sizeof(tern_addr), "ip_addr_t is tern_addr");
 
 /* One callback dispatch in progress on a pcb.  Dispatches nest as calls
- * do, so the frames form one stack (frames_top below), not one per pcb: a pcb's frames are those naming it, and no pcb spends a pointer
- * on a list that is empty but inside callbacks. */
+ * do, so the frames form one stack (frames_top below), not one per pcb: a
+ * pcb's frames are those naming it, and no pcb spends a pointer on a list
+ * that is empty but inside callbacks. */
 typedef struct frame {
     struct frame *prev;
     struct compat_tcp *c;
@@ -104,7 +105,6 @@ typedef struct compat_tcp {
      * the keepalive figures are compared with the socket's own). */
     uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
     uint8_t watch_level; /* interval WATCH_BASE_MS << level */
-    uint8_t spare;       /* (free) */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
     bool listening;      /* u holds a struct tcp_pcb_listen */
     bool stale;          /* addresses, state or options changed: pull them all */
@@ -281,9 +281,8 @@ static void enter(compat_tcp *c, frame *f)
 }
 
 /* False when the pcb died during the dispatch: do not touch it. */
-static bool leave(compat_tcp *c, frame *f)
+static bool leave(frame *f)
 {
-    (void)c;
     frames_top = f->prev;
     return !f->dead;
 }
@@ -559,7 +558,7 @@ static int core_recv(void *arg, tern_tcp *t, tern_pbuf *tp, int err)
         r = tcp_recv_null(NULL, pcb_of(c), p, (err_t)err);
     else
         r = ERR_OK;
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     /* What the callback wrote (TF_NODELAY...) before the stack acts on this
      * segment's aftermath (output of queued data). */
@@ -587,7 +586,7 @@ static int core_sent(void *arg, tern_tcp *t, uint32_t len)
         if (f.dead || r == ERR_ABRT)
             break;
     }
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     push(c); /* the stack sends queued data right after: TF_NODELAY counts */
     return ERR_OK;
@@ -606,7 +605,7 @@ static int core_poll(void *arg, tern_tcp *t)
     pull(c);
     tcp_poll_fn poll = F(c, poll);
     err_t r = poll ? poll(P(c)->callback_arg, pcb_of(c)) : ERR_OK;
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     push(c);
     pull(c);
@@ -623,7 +622,7 @@ static int core_connected(void *arg, tern_tcp *t, int err)
     pull(c);
     tcp_connected_fn connected = F(c, connected);
     err_t r = connected ? connected(P(c)->callback_arg, pcb_of(c), (err_t)err) : ERR_OK;
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     push(c);
     pull(c);
@@ -787,7 +786,7 @@ static int core_accept(void *arg, tern_tcp *child, int err)
         tcp_abort(pcb_of(c));
         r = ERR_ABRT;
     }
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     /* What the callback wrote; API calls made in it pulled what they
      * changed, and a push changes nothing the mirror shows. */
@@ -1240,7 +1239,7 @@ err_t tcp_process_refused_data(struct tcp_pcb *pcb)
     frame f;
     enter(c, &f);
     err_t err = (err_t)tern_tcp_process_refused(c->t);
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_ABRT;
     pull(c);
     return err;
@@ -1293,7 +1292,7 @@ err_t tcp_close(struct tcp_pcb *pcb)
     enter(c, &f);
     f.api = true;
     err_t err = (err_t)tern_tcp_close(c->t);
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_OK; /* freed */
     if (err == ERR_MEM) {
         /* lwIP 2.1.3: the FIN is queued later (tern's timer retries). */
@@ -1326,7 +1325,7 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
     enter(c, &f);
     f.api = true;
     err_t err = (err_t)tern_tcp_shutdown(c->t, shut_rx != 0, shut_tx != 0);
-    if (!leave(c, &f))
+    if (!leave(&f))
         return ERR_OK; /* freed */
     if (err == ERR_MEM) {
         P(c)->flags |= TF_CLOSEPEND;

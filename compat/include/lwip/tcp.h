@@ -14,9 +14,9 @@
  * struct tcp_pcb has lwIP's public fields with lwIP's names and types, in
  * an order of tern's: the members only lwIP's engine uses share one word
  * (TERN_TCP_PCB_ENGINE_ONLY below).  The stack keeps the fields
- * applications read current after every API call and before every callback (state, addresses and ports,
- * snd_buf, snd_queuelen, mss, rcv_wnd, refused_data, unsent/unacked being
- * NULL or not, flags); the fields applications write (flags TF_NODELAY,
+ * applications read current after every API call and before every
+ * callback (state, addresses and ports, snd_buf, snd_queuelen, mss,
+ * rcv_wnd, refused_data, unsent/unacked being NULL or not, flags); the fields applications write (flags TF_NODELAY,
  * so_options SOF_KEEPALIVE/SOF_REUSEADDR, keep_idle/keep_intvl/keep_cnt,
  * ttl, tos, prio, callback_arg) take effect at the next API call or event.
  * Other lwIP fields exist so that code reading them compiles; tern fills

@@ -170,7 +170,7 @@ TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);
 /* A figure of 0 leaves the socket's as it is.  Figures other than its
  * config's take a little memory (TERN_ERR_MEM when there is none: then
  * nothing changed but the switch). */
-TERN_API int tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
+TERN_API tern_err tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 TERN_API void tern_tcp_set_reuse(tern_tcp *t, bool on);
 TERN_API void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc);
 TERN_API void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos);

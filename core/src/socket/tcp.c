@@ -101,14 +101,9 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
         t->h->on_state(tern__tcp_hook_ctx(t), t);
 }
 
-/* The hooks' context becomes ctx: nothing to keep when it is the arg. */
-static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
+/* The hooks keep ctx as a context of their own (tcp_rare). */
+static tern_err keep_hook_ctx(tern_tcp *t, void *ctx)
 {
-    if (ctx == t->arg) {
-        if (t->rare)
-            t->rare->hook_own = false;
-        return TERN_OK;
-    }
     tcp_rare *r = tern__tcp_rare(t);
     if (!r)
         return TERN_ERR_MEM;
@@ -117,17 +112,22 @@ static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
     return TERN_OK;
 }
 
+/* The hooks' context becomes ctx: nothing to keep when it is the arg. */
+static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
+{
+    if (ctx != t->arg)
+        return keep_hook_ctx(t, ctx);
+    if (t->rare)
+        t->rare->hook_own = false;
+    return TERN_OK;
+}
+
 tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
 {
     /* Hooks that shared the old arg keep it as their own context. */
     bool hooked = t->h->on_state || t->h->on_destroy;
-    if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own)) {
-        tcp_rare *r = tern__tcp_rare(t);
-        if (!r)
-            return TERN_ERR_MEM;
-        r->hook_own = true;
-        r->hook_ctx = t->arg;
-    }
+    if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own) && keep_hook_ctx(t, t->arg) != TERN_OK)
+        return TERN_ERR_MEM;
     t->arg = arg;
     if (t->rare && t->rare->hook_own && t->rare->hook_ctx == arg)
         t->rare->hook_own = false; /* the same again: nothing to keep */
@@ -238,7 +238,7 @@ void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *o)
                             .keep_cnt = tern__tcp_keep_cnt(t)};
 }
 
-int tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
+tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
 {
     const tern_tcp_config *c = t->cfg;
     if (idle_ms == c->keep_idle_ms && intvl_ms == c->keep_intvl_ms && cnt == c->keep_cnt) {
@@ -256,9 +256,9 @@ int tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_
     return TERN_OK;
 }
 
-int tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
+tern_err tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
 {
-    int err = tern__tcp_keep_set(t, idle_ms ? idle_ms : tern__tcp_keep_idle(t),
+    tern_err err = tern__tcp_keep_set(t, idle_ms ? idle_ms : tern__tcp_keep_idle(t),
                                  intvl_ms ? intvl_ms : tern__tcp_keep_intvl(t), cnt ? cnt : tern__tcp_keep_cnt(t));
     t->keepalive = on;
     tern__tcp_arm_slow(t);

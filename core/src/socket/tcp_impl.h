@@ -136,10 +136,9 @@ typedef struct tcp_cubic {
  * tcp.c) and gives it back once everything sent was acknowledged and an
  * RTO passed without more (tern__tcp_flight_quiet: cwnd goes back to the
  * restart window, RFC 5681 4.1; ssthresh stays in the socket, CUBIC starts
- * a new epoch from them); a connection that
- * never sends data (a relay's accepted connection waiting for its
- * upstream, a flow that only receives, a listener) holds none of it, and
- * an idle one holds it no longer.  What must outlive it is elsewhere: the
+ * a new epoch from them); a connection that never sends data (a relay's
+ * accepted connection waiting for its upstream, a flow that only receives,
+ * a listener) holds none of it, and an idle one holds it no longer.  What must outlive it is elsewhere: the
  * loss counters in tcp_rare, the bytes acknowledged in the sequence
  * numbers (tern__tcp_bytes_acked).  SYNs and FINs alone need
  * none of it: code that runs for them reads t->fl == NULL as "no data was
@@ -624,7 +623,7 @@ static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
 }
 /* Sets them (the config's: no memory); TERN_ERR_MEM when tcp_rare could not
  * be had. */
-int tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
+tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 void tern__tcp_rare_put(tern_tcp *t);
 /* Tests: the next this many tcp_rare allocations fail. */
 extern _Thread_local unsigned tern__tcp_rare_fail_next;

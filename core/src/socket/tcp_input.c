@@ -333,8 +333,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
          * ACK of a filled hole times the hole, not this segment), one per
          * round trip (a SYN's or FIN's without a flight: each). */
         tcp_seg *seg = t->snd_q;
-        bool timed = seg && !seg->rtx && !was_in_recovery && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack) &&
-                     (!t->fl || SEQ_GEQ(seg->seq, t->fl->rtt_next));
+        bool timed = seg && !seg->rtx && !was_in_recovery &&
+                     SEQ_LEQ(seg->seq + seg_seqlen(seg), ack) && (!t->fl || SEQ_GEQ(seg->seq, t->fl->rtt_next));
         uint32_t oldest_sent = timed ? seg->sent_ms : 0;
         while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;

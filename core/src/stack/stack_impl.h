@@ -62,10 +62,10 @@ static inline uint32_t tern__stack_now(const tern_stack *s)
     return s->clock_holds ? s->now_held : s->cfg.clock(s->cfg.clock_arg);
 }
 
-/* Holds the clock for the event being processed (see now_held). */
 /* The pbuf decay timer's handler (stack/timer.c). */
 void tern__stack_pbuf_decay(tern_timer *t, void *arg);
 
+/* Holds the clock for the event being processed (see now_held). */
 static inline void tern__stack_clock_hold(tern_stack *s)
 {
     if (s->clock_holds++ == 0)
