@@ -111,7 +111,10 @@ def cmd_echo_many(name, host, n, size):
         got = await r.read(-1)
         await st
         w.close()
-        return got == data
+        if got == data:
+            return True
+        same = next((k for k, (x, y) in enumerate(zip(got, data)) if x != y), min(len(got), len(data)))
+        return "#%d: EOF after %d of %d bytes, the first %d right" % (i, len(got), len(data), same)
 
     async def run():
         sem = asyncio.Semaphore(n)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# tests/relay/run.sh BUILD_DIR [lwip|tern|mq|all]  (mq: only the --queues 4 suite)
+# tests/relay/run.sh BUILD_DIR [lwip|tern|mq|socks5|all]  (mq: only the --queues 4
+# suite; socks5: only tern's SOCKS5 echo of 50 connections, RELAY_TEST_REPEAT times)
 #
 # End-to-end tests of examples/tunrelay through a real TUN device, in two
 # private network namespaces created here and removed on exit (trap):
@@ -26,12 +27,13 @@
 #
 # Environment: RELAY_TEST_MB (bulk transfer size, default 100),
 # RELAY_TEST_CONNS (concurrent connections, default 500), RELAY_TEST_KEEP=1
-# (keep logs and pcaps in the temporary directory).
+# (keep logs and pcaps in the temporary directory), RELAY_TEST_REPEAT (how
+# many times the socks5 section runs its echo, default 1).
 # Prints one line per check and "relay: N passed, M failed"; exits non-zero
 # on any failure.
 set -u
 if [ $# -lt 1 ]; then
-    echo "usage: $0 BUILD_DIR [lwip|tern|all]" >&2
+    echo "usage: $0 BUILD_DIR [lwip|tern|mq|socks5|all]" >&2
     exit 2
 fi
 BUILD=$(realpath "$1")
@@ -311,6 +313,24 @@ multiqueue_suite() {
     stop_relay "tern/mq-exit" "$log"
 }
 
+# tern with a SOCKS5 upstream only: 50 concurrent echoes of 100000+ bytes,
+# RELAY_TEST_REPEAT times against one relay (a focused rerun of the suite's
+# socks5-concurrent-50), then its counters must return to zero
+socks5_suite() {
+    local log=$TMP/relay-tern-socks5.log i
+    [ -x "$BUILD/examples/tunrelay/tunrelay-tern" ] || return
+    say "--- tunrelay-tern --socks5"
+    if ! start_relay tern "$log" --socks5 198.18.1.2:1080; then
+        bad "tern/socks5-start" "relay did not start: $(head -3 "$log" | tr '\n' ' ')"
+        return
+    fi
+    for i in $(seq "${RELAY_TEST_REPEAT:-1}"); do
+        check "tern/socks5-concurrent-50.$i" 60 echo-many 198.18.1.2 50 100000
+    done
+    leak_check "tern/socks5-no-leaks" "$log" 1
+    stop_relay "tern/socks5-exit" "$log"
+}
+
 stop_relay() {
     local name=$1 log=$2
     kill -TERM "$RELAY_PID" 2>/dev/null
@@ -422,8 +442,11 @@ suite() {
         # Judged are the packets' IP, TCP, UDP and ICMP layers: the payloads
         # are random bytes, which tshark's application dissectors (chosen by
         # port or heuristic: an upload from an ephemeral port once showed as
-        # "IRC") would call malformed at random.
-        local l4=(--disable-protocol ALL --enable-protocol frame,raw,ip,ipv6,tcp,udp,icmp,icmpv6)
+        # "IRC") would call malformed at random.  tshark 4.0 takes no "ALL"
+        # (it kept dissecting IRC on port 57000, HTTP, DNS, EtherCAT): every
+        # TCP and UDP port is decoded as plain data instead.
+        local l4=(--disable-protocol ALL --enable-protocol frame,raw,ip,ipv6,tcp,udp,icmp,icmpv6
+            -d tcp.port==1-65535,data -d udp.port==1-65535,data)
         npk=$(tshark -r "$pcap" "${l4[@]}" 2>/dev/null | wc -l)
         # stderr too (a truncated file is reported there), minus the root warning
         malformed=$(tshark -r "$pcap" "${l4[@]}" -Y _ws.malformed 2>&1 | grep -v 'Running as user "root"')
@@ -507,6 +530,7 @@ else
     lwip) suite lwip; tun_errors lwip ;;
     tern) suite tern; offload_off_suite; burst_suite; multiqueue_suite; tun_errors tern ;;
     mq) multiqueue_suite ;;
+    socks5) socks5_suite ;;
     *) suite lwip; suite tern; offload_off_suite; burst_suite; multiqueue_suite; tun_errors lwip; tun_errors tern ;;
     esac
 fi

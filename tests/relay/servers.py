@@ -23,9 +23,15 @@ each address of --udp-addrs (replies leave from the address asked).
               came: a train of datagrams (several equal ones, the last maybe
               shorter) leaves as one sendmsg with UDP_SEGMENT, so trains
               cross the relay both ways
+
+Environment (for chasing a loss): RELAY_SERVERS_TRACE=1 logs, to stderr,
+the bytes each echo and each SOCKS5 session (per direction) passed on and
+how each ended; RELAY_SERVERS_GC_MS=N runs a full garbage collection every
+N ms (a session that only the collector's timing kept alive dies at once).
 """
 import argparse
 import asyncio
+import gc
 import hashlib
 import http.server
 import os
@@ -36,6 +42,32 @@ import threading
 
 results = {}
 result_event = None
+TRACE = bool(os.environ.get("RELAY_SERVERS_TRACE"))
+# The event loop holds a task only weakly, and the protocol of a stream from
+# asyncio.open_connection() holds its reader only weakly: a SOCKS5 session
+# whose client side is idle (its EOF read, its writes flushed) while it
+# waits for the destination's bytes is reachable from nothing, and the
+# garbage collector, should it run then, destroys the session ("Task was
+# destroyed but it is pending!"): its sockets are closed by the finalizers
+# (a FIN to the relay) and the destination's bytes not yet passed on are
+# lost.  Every handler's task is held here while it runs.
+running = set()
+
+
+def pinned(handler):
+    async def run(reader, writer):
+        task = asyncio.current_task()
+        running.add(task)
+        try:
+            await handler(reader, writer)
+        finally:
+            running.discard(task)
+    return run
+
+
+def trace(*a):
+    if TRACE:
+        print(*a, file=sys.stderr, flush=True)
 
 
 def pattern(seed, n):
@@ -55,16 +87,22 @@ async def read_line(reader):
 
 
 async def h_echo(reader, writer):
+    n, end = 0, "cancelled"
     try:
         while True:
             d = await reader.read(65536)
             if not d:
                 break
+            n += len(d)
             writer.write(d)
             await writer.drain()
         writer.close()
-    except (ConnectionError, OSError):
+        end = "eof"
+    except (ConnectionError, OSError) as e:
+        end = repr(e)
         writer.transport.abort()
+    finally:
+        trace("echo from %s: %d bytes, %s" % (writer.get_extra_info("peername"), n, end))
 
 
 def record(key, value):
@@ -184,20 +222,29 @@ async def h_socks(reader, writer):
         writer.write(b"\x05\x00\x00\x01" + bytes(6))
         await writer.drain()
 
-        async def pipe(r, w):
+        passed = {"up": [0, "cancelled"], "down": [0, "cancelled"]}
+
+        async def pipe(r, w, way):
             try:
                 while True:
                     d = await r.read(65536)
                     if not d:
                         break
+                    passed[way][0] += len(d)
                     w.write(d)
                     await w.drain()
                 w.write_eof()
-            except (ConnectionError, OSError):
+                passed[way][1] = "eof"
+            except (ConnectionError, OSError) as e:
+                passed[way][1] = repr(e)
                 set_linger0(w)  # pass a reset on as a reset
                 w.transport.abort()
 
-        await asyncio.gather(pipe(reader, w2), pipe(r2, writer))
+        try:
+            await asyncio.gather(pipe(reader, w2, "up"), pipe(r2, writer, "down"))
+        finally:
+            trace("socks from %s to %s:%d: up %d bytes, %s; down %d bytes, %s" %
+                  ((writer.get_extra_info("peername"), host, port) + tuple(passed["up"] + passed["down"])))
         writer.close()
         w2.close()
     except (ConnectionError, OSError, asyncio.IncompleteReadError):
@@ -312,13 +359,20 @@ async def main(args):
     servers = []
     for port, h in ((40000, h_echo), (40001, h_sink), (40002, h_abort), (40003, h_whoami), (40004, h_half_c2s),
                     (40005, h_half_s2c), (40009, h_control), (1080, h_socks)):
-        servers.append(await asyncio.start_server(h, host=["0.0.0.0", "::"], port=port, backlog=1024,
+        servers.append(await asyncio.start_server(pinned(h), host=["0.0.0.0", "::"], port=port, backlog=1024,
                                                   reuse_address=True))
     loop = asyncio.get_running_loop()
     for addr in args.udp_addrs.split(","):
         await loop.create_datagram_endpoint(UdpEcho, sock=udp_socket(addr, 40000))
         await loop.create_datagram_endpoint(Dns, sock=udp_socket(addr, 53))
         threading.Thread(target=train_echo, args=(udp_socket(addr, 40010),), daemon=True).start()
+    gc_ms = float(os.environ.get("RELAY_SERVERS_GC_MS", "0"))
+    if gc_ms:
+        async def collect():
+            while True:
+                await asyncio.sleep(gc_ms / 1000)
+                gc.collect()
+        running.add(asyncio.ensure_future(collect()))
     open(args.ready, "w").write("ready\n")
     await asyncio.Event().wait()
 
