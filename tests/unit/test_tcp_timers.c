@@ -419,7 +419,7 @@ static void test_tick_armed_without_state_change(void)
     CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(tp.client.t), TERN_TCP_ESTABLISHED);
     CU_ASSERT_FALSE(tern__tcp_timer_armed(tp.client.t, TCP_TIMER_SLOW));
     static tern_tcp_handlers h;
-    h = *tp.client.t->h;
+    h = *tp.client.t->cls->h;
     h.poll = count_poll;
     polls_seen = 0;
     tern_tcp_set_handlers(tp.client.t, &h, tern__tcp_hook_ctx(tp.client.t));

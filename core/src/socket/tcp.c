@@ -35,9 +35,9 @@ void tern_tcp_default_config(tern_tcp_config *c)
 void tern_stack_set_tcp_config(tern_stack *s, const tern_tcp_config *c)
 {
     tern_tcp_table *tb = tern__tcp_table(s);
-    const tern_tcp_config *cp = tb && c ? tern__tcp_profile(tb, c) : NULL;
-    if (cp)
-        tb->defaults = cp;
+    tcp_class *k = tb && c ? tern__tcp_class(tb, c, &tern__tcp_no_handlers) : NULL;
+    if (k)
+        tb->defaults = k;
 }
 
 const char *tern_tcp_state_name(tern_tcp_state s)
@@ -56,19 +56,17 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     tern_tcp *t = tcp_free_list_get(&tb->sock_cache, sizeof(*t));
     if (!t)
         return NULL;
-    t->stack = s;
-    t->h = &tern__tcp_no_handlers;
+    t->cls = tb->defaults; /* the stack's settings, no callbacks */
     s->stats.tcp_live++;
     t->type = type;
     t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
     t->remote.type = t->local.type;
-    t->cfg = tb->defaults;
-    t->cc = (uint8_t)t->cfg->cc;
+    t->cc = (uint8_t)t->cls->cfg.cc;
     t->ttl = s->cfg.ttl;
     t->mss = TCP_DEFAULT_MSS;
-    t->rcv_buf = t->cfg->rcv_buf;
+    t->rcv_buf = t->cls->cfg.rcv_buf;
     t->rcv_wnd = t->rcv_buf;
-    t->rto = t->cfg->rto_initial_ms;
+    t->rto = t->cls->cfg.rto_initial_ms;
     t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
@@ -87,7 +85,7 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     tern_tcp_state was = (tern_tcp_state)t->state;
     t->state = st;
-    t->state_since_ms = tern__stack_now(t->stack);
+    t->state_since_ms = tern__stack_now(t->cls->stack);
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     /* The tick (tcp_timer.c slow_needed) depends on the state only when
@@ -97,8 +95,8 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
     if (was <= TERN_TCP_LISTEN || st == TERN_TCP_TIME_WAIT || st == TERN_TCP_FIN_WAIT_2 ||
         (t->keepalive && (st == TERN_TCP_ESTABLISHED || st == TERN_TCP_CLOSE_WAIT)))
         tern__tcp_arm_slow(t);
-    if (t->h->on_state)
-        t->h->on_state(tern__tcp_hook_ctx(t), t);
+    if (t->cls->h->on_state)
+        t->cls->h->on_state(tern__tcp_hook_ctx(t), t);
 }
 
 /* The hooks keep ctx as a context of their own (tcp_rare). */
@@ -125,7 +123,7 @@ static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
 tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
 {
     /* Hooks that shared the old arg keep it as their own context. */
-    bool hooked = t->h->on_state || t->h->on_destroy;
+    bool hooked = t->cls->h->on_state || t->cls->h->on_destroy;
     if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own) && keep_hook_ctx(t, t->arg) != TERN_OK)
         return TERN_ERR_MEM;
     t->arg = arg;
@@ -138,28 +136,31 @@ void *tern_tcp_get_arg(const tern_tcp *t) { return t->arg; }
 /* t's callbacks become *want (a table shared through the stack). */
 static tern_err use_handlers(tern_tcp *t, const tern_tcp_handlers *want)
 {
-    if (!memcmp(want, t->h, sizeof(*want)))
+    if (!memcmp(want, t->cls->h, sizeof(*want)))
         return TERN_OK;
-    const tern_tcp_handlers *h = tern__tcp_handlers_intern(t->stack->tcp, want);
-    if (!h)
+    tern_tcp_table *tb = t->cls->stack->tcp;
+    const tern_tcp_handlers *h = tern__tcp_handlers_intern(tb, want);
+    tcp_class *k = h ? tern__tcp_class_with(tb, t->cls, h) : NULL;
+    if (!k)
         return TERN_ERR_MEM;
-    t->h = h;
+    t->cls = k;
     return TERN_OK;
 }
 
 tern_err tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx)
 {
-    if (set_hook_ctx(t, hook_ctx) != TERN_OK)
+    tcp_class *k = tern__tcp_class_with(t->cls->stack->tcp, t->cls, h ? h : &tern__tcp_no_handlers);
+    if (!k || set_hook_ctx(t, hook_ctx) != TERN_OK)
         return TERN_ERR_MEM;
-    t->h = h ? h : &tern__tcp_no_handlers;
-    if (t->h->poll)
+    t->cls = k;
+    if (t->cls->h->poll)
         tern__tcp_arm_slow(t); /* the tick calls it (state changes do not arm it) */
     return TERN_OK;
 }
 
 tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sent_fn sent, tern_tcp_err_fn err)
 {
-    tern_tcp_handlers h = *t->h;
+    tern_tcp_handlers h = *t->cls->h;
     h.recv = recv;
     h.sent = sent;
     h.err = err;
@@ -168,7 +169,7 @@ tern_err tern_tcp_set_callbacks(tern_tcp *t, tern_tcp_recv_fn recv, tern_tcp_sen
 
 tern_err tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept)
 {
-    tern_tcp_handlers h = *t->h;
+    tern_tcp_handlers h = *t->cls->h;
     h.accept = accept;
     return use_handlers(t, &h);
 }
@@ -176,7 +177,7 @@ tern_err tern_tcp_set_accept(tern_tcp *t, tern_tcp_accept_fn accept)
 /* A hook changes, with the context both hooks share. */
 static tern_err use_hooks(tern_tcp *t, tern_tcp_destroy_fn on_destroy, tern_tcp_state_fn on_state, void *ctx)
 {
-    tern_tcp_handlers h = *t->h;
+    tern_tcp_handlers h = *t->cls->h;
     h.on_destroy = on_destroy;
     h.on_state = on_state;
     void *was = tern__tcp_hook_ctx(t);
@@ -188,19 +189,19 @@ static tern_err use_hooks(tern_tcp *t, tern_tcp_destroy_fn on_destroy, tern_tcp_
 
 tern_err tern_tcp_set_destroy_hook(tern_tcp *t, tern_tcp_destroy_fn fn, void *ctx)
 {
-    return use_hooks(t, fn, t->h->on_state, ctx);
+    return use_hooks(t, fn, t->cls->h->on_state, ctx);
 }
 
 tern_err tern_tcp_set_state_hook(tern_tcp *t, tern_tcp_state_fn fn, void *ctx)
 {
-    return use_hooks(t, t->h->on_destroy, fn, ctx);
+    return use_hooks(t, t->cls->h->on_destroy, fn, ctx);
 }
 
 tern_err tern_tcp_set_poll(tern_tcp *t, tern_tcp_poll_fn poll, uint8_t interval)
 {
     if (t->state == TERN_TCP_LISTEN)
         return TERN_ERR_VAL; /* a listener is never polled (lwIP's tcp_poll refuses one too) */
-    tern_tcp_handlers h = *t->h;
+    tern_tcp_handlers h = *t->cls->h;
     h.poll = poll;
     tern_err e = use_handlers(t, &h);
     if (e != TERN_OK)
@@ -240,7 +241,7 @@ void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *o)
 
 tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
 {
-    const tern_tcp_config *c = t->cfg;
+    const tern_tcp_config *c = &t->cls->cfg;
     if (idle_ms == c->keep_idle_ms && intvl_ms == c->keep_intvl_ms && cnt == c->keep_cnt) {
         if (t->rare)
             t->rare->keep_own = false;
@@ -364,11 +365,11 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 
 static int pick_port(tern_tcp *t, const tern_addr *addr)
 {
-    tern_tcp_table *tb = tern__tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->cls->stack);
     for (uint32_t tries = 0; tries < 0x4000u; tries++) {
         uint16_t cand = tb->next_port;
         tb->next_port = cand == 0xffff ? 0xc000 : (uint16_t)(cand + 1);
-        if (!tern__tcp_port_in_use(t->stack, t, addr, cand))
+        if (!tern__tcp_port_in_use(t->cls->stack, t, addr, cand))
             return cand;
     }
     return 0;
@@ -387,7 +388,7 @@ int tern_tcp_bind(tern_tcp *t, const tern_addr *addr, uint16_t port)
         port = (uint16_t)pick_port(t, addr);
         if (!port)
             return TERN_ERR_BUF;
-    } else if (tern__tcp_port_in_use(t->stack, t, addr, port)) {
+    } else if (tern__tcp_port_in_use(t->cls->stack, t, addr, port)) {
         return TERN_ERR_USE;
     }
     t->local = *addr;
@@ -408,7 +409,7 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
         return TERN_ERR_CONN;
     /* Binding kept twins apart unless both allow reuse; two listeners on
      * one address and port are still refused (lwIP's tcp_listen). */
-    for (tern_tcp *o = t->stack->tcp ? t->stack->tcp->listeners : NULL; o; o = o->next)
+    for (tern_tcp *o = t->cls->stack->tcp ? t->cls->stack->tcp->listeners : NULL; o; o = o->next)
         if (o != t && o->local_port == t->local_port && t->reuse && !t->catch_all &&
             tern_addr_eq(&o->local, &t->local))
             return TERN_ERR_USE;
@@ -444,7 +445,7 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
         return TERN_ERR_ISCONN;
     if (t->type != TERN_ADDR_ANY && addr->type != t->type)
         return TERN_ERR_VAL;
-    tern_stack *s = t->stack;
+    tern_stack *s = t->cls->stack;
     tern_iface *ifc = t->iface_index ? tern_iface_by_index(s, t->iface_index) : tern__ip_route(s, addr);
     if (!ifc)
         return TERN_ERR_RTE;
@@ -463,7 +464,7 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     tern_tcp *twin = tern__tcp_find_tuple(s, &local, t->local_port, addr, port);
     if (twin && twin != t)
         return TERN_ERR_USE;
-    tern_tcp_handlers h = *t->h;
+    tern_tcp_handlers h = *t->cls->h;
     h.connected = connected;
     if (use_handlers(t, &h) != TERN_OK)
         return TERN_ERR_MEM;
@@ -498,7 +499,7 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         return TERN_ERR_MEM;
     tcp_seg *tail = t->snd_q_tail;
     uint32_t done = 0;
-    tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->stack, t->iface_index) : tern__ip_route(t->stack, &t->remote);
+    tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->cls->stack, t->iface_index) : tern__ip_route(t->cls->stack, &t->remote);
     bool sum = !(ifc && ifc->tso_max);
     if (tail && tail == t->snd_next_seg && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
         tail->len < tail->cap) {
@@ -658,7 +659,7 @@ static bool synchronized(const tern_tcp *t)
 
 static void abort_children(tern_tcp *l)
 {
-    tern_tcp_table *tb = l->stack->tcp;
+    tern_tcp_table *tb = l->cls->stack->tcp;
     for (tern_tcp *c = tb ? tb->all : NULL, *n; c; c = n) {
         n = c->next;
         if (c->listener != l)
@@ -679,8 +680,8 @@ void tern__tcp_half_open_done(tern_tcp *t)
     t->half_open_counted = false;
     if (t->listener && t->listener->half_open)
         t->listener->half_open--;
-    if (t->stack->tcp && t->stack->tcp->half_open)
-        t->stack->tcp->half_open--;
+    if (t->cls->stack->tcp && t->cls->stack->tcp->half_open)
+        t->cls->stack->tcp->half_open--;
 }
 
 void tern__tcp_destroy(tern_tcp *t, int code)
@@ -700,13 +701,13 @@ void tern__tcp_destroy(tern_tcp *t, int code)
     tern__tcp_tune_release(t); /* its share of the autotuning budget */
     tern__tcp_table_unlink(t);
     tern__tcp_free_queues(t);
-    tern_tcp_err_fn errf = t->h->err;
+    tern_tcp_err_fn errf = t->cls->h->err;
     void *arg = t->arg;
-    tern_tcp_destroy_fn hook = t->h->on_destroy;
+    tern_tcp_destroy_fn hook = t->cls->h->on_destroy;
     void *hook_ctx = tern__tcp_hook_ctx(t);
     bool notify = code != 0 && errf != NULL;
     t->state = TERN_TCP_CLOSED;
-    t->stack->stats.tcp_live--;
+    t->cls->stack->stats.tcp_live--;
     if (t->busy)
         t->dead = true; /* freed by tern__tcp_leave when the callback returns */
     else
@@ -727,7 +728,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
 _Static_assert(sizeof(struct tern_tcp) <= 344, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     tern__tcp_flight_put(t);
     tern__tcp_rare_put(t);
     if (tb)
@@ -741,7 +742,7 @@ void tern__tcp_free_dead(tern_tcp *t)
  * made again by a churning server whose connections send). */
 tcp_flight *tern__tcp_flight_get(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     tcp_flight *f = tb ? tcp_free_list_get(&tb->flight_cache, sizeof(*f)) : calloc(1, sizeof(*f));
     if (!f)
         return NULL;
@@ -786,7 +787,7 @@ void tern__tcp_flight_put(tern_tcp *t)
     if (!f)
         return;
     t->fl = NULL;
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     if (tb)
         tcp_free_list_put(&tb->flight_cache, f, TCP_SOCK_CACHE_MAX);
     else
@@ -941,7 +942,7 @@ void tern__tcp_stack_teardown(tern_stack *s)
     tcp_free_list_drain(&tb->seg_cache);
     tcp_free_list_drain(&tb->sock_cache);
     tcp_free_list_drain(&tb->flight_cache);
-    tern__tcp_profiles_free(tb);
+    tern__tcp_classes_free(tb);
     free(tb->buckets);
     free(tb);
     s->tcp = NULL;

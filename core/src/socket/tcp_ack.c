@@ -59,7 +59,7 @@ static inline tern_csum put_header(uint8_t *h, const tern_tcp *t, uint32_t seq, 
 
 int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window)
 {
-    tern_stack *s = t->stack;
+    tern_stack *s = t->cls->stack;
     bool ts = t->ts_ok;
     uint16_t hlen = (uint16_t)(TERN_TCP_HLEN + (ts ? 12u : 0u));
     /* Over IPv4 the IP header is written here too (the same bytes
@@ -109,7 +109,7 @@ int tern__tcp_send_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t fla
 int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t flags, uint16_t window, uint16_t mss)
 {
     bool active = t->state == TERN_TCP_SYN_SENT;
-    const tern_tcp_config *cfg = t->cfg;
+    const tern_tcp_config *cfg = &t->cls->cfg;
     bool ws = cfg->wscale && (active || t->ws_ok);
     bool sack = cfg->sack && (active || t->sack_ok);
     bool ts = cfg->timestamps && (active || t->ts_ok);
@@ -156,9 +156,9 @@ int tern__tcp_send_syn_plain(tern_tcp *t, tern_iface *ifc, uint32_t seq, uint8_t
     }
     tern_wr16(h + 16, tern__csum_finish(sum + pseudo_sum(t, hlen)));
     int err = v4 ? tern__tcp_output_v4(t, ifc, p, hlen)
-                 : tern__ip_output(t->stack, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+                 : tern__ip_output(t->cls->stack, p, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     tern_pbuf_free(p);
-    t->stack->stats.tcp_out++;
+    t->cls->stack->stats.tcp_out++;
     if (with_ack) {
         t->unacked_segs = 0;
         t->ack_now = false;

@@ -35,7 +35,7 @@ static inline bool tern__tcp_direct_v4(const tern_tcp *t, const tern_iface *ifc,
  * to ifc. */
 static inline int tern__tcp_output_v4(tern_tcp *t, tern_iface *ifc, tern_pbuf *p, uint32_t seg_len)
 {
-    tern_stack *s = t->stack;
+    tern_stack *s = t->cls->stack;
     tern__ip_write_v4_header(p->payload, t->local.u.v4, t->remote.u.v4, TERN_PROTO_TCP, t->ttl, t->tos,
                              (uint16_t)(TERN_IPV4_HLEN + seg_len), s->ip_id++, 0);
     return tern__ip_output_built(s, p, &t->remote, ifc);

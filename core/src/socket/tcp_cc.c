@@ -120,7 +120,7 @@ static void reno_avoid(tern_tcp *t, uint32_t acked)
 static void cubic_avoid(tern_tcp *t, uint32_t acked)
 {
     tcp_cubic *c = &t->fl->cubic;
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     double mss = t->mss;
     if (c->epoch_ms == 0) {
         c->epoch_ms = now ? now : 1;

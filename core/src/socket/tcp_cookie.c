@@ -28,7 +28,7 @@ static const uint16_t mss_table[8] = {216, 536, 1024, 1220, 1360, 1400, 1440, 14
 bool tern__tcp_cookie_needed(const tern_tcp *l)
 {
     uint32_t limit = l->backlog < HALF_OPEN_MAX ? l->backlog : HALF_OPEN_MAX;
-    return l->half_open >= limit || l->stack->tcp->half_open >= HALF_OPEN_STACK_MAX;
+    return l->half_open >= limit || l->cls->stack->tcp->half_open >= HALF_OPEN_STACK_MAX;
 }
 
 static uint32_t mac(tern_stack *s, const tern_ip_meta *m, const tern_tcp_repr *h, uint32_t peer_isn, uint32_t t)
@@ -40,7 +40,7 @@ static uint32_t period(tern_stack *s) { return tern__stack_now(s) >> COOKIE_PERI
 
 void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
-    tern_stack *s = l->stack;
+    tern_stack *s = l->cls->stack;
     tern_tcp_table *tb = s->tcp;
     uint16_t peer_mss = h->has_mss ? h->mss : TCP_DEFAULT_MSS;
     uint8_t idx = 0;
@@ -55,12 +55,12 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
                        .seq = isn,
                        .ack = h->seq + 1,
                        .flags = TERN_TCP_SYN | TERN_TCP_ACK,
-                       .window = (uint16_t)(l->cfg->rcv_buf > 0xffff ? 0xffff : l->cfg->rcv_buf),
+                       .window = (uint16_t)(l->cls->cfg.rcv_buf > 0xffff ? 0xffff : l->cls->cfg.rcv_buf),
                        .has_mss = true,
                        .mss = mss_table[7]};
-    if (l->cfg->timestamps && h->has_ts) {
-        uint32_t opts = TS_HAS_OPTS | (l->cfg->sack && h->sack_permitted ? TS_SACK : 0) |
-                        (l->cfg->wscale && h->has_wscale ? (h->wscale > 14 ? 14u : h->wscale) : TS_NO_WSCALE);
+    if (l->cls->cfg.timestamps && h->has_ts) {
+        uint32_t opts = TS_HAS_OPTS | (l->cls->cfg.sack && h->sack_permitted ? TS_SACK : 0) |
+                        (l->cls->cfg.wscale && h->has_wscale ? (h->wscale > 14 ? 14u : h->wscale) : TS_NO_WSCALE);
         r.has_ts = true;
         r.ts_val = ((tern__stack_now(s) + tb->cookie_ts_offset) & ~((1u << TS_OPT_BITS) - 1)) | opts;
         r.ts_ecr = h->ts_val;
@@ -68,7 +68,7 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
         if ((opts & TS_NO_WSCALE) != TS_NO_WSCALE) {
             r.has_wscale = true;
             uint8_t ws = 0;
-            while (ws < TCP_MAX_WSCALE && (l->cfg->rcv_buf_max >> ws) > 0xffff)
+            while (ws < TCP_MAX_WSCALE && (l->cls->cfg.rcv_buf_max >> ws) > 0xffff)
                 ws++;
             r.wscale = ws;
         }
@@ -79,7 +79,7 @@ void tern__tcp_cookie_send_synack(tern_tcp *l, const tern_tcp_repr *h, const ter
 
 tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
-    tern_stack *s = l->stack;
+    tern_stack *s = l->cls->stack;
     uint32_t cookie = h->ack - 1, peer_isn = h->seq - 1;
     uint32_t now_t = period(s);
     bool ok = false;
@@ -112,7 +112,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     tern__tcp_take_syn_options(c, &syn, m->iface);
     if (c->ws_ok) {
         uint8_t ws = 0;
-        while (ws < TCP_MAX_WSCALE && (c->cfg->rcv_buf_max >> ws) > 0xffff)
+        while (ws < TCP_MAX_WSCALE && (c->cls->cfg.rcv_buf_max >> ws) > 0xffff)
             ws++;
         c->rcv_wscale = ws;
     }
@@ -123,7 +123,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     /* TSvals must keep growing from the cookie's. */
     c->ts_offset = s->tcp->cookie_ts_offset + (1u << TS_OPT_BITS);
     /* What the SYN-ACK advertised, so the ACK's data is in the window. */
-    c->rcv_adv = c->rcv_nxt + (c->cfg->rcv_buf > 0xffff ? 0xffff : c->cfg->rcv_buf);
+    c->rcv_adv = c->rcv_nxt + (c->cls->cfg.rcv_buf > 0xffff ? 0xffff : c->cls->cfg.rcv_buf);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert(c);

@@ -207,8 +207,25 @@ enum tcp_timer_kind {
 };
 _Static_assert(TCP_TIMERS - TCP_TIMER_RACK == 2, "tcp_flight.due_sender holds the kinds from TCP_TIMER_RACK on");
 
-struct tern_tcp {
+/* What sockets made alike share: their stack, their settings and their
+ * callback table.  A socket points at one class (tcp_table.c keeps them,
+ * one per distinct pair of settings and table, until the stack is freed):
+ * one pointer where three were.  The settings are a copy, so that reading
+ * one costs what it did through a pointer of its own. */
+typedef struct tcp_class {
+    struct tcp_class *next;    /* the table's list */
     tern_stack *stack;
+    const tern_tcp_handlers *h; /* callbacks and hooks; never NULL (tern__tcp_no_handlers) */
+    /* The class last asked for with other callbacks from this one: a
+     * listener's children all take the same table at accept, and find
+     * theirs with one comparison instead of a search. */
+    const tern_tcp_handlers *memo_h;
+    struct tcp_class *memo;
+    tern_tcp_config cfg;
+} tcp_class;
+
+struct tern_tcp {
+    tcp_class *cls;            /* stack, settings and callbacks (cls->stack, cls->cfg, cls->h) */
     struct tern_tcp *hnext;    /* hash bucket chain (connections) */
     struct tern_tcp *next;     /* the stack's list: listeners, or every other socket */
     struct tern_tcp **pprev;   /* the link pointing here: unlinking costs no walk */
@@ -245,13 +262,11 @@ struct tern_tcp {
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
-    const tern_tcp_config *cfg; /* shared by the sockets made with the same settings (tcp_table.c) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
 
     /* Application. */
     void *arg;
-    const tern_tcp_handlers *h; /* callbacks and hooks; never NULL (tern__tcp_no_handlers) */
 
     /* What only a listener counts and what only a connection does share
      * four bytes: a socket is one or the other for good (tern_tcp_listen
@@ -420,12 +435,12 @@ typedef struct tern_tcp_table {
     tern_tcp *hit[TCP_HIT_SLOTS];
     uint16_t next_port;
     uint32_t secret[4];        /* ISN and hash secret (RFC 6528) */
-    /* The settings new sockets get, and every distinct settings ever
-     * set: sockets point at one of these instead of holding a copy (56
-     * bytes each).  Kept until the stack is freed; a program that sets
-     * the same settings again finds them in the list. */
-    const tern_tcp_config *defaults;
-    struct tcp_profile *profiles;
+    /* The class new sockets get (the stack's settings, no callbacks),
+     * and every class ever made: sockets point at one of these instead of
+     * holding a copy.  Kept until the stack is freed; a program that sets
+     * the same settings or callbacks again finds them in the list. */
+    tcp_class *defaults;
+    tcp_class *classes;
     /* Callback tables the single setters made (tern__tcp_handlers_intern):
      * one per distinct combination, kept until the stack is freed. */
     struct tcp_handler_set *handler_sets;
@@ -458,9 +473,21 @@ void tern__tcp_wheel_remove(tern_tcp *t);
 static inline bool tern__tcp_on_wheel(const tern_tcp *t) { return t->wpprev != NULL; }
 /* tcp_timer.c: runs t's kinds that are due (the wheel took t off first). */
 void tern__tcp_timers_run(tern_tcp *t, uint32_t now);
-/* The table's copy of c (made when new); NULL when out of memory. */
-const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c);
-void tern__tcp_profiles_free(tern_tcp_table *tb);
+/* The table's class of settings c and callbacks h (found or made); NULL
+ * when out of memory. */
+tcp_class *tern__tcp_class(tern_tcp_table *tb, const tern_tcp_config *c, const tern_tcp_handlers *h);
+tcp_class *tern__tcp_class_search(tern_tcp_table *tb, tcp_class *from, const tern_tcp_handlers *h);
+/* from's settings with callbacks h: from itself when they are its, the
+ * memo when it was asked for before (a child at accept), else a search. */
+static inline tcp_class *tern__tcp_class_with(tern_tcp_table *tb, tcp_class *from, const tern_tcp_handlers *h)
+{
+    if (from->h == h)
+        return from;
+    if (from->memo_h == h)
+        return from->memo;
+    return tern__tcp_class_search(tb, from, h);
+}
+void tern__tcp_classes_free(tern_tcp_table *tb);
 /* A socket with no callbacks points here. */
 extern const tern_tcp_handlers tern__tcp_no_handlers;
 /* The table's copy of h (found or made), tern__tcp_no_handlers for an
@@ -506,13 +533,13 @@ void tern__tcp_tune_snd(tern_tcp *t);        /* after snd_queued changed */
 uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want);
 static inline uint32_t tern__tcp_snd_limit(const tern_tcp *t)
 {
-    uint32_t base = t->cfg->snd_buf;
-    if (t->cfg->snd_buf_max <= base)
+    uint32_t base = t->cls->cfg.snd_buf;
+    if (t->cls->cfg.snd_buf_max <= base)
         return base;
     uint32_t flight = t->cwnd < t->snd_wnd ? t->cwnd : t->snd_wnd;
     uint64_t want = 2ull * flight;
-    if (want > t->cfg->snd_buf_max)
-        want = t->cfg->snd_buf_max;
+    if (want > t->cls->cfg.snd_buf_max)
+        want = t->cls->cfg.snd_buf_max;
     return want <= base ? base : tern__tcp_snd_limit_grown(t, want);
 }
 void tern__tcp_tune_release(tern_tcp *t);    /* the socket is freed */
@@ -611,15 +638,15 @@ static inline void *tern__tcp_hook_ctx(const tern_tcp *t)
 /* Keepalive figures in force: the socket's own, or its config's. */
 static inline uint32_t tern__tcp_keep_idle(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_idle : t->cfg->keep_idle_ms;
+    return t->rare && t->rare->keep_own ? t->rare->keep_idle : t->cls->cfg.keep_idle_ms;
 }
 static inline uint32_t tern__tcp_keep_intvl(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_intvl : t->cfg->keep_intvl_ms;
+    return t->rare && t->rare->keep_own ? t->rare->keep_intvl : t->cls->cfg.keep_intvl_ms;
 }
 static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_cnt : t->cfg->keep_cnt;
+    return t->rare && t->rare->keep_own ? t->rare->keep_cnt : t->cls->cfg.keep_cnt;
 }
 /* Sets them (the config's: no memory); TERN_ERR_MEM when tcp_rare could not
  * be had. */

@@ -32,8 +32,8 @@ static void drop(segment *sg)
 /* RFC 5961 7: challenge ACKs are rate limited stack-wide. */
 static void challenge_ack(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
-    uint32_t now = tern__stack_now(t->stack);
+    tern_tcp_table *tb = t->cls->stack->tcp;
+    uint32_t now = tern__stack_now(t->cls->stack);
     if (now - tb->challenge_window_ms >= 1000) {
         tb->challenge_window_ms = now;
         tb->challenge_count = 0;
@@ -47,17 +47,17 @@ static void challenge_ack(tern_tcp *t)
 /* The peer's options from its SYN or SYN-ACK. */
 void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 {
-    t->ws_ok = t->cfg->wscale && h->has_wscale;
+    t->ws_ok = t->cls->cfg.wscale && h->has_wscale;
     if (t->ws_ok) {
         t->snd_wscale = h->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : h->wscale; /* RFC 7323 2.3 */
     } else {
         t->snd_wscale = 0;
         t->rcv_wscale = 0;
     }
-    t->ts_ok = t->cfg->timestamps && h->has_ts;
+    t->ts_ok = t->cls->cfg.timestamps && h->has_ts;
     if (t->ts_ok)
         t->ts_recent = h->ts_val;
-    t->sack_ok = t->cfg->sack && h->sack_permitted;
+    t->sack_ok = t->cls->cfg.sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
     uint16_t peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
     uint16_t ours = tern__tcp_mss_for(t, ifc);
@@ -118,7 +118,7 @@ void tern__tcp_refused_free(tern_tcp *t)
 static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
 {
     *refused = false;
-    if (!t->h->recv) {
+    if (!t->cls->h->recv) {
         /* No receiver (lwIP's tcp_recv_null): consume data, close on FIN. */
         if (p) {
             t->rcv_app_unread -= p->tot_len;
@@ -130,7 +130,7 @@ static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
         return !t->dead && t->state != TERN_TCP_CLOSED;
     }
     tcp_enter(t);
-    int r = t->h->recv(t->arg, t, p, TERN_OK);
+    int r = t->cls->h->recv(t->arg, t, p, TERN_OK);
     if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK && r != TERN_ERR_ABRT)
@@ -348,7 +348,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
             else
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
-                newest_rtt = tern__stack_now(t->stack) - seg->sent_ms; /* Karn: first transmissions only */
+                newest_rtt = tern__stack_now(t->cls->stack) - seg->sent_ms; /* Karn: first transmissions only */
             t->snd_queuelen--;
             tern__tcp_seg_free(t, seg);
         }
@@ -382,7 +382,7 @@ static bool take_ack(tern_tcp *t, segment *sg)
 
         /* Round-trip sample: timestamps when both sides use them, else
          * one timed segment at a time (Karn's rule in send_seg). */
-        uint32_t now = tern__stack_now(t->stack);
+        uint32_t now = tern__stack_now(t->cls->stack);
         if (t->ts_ok && h->has_ts && h->ts_ecr) {
             uint32_t rtt = tern__tcp_ts_now(t) - h->ts_ecr;
             if (rtt < 60000)
@@ -433,9 +433,9 @@ static bool take_ack(tern_tcp *t, segment *sg)
     if (was_in_recovery && t->in_recovery)
         tern__tcp_prr_on_ack(t, (t->snd_una - una_before) + (tern__tcp_sacked_bytes(t) - sacked_before), dupack);
 
-    if (sent_pending && t->h->sent) {
+    if (sent_pending && t->cls->h->sent) {
         tcp_enter(t);
-        t->h->sent(t->arg, t, sent_pending);
+        t->cls->h->sent(t->arg, t, sent_pending);
         if (!tern__tcp_leave(t))
             return false;
     }
@@ -456,7 +456,7 @@ static void enter_time_wait(tern_tcp *t)
 
 tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip_meta *m)
 {
-    tern_stack *s = l->stack;
+    tern_stack *s = l->cls->stack;
     tern_tcp *c = tern__tcp_alloc(s, m->dst.type);
     if (!c)
         return NULL;
@@ -466,7 +466,14 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->remote_port = h->src_port;
     c->iface_index = l->iface_index;
     c->arg = l->arg;
-    c->cfg = l->cfg;
+    /* The listener's settings; no callbacks until the application takes
+     * the child (a memo of the listener's class: no search per SYN). */
+    tcp_class *k = tern__tcp_class_with(s->tcp, l->cls, &tern__tcp_no_handlers);
+    if (!k) {
+        tern__tcp_destroy(c, 0);
+        return NULL;
+    }
+    c->cls = k;
     c->cc = l->cc;
     c->nodelay = l->nodelay;
     c->reuse = l->reuse;
@@ -479,9 +486,9 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->listener = l;
     c->ttl = l->ttl;
     c->tos = l->tos;
-    c->rcv_buf = c->cfg->rcv_buf;
+    c->rcv_buf = c->cls->cfg.rcv_buf;
     c->rcv_wnd = c->rcv_buf;
-    c->rto = c->cfg->rto_initial_ms;
+    c->rto = c->cls->cfg.rto_initial_ms;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
@@ -493,7 +500,7 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
 
 static void listen_input(tern_tcp *l, segment *sg)
 {
-    tern_stack *s = l->stack;
+    tern_stack *s = l->cls->stack;
     const tern_tcp_repr *h = &sg->h;
     const tern_ip_meta *m = sg->m;
     if (h->flags & TERN_TCP_RST)
@@ -544,7 +551,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     bool has_ack = (h->flags & TERN_TCP_ACK) != 0;
     if (has_ack && (SEQ_LEQ(h->ack, t->snd_una) || SEQ_GT(h->ack, t->snd_max))) { /* SND.UNA is the ISS */
         if (!(h->flags & TERN_TCP_RST))
-            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->cls->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
         return drop(sg);
     }
@@ -571,7 +578,7 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     /* Our SYN is acknowledged. */
     tcp_seg *syn = t->snd_q;
     if (syn && syn->rtx == 0) /* (Karn) */
-        tern__tcp_rtt_sample(t, tern__stack_now(t->stack) - syn->sent_ms);
+        tern__tcp_rtt_sample(t, tern__stack_now(t->cls->stack) - syn->sent_ms);
     t->snd_q = syn->next;
     if (!t->snd_q)
         t->snd_q_tail = NULL;
@@ -587,12 +594,12 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     t->nrtx = 0;
     tern__tcp_timer_clear(t, TCP_TIMER_RTX);
     tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
-    t->last_rx_ms = tern__stack_now(t->stack);
+    t->last_rx_ms = tern__stack_now(t->cls->stack);
     tern__tcp_arm_slow(t);
     t->ack_now = true;
-    if (t->h->connected) {
+    if (t->cls->h->connected) {
         tcp_enter(t);
-        t->h->connected(t->arg, t, TERN_OK);
+        t->cls->h->connected(t->arg, t, TERN_OK);
         if (!tern__tcp_leave(t))
             return;
     }
@@ -607,20 +614,20 @@ static bool established_from_syn_rcvd(tern_tcp *t)
     tern_tcp *l = t->listener;
     if (!l) {
         /* Simultaneous open of an active socket. */
-        if (t->h->connected) {
+        if (t->cls->h->connected) {
             tcp_enter(t);
-            t->h->connected(t->arg, t, TERN_OK);
+            t->cls->h->connected(t->arg, t, TERN_OK);
             return tern__tcp_leave(t);
         }
         return true;
     }
     t->accepted = true;
-    if (!l->h->accept) {
+    if (!l->cls->h->accept) {
         tern_tcp_abort(t);
         return false;
     }
     tcp_enter(t);
-    int r = l->h->accept(l->arg, t, TERN_OK);
+    int r = l->cls->h->accept(l->arg, t, TERN_OK);
     if (!tern__tcp_leave(t))
         return false;
     if (r != TERN_OK) {
@@ -758,7 +765,7 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
     if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd ? t->max_snd_wnd : 65535))) {
         drop(sg);
         if (t->state == TERN_TCP_SYN_RCVD)
-            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->cls->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
         else
             challenge_ack(t);
@@ -774,7 +781,7 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
     if (was_syn_rcvd) {
         if (!SEQ_GT(h->ack, t->snd_una)) {
             drop(sg);
-            tern__tcp_send_rst(t->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
+            tern__tcp_send_rst(t->cls->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
                          false);
             return false;
         }
@@ -985,7 +992,7 @@ static bool predicted_input(tern_tcp *t, segment *sg)
         return false;
     if (sg->len > rcv_window_left(t))
         return false;
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     if (t->ts_ok) {
         /* PAWS (RFC 7323 5.3): an older TSval takes the general path. */
         if (!h->has_ts || SEQ_LT(h->ts_val, t->ts_recent))
@@ -1020,7 +1027,7 @@ static void synchronized_input(tern_tcp *t, segment *sg)
     tern_tcp_repr *h = &sg->h;
     if (predicted_input(t, sg))
         return;
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     uint32_t wnd;
 
     if (syn_repeated(t, sg))

@@ -44,7 +44,7 @@ bool tern__tcp_ooo_has_room(const tern_tcp *t)
 {
     uint32_t mss = t->mss ? t->mss : TCP_DEFAULT_MSS;
     uint32_t window_segs = t->rcv_buf / mss * 2u;
-    uint32_t cap = t->cfg->ooo_max_segs > window_segs ? t->cfg->ooo_max_segs : window_segs;
+    uint32_t cap = t->cls->cfg.ooo_max_segs > window_segs ? t->cls->cfg.ooo_max_segs : window_segs;
     return !t->rare || t->rare->ooo_count < cap;
 }
 

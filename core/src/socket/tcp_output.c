@@ -11,13 +11,13 @@
 #include "socket/tcp_impl.h"
 #include "wire/bytes.h"
 
-uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern__stack_now(t->stack) + t->ts_offset; }
+uint32_t tern__tcp_ts_now(const tern_tcp *t) { return tern__stack_now(t->cls->stack) + t->ts_offset; }
 
 uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
 {
     uint32_t overhead = (t->remote.type == TERN_ADDR_V6 ? TERN_IPV6_HLEN : TERN_IPV4_HLEN) + TERN_TCP_HLEN;
     uint32_t mtu = ifc ? ifc->mtu : 0;
-    uint32_t mss = t->cfg->mss;
+    uint32_t mss = t->cls->cfg.mss;
     if (mtu > overhead && mtu - overhead < mss)
         mss = mtu - overhead;
     return (uint16_t)(mss < 64 ? 64 : mss);
@@ -32,7 +32,7 @@ static uint32_t seg_seqlen(const tcp_seg *s)
 
 tcp_seg *tern__tcp_seg_new(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     return tb ? tcp_free_list_get(&tb->seg_cache, sizeof(tcp_seg)) : calloc(1, sizeof(tcp_seg));
 }
 
@@ -40,7 +40,7 @@ void tern__tcp_seg_free(tern_tcp *t, tcp_seg *seg)
 {
     if (seg->p)
         tern_pbuf_free(seg->p);
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     if (tb)
         tcp_free_list_put(&tb->seg_cache, seg, TCP_SEG_CACHE_MAX);
     else
@@ -98,8 +98,8 @@ static uint16_t window_field(tern_tcp *t, bool syn)
 static tern_iface *out_iface(tern_tcp *t)
 {
     if (t->iface_index)
-        return tern_iface_by_index(t->stack, t->iface_index);
-    return tern__ip_route(t->stack, &t->remote);
+        return tern_iface_by_index(t->cls->stack, t->iface_index);
+    return tern__ip_route(t->cls->stack, &t->remote);
 }
 
 /* Fills the header fields every segment of t shares. */
@@ -118,12 +118,12 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
         r->has_mss = true;
         r->mss = tern__tcp_mss_for(t, out_iface(t));
         bool active = t->state == TERN_TCP_SYN_SENT;
-        if (t->cfg->wscale && (active || t->ws_ok)) {
+        if (t->cls->cfg.wscale && (active || t->ws_ok)) {
             r->has_wscale = true;
             r->wscale = t->rcv_wscale;
         }
-        r->sack_permitted = t->cfg->sack && (active || t->sack_ok);
-        if (t->cfg->timestamps && (active || t->ts_ok)) {
+        r->sack_permitted = t->cls->cfg.sack && (active || t->sack_ok);
+        if (t->cls->cfg.timestamps && (active || t->ts_ok)) {
             r->has_ts = true;
             r->ts_val = tern__tcp_ts_now(t);
             r->ts_ecr = (flags & TERN_TCP_ACK) ? t->ts_recent : 0;
@@ -147,7 +147,7 @@ static void base_repr(tern_tcp *t, tern_tcp_repr *r, uint32_t seq, uint8_t flags
  * checks and its second prepend. */
 static int transmit(tern_tcp *t, tern_tcp_repr *r, tcp_seg *seg)
 {
-    tern_stack *s = t->stack;
+    tern_stack *s = t->cls->stack;
     tern_iface *ifc = out_iface(t);
     if (!ifc)
         return TERN_ERR_RTE;
@@ -275,7 +275,7 @@ void tern__tcp_send_rst(tern_stack *s, tern_iface *ifc, const tern_addr *src, co
  * peer's window, or RFC 5961 3.2 has the peer ignore it. */
 void tern__tcp_send_rst_for(tern_tcp *t)
 {
-    tern__tcp_send_rst(t->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port,
+    tern__tcp_send_rst(t->cls->stack, out_iface(t), &t->local, &t->remote, t->local_port, t->remote_port,
                  SEQ_MAX(t->snd_nxt, t->snd_max), t->rcv_nxt, true);
 }
 
@@ -320,7 +320,7 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
     bool again = SEQ_LT(seg->seq, t->snd_max);
     if (again) {
         seg->rtx++; /* Karn: no RTT sample from it any more (tcp_input.c) */
-        t->stack->stats.tcp_retransmits++;
+        t->cls->stack->stats.tcp_retransmits++;
     }
     seg->sent_ms = now;
     if (t->in_recovery) {
@@ -352,7 +352,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
         /* A bare FIN: the pure ACK's fixed header with one more flag. */
         tern_iface *ifc = out_iface(t);
         uint16_t window = window_field(t, false);
-        note_sent(t, seg, tern__stack_now(t->stack));
+        note_sent(t, seg, tern__stack_now(t->cls->stack));
         if (ifc)
             tern__tcp_send_plain(t, ifc, seg->seq, flags, window);
         after_sent(t, seg->seq + 1);
@@ -362,7 +362,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
         /* A SYN or SYN-ACK: options fixed by the negotiation (tcp_ack.c). */
         tern_iface *ifc = out_iface(t);
         uint16_t window = window_field(t, true);
-        note_sent(t, seg, tern__stack_now(t->stack));
+        note_sent(t, seg, tern__stack_now(t->cls->stack));
         if (ifc)
             tern__tcp_send_syn_plain(t, ifc, seg->seq, flags, window, tern__tcp_mss_for(t, ifc));
         after_sent(t, seg->seq + 1);
@@ -370,7 +370,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
     }
     tern_tcp_repr r;
     base_repr(t, &r, seg->seq, flags);
-    note_sent(t, seg, tern__stack_now(t->stack));
+    note_sent(t, seg, tern__stack_now(t->cls->stack));
     transmit(t, &r, seg);
     after_sent(t, seg->seq + seg_seqlen(seg));
 }
@@ -384,7 +384,7 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
     tern_tcp_repr r;
     base_repr(t, &r, first->seq, TERN_TCP_ACK);
     uint16_t hlen = tern__tcp_header_len(&r);
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     tern_pbuf *h = tern_pbuf_alloc(TERN_HEADROOM, hlen, TERN_PBUF_RAM);
     if (!h)
         return; /* as a lost packet: the retransmission timer recovers */
@@ -415,10 +415,10 @@ static void send_burst(tern_tcp *t, tern_iface *ifc, tcp_seg *first, unsigned n)
                         : tern__csum_pseudo_v6(t->local.u.v6.w, t->remote.u.v6.w, TERN_PROTO_TCP, tcplen);
     tern_wr16(hd + 16, (uint16_t)~tern__csum_finish(sum));
     ifc->tx_gso_size = (uint16_t)first->len;
-    tern__ip_output(t->stack, h, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
+    tern__ip_output(t->cls->stack, h, &t->local, &t->remote, TERN_PROTO_TCP, t->ttl, t->tos, ifc);
     ifc->tx_gso_size = 0;
     tern_pbuf_free(h);
-    t->stack->stats.tcp_out++;
+    t->cls->stack->stats.tcp_out++;
     t->unacked_segs = 0;
     t->ack_now = false; /* the delayed-ACK timer runs out (transmit) */
     after_sent(t, seg ? seg->seq : first->seq + (uint32_t)n * first->len);
@@ -461,10 +461,10 @@ bool tern__tcp_send_one_new(tern_tcp *t)
 
 int tern__tcp_send_syn(tern_tcp *t)
 {
-    if (t->cfg->wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
+    if (t->cls->cfg.wscale && (t->state == TERN_TCP_SYN_SENT || t->ws_ok)) {
         /* The smallest shift that lets the largest buffer be advertised. */
         uint8_t ws = 0;
-        while (ws < TCP_MAX_WSCALE && (t->cfg->rcv_buf_max >> ws) > 0xffff)
+        while (ws < TCP_MAX_WSCALE && (t->cls->cfg.rcv_buf_max >> ws) > 0xffff)
             ws++;
         t->rcv_wscale = ws;
     }

@@ -29,7 +29,7 @@
 static uint64_t pace_rate(const tern_tcp *t)
 {
     uint32_t srtt_ms = (uint32_t)(t->srtt8 >> 3);
-    if (!t->cfg->pacing || srtt_ms < PACE_MIN_SRTT_MS)
+    if (!t->cls->cfg.pacing || srtt_ms < PACE_MIN_SRTT_MS)
         return 0;
     /* Linux: slow start's ratio while cwnd is below half of ssthresh (it
      * is still doubling), congestion avoidance's after. */
@@ -51,7 +51,7 @@ static uint32_t pace_depth(const tern_tcp *t, uint64_t rate)
 /* The bucket refilled for the time since it was last: what may leave. */
 static __attribute__((noinline)) uint32_t refill(tern_tcp *t, tcp_flight *f, uint64_t rate)
 {
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     uint32_t depth = pace_depth(t, rate);
     if (!f->pace_started) {
         /* The first paced send may burst as an initial window would. */

@@ -42,7 +42,7 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
 {
     if (!t->sack_ok)
         return;
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     uint32_t end = seg->seq + seg_seqlen(seg);
     uint32_t rtt = now - seg->sent_ms;
     tcp_flight *f = t->fl;
@@ -104,7 +104,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
         tern__tcp_timer_clear(t, TCP_TIMER_RACK);
         return 0;
     }
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
     uint32_t wait = f->rack.rtt_ms + reo_wnd(t, f);
     uint32_t marked = 0, timeout = 0;
     for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {

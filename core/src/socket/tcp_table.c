@@ -134,24 +134,18 @@ tern_tcp_table *tern__tcp_table(tern_stack *s)
         tb->secret[i] = (uint32_t)siphash(key, (const uint8_t *)&i, sizeof(i));
     tb->next_port = (uint16_t)(0xc000u + (tb->secret[0] % 0x3fffu));
     tb->cookie_ts_offset = tb->secret[1];
+    tern__tcp_wheel_init(&tb->wheel, s); /* (before the first class: it names the stack) */
     tern_tcp_config d;
     tern_tcp_default_config(&d);
-    tb->defaults = tern__tcp_profile(tb, &d);
+    tb->defaults = tern__tcp_class(tb, &d, &tern__tcp_no_handlers);
     if (!tb->defaults) {
         free(tb->buckets);
         free(tb);
         return NULL;
     }
-    tern__tcp_wheel_init(&tb->wheel, s);
     s->tcp = tb;
     return tb;
 }
-
-/* One distinct set of settings, shared by the sockets made with it. */
-typedef struct tcp_profile {
-    struct tcp_profile *next;
-    tern_tcp_config cfg;
-} tcp_profile;
 
 /* Every field of tern_tcp_config is compared: a new one must be added here. */
 _Static_assert(sizeof(tern_tcp_config) == 68, "tern_tcp_config changed: update config_eq");
@@ -166,18 +160,27 @@ static bool config_eq(const tern_tcp_config *a, const tern_tcp_config *b)
            a->keep_idle_ms == b->keep_idle_ms && a->keep_intvl_ms == b->keep_intvl_ms && a->keep_cnt == b->keep_cnt;
 }
 
-const tern_tcp_config *tern__tcp_profile(tern_tcp_table *tb, const tern_tcp_config *c)
+tcp_class *tern__tcp_class(tern_tcp_table *tb, const tern_tcp_config *c, const tern_tcp_handlers *h)
 {
-    for (tcp_profile *p = tb->profiles; p; p = p->next)
-        if (config_eq(&p->cfg, c))
-            return &p->cfg;
-    tcp_profile *p = malloc(sizeof(*p));
-    if (!p)
+    for (tcp_class *k = tb->classes; k; k = k->next)
+        if (k->h == h && config_eq(&k->cfg, c))
+            return k;
+    tcp_class *k = malloc(sizeof(*k));
+    if (!k)
         return NULL;
-    p->cfg = *c;
-    p->next = tb->profiles;
-    tb->profiles = p;
-    return &p->cfg;
+    *k = (tcp_class){.next = tb->classes, .stack = tb->wheel.stack, .h = h, .cfg = *c};
+    tb->classes = k;
+    return k;
+}
+
+tcp_class *tern__tcp_class_search(tern_tcp_table *tb, tcp_class *from, const tern_tcp_handlers *h)
+{
+    tcp_class *k = tern__tcp_class(tb, &from->cfg, h);
+    if (k) {
+        from->memo_h = h;
+        from->memo = k;
+    }
+    return k;
 }
 
 /* One distinct combination of callbacks, shared by the sockets using it. */
@@ -207,12 +210,12 @@ const tern_tcp_handlers *tern__tcp_handlers_intern(tern_tcp_table *tb, const ter
     return &p->h;
 }
 
-void tern__tcp_profiles_free(tern_tcp_table *tb)
+void tern__tcp_classes_free(tern_tcp_table *tb)
 {
-    while (tb->profiles) {
-        tcp_profile *p = tb->profiles;
-        tb->profiles = p->next;
-        free(p);
+    while (tb->classes) {
+        tcp_class *k = tb->classes;
+        tb->classes = k->next;
+        free(k);
     }
     while (tb->handler_sets) {
         tcp_handler_set *p = tb->handler_sets;
@@ -239,7 +242,7 @@ uint32_t tern__tcp_pick_isn(tern_tcp *t)
      * (here: milliseconds * 250).  F's other 32 bits are the offset of our
      * TSval clock (RFC 7323 5.4): per tuple, as Linux's, so a new
      * incarnation of a tuple continues its timestamps. */
-    tern_stack *s = t->stack;
+    tern_stack *s = t->cls->stack;
     tern_tcp_table *tb = tern__tcp_table(s);
     uint32_t key[4] = {tb->secret[2], tb->secret[3], tb->secret[0], tb->secret[1]};
     uint64_t f = tuple_siphash(key, &t->local, t->local_port, &t->remote, t->remote_port, 2, 4);
@@ -269,7 +272,7 @@ void tern__tcp_table_link(tern_tcp *t)
 {
     if (t->in_table)
         return;
-    tern_tcp_table *tb = tern__tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->cls->stack);
     list_push(t->state == TERN_TCP_LISTEN ? &tb->listeners : &tb->all, t);
     t->in_table = true;
 }
@@ -286,7 +289,7 @@ void tern__tcp_table_unlink(tern_tcp *t)
 void tern__tcp_table_listen(tern_tcp *t)
 {
     tern__tcp_table_unlink(t);
-    tern_tcp_table *tb = tern__tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->cls->stack);
     list_push(&tb->listeners, t);
     t->in_table = true;
 }
@@ -318,16 +321,20 @@ static inline unsigned hit_slot(uint16_t sport, uint16_t dport)
 
 void tern__tcp_hash_insert(tern_tcp *t)
 {
-    tern__tcp_hash_insert_known(t, tuple_hash(tern__tcp_table(t->stack), &t->local, t->local_port, &t->remote,
+    tern__tcp_hash_insert_known(t, tuple_hash(tern__tcp_table(t->cls->stack), &t->local, t->local_port, &t->remote,
                                               t->remote_port));
 }
 
 void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash)
 {
-    tern_tcp_table *tb = tern__tcp_table(t->stack);
+    tern_tcp_table *tb = tern__tcp_table(t->cls->stack);
     if (t->hashed)
         return;
-    if (tb->nhashed >= tb->nbuckets && tb->nbuckets < (1u << 22))
+    /* Two connections per bucket on average before the table doubles: 4
+     * to 8 bytes of buckets per connection (one bucket each cost 8 to 16,
+     * 13 at 10 000), for chains about one entry longer, walked only by
+     * the segments the hit cache misses. */
+    if (tb->nhashed >= 2 * tb->nbuckets && tb->nbuckets < (1u << 22))
         rehash(tb, tb->nbuckets * 2);
     t->hash = hash;
     /* Its next segment (the handshake's ACK, or the peer's SYN-ACK) finds
@@ -344,7 +351,7 @@ void tern__tcp_hash_remove(tern_tcp *t)
 {
     if (!t->hashed)
         return;
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     uint32_t h = t->hash & (tb->nbuckets - 1);
     for (tern_tcp **pp = &tb->buckets[h]; *pp; pp = &(*pp)->hnext) {
         if (*pp == t) {
@@ -360,11 +367,11 @@ void tern__tcp_hash_remove(tern_tcp *t)
     if (tb->last_hit == t)
         tb->last_hit = NULL;
     /* The table gives back what a wave of connections made it grow to:
-     * halved when under an eighth full (grown again only at full, so a
-     * steady count never flips it; each halving is paid for by the
-     * removals before it).  10 000 connections closed used to leave 128
+     * halved when under a quarter of a socket per bucket (grown again only
+     * at two, so a steady count never flips it; each halving is paid for
+     * by the removals before it).  10 000 connections closed used to leave 128
      * KiB of empty buckets. */
-    if (tb->nbuckets > TCP_TABLE_MIN_BUCKETS && tb->nhashed < tb->nbuckets / 8)
+    if (tb->nbuckets > TCP_TABLE_MIN_BUCKETS && tb->nhashed < tb->nbuckets / 4)
         rehash(tb, tb->nbuckets / 2);
 }
 

@@ -84,7 +84,7 @@ void tern__tcp_timers_stop(tern_tcp *t)
 
 void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_ms)
 {
-    uint32_t due = tern__stack_now(t->stack) + delay_ms;
+    uint32_t due = tern__stack_now(t->cls->stack) + delay_ms;
     *due_of(t, kind) = due;
     t->timers_armed = (uint8_t)(t->timers_armed | 1u << kind);
     /* Later than the wheel's deadline for t: found when that one comes. */
@@ -95,7 +95,7 @@ void tern__tcp_timer_set(tern_tcp *t, enum tcp_timer_kind kind, uint32_t delay_m
 static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
 {
     uint64_t v = (uint64_t)base << (shift > 16 ? 16 : shift);
-    return v > t->cfg->rto_max_ms ? t->cfg->rto_max_ms : (uint32_t)v;
+    return v > t->cls->cfg.rto_max_ms ? t->cls->cfg.rto_max_ms : (uint32_t)v;
 }
 
 void tern__tcp_arm_rtx(tern_tcp *t)
@@ -127,7 +127,7 @@ void tern__tcp_arm_rtx(tern_tcp *t)
 void tern__tcp_arm_delack(tern_tcp *t)
 {
     if (!tern__tcp_timer_armed(t, TCP_TIMER_ACK))
-        tern__tcp_timer_set(t, TCP_TIMER_ACK, t->cfg->delack_ms);
+        tern__tcp_timer_set(t, TCP_TIMER_ACK, t->cls->cfg.delack_ms);
 }
 
 #define FIN_WAIT_2_TIMEOUT_MS 20000u /* lwIP's TCP_FIN_WAIT_TIMEOUT */
@@ -149,7 +149,7 @@ static bool slow_needed(const tern_tcp *t)
     default:
         break;
     }
-    return t->h->poll || tern__tcp_refusing(t) || t->close_pending ||
+    return t->cls->h->poll || tern__tcp_refusing(t) || t->close_pending ||
            (t->keepalive && (t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT));
 }
 
@@ -175,10 +175,10 @@ void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
         t->rttvar4 += err - (t->rttvar4 >> 2); /* rttvar += (|err| - rttvar)/4 */
     }
     uint32_t rto = (uint32_t)((t->srtt8 >> 3) + (t->rttvar4 > 4 ? t->rttvar4 : 4));
-    if (rto < t->cfg->rto_min_ms)
-        rto = t->cfg->rto_min_ms;
-    if (rto > t->cfg->rto_max_ms)
-        rto = t->cfg->rto_max_ms;
+    if (rto < t->cls->cfg.rto_min_ms)
+        rto = t->cls->cfg.rto_min_ms;
+    if (rto > t->cls->cfg.rto_max_ms)
+        rto = t->cls->cfg.rto_max_ms;
     t->rto = rto;
 }
 
@@ -189,7 +189,7 @@ static void rtx_fire(tern_tcp *t)
          * on probes nobody answers: a peer that keeps acknowledging them
          * may hold its window closed indefinitely (RFC 9293 3.8.6.1,
          * MUST-37). */
-        if (++t->persist_unanswered > t->cfg->max_rtx) {
+        if (++t->persist_unanswered > t->cls->cfg.max_rtx) {
             tern__tcp_send_rst_for(t);
             tern__tcp_destroy(t, TERN_ERR_ABRT);
             return;
@@ -209,13 +209,13 @@ static void rtx_fire(tern_tcp *t)
         return;
     }
     bool handshake = t->state == TERN_TCP_SYN_SENT || t->state == TERN_TCP_SYN_RCVD;
-    uint8_t limit = handshake ? t->cfg->max_syn_rtx : t->cfg->max_rtx;
+    uint8_t limit = handshake ? t->cls->cfg.max_syn_rtx : t->cls->cfg.max_rtx;
     /* RFC 9293 3.8.3 (MUST-23): an active open retries its SYN for at least
      * 3 minutes, however few retransmissions max_syn_rtx allows at tern's
      * short RTOs (1+2+...+32 s and a last 64 s wait are only 127 s); the
      * application can still give up sooner with close/abort. */
     bool syn_young = t->state == TERN_TCP_SYN_SENT &&
-                     tern__stack_now(t->stack) - t->state_since_ms < TCP_SYN_R2_MS;
+                     tern__stack_now(t->cls->stack) - t->state_since_ms < TCP_SYN_R2_MS;
     if (t->nrtx >= limit && !syn_young) {
         /* R2 reached (RFC 9293 3.8.3): give up on the connection. */
         if (t->state != TERN_TCP_SYN_SENT && t->state != TERN_TCP_SYN_RCVD)
@@ -257,10 +257,10 @@ static void ack_fire(tern_tcp *t)
 
 static void slow_fire(tern_tcp *t)
 {
-    uint32_t now = tern__stack_now(t->stack);
+    uint32_t now = tern__stack_now(t->cls->stack);
 
     if (t->state == TERN_TCP_TIME_WAIT) {
-        if (now - t->state_since_ms >= t->cfg->time_wait_ms) {
+        if (now - t->state_since_ms >= t->cls->cfg.time_wait_ms) {
             /* Quietly, as lwIP frees a TIME-WAIT pcb; but an application
              * that still refuses the peer's data or FIN holds the socket
              * and must hear that it is gone (err ABRT: that data is lost),
@@ -299,10 +299,10 @@ static void slow_fire(tern_tcp *t)
     if (t->close_pending && !t->fin_queued)
         tern__tcp_send_queued(t);
 
-    if (t->h->poll && ++t->poll_ticks >= t->poll_interval) {
+    if (t->cls->h->poll && ++t->poll_ticks >= t->poll_interval) {
         t->poll_ticks = 0;
         tcp_enter(t);
-        t->h->poll(t->arg, t);
+        t->cls->h->poll(t->arg, t);
         if (!tern__tcp_leave(t))
             return;
         tern__tcp_send_queued(t);

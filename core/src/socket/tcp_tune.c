@@ -51,7 +51,7 @@ static uint64_t share(const tern_tcp_table *tb)
     return budget(tb) / (tb->tune_count ? tb->tune_count : 1);
 }
 
-static uint32_t rcv_extra(const tern_tcp *t) { return t->rcv_buf > t->cfg->rcv_buf ? t->rcv_buf - t->cfg->rcv_buf : 0; }
+static uint32_t rcv_extra(const tern_tcp *t) { return t->rcv_buf > t->cls->cfg.rcv_buf ? t->rcv_buf - t->cls->cfg.rcv_buf : 0; }
 /* Only a socket with data to send holds a send grant. */
 static uint32_t snd_grant(const tern_tcp *t) { return t->fl ? t->fl->snd_grant : 0; }
 
@@ -92,7 +92,7 @@ uint64_t tern_stack_tcp_budget_used(tern_stack *s)
 
 void tern__tcp_autotune(tern_tcp *t, uint32_t now)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     /* One round trip per step.  The clock ticks in milliseconds: a path
      * faster than that has SRTT 0, which counts as one tick. */
     uint32_t rtt = (uint32_t)(t->srtt8 >> 3);
@@ -105,10 +105,10 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
         t->rcv_buf -= give;
         t->rcv_wnd = t->rcv_wnd > give ? t->rcv_wnd - give : 0;
         account(t, tb, -(int64_t)give);
-    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cfg->rcv_buf_max) {
+    } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cls->cfg.rcv_buf_max) {
         uint32_t grow = t->rcv_buf;
-        if (t->rcv_buf + grow > t->cfg->rcv_buf_max)
-            grow = t->cfg->rcv_buf_max - t->rcv_buf;
+        if (t->rcv_buf + grow > t->cls->cfg.rcv_buf_max)
+            grow = t->cls->cfg.rcv_buf_max - t->rcv_buf;
         uint64_t r = room(tb);
         if (grow > r) {
             grow = (uint32_t)r;
@@ -124,28 +124,28 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
 
 uint32_t tern__tcp_snd_limit_grown(const tern_tcp *t, uint64_t want)
 {
-    uint32_t base = t->cfg->snd_buf;
-    tern_tcp_table *tb = t->stack->tcp;
+    uint32_t base = t->cls->cfg.snd_buf;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     if (!tb)
         return base;
     uint64_t extra = want - base;
     uint32_t held = snd_grant(t);
     uint64_t may = held + room(tb);
-    if (under_pressure(tb, tern__stack_now(t->stack)) && may > share(tb))
+    if (under_pressure(tb, tern__stack_now(t->cls->stack)) && may > share(tb))
         may = share(tb) > held ? share(tb) : held;
     if (extra > may) {
         extra = may;
-        mark_pressure(tb, tern__stack_now(t->stack));
+        mark_pressure(tb, tern__stack_now(t->cls->stack));
     }
     return base + (uint32_t)extra;
 }
 
 void tern__tcp_tune_snd(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     if (!tb)
         return;
-    uint32_t g = t->snd_queued > t->cfg->snd_buf ? t->snd_queued - t->cfg->snd_buf : 0;
+    uint32_t g = t->snd_queued > t->cls->cfg.snd_buf ? t->snd_queued - t->cls->cfg.snd_buf : 0;
     if (g == snd_grant(t))
         return; /* always so without data */
     int64_t delta = (int64_t)g - (int64_t)t->fl->snd_grant;
@@ -155,12 +155,12 @@ void tern__tcp_tune_snd(tern_tcp *t)
 
 void tern__tcp_tune_release(tern_tcp *t)
 {
-    tern_tcp_table *tb = t->stack->tcp;
+    tern_tcp_table *tb = t->cls->stack->tcp;
     if (!tb || !t->tuned)
         return;
     int64_t held = (int64_t)rcv_extra(t) + snd_grant(t);
     if (t->fl)
         t->fl->snd_grant = 0;
-    t->rcv_buf = t->cfg->rcv_buf;
+    t->rcv_buf = t->cls->cfg.rcv_buf;
     account(t, tb, -held);
 }

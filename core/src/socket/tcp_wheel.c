@@ -189,7 +189,7 @@ static inline bool resync(tcp_wheel *w, uint32_t now)
 
 void tern__tcp_wheel_set(tern_tcp *t, uint32_t due)
 {
-    tcp_wheel *w = &t->stack->tcp->wheel;
+    tcp_wheel *w = &t->cls->stack->tcp->wheel;
     uint32_t now = tern__stack_now(w->stack);
     bool jumped = resync(w, now);
     if (t->wpprev) {
@@ -219,7 +219,7 @@ void tern__tcp_wheel_remove(tern_tcp *t)
 {
     if (!t->wpprev)
         return;
-    tcp_wheel *w = &t->stack->tcp->wheel;
+    tcp_wheel *w = &t->cls->stack->tcp->wheel;
     unlink_t(w, t);
     w->count--;
     /* The stack timer stays: firing with nothing due costs less than a
