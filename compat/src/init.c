@@ -96,6 +96,10 @@ static void init(int loopif, int tun2socks)
     tern_config cfg = {.clock = compat_clock};
     tern__port_random(&cfg.seed, sizeof(cfg.seed));
     tern__compat_stack = tern_stack_new(&cfg);
+    if (tern__compat_stack && !tern__compat_tcp_attach(tern__compat_stack)) {
+        tern_stack_free(tern__compat_stack); /* no memory: as if the stack could not be made */
+        tern__compat_stack = NULL;
+    }
     if (tern__compat_stack)
         atomic_fetch_add(&live_stacks, 1);
     tern__compat_tun2socks = tun2socks;

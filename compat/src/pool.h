@@ -97,6 +97,10 @@ static inline int tern__pool_owns_live(tern_pool *p, const tern_pool_slot *s)
 void tern__compat_tcp_memp_free(void *pcb);
 void tern__compat_udp_memp_free(void *pcb);
 void tern__compat_tcp_reset(void);
+/* Makes s's TCP sockets in the pcb pool (a new stack, before any socket):
+ * 0 when there was no memory for it. */
+struct tern_stack;
+int tern__compat_tcp_attach(struct tern_stack *s);
 /* Whether a TCP pcb (connection or listening) was freed: for tests. */
 int tern__compat_tcp_freed(const void *pcb);
 /* Pcbs the refresh watch looked at so far (compat/src/tcp.c): for tests. */

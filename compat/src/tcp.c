@@ -19,6 +19,14 @@
  * naming the pcb, the destruction marks its frames dead, and the dispatcher
  * touches nothing after its callback when its frame is dead.
  *
+ * One allocation per connection.  The stack makes its sockets in this
+ * layer's pool (tern_stack_set_tcp_allocator): a slot holds a header, the
+ * pcb and the tern socket, so each finds the other by an offset, and a
+ * listener's child has its slot from the SYN on (accepting it allocates
+ * nothing).  The slot goes back when both are done: the pcb freed
+ * (release) and the socket's memory given back (sock_free), in either
+ * order.  tcp_listen moves the socket into the new listen pcb's slot.
+ *
  * Type-stable pcbs.  Pcbs (listening ones too) live in a pool (pool.h): a
  * pointer the application kept after its pcb was freed still points at a
  * pcb-shaped slot that says it is free while its slab is held, and every
@@ -99,7 +107,6 @@ typedef struct compat_tcp {
      * slot.owner links a connection pcb into the refresh watch (watch_*
      * below) and a listener into the listeners' list. */
     tern_pool_slot slot;
-    tern_tcp *t;
     uint32_t watch_due;  /* when the watch looks next */
     /* What the tern socket was last told (push skips what did not change;
      * the keepalive figures are compared with the socket's own). */
@@ -116,18 +123,32 @@ typedef struct compat_tcp {
     bool cc_due : 1;        /* the congestion figures wait for the next pull */
     bool keepalive : 1, reuse : 1;
     uint8_t core_type : 2; /* address family the tern socket was created with (IPADDR_TYPE_*) */
-    /* The program's pcb: a slot holds the layout the program uses only
-     * (slot_size, tern__compat_tcp_reset), 8 bytes less without
-     * LWIP_WND_SCALE. */
+    /* The slot also holds the tern socket (sock below), from the socket's
+     * making to its freeing, which may be earlier (a child at its SYN) or
+     * later (freed on return from a callback) than the pcb's life. */
+    bool given : 1;      /* the pcb is the program's: made and not freed yet */
+    bool core_freed : 1; /* the socket's memory came back while the pcb lived */
+    /* The program's pcb, in the layout its LWIP_WND_SCALE gives. */
     union {
         struct pcb_w32 w32;
         struct pcb_w16 w16;
         struct tcp_pcb_listen l;
     } u;
+    /* The tern socket (tern_tcp_size() bytes: tern_stack_set_tcp_allocator
+     * makes every socket of the stack here), so that a connection is one
+     * allocation and each side finds the other without a pointer. */
+    _Alignas(8) unsigned char sock[];
 } compat_tcp;
-/* 48 bytes and a 192-byte pcb (184 with u16_t windows): 240-byte slots
- * (strides are multiples of 16; 232 rounds up). */
-_Static_assert(offsetof(compat_tcp, u) == 48, "compat_tcp's header grew: pack it");
+/* A 40-byte header, the pcb's 192 bytes and a 328-byte socket: 560-byte
+ * slots (strides are multiples of 16). */
+_Static_assert(offsetof(compat_tcp, u) == 40, "compat_tcp's header grew: pack it");
+_Static_assert(offsetof(compat_tcp, sock) == 232, "compat_tcp's pcb grew");
+/* The socket in a slot, and the slot of a socket. */
+#define T(c) ((tern_tcp *)(void *)(c)->sock)
+static compat_tcp *of_sock(const tern_tcp *t)
+{
+    return (compat_tcp *)(void *)((char *)(uintptr_t)t - offsetof(compat_tcp, sock));
+}
 
 TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
 #define pool TERN_COMPAT_USE(pool)
@@ -240,9 +261,13 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
 #define P(c) (&(c)->u.w32)
 /* Any member of a connection pcb whose type does not depend on the layout. */
 #define F(c, f) (*((c)->wide ? &(c)->u.w32.f : &(c)->u.w16.f))
-/* A pcb already freed (its slot's header says so): the caller answers as
- * lwIP does for a CLOSED pcb and touches nothing. */
-static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool, &of(pcb)->slot); }
+/* A pcb already freed (its slot's header says so, or the slot holds a
+ * socket whose pcb is not the program's: freed, or not made yet): the
+ * caller answers as lwIP does for a CLOSED pcb and touches nothing. */
+static inline __attribute__((always_inline)) bool dead(const struct tcp_pcb *pcb)
+{
+    return !tern__pool_owns_live(&pool, &of(pcb)->slot) || !of(pcb)->given;
+}
 
 /* What a freed connection pcb shows, in either layout (one test of the
  * layout, not one per field). */
@@ -258,8 +283,10 @@ static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool
         (w)->snd_buf = 0;                                                                                  \
     } while (0)
 
-/* Back to the pool.  What a program may still read through a stale
- * pointer says CLOSED, nothing queued, no callbacks. */
+/* The pcb is freed; the slot goes back to the pool with its socket (now
+ * when the socket's memory came back already).  What a program may still
+ * read through a stale pointer says CLOSED, nothing queued, no
+ * callbacks. */
 static void release(compat_tcp *c)
 {
     P(c)->state = CLOSED;
@@ -270,8 +297,34 @@ static void release(compat_tcp *c)
     } else {
         CLEAR_CONN(&c->u.w16);
     }
-    c->t = NULL;
-    tern__pool_put_live(&pool, &c->slot); /* (every caller holds a live pcb) */
+    c->given = false;
+    if (c->core_freed)
+        tern__pool_put_live(&pool, &c->slot); /* (every caller holds a live pcb) */
+}
+
+/* The stack's socket allocator (tern_stack_set_tcp_allocator): a socket
+ * lives in a pool slot, beside the pcb the program will get for it. */
+static void *sock_alloc(void *ctx)
+{
+    (void)ctx;
+    compat_tcp *c = (compat_tcp *)(void *)tern__pool_get(&pool); /* zeroed */
+    return c ? T(c) : NULL;
+}
+
+static void sock_free(void *ctx, void *mem)
+{
+    (void)ctx;
+    compat_tcp *c = of_sock(mem);
+    if (c->given)
+        c->core_freed = true; /* the pcb's release gives the slot back */
+    else
+        tern__pool_put_live(&pool, &c->slot);
+}
+
+int tern__compat_tcp_attach(tern_stack *s)
+{
+    static const tern_tcp_allocator a = {.alloc = sock_alloc, .free = sock_free};
+    return tern_stack_set_tcp_allocator(s, &a) == TERN_OK; /* (a new stack: only memory can be short) */
 }
 
 static void enter(compat_tcp *c, frame *f)
@@ -353,21 +406,21 @@ static __attribute__((noinline)) void push_changed(compat_tcp *c)
     uint8_t last[4]; /* as pushed: netif_idx, so_options, tos, ttl */
     memcpy(last, &c->ip_word, sizeof(last));
     if (!c->pushed || nodelay != c->nodelay)
-        tern_tcp_set_nodelay(c->t, nodelay);
+        tern_tcp_set_nodelay(T(c), nodelay);
     bool keep_changed = !c->pushed || keep != c->keepalive;
     if (!keep_changed && keep) {
         /* A figure of 0 leaves the socket's as it is (tern_tcp_set_keepalive). */
         tern_tcp_options o;
-        tern_tcp_get_options(c->t, &o);
+        tern_tcp_get_options(T(c), &o);
         keep_changed = (idle && idle != o.keep_idle_ms) || (intvl && intvl != o.keep_intvl_ms) ||
                        (cnt && cnt != o.keep_cnt);
     }
     /* Figures not taken (no memory for them) are tried again at the next push. */
-    bool taken = !keep_changed || tern_tcp_set_keepalive(c->t, keep, idle, intvl, cnt) == TERN_OK;
+    bool taken = !keep_changed || tern_tcp_set_keepalive(T(c), keep, idle, intvl, cnt) == TERN_OK;
     if (!c->pushed || reuse != c->reuse)
-        tern_tcp_set_reuse(c->t, reuse);
+        tern_tcp_set_reuse(T(c), reuse);
     if (!c->pushed || ttl != last[3] || tos != last[2])
-        tern_tcp_set_ttl_tos(c->t, ttl, tos);
+        tern_tcp_set_ttl_tos(T(c), ttl, tos);
     c->nodelay = nodelay;
     c->keepalive = keep;
     c->reuse = reuse;
@@ -387,7 +440,7 @@ static inline void push(compat_tcp *c)
          * accept callback): a store, here. */
         bool nodelay = !c->listening && (P(c)->flags & TF_NODELAY) != 0;
         if (nodelay != c->nodelay) {
-            tern_tcp_set_nodelay(c->t, nodelay);
+            tern_tcp_set_nodelay(T(c), nodelay);
             c->nodelay = nodelay;
         }
         return;
@@ -457,8 +510,8 @@ static void pull_full(compat_tcp *c)
 {
     tern_tcp_tuple tu;
     tern_tcp_live lv;
-    tern_tcp_get_tuple(c->t, &tu);
-    tern_tcp_get_live(c->t, &lv);
+    tern_tcp_get_tuple(T(c), &tu);
+    tern_tcp_get_live(T(c), &lv);
     P(c)->state = (enum tcp_state)lv.state;
     ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&tu.local));
     ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&tu.remote));
@@ -493,7 +546,7 @@ static void pull(compat_tcp *c)
         /* The congestion figures too: one getter gives both. */
         c->cc_due = false;
         tern_tcp_live lv;
-        tern_tcp_get_live(c->t, &lv);
+        tern_tcp_get_live(T(c), &lv);
         BY_LAYOUT(c, PULL_CC, lv);
         BY_LAYOUT(c, PULL_MIRROR, lv);
         return;
@@ -501,7 +554,7 @@ static void pull(compat_tcp *c)
     /* What programs read between segments; congestion figures (cwnd,
      * ssthresh, snd_wnd, rto) follow at state changes and tcp_output. */
     tern_tcp_mirror lv;
-    tern_tcp_get_mirror(c->t, &lv);
+    tern_tcp_get_mirror(T(c), &lv);
     BY_LAYOUT(c, PULL_MIRROR, lv);
 }
 
@@ -514,7 +567,7 @@ static void pull_rcv(compat_tcp *c)
         return;
     }
     uint32_t wnd, unread;
-    tern_tcp_get_rcv(c->t, &wnd, &unread);
+    tern_tcp_get_rcv(T(c), &wnd, &unread);
     uint32_t rw = mirror_rcv_wnd(wnd, unread);
     if (c->wide) {
         c->u.w32.rcv_wnd = c->u.w32.rcv_ann_wnd = rw;
@@ -680,37 +733,31 @@ static const tern_tcp_handlers core_handlers[2] = {
 /* The program's poll callback, on or off, and its interval in ticks. */
 static void core_set_poll(compat_tcp *c, bool on, u8_t interval)
 {
-    tern_tcp_set_handlers(c->t, &core_handlers[on], c);
+    tern_tcp_set_handlers(T(c), &core_handlers[on], c);
     /* The function is the table's already: this sets the interval (and
      * starts the tick) only. */
     if (on)
-        tern_tcp_set_poll(c->t, core_poll, interval);
+        tern_tcp_set_poll(T(c), core_poll, interval);
 }
 
 /* Connects a compat pcb to its tern socket. */
 static void core_setup(compat_tcp *c)
 {
-    tern_tcp_set_arg(c->t, c);
+    tern_tcp_set_arg(T(c), c);
     if (c->listening)
-        tern_tcp_set_handlers(c->t, &core_handlers[0], c);
+        tern_tcp_set_handlers(T(c), &core_handlers[0], c);
     else
         core_set_poll(c, F(c, poll) != NULL, F(c, pollinterval));
     c->pushed = false;
 }
 
-static compat_tcp *pcb_alloc(void)
+/* The program's pcb for the socket in c's slot (the slot is zeroed). */
+static void pcb_take(compat_tcp *c)
 {
-    bool wide = tern__compat_opts.wnd_scale != 0;
-    /* The slots were sized for the layout at lwip_init: never hand out one
-     * too small for the layout now (a module registering other options
-     * later). */
-    if (pool.slot_size < offsetof(compat_tcp, u) + (wide ? sizeof(struct pcb_w32) : sizeof(struct pcb_w16)))
-        return NULL;
-    compat_tcp *c = (compat_tcp *)(void *)tern__pool_get(&pool);
-    if (!c)
-        return NULL;
+    pool.seen = &c->slot; /* the program's next calls are on its new pcb (pool.h) */
+    c->given = true;
     c->stale = true;
-    c->wide = wide;
+    c->wide = tern__compat_opts.wnd_scale != 0; /* (either layout fits: sock follows the larger) */
     /* lwIP's tcp_alloc defaults. */
     P(c)->prio = TCP_PRIO_NORMAL;
     P(c)->ttl = (u8_t)tern__compat_opts.tcp_ttl; /* the program's TCP_TTL */
@@ -719,7 +766,6 @@ static compat_tcp *pcb_alloc(void)
     F(c, keep_cnt) = (u32_t)tern__compat_opts.keep_cnt;
     F(c, recv) = tcp_recv_null;
     watch_add(c);
-    return c;
 }
 
 /* lwIP's timers read pcb fields directly, so an application may set
@@ -746,17 +792,19 @@ static void watch_fire(tern_timer *tm, void *arg)
 
 static int core_accept(void *arg, tern_tcp *child, int err)
 {
-    (void)err;
     compat_tcp *l = arg;
     tcp_accept_fn accept = l->u.l.accept;
     void *larg = P(l)->callback_arg;
-    compat_tcp *c = pcb_alloc();
-    if (!c) {
+    if (!child) {
+        /* A SYN found no slot for its socket (lwIP: no pcb for it). */
         if (accept)
-            accept(larg, NULL, ERR_MEM);
-        return ERR_MEM; /* the socket is aborted */
+            accept(larg, NULL, (err_t)err);
+        return err;
     }
-    c->t = child;
+    /* The child's slot has held its socket since the SYN: the pcb needs no
+     * memory of its own. */
+    compat_tcp *c = of_sock(child);
+    pcb_take(c);
     c->from_listener = true;
     /* Inherited as in lwIP's tcp_listen_input. */
     P(c)->callback_arg = larg;
@@ -854,16 +902,12 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
         return NULL;
     if (type != IPADDR_TYPE_V4 && type != IPADDR_TYPE_V6 && type != IPADDR_TYPE_ANY)
         return NULL;
-    compat_tcp *c = pcb_alloc();
-    if (!c)
-        return NULL;
     apply_config();
-    c->t = tern_tcp_new(tern__compat_stack, type);
-    if (!c->t) {
-        watch_unlink(c);
-        release(c);
+    tern_tcp *t = tern_tcp_new(tern__compat_stack, type); /* in a slot of the pool (sock_alloc) */
+    if (!t)
         return NULL;
-    }
+    compat_tcp *c = of_sock(t);
+    pcb_take(c);
     c->core_type = type;
     c->port_zero = true;
     IP_SET_TYPE_VAL(P(c)->local_ip, type);
@@ -876,25 +920,15 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
 
 struct tcp_pcb *tcp_new(void) { return tcp_new_ip_type(IPADDR_TYPE_V4); }
 
-/* Gives an unconnected pcb a fresh tern socket of another family (lwIP
- * pcbs change family when bound or connected to an address of another). */
+/* Gives an unconnected pcb's socket another family, unbound (lwIP pcbs
+ * change family when bound or connected to an address of another). */
 static err_t retype(compat_tcp *c, u8_t type)
 {
     if (c->core_type == type)
         return ERR_OK;
-    apply_config();
-    tern_tcp *n = tern_tcp_new(tern__compat_stack, type);
-    if (!n)
-        return ERR_MEM;
-    tern_tcp *old = c->t;
-    /* Detached: no callbacks, no hooks (their context was the arg: no
-     * memory is needed to drop either). */
-    (void)tern_tcp_set_handlers(old, NULL, c);
-    (void)tern_tcp_set_arg(old, NULL);
-    tern_tcp_close(old); /* CLOSED: freed at once, its port released */
-    c->t = n;
+    if (tern_tcp_set_family(T(c), type) != TERN_OK)
+        return ERR_VAL; /* (callers hold a CLOSED pcb) */
     c->core_type = type;
-    core_setup(c);
     return ERR_OK;
 }
 
@@ -976,7 +1010,7 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
     if (dead(pcb))
         return ERR_CLSD;
     compat_tcp *c = of(pcb);
-    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
+    if (c->listening || tern_tcp_get_state(T(c)) != TERN_TCP_CLOSED)
         return ERR_VAL;
     /* lwIP takes the address, and with it the family, unless it is the
      * unspecified address of the pcb's own family. */
@@ -989,7 +1023,7 @@ err_t tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
     if (err != ERR_OK)
         return err;
     push(c);
-    err = (err_t)tern_tcp_bind(c->t, tern__compat_addr(&local), port);
+    err = (err_t)tern_tcp_bind(T(c), tern__compat_addr(&local), port);
     c->stale = true;
     if (err == ERR_OK)
         c->port_zero = port == 0;
@@ -1005,7 +1039,7 @@ void tcp_bind_netif(struct tcp_pcb *pcb, const struct netif *netif)
         return;
     compat_tcp *c = of(pcb);
     P(c)->netif_idx = netif ? netif_get_index(netif) : NETIF_NO_INDEX;
-    tern_tcp_bind_iface(c->t, netif ? netif->tern_iface : NULL);
+    tern_tcp_bind_iface(T(c), netif ? netif->tern_iface : NULL);
 }
 
 struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err)
@@ -1019,7 +1053,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     compat_tcp *c = of(pcb);
     /* lwIP 2.1.3 tests for CLOSED first: a listening pcb gives ERR_CLSD too
      * (and so does a dead one here). */
-    if (dead(pcb) || c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED) {
+    if (dead(pcb) || c->listening || tern_tcp_get_state(T(c)) != TERN_TCP_CLOSED) {
         res = ERR_CLSD;
         goto done;
     }
@@ -1032,30 +1066,41 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
             }
         }
     }
+    /* The listen pcb is a new one, as lwIP's is: a slot its socket moves
+     * to once it listens. */
     l = (compat_tcp *)(void *)tern__pool_get(&pool);
     if (!l) {
         res = ERR_MEM;
         goto done;
     }
     push(c);
+    /* The socket moves first (refused only inside a callback of its own),
+     * and back if it cannot listen.  c's slot keeps the pcb meanwhile. */
+    if (tern_tcp_move(T(c), T(l)) != TERN_OK) {
+        tern__pool_put(&pool, &l->slot);
+        l = NULL;
+        res = ERR_VAL;
+        goto done;
+    }
     /* TUN2SOCKS: a listener on any address that never asked for a port
      * takes every connection (the original destination becomes the new
      * pcb's local address and port). */
     bool catch_all = (tern__compat_tun2socks && c->port_zero && ip_addr_isany(&P(c)->local_ip)) ||
                      pretend_listener(pcb);
     if (catch_all)
-        tern_tcp_set_catch_all(c->t, true);
-    res = (err_t)tern_tcp_listen(c->t, backlog);
+        tern_tcp_set_catch_all(T(l), true);
+    res = (err_t)tern_tcp_listen(T(l), backlog);
     c->stale = true;
     if (res != ERR_OK) {
         if (catch_all)
-            tern_tcp_set_catch_all(c->t, false);
-        tern__pool_put(&pool, &l->slot);
+            tern_tcp_set_catch_all(T(l), false);
+        (void)tern_tcp_move(T(l), T(c)); /* CLOSED still: back (l's slot goes with its memory) */
+        c->core_freed = false;
         l = NULL;
         goto done;
     }
     /* What lwIP copies into the listen pcb. */
-    l->t = c->t;
+    l->given = true;
     l->listening = true;
     l->wide = c->wide;
     l->core_type = c->core_type;
@@ -1076,8 +1121,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     /* The pcb given is freed, as lwIP frees it. */
     frames_dead(c);
     watch_unlink(c);
-    c->t = NULL; /* the listener has the socket now */
-    release(c);
+    release(c); /* (the move gave the old socket's memory back: the slot goes) */
 done:
     if (err)
         *err = res;
@@ -1096,7 +1140,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
     if (dead(pcb))
         return ERR_CLSD;
     compat_tcp *c = of(pcb);
-    if (c->listening || tern_tcp_get_state(c->t) != TERN_TCP_CLOSED)
+    if (c->listening || tern_tcp_get_state(T(c)) != TERN_TCP_CLOSED)
         return ERR_ISCONN;
     u8_t type = IP_GET_TYPE(ipaddr);
     if (c->core_type != IPADDR_TYPE_ANY && c->core_type != type) {
@@ -1113,7 +1157,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
         push(c);
         if (bound) {
             tern_addr any = {.type = type};
-            err = (err_t)tern_tcp_bind(c->t, &any, bound);
+            err = (err_t)tern_tcp_bind(T(c), &any, bound);
             c->stale = true;
             if (err != ERR_OK) {
                 pull(c);
@@ -1125,7 +1169,7 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
         tern__compat_netif_sync(n);
     F(c, connected) = connected;
     push(c);
-    err_t err = (err_t)tern_tcp_connect(c->t, tern__compat_addr(ipaddr), port, core_connected);
+    err_t err = (err_t)tern_tcp_connect(T(c), tern__compat_addr(ipaddr), port, core_connected);
     c->stale = true;
     /* lwIP polls a connecting pcb too (programs time out their connects
      * that way); tern arms the poll timer of open sockets only. */
@@ -1143,7 +1187,7 @@ void tcp_backlog_delayed(struct tcp_pcb *pcb)
         return;
     compat_tcp *c = of(pcb);
     if (c->from_listener && !(P(c)->flags & TF_BACKLOGPEND)) {
-        tern_tcp_backlog_delayed(c->t);
+        tern_tcp_backlog_delayed(T(c));
         P(c)->flags |= TF_BACKLOGPEND;
     }
 }
@@ -1154,7 +1198,7 @@ void tcp_backlog_accepted(struct tcp_pcb *pcb)
         return;
     compat_tcp *c = of(pcb);
     if (P(c)->flags & TF_BACKLOGPEND) {
-        tern_tcp_backlog_accepted(c->t);
+        tern_tcp_backlog_accepted(T(c));
         P(c)->flags &= (tcpflags_t)~TF_BACKLOGPEND;
     }
 }
@@ -1169,7 +1213,7 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
     if (dead(pcb) || c->listening)
         return ERR_CONN; /* lwIP: not ESTABLISHED, CLOSE_WAIT, SYN_SENT or SYN_RCVD */
     tern_tcp_live in;
-    tern_tcp_get_live(c->t, &in);
+    tern_tcp_get_live(T(c), &in);
     if (in.state != TERN_TCP_ESTABLISHED && in.state != TERN_TCP_CLOSE_WAIT && in.state != TERN_TCP_SYN_SENT &&
         in.state != TERN_TCP_SYN_RCVD)
         return ERR_CONN;
@@ -1197,7 +1241,7 @@ err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apifla
         return ERR_MEM;
     }
     unsigned fl = (apiflags & TCP_WRITE_FLAG_MORE) ? TERN_TCP_WRITE_MORE : 0;
-    err_t err = (err_t)tern_tcp_write(c->t, dataptr, len, fl | TERN_TCP_WRITE_COPY);
+    err_t err = (err_t)tern_tcp_write(T(c), dataptr, len, fl | TERN_TCP_WRITE_COPY);
     if (err == ERR_MEM)
         P(c)->flags |= TF_NAGLEMEMERR;
     pull(c);
@@ -1212,7 +1256,7 @@ err_t tcp_output(struct tcp_pcb *pcb)
     if (dead(pcb) || c->listening)
         return ERR_OK; /* lwIP: nothing unsent, nothing to do */
     push(c);
-    err_t err = (err_t)tern_tcp_output(c->t);
+    err_t err = (err_t)tern_tcp_output(T(c));
     P(c)->flags &= (tcpflags_t)~TF_NAGLEMEMERR;
     c->cc_due = true;
     pull(c);
@@ -1224,7 +1268,7 @@ void tcp_recved(struct tcp_pcb *pcb, u16_t len)
     if (!pcb || dead(pcb) || of(pcb)->listening)
         return;
     compat_tcp *c = of(pcb);
-    tern_tcp_recved(c->t, len);
+    tern_tcp_recved(T(c), len);
     pull_rcv(c);
 }
 
@@ -1238,7 +1282,7 @@ err_t tcp_process_refused_data(struct tcp_pcb *pcb)
     push(c);
     frame f;
     enter(c, &f);
-    err_t err = (err_t)tern_tcp_process_refused(c->t);
+    err_t err = (err_t)tern_tcp_process_refused(T(c));
     if (!leave(&f))
         return ERR_ABRT;
     pull(c);
@@ -1263,7 +1307,7 @@ struct tern_tcp *tern_lwip_tcp_socket(const struct tcp_pcb *pcb)
 {
     if (!pcb || dead(pcb))
         return NULL;
-    return of(pcb)->t;
+    return T(of(pcb));
 }
 
 /* ---- closing ---- */
@@ -1291,7 +1335,7 @@ err_t tcp_close(struct tcp_pcb *pcb)
     frame f;
     enter(c, &f);
     f.api = true;
-    err_t err = (err_t)tern_tcp_close(c->t);
+    err_t err = (err_t)tern_tcp_close(T(c));
     if (!leave(&f))
         return ERR_OK; /* freed */
     if (err == ERR_MEM) {
@@ -1324,7 +1368,7 @@ err_t tcp_shutdown(struct tcp_pcb *pcb, int shut_rx, int shut_tx)
     frame f;
     enter(c, &f);
     f.api = true;
-    err_t err = (err_t)tern_tcp_shutdown(c->t, shut_rx != 0, shut_tx != 0);
+    err_t err = (err_t)tern_tcp_shutdown(T(c), shut_rx != 0, shut_tx != 0);
     if (!leave(&f))
         return ERR_OK; /* freed */
     if (err == ERR_MEM) {
@@ -1346,9 +1390,9 @@ void tcp_abort(struct tcp_pcb *pcb)
         return;
     }
     /* lwIP frees a TIME-WAIT pcb without calling err. */
-    if (tern_tcp_get_state(c->t) == TERN_TCP_TIME_WAIT)
+    if (tern_tcp_get_state(T(c)) == TERN_TCP_TIME_WAIT)
         c->quiet_abort = true;
-    tern_tcp_abort(c->t); /* frees c and calls err(ERR_ABRT) */
+    tern_tcp_abort(T(c)); /* frees c and calls err(ERR_ABRT) */
 }
 
 /* ---- information ---- */
@@ -1415,10 +1459,10 @@ void tern__compat_tcp_memp_free(void *mem)
         F(c, poll) = NULL;
         F(c, connected) = NULL;
     }
-    if (c->listening || tern_tcp_get_state(c->t) == TERN_TCP_CLOSED)
-        tern_tcp_close(c->t); /* freed at once; the destroy hook releases c */
+    if (c->listening || tern_tcp_get_state(T(c)) == TERN_TCP_CLOSED)
+        tern_tcp_close(T(c)); /* freed at once; the destroy hook releases c */
     else
-        tern_tcp_abort(c->t);
+        tern_tcp_abort(T(c));
 }
 
 int tern__compat_tcp_freed(const void *pcb) { return dead(pcb); }
@@ -1432,9 +1476,7 @@ void tern__compat_tcp_reset(void)
     tern_timer_init(&watch_timer, watch_fire, NULL); /* its heap went with the stack */
     watch_timer_ready = true;
     tern__pool_reset(&pool);
-    /* Slots as large as the program's layout needs (the pool is empty). */
-    size_t pcb = tern__compat_opts.wnd_scale ? sizeof(struct pcb_w32) : sizeof(struct pcb_w16);
-    if (pcb < sizeof(struct tcp_pcb_listen))
-        pcb = sizeof(struct tcp_pcb_listen);
-    pool.slot_size = offsetof(compat_tcp, u) + pcb;
+    /* A slot holds a header, a pcb of either layout and a socket (the
+     * pool is empty). */
+    pool.slot_size = offsetof(compat_tcp, sock) + tern_tcp_size();
 }

@@ -65,7 +65,8 @@ static int sent_cb(void *a, tern_tcp *t, uint32_t l) {
 }
 static int acc(void *a, tern_tcp *c, int e) {
     (void)a;
-    (void)e;
+    if (e)
+        return e;
     srv = c;
     tern_tcp_set_callbacks(c, rx, NULL, NULL);
     return 0;

@@ -97,8 +97,9 @@ static void on_err(void *arg, int err)
 
 static int on_accept(void *arg, tern_tcp *child, int err)
 {
-    (void)err;
     tcp_pair *tp = arg;
+    if (err)
+        return err; /* a SYN without memory for its socket */
     tp->server.t = child;
     tern_tcp_set_arg(child, &tp->server);
     tern_tcp_set_callbacks(child, on_recv, on_sent, on_err);
@@ -114,6 +115,12 @@ static int on_connected(void *arg, tern_tcp *t, int err)
 
 void tp_setup(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *ca, const tern_tcp_config *cb)
 {
+    tp_setup_alloc(tp, f, ca, cb, NULL);
+}
+
+void tp_setup_alloc(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *ca, const tern_tcp_config *cb,
+                    const tern_tcp_allocator *alloc_b)
+{
     memset(tp, 0, sizeof(*tp));
     tp->now_ms = 1000;
     tern_config cfg = {.clock = clock_fn, .clock_arg = tp, .seed = 42};
@@ -121,6 +128,8 @@ void tp_setup(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *c
     cfg.seed = 43;
     tp->sb = tern_stack_new(&cfg);
     CU_ASSERT_FATAL(tp->sa && tp->sb);
+    if (alloc_b)
+        CU_ASSERT_EQUAL_FATAL(tern_stack_set_tcp_allocator(tp->sb, alloc_b), TERN_OK);
     if (ca)
         tern_stack_set_tcp_config(tp->sa, ca);
     if (cb)

@@ -41,6 +41,9 @@ typedef struct tcp_pair {
 /* Sets up both stacks, the link (faults f) and a listener on b; ca and cb
  * are the TCP settings of a and b (NULL: defaults).  Nothing is sent yet. */
 void tp_setup(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *ca, const tern_tcp_config *cb);
+/* The same, b's sockets in memory from alloc_b (tern_stack_set_tcp_allocator). */
+void tp_setup_alloc(tcp_pair *tp, const tern_fault_config *f, const tern_tcp_config *ca, const tern_tcp_config *cb,
+                    const tern_tcp_allocator *alloc_b);
 /* The client connects; each side will send the given bytes. */
 void tp_start(tcp_pair *tp, uint64_t client_to_server, uint64_t server_to_client);
 /* Runs until both ends received everything and closed, or max_ms of

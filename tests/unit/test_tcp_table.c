@@ -4,9 +4,12 @@
  * by its 4-tuple through each regrowth (a socket keeps its tuple's hash and
  * rehashing uses it); as they leave, the table shrinks back to its minimum
  * of 256 buckets, still finding the ones left, so a closed wave leaves no
- * empty buckets behind.  Over IPv4 and IPv6. */
+ * empty buckets behind.  Over IPv4 and IPv6.  Beside it, what else the
+ * table keeps for its sockets: their classes (settings and callbacks),
+ * and the memory they live in when an application gives it. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "socket/tcp_impl.h"
@@ -336,6 +339,171 @@ static void test_time_wait_tuple_reopened(void)
     tp_teardown(&tp);
 }
 
+/* An allocator that keeps count of the blocks it gave (tern_tcp_allocator). */
+enum { BLOCKS = 64 };
+typedef struct counting {
+    void *live[BLOCKS];
+    int allocs, frees;
+    int cap; /* blocks out at once before it refuses (0: BLOCKS) */
+} counting;
+
+static void *count_alloc(void *ctx)
+{
+    counting *k = ctx;
+    if (k->cap && k->allocs - k->frees >= k->cap)
+        return NULL;
+    for (int i = 0; i < BLOCKS; i++)
+        if (!k->live[i]) {
+            k->allocs++;
+            return k->live[i] = calloc(1, tern_tcp_size());
+        }
+    return NULL;
+}
+
+static void count_free(void *ctx, void *mem)
+{
+    counting *k = ctx;
+    for (int i = 0; i < BLOCKS; i++)
+        if (k->live[i] == mem) {
+            k->live[i] = NULL;
+            k->frees++;
+            free(mem);
+            return;
+        }
+    CU_FAIL("freed a block the allocator never gave");
+}
+
+static bool counted(const counting *k, const void *p)
+{
+    for (int i = 0; i < BLOCKS; i++)
+        if (k->live[i] == p)
+            return true;
+    return false;
+}
+
+/* A stack whose sockets live in memory its application gives: the
+ * listener and the child its SYN made come from the allocator, the
+ * connection works, an allocator set once sockets exist is refused, and
+ * every block goes back when the stack is freed. */
+static void test_sockets_in_given_memory(void)
+{
+    counting k = {0};
+    tern_tcp_allocator a = {.alloc = count_alloc, .free = count_free, .ctx = &k};
+    tcp_pair tp;
+    tp_setup_alloc(&tp, NULL, NULL, NULL, &a);
+    CU_ASSERT_EQUAL(k.allocs, 1);
+    CU_ASSERT_TRUE(counted(&k, tp.listener));
+    CU_ASSERT_EQUAL(tern_stack_set_tcp_allocator(tp.sb, &a), TERN_ERR_VAL);
+    tp_start(&tp, 30000, 30000);
+    CU_ASSERT_TRUE(tp_run(&tp, 10000, 1000000));
+    CU_ASSERT_EQUAL(tp.client.received, 30000);
+    CU_ASSERT_EQUAL(tp.server.received, 30000);
+    CU_ASSERT_FALSE(tp.client.bad_byte || tp.server.bad_byte);
+    CU_ASSERT_EQUAL(k.allocs, 2); /* the listener, the child */
+    /* Only CLOSED or LISTEN sockets move. */
+    tp_renew(&tp, 0);
+    tp_start(&tp, 1000, 1000);
+    for (int i = 0; i < 200 && !(tp.server.t && tern_tcp_get_state(tp.server.t) == TERN_TCP_ESTABLISHED); i++)
+        tp_settle(&tp, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
+    CU_ASSERT_TRUE(counted(&k, tp.server.t));
+    void *mem = count_alloc(&k);
+    CU_ASSERT_EQUAL(tern_tcp_move(tp.server.t, mem), TERN_ERR_VAL);
+    count_free(&k, mem);
+    CU_ASSERT_TRUE(tp_run(&tp, 10000, 1000000));
+    tp_settle(&tp, 70000); /* TIME-WAIT runs out */
+    tp_teardown(&tp);
+    CU_ASSERT_EQUAL(k.allocs, k.frees);
+}
+
+/* A SYN that finds no memory for its socket: dropped, and the listener's
+ * accept hears of it (child NULL, TERN_ERR_MEM), once per SYN, as lwIP's
+ * does; the client's retransmitted SYN connects once memory is back. */
+static int mem_accepts, ok_accepts;
+static tern_err short_accept(void *arg, tern_tcp *child, tern_err err)
+{
+    tcp_pair *tp = arg;
+    if (!child) {
+        CU_ASSERT_EQUAL(err, TERN_ERR_MEM);
+        mem_accepts++;
+        return err;
+    }
+    ok_accepts++;
+    tp->server.t = child;
+    return TERN_OK;
+}
+
+static void test_syn_without_memory(void)
+{
+    counting k = {.cap = 1};
+    tern_tcp_allocator a = {.alloc = count_alloc, .free = count_free, .ctx = &k};
+    tcp_pair tp;
+    tp_setup_alloc(&tp, NULL, NULL, NULL, &a);
+    mem_accepts = ok_accepts = 0;
+    CU_ASSERT_EQUAL(tern_tcp_set_accept(tp.listener, short_accept), TERN_OK);
+    tp.paused = true; /* the applications neither write nor close */
+    tp_start(&tp, 0, 0);
+    tp_settle(&tp, 500);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.client.t);
+    CU_ASSERT_EQUAL(mem_accepts, 1); /* the SYN, not yet retransmitted */
+    CU_ASSERT_EQUAL(ok_accepts, 0);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(tp.client.t), TERN_TCP_SYN_SENT);
+    k.cap = 0;
+    tp_settle(&tp, 3000); /* the SYN again, after its RTO */
+    CU_ASSERT_EQUAL(mem_accepts, 1);
+    CU_ASSERT_EQUAL(ok_accepts, 1);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(tp.client.t), TERN_TCP_ESTABLISHED);
+    tp_teardown(&tp);
+    CU_ASSERT_EQUAL(k.allocs, k.frees);
+}
+
+/* A CLOSED socket keeps its binding when it moves (the port stays taken,
+ * the old memory goes back), listens where it moved, and moves again as
+ * a listener; a socket's family changes only while CLOSED, unbinding it. */
+static void test_move_and_family(void)
+{
+    counting k = {0};
+    tern_tcp_allocator a = {.alloc = count_alloc, .free = count_free, .ctx = &k};
+    tern_config cfg = {.clock = fixed_clock, .seed = 5};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(tern_stack_set_tcp_allocator(s, &a), TERN_OK);
+    tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_EQUAL(tern_tcp_bind(t, NULL, 7000), TERN_OK);
+    tern_tcp *m = count_alloc(&k);
+    CU_ASSERT_EQUAL(tern_tcp_move(t, m), TERN_OK);
+    CU_ASSERT_FALSE(counted(&k, t)); /* the old memory went back */
+    tern_tcp_tuple tu;
+    tern_tcp_get_tuple(m, &tu);
+    CU_ASSERT_EQUAL(tu.local_port, 7000);
+    tern_tcp *other = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_EQUAL(tern_tcp_bind(other, NULL, 7000), TERN_ERR_USE);
+    CU_ASSERT_EQUAL(tern_tcp_listen(m, 4), TERN_OK);
+    tern_tcp *m2 = count_alloc(&k);
+    CU_ASSERT_EQUAL(tern_tcp_move(m, m2), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(m2), TERN_TCP_LISTEN);
+    CU_ASSERT_EQUAL(tern_tcp_bind(other, NULL, 7000), TERN_ERR_USE);
+    CU_ASSERT_EQUAL(tern_tcp_set_family(m2, TERN_ADDR_V6), TERN_ERR_VAL); /* listening */
+    /* other: bound, then another family, unbound: the port is free again. */
+    CU_ASSERT_EQUAL(tern_tcp_bind(other, NULL, 7001), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_family(other, TERN_ADDR_V6), TERN_OK);
+    tern_tcp_get_tuple(other, &tu);
+    CU_ASSERT_EQUAL(tu.local_port, 0);
+    CU_ASSERT_EQUAL(tu.local.type, TERN_ADDR_V6);
+    tern_tcp *third = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_EQUAL(tern_tcp_bind(third, NULL, 7001), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_family(other, 9), TERN_ERR_VAL);
+    /* Without an allocator nothing moves. */
+    tern_stack *s2 = tern_stack_new(&cfg);
+    tern_tcp *plain = tern_tcp_new(s2, TERN_ADDR_V4);
+    void *mem = calloc(1, tern_tcp_size());
+    CU_ASSERT_EQUAL(tern_tcp_move(plain, mem), TERN_ERR_VAL);
+    free(mem);
+    tern_stack_free(s2);
+    tern_stack_free(s);
+    CU_ASSERT_EQUAL(k.allocs, k.frees);
+}
+
 TERN_UNIT_SUITE(tcp_table)
 {
     CU_pSuite s = CU_add_suite("tcp/table", NULL, NULL);
@@ -348,6 +516,12 @@ TERN_UNIT_SUITE(tcp_table)
                 test_shared_handlers);
     CU_add_test(s, "hook context: free when it is the arg, kept in tcp_rare otherwise; no poll on a listener",
                 test_hook_context);
+    CU_add_test(s, "sockets in memory the application gives: listener and children from it, all given back",
+                test_sockets_in_given_memory);
+    CU_add_test(s, "a CLOSED or LISTEN socket moves keeping its binding; set_family on CLOSED sockets unbinds",
+                test_move_and_family);
+    CU_add_test(s, "a SYN without memory for its socket: accept(NULL, ERR_MEM), the next SYN connects",
+                test_syn_without_memory);
     CU_add_test(s, "a SYN past a TIME-WAIT tuple's old incarnation opens the new connection at once",
                 test_time_wait_tuple_reopened);
 }

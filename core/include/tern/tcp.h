@@ -17,6 +17,7 @@
 #define TERN_TCP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "tern/err.h"
 #include "tern/export.h"
@@ -43,6 +44,9 @@ typedef enum tern_tcp_state {
     TERN_TCP_TIME_WAIT = 10,
 } tern_tcp_state;
 
+/* A listener's new connection (err TERN_OK), or, with child NULL and err
+ * TERN_ERR_MEM, a SYN that found no memory for its socket and was dropped
+ * (the peer sends it again), as lwIP's tcp_listen_input tells. */
 typedef tern_err (*tern_tcp_accept_fn)(void *arg, tern_tcp *child, tern_err err);
 typedef tern_err (*tern_tcp_connected_fn)(void *arg, tern_tcp *t, tern_err err);
 typedef tern_err (*tern_tcp_recv_fn)(void *arg, tern_tcp *t, tern_pbuf *p, tern_err err);
@@ -90,6 +94,35 @@ TERN_API void tern_stack_set_tcp_budget(tern_stack *s, uint64_t bytes);
 TERN_API uint64_t tern_stack_tcp_budget_used(tern_stack *s);
 
 TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
+
+/* Where a stack's TCP sockets live.  By default tern allocates them; a
+ * layer that keeps state of its own beside each socket (compat keeps the
+ * program's tcp_pcb there: one allocation per connection) gives an
+ * allocator before the stack has made any TCP socket.  alloc returns
+ * tern_tcp_size() zeroed bytes aligned to 8, or NULL; free takes
+ * back what alloc gave.  Every socket comes from alloc, those the stack
+ * makes itself (a listener's children, at their SYN) included, and goes to
+ * free once the stack is done with it: after its destroy hook when that
+ * runs inside a callback of the socket, before it otherwise. */
+typedef struct tern_tcp_allocator {
+    void *(*alloc)(void *ctx);
+    void (*free)(void *ctx, void *mem);
+    void *ctx;
+} tern_tcp_allocator;
+TERN_API size_t tern_tcp_size(void);
+/* TERN_ERR_VAL once the stack has sockets (or a or its functions NULL),
+ * TERN_ERR_MEM without memory for the stack's TCP state. */
+TERN_API tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a);
+/* Moves a socket that is CLOSED (bound or not) or LISTEN, and in no
+ * callback, into mem (tern_tcp_size() bytes from the stack's allocator):
+ * the socket is the one at mem from then on, its old memory goes back to
+ * the allocator.  TERN_ERR_VAL (nothing moved) for any other socket or
+ * without an allocator. */
+TERN_API tern_err tern_tcp_move(tern_tcp *t, void *mem);
+/* Changes the address family of a CLOSED socket (TERN_ADDR_V4, V6 or
+ * ANY, as tern_tcp_new takes), unbinding it; TERN_ERR_VAL for a socket in
+ * any other state. */
+TERN_API tern_err tern_tcp_set_family(tern_tcp *t, uint8_t type);
 /* TERN_ERR_MEM (arg unchanged) only when hooks whose context was the old
  * arg must keep it and there is no memory for that. */
 TERN_API tern_err tern_tcp_set_arg(tern_tcp *t, void *arg);

@@ -53,7 +53,8 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     tern_tcp_table *tb = tern__tcp_table(s);
     if (!tb)
         return NULL;
-    tern_tcp *t = tcp_free_list_get(&tb->sock_cache, sizeof(*t));
+    /* A layer's allocator gives zeroed memory (tern_tcp_allocator). */
+    tern_tcp *t = tb->alloc.alloc ? tb->alloc.alloc(tb->alloc.ctx) : tcp_free_list_get(&tb->sock_cache, sizeof(*t));
     if (!t)
         return NULL;
     t->cls = tb->defaults; /* the stack's settings, no callbacks */
@@ -722,19 +723,79 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 352
- * bytes on 64-bit; 8 bytes more would make it 368): a field added means
- * one moved to tcp_flight or tcp_rare, or packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 344, "struct tern_tcp grew: pack it");
+/* A socket is what every idle connection costs (malloc's chunk: 336
+ * bytes on 64-bit, compat's slot a 560-byte stride with it; 8 bytes more
+ * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
+ * packed. */
+_Static_assert(sizeof(struct tern_tcp) <= 328, "struct tern_tcp grew: pack it");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->cls->stack->tcp;
     tern__tcp_flight_put(t);
     tern__tcp_rare_put(t);
-    if (tb)
+    if (tb && tb->alloc.free)
+        tb->alloc.free(tb->alloc.ctx, t);
+    else if (tb)
         tcp_free_list_put(&tb->sock_cache, t, TCP_SOCK_CACHE_MAX);
     else
         free(t);
+}
+
+size_t tern_tcp_size(void) { return sizeof(struct tern_tcp); }
+
+tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a)
+{
+    if (!s || !a || !a->alloc || !a->free || s->stats.tcp_live)
+        return TERN_ERR_VAL;
+    tern_tcp_table *tb = tern__tcp_table(s);
+    if (!tb)
+        return TERN_ERR_MEM;
+    tb->alloc = *a;
+    tcp_free_list_drain(&tb->sock_cache); /* tern's own memory: not used from now on */
+    return TERN_OK;
+}
+
+tern_err tern_tcp_move(tern_tcp *t, void *mem)
+{
+    tern_tcp_table *tb = t->cls->stack->tcp;
+    if (!mem || !tb->alloc.free || t->busy || t->dead || t->hashed ||
+        (t->state != TERN_TCP_CLOSED && t->state != TERN_TCP_LISTEN))
+        return TERN_ERR_VAL;
+    tern_tcp *n = mem;
+    memcpy(n, t, sizeof(*n));
+    /* What points at the socket: its list link, the wheel's link, the
+     * children of a listener (unhashed sockets are in no cache). */
+    if (n->pprev) {
+        *n->pprev = n;
+        if (n->next)
+            n->next->pprev = &n->next;
+    }
+    if (n->wpprev) {
+        *n->wpprev = n;
+        if (n->wnext)
+            n->wnext->wpprev = &n->wnext;
+    }
+    if (n->state == TERN_TCP_LISTEN)
+        for (tern_tcp *c = tb->all; c; c = c->next)
+            if (c->listener == t)
+                c->listener = n;
+    tb->alloc.free(tb->alloc.ctx, t);
+    return TERN_OK;
+}
+
+tern_err tern_tcp_set_family(tern_tcp *t, uint8_t type)
+{
+    if ((type != TERN_ADDR_V4 && type != TERN_ADDR_V6 && type != TERN_ADDR_ANY) || t->state != TERN_TCP_CLOSED ||
+        t->hashed)
+        return TERN_ERR_VAL;
+    /* A CLOSED socket's binding is its address and port alone: cleared
+     * here, it binds no more. */
+    t->type = type;
+    memset(&t->local, 0, sizeof(t->local));
+    memset(&t->remote, 0, sizeof(t->remote));
+    t->local.type = t->remote.type = type;
+    t->local_port = t->remote_port = 0;
+    return TERN_OK;
 }
 
 /* The sender's state of a socket about to send its first data: a kept

@@ -459,6 +459,9 @@ typedef struct tern_tcp_table {
      * sockets (at most TCP_SOCK_CACHE_MAX, tcp.c): a churning server skips
      * malloc and free for each connection. */
     tcp_free_list seg_cache, sock_cache, flight_cache;
+    /* Where sockets live when a layer above gives them a place
+     * (tern_stack_set_tcp_allocator); sock_cache is unused then. */
+    tern_tcp_allocator alloc;
     tcp_wheel wheel;
 } tern_tcp_table;
 

@@ -528,8 +528,17 @@ static void listen_input(tern_tcp *l, segment *sg)
         return drop(sg);
     }
     tern_tcp *c = tern__tcp_new_child(l, h, m);
-    if (!c)
-        return drop(sg);
+    if (!c) {
+        drop(sg);
+        /* No memory for the child: the listener hears of it, as lwIP's
+         * tcp_listen_input tells it (accept(NULL, ERR_MEM)). */
+        if (l->cls->h->accept) {
+            tcp_enter(l);
+            (void)l->cls->h->accept(l->arg, NULL, TERN_ERR_MEM);
+            (void)tern__tcp_leave(l);
+        }
+        return;
+    }
     tern__tcp_take_syn_options(c, h, m->iface);
     c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss = tern__tcp_pick_isn(c);
     tern__tcp_cc_init(c);
