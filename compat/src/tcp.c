@@ -128,21 +128,28 @@ typedef struct compat_tcp {
      * later (freed on return from a callback) than the pcb's life. */
     bool given : 1;      /* the pcb is the program's: made and not freed yet */
     bool core_freed : 1; /* the socket's memory came back while the pcb lived */
+    /* The tern socket (tern_stack_set_tcp_allocator makes every socket of
+     * the stack here), less its last bytes, its addresses: they are the
+     * first of the program's pcb below, whose IP_PCB begins with
+     * local_ip and remote_ip (tern/tcp.h).  One allocation per
+     * connection, the addresses held once, each side found from the other
+     * by an offset. */
+    _Alignas(8) unsigned char sock[TERN_TCP_SIZE - 2 * sizeof(ip_addr_t)];
     /* The program's pcb, in the layout its LWIP_WND_SCALE gives. */
     union {
         struct pcb_w32 w32;
         struct pcb_w16 w16;
         struct tcp_pcb_listen l;
     } u;
-    /* The tern socket (tern_tcp_size() bytes: tern_stack_set_tcp_allocator
-     * makes every socket of the stack here), so that a connection is one
-     * allocation and each side finds the other without a pointer. */
-    _Alignas(8) unsigned char sock[];
 } compat_tcp;
-/* A 40-byte header, the pcb's 192 bytes and a 328-byte socket: 560-byte
- * slots (strides are multiples of 16). */
-_Static_assert(offsetof(compat_tcp, u) == 40, "compat_tcp's header grew: pack it");
-_Static_assert(offsetof(compat_tcp, sock) == 232, "compat_tcp's pcb grew");
+/* On 64-bit: a 40-byte header, a 328-byte socket and 144 bytes more of
+ * pcb: 512-byte slots. */
+_Static_assert(offsetof(compat_tcp, sock) == 40, "compat_tcp's header grew: pack it");
+_Static_assert(offsetof(compat_tcp, u) == offsetof(compat_tcp, sock) + TERN_TCP_SIZE - 2 * sizeof(tern_addr),
+               "the pcb begins at the socket's addresses");
+_Static_assert(offsetof(struct tcp_pcb, remote_ip) == sizeof(ip_addr_t) && sizeof(ip_addr_t) == sizeof(tern_addr) &&
+                   offsetof(struct tcp_pcb_listen, remote_ip) == sizeof(ip_addr_t),
+               "a pcb begins with the socket's two addresses");
 /* The socket in a slot, and the slot of a socket. */
 #define T(c) ((tern_tcp *)(void *)(c)->sock)
 static compat_tcp *of_sock(const tern_tcp *t)
@@ -253,7 +260,7 @@ static void watch_add(compat_tcp *c)
 static char queue_marker;
 #define MARKER ((struct tcp_seg *)(void *)&queue_marker)
 
-static compat_tcp *of(const void *pcb) { return (compat_tcp *)(void *)((char *)pcb - offsetof(compat_tcp, u)); }
+static compat_tcp *of(const void *pcb) { return (compat_tcp *)(void *)((char *)(uintptr_t)pcb - offsetof(compat_tcp, u)); }
 static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)&c->u; }
 
 
@@ -513,8 +520,7 @@ static void pull_full(compat_tcp *c)
     tern_tcp_get_tuple(T(c), &tu);
     tern_tcp_get_live(T(c), &lv);
     P(c)->state = (enum tcp_state)lv.state;
-    ip_addr_copy(P(c)->local_ip, *tern__compat_ipaddr(&tu.local));
-    ip_addr_copy(P(c)->remote_ip, *tern__compat_ipaddr(&tu.remote));
+    /* (local_ip and remote_ip are the socket's own.) */
     P(c)->local_port = tu.local_port;
     if (c->listening)
         return;
@@ -910,8 +916,6 @@ struct tcp_pcb *tcp_new_ip_type(u8_t type)
     pcb_take(c);
     c->core_type = type;
     c->port_zero = true;
-    IP_SET_TYPE_VAL(P(c)->local_ip, type);
-    IP_SET_TYPE_VAL(P(c)->remote_ip, type);
     core_setup(c);
     push(c);
     pull(c);
@@ -1478,5 +1482,5 @@ void tern__compat_tcp_reset(void)
     tern__pool_reset(&pool);
     /* A slot holds a header, a pcb of either layout and a socket (the
      * pool is empty). */
-    pool.slot_size = offsetof(compat_tcp, sock) + tern_tcp_size();
+    pool.slot_size = sizeof(compat_tcp);
 }

@@ -746,6 +746,34 @@ static struct tcp_pcb *accept_from_peer(uint16_t port)
     return A.pcb;
 }
 
+/* A connection is one object: the pcb's addresses are its socket's own
+ * (the socket's last bytes, tern/tcp.h), so they read what the stack has
+ * with no copy made: the peer's address and port, ours, and a change the
+ * stack makes shows at once. */
+static void test_pcb_addresses_are_the_sockets(void)
+{
+    world_up();
+    struct tcp_pcb *pcb = accept_from_peer(8520);
+    tern_tcp *t = tern_lwip_tcp_socket(pcb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_EQUAL((char *)&pcb->local_ip, (char *)t + TERN_TCP_SIZE - 2 * sizeof(tern_addr));
+    tern_tcp_tuple tu;
+    tern_tcp_get_tuple(t, &tu);
+    CU_ASSERT_EQUAL(memcmp(&pcb->local_ip, &tu.local, sizeof(tu.local)), 0);
+    CU_ASSERT_EQUAL(memcmp(&pcb->remote_ip, &tu.remote, sizeof(tu.remote)), 0);
+    ip_addr_t them;
+    CU_ASSERT_TRUE(ip_addr_cmp(&pcb->remote_ip, peer4(&them)));
+    CU_ASSERT_EQUAL(pcb->local_port, 8520);
+    /* A pcb that changes family shows it with no call in between. */
+    struct tcp_pcb *n = tcp_new();
+    CU_ASSERT_EQUAL(IP_GET_TYPE(&n->local_ip), IPADDR_TYPE_V4);
+    CU_ASSERT_EQUAL(tern_tcp_set_family(tern_lwip_tcp_socket(n), TERN_ADDR_V6), TERN_OK);
+    CU_ASSERT_EQUAL(IP_GET_TYPE(&n->local_ip), IPADDR_TYPE_V6);
+    CU_ASSERT_EQUAL(IP_GET_TYPE(&n->remote_ip), IPADDR_TYPE_V6);
+    tcp_abort(n);
+    world_down();
+}
+
 /* ---- tests: the API without traffic ---- */
 
 static void test_constants(void)
@@ -2174,6 +2202,8 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "argument checks", test_argument_checks);
     CU_add_test(s, "bind and listen rules", test_bind_rules);
     CU_add_test(s, "tcp_listen returns a new pcb, frees the old", test_listen_frees_pcb);
+    CU_add_test(s, "a pcb's addresses are its socket's own: one object per connection",
+                test_pcb_addresses_are_the_sockets);
     CU_add_test(s, "active open, data, recved, sent", test_active_open_and_data);
     CU_add_test(s, "IPv4 pcb connects over IPv6", test_connect_over_ipv6_from_ipv4_pcb);
     CU_add_test(s, "connection refused: err ERR_RST", test_connection_refused);

@@ -103,7 +103,17 @@ TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
  * back what alloc gave.  Every socket comes from alloc, those the stack
  * makes itself (a listener's children, at their SYN) included, and goes to
  * free once the stack is done with it: after its destroy hook when that
- * runs inside a callback of the socket, before it otherwise. */
+ * runs inside a callback of the socket, before it otherwise.
+ *
+ * A socket's last 2 * sizeof(tern_addr) bytes are its local and remote
+ * addresses, in that order: a layer may lay a structure of its own over
+ * them that continues past the socket in the memory it gave (compat's
+ * tcp_pcb begins with lwIP's local_ip and remote_ip: the program reads the
+ * socket's own). */
+/* tern_tcp_size() as a constant, for a layer that lays out its memory at
+ * compile time (checked when libtern is built: thirteen pointers and 224
+ * bytes more). */
+#define TERN_TCP_SIZE (224u + 13u * sizeof(void *))
 typedef struct tern_tcp_allocator {
     void *(*alloc)(void *ctx);
     void (*free)(void *ctx, void *mem);

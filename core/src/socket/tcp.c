@@ -728,6 +728,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
  * packed. */
 _Static_assert(sizeof(struct tern_tcp) <= 328, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
+_Static_assert(offsetof(struct tern_tcp, remote) == offsetof(struct tern_tcp, local) + sizeof(tern_addr) &&
+                   offsetof(struct tern_tcp, remote) + sizeof(tern_addr) == sizeof(struct tern_tcp),
+               "a socket ends with its local and remote addresses (tern_stack_set_tcp_allocator)");
 void tern__tcp_free_dead(tern_tcp *t)
 {
     tern_tcp_table *tb = t->cls->stack->tcp;
@@ -741,7 +745,7 @@ void tern__tcp_free_dead(tern_tcp *t)
         free(t);
 }
 
-size_t tern_tcp_size(void) { return sizeof(struct tern_tcp); }
+size_t tern_tcp_size(void) { return TERN_TCP_SIZE; }
 
 tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a)
 {

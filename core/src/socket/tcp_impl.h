@@ -237,7 +237,6 @@ struct tern_tcp {
     bool in_table;             /* linked into the stack's lists */
     uint8_t busy;              /* nesting depth of application callbacks */
     bool dead;                 /* destroyed inside a callback: freed on return */
-    tern_addr local, remote;
     uint16_t local_port, remote_port;
     uint32_t hash;             /* the 4-tuple's keyed hash, while hashed */
     bool hashed;               /* in the connection hash */
@@ -335,6 +334,11 @@ struct tern_tcp {
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
     uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
     uint32_t autotune_bytes;   /* (with autotune_ms above: here, where bytes were free) */
+
+    /* Last, and in this order (tern_stack_set_tcp_allocator): a layer
+     * that places its own structure over them reads them there (compat's
+     * tcp_pcb begins with lwIP's local_ip and remote_ip). */
+    tern_addr local, remote;
 
 };
 
