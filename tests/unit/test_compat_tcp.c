@@ -978,6 +978,37 @@ static void test_bind_rules(void)
     world_down();
 }
 
+/* tcp_listen moves the pcb's socket into the new listen pcb's slot; when
+ * the stack then refuses to listen (a native listener of tern's API on the
+ * same address and port, which compat's own SO_REUSE check does not see),
+ * the socket moves back: ERR_USE, and the pcb given is still the
+ * program's, bound, and closes normally. */
+static void test_listen_refused_keeps_pcb(void)
+{
+    world_up();
+    tern_tcp *native = tern_tcp_new(tern__compat_stack, TERN_ADDR_V4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(native);
+    tern_tcp_set_reuse(native, true);
+    CU_ASSERT_EQUAL(tern_tcp_bind(native, NULL, 8530), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_listen(native, 4), TERN_OK);
+    struct tcp_pcb *pcb = tcp_new();
+    ip_set_option(pcb, SOF_REUSEADDR);
+    CU_ASSERT_EQUAL(tcp_bind(pcb, IP4_ADDR_ANY, 8530), ERR_OK);
+    err_t e = ERR_OK;
+    CU_ASSERT_PTR_NULL(tcp_listen_with_backlog_and_err(pcb, 1, &e));
+    CU_ASSERT_EQUAL(e, ERR_USE);
+    CU_ASSERT_FALSE(FREED(pcb));
+    CU_ASSERT_EQUAL(pcb->state, CLOSED);
+    CU_ASSERT_EQUAL(pcb->local_port, 8530);
+    tern_tcp_tuple tu;
+    tern_tcp_get_tuple(tern_lwip_tcp_socket(pcb), &tu);
+    CU_ASSERT_EQUAL(tu.local_port, 8530);
+    CU_ASSERT_EQUAL(tcp_close(pcb), ERR_OK);
+    CU_ASSERT(FREED(pcb));
+    tern_tcp_close(native);
+    world_down();
+}
+
 /* The settings a listener takes over are conformance's
  * tcp_listen_carries_settings; here tern's own: the pcb given is freed, and
  * the backlog field (TCP_LISTEN_BACKLOG, off in Debian's lwIP) of 0 means 1. */
@@ -2202,6 +2233,8 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "argument checks", test_argument_checks);
     CU_add_test(s, "bind and listen rules", test_bind_rules);
     CU_add_test(s, "tcp_listen returns a new pcb, frees the old", test_listen_frees_pcb);
+    CU_add_test(s, "tcp_listen refused by the stack: ERR_USE, the pcb given kept and working",
+                test_listen_refused_keeps_pcb);
     CU_add_test(s, "a pcb's addresses are its socket's own: one object per connection",
                 test_pcb_addresses_are_the_sockets);
     CU_add_test(s, "active open, data, recved, sent", test_active_open_and_data);
