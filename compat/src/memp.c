@@ -231,7 +231,7 @@ void tern__pool_put(tern_pool *p, tern_pool_slot *s)
 
 void tern__pool_put_live(tern_pool *p, tern_pool_slot *s)
 {
-    if (s->live == TERN_POOL_LIVE) /* (a second put while the slab is held does nothing) */
+    if (s->live == TERN_POOL_LIVE || s->live == TERN_POOL_HELD) /* (a second put while the slab is held does nothing) */
         put(p, s, slab_of(p, s));
 }
 

@@ -48,6 +48,12 @@ typedef struct tern_pool_slot {
 
 #define TERN_POOL_LIVE 0x4c495645u /* "LIVE"; anything else: free */
 #define TERN_POOL_FREE 0x46524545u /* "FREE" */
+/* "HELD": handed out, its owner uses it, but it is no live object to a
+ * pointer the program kept (tern__pool_owns_live says no): compat's slot
+ * holding a socket whose pcb is not the program's (not made yet, or
+ * freed before the socket).  The owner sets it; tern__pool_put_live takes
+ * such a slot back like a live one. */
+#define TERN_POOL_HELD 0x48454c44u
 
 /* Slots a pool keeps before it gives entirely free slabs back. */
 #define TERN_POOL_CACHE_SLOTS 64u

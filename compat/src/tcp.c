@@ -125,8 +125,9 @@ typedef struct compat_tcp {
     uint8_t core_type : 2; /* address family the tern socket was created with (IPADDR_TYPE_*) */
     /* The slot also holds the tern socket (sock below), from the socket's
      * making to its freeing, which may be earlier (a child at its SYN) or
-     * later (freed on return from a callback) than the pcb's life. */
-    bool given : 1;      /* the pcb is the program's: made and not freed yet */
+     * later (freed on return from a callback) than the pcb's life: the
+     * slot is TERN_POOL_HELD while it holds a socket without the
+     * program's pcb, TERN_POOL_LIVE while the pcb is the program's. */
     bool core_freed : 1; /* the socket's memory came back while the pcb lived */
     /* The tern socket (tern_stack_set_tcp_allocator makes every socket of
      * the stack here), less its last bytes, its addresses: they are the
@@ -268,13 +269,10 @@ static struct tcp_pcb *pcb_of(compat_tcp *c) { return (struct tcp_pcb *)(void *)
 #define P(c) (&(c)->u.w32)
 /* Any member of a connection pcb whose type does not depend on the layout. */
 #define F(c, f) (*((c)->wide ? &(c)->u.w32.f : &(c)->u.w16.f))
-/* A pcb already freed (its slot's header says so, or the slot holds a
- * socket whose pcb is not the program's: freed, or not made yet): the
- * caller answers as lwIP does for a CLOSED pcb and touches nothing. */
-static inline __attribute__((always_inline)) bool dead(const struct tcp_pcb *pcb)
-{
-    return !tern__pool_owns_live(&pool, &of(pcb)->slot) || !of(pcb)->given;
-}
+/* A pcb already freed (its slot's header says so: free, or held for a
+ * socket whose pcb is not the program's): the caller answers as lwIP does
+ * for a CLOSED pcb and touches nothing. */
+static bool dead(const struct tcp_pcb *pcb) { return !tern__pool_owns_live(&pool, &of(pcb)->slot); }
 
 /* What a freed connection pcb shows, in either layout (one test of the
  * layout, not one per field). */
@@ -304,9 +302,10 @@ static void release(compat_tcp *c)
     } else {
         CLEAR_CONN(&c->u.w16);
     }
-    c->given = false;
     if (c->core_freed)
         tern__pool_put_live(&pool, &c->slot); /* (every caller holds a live pcb) */
+    else
+        c->slot.live = TERN_POOL_HELD; /* the socket's still: dead to the program */
 }
 
 /* The stack's socket allocator (tern_stack_set_tcp_allocator): a socket
@@ -315,14 +314,17 @@ static void *sock_alloc(void *ctx)
 {
     (void)ctx;
     compat_tcp *c = (compat_tcp *)(void *)tern__pool_get(&pool); /* zeroed */
-    return c ? T(c) : NULL;
+    if (!c)
+        return NULL;
+    c->slot.live = TERN_POOL_HELD; /* no pcb yet */
+    return T(c);
 }
 
 static void sock_free(void *ctx, void *mem)
 {
     (void)ctx;
     compat_tcp *c = of_sock(mem);
-    if (c->given)
+    if (c->slot.live == TERN_POOL_LIVE)
         c->core_freed = true; /* the pcb's release gives the slot back */
     else
         tern__pool_put_live(&pool, &c->slot);
@@ -760,8 +762,8 @@ static void core_setup(compat_tcp *c)
 /* The program's pcb for the socket in c's slot (the slot is zeroed). */
 static void pcb_take(compat_tcp *c)
 {
+    c->slot.live = TERN_POOL_LIVE;
     pool.seen = &c->slot; /* the program's next calls are on its new pcb (pool.h) */
-    c->given = true;
     c->stale = true;
     c->wide = tern__compat_opts.wnd_scale != 0; /* (either layout fits: sock follows the larger) */
     /* lwIP's tcp_alloc defaults. */
@@ -1077,11 +1079,12 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
         res = ERR_MEM;
         goto done;
     }
+    l->slot.live = TERN_POOL_HELD; /* a socket's, not yet a pcb */
     push(c);
     /* The socket moves first (refused only inside a callback of its own),
      * and back if it cannot listen.  c's slot keeps the pcb meanwhile. */
     if (tern_tcp_move(T(c), T(l)) != TERN_OK) {
-        tern__pool_put(&pool, &l->slot);
+        tern__pool_put_live(&pool, &l->slot);
         l = NULL;
         res = ERR_VAL;
         goto done;
@@ -1104,7 +1107,7 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
         goto done;
     }
     /* What lwIP copies into the listen pcb. */
-    l->given = true;
+    l->slot.live = TERN_POOL_LIVE;
     l->listening = true;
     l->wide = c->wide;
     l->core_type = c->core_type;

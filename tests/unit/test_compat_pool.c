@@ -66,6 +66,33 @@ static void test_pool_gives_back_empty_slabs(void)
     CU_ASSERT_EQUAL(p.nslabs, 0);
 }
 
+/* A held slot (its owner uses it, no live object for a stale pointer):
+ * not live to tern__pool_owns_live, live again when its owner says so,
+ * and given back by tern__pool_put_live like a live one (once). */
+static void test_pool_held_slots(void)
+{
+    tern_pool p = TERN_POOL_INIT(obj);
+    obj *a = (obj *)(void *)tern__pool_get(&p), *b = (obj *)(void *)tern__pool_get(&p);
+    CU_ASSERT_FATAL(a && b);
+    a->slot.live = TERN_POOL_HELD;
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, &a->slot));
+    CU_ASSERT_TRUE(tern__pool_owns_live(&p, &b->slot));
+    p.seen = NULL; /* (not the cached last lookup: the registry answers) */
+    CU_ASSERT_FALSE(tern__pool_owns_live(&p, &a->slot));
+    a->slot.live = TERN_POOL_LIVE;
+    CU_ASSERT_TRUE(tern__pool_owns_live(&p, &a->slot));
+    a->slot.live = TERN_POOL_HELD;
+    CU_ASSERT_EQUAL(p.in_use, 2);
+    tern__pool_put_live(&p, &a->slot);
+    CU_ASSERT_EQUAL(p.in_use, 1);
+    CU_ASSERT_EQUAL(a->slot.live, TERN_POOL_FREE);
+    tern__pool_put_live(&p, &a->slot); /* again: nothing */
+    CU_ASSERT_EQUAL(p.in_use, 1);
+    tern__pool_put_live(&p, &b->slot);
+    CU_ASSERT_EQUAL(p.in_use, 0);
+    tern__pool_reset(&p);
+}
+
 static void test_pool_stale_pointers(void)
 {
     tern_pool p = TERN_POOL_INIT(obj);
@@ -177,4 +204,5 @@ TERN_UNIT_SUITE(compat_pool)
     CU_add_test(s, "stale pointers are answered without reading freed memory", test_pool_stale_pointers);
     CU_add_test(s, "1000 stale pcbs used again after their slabs went back", test_pool_stale_pcbs_after_give_back);
     CU_add_test(s, "known-live puts and free-queue gets find the slab by the slot's index", test_pool_put_live);
+    CU_add_test(s, "held slots: not live to stale pointers, given back like live ones", test_pool_held_slots);
 }
