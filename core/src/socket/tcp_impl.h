@@ -351,10 +351,10 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket is 344 bytes, one per connection: 21 stores and a
- * 22nd over its last 16 bytes).  Unrolled, so that
- * gcc does not see a memset in it; unaligned stores, so that no allocator's
- * alignment is assumed. */
+ * replaces (a socket of tern's own memory is 328 bytes, one per
+ * connection: 20 stores and a 21st over its last 16 bytes).  Unrolled, so
+ * that gcc does not see a memset in it; unaligned stores, so that no
+ * allocator's alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)
 {
     typedef uint8_t v16 __attribute__((vector_size(16), aligned(1), may_alias));
