@@ -110,16 +110,16 @@ TERN_API tern_tcp *tern_tcp_new(tern_stack *s, uint8_t type);
  * them that continues past the socket in the memory it gave (compat's
  * tcp_pcb begins with lwIP's local_ip and remote_ip: the program reads the
  * socket's own). */
-/* tern_tcp_size() as a constant, for a layer that lays out its memory at
- * compile time (checked when libtern is built: thirteen pointers and 224
- * bytes more). */
-#define TERN_TCP_SIZE (224u + 13u * sizeof(void *))
 typedef struct tern_tcp_allocator {
     void *(*alloc)(void *ctx);
     void (*free)(void *ctx, void *mem);
     void *ctx;
 } tern_tcp_allocator;
 TERN_API size_t tern_tcp_size(void);
+/* tern_tcp_size() as a constant, for a layer that lays out its memory at
+ * compile time (checked when libtern is built: thirteen pointers and 224
+ * bytes more). */
+#define TERN_TCP_SIZE (224u + 13u * sizeof(void *))
 /* TERN_ERR_VAL once the stack has sockets (or a or its functions NULL),
  * TERN_ERR_MEM without memory for the stack's TCP state. */
 TERN_API tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a);
