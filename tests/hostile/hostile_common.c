@@ -526,10 +526,9 @@ unsigned h_tcp_socket_count(tern_stack *s)
     unsigned n = 0;
     if (!s->tcp)
         return 0;
-    for (tern_tcp *t = s->tcp->all; t; t = t->next)
-        n++;
-    for (tern_tcp *t = s->tcp->listeners; t; t = t->next)
-        n++;
+    for (tern_tcp **list = tern__tcp_table_first(s->tcp); list; list = tern__tcp_table_after(s->tcp, list))
+        for (tern_tcp *t = *list; t; t = t->next)
+            n++;
     return n;
 }
 

@@ -1740,6 +1740,90 @@ static void test_backlog_delayed(void)
     world_down();
 }
 
+/* tcp_backlog_delayed holds one of the listener's backlog slots until
+ * tcp_backlog_accepted or the pcb's end (an accepted child keeps no
+ * pointer to its listener: the stack finds it as the SYN did): with a
+ * backlog of 1, a second SYN is dropped while the first child delays, and
+ * connects once the slot is given back.  A listener closed while a child
+ * holds a slot takes the slot with it: a new listener on the port has its
+ * whole backlog, and the child's later calls touch nothing freed. */
+static struct tcp_pcb *slot_pcbs[4];
+static unsigned slot_accepts;
+static err_t slot_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+    CU_ASSERT_PTR_EQUAL(arg, &slot_accepts); /* the listener's argument */
+    CU_ASSERT_EQUAL(err, ERR_OK);
+    CU_ASSERT_PTR_EQUAL(newpcb->callback_arg, &slot_accepts); /* inherited, as in lwIP */
+    if (slot_accepts < 4)
+        slot_pcbs[slot_accepts] = newpcb;
+    slot_accepts++;
+    return ERR_OK;
+}
+
+static struct tcp_pcb *slot_listener(uint16_t port)
+{
+    struct tcp_pcb *pcb = tcp_new();
+    ip_set_option(pcb, SOF_REUSEADDR); /* (beside the children of the one before: they inherit it) */
+    CU_ASSERT_EQUAL_FATAL(tcp_bind(pcb, IP4_ADDR_ANY, port), ERR_OK);
+    struct tcp_pcb *l = tcp_listen_with_backlog(pcb, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    tcp_arg(l, &slot_accepts);
+    tcp_accept(l, slot_accept);
+    return l;
+}
+
+static tern_tcp *slot_peer(uint16_t port)
+{
+    ip_addr_t dst;
+    tern_tcp *t = tern_tcp_new(sb, TERN_ADDR_V4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL_FATAL(tern_tcp_connect(t, (const tern_addr *)(const void *)ip4(&dst, 10, 0, 0, 1), port, NULL), 0);
+    return t;
+}
+
+static void test_backlog_delayed_holds_a_slot(void)
+{
+    world_up();
+    slot_accepts = 0;
+    memset(slot_pcbs, 0, sizeof(slot_pcbs));
+    struct tcp_pcb *l = slot_listener(8810);
+    tern_tcp *p1 = slot_peer(8810);
+    run(100);
+    CU_ASSERT_EQUAL_FATAL(slot_accepts, 1);
+    tcp_backlog_delayed(slot_pcbs[0]);
+    tern_tcp *p2 = slot_peer(8810);
+    run(100);
+    CU_ASSERT_EQUAL(slot_accepts, 1); /* the backlog is full: the SYN dropped */
+    CU_ASSERT_EQUAL(tern_tcp_get_state(p2), TERN_TCP_SYN_SENT);
+    tcp_backlog_accepted(slot_pcbs[0]);
+    run(3000); /* the SYN again, after its RTO */
+    CU_ASSERT_EQUAL_FATAL(slot_accepts, 2);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(p2), TERN_TCP_ESTABLISHED);
+    /* The second child delays, then its listener goes. */
+    tcp_backlog_delayed(slot_pcbs[1]);
+    CU_ASSERT_EQUAL(tcp_close(l), ERR_OK);
+    l = slot_listener(8810);
+    tern_tcp *p3 = slot_peer(8810);
+    run(100);
+    CU_ASSERT_EQUAL_FATAL(slot_accepts, 3); /* the new listener's slot is free */
+    CU_ASSERT_EQUAL(tern_tcp_get_state(p3), TERN_TCP_ESTABLISHED);
+    tcp_backlog_accepted(slot_pcbs[1]); /* the old listener's: nothing to give back */
+    tcp_backlog_delayed(slot_pcbs[2]);
+    tcp_abort(slot_pcbs[2]); /* its end gives the slot back (its RST ends p3) */
+    tern_tcp *p4 = slot_peer(8810);
+    run(100);
+    CU_ASSERT_EQUAL(slot_accepts, 4);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(p4), TERN_TCP_ESTABLISHED);
+    tcp_abort(slot_pcbs[0]);
+    tcp_abort(slot_pcbs[1]);
+    tcp_abort(slot_pcbs[3]);
+    tcp_close(l);
+    tern_tcp_abort(p1); /* (the RSTs just sent are not delivered yet) */
+    tern_tcp_abort(p2);
+    tern_tcp_abort(p4);
+    world_down();
+}
+
 /* ---- a bulk transfer both ways ---- */
 
 #define BULK (2u * 1024u * 1024u)
@@ -2264,6 +2348,8 @@ TERN_UNIT_SUITE(compat_tcp)
     CU_add_test(s, "tcp_write limits", test_write_limits);
     CU_add_test(s, "sent splits acknowledgments above 64 KB", test_sent_splits_large_acks);
     CU_add_test(s, "backlog delayed and accepted", test_backlog_delayed);
+    CU_add_test(s, "a delayed child holds a backlog slot until accepted, its end or its listener's",
+                test_backlog_delayed_holds_a_slot);
     CU_add_test(s, "2 MB each way, byte-exact", test_bulk_both_ways);
     CU_add_test(s, "TUN2SOCKS catch-all listener", test_tun2socks_catch_all);
     CU_add_test(s, "16-bit window layout (no LWIP_WND_SCALE)", test_narrow_window_layout);

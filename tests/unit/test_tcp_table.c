@@ -429,6 +429,7 @@ static tern_err short_accept(void *arg, tern_tcp *child, tern_err err)
         return err;
     }
     ok_accepts++;
+    CU_ASSERT_PTR_EQUAL(tern_tcp_get_arg(child), arg); /* the listener's, until the application sets its own */
     tp->server.t = child;
     return TERN_OK;
 }

@@ -114,7 +114,7 @@ static tern_err keep_hook_ctx(tern_tcp *t, void *ctx)
 /* The hooks' context becomes ctx: nothing to keep when it is the arg. */
 static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
 {
-    if (ctx != t->arg)
+    if (ctx != tern__tcp_arg(t))
         return keep_hook_ctx(t, ctx);
     if (t->rare)
         t->rare->hook_own = false;
@@ -123,6 +123,10 @@ static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
 
 tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
 {
+    /* A child is the application's from its accept on: before, its
+     * argument is its listener's, and this word holds the listener. */
+    if (t->child)
+        return TERN_ERR_VAL;
     /* Hooks that shared the old arg keep it as their own context. */
     bool hooked = t->cls->h->on_state || t->cls->h->on_destroy;
     if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own) && keep_hook_ctx(t, t->arg) != TERN_OK)
@@ -132,7 +136,7 @@ tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
         t->rare->hook_own = false; /* the same again: nothing to keep */
     return TERN_OK;
 }
-void *tern_tcp_get_arg(const tern_tcp *t) { return t->arg; }
+void *tern_tcp_get_arg(const tern_tcp *t) { return tern__tcp_arg(t); }
 
 /* t's callbacks become *want (a table shared through the stack). */
 static tern_err use_handlers(tern_tcp *t, const tern_tcp_handlers *want)
@@ -421,21 +425,39 @@ int tern_tcp_listen(tern_tcp *t, uint8_t backlog)
     return TERN_OK;
 }
 
+/* An accepted child keeps no pointer to its listener: the one delaying the
+ * backlog is found as its SYN found it (by its local address and port),
+ * and kept in tcp_rare while the slot is held.  Without memory for that,
+ * nothing is delayed. */
 void tern_tcp_backlog_delayed(tern_tcp *t)
 {
-    if (t && t->listener && !t->backlog_delayed) {
+    if (!t || t->backlog_delayed || t->child || !t->accepted)
+        return;
+    tern_tcp *l = tern__tcp_listener_of_child(t);
+    tcp_rare *r = l ? tern__tcp_rare(t) : NULL;
+    if (r) {
+        r->backlog_listener = l;
         t->backlog_delayed = true;
-        t->listener->pending++;
+        l->pending++;
     }
+}
+
+/* The listener t holds a backlog slot of, which it gives back. */
+static void backlog_release(tern_tcp *t)
+{
+    if (!t->backlog_delayed)
+        return;
+    t->backlog_delayed = false;
+    tern_tcp *l = t->rare->backlog_listener;
+    t->rare->backlog_listener = NULL;
+    if (l && l->pending)
+        l->pending--;
 }
 
 void tern_tcp_backlog_accepted(tern_tcp *t)
 {
-    if (t && t->listener && t->backlog_delayed) {
-        t->backlog_delayed = false;
-        if (t->listener->pending)
-            t->listener->pending--;
-    }
+    if (t)
+        backlog_release(t);
 }
 
 int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp_connected_fn connected)
@@ -661,17 +683,23 @@ static bool synchronized(const tern_tcp *t)
 static void abort_children(tern_tcp *l)
 {
     tern_tcp_table *tb = l->cls->stack->tcp;
-    for (tern_tcp *c = tb ? tb->all : NULL, *n; c; c = n) {
-        n = c->next;
-        if (c->listener != l)
-            continue;
-        tern__tcp_half_open_done(c);
-        c->listener = NULL;
-        if (!c->accepted) {
+    if (!tb)
+        return;
+    /* Destroying a child unlinks it only: the walk goes on from the next. */
+    for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
+        for (tern_tcp *c = *head, *n; c; c = n) {
+            n = c->next;
+            if (c->backlog_delayed && c->rare->backlog_listener == l) {
+                c->backlog_delayed = false;
+                c->rare->backlog_listener = NULL;
+            }
+            if (tern__tcp_listener(c) != l)
+                continue;
+            tern__tcp_half_open_done(c);
+            tern__tcp_child_leave(c);
             tern__tcp_send_rst_for(c);
             tern__tcp_destroy(c, 0);
         }
-    }
 }
 
 void tern__tcp_half_open_done(tern_tcp *t)
@@ -679,8 +707,9 @@ void tern__tcp_half_open_done(tern_tcp *t)
     if (!t->half_open_counted)
         return;
     t->half_open_counted = false;
-    if (t->listener && t->listener->half_open)
-        t->listener->half_open--;
+    tern_tcp *l = tern__tcp_listener(t);
+    if (l && l->half_open)
+        l->half_open--;
     if (t->cls->stack->tcp && t->cls->stack->tcp->half_open)
         t->cls->stack->tcp->half_open--;
 }
@@ -692,12 +721,11 @@ void tern__tcp_destroy(tern_tcp *t, int code)
     tern__tcp_half_open_done(t);
     if (t->state == TERN_TCP_LISTEN)
         abort_children(t);
-    if (t->listener) {
-        if (t->listener->pending && t->backlog_delayed)
-            t->listener->pending--;
-        t->listener = NULL;
-        code = t->accepted ? code : 0; /* nobody knows a child never accepted */
+    if (t->child) {
+        tern__tcp_child_leave(t);
+        code = 0; /* nobody knows a child never accepted */
     }
+    backlog_release(t);
     tern__tcp_timers_stop(t);
     tern__tcp_tune_release(t); /* its share of the autotuning budget */
     tern__tcp_table_unlink(t);
@@ -727,7 +755,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * bytes on 64-bit, compat's slot a 560-byte stride with it; 8 bytes more
  * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
  * packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 328, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 312, "struct tern_tcp grew: pack it");
 _Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
 _Static_assert(offsetof(struct tern_tcp, remote) == offsetof(struct tern_tcp, local) + sizeof(tern_addr) &&
                    offsetof(struct tern_tcp, remote) + sizeof(tern_addr) == sizeof(struct tern_tcp),
@@ -780,9 +808,13 @@ tern_err tern_tcp_move(tern_tcp *t, void *mem)
             n->wnext->wpprev = &n->wnext;
     }
     if (n->state == TERN_TCP_LISTEN)
-        for (tern_tcp *c = tb->all; c; c = c->next)
-            if (c->listener == t)
-                c->listener = n;
+        for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
+            for (tern_tcp *c = *head; c; c = c->next) {
+                if (tern__tcp_listener(c) == t)
+                    c->listener = n;
+                if (c->backlog_delayed && c->rare->backlog_listener == t)
+                    c->rare->backlog_listener = n;
+            }
     tb->alloc.free(tb->alloc.ctx, t);
     return TERN_OK;
 }
@@ -998,11 +1030,17 @@ void tern__tcp_stack_teardown(tern_stack *s)
     tern_tcp_table *tb = s->tcp;
     if (!tb)
         return;
-    while (tb->all || tb->listeners) {
-        tern_tcp *t = tb->all ? tb->all : tb->listeners;
-        t->listener = NULL;
-        tern__tcp_destroy(t, 0); /* quietly: no err callback */
-    }
+    /* Every connection first, then the listeners. */
+    for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
+        while (*head) {
+            tern_tcp *t = *head;
+            if (t->child) { /* its listener is no concern any more */
+                t->child = false;
+                t->arg = NULL;
+            }
+            t->backlog_delayed = false;
+            tern__tcp_destroy(t, 0); /* quietly: no err callback */
+        }
     tern__tcp_wheel_stop(&tb->wheel);
     tcp_free_list_drain(&tb->seg_cache);
     tcp_free_list_drain(&tb->sock_cache);

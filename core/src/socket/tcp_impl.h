@@ -192,6 +192,9 @@ typedef struct tcp_rare {
     bool hook_own;
     void *hook_ctx;
     uint64_t prr_sent;         /* bytes sent in fast recovery, as PRR paced them (RFC 6937) */
+    /* An accepted child that holds one of its listener's backlog slots
+     * (tern_tcp_backlog_delayed): that listener. */
+    struct tern_tcp *backlog_listener;
 } tcp_rare;
 
 /* What a socket waits for.  A socket holds one stack timer, armed at the
@@ -226,10 +229,10 @@ typedef struct tcp_class {
 
 struct tern_tcp {
     tcp_class *cls;            /* stack, settings and callbacks (cls->stack, cls->cfg, cls->h) */
-    struct tern_tcp *hnext;    /* hash bucket chain (connections) */
-    struct tern_tcp *next;     /* the stack's list: listeners, or every other socket */
+    /* The one list the socket is in (tcp_table.c): its hash bucket while
+     * hashed, else the listeners or the stack's other sockets. */
+    struct tern_tcp *next;
     struct tern_tcp **pprev;   /* the link pointing here: unlinking costs no walk */
-    struct tern_tcp *listener; /* for children not yet accepted */
     uint8_t state;             /* tern_tcp_state */
     uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
     uint8_t iface_index;
@@ -261,11 +264,18 @@ struct tern_tcp {
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
+    bool child;                /* a child not yet accepted: the union below holds its listener */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
 
-    /* Application. */
-    void *arg;
+    /* The application's argument; a child holds its listener here until
+     * it is accepted (its argument is the listener's until then:
+     * tern__tcp_arg).  An accepted child that delays the backlog keeps its
+     * listener in tcp_rare. */
+    union {
+        void *arg;
+        struct tern_tcp *listener;
+    };
 
     /* What only a listener counts and what only a connection does share
      * four bytes: a socket is one or the other for good (tern_tcp_listen
@@ -426,7 +436,10 @@ typedef struct tcp_wheel {
 
 /* The stack's TCP state. */
 typedef struct tern_tcp_table {
-    tern_tcp *all;             /* every socket not listening */
+    /* Each socket is in one list: a bucket of the connection hash while
+     * hashed, else the listeners' or the others' (tern__tcp_table_first
+     * walks them all). */
+    tern_tcp *unhashed;        /* every socket neither hashed nor listening */
     tern_tcp *listeners;       /* sockets in LISTEN: a SYN searches these only */
     tern_tcp **buckets;        /* connection hash */
     uint32_t nbuckets, nhashed;
@@ -504,6 +517,14 @@ void tern__tcp_table_link(tern_tcp *t);
 void tern__tcp_table_unlink(tern_tcp *t);
 /* t now listens: moves it to the listeners' list. */
 void tern__tcp_table_listen(tern_tcp *t);
+/* The table's lists, to walk every socket: the unhashed, each bucket, the
+ * listeners last.  A list may change while it is walked (a socket
+ * destroyed leaves its own); _after gives NULL after the last. */
+static inline tern_tcp **tern__tcp_table_first(tern_tcp_table *tb) { return &tb->unhashed; }
+tern_tcp **tern__tcp_table_after(tern_tcp_table *tb, tern_tcp **list);
+/* The listener a SYN to t's local address and port would find now (for an
+ * accepted child, which keeps no pointer to its own), or NULL. */
+tern_tcp *tern__tcp_listener_of_child(const tern_tcp *t);
 /* The socket holding this 4-tuple (TIME-WAIT included), or NULL. */
 tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, const tern_addr *ra, uint16_t rp);
 void tern__tcp_hash_insert(tern_tcp *t);
@@ -637,10 +658,25 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
 /* tcp.c: the held data and rare counts, made on first need (NULL when out
  * of memory), given back with the socket. */
 tcp_rare *tern__tcp_rare(tern_tcp *t);
+/* The listener of a child not yet accepted, else NULL. */
+static inline tern_tcp *tern__tcp_listener(const tern_tcp *t) { return t->child ? t->listener : NULL; }
+/* The application's argument: a child's is its listener's until it is
+ * accepted (a listener is never a child). */
+static inline void *tern__tcp_arg(const tern_tcp *t) { return t->child ? t->listener->arg : t->arg; }
+/* A child is accepted, or its listener goes: from here its argument is its
+ * own (the listener's, as it was). */
+static inline void tern__tcp_child_leave(tern_tcp *t)
+{
+    if (t->child) {
+        void *arg = t->listener->arg;
+        t->child = false;
+        t->arg = arg;
+    }
+}
 /* The context the hooks get: their own, or the socket's arg. */
 static inline void *tern__tcp_hook_ctx(const tern_tcp *t)
 {
-    return t->rare && t->rare->hook_own ? t->rare->hook_ctx : t->arg;
+    return t->rare && t->rare->hook_own ? t->rare->hook_ctx : tern__tcp_arg(t);
 }
 /* Keepalive figures in force: the socket's own, or its config's. */
 static inline uint32_t tern__tcp_keep_idle(const tern_tcp *t)

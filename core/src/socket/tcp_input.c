@@ -465,7 +465,6 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->remote = m->src;
     c->remote_port = h->src_port;
     c->iface_index = l->iface_index;
-    c->arg = l->arg;
     /* The listener's settings; no callbacks until the application takes
      * the child (a memo of the listener's class: no search per SYN). */
     tcp_class *k = tern__tcp_class_with(s->tcp, l->cls, &tern__tcp_no_handlers);
@@ -483,7 +482,8 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
         tern__tcp_destroy(c, 0); /* no memory for the listener's figures: no child */
         return NULL;
     }
-    c->listener = l;
+    c->listener = l; /* (its argument is the listener's until it is accepted) */
+    c->child = true;
     c->ttl = l->ttl;
     c->tos = l->tos;
     c->rcv_buf = c->cls->cfg.rcv_buf;
@@ -620,7 +620,7 @@ static bool established_from_syn_rcvd(tern_tcp *t)
 {
     tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     tern__tcp_half_open_done(t);
-    tern_tcp *l = t->listener;
+    tern_tcp *l = tern__tcp_listener(t);
     if (!l) {
         /* Simultaneous open of an active socket. */
         if (t->cls->h->connected) {
@@ -630,6 +630,7 @@ static bool established_from_syn_rcvd(tern_tcp *t)
         }
         return true;
     }
+    tern__tcp_child_leave(t);
     t->accepted = true;
     if (!l->cls->h->accept) {
         tern_tcp_abort(t);
@@ -761,7 +762,7 @@ static void rst_arrives(tern_tcp *t, segment *sg)
     /* No err callback where lwIP has none: a handshake the application
      * never saw, and TIME-WAIT, which the application left when it
      * closed (lwIP keeps TIME-WAIT pcbs without callbacks). */
-    bool silent = (t->state == TERN_TCP_SYN_RCVD && t->listener && !t->accepted) || t->state == TERN_TCP_TIME_WAIT;
+    bool silent = (t->state == TERN_TCP_SYN_RCVD && t->child) || t->state == TERN_TCP_TIME_WAIT;
     tern__tcp_destroy(t, silent ? 0 : TERN_ERR_RST);
 }
 

@@ -268,22 +268,27 @@ static void list_remove(tern_tcp *t)
     t->pprev = NULL;
 }
 
+/* A socket is in the table from its making to its destruction, in one
+ * list at a time (in_table; hashed says which kind). */
 void tern__tcp_table_link(tern_tcp *t)
 {
     if (t->in_table)
         return;
     tern_tcp_table *tb = tern__tcp_table(t->cls->stack);
-    list_push(t->state == TERN_TCP_LISTEN ? &tb->listeners : &tb->all, t);
+    list_push(t->state == TERN_TCP_LISTEN ? &tb->listeners : &tb->unhashed, t);
     t->in_table = true;
 }
 
+static void hash_leave(tern_tcp_table *tb, tern_tcp *t);
+
 void tern__tcp_table_unlink(tern_tcp *t)
 {
-    tern__tcp_hash_remove(t);
     if (!t->in_table)
         return;
     list_remove(t);
     t->in_table = false;
+    if (t->hashed)
+        hash_leave(t->cls->stack->tcp, t);
 }
 
 void tern__tcp_table_listen(tern_tcp *t)
@@ -294,6 +299,15 @@ void tern__tcp_table_listen(tern_tcp *t)
     t->in_table = true;
 }
 
+tern_tcp **tern__tcp_table_after(tern_tcp_table *tb, tern_tcp **list)
+{
+    if (list == &tb->unhashed)
+        return tb->nbuckets ? &tb->buckets[0] : &tb->listeners;
+    if (list >= tb->buckets && list < tb->buckets + tb->nbuckets)
+        return list + 1 < tb->buckets + tb->nbuckets ? list + 1 : &tb->listeners;
+    return NULL;
+}
+
 static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
 {
     tern_tcp **nb = calloc(nbuckets, sizeof(*nb));
@@ -301,10 +315,8 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
         return; /* keep the old table: longer chains, still correct */
     for (uint32_t i = 0; i < tb->nbuckets; i++) {
         for (tern_tcp *t = tb->buckets[i], *n; t; t = n) {
-            n = t->hnext;
-            uint32_t h = t->hash & (nbuckets - 1);
-            t->hnext = nb[h];
-            nb[h] = t;
+            n = t->next;
+            list_push(&nb[t->hash & (nbuckets - 1)], t);
         }
     }
     free(tb->buckets);
@@ -340,9 +352,11 @@ void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash)
     /* Its next segment (the handshake's ACK, or the peer's SYN-ACK) finds
      * it here. */
     tb->hit[hit_slot(t->remote_port, t->local_port)] = t;
-    uint32_t h = t->hash & (tb->nbuckets - 1);
-    t->hnext = tb->buckets[h];
-    tb->buckets[h] = t;
+    /* From the unhashed sockets' list to its bucket. */
+    if (t->in_table)
+        list_remove(t);
+    list_push(&tb->buckets[t->hash & (tb->nbuckets - 1)], t);
+    t->in_table = true;
     t->hashed = true;
     tb->nhashed++;
 }
@@ -352,13 +366,15 @@ void tern__tcp_hash_remove(tern_tcp *t)
     if (!t->hashed)
         return;
     tern_tcp_table *tb = t->cls->stack->tcp;
-    uint32_t h = t->hash & (tb->nbuckets - 1);
-    for (tern_tcp **pp = &tb->buckets[h]; *pp; pp = &(*pp)->hnext) {
-        if (*pp == t) {
-            *pp = t->hnext;
-            break;
-        }
-    }
+    list_remove(t); /* back to the unhashed sockets' list */
+    hash_leave(tb, t);
+    list_push(&tb->unhashed, t);
+}
+
+/* t is out of its bucket (or about to be): the counts and caches forget
+ * it. */
+static void hash_leave(tern_tcp_table *tb, tern_tcp *t)
+{
     t->hashed = false;
     tb->nhashed--;
     tern_tcp **slot = &tb->hit[hit_slot(t->remote_port, t->local_port)];
@@ -375,11 +391,13 @@ void tern__tcp_hash_remove(tern_tcp *t)
         rehash(tb, tb->nbuckets / 2);
 }
 
-static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t dport, int *score)
+/* Whether a SYN to dst:dport arriving on interface iface_index goes to l,
+ * and how closely l's binding names it. */
+static bool listener_matches(const tern_tcp *l, uint8_t iface_index, const tern_addr *dst, uint16_t dport, int *score)
 {
     if (l->state != TERN_TCP_LISTEN)
         return false;
-    if (l->iface_index && l->iface_index != m->iface->index)
+    if (l->iface_index && l->iface_index != iface_index)
         return false;
     if (l->catch_all) {
         *score = 0;
@@ -387,13 +405,13 @@ static bool listener_matches(const tern_tcp *l, const tern_ip_meta *m, uint16_t 
     }
     if (l->local_port != dport)
         return false;
-    if (l->type != TERN_ADDR_ANY && l->type != m->dst.type)
+    if (l->type != TERN_ADDR_ANY && l->type != dst->type)
         return false;
     if (tern_addr_is_any(&l->local)) {
         *score = 1;
         return true;
     }
-    if (tern_addr_eq(&l->local, &m->dst)) {
+    if (tern_addr_eq(&l->local, dst)) {
         *score = 2;
         return true;
     }
@@ -406,7 +424,7 @@ static tern_tcp *chain_find(tern_tcp_table *tb, const tern_addr *la, uint16_t lp
 {
     *hash = tuple_hash(tb, la, lp, ra, rp);
     uint32_t h = *hash & (tb->nbuckets - 1);
-    for (tern_tcp *t = tb->buckets[h]; t; t = t->hnext)
+    for (tern_tcp *t = tb->buckets[h]; t; t = t->next)
         if (t->local_port == lp && t->remote_port == rp && tern_addr_eq(&t->remote, ra) && tern_addr_eq(&t->local, la))
             return t;
     return NULL;
@@ -453,19 +471,30 @@ tern_tcp *tern__tcp_lookup(tern_stack *s, const tern_ip_meta *m, uint16_t sport,
     return lookup_slow(s, tb, m, sport, dport, listener, hash);
 }
 
-tern_tcp *tern__tcp_listener_for(tern_stack *s, const tern_ip_meta *m, uint16_t dport)
+static tern_tcp *best_listener(const tern_tcp_table *tb, uint8_t iface_index, const tern_addr *dst, uint16_t dport)
 {
-    tern_tcp_table *tb = s->tcp;
     tern_tcp *best_l = NULL;
     int best = -1;
     for (tern_tcp *l = tb ? tb->listeners : NULL; l; l = l->next) {
         int score;
-        if (listener_matches(l, m, dport, &score) && score > best) {
+        if (listener_matches(l, iface_index, dst, dport, &score) && score > best) {
             best = score;
             best_l = l;
         }
     }
     return best_l;
+}
+
+tern_tcp *tern__tcp_listener_for(tern_stack *s, const tern_ip_meta *m, uint16_t dport)
+{
+    return best_listener(s->tcp, m->iface ? (uint8_t)m->iface->index : 0, &m->dst, dport);
+}
+
+tern_tcp *tern__tcp_listener_of_child(const tern_tcp *t)
+{
+    /* (A child bound to no interface came through its listener's, if any:
+     * iface_index 0 matches only listeners bound to none.) */
+    return best_listener(t->cls->stack->tcp, t->iface_index, &t->local, t->local_port);
 }
 
 /* lwIP 2.1's rule (tcp_bind): the same port collides when both addresses
@@ -476,8 +505,8 @@ bool tern__tcp_port_in_use(tern_stack *s, const tern_tcp *self, const tern_addr 
 {
     tern_tcp_table *tb = tern__tcp_table(s);
     bool v6 = addr->type == TERN_ADDR_V6;
-    for (int list = 0; list < 2; list++)
-        for (tern_tcp *t = list ? tb->listeners : tb->all; t; t = t->next) {
+    for (tern_tcp **list = tern__tcp_table_first(tb); list; list = tern__tcp_table_after(tb, list))
+        for (tern_tcp *t = *list; t; t = t->next) {
             if (t == self || t->local_port != port)
                 continue;
             if (self->reuse && t->reuse)
