@@ -480,6 +480,45 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
     EXPECT_EQ(conn->rx_len, 3);
 }
 
+SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open_close,
+         "[MUST-10] tcp_close in SYN_RCVD after a simultaneous open: nothing was sent, so the FIN "
+         "goes at once (RFC 9293 3.10.4, FIN_WAIT_1) behind our unacknowledged SYN-ACK; an RTO "
+         "resends both, in order; the peer's ACK of both and its FIN end in TIME_WAIT, quietly",
+         "2.1.3 has no simultaneous open (a bare SYN in SYN_SENT is ignored)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn;
+    struct tcp_pcb *pcb;
+    ip_addr_t dst = h_ip(PEER4);
+    struct cap *c;
+
+    h_peer_init(&p, PEER4, PPORT, LOCAL4, 30011, 1000);
+    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    REQUIRE(pcb != NULL);
+    conn = h_conn_attach(pcb);
+    EXPECT_ERR(tcp_bind(pcb, IP_ANY_TYPE, 30011), ERR_OK);
+    EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
+    c = h_peer_recv(&p);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
+    c = h_peer_syn(&p); /* the peer's SYN crosses ours: our SYN-ACK */
+    EXPECT_EQ(h_state(conn), SYN_RCVD);
+    EXPECT_ERR(h_close(conn), ERR_OK);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
+    cap_expect_none();
+    h_advance(1500); /* the RTO: the SYN-ACK, then the FIN */
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_SYN | PKT_ACK, 0, 1, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
+    cap_expect_none();
+    h_peer_ack(&p); /* both */
+    h_advance(5000);
+    cap_expect_none(); /* nothing left to resend */
+    h_peer_send(&p, PKT_ACK | PKT_FIN, NULL, 0);
+    EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK, 2, 2, 0);
+    h_advance(121000); /* TIME_WAIT runs out */
+    cap_expect_none();
+    EXPECT_EQ(conn->err_calls, 0);
+}
+
 SCENARIO(tcp_backlog_second_syn,
          "tcp_listen_with_backlog(1) while one handshake is half-open: a second SYN is answered "
          "and completes (Debian's lwIP is built without TCP_LISTEN_BACKLOG, so it never drops; "

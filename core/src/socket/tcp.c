@@ -290,8 +290,8 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->ssthresh = t->ssthresh;
     o->rto_ms = t->rto;
     o->snd_queuelen = t->snd_queuelen;
-    o->has_unsent = t->snd_next_seg != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
+    o->has_unsent = tern__tcp_next_seg(t) != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != tern__tcp_next_seg(t);
     o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queued = t->snd_queued;
@@ -303,8 +303,8 @@ void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
     o->rcv_wnd = t->rcv_wnd;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queuelen = t->snd_queuelen;
-    o->has_unsent = t->snd_next_seg != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != t->snd_next_seg;
+    o->has_unsent = tern__tcp_next_seg(t) != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != tern__tcp_next_seg(t);
     o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
 }
 
@@ -359,7 +359,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .prr_sent = r->prr_sent + (t->fl ? t->fl->prr.out : 0),
         .has_refused_data = r->refused != NULL || r->refused_fin,
         .refused_data = r->refused ? r->refused->p : NULL,
-        .has_unsent = t->snd_next_seg != NULL,
+        .has_unsent = tern__tcp_next_seg(t) != NULL,
         .has_unacked = t->snd_una != t->snd_max,
         .ts_ok = t->ts_ok,
         .sack_ok = t->sack_ok,
@@ -520,11 +520,11 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
 {
     if (!t->fl && !tern__tcp_flight_get(t))
         return TERN_ERR_MEM;
-    tcp_seg *tail = t->snd_q_tail;
+    tcp_seg *tail = tern__tcp_q_tail(t);
     uint32_t done = 0;
     tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->cls->stack, t->iface_index) : tern__ip_route(t->cls->stack, &t->remote);
     bool sum = !(ifc && ifc->tso_max);
-    if (tail && tail == t->snd_next_seg && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
+    if (tail && tail == tern__tcp_next_seg(t) && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
         tail->len < tail->cap) {
         /* Only a segment never sent may grow. */
         uint32_t n = tail->cap - tail->len;
@@ -589,7 +589,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
         return TERN_ERR_MEM;
     /* All or nothing, as lwIP: a failed write queues no bytes. */
     uint32_t saved_end = t->snd_end, saved_queued = t->snd_queued;
-    tcp_seg *saved_tail = t->snd_q_tail;
+    tcp_seg *saved_tail = tern__tcp_q_tail(t);
     uint32_t saved_tail_len = saved_tail ? saved_tail->len : 0;
     tern_csum saved_sum = saved_tail ? saved_tail->sum : 0;
     int err = queue_data(t, data, len, !(flags & TERN_TCP_WRITE_MORE));
@@ -607,13 +607,13 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
         }
         while (extra) {
             tcp_seg *n = extra->next;
-            if (t->snd_next_seg == extra)
-                t->snd_next_seg = NULL;
+            if (tern__tcp_next_seg(t) == extra)
+                tern__tcp_set_next_seg(t, NULL);
             tern__tcp_seg_free(t, extra);
             t->snd_queuelen--;
             extra = n;
         }
-        t->snd_q_tail = saved_tail;
+        tern__tcp_set_q_tail(t, saved_tail);
         t->snd_end = saved_end;
         t->snd_queued = saved_queued;
     }
@@ -755,7 +755,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * bytes on 64-bit, compat's slot a 560-byte stride with it; 8 bytes more
  * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
  * packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 312, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 296, "struct tern_tcp grew: pack it");
 _Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
 _Static_assert(offsetof(struct tern_tcp, remote) == offsetof(struct tern_tcp, local) + sizeof(tern_addr) &&
                    offsetof(struct tern_tcp, remote) + sizeof(tern_addr) == sizeof(struct tern_tcp),
@@ -845,6 +845,10 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t)
         return NULL;
     tern__tcp_cc_flight_init(f);
     f->rtt_next = t->snd_una; /* its first segment may be timed */
+    /* The queue's ends, kept here from now on (a lone SYN or FIN at most
+     * before: tern__tcp_q_tail). */
+    f->q_tail = t->snd_q;
+    f->next_seg = tern__tcp_next_seg(t);
     t->fl = f;
     return f;
 }

@@ -164,6 +164,9 @@ typedef struct tcp_flight {
     /* Without timestamps, one RTT sample per round trip (RFC 6298 3): the
      * next comes from a segment sent from here on. */
     uint32_t rtt_next;
+    /* The send queue's last segment and its first never sent (NULL: all
+     * sent): tern__tcp_q_tail, tern__tcp_next_seg. */
+    struct tcp_seg *q_tail, *next_seg;
 } tcp_flight;
 
 /* What few connections ever need: received data held back (ahead of a
@@ -308,8 +311,7 @@ struct tern_tcp {
     uint8_t nrtx;              /* consecutive timeouts */
     uint8_t persist_backoff;
     uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
-    tcp_seg *snd_q, *snd_q_tail; /* every unacknowledged segment, in order */
-    tcp_seg *snd_next_seg;     /* first segment never sent */
+    tcp_seg *snd_q;            /* every unacknowledged segment, in order (its tail: tcp_flight) */
     bool fin_queued;           /* FIN is in the send queue */
     bool close_pending;        /* close wanted but no memory for the FIN yet */
     uint8_t close_state;       /* tern_tcp_state queueing that FIN moves to */
@@ -654,6 +656,31 @@ tcp_flight *tern__tcp_flight_get(tern_tcp *t);
 void tern__tcp_flight_put(tern_tcp *t);
 /* The SACK scoreboard's total: 0 before any data. */
 static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl ? t->fl->sacked_bytes : 0; }
+
+/* The send queue's last segment, and its first never sent (NULL when all
+ * were sent).  Both live in tcp_flight: a socket without one holds at most
+ * one segment, a SYN or a FIN (data brings tcp_flight, and so does a
+ * second segment: tern__tcp_queue_flags), which is then the last, and
+ * unsent while SND.NXT has not passed it.  The setters store where the
+ * flight is; without it the queue and SND.NXT say it already. */
+static inline tcp_seg *tern__tcp_q_tail(const tern_tcp *t) { return t->fl ? t->fl->q_tail : t->snd_q; }
+static inline tcp_seg *tern__tcp_next_seg(const tern_tcp *t)
+{
+    if (t->fl)
+        return t->fl->next_seg;
+    tcp_seg *s = t->snd_q;
+    return s && s->seq == t->snd_nxt ? s : NULL;
+}
+static inline void tern__tcp_set_q_tail(tern_tcp *t, tcp_seg *s)
+{
+    if (t->fl)
+        t->fl->q_tail = s;
+}
+static inline void tern__tcp_set_next_seg(tern_tcp *t, tcp_seg *s)
+{
+    if (t->fl)
+        t->fl->next_seg = s;
+}
 
 /* tcp.c: the held data and rare counts, made on first need (NULL when out
  * of memory), given back with the socket. */

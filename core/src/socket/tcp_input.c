@@ -244,7 +244,7 @@ static void take_sack(tern_tcp *t, const tern_tcp_repr *h)
         /* Ignore blocks outside what we sent (RFC 2883 D-SACKs included). */
         if (!SEQ_LT(l, r) || SEQ_LEQ(r, t->snd_una) || SEQ_GT(r, t->snd_max))
             continue;
-        for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+        for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
             if (SEQ_GEQ(s->seq, r))
                 break;
             if (!s->sacked && s->len && SEQ_GEQ(s->seq, l) && SEQ_LEQ(s->seq + s->len, r)) {
@@ -265,7 +265,7 @@ static void mark_losses(tern_tcp *t)
 {
     bool any = false;
     uint32_t sacked = tern__tcp_sacked_bytes(t);
-    for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+    for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
         if (t->sack_ok && sacked && SEQ_GEQ(s->seq, t->fl->high_sacked))
             break;
         if (!s->sacked && s->epoch != t->fl->recovery_epoch) {
@@ -339,9 +339,9 @@ static bool take_ack(tern_tcp *t, segment *sg)
         while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;
             if (!t->snd_q)
-                t->snd_q_tail = NULL;
-            if (t->snd_next_seg == seg)
-                t->snd_next_seg = seg->next;
+                tern__tcp_set_q_tail(t, NULL);
+            if (tern__tcp_next_seg(t) == seg)
+                tern__tcp_set_next_seg(t, seg->next);
             data_acked += seg->len;
             if (seg->sacked)
                 t->fl->sacked_bytes -= seg->len; /* only data is SACKed (take_sack) */
@@ -590,9 +590,9 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
         tern__tcp_rtt_sample(t, tern__stack_now(t->cls->stack) - syn->sent_ms);
     t->snd_q = syn->next;
     if (!t->snd_q)
-        t->snd_q_tail = NULL;
-    if (t->snd_next_seg == syn)
-        t->snd_next_seg = syn->next;
+        tern__tcp_set_q_tail(t, NULL);
+    if (tern__tcp_next_seg(t) == syn)
+        tern__tcp_set_next_seg(t, syn->next);
     t->snd_queuelen--;
     tern__tcp_seg_free(t, syn);
     t->snd_una = h->ack;

@@ -53,7 +53,9 @@ void tern__tcp_free_queues(tern_tcp *t)
         n = s->next;
         tern__tcp_seg_free(t, s);
     }
-    t->snd_q = t->snd_q_tail = t->snd_next_seg = NULL;
+    t->snd_q = NULL;
+    tern__tcp_set_q_tail(t, NULL);
+    tern__tcp_set_next_seg(t, NULL);
     t->snd_queuelen = 0;
     if (t->rare) {
         tern__tcp_ooo_free(t);
@@ -281,13 +283,14 @@ void tern__tcp_send_rst_for(tern_tcp *t)
 
 void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)
 {
-    if (t->snd_q_tail)
-        t->snd_q_tail->next = seg;
+    tcp_seg *tail = tern__tcp_q_tail(t);
+    if (tail)
+        tail->next = seg;
     else
         t->snd_q = seg;
-    t->snd_q_tail = seg;
-    if (!t->snd_next_seg)
-        t->snd_next_seg = seg;
+    tern__tcp_set_q_tail(t, seg);
+    if (!tern__tcp_next_seg(t))
+        tern__tcp_set_next_seg(t, seg);
     t->snd_queuelen++;
 }
 
@@ -295,9 +298,14 @@ void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)
  * there is one). */
 int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
 {
-    if ((flags & TERN_TCP_FIN) && t->snd_q_tail && t->snd_next_seg && t->snd_q_tail->len &&
-        !(t->snd_q_tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
-        t->snd_q_tail->flags |= TERN_TCP_FIN;
+    /* A second segment without data (a FIN behind an unacknowledged SYN)
+     * needs the queue's pointers of tcp_flight (tern__tcp_q_tail). */
+    if (!t->fl && t->snd_q && !tern__tcp_flight_get(t))
+        return TERN_ERR_MEM;
+    tcp_seg *tail = tern__tcp_q_tail(t);
+    if ((flags & TERN_TCP_FIN) && tail && tern__tcp_next_seg(t) && tail->len &&
+        !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
+        tail->flags |= TERN_TCP_FIN;
     } else {
         tcp_seg *seg = tern__tcp_seg_new(t);
         if (!seg)
@@ -448,13 +456,13 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss);
 
 bool tern__tcp_send_one_new(tern_tcp *t)
 {
-    tcp_seg *seg = t->snd_next_seg;
+    tcp_seg *seg = tern__tcp_next_seg(t);
     if (!seg || (seg->len > t->mss && !split_seg(t, seg, t->mss)))
         return false;
     if (SEQ_GT(seg->seq + seg->len, t->snd_una + t->snd_wnd))
         return false;
     send_seg(t, seg);
-    t->snd_next_seg = seg->next;
+    tern__tcp_set_next_seg(t, seg->next);
     t->snd_nxt = seg->seq + seg_seqlen(seg);
     return true;
 }
@@ -474,7 +482,7 @@ int tern__tcp_send_syn(tern_tcp *t)
             return err;
     }
     send_seg(t, t->snd_q);
-    t->snd_next_seg = t->snd_q->next;
+    tern__tcp_set_next_seg(t, t->snd_q->next);
     t->snd_nxt = t->snd_una + 1; /* SND.UNA is the ISS until the SYN is acknowledged */
     return TERN_OK;
 }
@@ -506,8 +514,8 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
         seg->sum = tern__csum_pbuf(0, seg->p, 0, (uint16_t)mss);
     n->next = seg->next;
     seg->next = n;
-    if (t->snd_q_tail == seg)
-        t->snd_q_tail = n;
+    if (tern__tcp_q_tail(t) == seg)
+        tern__tcp_set_q_tail(t, n);
     t->snd_queuelen++;
     return true;
 }
@@ -519,7 +527,7 @@ uint32_t tern__tcp_flight(const tern_tcp *t)
     if (!(t->in_recovery && t->sack_ok))
         return t->snd_nxt - t->snd_una;
     uint32_t pipe = 0;
-    for (const tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next)
+    for (const tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next)
         if (!s->sacked && !s->lost)
             pipe += seg_seqlen(s);
     return pipe;
@@ -530,7 +538,7 @@ int tern__tcp_send_queued(tern_tcp *t)
     /* A receiver's common case, and a closing connection's: nothing to
      * send but perhaps an ACK (what the rest below ends with when nothing
      * is queued in a synchronized state). */
-    if (!t->snd_next_seg && !t->in_recovery && !t->close_pending && t->state >= TERN_TCP_ESTABLISHED) {
+    if (!tern__tcp_next_seg(t) && !t->in_recovery && !t->close_pending && t->state >= TERN_TCP_ESTABLISHED) {
         if (t->ack_now || t->unacked_segs >= 2)
             tern__tcp_send_ack(t);
         return TERN_OK;
@@ -550,12 +558,12 @@ int tern__tcp_send_queued(tern_tcp *t)
      * it the same way after checks that cannot hold it back: it carries
      * no data (no window, Nagle or burst applies), nothing is in flight
      * (no cwnd limit) and a socket without tcp_flight is not paced. */
-    tcp_seg *fin = t->snd_next_seg;
+    tcp_seg *fin = tern__tcp_next_seg(t);
     if (fin && !t->fl && !fin->next && !fin->len && fin->flags == TERN_TCP_FIN && t->snd_una == t->snd_max &&
         !t->in_recovery) {
         t->persist = false;
         send_seg(t, fin);
-        t->snd_next_seg = NULL;
+        tern__tcp_set_next_seg(t, NULL);
         t->snd_nxt = fin->seq + 1;
         return TERN_OK;
     }
@@ -564,7 +572,7 @@ int tern__tcp_send_queued(tern_tcp *t)
 
     /* Loss recovery first: segments marked lost go again, inside cwnd. */
     if (t->in_recovery) {
-        for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+        for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
             if (!s->lost)
                 continue;
             if (sent_any && tern__tcp_flight(t) + seg_seqlen(s) > cwnd)
@@ -576,8 +584,8 @@ int tern__tcp_send_queued(tern_tcp *t)
         }
     }
 
-    while (t->snd_next_seg) {
-        tcp_seg *seg = t->snd_next_seg;
+    while (tern__tcp_next_seg(t)) {
+        tcp_seg *seg = tern__tcp_next_seg(t);
         if (seg->len > t->mss && !split_seg(t, seg, t->mss))
             break;
         uint32_t len = seg_seqlen(seg);
@@ -630,7 +638,7 @@ int tern__tcp_send_queued(tern_tcp *t)
             send_burst(t, ifc, seg, n);
             tern__tcp_pace_sent(t, (uint32_t)n * seg->len);
             sent_any = true;
-            t->snd_next_seg = last->next;
+            tern__tcp_set_next_seg(t, last->next);
             t->snd_nxt = last->seq + last->len;
             continue;
         }
@@ -638,7 +646,7 @@ int tern__tcp_send_queued(tern_tcp *t)
             tern__tcp_pace_sent(t, len);
         send_seg(t, seg);
         sent_any = true;
-        t->snd_next_seg = seg->next;
+        tern__tcp_set_next_seg(t, seg->next);
         t->snd_nxt = seg->seq + len;
     }
     if (!sent_any && (t->ack_now || t->unacked_segs >= 2))

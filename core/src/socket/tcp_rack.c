@@ -107,7 +107,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
     uint32_t now = tern__stack_now(t->cls->stack);
     uint32_t wait = f->rack.rtt_ms + reo_wnd(t, f);
     uint32_t marked = 0, timeout = 0;
-    for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+    for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
         if (s->sacked || s->lost)
             continue;
         if (!sent_after(f->rack.xmit_ms, f->rack.end_seq, s->sent_ms, s->seq + seg_seqlen(s)))
@@ -195,7 +195,7 @@ void tern__tcp_tlp_fire(tern_tcp *t)
          * FIN out of order, so only data can come back SACKed and show
          * what is missing. */
         tcp_seg *last = NULL, *last_data = NULL;
-        for (tcp_seg *s = t->snd_q; s && s != t->snd_next_seg; s = s->next) {
+        for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
             last = s;
             if (s->len)
                 last_data = s;

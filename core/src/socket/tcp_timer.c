@@ -240,7 +240,7 @@ static void rtx_fire(tern_tcp *t)
         t->fl->tlp.active = false;
     }
     tern__tcp_timer_clear(t, TCP_TIMER_RACK);
-    t->snd_next_seg = t->snd_q;
+    tern__tcp_set_next_seg(t, t->snd_q);
     t->snd_nxt = t->snd_una;
     tern__tcp_send_queued(t);
     tern__tcp_arm_rtx(t);
