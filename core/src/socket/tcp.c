@@ -290,8 +290,9 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->ssthresh = t->ssthresh;
     o->rto_ms = t->rto;
     o->snd_queuelen = t->snd_queuelen;
-    o->has_unsent = tern__tcp_next_seg(t) != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != tern__tcp_next_seg(t);
+    const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
+    o->has_unsent = next != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != next;
     o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queued = t->snd_queued;
@@ -303,8 +304,9 @@ void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
     o->rcv_wnd = t->rcv_wnd;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queuelen = t->snd_queuelen;
-    o->has_unsent = tern__tcp_next_seg(t) != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != tern__tcp_next_seg(t);
+    const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
+    o->has_unsent = next != NULL;
+    o->has_unacked = t->snd_q != NULL && t->snd_q != next;
     o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
 }
 

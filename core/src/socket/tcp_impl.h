@@ -671,6 +671,9 @@ static inline tcp_seg *tern__tcp_next_seg(const tern_tcp *t)
     tcp_seg *s = t->snd_q;
     return s && s->seq == t->snd_nxt ? s : NULL;
 }
+/* Whether something queued was never sent: the empty queue (a receiver's)
+ * answers without reading further. */
+static inline bool tern__tcp_has_unsent(const tern_tcp *t) { return t->snd_q && tern__tcp_next_seg(t); }
 static inline void tern__tcp_set_q_tail(tern_tcp *t, tcp_seg *s)
 {
     if (t->fl)

@@ -283,14 +283,18 @@ void tern__tcp_send_rst_for(tern_tcp *t)
 
 void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)
 {
-    tcp_seg *tail = tern__tcp_q_tail(t);
-    if (tail)
-        tail->next = seg;
-    else
-        t->snd_q = seg;
-    tern__tcp_set_q_tail(t, seg);
-    if (!tern__tcp_next_seg(t))
-        tern__tcp_set_next_seg(t, seg);
+    tcp_flight *f = t->fl;
+    if (f) {
+        if (f->q_tail)
+            f->q_tail->next = seg;
+        else
+            t->snd_q = seg;
+        f->q_tail = seg;
+        if (!f->next_seg)
+            f->next_seg = seg;
+    } else {
+        t->snd_q = seg; /* a lone SYN or FIN, unsent (tern__tcp_q_tail) */
+    }
     t->snd_queuelen++;
 }
 
@@ -538,7 +542,7 @@ int tern__tcp_send_queued(tern_tcp *t)
     /* A receiver's common case, and a closing connection's: nothing to
      * send but perhaps an ACK (what the rest below ends with when nothing
      * is queued in a synchronized state). */
-    if (!tern__tcp_next_seg(t) && !t->in_recovery && !t->close_pending && t->state >= TERN_TCP_ESTABLISHED) {
+    if (!tern__tcp_has_unsent(t) && !t->in_recovery && !t->close_pending && t->state >= TERN_TCP_ESTABLISHED) {
         if (t->ack_now || t->unacked_segs >= 2)
             tern__tcp_send_ack(t);
         return TERN_OK;
