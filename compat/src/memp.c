@@ -130,26 +130,34 @@ int tern__pool_find_live(tern_pool *p, const tern_pool_slot *s)
 
 /* ---- the free queue, oldest first ---- */
 
+/* A free slot's links (memory of its owner's that is dead while free). */
+static tern_pool_links *links(const tern_pool *p, tern_pool_slot *s)
+{
+    return (tern_pool_links *)(void *)((char *)s + p->links_at);
+}
+
 static void queue_unlink(tern_pool *p, tern_pool_slot *s)
 {
-    if (s->prev_free)
-        s->prev_free->next_free = s->next_free;
+    tern_pool_links *l = links(p, s);
+    if (l->prev)
+        links(p, l->prev)->next = l->next;
     else
-        p->free_head = s->next_free;
-    if (s->next_free)
-        s->next_free->prev_free = s->prev_free;
+        p->free_head = l->next;
+    if (l->next)
+        links(p, l->next)->prev = l->prev;
     else
-        p->free_tail = s->prev_free;
-    s->next_free = s->prev_free = NULL;
+        p->free_tail = l->prev;
+    l->next = l->prev = NULL;
     p->free_slots--;
 }
 
 static void queue_append(tern_pool *p, tern_pool_slot *s)
 {
-    s->next_free = NULL;
-    s->prev_free = p->free_tail;
+    tern_pool_links *l = links(p, s);
+    l->next = NULL;
+    l->prev = p->free_tail;
     if (p->free_tail)
-        p->free_tail->next_free = s;
+        links(p, p->free_tail)->next = s;
     else
         p->free_head = s;
     p->free_tail = s;

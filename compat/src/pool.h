@@ -7,7 +7,9 @@
  * guarantee within a bounded cache:
  *
  * - Slots live in slabs of 4 to 64.  A freed slot keeps its header, which
- *   says it is free, and freed slots are reused oldest first.
+ *   says it is free, and freed slots are reused oldest first (queued by
+ *   links in the slot's body, where its owner keeps what nobody reads
+ *   once the slot is free: the header is 8 bytes).
  * - A slab whose every slot is free goes back to the allocator, unless the
  *   pool would then hold fewer than TERN_POOL_CACHE_SLOTS slots.  With no
  *   pcb in use a pool holds fewer than TERN_POOL_CACHE_SLOTS + 64 slots.
@@ -32,19 +34,16 @@
 
 /* The first member of every pooled object. */
 typedef struct tern_pool_slot {
-    union {
-        /* While the slot is free: its links in the free queue. */
-        struct {
-            struct tern_pool_slot *next_free, *prev_free;
-        };
-        /* While it is live: two pointers its owner would otherwise keep
-         * beside the slot (zero when handed out). */
-        void *owner[2];
-    };
     uint32_t live;  /* TERN_POOL_LIVE while in use */
     uint16_t gen;   /* times this slot was freed (modulo 2^16) */
     uint16_t index; /* the slot's place in its slab: the slab without a search */
 } tern_pool_slot;
+
+/* A free slot's links in the free queue, at tern_pool.links_at in its
+ * body. */
+typedef struct tern_pool_links {
+    tern_pool_slot *next, *prev;
+} tern_pool_links;
 
 #define TERN_POOL_LIVE 0x4c495645u /* "LIVE"; anything else: free */
 #define TERN_POOL_FREE 0x46524545u /* "FREE" */
@@ -62,6 +61,7 @@ typedef struct tern_pool_slab tern_pool_slab;
 
 typedef struct tern_pool {
     size_t slot_size;        /* bytes per slot, the tern_pool_slot included */
+    size_t links_at;         /* where a free slot keeps its tern_pool_links (bytes from its start) */
     uint64_t stride_magic;   /* 2^64 / the slot stride, rounded up (memp.c find) */
     tern_pool_slab **reg;    /* every slab, sorted by address */
     size_t nslabs, reg_cap;
@@ -74,7 +74,9 @@ typedef struct tern_pool {
     size_t slabs_released;   /* slabs given back so far (tests) */
 } tern_pool;
 
-#define TERN_POOL_INIT(type) {.slot_size = sizeof(type)}
+/* A pool of type, whose member links (a tern_pool_links, or memory as
+ * large that is dead while the slot is free) holds a free slot's links. */
+#define TERN_POOL_INIT(type, links) {.slot_size = sizeof(type), .links_at = offsetof(type, links)}
 
 /* A zeroed slot marked live, or NULL when memory runs out. */
 tern_pool_slot *tern__pool_get(tern_pool *p);

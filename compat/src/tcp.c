@@ -42,11 +42,13 @@
  * may set so_options, keep_* or TF_NODELAY from anywhere and rely on the
  * next tick.  Nothing here walks all pcbs for that: a pcb's fields go to
  * its socket at every API call on it and at its own events (recv, sent,
- * poll, connected, accept), and each connection pcb also sits in a refresh
- * watch (watch_*) that looks at it 0.5 s after it was made, then after
- * intervals doubling up to WATCH_MAX_MS.  A timer tick costs only the pcbs
- * due; a write made outside any call reaches the socket within about the
- * pcb's age (at most WATCH_MAX_MS), or at its next call or event.
+ * poll, connected, accept), and a refresh watch looks at each connection
+ * pcb 1 s after it connects or is accepted, then after intervals doubling
+ * up to WATCH_MAX_MS, on its own socket's timer (tern_tcp_set_wakeup: no
+ * list or timer of this layer's, nothing per pcb in the slot).  A timer
+ * tick costs only the pcbs due; a write made outside any call reaches the
+ * socket within about the pcb's age (at most WATCH_MAX_MS), or at its next
+ * call or event.
  *
  * Layout.  libtern is compiled once but struct tcp_pcb's window fields are
  * u16_t or u32_t depending on the program's LWIP_WND_SCALE (lwIP's
@@ -103,20 +105,17 @@ typedef struct frame {
 static _Thread_local frame *frames_top __attribute__((tls_model("initial-exec")));
 
 typedef struct compat_tcp {
-    /* Says whether the pcb is live; survives free.  While the pcb is live,
-     * slot.owner links a connection pcb into the refresh watch (watch_*
-     * below) and a listener into the listeners' list. */
+    /* Says whether the pcb is live; survives free. */
     tern_pool_slot slot;
-    uint32_t watch_due;  /* when the watch looks next */
     /* What the tern socket was last told (push skips what did not change;
      * the keepalive figures are compared with the socket's own). */
     uint32_t ip_word;    /* netif_idx, so_options, tos, ttl of the pcb at the last push */
-    uint8_t watch_level; /* interval WATCH_BASE_MS << level */
     bool wide;           /* the program's tcpwnd_size_t is u32_t */
-    bool listening;      /* u holds a struct tcp_pcb_listen */
-    bool stale;          /* addresses, state or options changed: pull them all */
-    bool pushed;         /* nodelay, keepalive, reuse and ip_word hold what was pushed */
     bool nodelay;        /* (read after every callback: a byte, not a bit) */
+    bool listening : 1;  /* u holds a struct tcp_pcb_listen */
+    bool stale : 1;      /* addresses, state or options changed: pull them all */
+    bool pushed : 1;     /* nodelay, keepalive, reuse and ip_word hold what was pushed */
+    uint8_t watch_level : 4; /* the refresh watch's next look: WATCH_BASE_MS << level after the last */
     bool port_zero : 1;     /* the application never asked for a port */
     bool from_listener : 1; /* created by accepting a connection */
     bool quiet_abort : 1;   /* lwIP calls no err callback for this death */
@@ -141,11 +140,16 @@ typedef struct compat_tcp {
         struct pcb_w32 w32;
         struct pcb_w16 w16;
         struct tcp_pcb_listen l;
+        struct { /* a listen pcb and the listeners' list after it */
+            struct tcp_pcb_listen l_;
+            struct compat_tcp *next_listener;
+        } lx;
     } u;
 } compat_tcp;
-/* On 64-bit: a 40-byte header, a 328-byte socket and 144 bytes more of
- * pcb: 512-byte slots. */
-_Static_assert(offsetof(compat_tcp, sock) == 40, "compat_tcp's header grew: pack it");
+/* On 64-bit: a 16-byte header, a 288-byte socket and 144 bytes more of
+ * pcb: 448-byte slots.  A free slot's queue links lie in
+ * sock (pool.h): the socket is gone then, the pcb still readable. */
+_Static_assert(offsetof(compat_tcp, sock) == 16, "compat_tcp's header grew: pack it");
 _Static_assert(offsetof(compat_tcp, u) == offsetof(compat_tcp, sock) + TERN_TCP_SIZE - 2 * sizeof(tern_addr),
                "the pcb begins at the socket's addresses");
 _Static_assert(offsetof(struct tcp_pcb, remote_ip) == sizeof(ip_addr_t) && sizeof(ip_addr_t) == sizeof(tern_addr) &&
@@ -158,103 +162,33 @@ static compat_tcp *of_sock(const tern_tcp *t)
     return (compat_tcp *)(void *)((char *)(uintptr_t)t - offsetof(compat_tcp, sock));
 }
 
-TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp));
+TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_tcp, sock));
 #define pool TERN_COMPAT_USE(pool)
 
 /* Listeners, for lwIP's SO_REUSE rule in tcp_listen. */
 TERN_COMPAT_VAR(compat_tcp *, listeners);
 #define listeners TERN_COMPAT_USE(listeners)
-/* The refresh watch: one FIFO queue per interval, so each queue is in due
- * order and a tick looks at queue heads only. */
-#define WATCH_BASE_MS 500u
-#define WATCH_LEVELS 14 /* 500 ms << 13: about 68 minutes */
+/* The refresh watch (top of this file): each connection pcb is looked at
+ * on its own socket's timer (tern_tcp_set_wakeup), 1 s after it connects
+ * or is accepted, then after intervals doubling up to WATCH_MAX_MS. */
+#define WATCH_BASE_MS 1000u
+#define WATCH_LEVELS 13 /* 1 s << 12: about 68 minutes */
 #define WATCH_MAX_MS (WATCH_BASE_MS << (WATCH_LEVELS - 1))
-typedef struct watch_queue {
-    struct compat_tcp *head, *tail;
-} watch_queue;
-TERN_COMPAT_VAR(watch_queue, watch, [WATCH_LEVELS]);
-#define watch TERN_COMPAT_USE(watch)
-TERN_COMPAT_VAR(tern_timer, watch_timer);
-#define watch_timer TERN_COMPAT_USE(watch_timer)
-TERN_COMPAT_VAR(bool, watch_timer_ready);
-#define watch_timer_ready TERN_COMPAT_USE(watch_timer_ready)
+_Static_assert(WATCH_LEVELS <= 16, "watch_level is 4 bits");
 /* Pcbs the watch has looked at (tests count them: a tick's cost). */
 _Thread_local unsigned long tern__compat_tcp_watch_visits;
 
-/* The pcb's neighbours in its watch queue, and a listener's next. */
-static compat_tcp *watch_prev(const compat_tcp *c) { return c->slot.owner[0]; }
-static compat_tcp *watch_next(const compat_tcp *c) { return c->slot.owner[1]; }
-static void set_watch_prev(compat_tcp *c, compat_tcp *p) { c->slot.owner[0] = p; }
-static void set_watch_next(compat_tcp *c, compat_tcp *n) { c->slot.owner[1] = n; }
-static compat_tcp *next_listener(const compat_tcp *c) { return c->slot.owner[1]; }
-static void set_next_listener(compat_tcp *c, compat_tcp *n) { c->slot.owner[1] = n; }
+/* A listener's next in the listeners' list. */
+static compat_tcp *next_listener(const compat_tcp *c) { return c->u.lx.next_listener; }
+static void set_next_listener(compat_tcp *c, compat_tcp *n) { c->u.lx.next_listener = n; }
 
-static void watch_append(compat_tcp *c, uint8_t level, uint32_t now)
+/* The watch's first look at a connection pcb: 1 s on, when its socket
+ * waits for its SYN's (or SYN-ACK's) retransmission timeout anyway (a
+ * later deadline than the socket's next costs a store, tcp_timer.c). */
+static void watch_start(compat_tcp *c)
 {
-    watch_queue *q = &watch[level];
-    c->watch_level = level;
-    c->watch_due = now + (WATCH_BASE_MS << level);
-    set_watch_next(c, NULL);
-    set_watch_prev(c, q->tail);
-    if (q->tail)
-        set_watch_next(q->tail, c);
-    else
-        q->head = c;
-    q->tail = c;
-}
-
-static void watch_unlink(compat_tcp *c)
-{
-    watch_queue *q = &watch[c->watch_level];
-    compat_tcp *prev = watch_prev(c), *next = watch_next(c);
-    if (prev)
-        set_watch_next(prev, next);
-    else if (q->head == c)
-        q->head = next;
-    else
-        return; /* not in the watch */
-    if (next)
-        set_watch_prev(next, prev);
-    else
-        q->tail = prev;
-    set_watch_prev(c, NULL);
-    set_watch_next(c, NULL);
-}
-
-static void watch_fire(tern_timer *tm, void *arg);
-
-/* The timer goes off when the earliest queue head is due. */
-static void watch_arm(uint32_t now)
-{
-    bool any = false;
-    uint32_t first = 0;
-    for (int k = 0; k < WATCH_LEVELS; k++) {
-        compat_tcp *h = watch[k].head;
-        if (h && (!any || (int32_t)(h->watch_due - first) < 0)) {
-            first = h->watch_due;
-            any = true;
-        }
-    }
-    if (!any) {
-        tern_timer_stop(tern__compat_stack, &watch_timer);
-        return;
-    }
-    int32_t wait = (int32_t)(first - now);
-    if (!tern_timer_armed(&watch_timer) || watch_timer.deadline != now + (uint32_t)(wait > 0 ? wait : 0))
-        tern_timer_start(tern__compat_stack, &watch_timer, wait > 0 ? (uint32_t)wait : 0);
-}
-
-static void watch_add(compat_tcp *c)
-{
-    if (!watch_timer_ready) {
-        tern_timer_init(&watch_timer, watch_fire, NULL);
-        watch_timer_ready = true;
-    }
-    uint32_t now = tern_stack_now(tern__compat_stack);
-    watch_append(c, 0, now);
-    /* The new pcb is due no later than anything but level 0's older pcbs. */
-    if (!tern_timer_armed(&watch_timer) || (int32_t)(c->watch_due - watch_timer.deadline) < 0)
-        tern_timer_start(tern__compat_stack, &watch_timer, WATCH_BASE_MS);
+    c->watch_level = 0;
+    tern_tcp_set_wakeup(T(c), WATCH_BASE_MS);
 }
 
 /* What unsent and unacked point to when not NULL. */
@@ -595,8 +529,6 @@ static void core_destroyed(void *ctx, int err)
     frames_dead(c);
     if (c->listening)
         listeners_remove(c);
-    else
-        watch_unlink(c);
     release(c);
     /* lwIP: "the corresponding pcb is already freed when this callback is called" */
     if (notify)
@@ -731,11 +663,12 @@ static void core_state(void *ctx, tern_tcp *t)
  * and without (a socket whose program set no poll has no tick to take).
  * One pointer per socket; the same functions for all. */
 static int core_accept(void *arg, tern_tcp *child, int err);
+static void core_wakeup(void *arg, tern_tcp *t);
 static const tern_tcp_handlers core_handlers[2] = {
     {.accept = core_accept, .connected = core_connected, .recv = core_recv, .sent = core_sent,
-     .on_destroy = core_destroyed, .on_state = core_state},
+     .on_destroy = core_destroyed, .on_state = core_state, .wakeup = core_wakeup},
     {.accept = core_accept, .connected = core_connected, .recv = core_recv, .sent = core_sent, .poll = core_poll,
-     .on_destroy = core_destroyed, .on_state = core_state},
+     .on_destroy = core_destroyed, .on_state = core_state, .wakeup = core_wakeup},
 };
 
 /* The program's poll callback, on or off, and its interval in ticks. */
@@ -773,29 +706,25 @@ static void pcb_take(compat_tcp *c)
     F(c, keep_intvl) = (u32_t)tern__compat_opts.keep_intvl;
     F(c, keep_cnt) = (u32_t)tern__compat_opts.keep_cnt;
     F(c, recv) = tcp_recv_null;
-    watch_add(c);
 }
 
 /* lwIP's timers read pcb fields directly, so an application may set
  * so_options or keep_idle from anywhere and rely on a later tick: the
- * watch hands each connection's fields to its socket on its own schedule
- * (see the top of this file), visiting only the pcbs due. */
-static void watch_fire(tern_timer *tm, void *arg)
+ * watch hands each connection's fields to its socket on the socket's own
+ * timer (see the top of this file), visiting only the pcbs due.  A slot
+ * whose pcb the program no longer has (closed, its socket lingering)
+ * takes no more looks. */
+static void core_wakeup(void *arg, tern_tcp *t)
 {
-    (void)tm;
     (void)arg;
-    uint32_t now = tern_stack_now(tern__compat_stack);
-    /* Highest level first: a pcb moved up is due later than now anyway. */
-    for (int k = WATCH_LEVELS - 1; k >= 0; k--) {
-        compat_tcp *c;
-        while ((c = watch[k].head) != NULL && (int32_t)(c->watch_due - now) <= 0) {
-            watch_unlink(c);
-            tern__compat_tcp_watch_visits++;
-            push(c);
-            watch_append(c, (uint8_t)(k + 1 < WATCH_LEVELS ? k + 1 : k), now);
-        }
-    }
-    watch_arm(now);
+    compat_tcp *c = of_sock(t);
+    if (c->slot.live != TERN_POOL_LIVE || c->listening)
+        return;
+    tern__compat_tcp_watch_visits++;
+    push(c);
+    if (c->watch_level + 1 < WATCH_LEVELS)
+        c->watch_level++;
+    tern_tcp_set_wakeup(t, WATCH_BASE_MS << c->watch_level);
 }
 
 static int core_accept(void *arg, tern_tcp *child, int err)
@@ -813,6 +742,7 @@ static int core_accept(void *arg, tern_tcp *child, int err)
      * memory of its own. */
     compat_tcp *c = of_sock(child);
     pcb_take(c);
+    watch_start(c);
     c->from_listener = true;
     /* Inherited as in lwIP's tcp_listen_input. */
     P(c)->callback_arg = larg;
@@ -1127,7 +1057,6 @@ struct tcp_pcb *tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlo
     listeners = l;
     /* The pcb given is freed, as lwIP frees it. */
     frames_dead(c);
-    watch_unlink(c);
     release(c); /* (the move gave the old socket's memory back: the slot goes) */
 done:
     if (err)
@@ -1182,6 +1111,8 @@ err_t tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_
      * that way); tern arms the poll timer of open sockets only. */
     if (err == ERR_OK && F(c, poll))
         core_set_poll(c, true, F(c, pollinterval));
+    if (err == ERR_OK)
+        watch_start(c);
     pull(c);
     return err;
 }
@@ -1479,9 +1410,6 @@ int tern__compat_tcp_freed(const void *pcb) { return dead(pcb); }
 void tern__compat_tcp_reset(void)
 {
     listeners = NULL;
-    memset(watch, 0, sizeof(watch));
-    tern_timer_init(&watch_timer, watch_fire, NULL); /* its heap went with the stack */
-    watch_timer_ready = true;
     tern__pool_reset(&pool);
     /* A slot holds a header, a pcb of either layout and a socket (the
      * pool is empty). */

@@ -35,9 +35,10 @@ typedef struct compat_udp {
     bool tun2socks;
     bool flow_listener; /* heiher's fork: takes the new flows of a pretend netif */
     bool flow;          /* one such flow: its addresses are the pcb's own, not its socket's */
+    tern_pool_links links; /* while the slot is free (the pcb stays readable) */
 } compat_udp;
 
-TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_udp));
+TERN_COMPAT_VAR(tern_pool, pool, = TERN_POOL_INIT(compat_udp, links));
 #define pool TERN_COMPAT_USE(pool)
 
 static compat_udp *of(const struct udp_pcb *pcb)

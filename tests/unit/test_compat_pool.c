@@ -15,13 +15,14 @@
 typedef struct obj {
     tern_pool_slot slot;
     char body[200];
+    tern_pool_links links; /* the free queue's, while free: body stays as it was */
 } obj;
 
 enum { N = 1000 };
 
 static void test_pool_gives_back_empty_slabs(void)
 {
-    tern_pool p = TERN_POOL_INIT(obj);
+    tern_pool p = TERN_POOL_INIT(obj, links);
     static obj *o[N];
     for (int i = 0; i < N; i++) {
         o[i] = (obj *)(void *)tern__pool_get(&p);
@@ -71,7 +72,7 @@ static void test_pool_gives_back_empty_slabs(void)
  * and given back by tern__pool_put_live like a live one (once). */
 static void test_pool_held_slots(void)
 {
-    tern_pool p = TERN_POOL_INIT(obj);
+    tern_pool p = TERN_POOL_INIT(obj, links);
     obj *a = (obj *)(void *)tern__pool_get(&p), *b = (obj *)(void *)tern__pool_get(&p);
     CU_ASSERT_FATAL(a && b);
     a->slot.live = TERN_POOL_HELD;
@@ -95,7 +96,7 @@ static void test_pool_held_slots(void)
 
 static void test_pool_stale_pointers(void)
 {
-    tern_pool p = TERN_POOL_INIT(obj);
+    tern_pool p = TERN_POOL_INIT(obj, links);
     obj *a = (obj *)(void *)tern__pool_get(&p);
     obj *b = (obj *)(void *)tern__pool_get(&p);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -166,7 +167,7 @@ static void test_pool_stale_pcbs_after_give_back(void)
  * would be given back while in use: ASan reports the reads below). */
 static void test_pool_put_live(void)
 {
-    tern_pool p = TERN_POOL_INIT(obj);
+    tern_pool p = TERN_POOL_INIT(obj, links);
     static obj *o[N];
     uint32_t r = 7;
     for (int round = 0; round < 4; round++) {

@@ -173,7 +173,7 @@ static void test_listeners_apart(void)
     child->local_port = 80;
     child->remote_port = 40000;
     tern__tcp_hash_insert(child);
-    CU_ASSERT_EQUAL(child->hash, found_hash);
+    CU_ASSERT_EQUAL(tern__tcp_tuple_hash_of(child), found_hash);
     /* Found, from the hit caches (the insertion filled its slot), twice;
      * once gone, not even from there (its memory stays in the socket
      * cache: a stale entry would still match). */
@@ -521,6 +521,72 @@ static void test_free_list_zeroes(void)
     }
 }
 
+/* tern_tcp_set_wakeup: the handlers' wakeup once, at the first poll at or
+ * after its deadline, with the socket's arg; a new request replaces the
+ * old one (earlier or later); 0 cancels; nothing after the socket is
+ * gone (ASan: no read of it). */
+static unsigned wakes;
+static tern_tcp *woken;
+static void count_wake(void *arg, tern_tcp *t)
+{
+    CU_ASSERT_PTR_EQUAL(arg, &wakes);
+    woken = t;
+    wakes++;
+}
+
+static void wake_at(tern_stack *s, uint32_t ms)
+{
+    model_now = ms;
+    tern_stack_poll(s);
+}
+
+static void test_wakeup(void)
+{
+    model_now = 1000;
+    tern_config cfg = {.clock = model_clock, .seed = 3};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(t != NULL);
+    static const tern_tcp_handlers h = {.wakeup = count_wake};
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(t, &wakes), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(t, &h, &wakes), TERN_OK);
+    wakes = 0;
+    tern_tcp_set_wakeup(t, 100);
+    wake_at(s, 1099);
+    CU_ASSERT_EQUAL(wakes, 0);
+    wake_at(s, 1100);
+    CU_ASSERT_EQUAL(wakes, 1);
+    CU_ASSERT_PTR_EQUAL(woken, t);
+    wake_at(s, 5000);
+    CU_ASSERT_EQUAL(wakes, 1); /* once */
+    /* Replaced by an earlier one: at 50 ms, not again at 200. */
+    tern_tcp_set_wakeup(t, 200);
+    tern_tcp_set_wakeup(t, 50);
+    wake_at(s, 5050);
+    CU_ASSERT_EQUAL(wakes, 2);
+    wake_at(s, 5300);
+    CU_ASSERT_EQUAL(wakes, 2);
+    /* Replaced by a later one: not at 100 ms, at 300. */
+    tern_tcp_set_wakeup(t, 100);
+    tern_tcp_set_wakeup(t, 300);
+    wake_at(s, 5450);
+    CU_ASSERT_EQUAL(wakes, 2);
+    wake_at(s, 5600);
+    CU_ASSERT_EQUAL(wakes, 3);
+    /* Cancelled. */
+    tern_tcp_set_wakeup(t, 100);
+    tern_tcp_set_wakeup(t, 0);
+    wake_at(s, 9000);
+    CU_ASSERT_EQUAL(wakes, 3);
+    /* The socket goes with a wakeup pending: none comes. */
+    tern_tcp_set_wakeup(t, 100);
+    tern_tcp_abort(t);
+    wake_at(s, 20000);
+    CU_ASSERT_EQUAL(wakes, 3);
+    tern_stack_free(s);
+}
+
 TERN_UNIT_SUITE(tcp_timers)
 {
     CU_pSuite s = CU_add_suite("tcp/timers", NULL, NULL);
@@ -531,6 +597,8 @@ TERN_UNIT_SUITE(tcp_timers)
                 test_listeners_apart);
     CU_add_test(s, "timing wheel: every deadline at its first poll, every level, a wrapping clock (model)",
                 test_wheel_model);
+    CU_add_test(s, "tern_tcp_set_wakeup: once at its deadline, replaced, cancelled, none after the socket",
+                test_wakeup);
     CU_add_test(s, "a poll function set with the whole callback table ticks with no state change after",
                 test_tick_armed_without_state_change);
     CU_add_test(s, "keepalive figures: the config's cost nothing, a socket's own live in tcp_rare",

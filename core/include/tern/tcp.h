@@ -117,9 +117,9 @@ typedef struct tern_tcp_allocator {
 } tern_tcp_allocator;
 TERN_API size_t tern_tcp_size(void);
 /* tern_tcp_size() as a constant, for a layer that lays out its memory at
- * compile time (checked when libtern is built: nine pointers and 224
+ * compile time (checked when libtern is built: nine pointers and 216
  * bytes more). */
-#define TERN_TCP_SIZE (224u + 9u * sizeof(void *))
+#define TERN_TCP_SIZE (216u + 9u * sizeof(void *))
 /* TERN_ERR_VAL once the stack has sockets (or a or its functions NULL),
  * TERN_ERR_MEM without memory for the stack's TCP state. */
 TERN_API tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a);
@@ -200,6 +200,8 @@ typedef struct tern_tcp_handlers {
     tern_tcp_err_fn err;
     tern_tcp_destroy_fn on_destroy;
     tern_tcp_state_fn on_state;
+    /* The wakeup tern_tcp_set_wakeup asked for (with the socket's arg). */
+    void (*wakeup)(void *arg, tern_tcp *t);
 } tern_tcp_handlers;
 /* h (NULL: no callbacks) must outlive every socket using it.  The poll
  * interval is tern_tcp_set_poll's (which, given the poll function t
@@ -207,6 +209,14 @@ typedef struct tern_tcp_handlers {
  * socket's arg takes a little memory: TERN_ERR_MEM (nothing changed) when
  * there is none. */
 TERN_API tern_err tern_tcp_set_handlers(tern_tcp *t, const tern_tcp_handlers *h, void *hook_ctx);
+
+/* Calls the handlers' wakeup once, delay_ms from now (an earlier request
+ * is replaced; 0 cancels it), in any state until the socket is freed: a
+ * layer above checks on a socket on the socket's own timer, with no timer
+ * or list of its own (compat hands fields a program wrote between calls
+ * to the socket this way).  Costs nothing per segment; a deadline later
+ * than the socket's next one is a store. */
+TERN_API void tern_tcp_set_wakeup(tern_tcp *t, uint32_t delay_ms);
 
 /* Options and state. */
 TERN_API void tern_tcp_set_nodelay(tern_tcp *t, bool on);

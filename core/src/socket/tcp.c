@@ -62,7 +62,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->type = type;
     t->local.type = type == TERN_ADDR_ANY ? TERN_ADDR_ANY : type;
     t->remote.type = t->local.type;
-    t->cc = (uint8_t)t->cls->cfg.cc;
+    t->cc = t->cls->cfg.cc == TERN_TCP_CC_CUBIC ? TERN_TCP_CC_CUBIC : TERN_TCP_CC_NEWRENO; /* (a bit) */
     t->ttl = s->cfg.ttl;
     t->mss = TCP_DEFAULT_MSS;
     t->rcv_buf = t->cls->cfg.rcv_buf;
@@ -222,7 +222,7 @@ void tern_tcp_set_reuse(tern_tcp *t, bool on) { t->reuse = on; }
 void tern_tcp_set_catch_all(tern_tcp *t, bool on) { t->catch_all = on; }
 void tern_tcp_set_cc(tern_tcp *t, tern_tcp_cc cc)
 {
-    t->cc = (uint8_t)cc;
+    t->cc = cc == TERN_TCP_CC_CUBIC ? TERN_TCP_CC_CUBIC : TERN_TCP_CC_NEWRENO; /* (a bit: anything else is NewReno, as before) */
     if (t->fl)
         t->fl->cubic = (tcp_cubic){0};
 }
@@ -757,7 +757,7 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * bytes on 64-bit, compat's slot a 560-byte stride with it; 8 bytes more
  * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
  * packed. */
-_Static_assert(sizeof(struct tern_tcp) <= 296, "struct tern_tcp grew: pack it");
+_Static_assert(sizeof(struct tern_tcp) <= 288, "struct tern_tcp grew: pack it");
 _Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
 _Static_assert(offsetof(struct tern_tcp, remote) == offsetof(struct tern_tcp, local) + sizeof(tern_addr) &&
                    offsetof(struct tern_tcp, remote) + sizeof(tern_addr) == sizeof(struct tern_tcp),

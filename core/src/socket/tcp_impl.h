@@ -207,6 +207,7 @@ enum tcp_timer_kind {
     TCP_TIMER_RTX,  /* retransmission / persist / SYN / tail loss probe */
     TCP_TIMER_ACK,  /* delayed ACK */
     TCP_TIMER_SLOW, /* 500 ms tick: poll, keepalive, TIME-WAIT, FIN-WAIT-2, refused data */
+    TCP_TIMER_WAKE, /* the layer above asked to hear from the socket (tern_tcp_set_wakeup) */
     TCP_TIMER_RACK, /* RACK reordering timeout (RFC 8985 6.2 step 5) */
     TCP_TIMER_PACE, /* the next paced segment may leave (tcp_pace.c) */
     TCP_TIMERS
@@ -240,16 +241,22 @@ struct tern_tcp {
     uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
     uint8_t iface_index;
     uint8_t ttl, tos;
-    bool in_table;             /* linked into the stack's lists */
     uint8_t busy;              /* nesting depth of application callbacks */
     bool dead;                 /* destroyed inside a callback: freed on return */
+    bool persist;              /* zero-window probing (here, where a byte was free) */
     uint16_t local_port, remote_port;
-    uint32_t hash;             /* the 4-tuple's keyed hash, while hashed */
-    bool hashed;               /* in the connection hash */
 
     /* Options and modes. */
-    bool nodelay, keepalive;
+    bool nodelay;
     /* Set once or seldom, read off the per-segment paths: bits. */
+    bool in_table : 1;         /* linked into the stack's lists */
+    bool hashed : 1;           /* in the connection hash */
+    bool keepalive : 1;
+    bool ws_ok : 1;
+    bool recovered : 1;        /* a fast retransmit or an RTO set recover */
+    bool child : 1;            /* a child not yet accepted: the union below holds its listener */
+    bool fin_queued : 1;       /* FIN is in the send queue */
+    bool close_pending : 1;    /* close wanted but no memory for the FIN yet */
     bool reuse : 1, catch_all : 1;
     bool accepted : 1;         /* a child the application has seen */
     bool backlog_delayed : 1;
@@ -257,17 +264,18 @@ struct tern_tcp {
     bool tuned : 1;            /* holds a share of the autotuning budget (tcp_tune.c) */
     bool wlate : 1;            /* on the wheel's late list (tcp_wheel.c) */
     bool rx_shut : 1;          /* shutdown(SHUT_RD): drop incoming data */
-    bool ts_ok, sack_ok, ws_ok;
-    uint8_t cc;                /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
+    bool ts_ok, sack_ok;
+    uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
+    uint8_t close_state : 4;   /* tern_tcp_state queueing the FIN moves to (close_pending) */
     bool in_recovery;          /* (congestion control: here, where a hole was) */
-    bool recovered;            /* a fast retransmit or an RTO set recover */
     uint8_t dupacks;
     uint8_t timers_armed;      /* bit k: timer kind k is armed (tcp_timer.c) */
     /* (Here, where bytes were free:) */
     bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
     bool ack_now;
-    bool child;                /* a child not yet accepted: the union below holds its listener */
+    uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps (here, where bytes were free) */
+    uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c; here, where bytes were free) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
     tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
 
@@ -295,8 +303,6 @@ struct tern_tcp {
             uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
         };
     };
-    /* (Here, where bytes were free: a counter.) */
-    uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps */
 
     /* Send side (RFC 9293 3.3.1). */
     uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
@@ -311,11 +317,8 @@ struct tern_tcp {
     uint8_t nrtx;              /* consecutive timeouts */
     uint8_t persist_backoff;
     uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
+    uint32_t autotune_bytes;   /* (with autotune_ms below: here, where bytes were free) */
     tcp_seg *snd_q;            /* every unacknowledged segment, in order (its tail: tcp_flight) */
-    bool fin_queued;           /* FIN is in the send queue */
-    bool close_pending;        /* close wanted but no memory for the FIN yet */
-    uint8_t close_state;       /* tern_tcp_state queueing that FIN moves to */
-    bool persist;              /* zero-window probing */
 
     /* Congestion control. */
     uint32_t cwnd, ssthresh;   /* (recover and the recovery epoch: tcp_flight) */
@@ -324,7 +327,6 @@ struct tern_tcp {
     int32_t srtt8, rttvar4;
     uint32_t rto;
     uint32_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (UINT32_MAX: none yet) */
-    uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c; here, where bytes were free) */
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
@@ -345,7 +347,6 @@ struct tern_tcp {
     struct tern_tcp *wnext;    /* the wheel slot's list */
     struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
     uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
-    uint32_t autotune_bytes;   /* (with autotune_ms above: here, where bytes were free) */
 
     /* Last, and in this order (tern_stack_set_tcp_allocator): a layer
      * that places its own structure over them reads them there (compat's
@@ -532,6 +533,9 @@ tern_tcp *tern__tcp_find_tuple(tern_stack *s, const tern_addr *la, uint16_t lp, 
 void tern__tcp_hash_insert(tern_tcp *t);
 /* The same, with the tuple's hash a lookup already computed. */
 void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash);
+/* The hash of t's tuple, as a lookup computes it (the table keeps none:
+ * it hashes again when it resizes). */
+uint32_t tern__tcp_tuple_hash_of(const tern_tcp *t);
 void tern__tcp_hash_remove(tern_tcp *t);
 /* The connection a segment belongs to, or NULL and the best listener.
  * *hash is the tuple's hash whenever a listener is returned (for

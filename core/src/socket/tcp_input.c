@@ -1139,7 +1139,7 @@ void tern__tcp_input(tern_stack *s, tern_pbuf *p, const tern_ip_meta *m)
         /* A new incarnation of the tuple: the old one makes way, as at the
          * end of TIME-WAIT (tcp_timer.c slow_fire: quietly, unless the
          * application still holds refused data). */
-        sg.tuple_hash = t->hash;
+        sg.tuple_hash = tern__tcp_tuple_hash_of(t);
         tern__tcp_destroy(t, tern__tcp_refusing(t) ? TERN_ERR_ABRT : 0);
         t = NULL;
     }

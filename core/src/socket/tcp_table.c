@@ -113,6 +113,11 @@ static uint32_t tuple_hash(const tern_tcp_table *tb, const tern_addr *la, uint16
     return (uint32_t)tuple_siphash(tb->secret, la, lp, ra, rp, 1, 3);
 }
 
+uint32_t tern__tcp_tuple_hash_of(const tern_tcp *t)
+{
+    return tuple_hash(t->cls->stack->tcp, &t->local, t->local_port, &t->remote, t->remote_port);
+}
+
 tern_tcp_table *tern__tcp_table(tern_stack *s)
 {
     if (s->tcp)
@@ -191,8 +196,8 @@ typedef struct tcp_handler_set {
 
 const tern_tcp_handlers tern__tcp_no_handlers;
 
-/* Compared as bytes: eight function pointers, no padding. */
-_Static_assert(sizeof(tern_tcp_handlers) == 8 * sizeof(void (*)(void)), "tern_tcp_handlers has padding");
+/* Compared as bytes: nine function pointers, no padding. */
+_Static_assert(sizeof(tern_tcp_handlers) == 9 * sizeof(void (*)(void)), "tern_tcp_handlers has padding");
 
 const tern_tcp_handlers *tern__tcp_handlers_intern(tern_tcp_table *tb, const tern_tcp_handlers *h)
 {
@@ -316,7 +321,7 @@ static void rehash(tern_tcp_table *tb, uint32_t nbuckets)
     for (uint32_t i = 0; i < tb->nbuckets; i++) {
         for (tern_tcp *t = tb->buckets[i], *n; t; t = n) {
             n = t->next;
-            list_push(&nb[t->hash & (nbuckets - 1)], t);
+            list_push(&nb[tern__tcp_tuple_hash_of(t) & (nbuckets - 1)], t);
         }
     }
     free(tb->buckets);
@@ -348,14 +353,13 @@ void tern__tcp_hash_insert_known(tern_tcp *t, uint32_t hash)
      * the segments the hit cache misses. */
     if (tb->nhashed >= 2 * tb->nbuckets && tb->nbuckets < (1u << 22))
         rehash(tb, tb->nbuckets * 2);
-    t->hash = hash;
     /* Its next segment (the handshake's ACK, or the peer's SYN-ACK) finds
      * it here. */
     tb->hit[hit_slot(t->remote_port, t->local_port)] = t;
     /* From the unhashed sockets' list to its bucket. */
     if (t->in_table)
         list_remove(t);
-    list_push(&tb->buckets[t->hash & (tb->nbuckets - 1)], t);
+    list_push(&tb->buckets[hash & (tb->nbuckets - 1)], t);
     t->in_table = true;
     t->hashed = true;
     tb->nhashed++;

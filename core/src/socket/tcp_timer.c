@@ -15,11 +15,13 @@
 static void rtx_fire(tern_tcp *t);
 static void ack_fire(tern_tcp *t);
 static void slow_fire(tern_tcp *t);
+static void wake_fire(tern_tcp *t);
 
 static void (*const fire_kind[TCP_TIMERS])(tern_tcp *t) = {
     [TCP_TIMER_RTX] = rtx_fire,
     [TCP_TIMER_ACK] = ack_fire,
     [TCP_TIMER_SLOW] = slow_fire,
+    [TCP_TIMER_WAKE] = wake_fire,
     [TCP_TIMER_RACK] = tern__tcp_rack_timer_fire,
     [TCP_TIMER_PACE] = tern__tcp_pace_fire,
 };
@@ -308,4 +310,21 @@ static void slow_fire(tern_tcp *t)
         tern__tcp_send_queued(t);
     }
     tern__tcp_arm_slow(t);
+}
+
+/* The wakeup the layer above asked for (tern_tcp_set_wakeup): once. */
+static void wake_fire(tern_tcp *t)
+{
+    if (t->cls->h->wakeup)
+        t->cls->h->wakeup(tern__tcp_arg(t), t);
+}
+
+void tern_tcp_set_wakeup(tern_tcp *t, uint32_t delay_ms)
+{
+    if (!t || t->dead)
+        return;
+    if (delay_ms)
+        tern__tcp_timer_set(t, TCP_TIMER_WAKE, delay_ms);
+    else
+        tern__tcp_timer_clear(t, TCP_TIMER_WAKE);
 }
