@@ -448,6 +448,27 @@ SCENARIO_LWIP_DEVIATES(tcp_syn_retransmit_giveup,
     EXPECT(h_now() - start >= 180000);
 }
 
+/* An active open on lport whose SYN crosses the peer's: the peer's SYN
+ * (it has not seen ours) gets our SYN-ACK; the connection is in SYN_RCVD. */
+static struct h_conn *crossed_syns(struct tcp_peer *p, uint16_t lport)
+{
+    struct h_conn *conn;
+    struct tcp_pcb *pcb;
+    ip_addr_t dst = h_ip(PEER4);
+    struct cap *c;
+
+    h_peer_init(p, PEER4, PPORT, LOCAL4, lport, 1000);
+    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    REQUIRE(pcb != NULL);
+    conn = h_conn_attach(pcb);
+    EXPECT_ERR(tcp_bind(pcb, IP_ANY_TYPE, lport), ERR_OK);
+    EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
+    c = h_peer_recv(p);
+    REQUIRE(c->wi.tcp.flags == PKT_SYN);
+    h_peer_syn(p);
+    return conn;
+}
+
 SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
          "[MUST-10] simultaneous open: our SYN crosses the peer's SYN; the stack answers with a "
          "SYN-ACK, and the peer's SYN-ACK establishes the connection",
@@ -455,21 +476,8 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open,
          "a bare SYN is silently ignored")
 {
     struct tcp_peer p;
-    struct h_conn *conn;
-    struct tcp_pcb *pcb;
-    ip_addr_t dst = h_ip(PEER4);
-    struct cap *c;
+    struct h_conn *conn = crossed_syns(&p, 30010);
 
-    h_peer_init(&p, PEER4, PPORT, LOCAL4, 30010, 1000);
-    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    REQUIRE(pcb != NULL);
-    conn = h_conn_attach(pcb);
-    EXPECT_ERR(tcp_bind(pcb, IP_ANY_TYPE, 30010), ERR_OK);
-    EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
-    c = h_peer_recv(&p);
-    REQUIRE(c->wi.tcp.flags == PKT_SYN);
-    /* the peer's own SYN (it has not seen ours) */
-    c = h_peer_syn(&p);
     /* the peer answers our SYN, then acknowledges our SYN-ACK */
     h_peer_inject(&p, p.iss, p.irs + 1, PKT_SYN | PKT_ACK, NULL, 0);
     h_peer_drain(&p);
@@ -487,20 +495,8 @@ SCENARIO_LWIP_DEVIATES(tcp_simultaneous_open_close,
          "2.1.3 has no simultaneous open (a bare SYN in SYN_SENT is ignored)")
 {
     struct tcp_peer p;
-    struct h_conn *conn;
-    struct tcp_pcb *pcb;
-    ip_addr_t dst = h_ip(PEER4);
-    struct cap *c;
+    struct h_conn *conn = crossed_syns(&p, 30011);
 
-    h_peer_init(&p, PEER4, PPORT, LOCAL4, 30011, 1000);
-    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    REQUIRE(pcb != NULL);
-    conn = h_conn_attach(pcb);
-    EXPECT_ERR(tcp_bind(pcb, IP_ANY_TYPE, 30011), ERR_OK);
-    EXPECT_ERR(tcp_connect(pcb, &dst, PPORT, NULL), ERR_OK);
-    c = h_peer_recv(&p);
-    REQUIRE(c->wi.tcp.flags == PKT_SYN);
-    c = h_peer_syn(&p); /* the peer's SYN crosses ours: our SYN-ACK */
     EXPECT_EQ(h_state(conn), SYN_RCVD);
     EXPECT_ERR(h_close(conn), ERR_OK);
     EXPECT_SEG(h_peer_recv(&p), &p, PKT_ACK | PKT_FIN, 1, 1, 0);
