@@ -753,10 +753,10 @@ void tern__tcp_destroy(tern_tcp *t, int code)
  * table's cache instead of going back to malloc (bounded: 16 sockets, about
  * 10 KiB per stack, given back by tern_stack_free). */
 #define TCP_SOCK_CACHE_MAX 16u
-/* A socket is what every idle connection costs (malloc's chunk: 336
- * bytes on 64-bit, compat's slot a 560-byte stride with it; 8 bytes more
- * cost 16): a field added means one moved to tcp_flight or tcp_rare, or
- * packed. */
+/* A socket is what every idle connection costs (compat's slot: a 16-byte
+ * header, the socket and 144 bytes more of pcb, 448 bytes on 64-bit, a
+ * multiple of the pool's 16-byte stride; 8 bytes more cost 16): a field
+ * added means one moved to tcp_flight or tcp_rare, or packed. */
 _Static_assert(sizeof(struct tern_tcp) <= 288, "struct tern_tcp grew: pack it");
 _Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
 _Static_assert(offsetof(struct tern_tcp, remote) == offsetof(struct tern_tcp, local) + sizeof(tern_addr) &&

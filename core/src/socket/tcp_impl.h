@@ -200,9 +200,9 @@ typedef struct tcp_rare {
     struct tern_tcp *backlog_listener;
 } tcp_rare;
 
-/* What a socket waits for.  A socket holds one stack timer, armed at the
- * earliest deadline of these kinds (tcp_timer.c): 32 bytes and one heap
- * entry per socket instead of five. */
+/* What a socket waits for.  A socket holds one place on the table's
+ * timing wheel, at the earliest deadline of these kinds (tcp_timer.c,
+ * tcp_wheel.c), not one per kind. */
 enum tcp_timer_kind {
     TCP_TIMER_RTX,  /* retransmission / persist / SYN / tail loss probe */
     TCP_TIMER_ACK,  /* delayed ACK */
@@ -364,8 +364,8 @@ typedef struct tcp_free_list {
 
 /* Zeroes size bytes at o.  gcc makes a memset of a few hundred bytes a
  * rep stos, whose start-up costs more cycles than the 16-byte stores it
- * replaces (a socket of tern's own memory is 328 bytes, one per
- * connection: 20 stores and a 21st over its last 16 bytes).  Unrolled, so
+ * replaces (a socket of tern's own memory is 288 bytes, one per
+ * connection: 18 stores).  Unrolled, so
  * that gcc does not see a memset in it; unaligned stores, so that no
  * allocator's alignment is assumed. */
 static inline void tcp_zero(void *o, size_t size)

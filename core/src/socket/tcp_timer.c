@@ -1,10 +1,11 @@
 /* socket/tcp_timer.c: everything that happens because time passed.
  *
- * A socket waits for up to five things (enum tcp_timer_kind):
+ * A socket waits for up to six things (enum tcp_timer_kind):
  * retransmission (also SYN retries, the zero-window persist probe and the
  * tail loss probe), delayed ACK, a 500 ms "slow" tick for lwIP's poll
- * callback, keepalive, TIME-WAIT and retrying refused data, RACK's
- * reordering timeout and pacing.  Each kind is a deadline in the socket;
+ * callback, keepalive, TIME-WAIT and retrying refused data, the wakeup a
+ * layer above asked for (tern_tcp_set_wakeup), RACK's reordering timeout
+ * and pacing.  Each kind is a deadline in the socket;
  * the earliest of them waits on the table's timing wheel (tcp_wheel.c).
  * Setting a later deadline is a store, and clearing one is a bit: the
  * wheel may then reach the socket with nothing due, which costs less
