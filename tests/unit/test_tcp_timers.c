@@ -221,6 +221,57 @@ static void test_listeners_apart(void)
     tern_stack_free(s);
 }
 
+/* Walks over every socket that destroy some (a listener going takes its
+ * children; a stack freed takes everything) while the connection hash
+ * would shrink under them: the table keeps its size until the walk ends
+ * (a shrink moves every bucket: ASan sees a walk that went on in the old
+ * ones), then shrinks. */
+enum { MANY = 3000 };
+
+static void hash_many(tern_stack *s, tern_tcp *listener)
+{
+    tern_addr local, remote;
+    tern_addr_set_v4(&local, htonl(0xc6120001u));
+    for (int i = 0; i < MANY; i++) {
+        tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
+        CU_ASSERT_FATAL(t != NULL);
+        tern_addr_set_v4(&remote, htonl(0xc6130000u | (uint32_t)i));
+        t->local = local;
+        t->remote = remote;
+        t->local_port = 80;
+        t->remote_port = 40000;
+        t->reuse = true;
+        if (listener) { /* a child not yet accepted */
+            t->listener = listener;
+            t->child = true;
+        }
+        tern__tcp_hash_insert(t);
+    }
+}
+
+static void test_destroying_walks_hold_the_table(void)
+{
+    tern_config cfg = {.clock = fixed_clock, .seed = 4};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_FATAL(s != NULL);
+    tern_tcp *l = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(l != NULL);
+    l->reuse = true;
+    CU_ASSERT_EQUAL(tern_tcp_bind(l, NULL, 80), 0);
+    CU_ASSERT_EQUAL(tern_tcp_listen(l, 8), 0);
+    hash_many(s, l);
+    tern_tcp_table *tb = s->tcp;
+    CU_ASSERT(tb->nbuckets >= 1024);
+    CU_ASSERT_EQUAL(tb->nhashed, MANY);
+    tern_tcp_abort(l); /* every child goes with it */
+    CU_ASSERT_EQUAL(tb->nhashed, 0);
+    CU_ASSERT_EQUAL(conns_len(tb), 0);
+    CU_ASSERT_EQUAL(tb->nbuckets, 256); /* shrunk once the walk was over */
+    hash_many(s, NULL);
+    CU_ASSERT_EQUAL(tb->nhashed, MANY);
+    tern_stack_free(s); /* every connection, in a table that would shrink */
+}
+
 /* ---- the timing wheel against a model ----
  *
  * Closed sockets with deadlines armed directly (retransmission, delayed
@@ -597,6 +648,8 @@ TERN_UNIT_SUITE(tcp_timers)
                 test_listeners_apart);
     CU_add_test(s, "timing wheel: every deadline at its first poll, every level, a wrapping clock (model)",
                 test_wheel_model);
+    CU_add_test(s, "walks that destroy sockets (a listener's children, a stack's end) hold the hash's size",
+                test_destroying_walks_hold_the_table);
     CU_add_test(s, "tern_tcp_set_wakeup: once at its deadline, replaced, cancelled, none after the socket",
                 test_wakeup);
     CU_add_test(s, "a poll function set with the whole callback table ticks with no state change after",

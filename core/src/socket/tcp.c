@@ -687,7 +687,9 @@ static void abort_children(tern_tcp *l)
     tern_tcp_table *tb = l->cls->stack->tcp;
     if (!tb)
         return;
-    /* Destroying a child unlinks it only: the walk goes on from the next. */
+    /* Destroying a child unlinks it only: the walk goes on from the next
+     * (the buckets stay where they are until it ends). */
+    tern__tcp_table_hold(tb);
     for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
         for (tern_tcp *c = *head, *n; c; c = n) {
             n = c->next;
@@ -702,6 +704,7 @@ static void abort_children(tern_tcp *l)
             tern__tcp_send_rst_for(c);
             tern__tcp_destroy(c, 0);
         }
+    tern__tcp_table_release(tb);
 }
 
 void tern__tcp_half_open_done(tern_tcp *t)
@@ -1036,7 +1039,9 @@ void tern__tcp_stack_teardown(tern_stack *s)
     tern_tcp_table *tb = s->tcp;
     if (!tb)
         return;
-    /* Every connection first, then the listeners. */
+    /* Every connection first, then the listeners (the buckets stay where
+     * they are: the table goes after). */
+    tern__tcp_table_hold(tb);
     for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
         while (*head) {
             tern_tcp *t = *head;

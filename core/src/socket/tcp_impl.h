@@ -446,6 +446,7 @@ typedef struct tern_tcp_table {
     tern_tcp *listeners;       /* sockets in LISTEN: a SYN searches these only */
     tern_tcp **buckets;        /* connection hash */
     uint32_t nbuckets, nhashed;
+    uint32_t walks;            /* walks that destroy sockets under way: the hash keeps its size */
     /* Recently found connections: the last one (a bulk flow's every
      * segment), and one per slot of a cheap unkeyed index of the ports
      * (tcp_table.c hit_slot: the next segment of a young connection among
@@ -525,6 +526,11 @@ void tern__tcp_table_listen(tern_tcp *t);
  * destroyed leaves its own); _after gives NULL after the last. */
 static inline tern_tcp **tern__tcp_table_first(tern_tcp_table *tb) { return &tb->unhashed; }
 tern_tcp **tern__tcp_table_after(tern_tcp_table *tb, tern_tcp **list);
+/* A walk that destroys sockets holds the hash's size from _hold to
+ * _release (a shrink would move the buckets it walks); the hash shrinks
+ * then if it is due. */
+static inline void tern__tcp_table_hold(tern_tcp_table *tb) { tb->walks++; }
+void tern__tcp_table_release(tern_tcp_table *tb);
 /* The listener a SYN to t's local address and port would find now (for an
  * accepted child, which keeps no pointer to its own), or NULL. */
 tern_tcp *tern__tcp_listener_of_child(const tern_tcp *t);

@@ -285,6 +285,22 @@ void tern__tcp_table_link(tern_tcp *t)
 }
 
 static void hash_leave(tern_tcp_table *tb, tern_tcp *t);
+static void rehash(tern_tcp_table *tb, uint32_t nbuckets);
+
+/* The table gives back what a wave of connections made it grow to:
+ * halved when under a quarter of a socket per bucket (grown again only at
+ * two, so a steady count never flips it; each halving is paid for by the
+ * removals before it).  10 000 connections closed used to leave 128 KiB
+ * of empty buckets.  (After a held walk, as often as needed.) */
+static void shrink_if_due(tern_tcp_table *tb)
+{
+    while (tb->nbuckets > TCP_TABLE_MIN_BUCKETS && tb->nhashed < tb->nbuckets / 4) {
+        uint32_t was = tb->nbuckets;
+        rehash(tb, tb->nbuckets / 2);
+        if (tb->nbuckets == was)
+            return; /* no memory for the smaller table: keep this one */
+    }
+}
 
 void tern__tcp_table_unlink(tern_tcp *t)
 {
@@ -386,13 +402,14 @@ static void hash_leave(tern_tcp_table *tb, tern_tcp *t)
         *slot = NULL;
     if (tb->last_hit == t)
         tb->last_hit = NULL;
-    /* The table gives back what a wave of connections made it grow to:
-     * halved when under a quarter of a socket per bucket (grown again only
-     * at two, so a steady count never flips it; each halving is paid for
-     * by the removals before it).  10 000 connections closed used to leave 128
-     * KiB of empty buckets. */
-    if (tb->nbuckets > TCP_TABLE_MIN_BUCKETS && tb->nhashed < tb->nbuckets / 4)
-        rehash(tb, tb->nbuckets / 2);
+    if (!tb->walks)
+        shrink_if_due(tb);
+}
+
+void tern__tcp_table_release(tern_tcp_table *tb)
+{
+    if (--tb->walks == 0)
+        shrink_if_due(tb);
 }
 
 /* Whether a SYN to dst:dport arriving on interface iface_index goes to l,
