@@ -125,6 +125,32 @@ static tern_err discard(tern_iface *ifc, tern_pbuf *pkt, const tern_addr *next_h
     return TERN_OK; /* the caller frees the packet */
 }
 
+/* n connections on port 80 of 198.18.0.1 from 198.19.0.i:40000, in the
+ * hash (out[i] each, when given); children of listener not yet accepted
+ * when it is given. */
+static void hash_conns(tern_stack *s, int n, tern_tcp *listener, tern_tcp **out)
+{
+    tern_addr local, remote;
+    tern_addr_set_v4(&local, htonl(0xc6120001u));
+    for (int i = 0; i < n; i++) {
+        tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
+        CU_ASSERT_FATAL(t != NULL);
+        tern_addr_set_v4(&remote, htonl(0xc6130000u | (uint32_t)i));
+        t->local = local;
+        t->remote = remote;
+        t->local_port = 80;
+        t->remote_port = 40000;
+        t->reuse = true;
+        if (listener) { /* a child not yet accepted */
+            t->listener = listener;
+            t->child = true;
+        }
+        tern__tcp_hash_insert(t);
+        if (out)
+            out[i] = t;
+    }
+}
+
 static void test_listeners_apart(void)
 {
     tern_config cfg = {.clock = fixed_clock, .seed = 3};
@@ -136,20 +162,9 @@ static void test_listeners_apart(void)
     CU_ASSERT_EQUAL(tern_tcp_bind(l, NULL, 80), 0);
     CU_ASSERT_EQUAL(tern_tcp_listen(l, 8), 0);
     static tern_tcp *conns[CONNS];
-    tern_addr local, remote;
+    hash_conns(s, CONNS, NULL, conns);
+    tern_addr local;
     tern_addr_set_v4(&local, htonl(0xc6120001u));
-    for (int i = 0; i < CONNS; i++) {
-        tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
-        CU_ASSERT_FATAL(t != NULL);
-        tern_addr_set_v4(&remote, htonl(0xc6130000u | (uint32_t)i));
-        t->local = local;
-        t->remote = remote;
-        t->local_port = 80;
-        t->remote_port = 40000;
-        t->reuse = true;
-        tern__tcp_hash_insert(t);
-        conns[i] = t;
-    }
     tern_tcp_table *tb = s->tcp;
     CU_ASSERT_PTR_EQUAL(tb->listeners, l);
     CU_ASSERT_PTR_NULL(l->next);
@@ -228,26 +243,6 @@ static void test_listeners_apart(void)
  * ones), then shrinks. */
 enum { MANY = 3000 };
 
-static void hash_many(tern_stack *s, tern_tcp *listener)
-{
-    tern_addr local, remote;
-    tern_addr_set_v4(&local, htonl(0xc6120001u));
-    for (int i = 0; i < MANY; i++) {
-        tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
-        CU_ASSERT_FATAL(t != NULL);
-        tern_addr_set_v4(&remote, htonl(0xc6130000u | (uint32_t)i));
-        t->local = local;
-        t->remote = remote;
-        t->local_port = 80;
-        t->remote_port = 40000;
-        t->reuse = true;
-        if (listener) { /* a child not yet accepted */
-            t->listener = listener;
-            t->child = true;
-        }
-        tern__tcp_hash_insert(t);
-    }
-}
 
 static void test_destroying_walks_hold_the_table(void)
 {
@@ -259,7 +254,7 @@ static void test_destroying_walks_hold_the_table(void)
     l->reuse = true;
     CU_ASSERT_EQUAL(tern_tcp_bind(l, NULL, 80), 0);
     CU_ASSERT_EQUAL(tern_tcp_listen(l, 8), 0);
-    hash_many(s, l);
+    hash_conns(s, MANY, l, NULL);
     tern_tcp_table *tb = s->tcp;
     CU_ASSERT(tb->nbuckets >= 1024);
     CU_ASSERT_EQUAL(tb->nhashed, MANY);
@@ -267,7 +262,7 @@ static void test_destroying_walks_hold_the_table(void)
     CU_ASSERT_EQUAL(tb->nhashed, 0);
     CU_ASSERT_EQUAL(conns_len(tb), 0);
     CU_ASSERT_EQUAL(tb->nbuckets, 256); /* shrunk once the walk was over */
-    hash_many(s, NULL);
+    hash_conns(s, MANY, NULL, NULL);
     CU_ASSERT_EQUAL(tb->nhashed, MANY);
     tern_stack_free(s); /* every connection, in a table that would shrink */
 }
