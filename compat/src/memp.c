@@ -14,14 +14,17 @@ struct tern_pool_slab {
     size_t count; /* slots */
     size_t used;  /* slots handed out at least once (the first `used`) */
     size_t live;  /* slots in use now */
-    /* slots follow, max_align_t aligned */
+    /* slots follow, max_align_t aligned, each slot_size bytes */
 };
 
 #define SLAB_HDR ((sizeof(tern_pool_slab) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
 
+/* A slot's size is its type's (TERN_POOL_INIT), a multiple of the type's
+ * alignment: slots lie back to back, each as aligned as its type needs (a
+ * compat_tcp needs 8, not max_align_t's 16: 8 bytes a connection). */
 static size_t slot_stride(const tern_pool *p)
 {
-    return (p->slot_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    return p->slot_size;
 }
 
 static tern_pool_slot *slot_at(const tern_pool *p, tern_pool_slab *b, size_t i)

@@ -415,7 +415,7 @@ static uint32_t mirror_rcv_wnd(uint32_t wnd, uint32_t unread)
 #define PULL_MIRROR(w, lv, CLAMP)                                                                          \
     do {                                                                                                   \
         uint32_t rw_ = mirror_rcv_wnd((lv).rcv_wnd, (lv).rcv_unread);                                      \
-        (w)->rcv_wnd = (w)->rcv_ann_wnd = CLAMP(rw_);                                                      \
+        (w)->rcv_wnd = CLAMP(rw_); /* (rcv_ann_wnd) */                                                     \
         (w)->snd_buf = CLAMP((lv).snd_buf);                                                                \
         (w)->snd_queuelen = (lv).snd_queuelen;                                                             \
         (w)->unsent = (lv).has_unsent ? MARKER : NULL;                                                     \
@@ -512,9 +512,9 @@ static void pull_rcv(compat_tcp *c)
     tern_tcp_get_rcv(T(c), &wnd, &unread);
     uint32_t rw = mirror_rcv_wnd(wnd, unread);
     if (c->wide) {
-        c->u.w32.rcv_wnd = c->u.w32.rcv_ann_wnd = rw;
+        c->u.w32.rcv_wnd = rw; /* (rcv_ann_wnd) */
     } else {
-        c->u.w16.rcv_wnd = c->u.w16.rcv_ann_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw);
+        c->u.w16.rcv_wnd = (u16_t)(rw > 0xffff ? 0xffff : rw); /* (rcv_ann_wnd) */
     }
 }
 

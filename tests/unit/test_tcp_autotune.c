@@ -66,8 +66,8 @@ static bool watch(void *ctx, int from_side, const uint8_t *pkt, uint32_t len, ui
 static void step(tcp_pair *tp, void *ctx)
 {
     wire_probe *w = ctx;
-    if (tp->client.t && tp->client.t->snd_queued > w->max_queued)
-        w->max_queued = tp->client.t->snd_queued;
+    if (tp->client.t && tern__tcp_snd_queued(tp->client.t) > w->max_queued)
+        w->max_queued = tern__tcp_snd_queued(tp->client.t);
     uint64_t used = tern_stack_tcp_budget_used(tp->sa) + tern_stack_tcp_budget_used(tp->sb);
     if (used > w->max_used)
         w->max_used = used;

@@ -131,8 +131,8 @@ typedef u16_t tcpflags_t;
 #define TCP_PCB_COMMON(type)                                                                               \
     enum tcp_state state;                                                                                  \
     void *callback_arg;                                                                                    \
-    u8_t prio;                                                                                             \
-    u16_t local_port /* host byte order */
+    u16_t local_port; /* host byte order */                                                                \
+    u8_t prio
 
 /* A listening pcb, as tcp_listen returns it (cast to struct tcp_pcb *). */
 struct tcp_pcb_listen {
@@ -176,11 +176,11 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
  * lays the structure out both ways (wnd_t u16_t and u32_t) and uses the one
  * the program's LWIP_WND_SCALE selects.  Programs see a plain struct.  The
  * members whose type is the same in both layouts come first, up to the
- * engine-only word, so that libtern reaches them without asking which. */
+ * first window, so that libtern reaches them without asking which. */
 #define TERN_TCP_PCB_MEMBERS(wnd_t)                                                                        \
     IP_PCB;                                                                                                \
     TCP_PCB_COMMON(struct tcp_pcb);                                                                        \
-    u8_t pollinterval;                                                                                     \
+    u8_t pollinterval; /* (in the byte after prio: no hole) */                                             \
     u16_t remote_port; /* host byte order */                                                               \
     tcpflags_t flags;                                                                                      \
     u8_t snd_scale;                                                                                        \
@@ -191,13 +191,18 @@ TERN_LAYOUT_REGISTER(TERN_LAYOUT_TCP_PCB_LISTEN, struct tcp_pcb_listen, TERN_LAY
     u32_t keep_idle;  /* ms of idleness before keepalives (SOF_KEEPALIVE) */                               \
     u32_t keep_intvl; /* ms between keepalives */                                                          \
     u32_t keep_cnt;   /* unanswered keepalives before the connection is dropped */                         \
-    TERN_TCP_PCB_ENGINE_ONLY(wnd_t);                                                                       \
-    wnd_t rcv_wnd;     /* receive window available */                                                      \
-    wnd_t rcv_ann_wnd; /* receive window announced */                                                      \
+    /* compat reports the window available as the window announced (one \
+     * value, written to both since the first release): one word, read   \
+     * under either name. */                                              \
+    union {                                                                                                \
+        wnd_t rcv_wnd;     /* receive window available */                                                  \
+        wnd_t rcv_ann_wnd; /* receive window announced */                                                  \
+    };                                                                                                     \
     wnd_t cwnd;                                                                                            \
     wnd_t ssthresh;                                                                                        \
     wnd_t snd_wnd;                                                                                         \
     wnd_t snd_buf; /* bytes tcp_write accepts now */                                                       \
+    TERN_TCP_PCB_ENGINE_ONLY(wnd_t);                                                                       \
     struct tcp_seg *unsent;  /* non-NULL while queued data was never sent */                               \
     struct tcp_seg *unacked; /* non-NULL while sent data is unacknowledged */                              \
     struct pbuf *refused_data; /* non-NULL while received data waits for the application */                \

@@ -67,7 +67,6 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->mss = TCP_DEFAULT_MSS;
     t->rcv_buf = t->cls->cfg.rcv_buf;
     t->rcv_wnd = t->rcv_buf;
-    t->rto = t->cls->cfg.rto_initial_ms;
     t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
@@ -274,7 +273,8 @@ tern_err tern_tcp_set_keepalive(tern_tcp *t, bool on, uint32_t idle_ms, uint32_t
 uint32_t tern__tcp_sndbuf(const tern_tcp *t)
 {
     uint32_t limit = tern__tcp_snd_limit(t); /* cfg.snd_buf, or more with send autotuning */
-    return t->snd_queued >= limit ? 0 : limit - t->snd_queued;
+    uint32_t queued = tern__tcp_snd_queued(t);
+    return queued >= limit ? 0 : limit - queued;
 }
 
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
@@ -288,14 +288,14 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->snd_wnd = t->snd_wnd;
     o->cwnd = t->cwnd;
     o->ssthresh = t->ssthresh;
-    o->rto_ms = t->rto;
+    o->rto_ms = tern__tcp_rto(t);
     o->snd_queuelen = t->snd_queuelen;
     const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
     o->has_unsent = next != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != next;
     o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
-    o->snd_queued = t->snd_queued;
+    o->snd_queued = tern__tcp_snd_queued(t);
 }
 
 void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
@@ -347,7 +347,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .ssthresh = t->ssthresh,
         .srtt_ms = (uint32_t)(t->srtt8 >> 3),
         .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
-        .rto_ms = t->rto,
+        .rto_ms = tern__tcp_rto(t),
         .bytes_acked = tern__tcp_bytes_acked(t),
         .bytes_received = (uint64_t)(t->rare ? t->rare->received_wraps : 0) << 32 | t->bytes_received,
         .retransmits = r->retransmits,
@@ -572,7 +572,6 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
     if (push && tail)
         tail->flags |= TERN_TCP_PSH;
     t->snd_end += done;
-    t->snd_queued += done;
     return done == len ? TERN_OK : TERN_ERR_MEM;
 }
 
@@ -590,7 +589,7 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
     if (len > tern__tcp_sndbuf(t))
         return TERN_ERR_MEM;
     /* All or nothing, as lwIP: a failed write queues no bytes. */
-    uint32_t saved_end = t->snd_end, saved_queued = t->snd_queued;
+    uint32_t saved_end = t->snd_end;
     tcp_seg *saved_tail = tern__tcp_q_tail(t);
     uint32_t saved_tail_len = saved_tail ? saved_tail->len : 0;
     tern_csum saved_sum = saved_tail ? saved_tail->sum : 0;
@@ -617,7 +616,6 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
         }
         tern__tcp_set_q_tail(t, saved_tail);
         t->snd_end = saved_end;
-        t->snd_queued = saved_queued;
     }
     tern__tcp_tune_snd(t); /* data queued past cfg.snd_buf counts in the budget (tcp_tune.c) */
     return err;

@@ -117,7 +117,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
         c->rcv_wscale = ws;
     }
     c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
-    c->max_snd_wnd = c->snd_wnd;
+    tern__tcp_offered(c, c->snd_wnd);
     c->snd_una = c->iss = cookie; /* the ISS */
     c->snd_nxt = c->snd_max = c->snd_end = cookie + 1; /* our SYN-ACK, sent without state */
     /* TSvals must keep growing from the cookie's. */

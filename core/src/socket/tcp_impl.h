@@ -267,6 +267,7 @@ struct tern_tcp {
     bool ts_ok, sack_ok;
     uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     uint8_t close_state : 4;   /* tern_tcp_state queueing the FIN moves to (close_pending) */
+    bool rtt_sampled : 1;      /* an RTT was measured: the RTO follows SRTT (tern__tcp_rto) */
     bool in_recovery;          /* (congestion control: here, where a hole was) */
     uint8_t dupacks;
     uint8_t timers_armed;      /* bit k: timer kind k is armed (tcp_timer.c) */
@@ -307,10 +308,8 @@ struct tern_tcp {
     /* Send side (RFC 9293 3.3.1). */
     uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
     uint32_t snd_wnd;          /* peer's window, scaled */
-    uint32_t max_snd_wnd;      /* largest window the peer offered (RFC 5961 5.2) */
-    uint32_t snd_wl1, snd_wl2;
+    uint32_t snd_wl1;          /* (SND.WL2 is implied: take_ack) */
     uint32_t snd_end;          /* sequence number after the last queued byte */
-    uint32_t snd_queued;       /* bytes queued, unacknowledged included */
     uint16_t snd_queuelen;
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint8_t snd_wscale, rcv_wscale;
@@ -324,9 +323,11 @@ struct tern_tcp {
     uint32_t cwnd, ssthresh;   /* (recover and the recovery epoch: tcp_flight) */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
-    int32_t srtt8, rttvar4;
-    uint32_t rto;
-    uint32_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (UINT32_MAX: none yet) */
+    int32_t srtt8, rttvar4;    /* (the RTO: tern__tcp_rto) */
+    uint16_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (TCP_RTT16_NONE: none yet) */
+    /* The largest window the peer offered (RFC 5961 5.2: MAX.SND.WND), as
+     * its window field carries it: tern__tcp_max_snd_wnd scales it. */
+    uint16_t max_snd_wnd_field;
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
@@ -354,6 +355,38 @@ struct tern_tcp {
     tern_addr local, remote;
 
 };
+
+/* Bytes of data queued, unacknowledged included: SND.UNA to the end of
+ * the queue, less our SYN while it is unacknowledged (it heads the queue
+ * until then) and our FIN (queued last; acknowledged when SND.UNA reaches
+ * the end). */
+static inline uint32_t tern__tcp_snd_queued(const tern_tcp *t)
+{
+    uint32_t n = t->snd_end - t->snd_una;
+    if (t->snd_q && (t->snd_q->flags & TERN_TCP_SYN))
+        n--;
+    if (t->fin_queued && n)
+        n--;
+    return n;
+}
+
+#define TCP_RTT16_NONE UINT16_MAX
+
+/* MAX.SND.WND (RFC 5961 5.2), in bytes. */
+static inline uint32_t tern__tcp_max_snd_wnd(const tern_tcp *t)
+{
+    return (uint32_t)t->max_snd_wnd_field << t->snd_wscale;
+}
+/* The peer offered wnd bytes (scaled): MAX.SND.WND grows to it, rounded up
+ * to the scale's unit (a SYN's unscaled window too). */
+static inline void tern__tcp_offered(tern_tcp *t, uint32_t wnd)
+{
+    uint32_t f = (wnd + (1u << t->snd_wscale) - 1) >> t->snd_wscale;
+    if (f > 0xffff)
+        f = 0xffff;
+    if (f > t->max_snd_wnd_field)
+        t->max_snd_wnd_field = (uint16_t)f;
+}
 
 /* Freed objects of one size kept for reuse, up to a bound: the first
  * pointer-sized bytes of a kept object link it to the next. */
@@ -659,6 +692,7 @@ void tern__tcp_arm_rtx(tern_tcp *t);
 void tern__tcp_arm_delack(tern_tcp *t);
 void tern__tcp_arm_slow(tern_tcp *t);
 void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
+uint32_t tern__tcp_rto(const tern_tcp *t);     /* RFC 6298 2: from SRTT and RTTVAR, the settings bounding it */
 
 /* tcp.c: the sender's state, made with its first data (NULL when out of
  * memory), given back with the socket. */

@@ -303,14 +303,18 @@ static bool take_ack(tern_tcp *t, segment *sg)
     const tern_tcp_repr *h = &sg->h;
     uint32_t ack = h->ack;
     bool win_update = false;
-    if (SEQ_LT(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && SEQ_LEQ(t->snd_wl2, ack))) {
+    /* RFC 9293 3.10.7.4: an ACK in [SND.UNA, SND.NXT] updates the window
+     * when SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
+     * SND.WL2 is an ACK that was at least SND.UNA when it was taken, and
+     * SND.UNA only grows: for an ACK not below SND.UNA the second test is
+     * always true, so SND.WL2 is not kept (Linux's tcp_may_update_window
+     * keeps no WL2 either).  An older ACK updates nothing. */
+    if (SEQ_GEQ(ack, t->snd_una) && SEQ_LEQ(t->snd_wl1, h->seq)) {
         uint32_t wnd = (uint32_t)h->window << t->snd_wscale;
         win_update = wnd != t->snd_wnd;
         t->snd_wnd = wnd;
         t->snd_wl1 = h->seq;
-        t->snd_wl2 = ack;
-        if (wnd > t->max_snd_wnd)
-            t->max_snd_wnd = wnd;
+        tern__tcp_offered(t, wnd);
         if (t->persist && wnd > 0) {
             t->persist = false;
             t->persist_backoff = 0;
@@ -368,7 +372,6 @@ static bool take_ack(tern_tcp *t, segment *sg)
         t->snd_una = ack;
         if (SEQ_LT(t->snd_nxt, ack))
             t->snd_nxt = ack;
-        t->snd_queued -= data_acked > t->snd_queued ? t->snd_queued : data_acked;
         tern__tcp_tune_snd(t);
         if (data_acked) {
             /* The bytes acknowledged are the sequence numbers' (from the
@@ -488,11 +491,11 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->tos = l->tos;
     c->rcv_buf = c->cls->cfg.rcv_buf;
     c->rcv_wnd = c->rcv_buf;
-    c->rto = c->cls->cfg.rto_initial_ms;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
-    c->max_snd_wnd = c->snd_wnd;
+    /* (MAX.SND.WND waits for the handshake's ACK: until then the scale is
+     * not the SYN window's, and the RFC 5961 check takes 65535.) */
     c->snd_wl1 = h->seq;
     c->last_rx_ms = tern__stack_now(s);
     return c;
@@ -597,9 +600,9 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
     tern__tcp_seg_free(t, syn);
     t->snd_una = h->ack;
     t->snd_wnd = h->window;
-    t->max_snd_wnd = t->snd_wnd;
+    t->max_snd_wnd_field = 0; /* (a SYN-ACK's window is never scaled) */
+    tern__tcp_offered(t, t->snd_wnd);
     t->snd_wl1 = h->seq;
-    t->snd_wl2 = h->ack;
     t->nrtx = 0;
     tern__tcp_timer_clear(t, TCP_TIMER_RTX);
     tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
@@ -772,7 +775,7 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
 {
     const tern_tcp_repr *h = &sg->h;
     /* RFC 5961 5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.MAX]. */
-    if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd ? t->max_snd_wnd : 65535))) {
+    if (SEQ_GT(h->ack, t->snd_max) || SEQ_LT(h->ack, t->snd_una - (t->max_snd_wnd_field ? tern__tcp_max_snd_wnd(t) : 65535))) {
         drop(sg);
         if (t->state == TERN_TCP_SYN_RCVD)
             tern__tcp_send_rst(t->cls->stack, sg->m->iface, &t->local, &t->remote, t->local_port, t->remote_port, h->ack, 0,
@@ -796,9 +799,9 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
             return false;
         }
         t->snd_wnd = (uint32_t)h->window << t->snd_wscale;
-        t->max_snd_wnd = t->snd_wnd;
+        t->max_snd_wnd_field = 0;
+        tern__tcp_offered(t, t->snd_wnd);
         t->snd_wl1 = h->seq;
-        t->snd_wl2 = h->ack;
         tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
     } else if (t->state == TERN_TCP_LAST_ACK && t->fin_queued && t->snd_una + 1 == t->snd_end &&
                SEQ_GEQ(h->ack, t->snd_end)) {
@@ -1009,11 +1012,10 @@ static bool predicted_input(tern_tcp *t, segment *sg)
             return false;
         t->ts_recent = h->ts_val;
     }
-    /* The ACK: a window update in all but value (RFC 9293 3.10.7.4). */
-    if (SEQ_LT(t->snd_wl1, h->seq) || (t->snd_wl1 == h->seq && SEQ_LEQ(t->snd_wl2, h->ack))) {
+    /* The ACK (SND.UNA itself): a window update in all but value (RFC 9293
+     * 3.10.7.4, take_ack). */
+    if (SEQ_LEQ(t->snd_wl1, h->seq))
         t->snd_wl1 = h->seq;
-        t->snd_wl2 = h->ack;
-    }
     tern__tcp_rack_ack_begin(t);
     t->last_rx_ms = now;
     t->keep_sent = 0;

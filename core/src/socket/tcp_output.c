@@ -601,7 +601,7 @@ int tern__tcp_send_queued(tern_tcp *t)
              * flight (a peer with a window smaller than our MSS must
              * still get data). */
             uint32_t usable = wnd_end - seg->seq;
-            if ((usable >= t->max_snd_wnd / 2 || t->snd_una == t->snd_max) && split_seg(t, seg, usable))
+            if ((usable >= tern__tcp_max_snd_wnd(t) / 2 || t->snd_una == t->snd_max) && split_seg(t, seg, usable))
                 continue;
         }
         if (SEQ_GT(seg->seq + seg->len, wnd_end)) {

@@ -36,7 +36,7 @@ static bool sent_after(uint32_t t1, uint32_t s1, uint32_t t2, uint32_t s2)
     return (int32_t)(t1 - t2) > 0 || (t1 == t2 && SEQ_GT(s1, s2));
 }
 
-void tern__tcp_rack_init(tern_tcp *t) { t->rack_min_rtt_ms = UINT32_MAX; }
+void tern__tcp_rack_init(tern_tcp *t) { t->rack_min_rtt_ms = TCP_RTT16_NONE; }
 
 void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_repr *h)
 {
@@ -53,7 +53,7 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
          * timestamp echo: a receiver echoes the last in-order segment's
          * TSval (RFC 7323 4.3), so an out-of-order probe's SACK always
          * looks older; Linux uses the minimum RTT alone too.) */
-        if (t->rack_min_rtt_ms != UINT32_MAX && rtt < t->rack_min_rtt_ms)
+        if (t->rack_min_rtt_ms != TCP_RTT16_NONE && rtt < t->rack_min_rtt_ms)
             return;
     } else {
         /* Step 3: a never-retransmitted segment delivered below the
@@ -62,8 +62,8 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
          * news of the same moment.) */
         if (f && f->rack.valid && SEQ_LT(end, f->rack.fack_before))
             f->rack.reord = true;
-        if (rtt < t->rack_min_rtt_ms)
-            t->rack_min_rtt_ms = rtt;
+        if (rtt < t->rack_min_rtt_ms) /* (below TCP_RTT16_NONE: 16 bits) */
+            t->rack_min_rtt_ms = (uint16_t)rtt;
     }
     /* A SYN or FIN of a socket that never sent data: only its RTT counts
      * (no data of it can be lost). */
@@ -84,7 +84,7 @@ static uint32_t reo_wnd(const tern_tcp *t, const tcp_flight *f)
 {
     if (!f->rack.reord && (t->in_recovery || f->sacked_bytes >= DUPTHRESH * t->mss))
         return 0;
-    uint32_t w = t->rack_min_rtt_ms == UINT32_MAX ? 0 : t->rack_min_rtt_ms / 4;
+    uint32_t w = t->rack_min_rtt_ms == TCP_RTT16_NONE ? 0 : t->rack_min_rtt_ms / 4u;
     uint32_t srtt = (uint32_t)(t->srtt8 >> 3);
     if (w > srtt)
         w = srtt;

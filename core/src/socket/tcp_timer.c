@@ -104,7 +104,7 @@ static uint32_t backed_off(const tern_tcp *t, uint32_t base, uint8_t shift)
 void tern__tcp_arm_rtx(tern_tcp *t)
 {
     if (t->persist) {
-        tern__tcp_timer_set(t, TCP_TIMER_RTX, backed_off(t, t->rto, t->persist_backoff));
+        tern__tcp_timer_set(t, TCP_TIMER_RTX, backed_off(t, tern__tcp_rto(t), t->persist_backoff));
         return;
     }
     if (t->snd_una == t->snd_max) {
@@ -112,13 +112,13 @@ void tern__tcp_arm_rtx(tern_tcp *t)
             /* Quiet from here: an RTO without more data gives the sender's
              * state back (rtx_fire).  A later deadline is a store. */
             t->fl->tlp.armed = false;
-            tern__tcp_timer_set(t, TCP_TIMER_RTX, t->rto);
+            tern__tcp_timer_set(t, TCP_TIMER_RTX, tern__tcp_rto(t));
             return;
         }
         tern__tcp_timer_clear(t, TCP_TIMER_RTX);
         return;
     }
-    uint32_t rto = backed_off(t, t->rto, t->nrtx);
+    uint32_t rto = backed_off(t, tern__tcp_rto(t), t->nrtx);
     /* A tail loss probe first, at the latest when the RTO would fire
      * (RFC 8985 7.2: PTO = min(PTO, RTO)). */
     uint32_t pto = tern__tcp_tlp_timeout(t); /* 0 without t->fl */
@@ -177,12 +177,19 @@ void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
             err = -err;
         t->rttvar4 += err - (t->rttvar4 >> 2); /* rttvar += (|err| - rttvar)/4 */
     }
+    t->rtt_sampled = true;
+}
+
+uint32_t tern__tcp_rto(const tern_tcp *t)
+{
+    if (!t->rtt_sampled)
+        return t->cls->cfg.rto_initial_ms; /* RFC 6298 2.1 */
     uint32_t rto = (uint32_t)((t->srtt8 >> 3) + (t->rttvar4 > 4 ? t->rttvar4 : 4));
     if (rto < t->cls->cfg.rto_min_ms)
         rto = t->cls->cfg.rto_min_ms;
     if (rto > t->cls->cfg.rto_max_ms)
         rto = t->cls->cfg.rto_max_ms;
-    t->rto = rto;
+    return rto;
 }
 
 static void rtx_fire(tern_tcp *t)

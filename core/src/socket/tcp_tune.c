@@ -145,7 +145,7 @@ void tern__tcp_tune_snd(tern_tcp *t)
     tern_tcp_table *tb = t->cls->stack->tcp;
     if (!tb)
         return;
-    uint32_t g = t->snd_queued > t->cls->cfg.snd_buf ? t->snd_queued - t->cls->cfg.snd_buf : 0;
+    uint32_t q = tern__tcp_snd_queued(t), g = q > t->cls->cfg.snd_buf ? q - t->cls->cfg.snd_buf : 0;
     if (g == snd_grant(t))
         return; /* always so without data */
     int64_t delta = (int64_t)g - (int64_t)t->fl->snd_grant;
