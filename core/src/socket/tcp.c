@@ -66,7 +66,6 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->ttl = s->cfg.ttl;
     t->mss = TCP_DEFAULT_MSS;
     t->rcv_buf = t->cls->cfg.rcv_buf;
-    t->rcv_wnd = t->rcv_buf;
     t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
@@ -284,7 +283,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     o->state = t->state;
     o->mss = t->mss;
     o->snd_buf = tern__tcp_sndbuf(t);
-    o->rcv_wnd = t->rcv_wnd;
+    o->rcv_wnd = tern__tcp_rcv_wnd(t);
     o->snd_wnd = t->snd_wnd;
     o->cwnd = t->cwnd;
     o->ssthresh = t->ssthresh;
@@ -301,7 +300,7 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
 void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
 {
     o->snd_buf = tern__tcp_sndbuf(t);
-    o->rcv_wnd = t->rcv_wnd;
+    o->rcv_wnd = tern__tcp_rcv_wnd(t);
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queuelen = t->snd_queuelen;
     const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
@@ -312,7 +311,7 @@ void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
 
 void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread)
 {
-    *rcv_wnd = t->rcv_wnd;
+    *rcv_wnd = tern__tcp_rcv_wnd(t);
     *rcv_unread = t->rcv_app_unread;
 }
 
@@ -341,7 +340,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .snd_buf = tern__tcp_sndbuf(t),
         .snd_queuelen = t->snd_queuelen,
         .mss = t->mss,
-        .rcv_wnd = t->rcv_wnd,
+        .rcv_wnd = tern__tcp_rcv_wnd(t),
         .snd_wnd = t->snd_wnd,
         .cwnd = t->cwnd,
         .ssthresh = t->ssthresh,
@@ -497,7 +496,7 @@ int tern_tcp_connect(tern_tcp *t, const tern_addr *addr, uint16_t port, tern_tcp
     t->remote = *addr;
     t->remote_port = port;
     t->mss = tern__tcp_mss_for(t, ifc);
-    t->snd_una = t->snd_nxt = t->snd_max = t->snd_end = t->iss = tern__tcp_pick_isn(t);
+    t->snd_una = t->snd_nxt = t->snd_max = t->iss = tern__tcp_pick_isn(t);
     t->snd_wnd = TCP_DEFAULT_MSS; /* until the SYN-ACK tells us */
     tern__tcp_cc_init(t);
     tern__tcp_table_link(t);
@@ -523,7 +522,7 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
     if (!t->fl && !tern__tcp_flight_get(t))
         return TERN_ERR_MEM;
     tcp_seg *tail = tern__tcp_q_tail(t);
-    uint32_t done = 0;
+    uint32_t end = tern__tcp_snd_end(t), done = 0;
     tern_iface *ifc = t->iface_index ? tern_iface_by_index(t->cls->stack, t->iface_index) : tern__ip_route(t->cls->stack, &t->remote);
     bool sum = !(ifc && ifc->tso_max);
     if (tail && tail == tern__tcp_next_seg(t) && !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) && tail->p &&
@@ -557,7 +556,7 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
         }
         seg->p = p;
         seg->cap = cap;
-        seg->seq = t->snd_end + done;
+        seg->seq = end + done;
         if (sum)
             seg->sum = tern__csum_copy(0, p->payload, data + done, n);
         else
@@ -571,7 +570,6 @@ static int queue_data(tern_tcp *t, const uint8_t *data, uint32_t len, bool push)
     }
     if (push && tail)
         tail->flags |= TERN_TCP_PSH;
-    t->snd_end += done;
     return done == len ? TERN_OK : TERN_ERR_MEM;
 }
 
@@ -589,7 +587,6 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
     if (len > tern__tcp_sndbuf(t))
         return TERN_ERR_MEM;
     /* All or nothing, as lwIP: a failed write queues no bytes. */
-    uint32_t saved_end = t->snd_end;
     tcp_seg *saved_tail = tern__tcp_q_tail(t);
     uint32_t saved_tail_len = saved_tail ? saved_tail->len : 0;
     tern_csum saved_sum = saved_tail ? saved_tail->sum : 0;
@@ -615,7 +612,6 @@ int tern_tcp_write(tern_tcp *t, const void *data, uint32_t len, unsigned flags)
             extra = n;
         }
         tern__tcp_set_q_tail(t, saved_tail);
-        t->snd_end = saved_end;
     }
     tern__tcp_tune_snd(t); /* data queued past cfg.snd_buf counts in the budget (tcp_tune.c) */
     return err;
@@ -638,9 +634,6 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
         len = t->rcv_app_unread;
     t->rcv_app_unread -= len;
     t->autotune_bytes += len; /* what the application consumed (tcp_tune.c) */
-    t->rcv_wnd += len;
-    if (t->rcv_wnd > t->rcv_buf)
-        t->rcv_wnd = t->rcv_buf;
     if (t->state < TERN_TCP_SYN_RCVD)
         return;
     /* A window update of its own only when the right edge would move a lot
@@ -655,7 +648,7 @@ void tern_tcp_recved(tern_tcp *t, uint32_t len)
      * advertised (tern__tcp_rcv_window_to_advertise): when the free buffer
      * is below the threshold, no update is due (the common case: a reader
      * keeping up frees a segment or two between ACKs). */
-    if (threshold && t->rcv_wnd < advertised + threshold && advertised >= t->mss)
+    if (threshold && tern__tcp_rcv_wnd(t) < advertised + threshold && advertised >= t->mss)
         return;
     uint32_t wnd = tern__tcp_rcv_window_to_advertise(t);
     uint32_t most = (uint32_t)0xffff << t->rcv_wscale;

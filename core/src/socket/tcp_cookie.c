@@ -119,7 +119,7 @@ tern_tcp *tern__tcp_cookie_child(tern_tcp *l, const tern_tcp_repr *h, const tern
     c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
     tern__tcp_offered(c, c->snd_wnd);
     c->snd_una = c->iss = cookie; /* the ISS */
-    c->snd_nxt = c->snd_max = c->snd_end = cookie + 1; /* our SYN-ACK, sent without state */
+    c->snd_nxt = c->snd_max = cookie + 1; /* our SYN-ACK, sent without state */
     /* TSvals must keep growing from the cookie's. */
     c->ts_offset = s->tcp->cookie_ts_offset + (1u << TS_OPT_BITS);
     /* What the SYN-ACK advertised, so the ACK's data is in the window. */

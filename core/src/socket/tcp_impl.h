@@ -309,7 +309,6 @@ struct tern_tcp {
     uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
     uint32_t snd_wnd;          /* peer's window, scaled */
     uint32_t snd_wl1;          /* (SND.WL2 is implied: take_ack) */
-    uint32_t snd_end;          /* sequence number after the last queued byte */
     uint16_t snd_queuelen;
     uint16_t mss;              /* effective send MSS (data bytes) */
     uint8_t snd_wscale, rcv_wscale;
@@ -335,7 +334,6 @@ struct tern_tcp {
 
     /* Receive side. */
     uint32_t rcv_nxt;          /* the IRS + 1 while in SYN-RECEIVED */
-    uint32_t rcv_wnd;          /* free window: buffer minus data the app holds */
     uint32_t rcv_buf;          /* current buffer size (autotuned) */
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
@@ -356,21 +354,16 @@ struct tern_tcp {
 
 };
 
-/* Bytes of data queued, unacknowledged included: SND.UNA to the end of
- * the queue, less our SYN while it is unacknowledged (it heads the queue
- * until then) and our FIN (queued last; acknowledged when SND.UNA reaches
- * the end). */
-static inline uint32_t tern__tcp_snd_queued(const tern_tcp *t)
-{
-    uint32_t n = t->snd_end - t->snd_una;
-    if (t->snd_q && (t->snd_q->flags & TERN_TCP_SYN))
-        n--;
-    if (t->fin_queued && n)
-        n--;
-    return n;
-}
-
 #define TCP_RTT16_NONE UINT16_MAX
+
+/* The free window: the buffer less what the application holds (data
+ * delivered and not yet tern_tcp_recved), none when it holds more (a
+ * buffer autotuning shrank, data the peer sent up to an edge advertised
+ * before). */
+static inline uint32_t tern__tcp_rcv_wnd(const tern_tcp *t)
+{
+    return t->rcv_buf > t->rcv_app_unread ? t->rcv_buf - t->rcv_app_unread : 0;
+}
 
 /* MAX.SND.WND (RFC 5961 5.2), in bytes. */
 static inline uint32_t tern__tcp_max_snd_wnd(const tern_tcp *t)
@@ -708,6 +701,32 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
  * unsent while SND.NXT has not passed it.  The setters store where the
  * flight is; without it the queue and SND.NXT say it already. */
 static inline tcp_seg *tern__tcp_q_tail(const tern_tcp *t) { return t->fl ? t->fl->q_tail : t->snd_q; }
+/* The sequence numbers a queued segment takes: its data, SYN and FIN. */
+static inline uint32_t tern__tcp_seg_seqlen(const tcp_seg *s)
+{
+    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
+}
+/* The sequence number after the last queued byte (SYN and FIN included):
+ * the queue's last segment's end, or SND.MAX when all was acknowledged
+ * (or, for a child of a SYN cookie, sent without a segment). */
+static inline uint32_t tern__tcp_snd_end(const tern_tcp *t)
+{
+    const tcp_seg *q = tern__tcp_q_tail(t);
+    return q ? q->seq + tern__tcp_seg_seqlen(q) : t->snd_max;
+}
+/* Bytes of data queued, unacknowledged included: SND.UNA to the end of
+ * the queue, less our SYN while it is unacknowledged (it heads the queue
+ * until then) and our FIN (queued last; acknowledged when SND.UNA reaches
+ * the end). */
+static inline uint32_t tern__tcp_snd_queued(const tern_tcp *t)
+{
+    uint32_t n = tern__tcp_snd_end(t) - t->snd_una;
+    if (t->snd_q && (t->snd_q->flags & TERN_TCP_SYN))
+        n--;
+    if (t->fin_queued && n)
+        n--;
+    return n;
+}
 static inline tcp_seg *tern__tcp_next_seg(const tern_tcp *t)
 {
     if (t->fl)
@@ -800,7 +819,7 @@ uint64_t tern__tcp_bytes_acked(const tern_tcp *t);
  * FIN left out. */
 static inline uint32_t tern__tcp_data_offset(const tern_tcp *t, uint32_t una)
 {
-    return una - t->iss - 1 - (t->fin_queued && SEQ_GEQ(una, t->snd_end) ? 1u : 0u);
+    return una - t->iss - 1 - (t->fin_queued && SEQ_GEQ(una, tern__tcp_snd_end(t)) ? 1u : 0u);
 }
 /* The sender's state goes back when nothing is in flight or queued and no
  * recovery is open (tcp_timer.c: an RTO after the last acknowledgment). */

@@ -122,7 +122,6 @@ static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
         /* No receiver (lwIP's tcp_recv_null): consume data, close on FIN. */
         if (p) {
             t->rcv_app_unread -= p->tot_len;
-            t->rcv_wnd += p->tot_len;
             tern_pbuf_free(p);
             return true;
         }
@@ -143,7 +142,6 @@ static bool call_recv(tern_tcp *t, tern_pbuf *p, bool *refused)
 static bool deliver(tern_tcp *t, tern_pbuf *p)
 {
     uint32_t len = p->tot_len;
-    t->rcv_wnd = len > t->rcv_wnd ? 0 : t->rcv_wnd - len;
     t->rcv_app_unread += len;
     t->bytes_received += len;
     if (t->bytes_received < len)
@@ -226,11 +224,6 @@ int tern_tcp_process_refused(tern_tcp *t)
 }
 
 /* ---- the send side: acknowledgments ---- */
-
-static uint32_t seg_seqlen(const tcp_seg *s)
-{
-    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
-}
 
 /* Marks queued segments the peer reports holding (RFC 2018).  Only data
  * is SACKed: without any ever sent (t->fl NULL) there is nothing to mark. */
@@ -338,9 +331,9 @@ static bool take_ack(tern_tcp *t, segment *sg)
          * round trip (a SYN's or FIN's without a flight: each). */
         tcp_seg *seg = t->snd_q;
         bool timed = seg && !seg->rtx && !was_in_recovery &&
-                     SEQ_LEQ(seg->seq + seg_seqlen(seg), ack) && (!t->fl || SEQ_GEQ(seg->seq, t->fl->rtt_next));
+                     SEQ_LEQ(seg->seq + tern__tcp_seg_seqlen(seg), ack) && (!t->fl || SEQ_GEQ(seg->seq, t->fl->rtt_next));
         uint32_t oldest_sent = timed ? seg->sent_ms : 0;
-        while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + seg_seqlen(seg), ack)) {
+        while ((seg = t->snd_q) && SEQ_LEQ(seg->seq + tern__tcp_seg_seqlen(seg), ack)) {
             t->snd_q = seg->next;
             if (!t->snd_q)
                 tern__tcp_set_q_tail(t, NULL);
@@ -490,7 +483,6 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->ttl = l->ttl;
     c->tos = l->tos;
     c->rcv_buf = c->cls->cfg.rcv_buf;
-    c->rcv_wnd = c->rcv_buf;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
     c->snd_wnd = h->window; /* a SYN's window is never scaled */
@@ -543,7 +535,7 @@ static void listen_input(tern_tcp *l, segment *sg)
         return;
     }
     tern__tcp_take_syn_options(c, h, m->iface);
-    c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = c->iss = tern__tcp_pick_isn(c);
+    c->snd_una = c->snd_nxt = c->snd_max = c->iss = tern__tcp_pick_isn(c);
     tern__tcp_cc_init(c);
     tern__tcp_table_link(c);
     tern__tcp_hash_insert_known(c, sg->tuple_hash);
@@ -803,8 +795,8 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
         tern__tcp_offered(t, t->snd_wnd);
         t->snd_wl1 = h->seq;
         tern__tcp_set_state(t, TERN_TCP_ESTABLISHED);
-    } else if (t->state == TERN_TCP_LAST_ACK && t->fin_queued && t->snd_una + 1 == t->snd_end &&
-               SEQ_GEQ(h->ack, t->snd_end)) {
+    } else if (t->state == TERN_TCP_LAST_ACK && t->fin_queued && t->snd_una + 1 == tern__tcp_snd_end(t) &&
+               SEQ_GEQ(h->ack, t->snd_una + 1)) {
         /* The ACK of our FIN, with only the FIN outstanding (every
          * passive close ends so): the TCB goes (RFC 9293 3.10.7.4,
          * LAST-ACK).  No data is acknowledged, so there is no sent
@@ -824,7 +816,7 @@ static bool ack_arrives(tern_tcp *t, segment *sg, uint32_t now)
     }
 
     /* Our FIN acknowledged: the closing states move on. */
-    bool fin_acked = t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end);
+    bool fin_acked = t->fin_queued && SEQ_GEQ(t->snd_una, tern__tcp_snd_end(t));
     switch (t->state) {
     case TERN_TCP_FIN_WAIT_1:
         if (fin_acked)
@@ -950,7 +942,7 @@ static void fin_taken(tern_tcp *t)
         tern__tcp_set_state(t, TERN_TCP_CLOSE_WAIT);
         break;
     case TERN_TCP_FIN_WAIT_1:
-        if (t->fin_queued && SEQ_GEQ(t->snd_una, t->snd_end))
+        if (t->fin_queued && SEQ_GEQ(t->snd_una, tern__tcp_snd_end(t)))
             enter_time_wait(t);
         else
             tern__tcp_set_state(t, TERN_TCP_CLOSING);

@@ -23,11 +23,6 @@ uint16_t tern__tcp_mss_for(const tern_tcp *t, tern_iface *ifc)
     return (uint16_t)(mss < 64 ? 64 : mss);
 }
 
-static uint32_t seg_seqlen(const tcp_seg *s)
-{
-    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
-}
-
 #define TCP_SEG_CACHE_MAX 512u
 
 tcp_seg *tern__tcp_seg_new(tern_tcp *t)
@@ -69,7 +64,7 @@ void tern__tcp_free_queues(tern_tcp *t)
 uint32_t tern__tcp_rcv_window_to_advertise(tern_tcp *t)
 {
     uint32_t edge_left = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-    uint32_t wnd = t->rcv_wnd;
+    uint32_t wnd = tern__tcp_rcv_wnd(t);
     uint32_t step = t->rcv_buf / 2 < t->mss ? t->rcv_buf / 2 : t->mss;
     if (wnd < edge_left + step && wnd < t->rcv_buf)
         wnd = edge_left;
@@ -307,6 +302,7 @@ int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
     if (!t->fl && t->snd_q && !tern__tcp_flight_get(t))
         return TERN_ERR_MEM;
     tcp_seg *tail = tern__tcp_q_tail(t);
+    uint32_t end = tern__tcp_snd_end(t);
     if ((flags & TERN_TCP_FIN) && tail && tern__tcp_next_seg(t) && tail->len &&
         !(tail->flags & (TERN_TCP_SYN | TERN_TCP_FIN))) {
         tail->flags |= TERN_TCP_FIN;
@@ -314,11 +310,10 @@ int tern__tcp_queue_flags(tern_tcp *t, uint8_t flags)
         tcp_seg *seg = tern__tcp_seg_new(t);
         if (!seg)
             return TERN_ERR_MEM;
-        seg->seq = t->snd_end;
+        seg->seq = end;
         seg->flags = flags;
         tern__tcp_seg_append(t, seg);
     }
-    t->snd_end += 1;
     if (flags & TERN_TCP_FIN)
         t->fin_queued = true;
     t->close_pending = false;
@@ -336,7 +331,7 @@ static void note_sent(tern_tcp *t, tcp_seg *seg, uint32_t now)
     }
     seg->sent_ms = now;
     if (t->in_recovery) {
-        t->fl->prr.out += seg_seqlen(seg); /* prr_out (RFC 6937 3); recovery means a flight */
+        t->fl->prr.out += tern__tcp_seg_seqlen(seg); /* prr_out (RFC 6937 3); recovery means a flight */
     }
     if (again)
         TCP_COUNT_RARE(t, retransmits); /* last: a jump (tcp_impl.h) */
@@ -384,7 +379,7 @@ static void send_seg(tern_tcp *t, tcp_seg *seg)
     base_repr(t, &r, seg->seq, flags);
     note_sent(t, seg, tern__stack_now(t->cls->stack));
     transmit(t, &r, seg);
-    after_sent(t, seg->seq + seg_seqlen(seg));
+    after_sent(t, seg->seq + tern__tcp_seg_seqlen(seg));
 }
 
 /* Segmentation offload: n consecutive new segments, each exactly one MSS
@@ -467,7 +462,7 @@ bool tern__tcp_send_one_new(tern_tcp *t)
         return false;
     send_seg(t, seg);
     tern__tcp_set_next_seg(t, seg->next);
-    t->snd_nxt = seg->seq + seg_seqlen(seg);
+    t->snd_nxt = seg->seq + tern__tcp_seg_seqlen(seg);
     return true;
 }
 
@@ -533,7 +528,7 @@ uint32_t tern__tcp_flight(const tern_tcp *t)
     uint32_t pipe = 0;
     for (const tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next)
         if (!s->sacked && !s->lost)
-            pipe += seg_seqlen(s);
+            pipe += tern__tcp_seg_seqlen(s);
     return pipe;
 }
 
@@ -579,7 +574,7 @@ int tern__tcp_send_queued(tern_tcp *t)
         for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
             if (!s->lost)
                 continue;
-            if (sent_any && tern__tcp_flight(t) + seg_seqlen(s) > cwnd)
+            if (sent_any && tern__tcp_flight(t) + tern__tcp_seg_seqlen(s) > cwnd)
                 break;
             s->lost = false;
             s->epoch = t->fl->recovery_epoch;
@@ -592,7 +587,7 @@ int tern__tcp_send_queued(tern_tcp *t)
         tcp_seg *seg = tern__tcp_next_seg(t);
         if (seg->len > t->mss && !split_seg(t, seg, t->mss))
             break;
-        uint32_t len = seg_seqlen(seg);
+        uint32_t len = tern__tcp_seg_seqlen(seg);
         uint32_t wnd_end = t->snd_una + t->snd_wnd;
         if (SEQ_GT(seg->seq + seg->len, wnd_end) && SEQ_GT(wnd_end, seg->seq) && seg->len > 1) {
             /* Part of the segment fits.  Sender SWS avoidance (RFC 9293

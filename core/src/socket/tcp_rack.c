@@ -24,11 +24,6 @@
 #define DUPTHRESH 3u
 
 
-static uint32_t seg_seqlen(const tcp_seg *s)
-{
-    return s->len + ((s->flags & TERN_TCP_SYN) ? 1u : 0u) + ((s->flags & TERN_TCP_FIN) ? 1u : 0u);
-}
-
 /* RFC 8985 6.2 RACK_sent_after: t1/s1 was sent after t2/s2 (a later send
  * time, or the same millisecond and a later end). */
 static bool sent_after(uint32_t t1, uint32_t s1, uint32_t t2, uint32_t s2)
@@ -43,7 +38,7 @@ void tern__tcp_rack_delivered(tern_tcp *t, const tcp_seg *seg, const tern_tcp_re
     if (!t->sack_ok)
         return;
     uint32_t now = tern__stack_now(t->cls->stack);
-    uint32_t end = seg->seq + seg_seqlen(seg);
+    uint32_t end = seg->seq + tern__tcp_seg_seqlen(seg);
     uint32_t rtt = now - seg->sent_ms;
     tcp_flight *f = t->fl;
     (void)h;
@@ -110,7 +105,7 @@ uint32_t tern__tcp_rack_detect(tern_tcp *t)
     for (tcp_seg *s = t->snd_q, *stop = tern__tcp_next_seg(t); s && s != stop; s = s->next) {
         if (s->sacked || s->lost)
             continue;
-        if (!sent_after(f->rack.xmit_ms, f->rack.end_seq, s->sent_ms, s->seq + seg_seqlen(s)))
+        if (!sent_after(f->rack.xmit_ms, f->rack.end_seq, s->sent_ms, s->seq + tern__tcp_seg_seqlen(s)))
             continue;
         int32_t remaining = (int32_t)(s->sent_ms + wait - now);
         if (remaining <= 0) {

@@ -103,7 +103,6 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
         /* Fall back toward the configured size: half the excess goes. */
         uint32_t give = (extra + 1) / 2;
         t->rcv_buf -= give;
-        t->rcv_wnd = t->rcv_wnd > give ? t->rcv_wnd - give : 0;
         account(t, tb, -(int64_t)give);
     } else if (t->autotune_bytes * 2 > t->rcv_buf && t->rcv_buf < t->cls->cfg.rcv_buf_max) {
         uint32_t grow = t->rcv_buf;
@@ -115,7 +114,6 @@ void tern__tcp_autotune(tern_tcp *t, uint32_t now)
             mark_pressure(tb, now);
         }
         t->rcv_buf += grow;
-        t->rcv_wnd += grow;
         account(t, tb, grow);
     }
     t->autotune_ms = now;
