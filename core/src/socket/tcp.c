@@ -66,7 +66,6 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->ttl = s->cfg.ttl;
     t->mss = TCP_DEFAULT_MSS;
     t->rcv_buf = t->cls->cfg.rcv_buf;
-    t->state_since_ms = tern__stack_now(s);
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
     tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
@@ -84,7 +83,8 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     tern_tcp_state was = (tern_tcp_state)t->state;
     t->state = st;
-    t->state_since_ms = tern__stack_now(t->cls->stack);
+    if (st == TERN_TCP_SYN_SENT || st == TERN_TCP_TIME_WAIT || (st == TERN_TCP_FIN_WAIT_2 && t->rx_shut))
+        t->state_since_ms = tern__stack_now(t->cls->stack); /* (the stamp autotuning shares: tcp_impl.h) */
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     /* The tick (tcp_timer.c slow_needed) depends on the state only when
@@ -978,6 +978,15 @@ static int close_tx(tern_tcp *t)
     }
 }
 
+/* The application reads no more: in FIN-WAIT-2 the peer's FIN now has a
+ * deadline (tcp_timer.c), counted from here. */
+static void stop_reading(tern_tcp *t)
+{
+    if (!t->rx_shut && t->state == TERN_TCP_FIN_WAIT_2)
+        t->state_since_ms = tern__stack_now(t->cls->stack);
+    t->rx_shut = true;
+}
+
 int tern_tcp_close(tern_tcp *t)
 {
     if (!t)
@@ -991,7 +1000,7 @@ int tern_tcp_close(tern_tcp *t)
     default:
         break;
     }
-    t->rx_shut = true;
+    stop_reading(t);
     tern__tcp_arm_slow(t);
     /* Closing with data the application never read: reset instead of a
      * graceful close, so the peer learns the data was lost (RFC 9293
@@ -1012,7 +1021,7 @@ int tern_tcp_shutdown(tern_tcp *t, bool shut_rx, bool shut_tx)
     if (t->state == TERN_TCP_LISTEN)
         return TERN_ERR_CONN;
     if (shut_rx) {
-        t->rx_shut = true;
+        stop_reading(t);
         if (shut_tx)
             return tern_tcp_close(t);
         tern__tcp_refused_free(t);

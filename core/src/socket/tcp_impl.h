@@ -337,9 +337,18 @@ struct tern_tcp {
     uint32_t rcv_buf;          /* current buffer size (autotuned) */
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
-    uint32_t state_since_ms;   /* (with the state: here, where a hole was) */
     uint32_t last_rx_ms;
-    uint32_t autotune_ms;
+    /* One stamp for two clocks that never run together: autotuning's runs
+     * while in-order data arrives (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 before
+     * shutdown(SHUT_RD): data after that resets the connection), the
+     * state's clock only in SYN-SENT (its 3-minute retry floor), TIME-WAIT
+     * and FIN-WAIT-2 after shutdown(SHUT_RD) (their timeouts): entering
+     * those (tern__tcp_set_state, tern_tcp_shutdown) starts it, nothing
+     * else touches it. */
+    union {
+        uint32_t autotune_ms;    /* when the autotuning round began (tcp_tune.c) */
+        uint32_t state_since_ms; /* when the timed state began (tcp_timer.c) */
+    };
 
     /* Timers (tcp_timer.c): one deadline per kind; the earliest of them
      * waits on the table's wheel (tcp_wheel.c). */
