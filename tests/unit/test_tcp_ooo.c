@@ -164,7 +164,7 @@ static void run_one(uint32_t seed, uint32_t seg_max)
     CU_ASSERT_EQUAL(mismatches, 0);
     CU_ASSERT_FALSE(bad_bytes);
     CU_ASSERT_PTR_NULL(tern__tcp_ooo_head(t));
-    CU_ASSERT_EQUAL(t->rare ? t->rare->ooo_count : 0, 0);
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(t) ? tern__tcp_rare_of(t)->ooo_count : 0, 0);
     CU_ASSERT(delivered > 0);
     tern_tcp_abort(t);
     tern_stack_free(s);
@@ -188,8 +188,8 @@ static void test_fin_held(void)
     tern_pbuf *a = tern_pbuf_alloc(0, 100, TERN_PBUF_RAM), *b = tern_pbuf_alloc(0, 100, TERN_PBUF_RAM);
     tern__tcp_ooo_insert(t, a, 1100, true); /* [1100, 1200) + FIN */
     tern__tcp_ooo_insert(t, b, 1200, false); /* past the FIN */
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t->rare);
-    CU_ASSERT_EQUAL(t->rare->ooo_count, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tern__tcp_rare_of(t));
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(t)->ooo_count, 1);
     tern_tcp_sack_block blk[TERN_TCP_MAX_SACK];
     CU_ASSERT_EQUAL(tern__tcp_ooo_sack_blocks(t, blk, TERN_TCP_MAX_SACK), 1);
     CU_ASSERT_EQUAL(blk[0].left, 1100);

@@ -85,7 +85,7 @@ static rack_result run_plan(loss_plan *plan, uint32_t bytes, bool sack)
     /* Until something is lost, neither end holds data back or counts a
      * rare event: neither has the memory for them (tcp_rare). */
     while (!plan->dropped && tp.server.received < bytes && tp.now_ms - start < 20000) {
-        r.rare_before_loss |= ct->rare != NULL || (tp.server.t && tp.server.t->rare != NULL);
+        r.rare_before_loss |= tern__tcp_rare_of(ct) != NULL || (tp.server.t && tern__tcp_rare_of(tp.server.t) != NULL);
         tp_run(&tp, 1, 0);
     }
     /* Stop at the last byte: what matters is how the loss was repaired. */
@@ -149,8 +149,8 @@ static void test_sender_state_from_first_data(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
     CU_ASSERT_PTR_NULL(tp.client.t->fl);
     CU_ASSERT_PTR_NULL(tp.server.t->fl);
-    CU_ASSERT_PTR_NULL(tp.client.t->rare); /* nothing held, nothing rare */
-    CU_ASSERT_PTR_NULL(tp.server.t->rare);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.client.t)); /* nothing held, nothing rare */
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.server.t));
     /* 20 ms each way: the SYN-ACK's round trip. */
     CU_ASSERT(tp.server.t->rack_min_rtt_ms >= 40 && tp.server.t->rack_min_rtt_ms <= 41);
     /* The client writes everything and closes at once (it expects no
@@ -164,7 +164,7 @@ static void test_sender_state_from_first_data(void)
     CU_ASSERT_EQUAL_FATAL(tern_tcp_get_state(st), TERN_TCP_ESTABLISHED);
     CU_ASSERT_PTR_NOT_NULL(ct->fl);
     CU_ASSERT_PTR_NULL(st->fl);
-    CU_ASSERT_PTR_NULL(st->rare); /* in order so far: nothing held */
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(st)); /* in order so far: nothing held */
     CU_ASSERT_TRUE(tp_run(&tp, 60000, 0));
     CU_ASSERT_FALSE(tp.server.bad_byte);
     CU_ASSERT_EQUAL(tp.server.received, 40 * MSS_TS);
@@ -449,18 +449,28 @@ static void test_lost_retransmission(void)
  * it lies (RFC 2018 4), and the rest are the highest runs, the ones most
  * recently reported.  (Before: the four lowest runs were listed, so data
  * arriving above them was never reported and the sender resent it.) */
+static uint32_t clock_1000(void *arg)
+{
+    (void)arg;
+    return 1000;
+}
+
 static void test_sack_blocks_latest_first(void)
 {
-    static tern_tcp t;
-    t = (tern_tcp){.rcv_nxt = 1000};
+    tern_config cfg = {.clock = clock_1000, .seed = 1};
+    tern_stack *s = tern_stack_new(&cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    t->rcv_nxt = 1000;
     /* Six runs of 100 bytes, one hole of 100 bytes before each. */
     for (uint32_t i = 0; i < 6; i++) {
         tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, 100, TERN_PBUF_RAM);
         CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-        tern__tcp_ooo_insert(&t, p, 1100 + i * 200, false);
+        tern__tcp_ooo_insert(t, p, 1100 + i * 200, false);
     }
     tern_tcp_sack_block b[TERN_TCP_MAX_SACK];
-    uint8_t n = tern__tcp_ooo_sack_blocks(&t, b, 3);
+    uint8_t n = tern__tcp_ooo_sack_blocks(t, b, 3);
     CU_ASSERT_EQUAL(n, 3);
     /* The latest arrival, 2100..2200, is the sixth run. */
     CU_ASSERT_EQUAL(b[0].left, 2100);
@@ -471,15 +481,16 @@ static void test_sack_blocks_latest_first(void)
      * the run it joins is first, then the highest. */
     tern_pbuf *p = tern_pbuf_alloc(TERN_HEADROOM, 100, TERN_PBUF_RAM);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    tern__tcp_ooo_insert(&t, p, 1400, false);
-    n = tern__tcp_ooo_sack_blocks(&t, b, 4);
+    tern__tcp_ooo_insert(t, p, 1400, false);
+    n = tern__tcp_ooo_sack_blocks(t, b, 4);
     CU_ASSERT_EQUAL(n, 4);
     CU_ASSERT_EQUAL(b[0].left, 1300);
     CU_ASSERT_EQUAL(b[0].right, 1600);
     CU_ASSERT_EQUAL(b[1].left, 2100);
     CU_ASSERT_EQUAL(b[2].left, 1900);
     CU_ASSERT_EQUAL(b[3].left, 1700);
-    tern__tcp_ooo_free(&t);
+    tern__tcp_ooo_free(t);
+    tern_stack_free(s);
 }
 
 TERN_UNIT_SUITE(tcp_rack)

@@ -260,13 +260,13 @@ static void test_hook_context(void)
     int ka, kb, other;
     CU_ASSERT_EQUAL(tern_tcp_set_arg(a, &ka), TERN_OK);
     CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &ka), TERN_OK);
-    CU_ASSERT_PTR_NULL(a->rare); /* the arg: nothing kept */
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(a)); /* the arg: nothing kept */
     /* Another context: refused without memory, then kept in tcp_rare. */
     tern__tcp_rare_fail_next = 1;
     CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &other), TERN_ERR_MEM);
     CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(a), &ka);
     CU_ASSERT_EQUAL(tern_tcp_set_handlers(a, &hooks, &other), TERN_OK);
-    CU_ASSERT_PTR_NOT_NULL(a->rare);
+    CU_ASSERT_PTR_NOT_NULL(tern__tcp_rare_of(a));
     CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(a), &other);
     CU_ASSERT_PTR_EQUAL(tern_tcp_get_arg(a), &ka);
     /* b: hooks on its arg, then the arg changes: the hooks keep the old. */

@@ -503,9 +503,9 @@ static void test_keepalive_figures(void)
     tern_tcp_default_config(&dflt);
     tern_tcp_options o;
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, 0, 0, 0), TERN_OK);
-    CU_ASSERT_PTR_NULL(tp.listener->rare);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.listener));
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, dflt.keep_idle_ms, dflt.keep_intvl_ms, dflt.keep_cnt), TERN_OK);
-    CU_ASSERT_PTR_NULL(tp.listener->rare);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.listener));
     tern_tcp_get_options(tp.listener, &o);
     CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
     CU_ASSERT_EQUAL(o.keep_cnt, dflt.keep_cnt);
@@ -517,7 +517,7 @@ static void test_keepalive_figures(void)
     CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
     /* Its own: 1000 ms idle, the rest as they were. */
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.listener, true, 1000, 0, 0), TERN_OK);
-    CU_ASSERT_PTR_NOT_NULL(tp.listener->rare);
+    CU_ASSERT_PTR_NOT_NULL(tern__tcp_rare_of(tp.listener));
     tern_tcp_get_options(tp.listener, &o);
     CU_ASSERT_TRUE(o.keepalive);
     CU_ASSERT_EQUAL(o.keep_idle_ms, 1000);
@@ -533,7 +533,7 @@ static void test_keepalive_figures(void)
     CU_ASSERT_EQUAL(o.keep_intvl_ms, dflt.keep_intvl_ms);
     /* The client's config figures: no memory for them. */
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.client.t, true, 0, 0, 0), TERN_OK);
-    CU_ASSERT_PTR_NULL(tp.client.t->rare);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.client.t));
     /* Back to the config's: the socket's own are no longer used. */
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.server.t, true, dflt.keep_idle_ms, 0, 0), TERN_OK);
     tern_tcp_get_options(tp.server.t, &o);

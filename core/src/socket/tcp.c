@@ -114,8 +114,9 @@ static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
 {
     if (ctx != tern__tcp_arg(t))
         return keep_hook_ctx(t, ctx);
-    if (t->rare)
-        t->rare->hook_own = false;
+    tcp_rare *x = tern__tcp_rare_of(t);
+    if (x)
+        x->hook_own = false;
     return TERN_OK;
 }
 
@@ -127,11 +128,13 @@ tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
         return TERN_ERR_VAL;
     /* Hooks that shared the old arg keep it as their own context. */
     bool hooked = t->cls->h->on_state || t->cls->h->on_destroy;
-    if (arg != t->arg && hooked && !(t->rare && t->rare->hook_own) && keep_hook_ctx(t, t->arg) != TERN_OK)
+    tcp_rare *x = tern__tcp_rare_of(t);
+    if (arg != t->arg && hooked && !(x && x->hook_own) && keep_hook_ctx(t, t->arg) != TERN_OK)
         return TERN_ERR_MEM;
     t->arg = arg;
-    if (t->rare && t->rare->hook_own && t->rare->hook_ctx == arg)
-        t->rare->hook_own = false; /* the same again: nothing to keep */
+    x = tern__tcp_rare_of(t); /* (keep_hook_ctx may have made it) */
+    if (x && x->hook_own && x->hook_ctx == arg)
+        x->hook_own = false; /* the same again: nothing to keep */
     return TERN_OK;
 }
 void *tern_tcp_get_arg(const tern_tcp *t) { return tern__tcp_arg(t); }
@@ -246,8 +249,9 @@ tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, ui
 {
     const tern_tcp_config *c = &t->cls->cfg;
     if (idle_ms == c->keep_idle_ms && intvl_ms == c->keep_intvl_ms && cnt == c->keep_cnt) {
-        if (t->rare)
-            t->rare->keep_own = false;
+        tcp_rare *x = tern__tcp_rare_of(t);
+        if (x)
+            x->keep_own = false;
         return TERN_OK;
     }
     tcp_rare *r = tern__tcp_rare(t);
@@ -292,7 +296,8 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
     const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
     o->has_unsent = next != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != next;
-    o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    o->refused_data = x && x->refused ? (const void *)x->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
     o->snd_queued = tern__tcp_snd_queued(t);
 }
@@ -306,7 +311,8 @@ void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
     const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
     o->has_unsent = next != NULL;
     o->has_unacked = t->snd_q != NULL && t->snd_q != next;
-    o->refused_data = t->rare && t->rare->refused ? (const void *)t->rare->refused->p : NULL;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    o->refused_data = x && x->refused ? (const void *)x->refused->p : NULL;
 }
 
 void tern_tcp_get_rcv(const tern_tcp *t, uint32_t *rcv_wnd, uint32_t *rcv_unread)
@@ -330,7 +336,9 @@ void tern_tcp_get_tuple(const tern_tcp *t, tern_tcp_tuple *o)
 void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
 {
     static const tcp_rare none;
-    const tcp_rare *r = t->rare ? t->rare : &none;
+    const tcp_rare *r = tern__tcp_rare_of(t);
+    if (!r)
+        r = &none;
     *o = (tern_tcp_info){
         .state = t->state,
         .local = t->local,
@@ -348,7 +356,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
         .rto_ms = tern__tcp_rto(t),
         .bytes_acked = tern__tcp_bytes_acked(t),
-        .bytes_received = (uint64_t)(t->rare ? t->rare->received_wraps : 0) << 32 | t->bytes_received,
+        .bytes_received = (uint64_t)r->received_wraps << 32 | t->bytes_received,
         .retransmits = r->retransmits,
         .fast_retransmits = r->fast_retransmits,
         .rto_timeouts = r->rto_timeouts,
@@ -449,8 +457,9 @@ static void backlog_release(tern_tcp *t)
     if (!t->backlog_delayed)
         return;
     t->backlog_delayed = false;
-    tern_tcp *l = t->rare->backlog_listener;
-    t->rare->backlog_listener = NULL;
+    tcp_rare *x = tern__tcp_rare_of(t);
+    tern_tcp *l = x->backlog_listener;
+    x->backlog_listener = NULL;
     if (l && l->pending)
         l->pending--;
 }
@@ -684,9 +693,9 @@ static void abort_children(tern_tcp *l)
     for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
         for (tern_tcp *c = *head, *n; c; c = n) {
             n = c->next;
-            if (c->backlog_delayed && c->rare->backlog_listener == l) {
+            if (c->backlog_delayed && tern__tcp_rare_of(c)->backlog_listener == l) {
                 c->backlog_delayed = false;
-                c->rare->backlog_listener = NULL;
+                tern__tcp_rare_of(c)->backlog_listener = NULL;
             }
             if (tern__tcp_listener(c) != l)
                 continue;
@@ -808,8 +817,8 @@ tern_err tern_tcp_move(tern_tcp *t, void *mem)
             for (tern_tcp *c = *head; c; c = c->next) {
                 if (tern__tcp_listener(c) == t)
                     c->listener = n;
-                if (c->backlog_delayed && c->rare->backlog_listener == t)
-                    c->rare->backlog_listener = n;
+                if (c->backlog_delayed && tern__tcp_rare_of(c)->backlog_listener == t)
+                    tern__tcp_rare_of(c)->backlog_listener = n;
             }
     tb->alloc.free(tb->alloc.ctx, t);
     return TERN_OK;
@@ -874,7 +883,8 @@ uint64_t tern__tcp_bytes_acked(const tern_tcp *t)
     if (t->snd_una == t->iss)
         return 0;
     uint32_t low = tern__tcp_data_offset(t, t->snd_una);
-    uint64_t wraps = t->rare ? t->rare->acked_wraps : 0;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    uint64_t wraps = x ? x->acked_wraps : 0;
     return wraps << 32 | low;
 }
 
@@ -889,23 +899,6 @@ void tern__tcp_flight_put(tern_tcp *t)
         tcp_free_list_put(&tb->flight_cache, f, TCP_SOCK_CACHE_MAX);
     else
         free(f);
-}
-
-/* Made on first need and kept with the socket: few connections need it
- * at all, and one that did (a lossy path, a slow reader) is likely to
- * again. */
-_Thread_local unsigned tern__tcp_rare_fail_next;
-
-tcp_rare *tern__tcp_rare(tern_tcp *t)
-{
-    if (!t->rare) {
-        if (tern__tcp_rare_fail_next) {
-            tern__tcp_rare_fail_next--; /* (tests: as when memory runs out) */
-            return NULL;
-        }
-        t->rare = calloc(1, sizeof(*t->rare));
-    }
-    return t->rare;
 }
 
 void tern__tcp_count_rare(tern_tcp *t, size_t offset)
@@ -930,13 +923,6 @@ void tern__tcp_add_rare(tern_tcp *t, size_t offset, uint32_t n)
     tcp_rare *x = tern__tcp_rare(t);
     if (x)
         *(uint32_t *)(void *)((uint8_t *)x + offset) += n;
-}
-
-/* (The held data is freed first: tern__tcp_free_queues.) */
-void tern__tcp_rare_put(tern_tcp *t)
-{
-    free(t->rare);
-    t->rare = NULL;
 }
 
 void tern_tcp_abort(tern_tcp *t)
@@ -1006,7 +992,7 @@ int tern_tcp_close(tern_tcp *t)
      * graceful close, so the peer learns the data was lost (RFC 9293
      * 3.10.4, RFC 2525 2.17), as lwIP does. */
     if ((t->state == TERN_TCP_ESTABLISHED || t->state == TERN_TCP_CLOSE_WAIT) &&
-        (t->rcv_app_unread || (t->rare && t->rare->refused))) {
+        (t->rcv_app_unread || tern__tcp_refused_data(t))) {
         tern__tcp_send_rst_for(t);
         tern__tcp_destroy(t, 0);
         return TERN_OK;
@@ -1057,6 +1043,7 @@ void tern__tcp_stack_teardown(tern_stack *s)
     tcp_free_list_drain(&tb->sock_cache);
     tcp_free_list_drain(&tb->flight_cache);
     tern__tcp_classes_free(tb);
+    tern__tcp_rare_table_free(tb);
     free(tb->buckets);
     free(tb);
     s->tcp = NULL;

@@ -264,6 +264,7 @@ struct tern_tcp {
     bool tuned : 1;            /* holds a share of the autotuning budget (tcp_tune.c) */
     bool wlate : 1;            /* on the wheel's late list (tcp_wheel.c) */
     bool rx_shut : 1;          /* shutdown(SHUT_RD): drop incoming data */
+    bool has_rare : 1;         /* holds a tcp_rare (in the table's, tcp_rare.c) */
     bool ts_ok, sack_ok;
     uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     uint8_t close_state : 4;   /* tern_tcp_state queueing the FIN moves to (close_pending) */
@@ -278,7 +279,6 @@ struct tern_tcp {
     uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps (here, where bytes were free) */
     uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c; here, where bytes were free) */
     tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
-    tcp_rare *rare;             /* held data and rare counts: NULL until one happens */
 
     /* The application's argument; a child holds its listener here until
      * it is accepted (its argument is the listener's until then:
@@ -515,6 +515,10 @@ typedef struct tern_tcp_table {
      * sockets (at most TCP_SOCK_CACHE_MAX, tcp.c): a churning server skips
      * malloc and free for each connection. */
     tcp_free_list seg_cache, sock_cache, flight_cache;
+    /* Each socket's tcp_rare, by the socket's address (tcp_rare.c): open
+     * addressing, at most half full, no array while none is held. */
+    struct tcp_rare_slot *rare_slots;
+    uint32_t rare_cap, rare_count;
     /* Where sockets live when a layer above gives them a place
      * (tern_stack_set_tcp_allocator); sock_cache is unused then. */
     tern_tcp_allocator alloc;
@@ -757,9 +761,13 @@ static inline void tern__tcp_set_next_seg(tern_tcp *t, tcp_seg *s)
         t->fl->next_seg = s;
 }
 
-/* tcp.c: the held data and rare counts, made on first need (NULL when out
- * of memory), given back with the socket. */
+/* tcp_rare.c: the held data and rare counts, made on first need (NULL
+ * when out of memory), given back with the socket; kept in the stack's
+ * table of them, found by the socket's address. */
 tcp_rare *tern__tcp_rare(tern_tcp *t);
+tcp_rare *tern__tcp_rare_find(const tern_tcp *t);
+/* The socket's tcp_rare, or NULL while nothing rare happened. */
+static inline tcp_rare *tern__tcp_rare_of(const tern_tcp *t) { return t->has_rare ? tern__tcp_rare_find(t) : NULL; }
 /* The listener of a child not yet accepted, else NULL. */
 static inline tern_tcp *tern__tcp_listener(const tern_tcp *t) { return t->child ? t->listener : NULL; }
 /* The application's argument: a child's is its listener's until it is
@@ -778,38 +786,55 @@ static inline void tern__tcp_child_leave(tern_tcp *t)
 /* The context the hooks get: their own, or the socket's arg. */
 static inline void *tern__tcp_hook_ctx(const tern_tcp *t)
 {
-    return t->rare && t->rare->hook_own ? t->rare->hook_ctx : tern__tcp_arg(t);
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && x->hook_own ? x->hook_ctx : tern__tcp_arg(t);
 }
 /* Keepalive figures in force: the socket's own, or its config's. */
 static inline uint32_t tern__tcp_keep_idle(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_idle : t->cls->cfg.keep_idle_ms;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && x->keep_own ? x->keep_idle : t->cls->cfg.keep_idle_ms;
 }
 static inline uint32_t tern__tcp_keep_intvl(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_intvl : t->cls->cfg.keep_intvl_ms;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && x->keep_own ? x->keep_intvl : t->cls->cfg.keep_intvl_ms;
 }
 static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
 {
-    return t->rare && t->rare->keep_own ? t->rare->keep_cnt : t->cls->cfg.keep_cnt;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && x->keep_own ? x->keep_cnt : t->cls->cfg.keep_cnt;
 }
 /* Sets them (the config's: no memory); TERN_ERR_MEM when tcp_rare could not
  * be had. */
 tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 void tern__tcp_rare_put(tern_tcp *t);
+void tern__tcp_rare_table_free(tern_tcp_table *tb); /* (every socket gone) */
 /* Tests: the next this many tcp_rare allocations fail. */
 extern _Thread_local unsigned tern__tcp_rare_fail_next;
 /* The first segment held out of order (NULL: none). */
-static inline tcp_ooo *tern__tcp_ooo_head(const tern_tcp *t) { return t->rare ? t->rare->ooo : NULL; }
+static inline tcp_ooo *tern__tcp_ooo_head(const tern_tcp *t)
+{
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x ? x->ooo : NULL;
+}
 /* Data or a FIN the application refused waits to be offered again. */
 static inline bool tern__tcp_refusing(const tern_tcp *t)
 {
-    return t->rare && (t->rare->refused || t->rare->refused_fin);
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && (x->refused || x->refused_fin);
+}
+/* Data (not only a FIN) the application refused waits. */
+static inline bool tern__tcp_refused_data(const tern_tcp *t)
+{
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && x->refused;
 }
 /* Received data is held back, of either kind. */
 static inline bool tern__tcp_holds(const tern_tcp *t)
 {
-    return t->rare && (t->rare->ooo || t->rare->refused || t->rare->refused_fin);
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return x && (x->ooo || x->refused || x->refused_fin);
 }
 /* tcp.c: counts one rare event in tcp_rare's counter at `offset` (lost
  * when tcp_rare cannot be had).  Out of line: a caller that is otherwise

@@ -105,7 +105,7 @@ static bool refused_push(tern_tcp *t, tern_pbuf *p, bool front)
 
 void tern__tcp_refused_free(tern_tcp *t)
 {
-    tcp_rare *x = t->rare;
+    tcp_rare *x = tern__tcp_rare_of(t);
     if (!x)
         return;
     tern__tcp_held_free(x->refused);
@@ -173,8 +173,9 @@ static bool refuse_fin(tern_tcp *t)
 
 static bool deliver_fin(tern_tcp *t)
 {
-    if (t->rare && t->rare->refused) {
-        t->rare->refused_fin = true;
+    tcp_rare *x = tern__tcp_rare_of(t);
+    if (x && x->refused) {
+        x->refused_fin = true;
         return true;
     }
     bool refused;
@@ -185,7 +186,7 @@ static bool deliver_fin(tern_tcp *t)
 
 int tern__tcp_deliver_refused(tern_tcp *t)
 {
-    tcp_rare *x = t->rare;
+    tcp_rare *x = tern__tcp_rare_of(t);
     if (!x)
         return TERN_OK;
     while (x->refused) {
@@ -473,8 +474,8 @@ tern_tcp *tern__tcp_new_child(tern_tcp *l, const tern_tcp_repr *h, const tern_ip
     c->nodelay = l->nodelay;
     c->reuse = l->reuse;
     c->keepalive = l->keepalive;
-    if (l->rare && l->rare->keep_own &&
-        tern__tcp_keep_set(c, l->rare->keep_idle, l->rare->keep_intvl, l->rare->keep_cnt) != TERN_OK) {
+    const tcp_rare *lx = tern__tcp_rare_of(l);
+    if (lx && lx->keep_own && tern__tcp_keep_set(c, lx->keep_idle, lx->keep_intvl, lx->keep_cnt) != TERN_OK) {
         tern__tcp_destroy(c, 0); /* no memory for the listener's figures: no child */
         return NULL;
     }

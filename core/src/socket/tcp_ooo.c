@@ -24,7 +24,7 @@ void tern__tcp_held_free(tcp_ooo *o)
 
 void tern__tcp_ooo_free(tern_tcp *t)
 {
-    tcp_rare *x = t->rare;
+    tcp_rare *x = tern__tcp_rare_of(t);
     if (!x)
         return;
     tern__tcp_held_free(x->ooo);
@@ -45,7 +45,8 @@ bool tern__tcp_ooo_has_room(const tern_tcp *t)
     uint32_t mss = t->mss ? t->mss : TCP_DEFAULT_MSS;
     uint32_t window_segs = t->rcv_buf / mss * 2u;
     uint32_t cap = t->cls->cfg.ooo_max_segs > window_segs ? t->cls->cfg.ooo_max_segs : window_segs;
-    return !t->rare || t->rare->ooo_count < cap;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    return !x || x->ooo_count < cap;
 }
 
 /* Cuts [seq, seq+len) of p to the part before `limit`; NULL when empty. */
@@ -143,7 +144,7 @@ void tern__tcp_ooo_insert(tern_tcp *t, tern_pbuf *p, uint32_t seq, bool fin)
 
 tern_pbuf *tern__tcp_ooo_take(tern_tcp *t, bool *fin)
 {
-    tcp_rare *x = t->rare;
+    tcp_rare *x = tern__tcp_rare_of(t);
     while (x && x->ooo && SEQ_LEQ(x->ooo->seq, t->rcv_nxt)) {
         tcp_ooo *o = x->ooo;
         /* The next segment heads what is left of o's run, or the next run. */
@@ -189,7 +190,8 @@ uint8_t tern__tcp_ooo_sack_blocks(const tern_tcp *t, tern_tcp_sack_block *out, u
     tern_tcp_sack_block latest = {0, 0}, top[TERN_TCP_MAX_SACK];
     bool have_latest = false;
     uint8_t ntop = 0, head = 0; /* ring of the highest runs seen so far, not the latest one */
-    uint32_t last = t->rare ? t->rare->ooo_last : 0;
+    const tcp_rare *x = tern__tcp_rare_of(t);
+    uint32_t last = x ? x->ooo_last : 0;
     for (const tcp_ooo *r = tern__tcp_ooo_head(t); r; r = r->run_next) {
         tern_tcp_sack_block b = {r->seq, r->run_end};
         if (!have_latest && SEQ_LEQ(r->seq, last) && SEQ_LT(last, r->run_end)) {

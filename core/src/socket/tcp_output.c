@@ -52,7 +52,7 @@ void tern__tcp_free_queues(tern_tcp *t)
     tern__tcp_set_q_tail(t, NULL);
     tern__tcp_set_next_seg(t, NULL);
     t->snd_queuelen = 0;
-    if (t->rare) {
+    if (t->has_rare) {
         tern__tcp_ooo_free(t);
         tern__tcp_refused_free(t);
     }
