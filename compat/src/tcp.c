@@ -146,8 +146,8 @@ typedef struct compat_tcp {
         } lx;
     } u;
 } compat_tcp;
-/* On 64-bit: a 16-byte header, a 288-byte socket and 144 bytes more of
- * pcb: 448-byte slots.  A free slot's queue links lie in
+/* On 64-bit: a 16-byte header, a 240-byte socket and 136 bytes more of
+ * pcb: 392-byte slots.  A free slot's queue links lie in
  * sock (pool.h): the socket is gone then, the pcb still readable. */
 _Static_assert(offsetof(compat_tcp, sock) == 16, "compat_tcp's header grew: pack it");
 _Static_assert(offsetof(compat_tcp, u) == offsetof(compat_tcp, sock) + TERN_TCP_SIZE - 2 * sizeof(tern_addr),

@@ -55,7 +55,7 @@ static void bn_step(tcp_pair *tp, void *ctx)
         pr->trace_ms = tp->now_ms;
         printf("\n      t=%5u cwnd=%6u ssth=%6u flight=%6u wnd=%6u rec=%d dup=%u delivered=%llu", tp->now_ms - pr->start_ms,
                ct->cwnd, ct->ssthresh < 0x7fffffff ? ct->ssthresh : 0, ct->snd_nxt - ct->snd_una, ct->snd_wnd,
-               ct->in_recovery, ct->dupacks, (unsigned long long)ls.bytes_to[1]);
+               ct->in_recovery, ct->fl ? ct->fl->dupacks : 0, (unsigned long long)ls.bytes_to[1]);
     }
     /* The rate is measured after warm-up: one second, and slow start's
      * overshoot repaired (without SACK, NewReno repairs one hole per round

@@ -117,9 +117,9 @@ typedef struct tern_tcp_allocator {
 } tern_tcp_allocator;
 TERN_API size_t tern_tcp_size(void);
 /* tern_tcp_size() as a constant, for a layer that lays out its memory at
- * compile time (checked when libtern is built: nine pointers and 216
+ * compile time (checked when libtern is built: eight pointers and 176
  * bytes more). */
-#define TERN_TCP_SIZE (192u + 9u * sizeof(void *))
+#define TERN_TCP_SIZE (176u + 8u * sizeof(void *))
 /* TERN_ERR_VAL once the stack has sockets (or a or its functions NULL),
  * TERN_ERR_MEM without memory for the stack's TCP state. */
 TERN_API tern_err tern_stack_set_tcp_allocator(tern_stack *s, const tern_tcp_allocator *a);

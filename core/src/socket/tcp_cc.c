@@ -86,7 +86,8 @@ void tern__tcp_cc_init(tern_tcp *t)
     t->cwnd = 10u * t->mss;
     t->ssthresh = UINT32_MAX / 2;
     t->in_recovery = false;
-    t->dupacks = 0;
+    if (t->fl)
+        t->fl->dupacks = 0;
 }
 
 void tern__tcp_cc_restart_after_idle(tern_tcp *t)
@@ -201,7 +202,7 @@ void tern__tcp_cc_on_loss(tern_tcp *t)
      * Without SACK the duplicate ACKs that called for it each stand for
      * one segment delivered (RFC 6937 3, DeliveredData). */
     uint32_t flight = t->snd_max - t->snd_una;
-    uint32_t dup = t->sack_ok ? 0 : (uint32_t)t->dupacks * t->mss;
+    uint32_t dup = t->sack_ok ? 0 : (uint32_t)t->fl->dupacks * t->mss; /* (recovery: a flight) */
     tern__tcp_prr_fold(t); /* the last episode's bytes into the total */
     t->fl->prr = (tcp_prr){.recover_fs = flight ? flight : 1, .delivered = dup, .dup_est = dup < flight ? dup : flight};
 }
@@ -276,9 +277,10 @@ void tern__tcp_cc_on_timeout(tern_tcp *t)
         t->fl->recover = t->snd_max;
         t->recovered = true;
     }
-    t->dupacks = 0;
-    if (t->fl)
+    if (t->fl) {
+        t->fl->dupacks = 0;
         t->fl->cubic.epoch_ms = 0;
+    }
 }
 
 void tern__tcp_cc_exit_recovery(tern_tcp *t)
@@ -298,7 +300,8 @@ void tern__tcp_cc_exit_recovery(tern_tcp *t)
      * (cwnd = ssthresh), without a slow start back from the flight. */
     if (tern__tcp_pace_active(t))
         t->cwnd = t->ssthresh;
-    t->dupacks = 0;
+    if (t->fl)
+        t->fl->dupacks = 0;
     for (tcp_seg *s = t->snd_q; s; s = s->next)
         s->lost = false;
 }

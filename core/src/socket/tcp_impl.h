@@ -167,6 +167,8 @@ typedef struct tcp_flight {
     /* The send queue's last segment and its first never sent (NULL: all
      * sent): tern__tcp_q_tail, tern__tcp_next_seg. */
     struct tcp_seg *q_tail, *next_seg;
+    uint16_t snd_queuelen;     /* segments queued (tern__tcp_snd_queuelen) */
+    uint8_t dupacks;           /* duplicate ACKs in a row (RFC 5681 2): only data has them */
 } tcp_flight;
 
 /* What few connections ever need: received data held back (ahead of a
@@ -237,24 +239,40 @@ struct tern_tcp {
      * hashed, else the listeners or the stack's other sockets. */
     struct tern_tcp *next;
     struct tern_tcp **pprev;   /* the link pointing here: unlinking costs no walk */
-    uint8_t state;             /* tern_tcp_state */
+    tcp_flight *fl;            /* the sender's state: NULL but while data is queued or in flight */
+    /* The application's argument; a child holds its listener here until
+     * it is accepted (its argument is the listener's until then:
+     * tern__tcp_arg).  An accepted child that delays the backlog keeps its
+     * listener in tcp_rare. */
+    union {
+        void *arg;
+        struct tern_tcp *listener;
+    };
+    tcp_seg *snd_q;            /* every unacknowledged segment, in order (its tail: tcp_flight) */
+    /* Timers (tcp_timer.c): one deadline per kind (due, below); the
+     * earliest of them waits on the table's wheel (tcp_wheel.c). */
+    struct tern_tcp *wnext;    /* the wheel slot's list */
+    struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
+
+    /* The state, the modes and the flags: 28 bytes.  Bits where a value
+     * fits: a bit costs a masked load or store more than a byte, and the
+     * socket is what every idle connection costs (tcp.c's size check). */
+    uint8_t state : 4;         /* tern_tcp_state */
+    bool dead : 1;             /* destroyed inside a callback: freed on return */
+    bool persist : 1;          /* zero-window probing */
+    uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
+    bool rtt_sampled : 1;      /* an RTT was measured: the RTO follows SRTT (tern__tcp_rto) */
     uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
     uint8_t iface_index;
     uint8_t ttl, tos;
     uint8_t busy;              /* nesting depth of application callbacks */
-    bool dead;                 /* destroyed inside a callback: freed on return */
-    bool persist;              /* zero-window probing (here, where a byte was free) */
     uint16_t local_port, remote_port;
-
-    /* Options and modes. */
-    bool nodelay;
-    /* Set once or seldom, read off the per-segment paths: bits. */
     bool in_table : 1;         /* linked into the stack's lists */
     bool hashed : 1;           /* in the connection hash */
     bool keepalive : 1;
     bool ws_ok : 1;
     bool recovered : 1;        /* a fast retransmit or an RTO set recover */
-    bool child : 1;            /* a child not yet accepted: the union below holds its listener */
+    bool child : 1;            /* a child not yet accepted: the union above holds its listener */
     bool fin_queued : 1;       /* FIN is in the send queue */
     bool close_pending : 1;    /* close wanted but no memory for the FIN yet */
     bool reuse : 1, catch_all : 1;
@@ -264,31 +282,16 @@ struct tern_tcp {
     bool tuned : 1;            /* holds a share of the autotuning budget (tcp_tune.c) */
     bool wlate : 1;            /* on the wheel's late list (tcp_wheel.c) */
     bool rx_shut : 1;          /* shutdown(SHUT_RD): drop incoming data */
-    bool has_rare : 1;         /* holds a tcp_rare (in the table's, tcp_rare.c) */
-    bool ts_ok, sack_ok;
-    uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     uint8_t close_state : 4;   /* tern_tcp_state queueing the FIN moves to (close_pending) */
-    bool rtt_sampled : 1;      /* an RTT was measured: the RTO follows SRTT (tern__tcp_rto) */
-    bool in_recovery;          /* (congestion control: here, where a hole was) */
-    uint8_t dupacks;
+    bool has_rare : 1;         /* holds a tcp_rare (in the table's, tcp_rare.c) */
+    bool nodelay : 1;
+    bool ts_ok : 1, sack_ok : 1;
+    uint8_t persist_backoff : 5; /* zero-window probes' backoff, at most 16 */
+    bool in_recovery : 1;      /* fast recovery (congestion control) */
+    bool fin_rcvd : 1;         /* FIN received in sequence */
+    bool ack_now : 1;          /* an ACK is owed at once */
     uint8_t timers_armed;      /* bit k: timer kind k is armed (tcp_timer.c) */
-    /* (Here, where bytes were free:) */
-    bool fin_rcvd;             /* FIN received in sequence */
     uint8_t unacked_segs;      /* full segments received since our last ACK */
-    bool ack_now;
-    uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps (here, where bytes were free) */
-    uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c; here, where bytes were free) */
-    tcp_flight *fl;             /* the sender's state (congestion control below): NULL until data */
-
-    /* The application's argument; a child holds its listener here until
-     * it is accepted (its argument is the listener's until then:
-     * tern__tcp_arg).  An accepted child that delays the backlog keeps its
-     * listener in tcp_rare. */
-    union {
-        void *arg;
-        struct tern_tcp *listener;
-    };
-
     /* What only a listener counts and what only a connection does share
      * four bytes: a socket is one or the other for good (tern_tcp_listen
      * takes a CLOSED socket and clears them; the poll tick, keepalive and
@@ -304,40 +307,39 @@ struct tern_tcp {
             uint8_t persist_unanswered; /* zero-window probes since the peer last sent an acceptable ACK */
         };
     };
+    uint16_t mss;              /* effective send MSS (data bytes) */
+    uint8_t snd_wscale : 4, rcv_wscale : 4; /* (at most 14: RFC 7323 2.3) */
+    uint8_t nrtx;              /* consecutive timeouts */
+    uint16_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (TCP_RTT16_NONE: none yet) */
+    /* The largest window the peer offered (RFC 5961 5.2: MAX.SND.WND), as
+     * its window field carries it: tern__tcp_max_snd_wnd scales it. */
+    uint16_t max_snd_wnd_field;
 
-    /* Send side (RFC 9293 3.3.1). */
+    /* Send side (RFC 9293 3.3.1).  The queue's end, the bytes and
+     * segments in it: tern__tcp_snd_end, _snd_queued, _snd_queuelen. */
     uint32_t snd_una, snd_nxt, snd_max; /* SND.UNA is the ISS until our SYN is acknowledged */
     uint32_t snd_wnd;          /* peer's window, scaled */
     uint32_t snd_wl1;          /* (SND.WL2 is implied: take_ack) */
-    uint16_t snd_queuelen;
-    uint16_t mss;              /* effective send MSS (data bytes) */
-    uint8_t snd_wscale, rcv_wscale;
-    uint8_t nrtx;              /* consecutive timeouts */
-    uint8_t persist_backoff;
     uint32_t iss;              /* our initial sequence number (tern__tcp_bytes_acked) */
-    uint32_t autotune_bytes;   /* (with autotune_ms below: here, where bytes were free) */
-    tcp_seg *snd_q;            /* every unacknowledged segment, in order (its tail: tcp_flight) */
 
     /* Congestion control. */
     uint32_t cwnd, ssthresh;   /* (recover and the recovery epoch: tcp_flight) */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
     int32_t srtt8, rttvar4;    /* (the RTO: tern__tcp_rto) */
-    uint16_t rack_min_rtt_ms;  /* RACK's minimum RTT, handshake included (TCP_RTT16_NONE: none yet) */
-    /* The largest window the peer offered (RFC 5961 5.2: MAX.SND.WND), as
-     * its window field carries it: tern__tcp_max_snd_wnd scales it. */
-    uint16_t max_snd_wnd_field;
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
     uint32_t ts_offset;        /* per-connection random offset of our TSval */
 
-    /* Receive side. */
+    /* Receive side (the free window: tern__tcp_rcv_wnd). */
     uint32_t rcv_nxt;          /* the IRS + 1 while in SYN-RECEIVED */
     uint32_t rcv_buf;          /* current buffer size (autotuned) */
     uint32_t rcv_adv;          /* right edge advertised */
     uint32_t rcv_app_unread;   /* bytes delivered and not yet tern_tcp_recved */
+    uint32_t bytes_received;   /* modulo 2^32: tcp_rare counts the wraps */
     uint32_t last_rx_ms;
+    uint32_t autotune_bytes;   /* consumed in this autotuning round (tcp_tune.c) */
     /* One stamp for two clocks that never run together: autotuning's runs
      * while in-order data arrives (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 before
      * shutdown(SHUT_RD): data after that resets the connection), the
@@ -350,17 +352,13 @@ struct tern_tcp {
         uint32_t state_since_ms; /* when the timed state began (tcp_timer.c) */
     };
 
-    /* Timers (tcp_timer.c): one deadline per kind; the earliest of them
-     * waits on the table's wheel (tcp_wheel.c). */
-    struct tern_tcp *wnext;    /* the wheel slot's list */
-    struct tern_tcp **wpprev;  /* the link pointing here; NULL when off the wheel */
+    uint32_t wdue;             /* the deadline the wheel holds (tcp_wheel.c) */
     uint32_t due[TCP_TIMER_RACK]; /* deadline of each kind, while armed; RACK's and pacing's in tcp_flight */
 
     /* Last, and in this order (tern_stack_set_tcp_allocator): a layer
      * that places its own structure over them reads them there (compat's
      * tcp_pcb begins with lwIP's local_ip and remote_ip). */
     tern_addr local, remote;
-
 };
 
 #define TCP_RTT16_NONE UINT16_MAX
@@ -714,6 +712,11 @@ static inline uint32_t tern__tcp_sacked_bytes(const tern_tcp *t) { return t->fl 
  * unsent while SND.NXT has not passed it.  The setters store where the
  * flight is; without it the queue and SND.NXT say it already. */
 static inline tcp_seg *tern__tcp_q_tail(const tern_tcp *t) { return t->fl ? t->fl->q_tail : t->snd_q; }
+/* Segments queued: without tcp_flight, the lone SYN or FIN if any. */
+static inline uint16_t tern__tcp_snd_queuelen(const tern_tcp *t)
+{
+    return t->fl ? t->fl->snd_queuelen : (uint16_t)(t->snd_q != NULL);
+}
 /* The sequence numbers a queued segment takes: its data, SYN and FIN. */
 static inline uint32_t tern__tcp_seg_seqlen(const tcp_seg *s)
 {

@@ -347,7 +347,8 @@ static bool take_ack(tern_tcp *t, segment *sg)
                 tern__tcp_rack_delivered(t, seg, h);
             if (!seg->rtx && seg->len)
                 newest_rtt = tern__stack_now(t->cls->stack) - seg->sent_ms; /* Karn: first transmissions only */
-            t->snd_queuelen--;
+            if (t->fl)
+                t->fl->snd_queuelen--; /* (else the lone SYN or FIN: tern__tcp_snd_queuelen) */
             tern__tcp_seg_free(t, seg);
         }
         if (seg && SEQ_GT(ack, seg->seq) && seg->len && seg->p) {
@@ -403,19 +404,22 @@ static bool take_ack(tern_tcp *t, segment *sg)
         } else {
             tern__tcp_cc_on_ack(t, data_acked);
         }
-        t->dupacks = 0;
+        if (t->fl)
+            t->fl->dupacks = 0;
         tern__tcp_tlp_on_ack(t, h, true);
         tern__tcp_arm_rtx(t);
     } else if (ack == t->snd_una && sg->len == 0 && !(h->flags & (TERN_TCP_SYN | TERN_TCP_FIN)) &&
                !win_update && t->snd_una != t->snd_max) {
-        /* A duplicate ACK (RFC 5681 2). */
-        t->dupacks++;
+        /* A duplicate ACK (RFC 5681 2): outstanding data has a flight (a
+         * lone SYN or FIN none, and no fast retransmit: enter_recovery). */
+        if (t->fl && t->fl->dupacks < UINT8_MAX)
+            t->fl->dupacks++;
         TCP_COUNT_RARE(t, dupacks_in);
         dupack = true;
         tern__tcp_tlp_on_ack(t, h, false);
         if (t->sack_ok || t->in_recovery) {
             /* RACK below decides (RFC 8985); in recovery PRR paces. */
-        } else if (t->dupacks >= 3) {
+        } else if (t->fl && t->fl->dupacks >= 3) {
             /* One fast retransmit per window (RFC 6582 4.1). */
             if (!t->recovered || SEQ_GT(t->snd_una, t->fl->recover))
                 enter_recovery(t);
@@ -589,7 +593,8 @@ static void syn_sent_input(tern_tcp *t, segment *sg)
         tern__tcp_set_q_tail(t, NULL);
     if (tern__tcp_next_seg(t) == syn)
         tern__tcp_set_next_seg(t, syn->next);
-    t->snd_queuelen--;
+    if (t->fl)
+        t->fl->snd_queuelen--;
     tern__tcp_seg_free(t, syn);
     t->snd_una = h->ack;
     t->snd_wnd = h->window;

@@ -51,7 +51,8 @@ void tern__tcp_free_queues(tern_tcp *t)
     t->snd_q = NULL;
     tern__tcp_set_q_tail(t, NULL);
     tern__tcp_set_next_seg(t, NULL);
-    t->snd_queuelen = 0;
+    if (t->fl)
+        t->fl->snd_queuelen = 0;
     if (t->has_rare) {
         tern__tcp_ooo_free(t);
         tern__tcp_refused_free(t);
@@ -287,10 +288,10 @@ void tern__tcp_seg_append(tern_tcp *t, tcp_seg *seg)
         f->q_tail = seg;
         if (!f->next_seg)
             f->next_seg = seg;
+        f->snd_queuelen++;
     } else {
-        t->snd_q = seg; /* a lone SYN or FIN, unsent (tern__tcp_q_tail) */
+        t->snd_q = seg; /* a lone SYN or FIN, unsent (tern__tcp_q_tail, _snd_queuelen) */
     }
-    t->snd_queuelen++;
 }
 
 /* Queues a SYN or FIN (FIN rides on the last unsent data segment when
@@ -515,7 +516,7 @@ static bool split_seg(tern_tcp *t, tcp_seg *seg, uint32_t mss)
     seg->next = n;
     if (tern__tcp_q_tail(t) == seg)
         tern__tcp_set_q_tail(t, n);
-    t->snd_queuelen++;
+    t->fl->snd_queuelen++; /* (data: a flight) */
     return true;
 }
 
