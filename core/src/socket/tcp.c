@@ -68,6 +68,7 @@ tern_tcp *tern__tcp_alloc(tern_stack *s, uint8_t type)
     t->rcv_buf = t->cls->cfg.rcv_buf;
     tern__tcp_timers_init(t);
     tern__tcp_rack_init(t);
+    t->rttvar4 = -1; /* no RTT measured (tern__tcp_rto) */
     tern__tcp_table_link(t); /* so tern_stack_free finds even a socket never bound */
     return t;
 }
@@ -83,8 +84,11 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 {
     tern_tcp_state was = (tern_tcp_state)t->state;
     t->state = st;
-    if (st == TERN_TCP_SYN_SENT || st == TERN_TCP_TIME_WAIT || (st == TERN_TCP_FIN_WAIT_2 && t->rx_shut))
-        t->state_since_ms = tern__stack_now(t->cls->stack); /* (the stamp autotuning shares: tcp_impl.h) */
+    /* The timed states start their clock (the stamp autotuning shares:
+     * tcp_impl.h). */
+    if ((1u << st) & (1u << TERN_TCP_SYN_SENT | 1u << TERN_TCP_TIME_WAIT | 1u << TERN_TCP_FIN_WAIT_2) &&
+        (st != TERN_TCP_FIN_WAIT_2 || t->rx_shut))
+        t->state_since_ms = tern__stack_now(t->cls->stack);
     if (st == TERN_TCP_TIME_WAIT)
         tern__tcp_tune_release(t); /* nothing more to hold: the budget share goes back */
     /* The tick (tcp_timer.c slow_needed) depends on the state only when
@@ -235,14 +239,17 @@ void tern_tcp_set_ttl_tos(tern_tcp *t, uint8_t ttl, uint8_t tos)
 
 void tern_tcp_get_options(const tern_tcp *t, tern_tcp_options *o)
 {
+    const tcp_rare *x = tern__tcp_rare_of(t); /* (one lookup for the three keepalive figures) */
+    bool own = x && x->keep_own;
+    const tern_tcp_config *c = &t->cls->cfg;
     *o = (tern_tcp_options){.nodelay = t->nodelay,
                             .keepalive = t->keepalive,
                             .reuse = t->reuse,
                             .ttl = t->ttl,
                             .tos = t->tos,
-                            .keep_idle_ms = tern__tcp_keep_idle(t),
-                            .keep_intvl_ms = tern__tcp_keep_intvl(t),
-                            .keep_cnt = tern__tcp_keep_cnt(t)};
+                            .keep_idle_ms = own ? x->keep_idle : c->keep_idle_ms,
+                            .keep_intvl_ms = own ? x->keep_intvl : c->keep_intvl_ms,
+                            .keep_cnt = own ? x->keep_cnt : c->keep_cnt};
 }
 
 tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt)
@@ -282,20 +289,34 @@ uint32_t tern__tcp_sndbuf(const tern_tcp *t)
 
 tern_tcp_state tern_tcp_get_state(const tern_tcp *t) { return t->state; }
 
+/* The send queue as the mirrors show it.  They are read after every
+ * callback compat relays: a receiver with nothing queued, the common
+ * case, skips the queue's accessors. */
+#define QUEUE_FIGURES(t, o)                                                                                \
+    do {                                                                                                   \
+        if (!(t)->snd_q) {                                                                                 \
+            (o)->snd_buf = tern__tcp_snd_limit(t);                                                         \
+            (o)->snd_queuelen = 0;                                                                         \
+            (o)->has_unsent = (o)->has_unacked = false;                                                    \
+        } else {                                                                                           \
+            (o)->snd_buf = tern__tcp_sndbuf(t);                                                            \
+            (o)->snd_queuelen = tern__tcp_snd_queuelen(t);                                                 \
+            const tcp_seg *next_ = tern__tcp_next_seg(t);                                                  \
+            (o)->has_unsent = next_ != NULL;                                                               \
+            (o)->has_unacked = (t)->snd_q != next_;                                                        \
+        }                                                                                                  \
+    } while (0)
+
 void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
 {
     o->state = t->state;
     o->mss = t->mss;
-    o->snd_buf = tern__tcp_sndbuf(t);
     o->rcv_wnd = tern__tcp_rcv_wnd(t);
     o->snd_wnd = t->snd_wnd;
     o->cwnd = t->cwnd;
     o->ssthresh = t->ssthresh;
     o->rto_ms = tern__tcp_rto(t);
-    o->snd_queuelen = tern__tcp_snd_queuelen(t);
-    const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
-    o->has_unsent = next != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != next;
+    QUEUE_FIGURES(t, o);
     const tcp_rare *x = tern__tcp_rare_of(t);
     o->refused_data = x && x->refused ? (const void *)x->refused->p : NULL;
     o->rcv_unread = t->rcv_app_unread;
@@ -304,13 +325,9 @@ void tern_tcp_get_live(const tern_tcp *t, tern_tcp_live *o)
 
 void tern_tcp_get_mirror(const tern_tcp *t, tern_tcp_mirror *o)
 {
-    o->snd_buf = tern__tcp_sndbuf(t);
+    QUEUE_FIGURES(t, o);
     o->rcv_wnd = tern__tcp_rcv_wnd(t);
     o->rcv_unread = t->rcv_app_unread;
-    o->snd_queuelen = tern__tcp_snd_queuelen(t);
-    const tcp_seg *next = t->snd_q ? tern__tcp_next_seg(t) : NULL;
-    o->has_unsent = next != NULL;
-    o->has_unacked = t->snd_q != NULL && t->snd_q != next;
     const tcp_rare *x = tern__tcp_rare_of(t);
     o->refused_data = x && x->refused ? (const void *)x->refused->p : NULL;
 }
@@ -353,7 +370,7 @@ void tern_tcp_get_info(const tern_tcp *t, tern_tcp_info *o)
         .cwnd = t->cwnd,
         .ssthresh = t->ssthresh,
         .srtt_ms = (uint32_t)(t->srtt8 >> 3),
-        .rttvar_ms = (uint32_t)(t->rttvar4 >> 2),
+        .rttvar_ms = t->rttvar4 < 0 ? 0 : (uint32_t)(t->rttvar4 >> 2),
         .rto_ms = tern__tcp_rto(t),
         .bytes_acked = tern__tcp_bytes_acked(t),
         .bytes_received = (uint64_t)r->received_wraps << 32 | t->bytes_received,

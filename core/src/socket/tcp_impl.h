@@ -257,12 +257,10 @@ struct tern_tcp {
     /* The state, the modes and the flags: 28 bytes.  Bits where a value
      * fits: a bit costs a masked load or store more than a byte, and the
      * socket is what every idle connection costs (tcp.c's size check). */
-    uint8_t state : 4;         /* tern_tcp_state */
+    uint8_t state;             /* tern_tcp_state (a byte: read on every path) */
+    uint8_t type : 6;          /* TERN_ADDR_V4 / V6 / ANY (0, 6, 46) */
     bool dead : 1;             /* destroyed inside a callback: freed on return */
     bool persist : 1;          /* zero-window probing */
-    uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
-    bool rtt_sampled : 1;      /* an RTT was measured: the RTO follows SRTT (tern__tcp_rto) */
-    uint8_t type;              /* TERN_ADDR_V4 / V6 / ANY */
     uint8_t iface_index;
     uint8_t ttl, tos;
     uint8_t busy;              /* nesting depth of application callbacks */
@@ -286,7 +284,8 @@ struct tern_tcp {
     bool has_rare : 1;         /* holds a tcp_rare (in the table's, tcp_rare.c) */
     bool nodelay : 1;
     bool ts_ok : 1, sack_ok : 1;
-    uint8_t persist_backoff : 5; /* zero-window probes' backoff, at most 16 */
+    uint8_t persist_backoff : 4; /* zero-window probes' backoff, at most 15 (the RTO bound comes first) */
+    uint8_t cc : 1;            /* tern_tcp_cc: cfg's, or tern_tcp_set_cc's */
     bool in_recovery : 1;      /* fast recovery (congestion control) */
     bool fin_rcvd : 1;         /* FIN received in sequence */
     bool ack_now : 1;          /* an ACK is owed at once */
@@ -326,7 +325,8 @@ struct tern_tcp {
     uint32_t cwnd, ssthresh;   /* (recover and the recovery epoch: tcp_flight) */
 
     /* Round-trip time (RFC 6298), in milliseconds scaled by 8 and 4. */
-    int32_t srtt8, rttvar4;    /* (the RTO: tern__tcp_rto) */
+    int32_t srtt8;
+    int32_t rttvar4;           /* -1 until an RTT is measured (the RTO: tern__tcp_rto) */
 
     /* Timestamps (RFC 7323). */
     uint32_t ts_recent;        /* its age is last_rx_ms's: RFC 7323 5.5 ages it by idleness */
@@ -362,6 +362,17 @@ struct tern_tcp {
 };
 
 #define TCP_RTT16_NONE UINT16_MAX
+
+/* The retransmission timeout (RFC 6298 2), from SRTT and RTTVAR within the
+ * settings' bounds; the initial one until an RTT is measured. */
+static inline uint32_t tern__tcp_rto(const tern_tcp *t)
+{
+    const tern_tcp_config *c = &t->cls->cfg;
+    if (t->rttvar4 < 0)
+        return c->rto_initial_ms; /* RFC 6298 2.1 */
+    uint32_t rto = (uint32_t)((t->srtt8 >> 3) + (t->rttvar4 > 4 ? t->rttvar4 : 4));
+    return rto < c->rto_min_ms ? c->rto_min_ms : rto > c->rto_max_ms ? c->rto_max_ms : rto;
+}
 
 /* The free window: the buffer less what the application holds (data
  * delivered and not yet tern_tcp_recved), none when it holds more (a
@@ -696,7 +707,6 @@ void tern__tcp_arm_rtx(tern_tcp *t);
 void tern__tcp_arm_delack(tern_tcp *t);
 void tern__tcp_arm_slow(tern_tcp *t);
 void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt_ms);
-uint32_t tern__tcp_rto(const tern_tcp *t);     /* RFC 6298 2: from SRTT and RTTVAR, the settings bounding it */
 
 /* tcp.c: the sender's state, made with its first data (NULL when out of
  * memory), given back with the socket. */
@@ -736,6 +746,8 @@ static inline uint32_t tern__tcp_snd_end(const tern_tcp *t)
  * the end). */
 static inline uint32_t tern__tcp_snd_queued(const tern_tcp *t)
 {
+    if (!t->snd_q)
+        return 0; /* (all acknowledged: SND.MAX is SND.UNA) */
     uint32_t n = tern__tcp_snd_end(t) - t->snd_una;
     if (t->snd_q && (t->snd_q->flags & TERN_TCP_SYN))
         n--;

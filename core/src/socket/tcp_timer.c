@@ -177,19 +177,6 @@ void tern__tcp_rtt_sample(tern_tcp *t, uint32_t rtt)
             err = -err;
         t->rttvar4 += err - (t->rttvar4 >> 2); /* rttvar += (|err| - rttvar)/4 */
     }
-    t->rtt_sampled = true;
-}
-
-uint32_t tern__tcp_rto(const tern_tcp *t)
-{
-    if (!t->rtt_sampled)
-        return t->cls->cfg.rto_initial_ms; /* RFC 6298 2.1 */
-    uint32_t rto = (uint32_t)((t->srtt8 >> 3) + (t->rttvar4 > 4 ? t->rttvar4 : 4));
-    if (rto < t->cls->cfg.rto_min_ms)
-        rto = t->cls->cfg.rto_min_ms;
-    if (rto > t->cls->cfg.rto_max_ms)
-        rto = t->cls->cfg.rto_max_ms;
-    return rto;
 }
 
 static void rtx_fire(tern_tcp *t)
@@ -204,7 +191,7 @@ static void rtx_fire(tern_tcp *t)
             tern__tcp_destroy(t, TERN_ERR_ABRT);
             return;
         }
-        if (t->persist_backoff < 16)
+        if (t->persist_backoff < 15)
             t->persist_backoff++;
         tern__tcp_send_probe(t, false);
         tern__tcp_arm_rtx(t);
