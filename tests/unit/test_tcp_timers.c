@@ -633,6 +633,46 @@ static void test_wakeup(void)
     tern_stack_free(s);
 }
 
+/* FIN-WAIT-2 has a deadline once the application stops reading (lwIP's
+ * TCP_FIN_WAIT_TIMEOUT, 20 s), counted from that shutdown: a socket still
+ * reading there may wait for the peer's FIN as long as the peer likes,
+ * and the data it reads meanwhile (autotuning's rounds, whose stamp the
+ * state's clock shares) does not move the deadline. */
+static void test_fin_wait_2_deadline_from_shutdown(void)
+{
+    static tcp_pair tp;
+    static uint8_t data[4000];
+    tp_setup(&tp, NULL, NULL, NULL);
+    tp.paused = true; /* the applications neither write nor close */
+    tp_start(&tp, 0, 0);
+    tp_settle(&tp, 50);
+    tern_tcp *ct = tp.client.t;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tp.server.t);
+    CU_ASSERT_EQUAL(tern_tcp_shutdown(ct, false, true), TERN_OK);
+    tp_settle(&tp, 50);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(ct), TERN_TCP_FIN_WAIT_2);
+    /* The peer (CLOSE-WAIT) sends 4000 bytes over 10 s; the client reads them. */
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(tern_tcp_write(tp.server.t, data, 1000, 0), TERN_OK);
+        CU_ASSERT_EQUAL(tern_tcp_output(tp.server.t), TERN_OK);
+        tp_settle(&tp, 2500);
+    }
+    CU_ASSERT_EQUAL(tp.client.received, 4000);
+    tp_settle(&tp, 15000); /* 25 s in FIN-WAIT-2, reading all along */
+    CU_ASSERT_EQUAL(tern_tcp_get_state(ct), TERN_TCP_FIN_WAIT_2);
+    uint64_t live = tern_stack_stats(tp.sa)->tcp_live;
+    CU_ASSERT_EQUAL(tern_tcp_shutdown(ct, true, false), TERN_OK);
+    tp_settle(&tp, 19000);
+    CU_ASSERT_EQUAL(tern_tcp_get_state(ct), TERN_TCP_FIN_WAIT_2); /* 19 s after the shutdown */
+    CU_ASSERT_EQUAL(tern_stack_stats(tp.sa)->tcp_live, live);
+    tp_settle(&tp, 2000);
+    CU_ASSERT_EQUAL(tern_stack_stats(tp.sa)->tcp_live, live - 1); /* gone, quietly, by 21 s */
+    CU_ASSERT_FALSE(tp.client.err_seen);
+    tp.client.t = NULL;
+    tp_teardown(&tp);
+}
+
 TERN_UNIT_SUITE(tcp_timers)
 {
     CU_pSuite s = CU_add_suite("tcp/timers", NULL, NULL);
@@ -651,6 +691,8 @@ TERN_UNIT_SUITE(tcp_timers)
                 test_tick_armed_without_state_change);
     CU_add_test(s, "keepalive figures: the config's cost nothing, a socket's own live in tcp_rare",
                 test_keepalive_figures);
+    CU_add_test(s, "FIN-WAIT-2's deadline counts from shutdown(SHUT_RD), not from reading before it",
+                test_fin_wait_2_deadline_from_shutdown);
     CU_add_test(s, "timing wheel: a clock leaping 25 days keeps the wheel whole and new deadlines exact",
                 test_wheel_clock_leap);
 }

@@ -984,12 +984,13 @@ static int close_tx(tern_tcp *t)
 }
 
 /* The application reads no more: in FIN-WAIT-2 the peer's FIN now has a
- * deadline (tcp_timer.c), counted from here. */
+ * deadline (tcp_timer.c), counted from here, which the tick keeps. */
 static void stop_reading(tern_tcp *t)
 {
     if (!t->rx_shut && t->state == TERN_TCP_FIN_WAIT_2)
         t->state_since_ms = tern__stack_now(t->cls->stack);
     t->rx_shut = true;
+    tern__tcp_arm_slow(t);
 }
 
 int tern_tcp_close(tern_tcp *t)
@@ -1006,7 +1007,6 @@ int tern_tcp_close(tern_tcp *t)
         break;
     }
     stop_reading(t);
-    tern__tcp_arm_slow(t);
     /* Closing with data the application never read: reset instead of a
      * graceful close, so the peer learns the data was lost (RFC 9293
      * 3.10.4, RFC 2525 2.17), as lwIP does. */
