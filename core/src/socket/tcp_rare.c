@@ -96,6 +96,10 @@ void tern__tcp_rare_put(tern_tcp *t)
     if (!t->has_rare)
         return;
     tern_tcp_table *tb = t->cls->stack->tcp;
+    if (!tb) { /* (the stack's end took the table and every tcp_rare in it) */
+        t->has_rare = false;
+        return;
+    }
     tcp_rare_slot *e = slot_of(tb, t);
     free(e->r);
     t->has_rare = false;
