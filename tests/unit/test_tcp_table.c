@@ -285,6 +285,21 @@ static void test_hook_context(void)
     tern_tcp_abort(a);
     CU_ASSERT_EQUAL(hook_calls, 2);
     CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &other);
+    /* The hooks given the new arg again (compat's listener, moved into a
+     * slot of its own): nothing left to keep, tcp_rare goes back. */
+    tern_tcp *m = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(m != NULL);
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(m, &ka), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(m, &hooks, &ka), TERN_OK);
+    CU_ASSERT_EQUAL(tern_tcp_set_arg(m, &kb), TERN_OK);
+    CU_ASSERT_PTR_NOT_NULL(tern__tcp_rare_of(m));
+    CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(m), &ka);
+    CU_ASSERT_EQUAL(tern_tcp_set_handlers(m, &hooks, &kb), TERN_OK);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(m));
+    CU_ASSERT_PTR_EQUAL(tern__tcp_hook_ctx(m), &kb);
+    tern_tcp_abort(m);
+    CU_ASSERT_EQUAL(hook_calls, 3);
+    CU_ASSERT_PTR_EQUAL(hook_ctx_seen, &kb);
     /* A listener: no poll; its backlog stays what tern_tcp_listen set. */
     tern_tcp *l = tern_tcp_new(s, TERN_ADDR_V4);
     CU_ASSERT_FATAL(l != NULL);

@@ -534,10 +534,19 @@ static void test_keepalive_figures(void)
     /* The client's config figures: no memory for them. */
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.client.t, true, 0, 0, 0), TERN_OK);
     CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.client.t));
-    /* Back to the config's: the socket's own are no longer used. */
+    /* Back to the config's: the socket's own are no longer used, and its
+     * tcp_rare, holding nothing else, goes back. */
+    CU_ASSERT_PTR_NOT_NULL(tern__tcp_rare_of(tp.server.t));
     CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.server.t, true, dflt.keep_idle_ms, 0, 0), TERN_OK);
     tern_tcp_get_options(tp.server.t, &o);
     CU_ASSERT_EQUAL(o.keep_idle_ms, dflt.keep_idle_ms);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(tp.server.t));
+    /* One that counted something keeps it. */
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.server.t, true, 1000, 0, 0), TERN_OK);
+    TCP_COUNT_RARE(tp.server.t, challenge_acks);
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(tp.server.t, true, dflt.keep_idle_ms, 0, 0), TERN_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tern__tcp_rare_of(tp.server.t));
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(tp.server.t)->challenge_acks, 1);
     tp_teardown(&tp);
 }
 

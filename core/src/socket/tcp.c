@@ -103,6 +103,20 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
 }
 
 /* The hooks keep ctx as a context of their own (tcp_rare). */
+/* A tcp_rare that holds nothing any more (a context or keepalive figures
+ * of the socket's own, now the same as the arg's or the config's) goes
+ * back: a socket that keeps one pays a lookup wherever it is read. */
+static void rare_trim(tern_tcp *t, tcp_rare *x)
+{
+    static const tcp_rare none;
+    if (!x->hook_own)
+        x->hook_ctx = NULL;
+    if (!x->keep_own)
+        x->keep_idle = x->keep_intvl = x->keep_cnt = 0;
+    if (!memcmp(x, &none, sizeof(none)))
+        tern__tcp_rare_put(t);
+}
+
 static tern_err keep_hook_ctx(tern_tcp *t, void *ctx)
 {
     tcp_rare *r = tern__tcp_rare(t);
@@ -119,8 +133,10 @@ static tern_err set_hook_ctx(tern_tcp *t, void *ctx)
     if (ctx != tern__tcp_arg(t))
         return keep_hook_ctx(t, ctx);
     tcp_rare *x = tern__tcp_rare_of(t);
-    if (x)
+    if (x) {
         x->hook_own = false;
+        rare_trim(t, x);
+    }
     return TERN_OK;
 }
 
@@ -137,8 +153,10 @@ tern_err tern_tcp_set_arg(tern_tcp *t, void *arg)
         return TERN_ERR_MEM;
     t->arg = arg;
     x = tern__tcp_rare_of(t); /* (keep_hook_ctx may have made it) */
-    if (x && x->hook_own && x->hook_ctx == arg)
+    if (x && x->hook_own && x->hook_ctx == arg) {
         x->hook_own = false; /* the same again: nothing to keep */
+        rare_trim(t, x);
+    }
     return TERN_OK;
 }
 void *tern_tcp_get_arg(const tern_tcp *t) { return tern__tcp_arg(t); }
@@ -257,8 +275,10 @@ tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, ui
     const tern_tcp_config *c = &t->cls->cfg;
     if (idle_ms == c->keep_idle_ms && intvl_ms == c->keep_intvl_ms && cnt == c->keep_cnt) {
         tcp_rare *x = tern__tcp_rare_of(t);
-        if (x)
+        if (x) {
             x->keep_own = false;
+            rare_trim(t, x);
+        }
         return TERN_OK;
     }
     tcp_rare *r = tern__tcp_rare(t);
