@@ -823,7 +823,14 @@ static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
 /* Sets them (the config's: no memory); TERN_ERR_MEM when tcp_rare could not
  * be had. */
 tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
-void tern__tcp_rare_put(tern_tcp *t);
+void tern__tcp_rare_drop(tern_tcp *t);
+/* Gives the socket's tcp_rare back, if it has one (the held data is freed
+ * first: tern__tcp_free_queues). */
+static inline void tern__tcp_rare_put(tern_tcp *t)
+{
+    if (t->has_rare)
+        tern__tcp_rare_drop(t);
+}
 void tern__tcp_rare_table_free(tern_tcp_table *tb); /* (every socket gone) */
 /* Tests: the next this many tcp_rare allocations fail. */
 extern _Thread_local unsigned tern__tcp_rare_fail_next;

@@ -47,22 +47,23 @@ static void challenge_ack(tern_tcp *t)
 /* The peer's options from its SYN or SYN-ACK. */
 void tern__tcp_take_syn_options(tern_tcp *t, const tern_tcp_repr *h, tern_iface *ifc)
 {
-    t->ws_ok = t->cls->cfg.wscale && h->has_wscale;
-    if (t->ws_ok) {
+    bool ws = t->cls->cfg.wscale && h->has_wscale, ts = t->cls->cfg.timestamps && h->has_ts;
+    t->ws_ok = ws;
+    if (ws) {
         t->snd_wscale = h->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : h->wscale; /* RFC 7323 2.3 */
     } else {
         t->snd_wscale = 0;
         t->rcv_wscale = 0;
     }
-    t->ts_ok = t->cls->cfg.timestamps && h->has_ts;
-    if (t->ts_ok)
+    t->ts_ok = ts;
+    if (ts)
         t->ts_recent = h->ts_val;
     t->sack_ok = t->cls->cfg.sack && h->sack_permitted;
     uint16_t dflt = t->remote.type == TERN_ADDR_V6 ? 1220 : TCP_DEFAULT_MSS;
     uint16_t peer_mss = h->has_mss && h->mss >= 64 ? h->mss : dflt;
     uint16_t ours = tern__tcp_mss_for(t, ifc);
     uint16_t mss = peer_mss < ours ? peer_mss : ours;
-    if (t->ts_ok)
+    if (ts)
         mss = (uint16_t)(mss - 12); /* room for the timestamp option */
     t->mss = mss;
 }

@@ -90,11 +90,8 @@ tcp_rare *tern__tcp_rare(tern_tcp *t)
     return r;
 }
 
-/* (The held data is freed first: tern__tcp_free_queues.) */
-void tern__tcp_rare_put(tern_tcp *t)
+void tern__tcp_rare_drop(tern_tcp *t)
 {
-    if (!t->has_rare)
-        return;
     tern_tcp_table *tb = t->cls->stack->tcp;
     if (!tb) { /* (the stack's end took the table and every tcp_rare in it) */
         t->has_rare = false;
