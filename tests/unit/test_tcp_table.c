@@ -486,9 +486,28 @@ static void test_move_and_family(void)
     CU_ASSERT_EQUAL(tern_stack_set_tcp_allocator(s, &a), TERN_OK);
     tern_tcp *t = tern_tcp_new(s, TERN_ADDR_V4);
     CU_ASSERT_EQUAL(tern_tcp_bind(t, NULL, 7000), TERN_OK);
+    /* Keepalive figures of its own: a tcp_rare, found by the socket's
+     * address, which the move changes. */
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(t, true, 1234, 0, 0), TERN_OK);
+    CU_ASSERT_PTR_NOT_NULL(tern__tcp_rare_of(t));
     tern_tcp *m = count_alloc(&k);
     CU_ASSERT_EQUAL(tern_tcp_move(t, m), TERN_OK);
     CU_ASSERT_FALSE(counted(&k, t)); /* the old memory went back */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tern__tcp_rare_of(m));
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(m)->keep_idle, 1234);
+    CU_ASSERT_EQUAL(s->tcp->rare_count, 1);
+    tern_tcp_options opt;
+    tern_tcp_get_options(m, &opt);
+    CU_ASSERT_EQUAL(opt.keep_idle_ms, 1234);
+    /* A new socket at the old address holds none. */
+    tern_tcp *again = tern_tcp_new(s, TERN_ADDR_V4);
+    CU_ASSERT_FATAL(again != NULL);
+    CU_ASSERT_PTR_NULL(tern__tcp_rare_of(again));
+    CU_ASSERT_EQUAL(tern_tcp_set_keepalive(again, true, 999, 0, 0), TERN_OK);
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(again)->keep_idle, 999);
+    CU_ASSERT_EQUAL(tern__tcp_rare_of(m)->keep_idle, 1234);
+    CU_ASSERT_EQUAL(s->tcp->rare_count, 2);
+    tern_tcp_abort(again);
     tern_tcp_tuple tu;
     tern_tcp_get_tuple(m, &tu);
     CU_ASSERT_EQUAL(tu.local_port, 7000);

@@ -102,7 +102,6 @@ void tern__tcp_set_state(tern_tcp *t, tern_tcp_state st)
         t->cls->h->on_state(tern__tcp_hook_ctx(t), t);
 }
 
-/* The hooks keep ctx as a context of their own (tcp_rare). */
 /* A tcp_rare that holds nothing any more (a context or keepalive figures
  * of the socket's own, now the same as the arg's or the config's) goes
  * back: a socket that keeps one pays a lookup wherever it is read. */
@@ -117,6 +116,7 @@ static void rare_trim(tern_tcp *t, tcp_rare *x)
         tern__tcp_rare_put(t);
 }
 
+/* The hooks keep ctx as a context of their own (tcp_rare). */
 static tern_err keep_hook_ctx(tern_tcp *t, void *ctx)
 {
     tcp_rare *r = tern__tcp_rare(t);
@@ -795,8 +795,8 @@ void tern__tcp_destroy(tern_tcp *t, int code)
 #define TCP_SOCK_CACHE_MAX 16u
 /* A socket is what every idle connection costs (compat's slot: an 8-byte
  * pool header and 8 of compat's, the socket and 136 bytes more of pcb:
- * 392 bytes on 64-bit, 1.44 times lwIP's pcb as the cost bench measures
- * it, where 1.5 is the most allowed): a field added means one moved to
+ * 392 bytes on 64-bit, 1.47 times lwIP's pcb with the hash's share as the
+ * cost bench measures it, where 1.5 is the most allowed): a field added means one moved to
  * tcp_flight or tcp_rare, computed, or packed. */
 _Static_assert(sizeof(struct tern_tcp) <= 240, "struct tern_tcp grew: pack it");
 _Static_assert(sizeof(struct tern_tcp) == TERN_TCP_SIZE, "TERN_TCP_SIZE (tern/tcp.h) is not the socket's size");
@@ -838,8 +838,10 @@ tern_err tern_tcp_move(tern_tcp *t, void *mem)
         return TERN_ERR_VAL;
     tern_tcp *n = mem;
     memcpy(n, t, sizeof(*n));
-    /* What points at the socket: its list link, the wheel's link, the
-     * children of a listener (unhashed sockets are in no cache). */
+    /* What points at the socket, or finds it by its address: its list
+     * link, the wheel's link, its tcp_rare, the children of a listener
+     * (unhashed sockets are in no cache). */
+    tern__tcp_rare_moved(t, n);
     if (n->pprev) {
         *n->pprev = n;
         if (n->next)

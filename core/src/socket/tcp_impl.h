@@ -824,6 +824,9 @@ static inline uint32_t tern__tcp_keep_cnt(const tern_tcp *t)
  * be had. */
 tern_err tern__tcp_keep_set(tern_tcp *t, uint32_t idle_ms, uint32_t intvl_ms, uint32_t cnt);
 void tern__tcp_rare_drop(tern_tcp *t);
+/* The socket at from now lives at to (tern_tcp_move): its tcp_rare is
+ * found by the new address. */
+void tern__tcp_rare_moved(const tern_tcp *from, tern_tcp *to);
 /* Gives the socket's tcp_rare back, if it has one (the held data is freed
  * first: tern__tcp_free_queues). */
 static inline void tern__tcp_rare_put(tern_tcp *t)

@@ -90,17 +90,12 @@ tcp_rare *tern__tcp_rare(tern_tcp *t)
     return r;
 }
 
-void tern__tcp_rare_drop(tern_tcp *t)
+/* Takes t's entry out of the table (t holds one) and returns its
+ * tcp_rare. */
+static tcp_rare *take(tern_tcp_table *tb, const tern_tcp *t)
 {
-    tern_tcp_table *tb = t->cls->stack->tcp;
-    if (!tb) { /* (the stack's end took the table and every tcp_rare in it) */
-        t->has_rare = false;
-        return;
-    }
     tcp_rare_slot *e = slot_of(tb, t);
-    free(e->r);
-    t->has_rare = false;
-    tb->rare_count--;
+    tcp_rare *r = e->r;
     /* Close the gap: each entry after it, up to an empty slot, moves into
      * the gap if its home does not lie cyclically between the gap and
      * itself (where a lookup would stop before reaching it). */
@@ -113,12 +108,32 @@ void tern__tcp_rare_drop(tern_tcp *t)
         }
     }
     tb->rare_slots[gap] = (tcp_rare_slot){NULL, NULL};
+    return r;
+}
+
+void tern__tcp_rare_drop(tern_tcp *t)
+{
+    tern_tcp_table *tb = t->cls->stack->tcp;
+    t->has_rare = false;
+    if (!tb)
+        return; /* (the stack's end took the table and every tcp_rare in it) */
+    free(take(tb, t));
+    tb->rare_count--;
     /* Given back as the sockets that needed it go: all of it with the
      * last, half of it under an eighth full. */
     if (tb->rare_count == 0)
         resize(tb, 0);
     else if (tb->rare_cap > RARE_MIN_CAP && 8 * tb->rare_count < tb->rare_cap)
         resize(tb, tb->rare_cap / 2); /* (without memory it stays as large) */
+}
+
+void tern__tcp_rare_moved(const tern_tcp *from, tern_tcp *to)
+{
+    if (!to->has_rare)
+        return;
+    tern_tcp_table *tb = to->cls->stack->tcp;
+    tcp_rare *r = take(tb, from);
+    *slot_of(tb, to) = (tcp_rare_slot){to, r}; /* (as many entries as before: room) */
 }
 
 void tern__tcp_rare_table_free(tern_tcp_table *tb)
