@@ -730,9 +730,10 @@ static void abort_children(tern_tcp *l)
     for (tern_tcp **head = tern__tcp_table_first(tb); head; head = tern__tcp_table_after(tb, head))
         for (tern_tcp *c = *head, *n; c; c = n) {
             n = c->next;
-            if (c->backlog_delayed && tern__tcp_rare_of(c)->backlog_listener == l) {
+            tcp_rare *x = c->backlog_delayed ? tern__tcp_rare_of(c) : NULL;
+            if (x && x->backlog_listener == l) {
                 c->backlog_delayed = false;
-                tern__tcp_rare_of(c)->backlog_listener = NULL;
+                x->backlog_listener = NULL;
             }
             if (tern__tcp_listener(c) != l)
                 continue;
@@ -857,8 +858,9 @@ tern_err tern_tcp_move(tern_tcp *t, void *mem)
             for (tern_tcp *c = *head; c; c = c->next) {
                 if (tern__tcp_listener(c) == t)
                     c->listener = n;
-                if (c->backlog_delayed && tern__tcp_rare_of(c)->backlog_listener == t)
-                    tern__tcp_rare_of(c)->backlog_listener = n;
+                tcp_rare *x = c->backlog_delayed ? tern__tcp_rare_of(c) : NULL;
+                if (x && x->backlog_listener == t)
+                    x->backlog_listener = n;
             }
     tb->alloc.free(tb->alloc.ctx, t);
     return TERN_OK;
