@@ -554,3 +554,41 @@ SCENARIO_LWIP_DEVIATES(tcp_window_shrink_same_ack,
         EXPECT(c->wi.pl_len <= 1);
     }
 }
+
+SCENARIO_LWIP_DEVIATES(tcp_window_old_ack_ignored,
+         "[RFC 9293 3.10.7.4] only an ACK in [SND.UNA, SND.NXT] may update the send window: an older "
+         "one (acceptable under RFC 5961 5.2, carrying new data) announcing window 0 is not taken, "
+         "and new data goes out in the window the peer gave with its last acknowledgment",
+         "2.1.3 tcp_receive updates the window from any segment with SND.WL1 < SEG.SEQ, whatever "
+         "its ACK: the old ACK's zero window closes it and the data waits (probes at most)")
+{
+    struct tcp_peer p;
+    struct h_conn *conn = sender(&p, 0);
+    struct cap *c;
+
+    /* 100 bytes out and acknowledged: SND.UNA is 101. */
+    h_write(conn, data, 100, TCP_WRITE_FLAG_COPY);
+    h_output(conn);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, H_ANY, 1, 1, 100);
+    h_peer_ack(&p);
+    cap_expect_none();
+    /* A byte from the peer with that ACK (SND.WL1 is its sequence number),
+     * then the next byte, its ACK field an old one (1), window 0: later
+     * than SND.WL1, but its ACK is below SND.UNA. */
+    EXPECT_ERR(h_peer_send(&p, PKT_ACK, "a", 1), ERR_OK);
+    p.win = 0;
+    EXPECT_ERR(h_peer_inject(&p, p.snd_nxt, H_SSEQ(&p, 1), PKT_ACK, "x", 1), ERR_OK);
+    p.snd_nxt++;
+    p.win = 8192;
+    h_peer_drain(&p); /* the stack acknowledges the byte (now or delayed) */
+    h_advance(500);
+    h_peer_drain(&p);
+    EXPECT_EQ(conn->rx_len, 2);
+    /* New data: the window is the one the peer's last real ACK gave. */
+    h_write(conn, data, 300, TCP_WRITE_FLAG_COPY);
+    h_output(conn);
+    REQUIRE(cap_pending() > 0);
+    c = h_peer_recv(&p);
+    EXPECT_SEG(c, &p, H_ANY, 101, 3, 300);
+}
